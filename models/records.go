@@ -1,0 +1,297 @@
+package models
+
+import "time"
+
+// Unit is an organisational unit (OPD: dinas, badan, kecamatan...).
+type Unit struct {
+	ID   string `gorm:"primaryKey;size:32" json:"id"`
+	Name string `gorm:"not null" json:"name"`
+}
+
+// Position is a position (jabatan) in a unit, with its formation: Seats is
+// how many people the workload analysis (ABK) says it needs.
+type Position struct {
+	ID           string               `gorm:"primaryKey;size:32" json:"id"`
+	UnitID       string               `gorm:"size:32;not null;index" json:"unit_id"`
+	Name         string               `gorm:"not null" json:"name"`
+	Kind         PositionKind         `gorm:"size:16;not null" json:"kind"`
+	Class        int                  `gorm:"not null" json:"class"`
+	MinRank      Rank                 `gorm:"not null" json:"min_rank"`
+	MaxRank      Rank                 `gorm:"not null" json:"max_rank"`
+	MinEducation Education            `gorm:"not null" json:"min_education"`
+	Seats        int                  `gorm:"not null" json:"seats"`
+	ExtraDuty    bool                 `gorm:"not null;default:false" json:"extra_duty"` // head of a school or puskesmas
+	Competencies []PositionCompetency `gorm:"constraint:OnDelete:CASCADE" json:"competencies"`
+}
+
+// PositionCompetency is a competency a position requires, at a level 1-5.
+type PositionCompetency struct {
+	PositionID string `gorm:"primaryKey;size:32" json:"-"`
+	Name       string `gorm:"primaryKey;size:64" json:"name"`
+	Level      int    `gorm:"not null" json:"level"`
+}
+
+// Employee is a civil servant (ASN) keyed by NIP.
+type Employee struct {
+	NIP           string               `gorm:"primaryKey;size:18" json:"nip"`
+	Name          string               `gorm:"not null" json:"name"`
+	Email         string               `json:"email"`
+	Lang          string               `gorm:"size:2;not null;default:id" json:"lang"` // "id" or "en": the language of their notifications
+	Status        EmployeeStatus       `gorm:"size:16;not null" json:"status"`
+	Rank          Rank                 `gorm:"not null" json:"rank"`
+	PositionID    string               `gorm:"size:32;index" json:"position_id"`
+	InPostSince   time.Time            `json:"in_post_since"`
+	Education     Education            `gorm:"not null" json:"education"`
+	Performance   Level                `gorm:"not null" json:"performance"`
+	Potential     Level                `gorm:"not null" json:"potential"`
+	UnderSanction bool                 `gorm:"not null;default:false" json:"under_sanction"` // disciplinary sanction or legal process
+	RelativeNIPs  []string             `gorm:"serializer:json" json:"relative_nips,omitempty"`
+	SKP           []EmployeeSKP        `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"skp"`
+	Competencies  []EmployeeCompetency `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"competencies"`
+}
+
+// EmployeeSKP is an employee's SKP predicate for one year.
+type EmployeeSKP struct {
+	NIP       string    `gorm:"primaryKey;size:18" json:"-"`
+	Year      int       `gorm:"primaryKey" json:"year"`
+	Predicate Predicate `gorm:"not null" json:"predicate"`
+}
+
+// EmployeeCompetency is a competency an employee holds, at a level 1-5.
+type EmployeeCompetency struct {
+	NIP   string `gorm:"primaryKey;size:18" json:"-"`
+	Name  string `gorm:"primaryKey;size:64" json:"name"`
+	Level int    `gorm:"not null" json:"level"`
+}
+
+// PositionHistory is one spell of an employee in a position. The open spell
+// has no End.
+type PositionHistory struct {
+	ID           uint       `gorm:"primaryKey" json:"id"`
+	NIP          string     `gorm:"size:18;not null;index" json:"nip"`
+	PositionID   string     `gorm:"size:32;not null" json:"position_id"`
+	UnitID       string     `gorm:"size:32;not null" json:"unit_id"`
+	Start        time.Time  `gorm:"not null" json:"start"`
+	End          *time.Time `json:"end,omitempty"`
+	DecreeNumber string     `json:"decree_number,omitempty"`
+	TransferID   string     `gorm:"size:64;uniqueIndex:idx_history_transfer,where:transfer_id <> ''" json:"transfer_id,omitempty"`
+}
+
+// Round is a transfer round: one run of needs analysis, selection and the
+// transfers that follow.
+type Round struct {
+	ID          string        `gorm:"primaryKey;size:40" json:"id"`
+	Name        string        `gorm:"not null" json:"name"`
+	Status      RoundStatus   `gorm:"size:24;not null" json:"status"`
+	Settings    RoundSettings `gorm:"serializer:json;not null" json:"settings"`
+	WorkflowID  string        `gorm:"size:80;not null;uniqueIndex" json:"workflow_id"`
+	CreatedBy   string        `json:"created_by"`
+	CreatedAt   time.Time     `json:"created_at"`
+	UpdatedAt   time.Time     `json:"updated_at"`
+	Summary     *RoundSummary `gorm:"serializer:json" json:"summary,omitempty"`
+	CompletedAt *time.Time    `json:"completed_at,omitempty"`
+}
+
+// RoundSummary is the evaluation written when a round ends.
+type RoundSummary struct {
+	Proposed      int           `json:"proposed"`
+	Confirmed     int           `json:"confirmed"`
+	ByStage       map[Stage]int `json:"by_stage"`
+	Objections    int           `json:"objections"`
+	TrainingDone  int           `json:"training_completed"`
+	TrainingMiss  int           `json:"training_missed"`
+	SurveysSent   int           `json:"surveys_sent"`
+	SurveysAnswer int           `json:"surveys_answered"`
+}
+
+// Need is a position that needs someone in a round, with the reason and
+// its priority (1 is most urgent).
+type Need struct {
+	ID           uint       `gorm:"primaryKey" json:"id"`
+	RoundID      string     `gorm:"size:40;not null;uniqueIndex:idx_need" json:"round_id"`
+	PositionID   string     `gorm:"size:32;not null;uniqueIndex:idx_need" json:"position_id"`
+	Reason       NeedReason `gorm:"size:16;not null;uniqueIndex:idx_need" json:"reason"`
+	IncumbentNIP string     `gorm:"size:18;not null;default:'';uniqueIndex:idx_need" json:"incumbent_nip,omitempty"`
+	Seats        int        `gorm:"not null" json:"seats"`
+	Priority     int        `gorm:"not null" json:"priority"`
+}
+
+// ScoreBreakdown is a proposal's score, part by part.
+type ScoreBreakdown struct {
+	SKP        float64 `json:"skp"`
+	Talent     float64 `json:"talent"`
+	Competence float64 `json:"competence"`
+	Tenure     float64 `json:"tenure"`
+	Career     float64 `json:"career"`
+	Total      float64 `json:"total"`
+}
+
+// Transfer is one employee's move to one position in a round. Its ID is the
+// business key: round, NIP and target position.
+type Transfer struct {
+	ID               string         `gorm:"primaryKey;size:80" json:"id"`
+	RoundID          string         `gorm:"size:40;not null;index;uniqueIndex:idx_transfer_employee" json:"round_id"`
+	NIP              string         `gorm:"size:18;not null;uniqueIndex:idx_transfer_employee" json:"nip"`
+	FromPositionID   string         `gorm:"size:32" json:"from_position_id"`
+	FromUnitID       string         `gorm:"size:32" json:"from_unit_id"`
+	ToPositionID     string         `gorm:"size:32;not null" json:"to_position_id"`
+	ToUnitID         string         `gorm:"size:32;not null;index" json:"to_unit_id"`
+	Stage            Stage          `gorm:"size:24;not null;index" json:"stage"`
+	Score            float64        `gorm:"not null" json:"score"`
+	Breakdown        ScoreBreakdown `gorm:"serializer:json" json:"breakdown"`
+	CompetenceGap    int            `gorm:"not null" json:"competence_gap"`
+	TrainingProposed bool           `gorm:"not null" json:"training_proposed"`
+	WorkflowID       string         `gorm:"size:120;not null;uniqueIndex" json:"workflow_id"`
+	EffectiveDate    *time.Time     `json:"effective_date,omitempty"`
+	DecreeNumber     string         `json:"decree_number,omitempty"`
+	CreatedAt        time.Time      `json:"created_at"`
+	UpdatedAt        time.Time      `json:"updated_at"`
+}
+
+// Exclusion records why an employee was not proposed in a round.
+type Exclusion struct {
+	RoundID   string `gorm:"primaryKey;size:40" json:"-"`
+	NIP       string `gorm:"primaryKey;size:18" json:"nip"`
+	Rule      string `gorm:"size:40;not null" json:"rule"`
+	Message   string `gorm:"not null" json:"message"`
+	MessageEN string `gorm:"not null" json:"message_en"`
+}
+
+// Decision is a TPK or PPK decision on a transfer.
+type Decision struct {
+	ID         uint      `gorm:"primaryKey" json:"id"`
+	TransferID string    `gorm:"size:80;not null;uniqueIndex:idx_decision" json:"transfer_id"`
+	Step       Role      `gorm:"size:16;not null;uniqueIndex:idx_decision" json:"step"` // tpk or ppk
+	Approve    bool      `gorm:"not null" json:"approve"`
+	Reason     string    `gorm:"not null" json:"reason"`
+	ActorID    string    `gorm:"not null" json:"actor_id"`
+	DecidedAt  time.Time `gorm:"not null" json:"decided_at"`
+}
+
+// Objection is an employee's objection to a transfer and its resolution.
+type Objection struct {
+	TransferID string            `gorm:"primaryKey;size:80" json:"transfer_id"`
+	NIP        string            `gorm:"size:18;not null" json:"nip"`
+	Category   ObjectionCategory `gorm:"size:24;not null" json:"category"`
+	Text       string            `gorm:"not null" json:"text"`
+	ObjectedAt time.Time         `gorm:"not null" json:"objected_at"`
+	Resolution Resolution        `gorm:"size:16" json:"resolution,omitempty"`
+	Note       string            `json:"note,omitempty"`
+	ResolvedBy string            `json:"resolved_by,omitempty"`
+	ResolvedAt *time.Time        `json:"resolved_at,omitempty"`
+}
+
+// TrainingStatus is where a training assignment stands.
+type TrainingStatus string
+
+// The training statuses.
+const (
+	TrainingAssigned  TrainingStatus = "assigned"
+	TrainingCompleted TrainingStatus = "completed"
+	TrainingMissed    TrainingStatus = "missed"
+)
+
+// TrainingAssignment is training assigned to a transferred employee.
+type TrainingAssignment struct {
+	TransferID  string         `gorm:"primaryKey;size:80" json:"transfer_id"`
+	NIP         string         `gorm:"size:18;not null" json:"nip"`
+	Reason      string         `gorm:"not null" json:"reason"` // "competence_gap" or "objection"
+	Status      TrainingStatus `gorm:"size:16;not null" json:"status"`
+	AssignedAt  time.Time      `gorm:"not null" json:"assigned_at"`
+	Deadline    time.Time      `gorm:"not null" json:"deadline"`
+	CompletedAt *time.Time     `json:"completed_at,omitempty"`
+	ReportedBy  string         `json:"reported_by,omitempty"`
+	Note        string         `json:"note,omitempty"`
+}
+
+// Decree is the SK that makes a transfer effective. Numbers run per year.
+type Decree struct {
+	TransferID    string    `gorm:"primaryKey;size:80" json:"transfer_id"`
+	Number        string    `gorm:"not null;uniqueIndex" json:"number"`
+	Year          int       `gorm:"not null;uniqueIndex:idx_decree_seq" json:"year"`
+	Seq           int       `gorm:"not null;uniqueIndex:idx_decree_seq" json:"seq"`
+	EffectiveDate time.Time `gorm:"not null" json:"effective_date"`
+	IssuedAt      time.Time `gorm:"not null" json:"issued_at"`
+}
+
+// SurveyStatus is where a survey stands.
+type SurveyStatus string
+
+// The survey statuses.
+const (
+	SurveyOpen     SurveyStatus = "open"
+	SurveyAnswered SurveyStatus = "answered"
+	SurveyClosed   SurveyStatus = "closed"
+)
+
+// Survey is the post-transfer survey sent to one employee.
+type Survey struct {
+	TransferID string       `gorm:"primaryKey;size:80" json:"transfer_id"`
+	RoundID    string       `gorm:"size:40;not null;index" json:"round_id"`
+	NIP        string       `gorm:"size:18;not null" json:"nip"`
+	Status     SurveyStatus `gorm:"size:16;not null" json:"status"`
+	SentAt     time.Time    `gorm:"not null" json:"sent_at"`
+	ExpiresAt  time.Time    `gorm:"not null" json:"expires_at"`
+	AnsweredAt *time.Time   `json:"answered_at,omitempty"`
+}
+
+// SurveyResponse holds the answers to a survey, by item code.
+type SurveyResponse struct {
+	TransferID  string         `gorm:"primaryKey;size:80" json:"-"`
+	RoundID     string         `gorm:"size:40;not null;index" json:"-"`
+	Answers     map[string]any `gorm:"serializer:json;not null" json:"answers"`
+	SubmittedAt time.Time      `gorm:"not null" json:"submitted_at"`
+}
+
+// AuditEntry is one line of the append-only audit trail: who did what,
+// when, to which transfer. Key makes each write happen once.
+type AuditEntry struct {
+	ID         uint      `gorm:"primaryKey" json:"id"`
+	Key        string    `gorm:"size:200;not null;uniqueIndex" json:"-"`
+	RoundID    string    `gorm:"size:40;index" json:"round_id"`
+	TransferID string    `gorm:"size:80;index" json:"transfer_id,omitempty"`
+	ActorID    string    `gorm:"not null" json:"actor_id"`
+	Role       Role      `gorm:"size:16;not null" json:"role"`
+	Action     string    `gorm:"size:40;not null" json:"action"`
+	Detail     string    `json:"detail,omitempty"`
+	At         time.Time `gorm:"not null" json:"at"`
+}
+
+// OutboxStatus is where an outgoing message stands.
+type OutboxStatus string
+
+// The outbox statuses.
+const (
+	OutboxPending OutboxStatus = "pending"
+	OutboxSent    OutboxStatus = "sent"
+)
+
+// OutboxMessage records every notification, sent or not; the dev stack
+// reads mail here. Key makes each message recorded and sent once.
+type OutboxMessage struct {
+	ID         uint         `gorm:"primaryKey" json:"id"`
+	Key        string       `gorm:"size:200;not null;uniqueIndex" json:"key"`
+	TransferID string       `gorm:"size:80;index" json:"transfer_id,omitempty"`
+	To         string       `gorm:"not null" json:"to"`
+	Subject    string       `gorm:"not null" json:"subject"`
+	Body       string       `gorm:"not null" json:"body"`
+	Status     OutboxStatus `gorm:"size:16;not null" json:"status"`
+	CreatedAt  time.Time    `json:"created_at"`
+	SentAt     *time.Time   `json:"sent_at,omitempty"`
+}
+
+// DecreeCounter holds the last decree sequence number issued in a year.
+type DecreeCounter struct {
+	Year int `gorm:"primaryKey;autoIncrement:false"`
+	Last int `gorm:"not null"`
+}
+
+// All lists every persisted model, in an order that migrations can create.
+func All() []any {
+	return []any{
+		&Unit{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{},
+		&EmployeeCompetency{}, &PositionHistory{}, &Round{}, &Need{}, &Transfer{},
+		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{},
+		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{},
+	}
+}

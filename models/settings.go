@@ -1,0 +1,201 @@
+package models
+
+import (
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Duration is a time.Duration that reads and writes as text with day and
+// week units, e.g. "12w", "7d", "36h" or "90s". It is how round settings
+// spell their timers in JSON.
+type Duration time.Duration
+
+// D returns d as a time.Duration.
+func (d Duration) D() time.Duration { return time.Duration(d) }
+
+// String writes whole weeks as "Nw", whole days as "Nd", and anything else
+// in Go's duration format.
+func (d Duration) String() string {
+	td := time.Duration(d)
+	const day = 24 * time.Hour
+	switch {
+	case td == 0:
+		return "0s"
+	case td%(7*day) == 0:
+		return strconv.FormatInt(int64(td/(7*day)), 10) + "w"
+	case td%day == 0:
+		return strconv.FormatInt(int64(td/day), 10) + "d"
+	}
+	return td.String()
+}
+
+// ParseDuration reads "12w", "7d", or anything time.ParseDuration accepts.
+func ParseDuration(s string) (Duration, error) {
+	s = strings.TrimSpace(s)
+	for suffix, unit := range map[string]time.Duration{"w": 7 * 24 * time.Hour, "d": 24 * time.Hour} {
+		if n, ok := strings.CutSuffix(s, suffix); ok {
+			v, err := strconv.ParseFloat(n, 64)
+			if err != nil {
+				return 0, fmt.Errorf("invalid duration %q", s)
+			}
+			return Duration(v * float64(unit)), nil
+		}
+	}
+	td, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, fmt.Errorf("invalid duration %q: use e.g. 12w, 7d, 36h or 90s", s)
+	}
+	return Duration(td), nil
+}
+
+// MarshalJSON writes the duration as a string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON reads a duration string.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return fmt.Errorf("duration must be a string such as \"7d\"")
+	}
+	v, err := ParseDuration(s)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
+// EligibilityRules are the eligibility rules of a round; DefaultSettings
+// gives the values from the regulations.
+type EligibilityRules struct {
+	// MinYearsInPost: fewer years in the current position make an employee
+	// ineligible (PP 11/2017 Pasal 190(3): 2 years).
+	MinYearsInPost float64 `json:"min_years_in_post"`
+	// MaxYearsInPost: an incumbent longer in post makes the post a need
+	// (5 years).
+	MaxYearsInPost float64 `json:"max_years_in_post"`
+	// RetirementBufferMonths: an employee this close to the retirement age
+	// (BUP) is not moved (default 12 months).
+	RetirementBufferMonths int `json:"retirement_buffer_months"`
+	// RetirementAgeJPT is the BUP of JPT holders (60).
+	RetirementAgeJPT int `json:"retirement_age_jpt"`
+	// RetirementAgeFungsional is the BUP used for functional positions; it
+	// varies by level in the regulations, so it is a setting [confirm] (58).
+	RetirementAgeFungsional int `json:"retirement_age_fungsional"`
+	// RetirementAgeOther is the BUP of administrator, pengawas and
+	// pelaksana (58).
+	RetirementAgeOther int `json:"retirement_age_other"`
+	// MinPredicate is the lowest SKP predicate accepted in each of the last
+	// PredicateYears years (regional practice: Baik over 2 years).
+	MinPredicate   Predicate `json:"min_predicate"`
+	PredicateYears int       `json:"predicate_years"`
+}
+
+// ScoreWeights weigh the parts of a candidate's score; each part is
+// normalised to 0..1 before weighting.
+type ScoreWeights struct {
+	SKP        float64 `json:"skp"`
+	Talent     float64 `json:"talent"`
+	Competence float64 `json:"competence"`
+	Tenure     float64 `json:"tenure"`
+	Career     float64 `json:"career"`
+}
+
+// Blackout is an election blackout window (UU 10/2016 Pasal 71(2) and
+// 162(3)): no managerial replacement takes effect inside [Start, End) unless
+// the round carries the minister's written approval.
+type Blackout struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+	Label string    `json:"label"`
+}
+
+// Contacts are the addresses that notifications for a round's approvers and
+// HR office go to.
+type Contacts struct {
+	HR  string `json:"hr"`
+	TPK string `json:"tpk"`
+	PPK string `json:"ppk"`
+}
+
+// RoundSettings are every duration, threshold and weight of a round. They
+// are fixed when the round starts and travel with its workflows. Short
+// durations compress weeks into seconds for tests and demos.
+type RoundSettings struct {
+	// DecisionReminder: after this long without a TPK, PPK or objection
+	// decision, the decider is reminded (3 days).
+	DecisionReminder Duration `json:"decision_reminder"`
+	// DecisionEscalation: after this long, counted from the same start, the
+	// late decision is escalated to the HR office (7 days).
+	DecisionEscalation Duration `json:"decision_escalation"`
+	// AcknowledgeReminder: the employee is reminded to acknowledge or
+	// object after this long (3 days).
+	AcknowledgeReminder Duration `json:"acknowledge_reminder"`
+	// AcknowledgeDeadline: the socialization deadline; an employee silent
+	// until then is deemed to have acknowledged (7 days).
+	AcknowledgeDeadline Duration `json:"acknowledge_deadline"`
+	// TrainingDeadline: training not completed within this is recorded as
+	// missed and the transfer goes ahead (30 days).
+	TrainingDeadline Duration `json:"training_deadline"`
+	// EffectiveLead: the effective date (TMT) is this long after the
+	// transfer is cleared (0: the same day).
+	EffectiveLead Duration `json:"effective_lead"`
+	// SurveyDelay: the survey is sent this long after the effective date
+	// (12 weeks; 4 to 8 weeks is common practice).
+	SurveyDelay Duration `json:"survey_delay"`
+	// SurveyReminder: an unanswered survey is reminded after this (1 week).
+	SurveyReminder Duration `json:"survey_reminder"`
+	// SurveyWindow: the survey closes this long after it is sent (2 weeks).
+	SurveyWindow Duration `json:"survey_window"`
+	// TrainingGapThreshold: a total competence gap above this proposes
+	// training (2 levels).
+	TrainingGapThreshold int `json:"training_gap_threshold"`
+
+	Rules   EligibilityRules `json:"rules"`
+	Weights ScoreWeights     `json:"weights"`
+
+	// Blackouts are the election blackout windows that apply to the region.
+	Blackouts []Blackout `json:"blackouts,omitempty"`
+	// MinisterApprovalRef is the reference of the minister's written
+	// approval that lets transfers take effect inside a blackout window.
+	MinisterApprovalRef string `json:"minister_approval_ref,omitempty"`
+
+	Contacts Contacts `json:"contacts"`
+}
+
+const day = Duration(24 * time.Hour)
+
+// DefaultSettings returns the documented default of every round setting.
+func DefaultSettings() RoundSettings {
+	return RoundSettings{
+		DecisionReminder:     3 * day,
+		DecisionEscalation:   7 * day,
+		AcknowledgeReminder:  3 * day,
+		AcknowledgeDeadline:  7 * day,
+		TrainingDeadline:     30 * day,
+		EffectiveLead:        0,
+		SurveyDelay:          12 * 7 * day,
+		SurveyReminder:       7 * day,
+		SurveyWindow:         14 * day,
+		TrainingGapThreshold: 2,
+		Rules: EligibilityRules{
+			MinYearsInPost:          2,
+			MaxYearsInPost:          5,
+			RetirementBufferMonths:  12,
+			RetirementAgeJPT:        60,
+			RetirementAgeFungsional: 58,
+			RetirementAgeOther:      58,
+			MinPredicate:            Baik,
+			PredicateYears:          2,
+		},
+		Weights: ScoreWeights{SKP: 0.3, Talent: 0.2, Competence: 0.3, Tenure: 0.1, Career: 0.1},
+		Contacts: Contacts{
+			HR:  "bkpsdm@mutasi.local",
+			TPK: "tpk@mutasi.local",
+			PPK: "ppk@mutasi.local",
+		},
+	}
+}

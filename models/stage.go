@@ -1,0 +1,123 @@
+package models
+
+// Stage is where a transfer stands in its lifecycle.
+type Stage string
+
+// The transfer stages, in lifecycle order; Rejected, Cancelled and
+// Completed are final.
+const (
+	StageAwaitingTPK       Stage = "awaiting_tpk"
+	StageAwaitingPPK       Stage = "awaiting_ppk"
+	StageSocialization     Stage = "socialization"
+	StageObjectionReview   Stage = "objection_review"
+	StageTraining          Stage = "training"
+	StageAwaitingEffective Stage = "awaiting_effective"
+	StageEffective         Stage = "effective"
+	StageSurveyOpen        Stage = "survey_open"
+	StageRejected          Stage = "rejected"
+	StageCancelled         Stage = "cancelled"
+	StageCompleted         Stage = "completed"
+	// StageProposed and StageRemoved belong to transfers that have not
+	// started: proposed by selection, or removed by the HR officer.
+	StageProposed Stage = "proposed"
+	StageRemoved  Stage = "removed"
+)
+
+// Final reports whether a transfer in s has ended.
+func (s Stage) Final() bool {
+	return s == StageRejected || s == StageCancelled || s == StageCompleted || s == StageRemoved
+}
+
+// RoundStatus is where a round stands.
+type RoundStatus string
+
+// The round statuses, in order.
+const (
+	RoundAnalysis             RoundStatus = "analysis"
+	RoundSelection            RoundStatus = "selection"
+	RoundAwaitingConfirmation RoundStatus = "awaiting_confirmation"
+	RoundInProgress           RoundStatus = "in_progress"
+	RoundEvaluating           RoundStatus = "evaluating"
+	RoundCompleted            RoundStatus = "completed"
+)
+
+// Role is what a person or system may do.
+type Role string
+
+// The roles.
+const (
+	RoleHR       Role = "hr_officer"
+	RoleTPK      Role = "tpk"
+	RolePPK      Role = "ppk"
+	RoleEmployee Role = "employee"
+	RoleSystem   Role = "system"
+)
+
+// Actor is who sends a decision: an account, its role, the employee's NIP
+// for the employee role, and for approvers the units in their scope (none:
+// every unit).
+type Actor struct {
+	ID    string   `json:"id"`
+	Role  Role     `json:"role"`
+	NIP   string   `json:"nip,omitempty"`
+	Units []string `json:"units,omitempty"`
+}
+
+// InScope reports whether the actor may act on a transfer into unitID.
+func (a Actor) InScope(unitID string) bool {
+	if len(a.Units) == 0 {
+		return true
+	}
+	for _, u := range a.Units {
+		if u == unitID {
+			return true
+		}
+	}
+	return false
+}
+
+// ObjectionCategory classifies an employee's objection.
+type ObjectionCategory string
+
+// The objection categories.
+const (
+	ObjectCompetence ObjectionCategory = "competence"
+	ObjectFamily     ObjectionCategory = "family_location"
+	ObjectWorkload   ObjectionCategory = "workload"
+	ObjectHealth     ObjectionCategory = "health"
+	ObjectOther      ObjectionCategory = "other"
+)
+
+// Valid reports whether c is a known category.
+func (c ObjectionCategory) Valid() bool {
+	switch c {
+	case ObjectCompetence, ObjectFamily, ObjectWorkload, ObjectHealth, ObjectOther:
+		return true
+	}
+	return false
+}
+
+// Resolution is how the HR officer resolves an objection.
+type Resolution string
+
+// The resolutions.
+const (
+	ResolveCancel   Resolution = "cancel"
+	ResolveTraining Resolution = "training"
+	ResolveProceed  Resolution = "proceed"
+)
+
+// Valid reports whether r is a known resolution.
+func (r Resolution) Valid() bool {
+	return r == ResolveCancel || r == ResolveTraining || r == ResolveProceed
+}
+
+// NeedReason is why a position needs someone.
+type NeedReason string
+
+// The need reasons, most urgent first.
+const (
+	NeedVacant NeedReason = "vacant" // no incumbent at all
+	NeedABK    NeedReason = "abk"    // fewer incumbents than the workload analysis asks
+	NeedTenure NeedReason = "tenure" // an incumbent is past the maximum time in post
+)

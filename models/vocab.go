@@ -1,0 +1,186 @@
+// Package models holds Mutasi's domain vocabulary (ranks, ratings, position
+// kinds, stages, roles) and the records that activities persist through GORM.
+//
+// The package only declares types: it does not import GORM, so pure packages
+// such as selection can use the vocabulary without pulling in the database.
+package models
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Rank is a civil servant's pangkat/golongan, ordered from I/a (1) to IV/e (17).
+type Rank int
+
+// rankNames lists the golongan codes in order; Rank(i+1) is rankNames[i].
+var rankNames = []string{
+	"I/a", "I/b", "I/c", "I/d",
+	"II/a", "II/b", "II/c", "II/d",
+	"III/a", "III/b", "III/c", "III/d",
+	"IV/a", "IV/b", "IV/c", "IV/d", "IV/e",
+}
+
+// ParseRank reads a golongan code such as "III/b" (case-insensitive).
+func ParseRank(s string) (Rank, error) {
+	s = strings.TrimSpace(s)
+	for i, n := range rankNames {
+		if strings.EqualFold(n, s) {
+			return Rank(i + 1), nil
+		}
+	}
+	return 0, fmt.Errorf("unknown rank %q: want a golongan from I/a to IV/e", s)
+}
+
+// String returns the golongan code, e.g. "III/b".
+func (r Rank) String() string {
+	if r < 1 || int(r) > len(rankNames) {
+		return fmt.Sprintf("Rank(%d)", int(r))
+	}
+	return rankNames[r-1]
+}
+
+// Valid reports whether r is one of the seventeen golongan.
+func (r Rank) Valid() bool { return r >= 1 && int(r) <= len(rankNames) }
+
+// Predicate is an SKP performance predicate (PermenPANRB 6/2022), from
+// Sangat Kurang (1) to Sangat Baik (5). Higher is better.
+type Predicate int
+
+// The SKP predicates, worst to best.
+const (
+	SangatKurang   Predicate = 1
+	Kurang         Predicate = 2
+	ButuhPerbaikan Predicate = 3
+	Baik           Predicate = 4
+	SangatBaik     Predicate = 5
+)
+
+var predicateNames = map[Predicate]string{
+	SangatKurang:   "Sangat Kurang",
+	Kurang:         "Kurang",
+	ButuhPerbaikan: "Butuh Perbaikan",
+	Baik:           "Baik",
+	SangatBaik:     "Sangat Baik",
+}
+
+// String returns the predicate's official name.
+func (p Predicate) String() string {
+	if n, ok := predicateNames[p]; ok {
+		return n
+	}
+	return fmt.Sprintf("Predicate(%d)", int(p))
+}
+
+// ParsePredicate reads a predicate by its name ("Baik", "sangat baik",
+// "Misconduct" counts as Kurang) or its number 1-5.
+func ParsePredicate(s string) (Predicate, error) {
+	t := strings.ToLower(strings.Join(strings.Fields(s), " "))
+	for p, n := range predicateNames {
+		if strings.ToLower(n) == t || fmt.Sprint(int(p)) == t {
+			return p, nil
+		}
+	}
+	if t == "misconduct" {
+		return Kurang, nil
+	}
+	return 0, fmt.Errorf("unknown SKP predicate %q", s)
+}
+
+// Level is a three-step rating used for both axes of the talent grid.
+type Level int
+
+// The talent-grid levels.
+const (
+	Low    Level = 1
+	Medium Level = 2
+	High   Level = 3
+)
+
+// TalentBox derives the 1-9 box of the 3x3 talent grid (PermenPANRB 3/2020)
+// from performance and potential. Box 1 is low/low and box 9 high/high; the
+// middle boxes are numbered row by row of potential, performance increasing,
+// which is one of the numberings in use. The two axes are what is stored.
+func TalentBox(performance, potential Level) int {
+	if performance < Low || performance > High || potential < Low || potential > High {
+		return 0
+	}
+	return int(potential-1)*3 + int(performance)
+}
+
+// PositionKind is the kind of a position (UU 20/2023 Pasal 13-18).
+type PositionKind string
+
+// The position kinds, managerial first.
+const (
+	KindJPT           PositionKind = "jpt"
+	KindAdministrator PositionKind = "administrator"
+	KindPengawas      PositionKind = "pengawas"
+	KindFungsional    PositionKind = "fungsional"
+	KindPelaksana     PositionKind = "pelaksana"
+)
+
+// Valid reports whether k is a known kind.
+func (k PositionKind) Valid() bool {
+	switch k {
+	case KindJPT, KindAdministrator, KindPengawas, KindFungsional, KindPelaksana:
+		return true
+	}
+	return false
+}
+
+// Managerial reports whether k is a managerial kind (JPT, administrator, pengawas).
+func (k PositionKind) Managerial() bool {
+	return k == KindJPT || k == KindAdministrator || k == KindPengawas
+}
+
+// Education is a formal education level, ordered so that a higher value
+// satisfies a lower requirement.
+type Education int
+
+// The education levels.
+const (
+	EduSMA Education = 1 // SMA/SMK
+	EduD3  Education = 2
+	EduS1  Education = 3 // S1/D4
+	EduS2  Education = 4
+	EduS3  Education = 5
+)
+
+var educationNames = map[Education]string{EduSMA: "SMA", EduD3: "D3", EduS1: "S1", EduS2: "S2", EduS3: "S3"}
+
+// String returns the usual abbreviation, e.g. "S1".
+func (e Education) String() string {
+	if n, ok := educationNames[e]; ok {
+		return n
+	}
+	return fmt.Sprintf("Education(%d)", int(e))
+}
+
+// ParseEducation reads an abbreviation such as "S1", "D4" or "SMK".
+func ParseEducation(s string) (Education, error) {
+	switch strings.ToUpper(strings.TrimSpace(s)) {
+	case "SMA", "SMK", "SLTA":
+		return EduSMA, nil
+	case "D3", "DIII":
+		return EduD3, nil
+	case "S1", "D4", "DIV":
+		return EduS1, nil
+	case "S2":
+		return EduS2, nil
+	case "S3":
+		return EduS3, nil
+	}
+	return 0, fmt.Errorf("unknown education level %q", s)
+}
+
+// EmployeeStatus is an employee's civil-service status.
+type EmployeeStatus string
+
+// The statuses that matter to eligibility.
+const (
+	StatusPNS        EmployeeStatus = "pns"
+	StatusCPNS       EmployeeStatus = "cpns"
+	StatusStudyLeave EmployeeStatus = "study_leave"
+	StatusRetired    EmployeeStatus = "retired"
+)

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test of Mutasi: unit tests, workflow tests with time skipping,
+# and integration tests against a real PostgreSQL and a real Temporal dev
+# server. PostgreSQL must be reachable (MUTASI_TEST_DATABASE_URL, default
+# host=127.0.0.1 user=postgres dbname=test); the Temporal CLI is installed
+# into $(go env GOPATH)/bin when it is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+TEMPORAL_CLI_VERSION=v1.5.1
+gobin="$(go env GOPATH)/bin"
+if [ -z "${MUTASI_TEMPORAL_CLI:-}" ]; then
+  if command -v temporal >/dev/null 2>&1; then
+    MUTASI_TEMPORAL_CLI=$(command -v temporal)
+  else
+    if [ ! -x "$gobin/temporal" ]; then
+      echo "installing the Temporal CLI $TEMPORAL_CLI_VERSION (one time, takes minutes)" >&2
+      go install "github.com/temporalio/cli/cmd/temporal@$TEMPORAL_CLI_VERSION"
+    fi
+    MUTASI_TEMPORAL_CLI="$gobin/temporal"
+  fi
+fi
+export MUTASI_TEMPORAL_CLI
+
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
+if [ -n "$unformatted" ]; then
+  echo "gofmt would change:" >&2
+  echo "$unformatted" >&2
+  exit 1
+fi
+go vet ./...
+go test -count=1 -timeout 20m "$@" ./...

@@ -1,0 +1,96 @@
+// Package selection decides who moves where in a transfer round: which
+// employees are eligible, how well each fits each open position, and the
+// assignment of employees to seats. It is pure Go: no Temporal, no database.
+package selection
+
+import (
+	"time"
+
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// Competency is a named competency at a level (1-5).
+type Competency struct {
+	Name  string
+	Level int
+}
+
+// Position is a position with open seats in a round.
+type Position struct {
+	ID           string
+	UnitID       string
+	Kind         models.PositionKind
+	Class        int // kelas jabatan, 1-17
+	MinRank      models.Rank
+	MaxRank      models.Rank
+	MinEducation models.Education
+	Competencies []Competency // required, with the required level
+	Seats        int          // open seats in this round
+}
+
+// Candidate is an employee as selection sees them.
+type Candidate struct {
+	NIP           string
+	UnitID        string
+	PositionID    string // current position
+	PositionKind  models.PositionKind
+	PositionClass int
+	Rank          models.Rank
+	Status        models.EmployeeStatus
+	BirthDate     time.Time
+	InPostSince   time.Time
+	Education     models.Education
+	SKP           map[int]models.Predicate // predicate by year
+	Performance   models.Level
+	Potential     models.Level
+	Competencies  map[string]int // held level by competency name
+	UnderSanction bool           // disciplinary sanction or legal process
+	RelativeUnits []string       // units where a declared relative works
+}
+
+// Input is everything one selection run needs.
+type Input struct {
+	AsOf       time.Time // the reference date for tenure, age and SKP years
+	Positions  []Position
+	Candidates []Candidate
+	Rules      models.EligibilityRules
+	Weights    models.ScoreWeights
+	// TrainingGapThreshold: a total competence gap above it proposes training.
+	TrainingGapThreshold int
+}
+
+// Breakdown is a proposal's score, part by part, each part already weighted.
+type Breakdown struct {
+	SKP        float64 `json:"skp"`
+	Talent     float64 `json:"talent"`
+	Competence float64 `json:"competence"`
+	Tenure     float64 `json:"tenure"`
+	Career     float64 `json:"career"`
+	Total      float64 `json:"total"`
+}
+
+// Proposal is one employee proposed for one position.
+type Proposal struct {
+	PositionID    string
+	NIP           string
+	Score         float64
+	Breakdown     Breakdown
+	CompetenceGap int  // sum over required competencies of max(0, required-held)
+	Training      bool // CompetenceGap is above the round's threshold
+}
+
+// Exclusion says why an employee was not proposed: the rule and its figures,
+// in Bahasa Indonesia and in English.
+type Exclusion struct {
+	NIP       string
+	Rule      string // a stable rule code such as "time_in_post"
+	Message   string // Bahasa Indonesia, e.g. "masa jabatan 1 tahun 4 bulan, minimal 2 tahun"
+	MessageEN string // English, e.g. "in post 1 year 4 months, minimum 2 years"
+}
+
+// Result is the outcome of a selection run: proposals sorted by position
+// then NIP, and exclusions sorted by NIP.
+type Result struct {
+	Proposals  []Proposal
+	Exclusions []Exclusion
+}
