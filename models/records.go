@@ -33,7 +33,7 @@ type PositionCompetency struct {
 
 // Employee is a civil servant (ASN) keyed by NIP.
 type Employee struct {
-	NIP           string               `gorm:"primaryKey;size:18" json:"nip"`
+	NIP           string               `gorm:"column:nip;primaryKey;size:18" json:"nip"`
 	Name          string               `gorm:"not null" json:"name"`
 	Email         string               `json:"email"`
 	Lang          string               `gorm:"size:2;not null;default:id" json:"lang"` // "id" or "en": the language of their notifications
@@ -45,21 +45,21 @@ type Employee struct {
 	Performance   Level                `gorm:"not null" json:"performance"`
 	Potential     Level                `gorm:"not null" json:"potential"`
 	UnderSanction bool                 `gorm:"not null;default:false" json:"under_sanction"` // disciplinary sanction or legal process
-	RelativeNIPs  []string             `gorm:"serializer:json" json:"relative_nips,omitempty"`
+	RelativeNIPs  []string             `gorm:"column:relative_nips;serializer:json" json:"relative_nips,omitempty"`
 	SKP           []EmployeeSKP        `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"skp"`
 	Competencies  []EmployeeCompetency `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"competencies"`
 }
 
 // EmployeeSKP is an employee's SKP predicate for one year.
 type EmployeeSKP struct {
-	NIP       string    `gorm:"primaryKey;size:18" json:"-"`
+	NIP       string    `gorm:"column:nip;primaryKey;size:18" json:"-"`
 	Year      int       `gorm:"primaryKey" json:"year"`
 	Predicate Predicate `gorm:"not null" json:"predicate"`
 }
 
 // EmployeeCompetency is a competency an employee holds, at a level 1-5.
 type EmployeeCompetency struct {
-	NIP   string `gorm:"primaryKey;size:18" json:"-"`
+	NIP   string `gorm:"column:nip;primaryKey;size:18" json:"-"`
 	Name  string `gorm:"primaryKey;size:64" json:"name"`
 	Level int    `gorm:"not null" json:"level"`
 }
@@ -68,7 +68,7 @@ type EmployeeCompetency struct {
 // has no End.
 type PositionHistory struct {
 	ID           uint       `gorm:"primaryKey" json:"id"`
-	NIP          string     `gorm:"size:18;not null;index" json:"nip"`
+	NIP          string     `gorm:"column:nip;size:18;not null;index" json:"nip"`
 	PositionID   string     `gorm:"size:32;not null" json:"position_id"`
 	UnitID       string     `gorm:"size:32;not null" json:"unit_id"`
 	Start        time.Time  `gorm:"not null" json:"start"`
@@ -111,7 +111,7 @@ type Need struct {
 	RoundID      string     `gorm:"size:40;not null;uniqueIndex:idx_need" json:"round_id"`
 	PositionID   string     `gorm:"size:32;not null;uniqueIndex:idx_need" json:"position_id"`
 	Reason       NeedReason `gorm:"size:16;not null;uniqueIndex:idx_need" json:"reason"`
-	IncumbentNIP string     `gorm:"size:18;not null;default:'';uniqueIndex:idx_need" json:"incumbent_nip,omitempty"`
+	IncumbentNIP string     `gorm:"column:incumbent_nip;size:18;not null;default:'';uniqueIndex:idx_need" json:"incumbent_nip,omitempty"`
 	Seats        int        `gorm:"not null" json:"seats"`
 	Priority     int        `gorm:"not null" json:"priority"`
 }
@@ -131,7 +131,7 @@ type ScoreBreakdown struct {
 type Transfer struct {
 	ID               string         `gorm:"primaryKey;size:80" json:"id"`
 	RoundID          string         `gorm:"size:40;not null;index;uniqueIndex:idx_transfer_employee" json:"round_id"`
-	NIP              string         `gorm:"size:18;not null;uniqueIndex:idx_transfer_employee" json:"nip"`
+	NIP              string         `gorm:"column:nip;size:18;not null;uniqueIndex:idx_transfer_employee" json:"nip"`
 	FromPositionID   string         `gorm:"size:32" json:"from_position_id"`
 	FromUnitID       string         `gorm:"size:32" json:"from_unit_id"`
 	ToPositionID     string         `gorm:"size:32;not null" json:"to_position_id"`
@@ -151,7 +151,7 @@ type Transfer struct {
 // Exclusion records why an employee was not proposed in a round.
 type Exclusion struct {
 	RoundID   string `gorm:"primaryKey;size:40" json:"-"`
-	NIP       string `gorm:"primaryKey;size:18" json:"nip"`
+	NIP       string `gorm:"column:nip;primaryKey;size:18" json:"nip"`
 	Rule      string `gorm:"size:40;not null" json:"rule"`
 	Message   string `gorm:"not null" json:"message"`
 	MessageEN string `gorm:"not null" json:"message_en"`
@@ -171,7 +171,7 @@ type Decision struct {
 // Objection is an employee's objection to a transfer and its resolution.
 type Objection struct {
 	TransferID string            `gorm:"primaryKey;size:80" json:"transfer_id"`
-	NIP        string            `gorm:"size:18;not null" json:"nip"`
+	NIP        string            `gorm:"column:nip;size:18;not null" json:"nip"`
 	Category   ObjectionCategory `gorm:"size:24;not null" json:"category"`
 	Text       string            `gorm:"not null" json:"text"`
 	ObjectedAt time.Time         `gorm:"not null" json:"objected_at"`
@@ -194,7 +194,7 @@ const (
 // TrainingAssignment is training assigned to a transferred employee.
 type TrainingAssignment struct {
 	TransferID  string         `gorm:"primaryKey;size:80" json:"transfer_id"`
-	NIP         string         `gorm:"size:18;not null" json:"nip"`
+	NIP         string         `gorm:"column:nip;size:18;not null" json:"nip"`
 	Reason      string         `gorm:"not null" json:"reason"` // "competence_gap" or "objection"
 	Status      TrainingStatus `gorm:"size:16;not null" json:"status"`
 	AssignedAt  time.Time      `gorm:"not null" json:"assigned_at"`
@@ -228,7 +228,7 @@ const (
 type Survey struct {
 	TransferID string       `gorm:"primaryKey;size:80" json:"transfer_id"`
 	RoundID    string       `gorm:"size:40;not null;index" json:"round_id"`
-	NIP        string       `gorm:"size:18;not null" json:"nip"`
+	NIP        string       `gorm:"column:nip;size:18;not null" json:"nip"`
 	Status     SurveyStatus `gorm:"size:16;not null" json:"status"`
 	SentAt     time.Time    `gorm:"not null" json:"sent_at"`
 	ExpiresAt  time.Time    `gorm:"not null" json:"expires_at"`

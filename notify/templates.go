@@ -6,6 +6,8 @@ import (
 	"strings"
 	"text/template"
 	"time"
+
+	"github.com/bkpsdm/mutasi/models"
 )
 
 // Kind names a notification.
@@ -145,4 +147,26 @@ func Render(kind Kind, lang, to string, d Data) (Message, error) {
 		return Message{}, err
 	}
 	return Message{To: to, Subject: strings.TrimSpace(subject), Body: body}, nil
+}
+
+// needReasons explains, per language, why a position needs someone.
+var needReasons = map[string]map[models.NeedReason]string{
+	"id": {
+		models.NeedVacant: "jabatan tujuan kosong",
+		models.NeedABK:    "analisis beban kerja menunjukkan unit tujuan kekurangan pegawai",
+		models.NeedTenure: "pejabat sebelumnya telah melewati masa jabatan maksimal",
+	},
+	"en": {
+		models.NeedVacant: "the target position is vacant",
+		models.NeedABK:    "the workload analysis shows the target unit is short of staff",
+		models.NeedTenure: "the previous holder has passed the maximum time in post",
+	},
+}
+
+// NeedReasonText explains a need reason in lang ("id" or "en").
+func NeedReasonText(lang string, r models.NeedReason) string {
+	if _, ok := needReasons[lang]; !ok {
+		lang = "id"
+	}
+	return needReasons[lang][r]
 }

@@ -1,0 +1,100 @@
+// Package activities holds every side effect of Mutasi's workflows:
+// database writes through GORM, notifications, decree numbers and the
+// evaluation. Each activity is idempotent: run twice with the same input,
+// it writes once, so a retry after a crash loses nothing and duplicates
+// nothing.
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/notify"
+)
+
+// Activities carries what the activities need. Register a *Activities
+// with a worker; its exported methods are the activities.
+type Activities struct {
+	DB *gorm.DB
+	// Mailer delivers notifications; nil records them in the outbox only
+	// (the dev stack reads mail there).
+	Mailer notify.Mailer
+	// BaseURL is where survey links point, e.g. "https://mutasi.example.go.id".
+	BaseURL string
+	// LinkSecret signs survey links.
+	LinkSecret []byte
+}
+
+// ErrNotFound is the type of the non-retryable error an activity returns
+// when a record it needs does not exist.
+const ErrNotFound = "NotFound"
+
+// notFound turns gorm's not-found into a non-retryable error: retrying
+// cannot make bad input good.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return temporal.NewNonRetryableApplicationError(what+" not found", ErrNotFound, err)
+	}
+	return fmt.Errorf("load %s: %w", what, err)
+}
+
+// insertOnce inserts rows, skipping any that already exist by their
+// primary key or a unique index.
+func insertOnce(tx *gorm.DB, rows any) error {
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(rows).Error
+}
+
+// audit appends one line to the audit trail, once per key.
+func audit(tx *gorm.DB, key string, e models.AuditEntry) error {
+	e.Key = key
+	return insertOnce(tx, &e)
+}
+
+// ActorRef is who did something, as the audit trail records it.
+type ActorRef struct {
+	ID   string      `json:"id"`
+	Role models.Role `json:"role"`
+}
+
+// System is the actor for what timers and workflows do on their own.
+var System = ActorRef{ID: "system", Role: models.RoleSystem}
+
+// RoundStart is the input of StartRound.
+type RoundStart struct {
+	RoundID    string
+	Name       string
+	Settings   models.RoundSettings
+	WorkflowID string
+	By         ActorRef
+	At         time.Time
+}
+
+// StartRound records a new round in its analysis status.
+func (a *Activities) StartRound(ctx context.Context, r RoundStart) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row := models.Round{ID: r.RoundID, Name: r.Name, Status: models.RoundAnalysis, Settings: r.Settings,
+			WorkflowID: r.WorkflowID, CreatedBy: r.By.ID, CreatedAt: r.At, UpdatedAt: r.At}
+		if err := insertOnce(tx, &row); err != nil {
+			return err
+		}
+		return audit(tx, "round:"+r.RoundID+":start", models.AuditEntry{RoundID: r.RoundID,
+			ActorID: r.By.ID, Role: r.By.Role, Action: "round_started", Detail: r.Name, At: r.At})
+	})
+}
+
+// SetRoundStatus moves a round to status.
+func (a *Activities) SetRoundStatus(ctx context.Context, roundID string, status models.RoundStatus) error {
+	return a.DB.WithContext(ctx).Model(&models.Round{}).Where("id = ?", roundID).Update("status", status).Error
+}
+
+// SetStage records the stage a transfer has reached.
+func (a *Activities) SetStage(ctx context.Context, transferID string, stage models.Stage) error {
+	return a.DB.WithContext(ctx).Model(&models.Transfer{}).Where("id = ?", transferID).Update("stage", stage).Error
+}

@@ -1,0 +1,361 @@
+package activities
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/selection"
+)
+
+// TransferID is the business key of a transfer: round, NIP and target
+// position.
+func TransferID(roundID, nip, positionID string) string {
+	return roundID + "-" + nip + "-" + positionID
+}
+
+// TransferWorkflowID is the workflow ID of a transfer.
+func TransferWorkflowID(transferID string) string { return "transfer-" + transferID }
+
+// RoundWorkflowID is the workflow ID of a round.
+func RoundWorkflowID(roundID string) string { return "round-" + roundID }
+
+// RoundInput names a round and the date its analysis and selection count
+// from.
+type RoundInput struct {
+	RoundID string
+	AsOf    time.Time
+}
+
+// NeedsResult counts the needs a round found.
+type NeedsResult struct {
+	Needs int
+	Seats int
+}
+
+// AnalyzeNeeds finds which positions need someone and why: vacant, short
+// of what the workload analysis (ABK) asks, or held by an incumbent past
+// the maximum time in post.
+func (a *Activities) AnalyzeNeeds(ctx context.Context, in RoundInput) (NeedsResult, error) {
+	gdb := a.DB.WithContext(ctx)
+	var round models.Round
+	if err := gdb.First(&round, "id = ?", in.RoundID).Error; err != nil {
+		return NeedsResult{}, notFound(err, "round "+in.RoundID)
+	}
+	var positions []models.Position
+	if err := gdb.Order("id").Find(&positions).Error; err != nil {
+		return NeedsResult{}, err
+	}
+	var incumbents []models.Employee
+	if err := gdb.Select("nip", "position_id", "in_post_since").
+		Where("status <> ? AND position_id <> ''", models.StatusRetired).Order("nip").Find(&incumbents).Error; err != nil {
+		return NeedsResult{}, err
+	}
+	byPosition := map[string][]models.Employee{}
+	for _, e := range incumbents {
+		byPosition[e.PositionID] = append(byPosition[e.PositionID], e)
+	}
+	maxInPost := time.Duration(round.Settings.Rules.MaxYearsInPost * float64(365*24*time.Hour+6*time.Hour))
+	var needs []models.Need
+	for _, p := range positions {
+		held := byPosition[p.ID]
+		need := func(reason models.NeedReason, seats, priority int, nip string) {
+			needs = append(needs, models.Need{RoundID: in.RoundID, PositionID: p.ID, Reason: reason,
+				IncumbentNIP: nip, Seats: seats, Priority: priority})
+		}
+		switch {
+		case len(held) == 0 && p.Seats > 0:
+			need(models.NeedVacant, p.Seats, 1, "")
+		case len(held) < p.Seats:
+			need(models.NeedABK, p.Seats-len(held), 2, "")
+		}
+		for _, e := range held {
+			if in.AsOf.Sub(e.InPostSince) > maxInPost {
+				need(models.NeedTenure, 1, 3, e.NIP)
+			}
+		}
+	}
+	err := gdb.Transaction(func(tx *gorm.DB) error {
+		if len(needs) > 0 {
+			if err := insertOnce(tx.Session(&gorm.Session{CreateBatchSize: 500}), &needs); err != nil {
+				return err
+			}
+		}
+		return audit(tx, "round:"+in.RoundID+":needs", models.AuditEntry{RoundID: in.RoundID,
+			ActorID: System.ID, Role: System.Role, Action: "needs_analyzed", At: in.AsOf})
+	})
+	if err != nil {
+		return NeedsResult{}, err
+	}
+	var res NeedsResult
+	row := gdb.Model(&models.Need{}).Where("round_id = ?", in.RoundID).Select("count(*), coalesce(sum(seats), 0)").Row()
+	if err := row.Scan(&res.Needs, &res.Seats); err != nil {
+		return NeedsResult{}, err
+	}
+	return res, nil
+}
+
+// Proposal is what a round workflow needs to know of one proposed transfer.
+type Proposal struct {
+	TransferID   string
+	NIP          string
+	ToPositionID string
+	ToUnitID     string
+	// Training: the competence gap calls for training.
+	Training bool
+	// Covered: the target post falls under the election blackout
+	// (managerial, or functional with extra duties).
+	Covered bool
+}
+
+// SelectCandidates runs selection over the round's needs and records the
+// proposals, with their score breakdowns, and the exclusions with their
+// rules. A retry returns the proposals recorded the first time.
+func (a *Activities) SelectCandidates(ctx context.Context, in RoundInput) ([]Proposal, error) {
+	gdb := a.DB.WithContext(ctx)
+	var round models.Round
+	if err := gdb.First(&round, "id = ?", in.RoundID).Error; err != nil {
+		return nil, notFound(err, "round "+in.RoundID)
+	}
+	var count int64
+	if err := gdb.Model(&models.Transfer{}).Where("round_id = ?", in.RoundID).Count(&count).Error; err != nil {
+		return nil, err
+	}
+	if count == 0 {
+		if err := a.selectAndRecord(gdb, round, in.AsOf); err != nil {
+			return nil, err
+		}
+	}
+	var transfers []models.Transfer
+	if err := gdb.Where("round_id = ?", in.RoundID).Order("id").Find(&transfers).Error; err != nil {
+		return nil, err
+	}
+	var positions []models.Position
+	if err := gdb.Select("id", "kind", "extra_duty").Find(&positions).Error; err != nil {
+		return nil, err
+	}
+	covered := map[string]bool{}
+	for _, p := range positions {
+		covered[p.ID] = p.Kind.Managerial() || p.ExtraDuty
+	}
+	out := make([]Proposal, len(transfers))
+	for i, t := range transfers {
+		out[i] = Proposal{TransferID: t.ID, NIP: t.NIP, ToPositionID: t.ToPositionID, ToUnitID: t.ToUnitID,
+			Training: t.TrainingProposed, Covered: covered[t.ToPositionID]}
+	}
+	return out, nil
+}
+
+// selectAndRecord runs selection and writes its result in one transaction.
+func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time.Time) error {
+	var needs []models.Need
+	if err := gdb.Where("round_id = ?", round.ID).Find(&needs).Error; err != nil {
+		return err
+	}
+	seats := map[string]int{}
+	for _, n := range needs {
+		seats[n.PositionID] += n.Seats
+	}
+	var positions []models.Position
+	if err := gdb.Preload("Competencies").Order("id").Find(&positions).Error; err != nil {
+		return err
+	}
+	var employees []models.Employee
+	if err := gdb.Preload("SKP").Preload("Competencies").Where("status <> ?", models.StatusRetired).
+		Order("nip").Find(&employees).Error; err != nil {
+		return err
+	}
+	in := selectionInput(round, asOf, positions, employees, seats)
+	res, err := selectProposals(in)
+	if err != nil {
+		return temporal.NewNonRetryableApplicationError("selection failed: "+err.Error(), "Selection", err)
+	}
+	posByID := map[string]models.Position{}
+	for _, p := range positions {
+		posByID[p.ID] = p
+	}
+	empByNIP := map[string]models.Employee{}
+	for _, e := range employees {
+		empByNIP[e.NIP] = e
+	}
+	transfers := make([]models.Transfer, 0, len(res.Proposals))
+	for _, p := range res.Proposals {
+		e := empByNIP[p.NIP]
+		id := TransferID(round.ID, p.NIP, p.PositionID)
+		transfers = append(transfers, models.Transfer{ID: id, RoundID: round.ID, NIP: p.NIP,
+			FromPositionID: e.PositionID, FromUnitID: posByID[e.PositionID].UnitID,
+			ToPositionID: p.PositionID, ToUnitID: posByID[p.PositionID].UnitID, Stage: models.StageProposed,
+			Score: p.Score, Breakdown: models.ScoreBreakdown(p.Breakdown), CompetenceGap: p.CompetenceGap,
+			TrainingProposed: p.Training, WorkflowID: TransferWorkflowID(id), CreatedAt: asOf, UpdatedAt: asOf})
+	}
+	exclusions := make([]models.Exclusion, len(res.Exclusions))
+	for i, x := range res.Exclusions {
+		exclusions[i] = models.Exclusion{RoundID: round.ID, NIP: x.NIP, Rule: x.Rule, Message: x.Message, MessageEN: x.MessageEN}
+	}
+	return gdb.Transaction(func(tx *gorm.DB) error {
+		batched := tx.Session(&gorm.Session{CreateBatchSize: 500})
+		if len(transfers) > 0 {
+			if err := insertOnce(batched, &transfers); err != nil {
+				return err
+			}
+		}
+		if len(exclusions) > 0 {
+			if err := insertOnce(batched, &exclusions); err != nil {
+				return err
+			}
+		}
+		return audit(tx, "round:"+round.ID+":selection", models.AuditEntry{RoundID: round.ID, ActorID: System.ID,
+			Role: System.Role, Action: "selection_done", At: asOf})
+	})
+}
+
+// selectionInput maps the database's records to what selection reads.
+func selectionInput(round models.Round, asOf time.Time, positions []models.Position, employees []models.Employee, seats map[string]int) selection.Input {
+	posByID := map[string]models.Position{}
+	for _, p := range positions {
+		posByID[p.ID] = p
+	}
+	unitOf := map[string]string{}
+	for _, e := range employees {
+		unitOf[e.NIP] = posByID[e.PositionID].UnitID
+	}
+	in := selection.Input{AsOf: asOf, Rules: round.Settings.Rules, Weights: round.Settings.Weights,
+		TrainingGapThreshold: round.Settings.TrainingGapThreshold}
+	for _, p := range positions {
+		if seats[p.ID] == 0 {
+			continue
+		}
+		sp := selection.Position{ID: p.ID, UnitID: p.UnitID, Kind: p.Kind, Class: p.Class, MinRank: p.MinRank,
+			MaxRank: p.MaxRank, MinEducation: p.MinEducation, Seats: seats[p.ID]}
+		for _, c := range p.Competencies {
+			sp.Competencies = append(sp.Competencies, selection.Competency{Name: c.Name, Level: c.Level})
+		}
+		in.Positions = append(in.Positions, sp)
+	}
+	for _, e := range employees {
+		birth, _ := models.ParseNIP(e.NIP)
+		cur := posByID[e.PositionID]
+		c := selection.Candidate{NIP: e.NIP, UnitID: cur.UnitID, PositionID: e.PositionID, PositionKind: cur.Kind,
+			PositionClass: cur.Class, Rank: e.Rank, Status: e.Status, BirthDate: birth.BirthDate,
+			InPostSince: e.InPostSince, Education: e.Education, Performance: e.Performance, Potential: e.Potential,
+			UnderSanction: e.UnderSanction, SKP: map[int]models.Predicate{}, Competencies: map[string]int{}}
+		for _, s := range e.SKP {
+			c.SKP[s.Year] = s.Predicate
+		}
+		for _, k := range e.Competencies {
+			c.Competencies[k.Name] = k.Level
+		}
+		for _, r := range e.RelativeNIPs {
+			if u := unitOf[r]; u != "" {
+				c.RelativeUnits = append(c.RelativeUnits, u)
+			}
+		}
+		sort.Strings(c.RelativeUnits)
+		in.Candidates = append(in.Candidates, c)
+	}
+	return in
+}
+
+// Confirmation is the HR officer's confirmation of a round's proposals.
+type Confirmation struct {
+	RoundID string
+	Remove  []string // transfer IDs the officer removed
+	Note    string
+	By      ActorRef
+	At      time.Time
+}
+
+// ConfirmProposals marks removed proposals as removed, the others as
+// awaiting the TPK, and the round as in progress.
+func (a *Activities) ConfirmProposals(ctx context.Context, c Confirmation) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		proposed := tx.Model(&models.Transfer{}).Where("round_id = ? AND stage = ?", c.RoundID, models.StageProposed)
+		if len(c.Remove) > 0 {
+			if err := proposed.Session(&gorm.Session{}).Where("id IN ?", c.Remove).
+				Updates(map[string]any{"stage": models.StageRemoved, "updated_at": c.At}).Error; err != nil {
+				return err
+			}
+		}
+		if err := proposed.Session(&gorm.Session{}).
+			Updates(map[string]any{"stage": models.StageAwaitingTPK, "updated_at": c.At}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&models.Round{}).Where("id = ?", c.RoundID).
+			Updates(map[string]any{"status": models.RoundInProgress, "updated_at": c.At}).Error; err != nil {
+			return err
+		}
+		return audit(tx, "round:"+c.RoundID+":confirm", models.AuditEntry{RoundID: c.RoundID, ActorID: c.By.ID,
+			Role: c.By.Role, Action: "proposals_confirmed", Detail: confirmDetail(c), At: c.At})
+	})
+}
+
+func confirmDetail(c Confirmation) string {
+	d := ""
+	if len(c.Remove) > 0 {
+		d = "removed: " + strings.Join(c.Remove, ", ")
+	}
+	if c.Note != "" {
+		if d != "" {
+			d += "; "
+		}
+		d += c.Note
+	}
+	return d
+}
+
+
+// EvaluateRound writes the round's evaluation summary and completes it.
+func (a *Activities) EvaluateRound(ctx context.Context, in RoundInput) (models.RoundSummary, error) {
+	gdb := a.DB.WithContext(ctx)
+	s := models.RoundSummary{ByStage: map[models.Stage]int{}}
+	var stages []struct {
+		Stage models.Stage
+		N     int
+	}
+	if err := gdb.Model(&models.Transfer{}).Select("stage, count(*) AS n").Where("round_id = ?", in.RoundID).
+		Group("stage").Scan(&stages).Error; err != nil {
+		return s, err
+	}
+	for _, st := range stages {
+		s.ByStage[st.Stage] = st.N
+		s.Proposed += st.N
+		if st.Stage != models.StageRemoved {
+			s.Confirmed += st.N
+		}
+	}
+	inRound := "transfer_id IN (SELECT id FROM transfers WHERE round_id = ?)"
+	counts := []struct {
+		into  *int
+		model any
+		where string
+		args  []any
+	}{
+		{&s.Objections, &models.Objection{}, inRound, []any{in.RoundID}},
+		{&s.TrainingDone, &models.TrainingAssignment{}, inRound + " AND status = ?", []any{in.RoundID, models.TrainingCompleted}},
+		{&s.TrainingMiss, &models.TrainingAssignment{}, inRound + " AND status = ?", []any{in.RoundID, models.TrainingMissed}},
+		{&s.SurveysSent, &models.Survey{}, "round_id = ?", []any{in.RoundID}},
+		{&s.SurveysAnswer, &models.Survey{}, "round_id = ? AND status = ?", []any{in.RoundID, models.SurveyAnswered}},
+	}
+	for _, c := range counts {
+		var n int64
+		if err := gdb.Model(c.model).Where(c.where, c.args...).Count(&n).Error; err != nil {
+			return s, err
+		}
+		*c.into = int(n)
+	}
+	at := in.AsOf
+	err := gdb.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&models.Round{ID: in.RoundID}).Select("summary", "status", "completed_at", "updated_at").
+			Updates(models.Round{Summary: &s, Status: models.RoundCompleted, CompletedAt: &at, UpdatedAt: at}).Error; err != nil {
+			return err
+		}
+		return audit(tx, "round:"+in.RoundID+":evaluated", models.AuditEntry{RoundID: in.RoundID,
+			ActorID: System.ID, Role: System.Role, Action: "round_evaluated", At: at})
+	})
+	return s, err
+}

@@ -1,0 +1,294 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/bkpsdm/mutasi/links"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// DecisionInput is a TPK or PPK decision on a transfer.
+type DecisionInput struct {
+	TransferID string
+	Step       models.Role // tpk or ppk
+	Approve    bool
+	Reason     string
+	By         ActorRef
+	At         time.Time
+}
+
+// RecordDecision records a decision once per transfer and step.
+func (a *Activities) RecordDecision(ctx context.Context, d DecisionInput) error {
+	action := string(d.Step) + "_rejected"
+	if d.Approve {
+		action = string(d.Step) + "_approved"
+	}
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row := models.Decision{TransferID: d.TransferID, Step: d.Step, Approve: d.Approve, Reason: d.Reason,
+			ActorID: d.By.ID, DecidedAt: d.At}
+		if err := insertOnce(tx, &row); err != nil {
+			return err
+		}
+		return auditTransfer(tx, d.TransferID, "decision:"+string(d.Step), d.By, action, d.Reason, d.At)
+	})
+}
+
+// auditTransfer appends an audit line about a transfer, once per step.
+func auditTransfer(tx *gorm.DB, transferID, step string, by ActorRef, action, detail string, at time.Time) error {
+	var t models.Transfer
+	if err := tx.Select("id", "round_id").First(&t, "id = ?", transferID).Error; err != nil {
+		return notFound(err, "transfer "+transferID)
+	}
+	return audit(tx, "transfer:"+transferID+":"+step, models.AuditEntry{RoundID: t.RoundID, TransferID: transferID,
+		ActorID: by.ID, Role: by.Role, Action: action, Detail: detail, At: at})
+}
+
+// Acknowledgement is an employee's acknowledgement of a transfer; Deemed
+// when the socialization deadline passed in silence.
+type Acknowledgement struct {
+	TransferID string
+	Deemed     bool
+	By         ActorRef
+	At         time.Time
+}
+
+// RecordAcknowledgement records that the employee acknowledged.
+func (a *Activities) RecordAcknowledgement(ctx context.Context, ack Acknowledgement) error {
+	action, detail := "acknowledged", ""
+	if ack.Deemed {
+		action, detail = "deemed_acknowledged", "no answer by the socialization deadline"
+	}
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return auditTransfer(tx, ack.TransferID, "acknowledgement", ack.By, action, detail, ack.At)
+	})
+}
+
+// ObjectionInput is an employee's objection.
+type ObjectionInput struct {
+	TransferID string
+	NIP        string
+	Category   models.ObjectionCategory
+	Text       string
+	By         ActorRef
+	At         time.Time
+}
+
+// RecordObjection records an objection once per transfer.
+func (a *Activities) RecordObjection(ctx context.Context, o ObjectionInput) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		row := models.Objection{TransferID: o.TransferID, NIP: o.NIP, Category: o.Category, Text: o.Text, ObjectedAt: o.At}
+		if err := insertOnce(tx, &row); err != nil {
+			return err
+		}
+		return auditTransfer(tx, o.TransferID, "objection", o.By, "objected", string(o.Category)+": "+o.Text, o.At)
+	})
+}
+
+// ResolutionInput is the HR officer's resolution of an objection.
+type ResolutionInput struct {
+	TransferID string
+	Resolution models.Resolution
+	Note       string
+	By         ActorRef
+	At         time.Time
+}
+
+// RecordResolution records how an objection was resolved, once.
+func (a *Activities) RecordResolution(ctx context.Context, r ResolutionInput) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&models.Objection{}).Where("transfer_id = ? AND resolution = ''", r.TransferID).
+			Updates(map[string]any{"resolution": r.Resolution, "note": r.Note, "resolved_by": r.By.ID, "resolved_at": r.At}).Error
+		if err != nil {
+			return err
+		}
+		return auditTransfer(tx, r.TransferID, "resolution", r.By, "objection_"+string(r.Resolution), r.Note, r.At)
+	})
+}
+
+// TrainingInput assigns training for a transfer.
+type TrainingInput struct {
+	TransferID string
+	Reason     string // "competence_gap" or "objection"
+	At         time.Time
+	Deadline   time.Time
+}
+
+// AssignTraining records a training assignment once per transfer.
+func (a *Activities) AssignTraining(ctx context.Context, in TrainingInput) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t models.Transfer
+		if err := tx.Select("id", "nip").First(&t, "id = ?", in.TransferID).Error; err != nil {
+			return notFound(err, "transfer "+in.TransferID)
+		}
+		row := models.TrainingAssignment{TransferID: in.TransferID, NIP: t.NIP, Reason: in.Reason,
+			Status: models.TrainingAssigned, AssignedAt: in.At, Deadline: in.Deadline}
+		if err := insertOnce(tx, &row); err != nil {
+			return err
+		}
+		return auditTransfer(tx, in.TransferID, "training", System, "training_assigned", in.Reason, in.At)
+	})
+}
+
+// TrainingResult is how a training assignment ended.
+type TrainingResult struct {
+	TransferID string
+	Completed  bool // false: the deadline passed
+	Note       string
+	By         ActorRef
+	At         time.Time
+}
+
+// FinishTraining records a training assignment as completed or missed.
+func (a *Activities) FinishTraining(ctx context.Context, r TrainingResult) error {
+	status, action := models.TrainingMissed, "training_missed"
+	values := map[string]any{"status": status}
+	if r.Completed {
+		status, action = models.TrainingCompleted, "training_completed"
+		values = map[string]any{"status": status, "completed_at": r.At, "reported_by": r.By.ID, "note": r.Note}
+	}
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.Model(&models.TrainingAssignment{}).
+			Where("transfer_id = ? AND status = ?", r.TransferID, models.TrainingAssigned).Updates(values).Error
+		if err != nil {
+			return err
+		}
+		return auditTransfer(tx, r.TransferID, "training_end", r.By, action, r.Note, r.At)
+	})
+}
+
+// EffectiveInput makes a transfer effective on a date.
+type EffectiveInput struct {
+	TransferID    string
+	EffectiveDate time.Time
+	At            time.Time
+}
+
+// MakeEffective issues the decree (SK) with the next number of the year,
+// moves the employee to the new position and updates the position
+// history, all in one transaction. A retry returns the decree issued the
+// first time.
+func (a *Activities) MakeEffective(ctx context.Context, in EffectiveInput) (models.Decree, error) {
+	var decree models.Decree
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		err := tx.First(&decree, "transfer_id = ?", in.TransferID).Error
+		if err == nil {
+			return nil
+		}
+		if !errors.Is(err, gorm.ErrRecordNotFound) {
+			return err
+		}
+		var t models.Transfer
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&t, "id = ?", in.TransferID).Error; err != nil {
+			return notFound(err, "transfer "+in.TransferID)
+		}
+		year := in.EffectiveDate.Year()
+		var seq int
+		if err := tx.Raw(`INSERT INTO decree_counters (year, last) VALUES (?, 1)
+			ON CONFLICT (year) DO UPDATE SET last = decree_counters.last + 1 RETURNING last`, year).Scan(&seq).Error; err != nil {
+			return fmt.Errorf("next decree number: %w", err)
+		}
+		decree = models.Decree{TransferID: t.ID, Number: DecreeNumber(year, seq), Year: year, Seq: seq,
+			EffectiveDate: in.EffectiveDate, IssuedAt: in.At}
+		if err := tx.Create(&decree).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&t).Updates(map[string]any{"effective_date": in.EffectiveDate,
+			"decree_number": decree.Number, "updated_at": in.At}).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&models.PositionHistory{}).Where("nip = ? AND \"end\" IS NULL", t.NIP).
+			Update("end", in.EffectiveDate).Error; err != nil {
+			return err
+		}
+		spell := models.PositionHistory{NIP: t.NIP, PositionID: t.ToPositionID, UnitID: t.ToUnitID,
+			Start: in.EffectiveDate, DecreeNumber: decree.Number, TransferID: t.ID}
+		if err := tx.Create(&spell).Error; err != nil {
+			return err
+		}
+		if err := tx.Model(&models.Employee{}).Where("nip = ?", t.NIP).Updates(map[string]any{
+			"position_id": t.ToPositionID, "in_post_since": in.EffectiveDate}).Error; err != nil {
+			return err
+		}
+		return auditTransfer(tx, t.ID, "effective", System, "transfer_effective", decree.Number, in.At)
+	})
+	return decree, err
+}
+
+// DecreeNumber formats the number of the seq-th transfer decree of a year,
+// under the personnel classification code 800.
+func DecreeNumber(year, seq int) string {
+	return fmt.Sprintf("800/%04d/BKPSDM/%d", seq, year)
+}
+
+// SurveyInput opens a transfer's survey.
+type SurveyInput struct {
+	TransferID string
+	At         time.Time
+	Expires    time.Time
+}
+
+// OpenSurvey records the survey as open and returns its one-time link.
+func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, error) {
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t models.Transfer
+		if err := tx.Select("id", "round_id", "nip").First(&t, "id = ?", in.TransferID).Error; err != nil {
+			return notFound(err, "transfer "+in.TransferID)
+		}
+		row := models.Survey{TransferID: t.ID, RoundID: t.RoundID, NIP: t.NIP, Status: models.SurveyOpen,
+			SentAt: in.At, ExpiresAt: in.Expires}
+		if err := insertOnce(tx, &row); err != nil {
+			return err
+		}
+		return auditTransfer(tx, t.ID, "survey_open", System, "survey_sent", "", in.At)
+	})
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimRight(a.BaseURL, "/") + "/surveys/" + links.Sign(a.LinkSecret, in.TransferID, in.Expires), nil
+}
+
+// SurveyAnswer is an employee's answers to their survey.
+type SurveyAnswer struct {
+	TransferID string
+	Answers    map[string]any
+	At         time.Time
+}
+
+// RecordSurveyResponse stores the answers once and marks the survey
+// answered.
+func (a *Activities) RecordSurveyResponse(ctx context.Context, in SurveyAnswer) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var s models.Survey
+		if err := tx.First(&s, "transfer_id = ?", in.TransferID).Error; err != nil {
+			return notFound(err, "survey of "+in.TransferID)
+		}
+		row := models.SurveyResponse{TransferID: s.TransferID, RoundID: s.RoundID, Answers: in.Answers, SubmittedAt: in.At}
+		if err := insertOnce(tx, &row); err != nil {
+			return err
+		}
+		if err := tx.Model(&s).Where("status = ?", models.SurveyOpen).
+			Updates(map[string]any{"status": models.SurveyAnswered, "answered_at": in.At}).Error; err != nil {
+			return err
+		}
+		return auditTransfer(tx, s.TransferID, "survey_answer", ActorRef{ID: s.NIP, Role: models.RoleEmployee},
+			"survey_answered", "", in.At)
+	})
+}
+
+// CloseSurvey closes an unanswered survey.
+func (a *Activities) CloseSurvey(ctx context.Context, transferID string, at time.Time) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&models.Survey{}).Where("transfer_id = ? AND status = ?", transferID, models.SurveyOpen).
+			Update("status", models.SurveyClosed).Error; err != nil {
+			return err
+		}
+		return auditTransfer(tx, transferID, "survey_close", System, "survey_closed", "", at)
+	})
+}

@@ -1,0 +1,123 @@
+// Package smtptest runs a real SMTP server inside a test process and keeps
+// what it receives, so tests check notifications as a mail server sees
+// them.
+package smtptest
+
+import (
+	"io"
+	"mime"
+	"net"
+	"net/mail"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emersion/go-smtp"
+)
+
+// Mail is one received message, with its subject decoded.
+type Mail struct {
+	From    string
+	To      []string
+	Subject string
+	Body    string
+}
+
+// Server is a running SMTP server.
+type Server struct {
+	Host string
+	Port int
+
+	mu       sync.Mutex
+	received []Mail
+	arrived  chan struct{}
+}
+
+// Start starts a server on a free loopback port; it stops when the test
+// ends.
+func Start(tb testing.TB) *Server {
+	tb.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	s := &Server{arrived: make(chan struct{}, 1)}
+	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
+	srv.Domain = "localhost"
+	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
+	host, port, _ := net.SplitHostPort(l.Addr().String())
+	s.Host = host
+	s.Port, _ = strconv.Atoi(port)
+	go srv.Serve(l)
+	tb.Cleanup(func() { srv.Close() })
+	return s
+}
+
+// Messages returns a copy of what has arrived so far.
+func (s *Server) Messages() []Mail {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Mail(nil), s.received...)
+}
+
+// Wait waits until cond holds over the received messages, or the timeout
+// passes; it reports whether cond held.
+func (s *Server) Wait(timeout time.Duration, cond func([]Mail) bool) bool {
+	deadline := time.NewTimer(timeout)
+	defer deadline.Stop()
+	for {
+		if cond(s.Messages()) {
+			return true
+		}
+		select {
+		case <-s.arrived:
+		case <-deadline.C:
+			return cond(s.Messages())
+		}
+	}
+}
+
+type session struct {
+	s    *Server
+	from string
+	to   []string
+}
+
+func (x *session) Reset()        { x.from, x.to = "", nil }
+func (x *session) Logout() error { return nil }
+
+func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	x.from = from
+	return nil
+}
+
+func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.to = append(x.to, to)
+	return nil
+}
+
+func (x *session) Data(r io.Reader) error {
+	msg, err := mail.ReadMessage(r)
+	if err != nil {
+		return err
+	}
+	body, err := io.ReadAll(msg.Body)
+	if err != nil {
+		return err
+	}
+	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
+	if err != nil {
+		return err
+	}
+	m := Mail{From: x.from, To: x.to, Subject: subject, Body: strings.ReplaceAll(string(body), "\r\n", "\n")}
+	x.s.mu.Lock()
+	x.s.received = append(x.s.received, m)
+	x.s.mu.Unlock()
+	select {
+	case x.s.arrived <- struct{}{}:
+	default:
+	}
+	return nil
+}

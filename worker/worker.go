@@ -1,0 +1,45 @@
+// Package worker runs Mutasi's workflows and activities on the task queue.
+package worker
+
+import (
+	"context"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// StopTimeout is how long a stopping worker lets running activities finish
+// before it gives up on them; Temporal retries them elsewhere.
+const StopTimeout = 30 * time.Second
+
+// New makes a worker for workflows.TaskQueue with every workflow and
+// activity registered. Start it with Start or Run.
+func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{WorkerStopTimeout: StopTimeout})
+	Register(w, acts)
+	return w
+}
+
+// Register registers every workflow and activity on w (a worker or a test
+// environment's registry).
+func Register(w sdkworker.Registry, acts *activities.Activities) {
+	w.RegisterWorkflow(workflows.RoundWorkflow)
+	w.RegisterWorkflow(workflows.TransferWorkflow)
+	w.RegisterActivity(acts)
+}
+
+// Run runs a worker until ctx is done, then stops it gracefully: it stops
+// polling, lets running activities finish within StopTimeout, and returns.
+func Run(ctx context.Context, c client.Client, acts *activities.Activities) error {
+	w := New(c, acts)
+	if err := w.Start(); err != nil {
+		return err
+	}
+	<-ctx.Done()
+	w.Stop()
+	return nil
+}

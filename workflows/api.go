@@ -1,0 +1,153 @@
+// Package workflows holds Mutasi's Temporal workflows: RoundWorkflow
+// carries a transfer round from needs analysis to its evaluation, and
+// TransferWorkflow carries one transfer through approval, socialization,
+// training, the decree and the survey. They only orchestrate: every side
+// effect is an activity.
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// TaskQueue is the task queue Mutasi's workers poll.
+const TaskQueue = "mutasi"
+
+// The names of the updates and queries the workflows answer.
+const (
+	UpdateConfirm          = "confirm"           // RoundWorkflow: Confirm
+	UpdateDecide           = "decide"            // TransferWorkflow: Decision
+	UpdateAcknowledge      = "acknowledge"       // TransferWorkflow: Acknowledge
+	UpdateObject           = "object"            // TransferWorkflow: Objection
+	UpdateResolve          = "resolve"           // TransferWorkflow: Resolution
+	UpdateCompleteTraining = "complete_training" // TransferWorkflow: TrainingCompletion
+	UpdateAnswerSurvey     = "answer_survey"     // TransferWorkflow: SurveyAnswers
+	QueryState             = "state"             // RoundState or TransferState
+)
+
+// The typed search attributes the workflows keep current; the dev server
+// and production namespaces register them as Keyword.
+var (
+	StageKey = temporal.NewSearchAttributeKeyKeyword("MutasiStage")
+	RoundKey = temporal.NewSearchAttributeKeyKeyword("MutasiRound")
+	UnitKey  = temporal.NewSearchAttributeKeyKeyword("MutasiUnit")
+)
+
+// SearchAttributes lists the search attributes to register on a server.
+var SearchAttributes = []string{"MutasiStage", "MutasiRound", "MutasiUnit"}
+
+// RoundInput starts a round.
+type RoundInput struct {
+	RoundID  string
+	Name     string
+	Settings models.RoundSettings
+	By       activities.ActorRef
+}
+
+// RoundState is what the round's state query answers.
+type RoundState struct {
+	RoundID   string                 `json:"round_id"`
+	Status    models.RoundStatus     `json:"status"`
+	Needs     activities.NeedsResult `json:"needs"`
+	Proposals []activities.Proposal  `json:"proposals,omitempty"`
+	Removed   []string               `json:"removed,omitempty"`
+	Running   int                    `json:"running"`
+	Finished  int                    `json:"finished"`
+	Failed    []string               `json:"failed,omitempty"`
+	Summary   *models.RoundSummary   `json:"summary,omitempty"`
+	Awaiting  models.Role            `json:"awaiting,omitempty"`
+}
+
+// Confirm is the HR officer's confirmation of the proposals, optionally
+// removing some by transfer ID.
+type Confirm struct {
+	Actor  models.Actor `json:"actor"`
+	Remove []string     `json:"remove,omitempty"`
+	Note   string       `json:"note,omitempty"`
+}
+
+// TransferInput starts a transfer.
+type TransferInput struct {
+	RoundID  string
+	Proposal activities.Proposal
+	Settings models.RoundSettings
+}
+
+// TransferState is what the transfer's state query answers: the stage,
+// who is awaited and until when.
+type TransferState struct {
+	TransferID string       `json:"transfer_id"`
+	Stage      models.Stage `json:"stage"`
+	// Awaiting is the role whose action the transfer waits for, if any.
+	Awaiting models.Role `json:"awaiting,omitempty"`
+	// Since is when the current wait began; ReminderAt and Deadline are
+	// when a reminder goes out and when the wait escalates or ends.
+	Since      *time.Time `json:"since,omitempty"`
+	ReminderAt *time.Time `json:"reminder_at,omitempty"`
+	Deadline   *time.Time `json:"deadline,omitempty"`
+	// Training says whether the transfer goes through training.
+	Training bool `json:"training"`
+	// EffectiveDate is the TMT once set; BlackoutUntil is set when an
+	// election blackout window moved it.
+	EffectiveDate *time.Time   `json:"effective_date,omitempty"`
+	BlackoutUntil *time.Time   `json:"blackout_until,omitempty"`
+	DecreeNumber  string       `json:"decree_number,omitempty"`
+	Decisions     []Decision   `json:"decisions,omitempty"`
+	Objection     *Objection   `json:"objection,omitempty"`
+	Resolution    *Resolution  `json:"resolution,omitempty"`
+	Outcome       models.Stage `json:"outcome,omitempty"`
+}
+
+// Decision is a TPK or PPK decision: approve or reject, with a reason.
+type Decision struct {
+	Actor   models.Actor `json:"actor"`
+	Approve bool         `json:"approve"`
+	Reason  string       `json:"reason"`
+	At      time.Time    `json:"at"`
+}
+
+// Acknowledge is the employee's acknowledgement of the transfer.
+type Acknowledge struct {
+	Actor models.Actor `json:"actor"`
+}
+
+// Objection is the employee's objection: a category and a text.
+type Objection struct {
+	Actor    models.Actor             `json:"actor"`
+	Category models.ObjectionCategory `json:"category"`
+	Text     string                   `json:"text"`
+	At       time.Time                `json:"at"`
+}
+
+// Resolution is the HR officer's resolution of an objection.
+type Resolution struct {
+	Actor      models.Actor      `json:"actor"`
+	Resolution models.Resolution `json:"resolution"`
+	Note       string            `json:"note,omitempty"`
+	At         time.Time         `json:"at"`
+}
+
+// TrainingCompletion reports that the employee completed the training,
+// from the HR officer or a training system.
+type TrainingCompletion struct {
+	Actor models.Actor `json:"actor"`
+	Note  string       `json:"note,omitempty"`
+}
+
+// SurveyAnswers are the employee's answers to the post-transfer survey,
+// by item code.
+type SurveyAnswers struct {
+	Actor   models.Actor   `json:"actor"`
+	Answers map[string]any `json:"answers"`
+}
+
+// Receipt answers an accepted update: the transfer and the stage it is in
+// once the update is handled.
+type Receipt struct {
+	TransferID string       `json:"transfer_id"`
+	Stage      models.Stage `json:"stage"`
+}

@@ -1,0 +1,372 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/notify"
+)
+
+// a names the activities; Temporal only reads the method names off it.
+var a *activities.Activities
+
+// TransferWorkflow carries one transfer from the TPK's review to the
+// closing of its survey. People act on it through updates whose
+// validators refuse the wrong person, the wrong stage or a second answer
+// before anything reaches history.
+func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, error) {
+	t := &transfer{in: in, st: TransferState{TransferID: in.Proposal.TransferID, Training: in.Proposal.Training}}
+	if err := t.register(ctx); err != nil {
+		return t.st, err
+	}
+	ctx = withActivityOptions(ctx)
+	err := t.run(ctx)
+	if err != nil {
+		return t.st, err
+	}
+	t.st.Outcome = t.st.Stage
+	// Let handlers still recording their activity finish before completing.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return t.st, err
+	}
+	return t.st, nil
+}
+
+// withActivityOptions sets the timeouts and retries every activity of the
+// workflows runs with: database writes retry with backoff until they
+// succeed, bad data fails at once.
+func withActivityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrNotFound},
+		},
+	})
+}
+
+// transfer is the state of one TransferWorkflow run.
+type transfer struct {
+	in        TransferInput
+	st        TransferState
+	tpk, ppk  *Decision
+	ack       bool
+	objection *Objection
+	resolved  *Resolution
+	trained   bool
+	answered  bool
+	// trainingClosed and surveyClosed are set when a deadline has passed,
+	// so no late answer slips in while the closing is recorded.
+	trainingClosed bool
+	surveyClosed   bool
+}
+
+func (t *transfer) id() string { return t.in.Proposal.TransferID }
+
+// run walks the stages in order.
+func (t *transfer) run(ctx workflow.Context) error {
+	for _, step := range []models.Role{models.RoleTPK, models.RolePPK} {
+		approved, err := t.approval(ctx, step)
+		if err != nil || !approved {
+			return err
+		}
+	}
+	proceed, err := t.socialize(ctx)
+	if err != nil || !proceed {
+		return err
+	}
+	if t.st.Training {
+		if err := t.train(ctx); err != nil {
+			return err
+		}
+	}
+	if err := t.takeEffect(ctx); err != nil {
+		return err
+	}
+	if err := t.survey(ctx); err != nil {
+		return err
+	}
+	return t.enter(ctx, models.StageCompleted, "")
+}
+
+// enter moves the transfer to a stage: the query, the search attribute
+// and the database follow. awaited is who must act next, if anyone.
+func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited models.Role) error {
+	t.st.Stage, t.st.Awaiting = stage, awaited
+	t.st.Since, t.st.ReminderAt, t.st.Deadline = nil, nil, nil
+	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage))); err != nil {
+		return err
+	}
+	return workflow.ExecuteActivity(ctx, a.SetStage, t.id(), stage).Get(ctx, nil)
+}
+
+// schedule records when the current wait started, reminds and ends.
+func (t *transfer) schedule(ctx workflow.Context, reminder, deadline time.Duration) {
+	now := workflow.Now(ctx)
+	r, d := now.Add(reminder), now.Add(deadline)
+	t.st.Since, t.st.ReminderAt, t.st.Deadline = &now, &r, &d
+}
+
+// notify sends one notification about the transfer; key names the step
+// so a replayed or retried send happens once.
+func (t *transfer) notify(ctx workflow.Context, key string, kind notify.Kind, to models.Role, n activities.NotifyInput) error {
+	n.Key, n.Kind, n.TransferID, n.To = "transfer-"+t.id()+":"+key, kind, t.id(), to
+	return workflow.ExecuteActivity(ctx, a.Notify, n).Get(ctx, nil)
+}
+
+// awaitWithReminder waits for done; after reminder it calls remind, after
+// escalation (counted from the start) it calls escalate and, unless
+// stopAtEscalation, goes on waiting. It reports whether done came true.
+func awaitWithReminder(ctx workflow.Context, done func() bool, reminder, escalation time.Duration,
+	remind, escalate func() error, stopAtEscalation bool) (bool, error) {
+	ok, err := workflow.AwaitWithTimeout(ctx, reminder, done)
+	if err != nil || ok {
+		return ok, err
+	}
+	if err := remind(); err != nil {
+		return false, err
+	}
+	ok, err = workflow.AwaitWithTimeout(ctx, escalation-reminder, done)
+	if err != nil || ok {
+		return ok, err
+	}
+	if err := escalate(); err != nil {
+		return false, err
+	}
+	if stopAtEscalation {
+		return false, nil
+	}
+	return true, workflow.Await(ctx, done)
+}
+
+var stepNames = map[models.Role]string{models.RoleTPK: "TPK", models.RolePPK: "PPK", models.RoleHR: "HR"}
+
+// approval waits for the TPK's or the PPK's decision, reminding the
+// approver and then escalating to the HR office when it is late. It
+// reports whether the transfer was approved; a rejection ends it.
+func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error) {
+	stage := models.StageAwaitingTPK
+	decision := &t.tpk
+	if step == models.RolePPK {
+		stage, decision = models.StageAwaitingPPK, &t.ppk
+	}
+	if err := t.enter(ctx, stage, step); err != nil {
+		return false, err
+	}
+	s := t.in.Settings
+	t.schedule(ctx, s.DecisionReminder.D(), s.DecisionEscalation.D())
+	name, key := stepNames[step], string(step)
+	n := activities.NotifyInput{Step: name, Deadline: *t.st.Deadline}
+	if err := t.notify(ctx, key+":request", notify.DecisionRequested, step, n); err != nil {
+		return false, err
+	}
+	_, err := awaitWithReminder(ctx, func() bool { return *decision != nil },
+		s.DecisionReminder.D(), s.DecisionEscalation.D(),
+		func() error { return t.notify(ctx, key+":reminder", notify.DecisionReminder, step, n) },
+		func() error { return t.notify(ctx, key+":escalation", notify.DecisionEscalated, models.RoleHR, n) },
+		false)
+	if err != nil {
+		return false, err
+	}
+	d := *decision
+	if d.Approve {
+		return true, nil
+	}
+	n.Reason = d.Reason
+	if err := t.notify(ctx, key+":rejected", notify.TransferRejected, models.RoleHR, n); err != nil {
+		return false, err
+	}
+	return false, t.enter(ctx, models.StageRejected, "")
+}
+
+// socialize tells the employee, who acknowledges or objects by the
+// deadline; silence counts as acknowledgement. An objection waits for the
+// HR officer's resolution. It reports whether the transfer goes on.
+func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
+	if err := t.enter(ctx, models.StageSocialization, models.RoleEmployee); err != nil {
+		return false, err
+	}
+	s := t.in.Settings
+	t.schedule(ctx, s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D())
+	n := activities.NotifyInput{Deadline: *t.st.Deadline}
+	if err := t.notify(ctx, "socialization", notify.Socialization, models.RoleEmployee, n); err != nil {
+		return false, err
+	}
+	answered, err := awaitWithReminder(ctx, func() bool { return t.ack || t.objection != nil },
+		s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D(),
+		func() error {
+			return t.notify(ctx, "socialization:reminder", notify.AcknowledgeReminder, models.RoleEmployee, n)
+		},
+		func() error { return nil }, true)
+	if err != nil {
+		return false, err
+	}
+	if !answered {
+		t.ack = true
+		ack := activities.Acknowledgement{TransferID: t.id(), Deemed: true, By: activities.System, At: workflow.Now(ctx)}
+		return true, workflow.ExecuteActivity(ctx, a.RecordAcknowledgement, ack).Get(ctx, nil)
+	}
+	if t.objection == nil {
+		return true, nil
+	}
+	return t.reviewObjection(ctx)
+}
+
+// reviewObjection waits for the HR officer to resolve the objection,
+// reminding the HR office and escalating to the PPK when it is late.
+func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
+	if err := t.enter(ctx, models.StageObjectionReview, models.RoleHR); err != nil {
+		return false, err
+	}
+	s := t.in.Settings
+	t.schedule(ctx, s.DecisionReminder.D(), s.DecisionEscalation.D())
+	n := activities.NotifyInput{Step: "HR", Reason: string(t.objection.Category) + ": " + t.objection.Text, Deadline: *t.st.Deadline}
+	if err := t.notify(ctx, "objection", notify.ObjectionReceived, models.RoleHR, n); err != nil {
+		return false, err
+	}
+	_, err := awaitWithReminder(ctx, func() bool { return t.resolved != nil },
+		s.DecisionReminder.D(), s.DecisionEscalation.D(),
+		func() error { return t.notify(ctx, "objection:reminder", notify.DecisionReminder, models.RoleHR, n) },
+		func() error {
+			return t.notify(ctx, "objection:escalation", notify.DecisionEscalated, models.RolePPK, n)
+		},
+		false)
+	if err != nil {
+		return false, err
+	}
+	switch t.resolved.Resolution {
+	case models.ResolveCancel:
+		n := activities.NotifyInput{Reason: t.resolved.Note}
+		if err := t.notify(ctx, "cancelled", notify.TransferCancelled, models.RoleEmployee, n); err != nil {
+			return false, err
+		}
+		return false, t.enter(ctx, models.StageCancelled, "")
+	case models.ResolveTraining:
+		t.st.Training = true
+	}
+	return true, nil
+}
+
+// train assigns training and waits for its completion until the
+// deadline; a missed deadline is recorded and the transfer goes ahead.
+func (t *transfer) train(ctx workflow.Context) error {
+	if err := t.enter(ctx, models.StageTraining, models.RoleHR); err != nil {
+		return err
+	}
+	s := t.in.Settings
+	t.schedule(ctx, s.TrainingDeadline.D(), s.TrainingDeadline.D())
+	t.st.ReminderAt = nil
+	reason := "competence_gap"
+	if t.resolved != nil && t.resolved.Resolution == models.ResolveTraining {
+		reason = "objection"
+	}
+	in := activities.TrainingInput{TransferID: t.id(), Reason: reason, At: *t.st.Since, Deadline: *t.st.Deadline}
+	if err := workflow.ExecuteActivity(ctx, a.AssignTraining, in).Get(ctx, nil); err != nil {
+		return err
+	}
+	n := activities.NotifyInput{Deadline: *t.st.Deadline}
+	if err := t.notify(ctx, "training", notify.TrainingAssigned, models.RoleEmployee, n); err != nil {
+		return err
+	}
+	done, err := workflow.AwaitWithTimeout(ctx, s.TrainingDeadline.D(), func() bool { return t.trained })
+	if err != nil || done {
+		return err
+	}
+	t.trainingClosed = true
+	missed := activities.TrainingResult{TransferID: t.id(), By: activities.System, At: workflow.Now(ctx),
+		Note: "deadline passed"}
+	if err := workflow.ExecuteActivity(ctx, a.FinishTraining, missed).Get(ctx, nil); err != nil {
+		return err
+	}
+	return t.notify(ctx, "training:missed", notify.TrainingMissed, models.RoleHR, n)
+}
+
+// takeEffect fixes the effective date, out of any election blackout
+// window that covers the post, waits for it, and issues the decree.
+func (t *transfer) takeEffect(ctx workflow.Context) error {
+	if err := t.enter(ctx, models.StageAwaitingEffective, ""); err != nil {
+		return err
+	}
+	now := workflow.Now(ctx)
+	date, moved := EffectiveDate(now, t.in.Settings, t.in.Proposal.Covered)
+	t.st.EffectiveDate = &date
+	if moved {
+		t.st.BlackoutUntil = &date
+	}
+	if wait := date.Sub(now); wait > 0 {
+		if err := workflow.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	var decree models.Decree
+	in := activities.EffectiveInput{TransferID: t.id(), EffectiveDate: date, At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(ctx, a.MakeEffective, in).Get(ctx, &decree); err != nil {
+		return err
+	}
+	t.st.DecreeNumber = decree.Number
+	if err := t.enter(ctx, models.StageEffective, ""); err != nil {
+		return err
+	}
+	return t.notify(ctx, "effective", notify.TransferEffective, models.RoleEmployee, activities.NotifyInput{})
+}
+
+// EffectiveDate is when a transfer cleared at now takes effect: after the
+// round's lead time and, for a post the election blackout covers, after
+// every blackout window the date would fall in, unless the round carries
+// the minister's approval. moved reports whether a window pushed it.
+func EffectiveDate(now time.Time, s models.RoundSettings, covered bool) (date time.Time, moved bool) {
+	date = now.Add(s.EffectiveLead.D())
+	if !covered || s.MinisterApprovalRef != "" {
+		return date, false
+	}
+	for changed := true; changed; {
+		changed = false
+		for _, b := range s.Blackouts {
+			if !date.Before(b.Start) && date.Before(b.End) {
+				date, moved, changed = b.End, true, true
+			}
+		}
+	}
+	return date, moved
+}
+
+// survey waits the survey delay after the effective date, sends the
+// one-time link, reminds once and closes the survey at the end of its
+// window.
+func (t *transfer) survey(ctx workflow.Context) error {
+	s := t.in.Settings
+	if wait := t.st.EffectiveDate.Add(s.SurveyDelay.D()).Sub(workflow.Now(ctx)); wait > 0 {
+		if err := workflow.Sleep(ctx, wait); err != nil {
+			return err
+		}
+	}
+	now := workflow.Now(ctx)
+	var link string
+	open := activities.SurveyInput{TransferID: t.id(), At: now, Expires: now.Add(s.SurveyWindow.D())}
+	if err := workflow.ExecuteActivity(ctx, a.OpenSurvey, open).Get(ctx, &link); err != nil {
+		return err
+	}
+	if err := t.enter(ctx, models.StageSurveyOpen, models.RoleEmployee); err != nil {
+		return err
+	}
+	t.schedule(ctx, s.SurveyReminder.D(), s.SurveyWindow.D())
+	n := activities.NotifyInput{Deadline: *t.st.Deadline, Link: link}
+	if err := t.notify(ctx, "survey", notify.SurveyInvitation, models.RoleEmployee, n); err != nil {
+		return err
+	}
+	answered, err := awaitWithReminder(ctx, func() bool { return t.answered },
+		s.SurveyReminder.D(), s.SurveyWindow.D(),
+		func() error { return t.notify(ctx, "survey:reminder", notify.SurveyReminder, models.RoleEmployee, n) },
+		func() error { return nil }, true)
+	if err != nil || answered {
+		return err
+	}
+	t.surveyClosed = true
+	return workflow.ExecuteActivity(ctx, a.CloseSurvey, t.id(), workflow.Now(ctx)).Get(ctx, nil)
+}

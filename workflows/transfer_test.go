@@ -1,0 +1,476 @@
+package workflows_test
+
+import (
+	"fmt"
+	"log/slog"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/testsuite"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/worker"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// start is the fixed start of every workflow test.
+var start = time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+
+var (
+	hr       = models.Actor{ID: "hr1", Role: models.RoleHR}
+	tpk      = models.Actor{ID: "tpk1", Role: models.RoleTPK}
+	ppk      = models.Actor{ID: "ppk1", Role: models.RolePPK}
+	training = models.Actor{ID: "lms", Role: models.RoleSystem}
+)
+
+// fixture is one transfer ready to run on a fresh database.
+type fixture struct {
+	t        *testing.T
+	db       *gorm.DB
+	env      *testsuite.TestWorkflowEnvironment
+	in       workflows.TransferInput
+	employee models.Actor
+	results  map[string]error // update results by label
+}
+
+// newFixture loads a small government, records a round and one proposed
+// transfer of its first employee to a post in another unit, and prepares
+// a test environment with the real activities on that database.
+func newFixture(t *testing.T, settings models.RoundSettings, covered, training bool) *fixture {
+	gdb, _ := dbtest.New(t)
+	data := seed.Generate(30, start, 1)
+	if err := seed.Load(gdb, data); err != nil {
+		t.Fatal(err)
+	}
+	e := data.Employees[0]
+	to := data.Positions[len(data.Positions)-1]
+	roundID := "R-TEST"
+	round := models.Round{ID: roundID, Name: "Uji", Status: models.RoundInProgress, Settings: settings,
+		WorkflowID: activities.RoundWorkflowID(roundID), CreatedAt: start, UpdatedAt: start}
+	id := activities.TransferID(roundID, e.NIP, to.ID)
+	tr := models.Transfer{ID: id, RoundID: roundID, NIP: e.NIP, FromPositionID: e.PositionID, ToPositionID: to.ID,
+		ToUnitID: to.UnitID, Stage: models.StageAwaitingTPK, TrainingProposed: training,
+		WorkflowID: activities.TransferWorkflowID(id)}
+	if err := gdb.Create(&round).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := gdb.Create(&tr).Error; err != nil {
+		t.Fatal(err)
+	}
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	return &fixture{t: t, db: gdb, env: env, results: map[string]error{},
+		employee: models.Actor{ID: e.NIP, Role: models.RoleEmployee, NIP: e.NIP},
+		in: workflows.TransferInput{RoundID: roundID, Settings: settings, Proposal: activities.Proposal{
+			TransferID: id, NIP: e.NIP, ToPositionID: to.ID, ToUnitID: to.UnitID, Training: training, Covered: covered}}}
+}
+
+// quietLogger keeps the test output to warnings and errors.
+func quietLogger() log.Logger {
+	return log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+}
+
+// at sends an update after delay and records its outcome under label:
+// nil when it completed, the refusal or failure otherwise.
+func (f *fixture) at(delay time.Duration, label, name string, arg any) {
+	f.env.RegisterDelayedCallback(func() {
+		f.results[label] = fmt.Errorf("%s: no outcome", label)
+		f.env.UpdateWorkflow(name, label, &testsuite.TestUpdateCallback{
+			OnAccept:   func() {},
+			OnReject:   func(err error) { f.results[label] = err },
+			OnComplete: func(_ any, err error) { f.results[label] = err },
+		}, arg)
+	}, delay)
+}
+
+// run executes the workflow and returns its final state.
+func (f *fixture) run() workflows.TransferState {
+	f.t.Helper()
+	f.env.ExecuteWorkflow(workflows.TransferWorkflow, f.in)
+	if !f.env.IsWorkflowCompleted() {
+		f.t.Fatal("workflow did not complete")
+	}
+	if err := f.env.GetWorkflowError(); err != nil {
+		f.t.Fatalf("workflow failed: %v", err)
+	}
+	var st workflows.TransferState
+	if err := f.env.GetWorkflowResult(&st); err != nil {
+		f.t.Fatal(err)
+	}
+	return st
+}
+
+// accepted fails the test unless every label's update completed.
+func (f *fixture) accepted(labels ...string) {
+	f.t.Helper()
+	for _, l := range labels {
+		if err, ok := f.results[l]; !ok || err != nil {
+			f.t.Errorf("update %s: sent=%v err=%v", l, ok, err)
+		}
+	}
+}
+
+// refused fails the test unless the label's update was refused with kind.
+func (f *fixture) refused(label, kind string) {
+	f.t.Helper()
+	r, ok := workflows.AsRefusal(f.results[label])
+	if !ok || r.Kind != kind {
+		f.t.Errorf("update %s: got %v, want a %s refusal", label, f.results[label], kind)
+		return
+	}
+	if r.Message == "" || r.MessageEN == "" {
+		f.t.Errorf("update %s: refusal lacks a message: %+v", label, r)
+	}
+}
+
+// outbox returns the notification keys recorded, without the transfer
+// prefix, in order.
+func (f *fixture) outbox() []string {
+	var msgs []models.OutboxMessage
+	if err := f.db.Order("id").Find(&msgs).Error; err != nil {
+		f.t.Fatal(err)
+	}
+	var keys []string
+	for _, m := range msgs {
+		keys = append(keys, strings.TrimPrefix(m.Key, activities.TransferWorkflowID(f.in.Proposal.TransferID)+":"))
+	}
+	return keys
+}
+
+func (f *fixture) dbStage() models.Stage {
+	var tr models.Transfer
+	if err := f.db.First(&tr, "id = ?", f.in.Proposal.TransferID).Error; err != nil {
+		f.t.Fatal(err)
+	}
+	return tr.Stage
+}
+
+func count(t *testing.T, gdb *gorm.DB, model any, where string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := gdb.Model(model).Where(where, args...).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func equalKeys(t *testing.T, got []string, want ...string) {
+	t.Helper()
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("notifications:\n got %v\nwant %v", got, want)
+	}
+}
+
+const h = time.Hour
+
+func approve(who models.Actor) workflows.Decision {
+	return workflows.Decision{Actor: who, Approve: true, Reason: "sesuai kebutuhan organisasi"}
+}
+
+func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	survey := 3*h + 12*7*24*h + 24*h
+	f.at(survey, "survey", workflows.UpdateAnswerSurvey,
+		workflows.SurveyAnswers{Actor: f.employee, Answers: map[string]any{"motivation": 4}})
+	st := f.run()
+	f.accepted("tpk", "ppk", "ack", "survey")
+	if st.Outcome != models.StageCompleted || f.dbStage() != models.StageCompleted {
+		t.Errorf("outcome %s, database stage %s", st.Outcome, f.dbStage())
+	}
+	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "effective", "survey")
+	if st.EffectiveDate == nil || !st.EffectiveDate.Equal(start.Add(3*h)) {
+		t.Errorf("effective date %v, want %v", st.EffectiveDate, start.Add(3*h))
+	}
+	var e models.Employee
+	f.db.First(&e, "nip = ?", f.in.Proposal.NIP)
+	if e.PositionID != f.in.Proposal.ToPositionID || !e.InPostSince.Equal(start.Add(3*h)) {
+		t.Errorf("employee now in %s since %v", e.PositionID, e.InPostSince)
+	}
+	var spell models.PositionHistory
+	f.db.First(&spell, "transfer_id = ?", f.in.Proposal.TransferID)
+	if spell.DecreeNumber != "800/0001/BKPSDM/2027" || spell.DecreeNumber != st.DecreeNumber {
+		t.Errorf("history decree %q, state decree %q", spell.DecreeNumber, st.DecreeNumber)
+	}
+	if n := count(t, f.db, &models.Decision{}, "transfer_id = ? AND approve", f.in.Proposal.TransferID); n != 2 {
+		t.Errorf("%d approvals recorded, want 2", n)
+	}
+	if n := count(t, f.db, &models.Survey{}, "status = ?", models.SurveyAnswered); n != 1 {
+		t.Errorf("%d answered surveys, want 1", n)
+	}
+	var invitation models.OutboxMessage
+	f.db.First(&invitation, "key LIKE ?", "%:survey")
+	if !strings.Contains(invitation.Body, "http://mutasi.test/surveys/") {
+		t.Errorf("survey invitation lacks its link:\n%s", invitation.Body)
+	}
+}
+
+func TestRejectedByTPK(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.at(h, "tpk", workflows.UpdateDecide, workflows.Decision{Actor: tpk, Reason: "kompetensi belum sesuai"})
+	st := f.run()
+	f.accepted("tpk")
+	if st.Outcome != models.StageRejected || f.dbStage() != models.StageRejected {
+		t.Errorf("outcome %s, database stage %s", st.Outcome, f.dbStage())
+	}
+	equalKeys(t, f.outbox(), "tpk:request", "tpk:rejected")
+	if n := count(t, f.db, &models.Decree{}, "true"); n != 0 {
+		t.Errorf("%d decrees for a rejected transfer", n)
+	}
+}
+
+func TestRejectedByPPK(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, workflows.Decision{Actor: ppk, Reason: "formasi dibekukan"})
+	st := f.run()
+	f.accepted("tpk", "ppk")
+	if st.Outcome != models.StageRejected {
+		t.Errorf("outcome %s", st.Outcome)
+	}
+	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "ppk:rejected")
+	var d models.Decision
+	f.db.First(&d, "step = ?", models.RolePPK)
+	if d.Approve || d.Reason != "formasi dibekukan" || d.ActorID != "ppk1" {
+		t.Errorf("PPK decision recorded as %+v", d)
+	}
+}
+
+func TestLateDecisionIsRemindedThenEscalated(t *testing.T) {
+	s := models.DefaultSettings()
+	f := newFixture(t, s, false, false)
+	var atReminder, atEscalation []string
+	f.env.RegisterDelayedCallback(func() { atReminder = f.outbox() }, s.DecisionReminder.D()+h)
+	f.env.RegisterDelayedCallback(func() { atEscalation = f.outbox() }, s.DecisionEscalation.D()+h)
+	f.at(10*24*h, "tpk", workflows.UpdateDecide, workflows.Decision{Actor: tpk, Reason: "terlambat, ditolak"})
+	f.run()
+	f.accepted("tpk")
+	equalKeys(t, atReminder, "tpk:request", "tpk:reminder")
+	equalKeys(t, atEscalation, "tpk:request", "tpk:reminder", "tpk:escalation")
+	var esc models.OutboxMessage
+	f.db.First(&esc, "key LIKE ?", "%:tpk:escalation")
+	if esc.To != s.Contacts.HR || !strings.HasPrefix(esc.Subject, "Eskalasi: keputusan TPK") {
+		t.Errorf("escalation went to %s with subject %q", esc.To, esc.Subject)
+	}
+}
+
+func TestSilenceCountsAsAcknowledged(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(9*24*h, "late-ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	st := f.run()
+	f.refused("late-ack", workflows.Conflict)
+	if st.Outcome != models.StageCompleted {
+		t.Errorf("outcome %s", st.Outcome)
+	}
+	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "socialization:reminder",
+		"effective", "survey", "survey:reminder")
+	if n := count(t, f.db, &models.AuditEntry{}, "action = 'deemed_acknowledged'"); n != 1 {
+		t.Errorf("%d deemed acknowledgements recorded, want 1", n)
+	}
+}
+
+func TestObjectionCancelled(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(3*h, "object", workflows.UpdateObject, workflows.Objection{Actor: f.employee,
+		Category: models.ObjectFamily, Text: "suami bertugas di kecamatan lain"})
+	f.at(4*h, "resolve", workflows.UpdateResolve, workflows.Resolution{Actor: hr, Resolution: models.ResolveCancel,
+		Note: "alasan keluarga diterima"})
+	st := f.run()
+	f.accepted("tpk", "ppk", "object", "resolve")
+	if st.Outcome != models.StageCancelled || f.dbStage() != models.StageCancelled {
+		t.Errorf("outcome %s, database stage %s", st.Outcome, f.dbStage())
+	}
+	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "objection", "cancelled")
+	var o models.Objection
+	f.db.First(&o, "transfer_id = ?", f.in.Proposal.TransferID)
+	if o.Category != models.ObjectFamily || o.Resolution != models.ResolveCancel || o.ResolvedBy != "hr1" {
+		t.Errorf("objection recorded as %+v", o)
+	}
+	var e models.Employee
+	f.db.First(&e, "nip = ?", f.in.Proposal.NIP)
+	if e.PositionID == f.in.Proposal.ToPositionID {
+		t.Error("a cancelled transfer moved the employee")
+	}
+}
+
+func TestObjectionTrainingCompletedEffective(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(3*h, "object", workflows.UpdateObject, workflows.Objection{Actor: f.employee,
+		Category: models.ObjectCompetence, Text: "belum menguasai pengelolaan keuangan"})
+	f.at(4*h, "resolve", workflows.UpdateResolve, workflows.Resolution{Actor: hr, Resolution: models.ResolveTraining})
+	f.at(10*24*h, "trained", workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: training, Note: "lulus"})
+	f.at(95*24*h, "survey", workflows.UpdateAnswerSurvey, workflows.SurveyAnswers{Actor: f.employee,
+		Answers: map[string]any{"fairness": 5}})
+	st := f.run()
+	f.accepted("tpk", "ppk", "object", "resolve", "trained", "survey")
+	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "objection", "training", "effective", "survey")
+	var ta models.TrainingAssignment
+	f.db.First(&ta, "transfer_id = ?", f.in.Proposal.TransferID)
+	if ta.Status != models.TrainingCompleted || ta.Reason != "objection" || ta.ReportedBy != "lms" {
+		t.Errorf("training recorded as %+v", ta)
+	}
+	if !st.EffectiveDate.Equal(start.Add(10 * 24 * h)) {
+		t.Errorf("effective %v, want the day training completed", st.EffectiveDate)
+	}
+}
+
+func TestTrainingDeadlineMissed(t *testing.T) {
+	s := models.DefaultSettings()
+	f := newFixture(t, s, false, true)
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	f.at(3*h+s.TrainingDeadline.D()+h, "late", workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: hr})
+	st := f.run()
+	f.accepted("tpk", "ppk", "ack")
+	f.refused("late", workflows.Conflict)
+	var ta models.TrainingAssignment
+	f.db.First(&ta, "transfer_id = ?", f.in.Proposal.TransferID)
+	if ta.Status != models.TrainingMissed || ta.Reason != "competence_gap" {
+		t.Errorf("training recorded as %+v", ta)
+	}
+	if want := start.Add(3*h + s.TrainingDeadline.D()); !st.EffectiveDate.Equal(want) {
+		t.Errorf("effective %v, want %v (the training deadline)", st.EffectiveDate, want)
+	}
+	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "training", "training:missed",
+		"effective", "survey", "survey:reminder")
+}
+
+func TestSurveyUnansweredIsRemindedThenClosed(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	st := f.run()
+	if st.Outcome != models.StageCompleted {
+		t.Errorf("outcome %s", st.Outcome)
+	}
+	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "effective", "survey", "survey:reminder")
+	var sv models.Survey
+	f.db.First(&sv, "transfer_id = ?", f.in.Proposal.TransferID)
+	if sv.Status != models.SurveyClosed {
+		t.Errorf("survey status %s, want closed", sv.Status)
+	}
+	if want := start.Add(3*h + 12*7*24*h); !sv.SentAt.Equal(want) {
+		t.Errorf("survey sent %v, want 12 weeks after the effective date (%v)", sv.SentAt, want)
+	}
+}
+
+func TestBlackoutDelaysEffectiveDate(t *testing.T) {
+	s := models.DefaultSettings()
+	end := start.AddDate(0, 3, 0)
+	s.Blackouts = []models.Blackout{{Start: start.AddDate(0, -1, 0), End: end, Label: "Pilkada 2027"}}
+	f := newFixture(t, s, true, false)
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	var midway workflows.TransferState
+	f.env.RegisterDelayedCallback(func() {
+		v, err := f.env.QueryWorkflow(workflows.QueryState)
+		if err == nil {
+			err = v.Get(&midway)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+	}, 30*24*h)
+	st := f.run()
+	if midway.Stage != models.StageAwaitingEffective || midway.BlackoutUntil == nil || !midway.BlackoutUntil.Equal(end) {
+		t.Errorf("a month in: stage %s, blackout until %v", midway.Stage, midway.BlackoutUntil)
+	}
+	if !st.EffectiveDate.Equal(end) {
+		t.Errorf("effective %v, want the end of the blackout %v", st.EffectiveDate, end)
+	}
+	var d models.Decree
+	f.db.First(&d, "transfer_id = ?", f.in.Proposal.TransferID)
+	if !d.EffectiveDate.Equal(end) {
+		t.Errorf("decree effective %v, want %v", d.EffectiveDate, end)
+	}
+}
+
+func TestEffectiveDateRules(t *testing.T) {
+	s := models.DefaultSettings()
+	now := start
+	w1 := models.Blackout{Start: now.Add(-h), End: now.Add(10 * h)}
+	w2 := models.Blackout{Start: now.Add(10 * h), End: now.Add(20 * h)}
+	s.Blackouts = []models.Blackout{w2, w1}
+	if d, moved := workflows.EffectiveDate(now, s, true); !d.Equal(w2.End) || !moved {
+		t.Errorf("chained windows: %v %v, want %v", d, moved, w2.End)
+	}
+	if d, moved := workflows.EffectiveDate(now, s, false); !d.Equal(now) || moved {
+		t.Errorf("uncovered post: %v %v", d, moved)
+	}
+	s.MinisterApprovalRef = "B-123/MENDAGRI/2027"
+	if d, _ := workflows.EffectiveDate(now, s, true); !d.Equal(now) {
+		t.Errorf("with the minister's approval: %v", d)
+	}
+	s.MinisterApprovalRef, s.EffectiveLead = "", models.Duration(30*h)
+	if d, moved := workflows.EffectiveDate(now, s, true); !d.Equal(now.Add(30*h)) || moved {
+		t.Errorf("lead past the windows: %v %v", d, moved)
+	}
+}
+
+func TestWrongRoleOutOfOrderAndDuplicateUpdatesRefused(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	other := models.Actor{ID: "x", Role: models.RoleEmployee, NIP: "199001012015011999"}
+	outOfScope := models.Actor{ID: "tpk2", Role: models.RoleTPK, Units: []string{"U999"}}
+	f.at(1*h, "employee-decides", workflows.UpdateDecide, workflows.Decision{Actor: f.employee, Approve: true, Reason: "x"})
+	f.at(1*h, "ppk-first", workflows.UpdateDecide, approve(ppk))
+	f.at(1*h, "out-of-scope", workflows.UpdateDecide, approve(outOfScope))
+	f.at(1*h, "no-reason", workflows.UpdateDecide, workflows.Decision{Actor: tpk, Approve: true})
+	f.at(1*h, "early-ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	f.at(2*h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(3*h, "tpk-again", workflows.UpdateDecide, approve(tpk))
+	f.at(4*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(5*h, "other-ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: other})
+	f.at(5*h, "bad-category", workflows.UpdateObject, workflows.Objection{Actor: f.employee, Category: "bored", Text: "x"})
+	f.at(5*h, "resolve-early", workflows.UpdateResolve, workflows.Resolution{Actor: hr, Resolution: models.ResolveProceed})
+	f.at(5*h, "survey-early", workflows.UpdateAnswerSurvey, workflows.SurveyAnswers{Actor: f.employee,
+		Answers: map[string]any{"x": 1}})
+	f.at(6*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	f.at(7*h, "object-after-ack", workflows.UpdateObject, workflows.Objection{Actor: f.employee,
+		Category: models.ObjectHealth, Text: "x"})
+	st := f.run()
+	f.accepted("tpk", "ppk", "ack")
+	f.refused("employee-decides", workflows.Forbidden)
+	f.refused("ppk-first", workflows.Conflict)
+	f.refused("out-of-scope", workflows.Forbidden)
+	f.refused("no-reason", workflows.Invalid)
+	f.refused("early-ack", workflows.Conflict)
+	f.refused("tpk-again", workflows.Conflict)
+	f.refused("other-ack", workflows.Forbidden)
+	f.refused("bad-category", workflows.Invalid)
+	f.refused("resolve-early", workflows.Conflict)
+	f.refused("object-after-ack", workflows.Conflict)
+	f.refused("survey-early", workflows.Conflict)
+	if r, _ := workflows.AsRefusal(f.results["no-reason"]); r.Field != "reason" {
+		t.Errorf("no-reason refusal names field %q, want reason", r.Field)
+	}
+	if len(st.Decisions) != 2 {
+		t.Errorf("state holds %d decisions, want 2", len(st.Decisions))
+	}
+	if n := count(t, f.db, &models.Decision{}, "true"); n != 2 {
+		t.Errorf("%d decisions recorded, want 2", n)
+	}
+	if n := count(t, f.db, &models.Objection{}, "true"); n != 0 {
+		t.Errorf("%d objections recorded, want 0", n)
+	}
+}

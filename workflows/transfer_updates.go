@@ -1,0 +1,236 @@
+package workflows
+
+import (
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// register installs the state query and the update handlers. Every
+// handler checks its request again (another update may have been handled
+// since its validator ran), changes the workflow's state at once, and then
+// records the change through an activity before it answers.
+func (t *transfer) register(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryState, func() (TransferState, error) { return t.st, nil }); err != nil {
+		return err
+	}
+	updates := []struct {
+		name     string
+		handler  any
+		validate any
+	}{
+		{UpdateDecide, func(ctx workflow.Context, d Decision) (Receipt, error) {
+			if err := t.checkDecision(d); err != nil {
+				return Receipt{}, err
+			}
+			d.At = workflow.Now(ctx)
+			step := d.Actor.Role
+			if step == models.RoleTPK {
+				t.tpk = &d
+			} else {
+				t.ppk = &d
+			}
+			t.st.Decisions = append(t.st.Decisions, d)
+			in := activities.DecisionInput{TransferID: t.id(), Step: step, Approve: d.Approve, Reason: d.Reason,
+				By: actorRef(d.Actor), At: d.At}
+			return t.record(ctx, a.RecordDecision, in)
+		}, t.checkDecision},
+		{UpdateAcknowledge, func(ctx workflow.Context, r Acknowledge) (Receipt, error) {
+			if err := t.checkAcknowledge(r); err != nil {
+				return Receipt{}, err
+			}
+			t.ack = true
+			in := activities.Acknowledgement{TransferID: t.id(), By: actorRef(r.Actor), At: workflow.Now(ctx)}
+			return t.record(ctx, a.RecordAcknowledgement, in)
+		}, t.checkAcknowledge},
+		{UpdateObject, func(ctx workflow.Context, o Objection) (Receipt, error) {
+			if err := t.checkObjection(o); err != nil {
+				return Receipt{}, err
+			}
+			o.At = workflow.Now(ctx)
+			t.objection = &o
+			t.st.Objection = &o
+			in := activities.ObjectionInput{TransferID: t.id(), NIP: t.in.Proposal.NIP, Category: o.Category,
+				Text: o.Text, By: actorRef(o.Actor), At: o.At}
+			return t.record(ctx, a.RecordObjection, in)
+		}, t.checkObjection},
+		{UpdateResolve, func(ctx workflow.Context, r Resolution) (Receipt, error) {
+			if err := t.checkResolution(r); err != nil {
+				return Receipt{}, err
+			}
+			r.At = workflow.Now(ctx)
+			t.resolved = &r
+			t.st.Resolution = &r
+			in := activities.ResolutionInput{TransferID: t.id(), Resolution: r.Resolution, Note: r.Note,
+				By: actorRef(r.Actor), At: r.At}
+			return t.record(ctx, a.RecordResolution, in)
+		}, t.checkResolution},
+		{UpdateCompleteTraining, func(ctx workflow.Context, c TrainingCompletion) (Receipt, error) {
+			if err := t.checkTraining(c); err != nil {
+				return Receipt{}, err
+			}
+			t.trained = true
+			in := activities.TrainingResult{TransferID: t.id(), Completed: true, Note: c.Note,
+				By: actorRef(c.Actor), At: workflow.Now(ctx)}
+			return t.record(ctx, a.FinishTraining, in)
+		}, t.checkTraining},
+		{UpdateAnswerSurvey, func(ctx workflow.Context, s SurveyAnswers) (Receipt, error) {
+			if err := t.checkSurvey(s); err != nil {
+				return Receipt{}, err
+			}
+			t.answered = true
+			in := activities.SurveyAnswer{TransferID: t.id(), Answers: s.Answers, At: workflow.Now(ctx)}
+			return t.record(ctx, a.RecordSurveyResponse, in)
+		}, t.checkSurvey},
+	}
+	for _, u := range updates {
+		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler,
+			workflow.UpdateHandlerOptions{Validator: u.validate}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// record runs the activity that records an update, in the handler's own
+// context, and answers with the stage.
+func (t *transfer) record(ctx workflow.Context, activity, in any) (Receipt, error) {
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), activity, in).Get(ctx, nil); err != nil {
+		return Receipt{}, err
+	}
+	return Receipt{TransferID: t.id(), Stage: t.st.Stage}, nil
+}
+
+func actorRef(a models.Actor) activities.ActorRef { return activities.ActorRef{ID: a.ID, Role: a.Role} }
+
+func (t *transfer) checkDecision(d Decision) error {
+	role := d.Actor.Role
+	if role != models.RoleTPK && role != models.RolePPK {
+		return refuse(Forbidden, "actor", "hanya TPK atau PPK yang dapat memberi keputusan",
+			"only the TPK or the PPK can decide")
+	}
+	if !d.Actor.InScope(t.in.Proposal.ToUnitID) {
+		return refuse(Forbidden, "actor", "unit tujuan di luar kewenangan Anda", "the target unit is outside your scope")
+	}
+	if (role == models.RoleTPK && t.tpk != nil) || (role == models.RolePPK && t.ppk != nil) {
+		return refuse(Conflict, "", "keputusan "+stepNames[role]+" sudah diberikan",
+			"the "+stepNames[role]+" has already decided")
+	}
+	want := models.StageAwaitingTPK
+	if role == models.RolePPK {
+		want = models.StageAwaitingPPK
+	}
+	if t.st.Stage != want {
+		if role == models.RolePPK && t.st.Stage == models.StageAwaitingTPK {
+			return refuse(Conflict, "", "keputusan PPK menunggu kajian TPK", "the PPK decides after the TPK's review")
+		}
+		return stageRefusal(t.st.Stage)
+	}
+	if strings.TrimSpace(d.Reason) == "" {
+		return refuse(Invalid, "reason", "alasan keputusan wajib diisi", "a decision needs a reason")
+	}
+	return nil
+}
+
+// stageRefusal refuses an update the transfer's stage does not await.
+func stageRefusal(stage models.Stage) error {
+	return refuse(Conflict, "", "mutasi sedang pada tahap "+string(stage)+" dan tidak menunggu tindakan ini",
+		"the transfer is at stage "+string(stage)+" and does not await this")
+}
+
+// checkEmployee refuses anyone but the transferred employee.
+func (t *transfer) checkEmployee(actor models.Actor) error {
+	if actor.Role != models.RoleEmployee || actor.NIP != t.in.Proposal.NIP {
+		return refuse(Forbidden, "actor", "hanya pegawai yang dimutasi yang dapat melakukan ini",
+			"only the transferred employee can do this")
+	}
+	return nil
+}
+
+// checkAnswer refuses a second answer to the socialization, or any at the
+// wrong stage.
+func (t *transfer) checkAnswer(actor models.Actor) error {
+	if err := t.checkEmployee(actor); err != nil {
+		return err
+	}
+	if t.ack {
+		return refuse(Conflict, "", "mutasi sudah diterima", "the transfer has already been acknowledged")
+	}
+	if t.objection != nil {
+		return refuse(Conflict, "", "keberatan sudah diajukan", "an objection has already been made")
+	}
+	if t.st.Stage != models.StageSocialization {
+		return stageRefusal(t.st.Stage)
+	}
+	return nil
+}
+
+func (t *transfer) checkAcknowledge(r Acknowledge) error { return t.checkAnswer(r.Actor) }
+
+func (t *transfer) checkObjection(o Objection) error {
+	if err := t.checkAnswer(o.Actor); err != nil {
+		return err
+	}
+	if !o.Category.Valid() {
+		return refuse(Invalid, "category",
+			"kategori keberatan harus competence, family_location, workload, health atau other",
+			"the objection category must be competence, family_location, workload, health or other")
+	}
+	if strings.TrimSpace(o.Text) == "" {
+		return refuse(Invalid, "text", "uraian keberatan wajib diisi", "an objection needs a text")
+	}
+	return nil
+}
+
+func (t *transfer) checkResolution(r Resolution) error {
+	if r.Actor.Role != models.RoleHR {
+		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat menyelesaikan keberatan",
+			"only an HR officer can resolve an objection")
+	}
+	if t.resolved != nil {
+		return refuse(Conflict, "", "keberatan sudah diselesaikan", "the objection has already been resolved")
+	}
+	if t.st.Stage != models.StageObjectionReview {
+		return stageRefusal(t.st.Stage)
+	}
+	if !r.Resolution.Valid() {
+		return refuse(Invalid, "resolution", "penyelesaian harus cancel, training atau proceed",
+			"the resolution must be cancel, training or proceed")
+	}
+	return nil
+}
+
+func (t *transfer) checkTraining(c TrainingCompletion) error {
+	if c.Actor.Role != models.RoleHR && c.Actor.Role != models.RoleSystem {
+		return refuse(Forbidden, "actor", "hanya petugas BKPSDM atau sistem pelatihan yang dapat melaporkan pelatihan",
+			"only an HR officer or a training system can report training")
+	}
+	if t.trained {
+		return refuse(Conflict, "", "pelatihan sudah dilaporkan selesai", "the training has already been reported complete")
+	}
+	if t.st.Stage != models.StageTraining || t.trainingClosed {
+		return stageRefusal(t.st.Stage)
+	}
+	return nil
+}
+
+func (t *transfer) checkSurvey(s SurveyAnswers) error {
+	if s.Actor.Role != models.RoleSystem {
+		if err := t.checkEmployee(s.Actor); err != nil {
+			return err
+		}
+	}
+	if t.answered {
+		return refuse(Conflict, "", "survei sudah diisi", "the survey has already been answered")
+	}
+	if t.st.Stage != models.StageSurveyOpen || t.surveyClosed {
+		return refuse(Conflict, "", "survei tidak sedang dibuka", "the survey is not open")
+	}
+	if len(s.Answers) == 0 {
+		return refuse(Invalid, "answers", "jawaban survei kosong", "the survey has no answers")
+	}
+	return nil
+}
