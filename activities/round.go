@@ -308,7 +308,6 @@ func confirmDetail(c Confirmation) string {
 	return d
 }
 
-
 // EvaluateRound writes the round's evaluation summary and completes it.
 func (a *Activities) EvaluateRound(ctx context.Context, in RoundInput) (models.RoundSummary, error) {
 	gdb := a.DB.WithContext(ctx)

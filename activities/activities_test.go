@@ -1,0 +1,249 @@
+package activities_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/links"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/notify"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/smtptest"
+)
+
+var (
+	ctx   = context.Background()
+	asOf  = time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
+	hr    = activities.ActorRef{ID: "hr1", Role: models.RoleHR}
+	tpk   = activities.ActorRef{ID: "tpk1", Role: models.RoleTPK}
+	round = "R1"
+)
+
+// twice runs step two times and fails the test if either run fails.
+func twice(t *testing.T, name string, step func() error) {
+	t.Helper()
+	for i := 0; i < 2; i++ {
+		if err := step(); err != nil {
+			t.Fatalf("%s, run %d: %v", name, i+1, err)
+		}
+	}
+}
+
+// rows counts the rows of a table.
+func rows(t *testing.T, gdb *gorm.DB, model any, where string, args ...any) int64 {
+	t.Helper()
+	var n int64
+	if err := gdb.Model(model).Where(where, args...).Count(&n).Error; err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// started returns activities on a fresh database holding a government of
+// 60 employees and a round that has run its analysis and selection twice.
+func started(t *testing.T, mailer notify.Mailer) (*activities.Activities, *gorm.DB, []activities.Proposal) {
+	gdb, _ := dbtest.New(t)
+	if err := seed.Load(gdb, seed.Generate(60, asOf, 7)); err != nil {
+		t.Fatal(err)
+	}
+	a := &activities.Activities{DB: gdb, Mailer: mailer, BaseURL: "http://mutasi.test/", LinkSecret: []byte("k")}
+	in := activities.RoundInput{RoundID: round, AsOf: asOf}
+	twice(t, "StartRound", func() error {
+		return a.StartRound(ctx, activities.RoundStart{RoundID: round, Name: "Mutasi 2027", Settings: models.DefaultSettings(),
+			WorkflowID: activities.RoundWorkflowID(round), By: hr, At: asOf})
+	})
+	var first, second activities.NeedsResult
+	var err error
+	if first, err = a.AnalyzeNeeds(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if second, err = a.AnalyzeNeeds(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if first != second || first.Needs == 0 || int64(first.Needs) != rows(t, gdb, &models.Need{}, "round_id = ?", round) {
+		t.Fatalf("needs: first %+v, second %+v, table %d", first, second, rows(t, gdb, &models.Need{}, "true"))
+	}
+	p1, err := a.SelectCandidates(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p2, err := a.SelectCandidates(ctx, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p1) == 0 || len(p1) != len(p2) || int64(len(p1)) != rows(t, gdb, &models.Transfer{}, "round_id = ?", round) {
+		t.Fatalf("proposals: %d then %d, table %d", len(p1), len(p2), rows(t, gdb, &models.Transfer{}, "true"))
+	}
+	for i := range p1 {
+		if p1[i] != p2[i] {
+			t.Fatalf("proposal %d differs between runs: %+v vs %+v", i, p1[i], p2[i])
+		}
+	}
+	return a, gdb, p1
+}
+
+func TestRoundActivitiesWriteOnce(t *testing.T) {
+	a, gdb, proposals := started(t, nil)
+	if n := rows(t, gdb, &models.Round{}, "true"); n != 1 {
+		t.Errorf("%d rounds, want 1", n)
+	}
+	remove := []string{proposals[0].TransferID}
+	twice(t, "ConfirmProposals", func() error {
+		return a.ConfirmProposals(ctx, activities.Confirmation{RoundID: round, Remove: remove, By: hr, At: asOf})
+	})
+	if n := rows(t, gdb, &models.Transfer{}, "stage = ?", models.StageRemoved); n != 1 {
+		t.Errorf("%d removed, want 1", n)
+	}
+	if n := rows(t, gdb, &models.Transfer{}, "stage = ?", models.StageAwaitingTPK); n != int64(len(proposals)-1) {
+		t.Errorf("%d awaiting the TPK, want %d", n, len(proposals)-1)
+	}
+	var s1, s2 models.RoundSummary
+	var err error
+	in := activities.RoundInput{RoundID: round, AsOf: asOf.Add(time.Hour)}
+	if s1, err = a.EvaluateRound(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if s2, err = a.EvaluateRound(ctx, in); err != nil {
+		t.Fatal(err)
+	}
+	if s1.Proposed != len(proposals) || s1.Confirmed != len(proposals)-1 || s2.Confirmed != s1.Confirmed {
+		t.Errorf("summaries %+v and %+v for %d proposals", s1, s2, len(proposals))
+	}
+	var r models.Round
+	gdb.First(&r, "id = ?", round)
+	if r.Status != models.RoundCompleted || r.Summary == nil || r.Summary.ByStage[models.StageRemoved] != 1 {
+		t.Errorf("round after evaluation: %+v", r)
+	}
+	// start, needs, selection, confirm, evaluated: once each.
+	if n := rows(t, gdb, &models.AuditEntry{}, "round_id = ?", round); n != 5 {
+		t.Errorf("%d audit entries, want 5", n)
+	}
+}
+
+func TestTransferActivitiesWriteOnce(t *testing.T) {
+	a, gdb, proposals := started(t, nil)
+	id := proposals[0].TransferID
+	at := asOf.Add(time.Hour)
+	twice(t, "RecordDecision", func() error {
+		return a.RecordDecision(ctx, activities.DecisionInput{TransferID: id, Step: models.RoleTPK, Approve: true,
+			Reason: "ok", By: tpk, At: at})
+	})
+	twice(t, "RecordAcknowledgement", func() error {
+		return a.RecordAcknowledgement(ctx, activities.Acknowledgement{TransferID: id, By: hr, At: at})
+	})
+	twice(t, "RecordObjection", func() error {
+		return a.RecordObjection(ctx, activities.ObjectionInput{TransferID: id, NIP: proposals[0].NIP,
+			Category: models.ObjectWorkload, Text: "beban kerja", By: hr, At: at})
+	})
+	twice(t, "RecordResolution", func() error {
+		return a.RecordResolution(ctx, activities.ResolutionInput{TransferID: id, Resolution: models.ResolveTraining, By: hr, At: at})
+	})
+	twice(t, "AssignTraining", func() error {
+		return a.AssignTraining(ctx, activities.TrainingInput{TransferID: id, Reason: "objection", At: at, Deadline: at.AddDate(0, 1, 0)})
+	})
+	twice(t, "FinishTraining", func() error {
+		return a.FinishTraining(ctx, activities.TrainingResult{TransferID: id, Completed: true, By: hr, At: at})
+	})
+	for _, c := range []struct {
+		model any
+		want  int64
+	}{{&models.Decision{}, 1}, {&models.Objection{}, 1}, {&models.TrainingAssignment{}, 1}} {
+		if n := rows(t, gdb, c.model, "transfer_id = ?", id); n != c.want {
+			t.Errorf("%T: %d rows, want %d", c.model, n, c.want)
+		}
+	}
+	var o models.Objection
+	gdb.First(&o, "transfer_id = ?", id)
+	if o.Resolution != models.ResolveTraining {
+		t.Errorf("resolution %q", o.Resolution)
+	}
+
+	var d1, d2 models.Decree
+	var err error
+	eff := activities.EffectiveInput{TransferID: id, EffectiveDate: at, At: at}
+	if d1, err = a.MakeEffective(ctx, eff); err != nil {
+		t.Fatal(err)
+	}
+	if d2, err = a.MakeEffective(ctx, eff); err != nil {
+		t.Fatal(err)
+	}
+	if d1.Number != "800/0001/BKPSDM/2027" || d2.Number != d1.Number {
+		t.Errorf("decrees %q then %q", d1.Number, d2.Number)
+	}
+	next, err := a.MakeEffective(ctx, activities.EffectiveInput{TransferID: proposals[1].TransferID, EffectiveDate: at, At: at})
+	if err != nil || next.Number != "800/0002/BKPSDM/2027" {
+		t.Errorf("the next transfer's decree: %q, %v", next.Number, err)
+	}
+	if n := rows(t, gdb, &models.PositionHistory{}, "transfer_id = ?", id); n != 1 {
+		t.Errorf("%d history spells for the transfer, want 1", n)
+	}
+	var e models.Employee
+	gdb.First(&e, "nip = ?", proposals[0].NIP)
+	if e.PositionID != proposals[0].ToPositionID {
+		t.Errorf("employee still in %s", e.PositionID)
+	}
+
+	exp := at.AddDate(0, 0, 14)
+	var l1, l2 string
+	if l1, err = a.OpenSurvey(ctx, activities.SurveyInput{TransferID: id, At: at, Expires: exp}); err != nil {
+		t.Fatal(err)
+	}
+	if l2, err = a.OpenSurvey(ctx, activities.SurveyInput{TransferID: id, At: at, Expires: exp}); err != nil {
+		t.Fatal(err)
+	}
+	tok, ok := strings.CutPrefix(l1, "http://mutasi.test/surveys/")
+	if l1 != l2 || !ok {
+		t.Fatalf("links %q and %q", l1, l2)
+	}
+	if got, err := links.Verify([]byte("k"), tok, at); err != nil || got != id {
+		t.Errorf("the link names %q (%v), want %q", got, err, id)
+	}
+	twice(t, "RecordSurveyResponse", func() error {
+		return a.RecordSurveyResponse(ctx, activities.SurveyAnswer{TransferID: id, Answers: map[string]any{"q1": 4}, At: at})
+	})
+	twice(t, "CloseSurvey", func() error { return a.CloseSurvey(ctx, id, at) })
+	var sv models.Survey
+	gdb.First(&sv, "transfer_id = ?", id)
+	if sv.Status != models.SurveyAnswered {
+		t.Errorf("an answered survey was closed: %s", sv.Status)
+	}
+	if n := rows(t, gdb, &models.SurveyResponse{}, "transfer_id = ?", id); n != 1 {
+		t.Errorf("%d responses, want 1", n)
+	}
+	// decision, acknowledgement, objection, resolution, training, training
+	// end, effective, survey open, answer, close: once each.
+	if n := rows(t, gdb, &models.AuditEntry{}, "transfer_id = ?", id); n != 10 {
+		t.Errorf("%d audit entries, want 10", n)
+	}
+}
+
+func TestNotifySendsOnceThroughSMTP(t *testing.T) {
+	srv := smtptest.Start(t)
+	a, gdb, proposals := started(t, notify.SMTP{Host: srv.Host, Port: srv.Port, From: "bkpsdm@mutasi.local"})
+	in := activities.NotifyInput{Key: "k1", Kind: notify.DecisionRequested, TransferID: proposals[0].TransferID,
+		To: models.RoleTPK, Step: "TPK", Deadline: asOf.AddDate(0, 0, 7)}
+	twice(t, "Notify", func() error { return a.Notify(ctx, in) })
+	if n := rows(t, gdb, &models.OutboxMessage{}, "status = ?", models.OutboxSent); n != 1 {
+		t.Errorf("%d sent outbox rows, want 1", n)
+	}
+	got := srv.Messages()
+	if len(got) != 1 {
+		t.Fatalf("SMTP server received %d messages, want 1", len(got))
+	}
+	if got[0].To[0] != "tpk@mutasi.local" || !strings.HasPrefix(got[0].Subject, "Mohon keputusan TPK: mutasi ") {
+		t.Errorf("received %+v", got[0])
+	}
+	if !strings.Contains(got[0].Body, "Batas waktu: 11 Januari 2027") {
+		t.Errorf("body:\n%s", got[0].Body)
+	}
+	bad := activities.NotifyInput{Key: "k2", Kind: notify.Socialization, TransferID: "nope", To: models.RoleEmployee}
+	if err := a.Notify(ctx, bad); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("notify about an unknown transfer: %v", err)
+	}
+}

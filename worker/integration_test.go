@@ -1,0 +1,349 @@
+package worker_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/log"
+	"google.golang.org/protobuf/encoding/protojson"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/devtemporal"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/notify"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/smtptest"
+	"github.com/bkpsdm/mutasi/worker"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// compressed squeezes the round's weeks into seconds.
+func compressed() models.RoundSettings {
+	s := models.DefaultSettings()
+	sec := func(n float64) models.Duration { return models.Duration(time.Duration(n * float64(time.Second))) }
+	s.DecisionReminder, s.DecisionEscalation = sec(2), sec(4)
+	s.AcknowledgeReminder, s.AcknowledgeDeadline = sec(1), sec(2)
+	s.TrainingDeadline = sec(3)
+	s.SurveyDelay, s.SurveyReminder, s.SurveyWindow = sec(1), sec(1), sec(2)
+	return s
+}
+
+var (
+	hr  = models.Actor{ID: "hr1", Role: models.RoleHR}
+	tpk = models.Actor{ID: "tpk1", Role: models.RoleTPK}
+	ppk = models.Actor{ID: "ppk1", Role: models.RolePPK}
+)
+
+// stack is a real Temporal dev server, PostgreSQL, an SMTP server and a
+// worker, for one test.
+type stack struct {
+	t    *testing.T
+	c    client.Client
+	db   *gorm.DB
+	smtp *smtptest.Server
+}
+
+func startStack(t *testing.T) *stack {
+	ctx := context.Background()
+	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	srv, err := devtemporal.Start(ctx, devtemporal.Options{Logger: logger})
+	if err != nil {
+		t.Fatalf("start the Temporal dev server: %v", err)
+	}
+	t.Cleanup(func() { srv.Stop() })
+	gdb, _ := dbtest.New(t)
+	mail := smtptest.Start(t)
+	acts := &activities.Activities{DB: gdb, Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@mutasi.local"},
+		BaseURL: "http://mutasi.test", LinkSecret: []byte("integration")}
+	w := worker.New(srv.Client(), acts)
+	if err := w.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(w.Stop)
+	return &stack{t: t, c: srv.Client(), db: gdb, smtp: mail}
+}
+
+// waitState polls a workflow's state query until ok accepts it.
+func waitState[S any](ctx context.Context, c client.Client, workflowID string, ok func(S) bool) (S, error) {
+	var st S
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		v, err := c.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
+		if err == nil && v.Get(&st) == nil && ok(st) {
+			return st, nil
+		}
+		select {
+		case <-ctx.Done():
+			return st, fmt.Errorf("%s: state %+v never came (%v)", workflowID, st, err)
+		case <-tick.C:
+		}
+	}
+}
+
+// update sends an update and waits for its outcome.
+func update(ctx context.Context, c client.Client, workflowID, name, id string, arg any) error {
+	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name, UpdateID: id,
+		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
+	if err != nil {
+		return err
+	}
+	return h.Get(ctx, nil)
+}
+
+// script drives one transfer along a path chosen by its index, and
+// returns the stage it must end in.
+func script(ctx context.Context, c client.Client, i int, p activities.Proposal) (models.Stage, error) {
+	wid := activities.TransferWorkflowID(p.TransferID)
+	me := models.Actor{ID: p.NIP, Role: models.RoleEmployee, NIP: p.NIP}
+	at := func(stage models.Stage) error {
+		_, err := waitState(ctx, c, wid, func(s workflows.TransferState) bool { return s.Stage == stage })
+		return err
+	}
+	do := func(stage models.Stage, name, id string, arg any) error {
+		if err := at(stage); err != nil {
+			return err
+		}
+		return update(ctx, c, wid, name, wid+":"+id, arg)
+	}
+	reason := "sesuai analisis kebutuhan"
+	if err := do(models.StageAwaitingTPK, workflows.UpdateDecide, "tpk", workflows.Decision{Actor: tpk, Approve: i%5 != 0, Reason: reason}); err != nil {
+		return "", err
+	}
+	if i%5 == 0 {
+		return models.StageRejected, nil
+	}
+	if err := do(models.StageAwaitingPPK, workflows.UpdateDecide, "ppk", workflows.Decision{Actor: ppk, Approve: true, Reason: reason}); err != nil {
+		return "", err
+	}
+	switch i % 5 {
+	case 1: // acknowledges, answers the survey
+		if err := do(models.StageSocialization, workflows.UpdateAcknowledge, "ack", workflows.Acknowledge{Actor: me}); err != nil {
+			return "", err
+		}
+		answers := workflows.SurveyAnswers{Actor: me, Answers: map[string]any{"motivation": 4, "enps": 9}}
+		return models.StageCompleted, do(models.StageSurveyOpen, workflows.UpdateAnswerSurvey, "survey", answers)
+	case 2: // objects, trains, leaves the survey unanswered
+		obj := workflows.Objection{Actor: me, Category: models.ObjectCompetence, Text: "perlu pelatihan keuangan"}
+		if err := do(models.StageSocialization, workflows.UpdateObject, "object", obj); err != nil {
+			return "", err
+		}
+		res := workflows.Resolution{Actor: hr, Resolution: models.ResolveTraining}
+		if err := do(models.StageObjectionReview, workflows.UpdateResolve, "resolve", res); err != nil {
+			return "", err
+		}
+		done := workflows.TrainingCompletion{Actor: models.Actor{ID: "lms", Role: models.RoleSystem}}
+		return models.StageCompleted, do(models.StageTraining, workflows.UpdateCompleteTraining, "trained", done)
+	case 3: // objects, and the HR officer cancels
+		obj := workflows.Objection{Actor: me, Category: models.ObjectFamily, Text: "orang tua sakit"}
+		if err := do(models.StageSocialization, workflows.UpdateObject, "object", obj); err != nil {
+			return "", err
+		}
+		res := workflows.Resolution{Actor: hr, Resolution: models.ResolveCancel, Note: "diterima"}
+		return models.StageCancelled, do(models.StageObjectionReview, workflows.UpdateResolve, "resolve", res)
+	}
+	return models.StageCompleted, nil // silent: deemed to acknowledge, survey closes unanswered
+}
+
+// TestRoundEndToEnd runs a round of a 30-employee government through a real
+// Temporal server, PostgreSQL and SMTP server, with every path taken by
+// some transfer.
+func TestRoundEndToEnd(t *testing.T) {
+	s := startStack(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
+	defer cancel()
+	if err := seed.Load(s.db, seed.Generate(30, time.Now(), 11)); err != nil {
+		t.Fatal(err)
+	}
+	roundID := "R-INT-1"
+	wid := activities.RoundWorkflowID(roundID)
+	opts := client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}
+	in := workflows.RoundInput{RoundID: roundID, Name: "Uji integrasi", Settings: compressed(),
+		By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}}
+	run, err := s.c.ExecuteWorkflow(ctx, opts, workflows.RoundWorkflow, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.c.ExecuteWorkflow(ctx, opts, workflows.RoundWorkflow, in)
+	if err != nil || again.GetRunID() != run.GetRunID() {
+		t.Fatalf("a second start gave run %s (%v), want the first run %s", again.GetRunID(), err, run.GetRunID())
+	}
+	st, err := waitState(ctx, s.c, wid, func(s workflows.RoundState) bool { return s.Status == models.RoundAwaitingConfirmation })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Proposals) < 6 {
+		t.Fatalf("only %d proposals from 30 employees", len(st.Proposals))
+	}
+	err = update(ctx, s.c, wid, workflows.UpdateConfirm, "bad", workflows.Confirm{Actor: tpk})
+	if r, ok := workflows.AsRefusal(err); !ok || r.Kind != workflows.Forbidden {
+		t.Fatalf("confirmation by the TPK: %v, want Forbidden", err)
+	}
+	removed := st.Proposals[len(st.Proposals)-1].TransferID
+	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: hr, Remove: []string{removed}}); err != nil {
+		t.Fatal(err)
+	}
+	// Repeating the same update ID returns the first outcome.
+	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: hr}); err != nil {
+		t.Fatalf("repeated confirmation: %v", err)
+	}
+
+	want := map[models.Stage]int{models.StageRemoved: 1}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	errs := make(chan error, len(st.Proposals))
+	for i, p := range st.Proposals[:len(st.Proposals)-1] {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			stage, err := script(ctx, s.c, i, p)
+			if err != nil {
+				errs <- fmt.Errorf("transfer %d (%s): %w", i, p.TransferID, err)
+				return
+			}
+			mu.Lock()
+			want[stage]++
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	var summary models.RoundSummary
+	if err := run.Get(ctx, &summary); err != nil {
+		t.Fatal(err)
+	}
+	for stage, n := range want {
+		if summary.ByStage[stage] != n {
+			t.Errorf("%d transfers %s, want %d (summary %+v)", summary.ByStage[stage], stage, n, summary)
+		}
+	}
+	n := len(st.Proposals) - 1
+	if summary.Confirmed != n || summary.Objections != (n+2)/5+(n+1)/5 {
+		t.Errorf("summary %+v for %d confirmed transfers", summary, n)
+	}
+	checkMail(t, s)
+	checkHistoryUntouched(ctx, t, s.c, wid)
+	checkSearchAttributes(ctx, t, s.c, roundID, summary.ByStage[models.StageCompleted])
+	if os.Getenv("MUTASI_UPDATE_HISTORIES") != "" {
+		saveHistories(ctx, t, s.c, wid, st.Proposals[:5])
+	}
+}
+
+// checkMail compares what the SMTP server received with the outbox.
+func checkMail(t *testing.T, s *stack) {
+	var outbox []models.OutboxMessage
+	if err := s.db.Order("id").Find(&outbox).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range outbox {
+		if m.Status != models.OutboxSent {
+			t.Errorf("outbox %s is %s", m.Key, m.Status)
+		}
+	}
+	got := s.smtp.Messages()
+	if len(got) != len(outbox) || len(got) == 0 {
+		t.Fatalf("SMTP received %d messages, the outbox holds %d", len(got), len(outbox))
+	}
+	subjects := map[string]int{}
+	for _, m := range got {
+		subjects[strings.SplitN(m.Subject, ":", 2)[0]]++
+	}
+	for _, prefix := range []string{"Mohon keputusan TPK", "Pemberitahuan mutasi", "Survei pascamutasi", "Keberatan mutasi dari"} {
+		found := false
+		for subj := range subjects {
+			found = found || strings.HasPrefix(subj, prefix)
+		}
+		if !found {
+			t.Errorf("no mail %q among %v", prefix, subjects)
+		}
+	}
+}
+
+// checkHistoryUntouched checks that the refused confirmation left no trace
+// in the round's history: one update accepted, none rejected.
+func checkHistoryUntouched(ctx context.Context, t *testing.T, c client.Client, wid string) {
+	it := c.GetWorkflowHistory(ctx, wid, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	accepted := 0
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch e.GetEventType() {
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+			accepted++
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED:
+			t.Errorf("a rejected update is in the history")
+		}
+	}
+	if accepted != 1 {
+		t.Errorf("%d accepted updates in the round's history, want 1", accepted)
+	}
+}
+
+// checkSearchAttributes finds the completed transfers through visibility,
+// the way `temporal workflow list --query` does.
+func checkSearchAttributes(ctx context.Context, t *testing.T, c client.Client, roundID string, completed int) {
+	query := fmt.Sprintf("MutasiRound = '%s' AND MutasiStage = '%s'", roundID, models.StageCompleted)
+	var found int
+	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if found = len(resp.Executions); found == completed {
+			return
+		}
+	}
+	t.Errorf("visibility query %q found %d transfers, want %d", query, found, completed)
+}
+
+// saveHistories writes the round's history and some transfers' histories
+// into workflows/testdata for the replay test.
+func saveHistories(ctx context.Context, t *testing.T, c client.Client, roundWID string, ps []activities.Proposal) {
+	ids := []string{roundWID}
+	for _, p := range ps {
+		ids = append(ids, activities.TransferWorkflowID(p.TransferID))
+	}
+	for i, id := range ids {
+		var h historypb.History
+		it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			e, err := it.Next()
+			if err != nil {
+				t.Fatal(err)
+			}
+			h.Events = append(h.Events, e)
+		}
+		b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		name := "transfer"
+		if i == 0 {
+			name = "round"
+		}
+		file := filepath.Join("..", "workflows", "testdata", fmt.Sprintf("%s-%d.json", name, i))
+		if err := os.WriteFile(file, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+

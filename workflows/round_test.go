@@ -1,0 +1,110 @@
+package workflows_test
+
+import (
+	"testing"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/worker"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// TestRoundFromAnalysisToEvaluation runs a whole round in the test
+// environment: the HR officer's refused and accepted confirmations, every
+// child transfer approved and acknowledged, half the surveys answered.
+func TestRoundFromAnalysisToEvaluation(t *testing.T) {
+	gdb, _ := dbtest.New(t)
+	if err := seed.Load(gdb, seed.Generate(40, start, 3)); err != nil {
+		t.Fatal(err)
+	}
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+
+	outcomes := map[string]error{}
+	send := func(workflowID, label, name string, arg any) {
+		outcomes[label] = nil
+		err := env.UpdateWorkflowByID(workflowID, name, label, &testsuite.TestUpdateCallback{
+			OnAccept:   func() {},
+			OnReject:   func(err error) { outcomes[label] = err },
+			OnComplete: func(_ any, err error) { outcomes[label] = err },
+		}, arg)
+		if err != nil {
+			outcomes[label] = err
+		}
+	}
+	var proposals []activities.Proposal
+	roundID := "R-2027-1"
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(workflows.QueryState)
+		var st workflows.RoundState
+		if err == nil {
+			err = v.Get(&st)
+		}
+		if err != nil || st.Status != models.RoundAwaitingConfirmation {
+			t.Errorf("round state before confirmation: %+v, %v", st, err)
+			return
+		}
+		proposals = st.Proposals
+		wid := activities.RoundWorkflowID(roundID)
+		send(wid, "confirm-by-tpk", workflows.UpdateConfirm, workflows.Confirm{Actor: tpk})
+		send(wid, "confirm-unknown", workflows.UpdateConfirm, workflows.Confirm{Actor: hr, Remove: []string{"nope"}})
+		send(wid, "confirm", workflows.UpdateConfirm, workflows.Confirm{Actor: hr, Remove: []string{proposals[0].TransferID}})
+		send(wid, "confirm-again", workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
+		for i, p := range proposals[1:] {
+			id := activities.TransferWorkflowID(p.TransferID)
+			me := models.Actor{ID: p.NIP, Role: models.RoleEmployee, NIP: p.NIP}
+			env.RegisterDelayedCallback(func() { send(id, id+"tpk", workflows.UpdateDecide, approve(tpk)) }, h)
+			env.RegisterDelayedCallback(func() { send(id, id+"ppk", workflows.UpdateDecide, approve(ppk)) }, 2*h)
+			env.RegisterDelayedCallback(func() { send(id, id+"ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: me}) }, 3*h)
+			if i%2 == 0 {
+				env.RegisterDelayedCallback(func() {
+					send(id, id+"survey", workflows.UpdateAnswerSurvey, workflows.SurveyAnswers{Actor: me,
+						Answers: map[string]any{"motivation": 5}})
+				}, 3*h+12*7*24*h+24*h)
+			}
+		}
+	}, h)
+
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Mutasi Januari 2027",
+		Settings: models.DefaultSettings(), By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	var summary models.RoundSummary
+	if err := env.GetWorkflowResult(&summary); err != nil {
+		t.Fatal(err)
+	}
+	if len(proposals) < 3 {
+		t.Fatalf("only %d proposals", len(proposals))
+	}
+	for _, label := range []string{"confirm-by-tpk", "confirm-unknown", "confirm-again"} {
+		if _, ok := workflows.AsRefusal(outcomes[label]); !ok {
+			t.Errorf("%s: %v, want a refusal", label, outcomes[label])
+		}
+	}
+	for label, err := range outcomes {
+		if len(label) > 10 && err != nil && label[:8] == "transfer" {
+			t.Errorf("%s: %v", label, err)
+		}
+	}
+	n := len(proposals)
+	answered := (n - 1 + 1) / 2
+	if summary.Proposed != n || summary.Confirmed != n-1 || summary.ByStage[models.StageCompleted] != n-1 ||
+		summary.ByStage[models.StageRemoved] != 1 || summary.SurveysSent != n-1 || summary.SurveysAnswer != answered {
+		t.Errorf("summary %+v for %d proposals (%d answered surveys expected)", summary, n, answered)
+	}
+	var r models.Round
+	gdb.First(&r, "id = ?", roundID)
+	if r.Status != models.RoundCompleted || r.Summary == nil || r.Summary.Confirmed != n-1 {
+		t.Errorf("round row %+v", r)
+	}
+}
