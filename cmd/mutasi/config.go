@@ -1,0 +1,87 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/db"
+	"github.com/bkpsdm/mutasi/notify"
+)
+
+// config is what the long-running commands share; every value has a flag
+// and an environment variable, the flag winning.
+type config struct {
+	databaseURL string
+	temporal    string
+	namespace   string
+	smtpAddr    string
+	smtpFrom    string
+	smtpUser    string
+	smtpPass    string
+	baseURL     string
+	linkSecret  string
+}
+
+func env(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+// defaultDatabaseURL is the local PostgreSQL database of the dev stack.
+const defaultDatabaseURL = "host=127.0.0.1 port=5432 user=postgres dbname=mutasi sslmode=disable"
+
+// flags registers the config's flags on fs.
+func (c *config) flags(fs *flag.FlagSet) {
+	fs.StringVar(&c.databaseURL, "database-url", env("MUTASI_DATABASE_URL", defaultDatabaseURL), "PostgreSQL DSN (MUTASI_DATABASE_URL)")
+	fs.StringVar(&c.temporal, "temporal", env("MUTASI_TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend host:port (MUTASI_TEMPORAL_ADDRESS)")
+	fs.StringVar(&c.namespace, "namespace", env("MUTASI_TEMPORAL_NAMESPACE", "default"), "Temporal namespace (MUTASI_TEMPORAL_NAMESPACE)")
+	fs.StringVar(&c.smtpAddr, "smtp", env("MUTASI_SMTP_ADDR", ""), "SMTP server host:port; empty keeps mail in the outbox table (MUTASI_SMTP_ADDR)")
+	fs.StringVar(&c.smtpFrom, "smtp-from", env("MUTASI_SMTP_FROM", "bkpsdm@mutasi.local"), "sender address (MUTASI_SMTP_FROM)")
+	fs.StringVar(&c.smtpUser, "smtp-user", env("MUTASI_SMTP_USER", ""), "SMTP username (MUTASI_SMTP_USER)")
+	fs.StringVar(&c.smtpPass, "smtp-password", env("MUTASI_SMTP_PASSWORD", ""), "SMTP password (MUTASI_SMTP_PASSWORD)")
+	fs.StringVar(&c.baseURL, "base-url", env("MUTASI_BASE_URL", "http://localhost:8080"), "public URL of the service, for survey links (MUTASI_BASE_URL)")
+	fs.StringVar(&c.linkSecret, "link-secret", env("MUTASI_LINK_SECRET", ""), "secret that signs survey links (MUTASI_LINK_SECRET)")
+}
+
+// openDB opens and migrates the database.
+func (c *config) openDB() (*gorm.DB, error) {
+	gdb, err := db.Open(c.databaseURL)
+	if err != nil {
+		return nil, err
+	}
+	return gdb, db.Migrate(gdb)
+}
+
+// dial connects to Temporal.
+func (c *config) dial() (client.Client, error) {
+	return client.Dial(client.Options{HostPort: c.temporal, Namespace: c.namespace})
+}
+
+// activities builds the activities on gdb with the configured mailer.
+func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
+	if c.linkSecret == "" {
+		return nil, fmt.Errorf("set MUTASI_LINK_SECRET (or --link-secret): it signs survey links")
+	}
+	a := &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret)}
+	if c.smtpAddr != "" {
+		host, port, err := net.SplitHostPort(c.smtpAddr)
+		if err != nil {
+			return nil, fmt.Errorf("--smtp %q: %w", c.smtpAddr, err)
+		}
+		p, err := strconv.Atoi(port)
+		if err != nil {
+			return nil, fmt.Errorf("--smtp %q: bad port", c.smtpAddr)
+		}
+		a.Mailer = notify.SMTP{Host: host, Port: p, From: c.smtpFrom, Username: c.smtpUser, Password: c.smtpPass}
+	}
+	return a, nil
+}

@@ -1,0 +1,56 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/bkpsdm/mutasi/worker"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+func init() {
+	commands["worker"] = command{"run workflows and activities until interrupted", runWorker}
+	commands["migrate"] = command{"create or update the database schema (safe to repeat)", runMigrate}
+}
+
+func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	gdb, err := c.openDB()
+	if err != nil {
+		return err
+	}
+	acts, err := c.activities(gdb)
+	if err != nil {
+		return err
+	}
+	tc, err := c.dial()
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	fmt.Fprintf(stdout, "worker polling task queue %q on %s\n", workflows.TaskQueue, c.temporal)
+	return worker.Run(ctx, tc, acts)
+}
+
+func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	var c config
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs)
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if _, err := c.openDB(); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, "schema up to date")
+	return nil
+}
