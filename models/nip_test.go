@@ -18,14 +18,14 @@ func TestParseNIP(t *testing.T) {
 		t.Errorf("parsed %+v", n)
 	}
 	bad := map[string]string{
-		"19850314201001200":   "18 digits",
-		"19850314201001200x":  "digits only",
-		"198502302010012003":  "birth date",
-		"198503142010132003":  "service start",
-		"198503141995012003":  "15 years",
-		"198503142010013003":  "sex digit",
-		"198503142010012000":  "serial",
-		"":                    "18 digits",
+		"19850314201001200":  "18 digits",
+		"19850314201001200x": "digits only",
+		"198502302010012003": "birth date",
+		"198503142010132003": "service start",
+		"198503141995012003": "15 years",
+		"198503142010013003": "sex digit",
+		"198503142010012000": "serial",
+		"":                   "18 digits",
 		"１98503142010012003": "18 digits",
 	}
 	for in, want := range bad {

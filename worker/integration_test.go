@@ -346,4 +346,3 @@ func saveHistories(ctx context.Context, t *testing.T, c client.Client, roundWID 
 		}
 	}
 }
-
