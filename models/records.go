@@ -292,6 +292,6 @@ func All() []any {
 		&Unit{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{},
 		&EmployeeCompetency{}, &PositionHistory{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{},
-		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{},
+		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
 	}
 }

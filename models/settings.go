@@ -199,3 +199,73 @@ func DefaultSettings() RoundSettings {
 		},
 	}
 }
+
+// SettingError names a round setting that is out of range, in both
+// languages.
+type SettingError struct {
+	Field     string
+	Message   string
+	MessageEN string
+}
+
+func (e *SettingError) Error() string { return e.Field + ": " + e.MessageEN }
+
+// Check reports the first setting that is out of range, or nil.
+func (s RoundSettings) Check() *SettingError {
+	positive := []struct {
+		name string
+		d    Duration
+	}{
+		{"decision_reminder", s.DecisionReminder}, {"decision_escalation", s.DecisionEscalation},
+		{"acknowledge_reminder", s.AcknowledgeReminder}, {"acknowledge_deadline", s.AcknowledgeDeadline},
+		{"training_deadline", s.TrainingDeadline}, {"survey_delay", s.SurveyDelay},
+		{"survey_reminder", s.SurveyReminder}, {"survey_window", s.SurveyWindow},
+	}
+	for _, p := range positive {
+		if p.d <= 0 {
+			return &SettingError{p.name, "harus lebih dari nol", "must be more than zero"}
+		}
+	}
+	after := []struct {
+		name, before string
+		late, early  Duration
+	}{
+		{"decision_escalation", "decision_reminder", s.DecisionEscalation, s.DecisionReminder},
+		{"acknowledge_deadline", "acknowledge_reminder", s.AcknowledgeDeadline, s.AcknowledgeReminder},
+		{"survey_window", "survey_reminder", s.SurveyWindow, s.SurveyReminder},
+	}
+	for _, a := range after {
+		if a.late <= a.early {
+			return &SettingError{a.name, "harus lebih lama dari " + a.before, "must be longer than " + a.before}
+		}
+	}
+	r := s.Rules
+	switch {
+	case s.EffectiveLead < 0:
+		return &SettingError{"effective_lead", "tidak boleh negatif", "must not be negative"}
+	case s.TrainingGapThreshold < 0:
+		return &SettingError{"training_gap_threshold", "tidak boleh negatif", "must not be negative"}
+	case r.MinYearsInPost < 0 || r.MaxYearsInPost <= r.MinYearsInPost:
+		return &SettingError{"rules.max_years_in_post", "harus lebih dari min_years_in_post", "must be more than min_years_in_post"}
+	case r.RetirementBufferMonths < 0:
+		return &SettingError{"rules.retirement_buffer_months", "tidak boleh negatif", "must not be negative"}
+	case r.RetirementAgeJPT < 40 || r.RetirementAgeFungsional < 40 || r.RetirementAgeOther < 40:
+		return &SettingError{"rules.retirement_age_other", "usia pensiun harus minimal 40", "retirement ages must be at least 40"}
+	case r.MinPredicate < SangatKurang || r.MinPredicate > SangatBaik:
+		return &SettingError{"rules.min_predicate", "predikat harus 1 sampai 5", "the predicate must be 1 to 5"}
+	case r.PredicateYears < 0:
+		return &SettingError{"rules.predicate_years", "tidak boleh negatif", "must not be negative"}
+	}
+	w := s.Weights
+	if w.SKP < 0 || w.Talent < 0 || w.Competence < 0 || w.Tenure < 0 || w.Career < 0 ||
+		w.SKP+w.Talent+w.Competence+w.Tenure+w.Career <= 0 {
+		return &SettingError{"weights", "bobot tidak boleh negatif dan jumlahnya harus lebih dari nol",
+			"weights must not be negative and must add up to more than zero"}
+	}
+	for i, b := range s.Blackouts {
+		if !b.End.After(b.Start) {
+			return &SettingError{fmt.Sprintf("blackouts[%d].end", i), "harus setelah start", "must be after start"}
+		}
+	}
+	return nil
+}

@@ -92,25 +92,32 @@ func (t *transfer) run(ctx workflow.Context) error {
 	if err := t.survey(ctx); err != nil {
 		return err
 	}
-	return t.enter(ctx, models.StageCompleted, "")
+	return t.enter(ctx, models.StageCompleted, "", wait{})
 }
 
+// wait is how long a stage waits for its person: a reminder after
+// reminder, the deadline (or escalation) after deadline; zero for none.
+type wait struct{ reminder, deadline time.Duration }
+
 // enter moves the transfer to a stage: the query, the search attribute
-// and the database follow. awaited is who must act next, if anyone.
-func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited models.Role) error {
+// and the database follow. awaited is who must act next, if anyone, and w
+// when they are reminded and until when they have.
+func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited models.Role, w wait) error {
 	t.st.Stage, t.st.Awaiting = stage, awaited
 	t.st.Since, t.st.ReminderAt, t.st.Deadline = nil, nil, nil
+	now := workflow.Now(ctx)
+	if w.deadline > 0 {
+		d := now.Add(w.deadline)
+		t.st.Since, t.st.Deadline = &now, &d
+	}
+	if w.reminder > 0 {
+		r := now.Add(w.reminder)
+		t.st.ReminderAt = &r
+	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage))); err != nil {
 		return err
 	}
 	return workflow.ExecuteActivity(ctx, a.SetStage, t.id(), stage).Get(ctx, nil)
-}
-
-// schedule records when the current wait started, reminds and ends.
-func (t *transfer) schedule(ctx workflow.Context, reminder, deadline time.Duration) {
-	now := workflow.Now(ctx)
-	r, d := now.Add(reminder), now.Add(deadline)
-	t.st.Since, t.st.ReminderAt, t.st.Deadline = &now, &r, &d
 }
 
 // notify sends one notification about the transfer; key names the step
@@ -156,11 +163,10 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 	if step == models.RolePPK {
 		stage, decision = models.StageAwaitingPPK, &t.ppk
 	}
-	if err := t.enter(ctx, stage, step); err != nil {
+	s := t.in.Settings
+	if err := t.enter(ctx, stage, step, wait{s.DecisionReminder.D(), s.DecisionEscalation.D()}); err != nil {
 		return false, err
 	}
-	s := t.in.Settings
-	t.schedule(ctx, s.DecisionReminder.D(), s.DecisionEscalation.D())
 	name, key := stepNames[step], string(step)
 	n := activities.NotifyInput{Step: name, Deadline: *t.st.Deadline}
 	if err := t.notify(ctx, key+":request", notify.DecisionRequested, step, n); err != nil {
@@ -182,18 +188,17 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 	if err := t.notify(ctx, key+":rejected", notify.TransferRejected, models.RoleHR, n); err != nil {
 		return false, err
 	}
-	return false, t.enter(ctx, models.StageRejected, "")
+	return false, t.enter(ctx, models.StageRejected, "", wait{})
 }
 
 // socialize tells the employee, who acknowledges or objects by the
 // deadline; silence counts as acknowledgement. An objection waits for the
 // HR officer's resolution. It reports whether the transfer goes on.
 func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
-	if err := t.enter(ctx, models.StageSocialization, models.RoleEmployee); err != nil {
+	s := t.in.Settings
+	if err := t.enter(ctx, models.StageSocialization, models.RoleEmployee, wait{s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D()}); err != nil {
 		return false, err
 	}
-	s := t.in.Settings
-	t.schedule(ctx, s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D())
 	n := activities.NotifyInput{Deadline: *t.st.Deadline}
 	if err := t.notify(ctx, "socialization", notify.Socialization, models.RoleEmployee, n); err != nil {
 		return false, err
@@ -221,11 +226,10 @@ func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 // reviewObjection waits for the HR officer to resolve the objection,
 // reminding the HR office and escalating to the PPK when it is late.
 func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
-	if err := t.enter(ctx, models.StageObjectionReview, models.RoleHR); err != nil {
+	s := t.in.Settings
+	if err := t.enter(ctx, models.StageObjectionReview, models.RoleHR, wait{s.DecisionReminder.D(), s.DecisionEscalation.D()}); err != nil {
 		return false, err
 	}
-	s := t.in.Settings
-	t.schedule(ctx, s.DecisionReminder.D(), s.DecisionEscalation.D())
 	n := activities.NotifyInput{Step: "HR", Reason: string(t.objection.Category) + ": " + t.objection.Text, Deadline: *t.st.Deadline}
 	if err := t.notify(ctx, "objection", notify.ObjectionReceived, models.RoleHR, n); err != nil {
 		return false, err
@@ -246,7 +250,7 @@ func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 		if err := t.notify(ctx, "cancelled", notify.TransferCancelled, models.RoleEmployee, n); err != nil {
 			return false, err
 		}
-		return false, t.enter(ctx, models.StageCancelled, "")
+		return false, t.enter(ctx, models.StageCancelled, "", wait{})
 	case models.ResolveTraining:
 		t.st.Training = true
 	}
@@ -256,12 +260,10 @@ func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 // train assigns training and waits for its completion until the
 // deadline; a missed deadline is recorded and the transfer goes ahead.
 func (t *transfer) train(ctx workflow.Context) error {
-	if err := t.enter(ctx, models.StageTraining, models.RoleHR); err != nil {
+	s := t.in.Settings
+	if err := t.enter(ctx, models.StageTraining, models.RoleHR, wait{deadline: s.TrainingDeadline.D()}); err != nil {
 		return err
 	}
-	s := t.in.Settings
-	t.schedule(ctx, s.TrainingDeadline.D(), s.TrainingDeadline.D())
-	t.st.ReminderAt = nil
 	reason := "competence_gap"
 	if t.resolved != nil && t.resolved.Resolution == models.ResolveTraining {
 		reason = "objection"
@@ -290,7 +292,7 @@ func (t *transfer) train(ctx workflow.Context) error {
 // takeEffect fixes the effective date, out of any election blackout
 // window that covers the post, waits for it, and issues the decree.
 func (t *transfer) takeEffect(ctx workflow.Context) error {
-	if err := t.enter(ctx, models.StageAwaitingEffective, ""); err != nil {
+	if err := t.enter(ctx, models.StageAwaitingEffective, "", wait{}); err != nil {
 		return err
 	}
 	now := workflow.Now(ctx)
@@ -310,7 +312,7 @@ func (t *transfer) takeEffect(ctx workflow.Context) error {
 		return err
 	}
 	t.st.DecreeNumber = decree.Number
-	if err := t.enter(ctx, models.StageEffective, ""); err != nil {
+	if err := t.enter(ctx, models.StageEffective, "", wait{}); err != nil {
 		return err
 	}
 	return t.notify(ctx, "effective", notify.TransferEffective, models.RoleEmployee, activities.NotifyInput{})
@@ -352,10 +354,9 @@ func (t *transfer) survey(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(ctx, a.OpenSurvey, open).Get(ctx, &link); err != nil {
 		return err
 	}
-	if err := t.enter(ctx, models.StageSurveyOpen, models.RoleEmployee); err != nil {
+	if err := t.enter(ctx, models.StageSurveyOpen, models.RoleEmployee, wait{s.SurveyReminder.D(), s.SurveyWindow.D()}); err != nil {
 		return err
 	}
-	t.schedule(ctx, s.SurveyReminder.D(), s.SurveyWindow.D())
 	n := activities.NotifyInput{Deadline: *t.st.Deadline, Link: link}
 	if err := t.notify(ctx, "survey", notify.SurveyInvitation, models.RoleEmployee, n); err != nil {
 		return err

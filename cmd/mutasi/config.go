@@ -3,11 +3,13 @@ package main
 import (
 	"flag"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"strconv"
 
 	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
@@ -27,6 +29,7 @@ type config struct {
 	smtpPass    string
 	baseURL     string
 	linkSecret  string
+	logFormat   string
 }
 
 func env(name, def string) string {
@@ -50,6 +53,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.smtpPass, "smtp-password", env("MUTASI_SMTP_PASSWORD", ""), "SMTP password (MUTASI_SMTP_PASSWORD)")
 	fs.StringVar(&c.baseURL, "base-url", env("MUTASI_BASE_URL", "http://localhost:8080"), "public URL of the service, for survey links (MUTASI_BASE_URL)")
 	fs.StringVar(&c.linkSecret, "link-secret", env("MUTASI_LINK_SECRET", ""), "secret that signs survey links (MUTASI_LINK_SECRET)")
+	fs.StringVar(&c.logFormat, "log-format", env("MUTASI_LOG_FORMAT", "text"), "text or json (MUTASI_LOG_FORMAT)")
 }
 
 // openDB opens and migrates the database.
@@ -61,9 +65,10 @@ func (c *config) openDB() (*gorm.DB, error) {
 	return gdb, db.Migrate(gdb)
 }
 
-// dial connects to Temporal.
-func (c *config) dial() (client.Client, error) {
-	return client.Dial(client.Options{HostPort: c.temporal, Namespace: c.namespace})
+// dial connects to Temporal, logging through log.
+func (c *config) dial(log *slog.Logger) (client.Client, error) {
+	return client.Dial(client.Options{HostPort: c.temporal, Namespace: c.namespace,
+		Logger: tlog.NewStructuredLogger(log)})
 }
 
 // activities builds the activities on gdb with the configured mailer.

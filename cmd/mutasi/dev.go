@@ -13,7 +13,10 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	tlog "go.temporal.io/sdk/log"
+	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
@@ -37,6 +40,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	dir := fs.String("dir", ".mutasi", "folder for the dev stack's state")
 	employees := fs.Int("employees", 500, "size of the demo government loaded into an empty database")
 	uiPort := fs.String("ui-port", "8233", "port of the Temporal Web UI")
+	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", "127.0.0.1:8080"), "address the API listens on")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -64,8 +68,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		fmt.Fprintf(stdout, "loaded a demo government of %d employees\n", *employees)
 	}
 	fmt.Fprintln(stdout, "starting the Temporal dev server...")
+	log := newLogger(c.logFormat, logFile(*dir))
 	srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(*dir, "temporal.db"),
-		HostPort: c.temporal, UIPort: *uiPort, Output: logFile(*dir)})
+		HostPort: c.temporal, UIPort: *uiPort, Output: logFile(*dir), Logger: tlog.NewStructuredLogger(log)})
 	if err != nil {
 		return err
 	}
@@ -74,32 +79,55 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, devBanner, c.temporal, *uiPort, workflows.TaskQueue, c.temporal)
-	return worker.Run(ctx, srv.Client(), acts)
+	token, err := adminToken(gdb, *dir)
+	if err != nil {
+		return err
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	errc := make(chan error, 2)
+	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
+	go func() { errc <- serveAPI(ctx, *addr, gdb, srv.Client(), []byte(c.linkSecret), log) }()
+	fmt.Fprintf(stdout, devBanner, *addr, *addr, token, c.temporal, *uiPort, workflows.TaskQueue, *dir)
+	err = <-errc
+	stop()
+	if err2 := <-errc; err == nil {
+		err = err2
+	}
+	return err
+}
+
+// adminToken issues the first HR officer token of a new dev stack and
+// keeps it in dir, so later runs print it again.
+func adminToken(gdb *gorm.DB, dir string) (string, error) {
+	file := filepath.Join(dir, "admin-token")
+	if b, err := os.ReadFile(file); err == nil {
+		if _, err := apikey.Lookup(gdb, strings.TrimSpace(string(b))); err == nil {
+			return strings.TrimSpace(string(b)), nil
+		}
+	}
+	tok, err := apikey.Issue(gdb, "dev admin", models.Actor{ID: "admin", Role: models.RoleHR})
+	if err != nil {
+		return "", err
+	}
+	return tok, os.WriteFile(file, []byte(tok+"\n"), 0o600)
 }
 
 const devBanner = `
 Mutasi dev stack is up (Ctrl-C stops it).
-  Temporal:        %s   Web UI: http://localhost:%s
-  Worker:          task queue %q
-  Mail:            kept in the outbox_messages table (set --smtp to send)
+  API:        http://%s/api/v1   (OpenAPI: http://%s/api/v1/openapi.json)
+  Token:      %s   (HR officer; also in .mutasi/admin-token)
+  Temporal:   %s   Web UI: http://localhost:%s
+  Worker:     task queue %q
+  Mail:       kept in the outbox_messages table (set --smtp to send)
+  Logs:       %s/
 
-Start a round with time compressed to seconds:
-  temporal workflow start --address %s --task-queue mutasi --type RoundWorkflow \
-    --workflow-id round-demo --input '{"RoundID":"demo","Name":"Demo","By":{"id":"hr1","role":"hr_officer"},
-    "Settings":{"decision_reminder":"30s","decision_escalation":"60s","acknowledge_reminder":"30s",
-    "acknowledge_deadline":"60s","training_deadline":"60s","survey_delay":"60s","survey_reminder":"30s",
-    "survey_window":"60s","training_gap_threshold":2,"rules":{"min_years_in_post":2,"max_years_in_post":5,
-    "retirement_buffer_months":12,"retirement_age_jpt":60,"retirement_age_fungsional":58,
-    "retirement_age_other":58,"min_predicate":4,"predicate_years":2},
-    "weights":{"skp":0.3,"talent":0.2,"competence":0.3,"tenure":0.1,"career":0.1},
-    "contacts":{"hr":"bkpsdm@mutasi.local","tpk":"tpk@mutasi.local","ppk":"ppk@mutasi.local"}}}'
-Then see README.md for confirming it and deciding on transfers.
+Walk through a round with curl: see README.md.
 `
 
 // logFile is where the Temporal dev server's own logs go.
 func logFile(dir string) io.Writer {
-	f, err := os.OpenFile(filepath.Join(dir, "temporal.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
+	f, err := os.OpenFile(filepath.Join(dir, "mutasi.log"), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o644)
 	if err != nil {
 		return io.Discard
 	}

@@ -31,7 +31,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	tc, err := c.dial()
+	tc, err := c.dial(newLogger(c.logFormat, stderr))
 	if err != nil {
 		return err
 	}

@@ -1,0 +1,207 @@
+package server
+
+import (
+	"encoding/csv"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/survey"
+)
+
+// csvOf writes rows as CSV.
+func csvOf(rows [][]string) string {
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	w.WriteAll(rows)
+	return b.String()
+}
+
+// governmentCSV renders a generated government as the three import files.
+func governmentCSV(d seed.Data) (units, positions, employees string) {
+	u := [][]string{{"id", "name"}}
+	for _, x := range d.Units {
+		u = append(u, []string{x.ID, x.Name})
+	}
+	p := [][]string{{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats", "extra_duty", "competencies"}}
+	for _, x := range d.Positions {
+		var comps []string
+		for _, c := range x.Competencies {
+			comps = append(comps, fmt.Sprintf("%s:%d", c.Name, c.Level))
+		}
+		p = append(p, []string{x.ID, x.UnitID, x.Name, string(x.Kind), strconv.Itoa(x.Class), x.MinRank.String(),
+			x.MaxRank.String(), x.MinEducation.String(), strconv.Itoa(x.Seats), strconv.FormatBool(x.ExtraDuty), strings.Join(comps, ";")})
+	}
+	e := [][]string{{"nip", "name", "email", "lang", "status", "rank", "position_id", "in_post_since", "education",
+		"performance", "potential", "under_sanction", "skp", "competencies"}}
+	for _, x := range d.Employees {
+		var skp, comps []string
+		for _, s := range x.SKP {
+			skp = append(skp, fmt.Sprintf("%d:%s", s.Year, s.Predicate))
+		}
+		for _, c := range x.Competencies {
+			comps = append(comps, fmt.Sprintf("%s:%d", c.Name, c.Level))
+		}
+		e = append(e, []string{x.NIP, x.Name, x.Email, x.Lang, string(x.Status), x.Rank.String(), x.PositionID,
+			x.InPostSince.Format("2006-01-02"), x.Education.String(), strconv.Itoa(int(x.Performance)),
+			strconv.Itoa(int(x.Potential)), strconv.FormatBool(x.UnderSanction), strings.Join(skp, ";"), strings.Join(comps, ";")})
+	}
+	return csvOf(u), csvOf(p), csvOf(e)
+}
+
+// fastSettings compress a round's weeks into seconds.
+var fastSettings = map[string]any{
+	"decision_reminder": "2s", "decision_escalation": "4s", "acknowledge_reminder": "2s", "acknowledge_deadline": "4s",
+	"training_deadline": "4s", "survey_delay": "1s", "survey_reminder": "3s", "survey_window": "8s",
+}
+
+// completeAnswers answers every required survey item.
+func completeAnswers() map[string]any {
+	a := map[string]any{"comments": "pendampingan atasan sangat membantu"}
+	for _, it := range survey.Items {
+		switch it.Scale {
+		case survey.NPS:
+			a[it.Code] = 9
+		case survey.Text:
+		default:
+			a[it.Code] = 4
+		}
+	}
+	return a
+}
+
+// TestRoundThroughTheAPI walks a round as its users would: HR imports the
+// data and starts the round, confirms the proposals, the TPK and PPK
+// decide, the employee acknowledges and answers the survey, HR reads the
+// evaluation.
+func TestRoundThroughTheAPI(t *testing.T) {
+	s := newStack(t, "", nil)
+	units, positions, employees := governmentCSV(seed.Generate(40, time.Now(), 5))
+	for _, f := range []struct{ kind, body string }{{"units", units}, {"positions", positions}, {"employees", employees}} {
+		r := s.do("POST", "/api/v1/imports/"+f.kind, models.RoleHR, f.body, "text/csv")
+		expect(t, r, http.StatusOK)
+	}
+	snapshot := func() string {
+		var rows []models.Employee
+		s.db.Preload("SKP", func(q *gorm.DB) *gorm.DB { return q.Order("year") }).
+			Preload("Competencies", func(q *gorm.DB) *gorm.DB { return q.Order("name") }).Order("nip").Find(&rows)
+		return fmt.Sprintf("%+v", rows)
+	}
+	before := snapshot()
+	expect(t, s.do("POST", "/api/v1/imports/employees", models.RoleHR, employees, "text/csv"), http.StatusOK)
+	if snapshot() != before {
+		t.Error("importing the same file twice changed the employees")
+	}
+
+	req := map[string]any{"id": "R2027_1", "name": "Mutasi Januari 2027", "settings": fastSettings}
+	first := s.do("POST", "/api/v1/rounds", models.RoleHR, req)
+	expect(t, first, http.StatusCreated)
+	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, req), http.StatusOK)
+	var round RoundView
+	eventually(t, "the round to await confirmation", func() bool {
+		s.do("GET", "/api/v1/rounds/R2027_1", models.RoleHR, nil).json(t, &round)
+		return round.Status == models.RoundAwaitingConfirmation
+	})
+	var needs struct{ Items []NeedView }
+	s.do("GET", "/api/v1/rounds/R2027_1/needs", models.RoleTPK, nil).json(t, &needs)
+	var props struct {
+		Proposals  []models.Transfer
+		Exclusions []models.Exclusion
+	}
+	s.do("GET", "/api/v1/rounds/R2027_1/proposals", models.RoleHR, nil).json(t, &props)
+	if len(needs.Items) == 0 || len(props.Proposals) < 2 {
+		t.Fatalf("%d needs and %d proposals", len(needs.Items), len(props.Proposals))
+	}
+	removed := props.Proposals[len(props.Proposals)-1].ID
+	expect(t, s.do("POST", "/api/v1/rounds/R2027_1/confirmation", models.RoleHR, map[string]any{"remove": []string{removed}}), http.StatusOK)
+
+	var list struct {
+		Items []models.Transfer
+		Total int
+	}
+	eventually(t, "transfers awaiting the TPK", func() bool {
+		s.do("GET", "/api/v1/transfers?round=R2027_1&stage=awaiting_tpk", models.RoleTPK, nil).json(t, &list)
+		return list.Total == len(props.Proposals)-1
+	})
+	mine := list.Items[0]
+	tok, err := apikey.Issue(s.db, "employee", models.Actor{ID: mine.NIP, Role: models.RoleEmployee, NIP: mine.NIP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.tokens[models.RoleEmployee] = tok
+	for _, other := range list.Items[1:] {
+		r := s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "formasi ditunda"})
+		expect(t, r, http.StatusOK)
+	}
+	path := "/api/v1/transfers/" + mine.ID
+	approve := map[string]any{"approve": true, "reason": "sesuai kebutuhan organisasi"}
+	a1 := s.do("POST", path+"/decisions", models.RoleTPK, approve)
+	expect(t, a1, http.StatusOK)
+	a2 := s.do("POST", path+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "berubah pikiran"})
+	expect(t, a2, http.StatusOK)
+	if string(a1.body) != string(a2.body) {
+		t.Errorf("a repeated decision answered %s, the first %s", a2.body, a1.body)
+	}
+	expect(t, s.do("POST", path+"/decisions", models.RolePPK, approve), http.StatusOK)
+	var view TransferView
+	eventually(t, "socialization", func() bool {
+		s.do("GET", path, models.RoleEmployee, nil).json(t, &view)
+		return view.Live != nil && view.Live.Stage == models.StageSocialization
+	})
+	if view.Live.Awaiting != models.RoleEmployee || view.Live.Deadline == nil || len(view.Live.Decisions) != 2 {
+		t.Errorf("live state %+v", view.Live)
+	}
+	expect(t, s.do("POST", path+"/acknowledgement", models.RoleEmployee, nil), http.StatusOK)
+
+	var link models.OutboxMessage
+	eventually(t, "the survey invitation", func() bool {
+		return s.db.Where("key = ?", "transfer-"+mine.ID+":survey").First(&link).Error == nil
+	})
+	i := strings.Index(link.Body, "/surveys/")
+	token := strings.Fields(link.Body[i+len("/surveys/"):])[0]
+	var form struct{ Items []survey.Item }
+	r := s.do("GET", "/api/v1/surveys/"+token, "", nil)
+	expect(t, r, http.StatusOK)
+	r.json(t, &form)
+	if len(form.Items) != len(survey.Items) {
+		t.Errorf("form has %d items", len(form.Items))
+	}
+	bad := s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": map[string]any{"enps": 12}})
+	expect(t, bad, http.StatusUnprocessableEntity)
+	if p := bad.problem(t); len(p.Errors) < 10 {
+		t.Errorf("incomplete answers gave %d field errors", len(p.Errors))
+	}
+	expect(t, s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": completeAnswers()}), http.StatusOK)
+	expect(t, s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": completeAnswers()}), http.StatusGone)
+	expect(t, s.do("GET", "/api/v1/surveys/"+token, "", nil), http.StatusGone)
+
+	var eval struct{ Summary models.RoundSummary }
+	eventually(t, "the evaluation", func() bool {
+		r := s.do("GET", "/api/v1/rounds/R2027_1/evaluation", models.RoleHR, nil)
+		r.json(t, &eval)
+		return r.status == http.StatusOK
+	})
+	n := len(props.Proposals)
+	if eval.Summary.Confirmed != n-1 || eval.Summary.ByStage[models.StageRejected] != n-2 ||
+		eval.Summary.ByStage[models.StageCompleted] != 1 || eval.Summary.SurveysAnswer != 1 {
+		t.Errorf("evaluation %+v for %d proposals", eval.Summary, n)
+	}
+	var e models.Employee
+	s.db.First(&e, "nip = ?", mine.NIP)
+	if e.PositionID != mine.ToPositionID {
+		t.Errorf("the employee is in %s, want %s", e.PositionID, mine.ToPositionID)
+	}
+	var rounds struct{ Items []RoundView }
+	s.do("GET", "/api/v1/rounds", models.RolePPK, nil).json(t, &rounds)
+	if len(rounds.Items) != 1 || rounds.Items[0].Counts[models.StageCompleted] != 1 {
+		t.Errorf("round list %+v", rounds.Items)
+	}
+}

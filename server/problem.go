@@ -1,0 +1,95 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// Problem is an RFC 9457 problem detail. Detail is in Bahasa Indonesia and
+// DetailEN in English; Field names the request field at fault, and Errors
+// lists row- or field-level problems.
+type Problem struct {
+	Type     string       `json:"type"`
+	Title    string       `json:"title"`
+	Status   int          `json:"status"`
+	Detail   string       `json:"detail"`
+	DetailEN string       `json:"detail_en"`
+	Field    string       `json:"field,omitempty"`
+	Errors   []FieldError `json:"errors,omitempty"`
+}
+
+// FieldError is one problem with one field, of one row for imports.
+type FieldError struct {
+	Row       int    `json:"row,omitempty"`
+	Field     string `json:"field"`
+	Message   string `json:"message"`
+	MessageEN string `json:"message_en"`
+}
+
+// apiError is an error that already knows its HTTP status and messages.
+type apiError struct {
+	status int
+	field  string
+	id, en string
+	errors []FieldError
+}
+
+func (e *apiError) Error() string { return e.en }
+
+func fail(status int, field, id, en string) error {
+	return &apiError{status: status, field: field, id: id, en: en}
+}
+
+func invalid(field, id, en string) error { return fail(http.StatusUnprocessableEntity, field, id, en) }
+
+func notFound(what, id string) error {
+	return fail(http.StatusNotFound, "", what+" "+id+" tidak ditemukan", what+" "+id+" not found")
+}
+
+// refusalStatus maps a workflow's refusal to its HTTP status.
+var refusalStatus = map[string]int{
+	workflows.Forbidden: http.StatusForbidden,
+	workflows.Conflict:  http.StatusConflict,
+	workflows.Invalid:   http.StatusUnprocessableEntity,
+}
+
+// writeError is the one place where errors become HTTP statuses.
+func writeError(c *gin.Context, log *slog.Logger, err error) {
+	p := Problem{Status: http.StatusInternalServerError,
+		Detail: "terjadi kesalahan pada server", DetailEN: "internal server error"}
+	var api *apiError
+	var notFoundErr *serviceerror.NotFound
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	switch r, isRefusal := workflows.AsRefusal(err); {
+	case errors.As(err, &api):
+		p.Status, p.Field, p.Detail, p.DetailEN, p.Errors = api.status, api.field, api.id, api.en, api.errors
+	case isRefusal:
+		p.Status, p.Field, p.Detail, p.DetailEN = refusalStatus[r.Kind], r.Field, r.Message, r.MessageEN
+	case errors.As(err, &notFoundErr):
+		p.Status, p.Detail, p.DetailEN = http.StatusNotFound, "proses tidak ditemukan", "workflow not found"
+	case errors.As(err, &started), isClosed(err):
+		p.Status, p.Detail, p.DetailEN = http.StatusConflict,
+			"proses ini sudah selesai dan tidak menerima tindakan lagi", "this process has ended and accepts no more actions"
+	case errors.Is(err, context.DeadlineExceeded):
+		p.Status, p.Detail, p.DetailEN = http.StatusGatewayTimeout, "waktu tunggu habis", "timed out"
+	default:
+		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "error", err)
+	}
+	p.Title = http.StatusText(p.Status)
+	p.Type = "about:blank"
+	c.Header("Content-Type", "application/problem+json")
+	c.AbortWithStatusJSON(p.Status, p)
+}
+
+// isClosed reports whether err says the workflow has already completed.
+func isClosed(err error) bool {
+	var fp *serviceerror.FailedPrecondition
+	return errors.As(err, &fp)
+}

@@ -1,0 +1,176 @@
+// Package server is Mutasi's HTTP API (Gin, under /api/v1): it starts
+// rounds, sends people's decisions to the workflows as updates, and reads
+// the database for lists and reports. It never writes workflow-owned
+// state itself.
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// Server holds what the handlers need.
+type Server struct {
+	DB       *gorm.DB
+	Temporal client.Client
+	// LinkSecret checks survey links; it must match the worker's.
+	LinkSecret []byte
+	Log        *slog.Logger
+	// Middleware runs before every route, e.g. metrics.
+	Middleware []gin.HandlerFunc
+}
+
+// maxBody bounds request bodies (imports included).
+const maxBody = 32 << 20
+
+// Handler returns the API's HTTP handler.
+func (s *Server) Handler() http.Handler {
+	if s.Log == nil {
+		s.Log = slog.Default()
+	}
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(gin.Recovery())
+	r.Use(s.Middleware...)
+	r.NoRoute(func(c *gin.Context) {
+		writeError(c, s.Log, fail(http.StatusNotFound, "", "alamat tidak dikenal", "no such endpoint"))
+	})
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", s.handle(s.ready))
+
+	v1 := r.Group("/api/v1")
+	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openAPISpec) })
+	v1.GET("/surveys/:token", s.handle(s.getSurvey))
+	v1.POST("/surveys/:token", s.handle(s.answerSurvey))
+
+	readers := []models.Role{models.RoleHR, models.RoleTPK, models.RolePPK}
+	api := v1.Group("", s.authenticate)
+	api.POST("/imports/:kind", s.allow(s.importData, models.RoleHR, models.RoleSystem))
+	api.POST("/rounds", s.allow(s.startRound, models.RoleHR))
+	api.GET("/rounds", s.allow(s.listRounds, readers...))
+	api.GET("/rounds/:id", s.allow(s.getRound, readers...))
+	api.GET("/rounds/:id/needs", s.allow(s.listNeeds, readers...))
+	api.GET("/rounds/:id/proposals", s.allow(s.listProposals, readers...))
+	api.POST("/rounds/:id/confirmation", s.allow(s.confirm, models.RoleHR))
+	api.GET("/rounds/:id/evaluation", s.allow(s.evaluation, readers...))
+	api.GET("/transfers", s.allow(s.listTransfers, append(readers, models.RoleEmployee)...))
+	api.GET("/transfers/:id", s.allow(s.getTransfer, append(readers, models.RoleEmployee)...))
+	api.POST("/transfers/:id/decisions", s.allow(s.decide, models.RoleTPK, models.RolePPK))
+	api.POST("/transfers/:id/acknowledgement", s.allow(s.acknowledge, models.RoleEmployee))
+	api.POST("/transfers/:id/objections", s.allow(s.object, models.RoleEmployee))
+	api.POST("/transfers/:id/objection-resolution", s.allow(s.resolve, models.RoleHR))
+	api.POST("/transfers/:id/training-completion", s.allow(s.completeTraining, models.RoleHR, models.RoleSystem))
+	return r
+}
+
+// handle adapts a handler that returns an error.
+func (s *Server) handle(h func(*gin.Context) error) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+		if err := h(c); err != nil {
+			writeError(c, s.Log, err)
+		}
+	}
+}
+
+// allow runs h only for the given roles.
+func (s *Server) allow(h func(*gin.Context) error, roles ...models.Role) gin.HandlerFunc {
+	return s.handle(func(c *gin.Context) error {
+		a := actor(c)
+		for _, r := range roles {
+			if a.Role == r {
+				return h(c)
+			}
+		}
+		return fail(http.StatusForbidden, "", "peran "+string(a.Role)+" tidak berwenang untuk tindakan ini",
+			"the role "+string(a.Role)+" may not do this")
+	})
+}
+
+const actorKey = "actor"
+
+// authenticate reads the bearer token and puts its actor on the context.
+func (s *Server) authenticate(c *gin.Context) {
+	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
+	if !ok {
+		c.Header("WWW-Authenticate", `Bearer realm="mutasi"`)
+		writeError(c, s.Log, fail(http.StatusUnauthorized, "Authorization", "token Bearer diperlukan", "a Bearer token is required"))
+		return
+	}
+	a, err := apikey.Lookup(s.DB.WithContext(c), strings.TrimSpace(token))
+	if errors.Is(err, apikey.ErrInvalid) {
+		c.Header("WWW-Authenticate", `Bearer realm="mutasi", error="invalid_token"`)
+		err = fail(http.StatusUnauthorized, "Authorization", "token tidak sah atau dicabut", "invalid or revoked token")
+	}
+	if err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
+	c.Set(actorKey, a)
+	c.Next()
+}
+
+func actor(c *gin.Context) models.Actor {
+	a, _ := c.Get(actorKey)
+	v, _ := a.(models.Actor)
+	return v
+}
+
+// bind decodes a JSON body strictly into v: unknown fields and wrong types
+// are refused naming the field.
+func bind(c *gin.Context, v any) error {
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return fail(http.StatusRequestEntityTooLarge, "", "isi permintaan terlalu besar", "request body too large")
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr):
+			return fail(http.StatusBadRequest, typeErr.Field, "jenis nilai "+typeErr.Field+" salah",
+				"wrong type for "+typeErr.Field+": want "+typeErr.Type.String())
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return fail(http.StatusBadRequest, f, "kolom "+f+" tidak dikenal", "unknown field "+f)
+		case errors.Is(err, io.EOF):
+			return fail(http.StatusBadRequest, "", "isi permintaan kosong", "empty request body")
+		}
+		return fail(http.StatusBadRequest, "", "JSON tidak sah: "+err.Error(), "malformed JSON: "+err.Error())
+	}
+	if dec.More() {
+		return fail(http.StatusBadRequest, "", "JSON berisi lebih dari satu nilai", "more than one JSON value")
+	}
+	return nil
+}
+
+// ready checks the database and Temporal.
+func (s *Server) ready(c *gin.Context) error {
+	ctx, cancel := context.WithTimeout(c, 3*time.Second)
+	defer cancel()
+	checks := gin.H{"database": "ok", "temporal": "ok"}
+	status := http.StatusOK
+	if sqlDB, err := s.DB.DB(); err != nil || sqlDB.PingContext(ctx) != nil {
+		checks["database"], status = "unreachable", http.StatusServiceUnavailable
+	}
+	if _, err := s.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		checks["temporal"], status = "unreachable", http.StatusServiceUnavailable
+	}
+	c.JSON(status, checks)
+	return nil
+}

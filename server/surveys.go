@@ -1,0 +1,87 @@
+package server
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/links"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/survey"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// openSurvey checks a survey link and returns its open survey. The link
+// is the credential: no bearer token is needed.
+func (s *Server) openSurvey(c *gin.Context) (models.Survey, error) {
+	var sv models.Survey
+	id, err := links.Verify(s.LinkSecret, c.Param("token"), time.Now())
+	switch {
+	case errors.Is(err, links.ErrExpired):
+		return sv, fail(http.StatusGone, "token", "tautan survei sudah kedaluwarsa", "the survey link has expired")
+	case err != nil:
+		return sv, fail(http.StatusNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
+	}
+	err = s.DB.WithContext(c).First(&sv, "transfer_id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return sv, fail(http.StatusNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
+	}
+	if err != nil {
+		return sv, err
+	}
+	if sv.Status != models.SurveyOpen {
+		return sv, fail(http.StatusGone, "token", "survei ini sudah diisi atau ditutup", "this survey has been answered or closed")
+	}
+	return sv, nil
+}
+
+func (s *Server) getSurvey(c *gin.Context) error {
+	sv, err := s.openSurvey(c)
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"transfer_id": sv.TransferID, "expires_at": sv.ExpiresAt, "items": survey.Items})
+	return nil
+}
+
+// SurveyRequest carries the answers, by item code.
+type SurveyRequest struct {
+	Answers map[string]any `json:"answers"`
+}
+
+func (s *Server) answerSurvey(c *gin.Context) error {
+	var req SurveyRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	sv, err := s.openSurvey(c)
+	if err != nil {
+		return err
+	}
+	if problems := survey.Check(req.Answers); len(problems) > 0 {
+		e := &apiError{status: http.StatusUnprocessableEntity, field: "answers",
+			id: "jawaban survei belum lengkap atau tidak sah", en: "the survey answers are incomplete or invalid"}
+		for _, p := range problems {
+			e.errors = append(e.errors, FieldError{Field: "answers." + p.Field, Message: p.Message, MessageEN: p.MessageEN})
+		}
+		return e
+	}
+	body, _ := json.Marshal(req.Answers)
+	sum := sha256.Sum256(append([]byte(sv.TransferID+"\x00"), body...))
+	in := workflows.SurveyAnswers{Actor: models.Actor{ID: "survey-link", Role: models.RoleSystem}, Answers: req.Answers}
+	var receipt workflows.Receipt
+	wid := activities.TransferWorkflowID(sv.TransferID)
+	if err := s.update(c, wid, workflows.UpdateAnswerSurvey, "survey-"+hex.EncodeToString(sum[:16]), in, &receipt); err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"transfer_id": sv.TransferID, "status": models.SurveyAnswered,
+		"message": "Terima kasih, jawaban Anda tersimpan.", "message_en": "Thank you, your answers are saved."})
+	return nil
+}
