@@ -1,0 +1,158 @@
+package server
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/links"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// readyRound loads a government, starts round E1 through the API and
+// waits until its proposals await confirmation.
+func readyRound(t *testing.T) *stack {
+	data := seed.Generate(30, time.Now(), 9)
+	s := newStack(t, "", func(gdb *gorm.DB) {
+		if err := seed.Load(gdb, data); err != nil {
+			t.Fatal(err)
+		}
+	})
+	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": "E1", "name": "Uji galat", "settings": fastSettings}), http.StatusCreated)
+	eventually(t, "confirmation", func() bool {
+		var v RoundView
+		s.do("GET", "/api/v1/rounds/E1", models.RoleHR, nil).json(t, &v)
+		return v.Status == models.RoundAwaitingConfirmation
+	})
+	return s
+}
+
+// problemWith checks a problem's status and the field it names.
+func problemWith(t *testing.T, r response, status int, field string) {
+	t.Helper()
+	if r.status != status {
+		t.Errorf("status %d, want %d: %s", r.status, status, r.body)
+		return
+	}
+	p := r.problem(t)
+	if p.Status != status || p.Detail == "" || p.DetailEN == "" || p.Title == "" {
+		t.Errorf("problem lacks its parts: %+v", p)
+	}
+	if p.Field != field {
+		t.Errorf("problem names field %q, want %q: %s", p.Field, field, r.body)
+	}
+}
+
+func TestAPIErrors(t *testing.T) {
+	s := readyRound(t)
+	hr, tpk, ppk := models.RoleHR, models.RoleTPK, models.RolePPK
+
+	t.Run("auth", func(t *testing.T) {
+		problemWith(t, s.do("GET", "/api/v1/rounds", "", nil), http.StatusUnauthorized, "Authorization")
+		s.tokens["bogus"] = "mts_nothing_here"
+		problemWith(t, s.do("GET", "/api/v1/rounds", "bogus", nil), http.StatusUnauthorized, "Authorization")
+		expect(t, s.do("GET", "/healthz", "", nil), http.StatusOK)
+		expect(t, s.do("GET", "/readyz", "", nil), http.StatusOK)
+	})
+	t.Run("imports", func(t *testing.T) {
+		var before int64
+		s.db.Model(&models.Unit{}).Count(&before)
+		problemWith(t, s.do("POST", "/api/v1/imports/cats", hr, "id,name\nX,Y\n", "text/csv"), http.StatusNotFound, "kind")
+		problemWith(t, s.do("POST", "/api/v1/imports/units", hr, "id,colour\nX,Y\n", "text/csv"), http.StatusBadRequest, "colour")
+		problemWith(t, s.do("POST", "/api/v1/imports/units", hr, "id,name\n", "text/plain"), http.StatusUnsupportedMediaType, "Content-Type")
+		problemWith(t, s.do("POST", "/api/v1/imports/units", hr, `{"id":`, "application/json"), http.StatusBadRequest, "")
+		r := s.do("POST", "/api/v1/imports/units", hr, "id,name\nU900,Baru\n,Tanpa id\nU900,Lagi\n", "text/csv")
+		problemWith(t, r, http.StatusUnprocessableEntity, "")
+		p := r.problem(t)
+		if len(p.Errors) != 2 || p.Errors[0].Row != 3 || p.Errors[0].Field != "id" || p.Errors[1].Row != 4 {
+			t.Errorf("row errors %+v", p.Errors)
+		}
+		emp := "nip,name,status,rank,position_id,in_post_since,education,performance,potential\n" +
+			"19850314201001200,Siti,pns,III/z,NOPE,2020-13-01,SD,4,2\n"
+		r = s.do("POST", "/api/v1/imports/employees", hr, emp, "text/csv")
+		problemWith(t, r, http.StatusUnprocessableEntity, "")
+		fields := map[string]bool{}
+		for _, e := range r.problem(t).Errors {
+			fields[e.Field] = e.Row == 2 && e.Message != "" && e.MessageEN != ""
+		}
+		for _, f := range []string{"nip", "rank", "in_post_since", "education", "performance"} {
+			if !fields[f] {
+				t.Errorf("no row-2 error for %s: %s", f, r.body)
+			}
+		}
+		r = s.do("POST", "/api/v1/imports/positions", hr, `[{"id":"PX","unit_id":"NOPE","name":"x","kind":"pelaksana","class":5,"min_rank":"II/a","max_rank":"III/a","min_education":"SMA","seats":1}]`, "application/json")
+		problemWith(t, r, http.StatusUnprocessableEntity, "")
+		if e := r.problem(t).Errors; len(e) != 1 || e[0].Field != "unit_id" || e[0].Row != 1 {
+			t.Errorf("reference errors %+v", e)
+		}
+		var after int64
+		s.db.Model(&models.Unit{}).Count(&after)
+		if after != before {
+			t.Errorf("refused imports wrote units: %d then %d", before, after)
+		}
+	})
+	t.Run("rounds", func(t *testing.T) {
+		problemWith(t, s.do("POST", "/api/v1/rounds", hr, map[string]any{"name": "x"}), http.StatusUnprocessableEntity, "id")
+		problemWith(t, s.do("POST", "/api/v1/rounds", hr, map[string]any{"id": "A b", "name": "x"}), http.StatusUnprocessableEntity, "id")
+		problemWith(t, s.do("POST", "/api/v1/rounds", hr, map[string]any{"id": "A1"}), http.StatusUnprocessableEntity, "name")
+		problemWith(t, s.do("POST", "/api/v1/rounds", hr, map[string]any{"id": "A1", "name": "x", "colour": 1}), http.StatusBadRequest, "colour")
+		problemWith(t, s.do("POST", "/api/v1/rounds", hr, `{"id": 5}`), http.StatusBadRequest, "id")
+		problemWith(t, s.do("POST", "/api/v1/rounds", hr, `not json`), http.StatusBadRequest, "")
+		problemWith(t, s.do("POST", "/api/v1/rounds", hr, map[string]any{"id": "A1", "name": "x",
+			"settings": map[string]any{"decision_reminder": "9d"}}), http.StatusUnprocessableEntity, "settings.decision_escalation")
+		problemWith(t, s.do("POST", "/api/v1/rounds", hr, map[string]any{"id": "A1", "name": "x",
+			"settings": map[string]any{"survey_delay": "soon"}}), http.StatusUnprocessableEntity, "settings")
+		problemWith(t, s.do("GET", "/api/v1/rounds/NOPE", hr, nil), http.StatusNotFound, "")
+		problemWith(t, s.do("GET", "/api/v1/rounds/NOPE/needs", hr, nil), http.StatusNotFound, "")
+		problemWith(t, s.do("GET", "/api/v1/rounds/NOPE/proposals", hr, nil), http.StatusNotFound, "")
+		problemWith(t, s.do("GET", "/api/v1/rounds/E1/proposals?limit=0", hr, nil), http.StatusBadRequest, "limit")
+		problemWith(t, s.do("GET", "/api/v1/rounds/E1/evaluation", hr, nil), http.StatusConflict, "")
+		problemWith(t, s.do("POST", "/api/v1/rounds/NOPE/confirmation", hr, map[string]any{}), http.StatusNotFound, "")
+		problemWith(t, s.do("POST", "/api/v1/rounds/E1/confirmation", hr, map[string]any{"remove": []string{"ghost"}}),
+			http.StatusUnprocessableEntity, "remove")
+		problemWith(t, s.do("POST", "/api/v1/rounds/E1/confirmation", hr, map[string]any{"remove": "ghost"}), http.StatusBadRequest, "remove")
+		if n, _ := s.c.DescribeWorkflowExecution(t.Context(), activities.RoundWorkflowID("A1"), ""); n != nil {
+			t.Error("a refused round request started a workflow")
+		}
+	})
+	expect(t, s.do("POST", "/api/v1/rounds/E1/confirmation", hr, map[string]any{}), http.StatusOK)
+	var list struct{ Items []models.Transfer }
+	eventually(t, "transfers awaiting the TPK", func() bool {
+		s.do("GET", "/api/v1/transfers?stage=awaiting_tpk", hr, nil).json(t, &list)
+		return len(list.Items) > 0
+	})
+	tr := list.Items[0]
+	path := "/api/v1/transfers/" + tr.ID
+	t.Run("transfers", func(t *testing.T) {
+		problemWith(t, s.do("GET", "/api/v1/transfers?stage=bored", hr, nil), http.StatusBadRequest, "stage")
+		problemWith(t, s.do("GET", "/api/v1/transfers?limit=9000", hr, nil), http.StatusBadRequest, "limit")
+		problemWith(t, s.do("GET", "/api/v1/transfers?offset=-1", hr, nil), http.StatusBadRequest, "offset")
+		problemWith(t, s.do("GET", "/api/v1/transfers/NOPE", hr, nil), http.StatusNotFound, "")
+		problemWith(t, s.do("POST", "/api/v1/transfers/NOPE/decisions", tpk, map[string]any{"approve": true, "reason": "x"}), http.StatusNotFound, "")
+		problemWith(t, s.do("POST", path+"/decisions", tpk, map[string]any{"reason": "x"}), http.StatusUnprocessableEntity, "approve")
+		problemWith(t, s.do("POST", path+"/decisions", tpk, map[string]any{"approve": "yes", "reason": "x"}), http.StatusBadRequest, "approve")
+		problemWith(t, s.do("POST", path+"/decisions", ppk, map[string]any{"approve": true, "reason": "x"}), http.StatusConflict, "")
+		problemWith(t, s.do("POST", path+"/objection-resolution", hr, map[string]any{"resolution": "proceed"}), http.StatusConflict, "")
+		problemWith(t, s.do("POST", path+"/training-completion", hr, nil), http.StatusConflict, "")
+		var st workflows.TransferState
+		s.do("GET", path, hr, nil).json(t, &struct{ Live *workflows.TransferState }{&st})
+		if st.Stage != models.StageAwaitingTPK || len(st.Decisions) != 0 {
+			t.Errorf("refused updates changed the transfer: %+v", st)
+		}
+	})
+	t.Run("surveys", func(t *testing.T) {
+		problemWith(t, s.do("GET", "/api/v1/surveys/garbage", "", nil), http.StatusNotFound, "token")
+		forged := links.Sign([]byte("not-the-secret"), tr.ID, time.Now().Add(time.Hour))
+		problemWith(t, s.do("GET", "/api/v1/surveys/"+forged, "", nil), http.StatusNotFound, "token")
+		expired := links.Sign([]byte(linkSecret), tr.ID, time.Now().Add(-time.Minute))
+		problemWith(t, s.do("GET", "/api/v1/surveys/"+expired, "", nil), http.StatusGone, "token")
+		valid := links.Sign([]byte(linkSecret), tr.ID, time.Now().Add(time.Hour))
+		problemWith(t, s.do("GET", "/api/v1/surveys/"+valid, "", nil), http.StatusNotFound, "token") // no survey sent yet
+		problemWith(t, s.do("POST", "/api/v1/surveys/"+valid, "", `{"answers": 3}`), http.StatusBadRequest, "answers")
+	})
+}
