@@ -2,7 +2,9 @@ package activities_test
 
 import (
 	"context"
+	"sort"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -45,10 +47,18 @@ func rows(t *testing.T, gdb *gorm.DB, model any, where string, args ...any) int6
 	return n
 }
 
-// started returns activities on a fresh database holding a government of
-// 60 employees and a round that has run its analysis and selection twice.
-func started(t *testing.T, mailer notify.Mailer) (*activities.Activities, *gorm.DB, []activities.Proposal) {
-	gdb, _ := dbtest.New(t)
+// eachBackend runs test once on each kind of database, as a subtest.
+func eachBackend(t *testing.T, test func(t *testing.T, b dbtest.Backend)) {
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) { test(t, b) })
+	}
+}
+
+// started returns activities on a fresh database of b's kind holding a
+// government of 60 employees and a round that has run its analysis and
+// selection twice.
+func started(t *testing.T, b dbtest.Backend, mailer notify.Mailer) (*activities.Activities, *gorm.DB, []activities.Proposal) {
+	gdb, _ := b.New(t)
 	if err := seed.Load(gdb, seed.Generate(60, asOf, 7)); err != nil {
 		t.Fatal(err)
 	}
@@ -88,8 +98,10 @@ func started(t *testing.T, mailer notify.Mailer) (*activities.Activities, *gorm.
 	return a, gdb, p1
 }
 
-func TestRoundActivitiesWriteOnce(t *testing.T) {
-	a, gdb, proposals := started(t, nil)
+func TestRoundActivitiesWriteOnce(t *testing.T) { eachBackend(t, testRoundActivitiesWriteOnce) }
+
+func testRoundActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
+	a, gdb, proposals := started(t, b, nil)
 	if n := rows(t, gdb, &models.Round{}, "true"); n != 1 {
 		t.Errorf("%d rounds, want 1", n)
 	}
@@ -126,8 +138,10 @@ func TestRoundActivitiesWriteOnce(t *testing.T) {
 	}
 }
 
-func TestTransferActivitiesWriteOnce(t *testing.T) {
-	a, gdb, proposals := started(t, nil)
+func TestTransferActivitiesWriteOnce(t *testing.T) { eachBackend(t, testTransferActivitiesWriteOnce) }
+
+func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
+	a, gdb, proposals := started(t, b, nil)
 	id := proposals[0].TransferID
 	at := asOf.Add(time.Hour)
 	twice(t, "RecordDecision", func() error {
@@ -164,6 +178,11 @@ func TestTransferActivitiesWriteOnce(t *testing.T) {
 		t.Errorf("resolution %q", o.Resolution)
 	}
 
+	// the employee's current spell, which the decree closes
+	open := models.PositionHistory{NIP: proposals[0].NIP, PositionID: "old", UnitID: "old", Start: asOf.AddDate(-3, 0, 0)}
+	if err := gdb.Create(&open).Error; err != nil {
+		t.Fatal(err)
+	}
 	var d1, d2 models.Decree
 	var err error
 	eff := activities.EffectiveInput{TransferID: id, EffectiveDate: at, At: at}
@@ -182,6 +201,10 @@ func TestTransferActivitiesWriteOnce(t *testing.T) {
 	}
 	if n := rows(t, gdb, &models.PositionHistory{}, "transfer_id = ?", id); n != 1 {
 		t.Errorf("%d history spells for the transfer, want 1", n)
+	}
+	gdb.First(&open, "id = ?", open.ID)
+	if open.End == nil || !open.End.Equal(at) {
+		t.Errorf("the previous spell ends %v, want %v", open.End, at)
 	}
 	var e models.Employee
 	gdb.First(&e, "nip = ?", proposals[0].NIP)
@@ -223,9 +246,57 @@ func TestTransferActivitiesWriteOnce(t *testing.T) {
 	}
 }
 
-func TestNotifySendsOnceThroughSMTP(t *testing.T) {
+func TestMakeEffectiveConcurrently(t *testing.T) { eachBackend(t, testMakeEffectiveConcurrently) }
+
+// testMakeEffectiveConcurrently makes every proposal effective at once,
+// twice, as a busy worker would: each gets one decree, the numbers run
+// 1..n without a gap or a duplicate, and the second run changes nothing.
+func testMakeEffectiveConcurrently(t *testing.T, b dbtest.Backend) {
+	a, gdb, proposals := started(t, b, nil)
+	at := asOf.Add(time.Hour)
+	numbers := make([][]string, 2)
+	for run := range numbers {
+		numbers[run] = make([]string, len(proposals))
+		errs := make([]error, len(proposals))
+		var wg sync.WaitGroup
+		for i, p := range proposals {
+			wg.Go(func() {
+				d, err := a.MakeEffective(ctx, activities.EffectiveInput{TransferID: p.TransferID, EffectiveDate: at, At: at})
+				numbers[run][i], errs[i] = d.Number, err
+			})
+		}
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Fatalf("run %d, MakeEffective %s: %v", run+1, proposals[i].TransferID, err)
+			}
+		}
+	}
+	for i := range proposals {
+		if numbers[1][i] != numbers[0][i] {
+			t.Errorf("%s: decree %q, then %q", proposals[i].TransferID, numbers[0][i], numbers[1][i])
+		}
+	}
+	got := append([]string(nil), numbers[0]...)
+	sort.Strings(got)
+	for i, n := range got {
+		if want := activities.DecreeNumber(2027, i+1); n != want {
+			t.Fatalf("decree numbers %v, want 1 to %d", got, len(got))
+		}
+	}
+	if n := rows(t, gdb, &models.Decree{}, "true"); n != int64(len(proposals)) {
+		t.Errorf("%d decrees for %d transfers", n, len(proposals))
+	}
+	if n := rows(t, gdb, &models.AuditEntry{}, "action = ?", "transfer_effective"); n != int64(len(proposals)) {
+		t.Errorf("%d transfer_effective audit entries for %d transfers", n, len(proposals))
+	}
+}
+
+func TestNotifySendsOnceThroughSMTP(t *testing.T) { eachBackend(t, testNotifySendsOnceThroughSMTP) }
+
+func testNotifySendsOnceThroughSMTP(t *testing.T, b dbtest.Backend) {
 	srv := smtptest.Start(t)
-	a, gdb, proposals := started(t, notify.SMTP{Host: srv.Host, Port: srv.Port, From: "bkpsdm@mutasi.local"})
+	a, gdb, proposals := started(t, b, notify.SMTP{Host: srv.Host, Port: srv.Port, From: "bkpsdm@mutasi.local"})
 	in := activities.NotifyInput{Key: "k1", Kind: notify.DecisionRequested, TransferID: proposals[0].TransferID,
 		To: models.RoleTPK, Step: "TPK", Deadline: asOf.AddDate(0, 0, 7)}
 	twice(t, "Notify", func() error { return a.Notify(ctx, in) })

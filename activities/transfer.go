@@ -184,6 +184,9 @@ func (a *Activities) MakeEffective(ctx context.Context, in EffectiveInput) (mode
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
 		}
+		// The row lock serialises runs for one transfer on PostgreSQL.
+		// SQLite has no row locks (GORM leaves the clause out); there every
+		// transaction takes the database's write lock when it begins.
 		var t models.Transfer
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&t, "id = ?", in.TransferID).Error; err != nil {
 			return notFound(err, "transfer "+in.TransferID)

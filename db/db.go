@@ -1,10 +1,15 @@
-// Package db opens Mutasi's PostgreSQL database through GORM and migrates
-// its schema.
+// Package db opens Mutasi's database through GORM and migrates its schema.
+// The database is PostgreSQL, or an embedded SQLite file for the one-command
+// dev stack (pure Go, no C compiler needed).
 package db
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 
+	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -12,22 +17,85 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 )
 
-// Open connects to the PostgreSQL database at dsn (a URL or a key=value
-// string).
+// sqliteParams are the settings of every SQLite connection: write-ahead
+// logging, so readers do not block the writer; a wait of up to ten seconds
+// for a lock held by another process instead of failing at once with
+// "database is locked"; foreign keys enforced, as PostgreSQL does; and
+// transactions that take the write lock when they begin (BEGIN IMMEDIATE),
+// so that a transaction that reads and then writes waits for that lock
+// instead of failing when another process wrote in between.
+const sqliteParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_txlock=immediate"
+
+// sqlitePath returns the file that dsn names when dsn names an SQLite
+// database: "sqlite:" followed by a path, or a path ending in ".db" that is
+// neither a URL nor a key=value string.
+func sqlitePath(dsn string) (string, bool) {
+	if path, ok := strings.CutPrefix(dsn, "sqlite:"); ok {
+		return path, true
+	}
+	if strings.HasSuffix(dsn, ".db") && !strings.Contains(dsn, "://") && !strings.Contains(dsn, "=") {
+		return dsn, true
+	}
+	return "", false
+}
+
+// Open connects to the database that dsn names. A dsn starting with
+// "sqlite:" (e.g. "sqlite:.mutasi/mutasi.db") or a file path ending in
+// ".db" opens that SQLite file, creating it and its folder when missing;
+// anything else is a PostgreSQL URL or key=value string.
+//
+// An SQLite database gets a pool of one connection: SQLite takes one writer
+// at a time, and queuing in the pool (rather than in SQLite's lock) keeps
+// concurrent activities from failing with "database is locked". Code
+// holding a transaction must therefore use that transaction, not the
+// returned *gorm.DB, or it waits forever for the connection.
 func Open(dsn string) (*gorm.DB, error) {
-	gdb, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+	cfg := &gorm.Config{
 		Logger:         logger.Default.LogMode(logger.Silent),
 		TranslateError: true,
-	})
-	if err != nil {
+	}
+	path, isSQLite := sqlitePath(dsn)
+	if !isSQLite {
+		gdb, err := gorm.Open(postgres.Open(dsn), cfg)
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		return gdb, nil
+	}
+	if path == "" {
+		return nil, fmt.Errorf("open database: %q names no SQLite file", dsn)
+	}
+	file, _, _ := strings.Cut(path, "?")
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	gdb, err := gorm.Open(sqlite.Open(path+sep+sqliteParams), cfg)
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", file, err)
+	}
+	sqlDB, err := gdb.DB()
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", file, err)
+	}
+	sqlDB.SetMaxOpenConns(1)
 	return gdb, nil
 }
 
-// appendOnlyAudit makes the audit trail append-only in the database
-// itself: any UPDATE or DELETE on audit_entries fails.
-const appendOnlyAudit = `
+// IsSQLite reports whether gdb is an SQLite database (as opposed to
+// PostgreSQL).
+func IsSQLite(gdb *gorm.DB) bool {
+	return gdb.Dialector.Name() == "sqlite"
+}
+
+// appendOnlyAuditPostgres and appendOnlyAuditSQLite make the audit trail
+// append-only in the database itself: any UPDATE or DELETE on
+// audit_entries fails. Each replaces the trigger it finds.
+const (
+	appendOnlyAuditPostgres = `
 CREATE OR REPLACE FUNCTION mutasi_audit_append_only() RETURNS trigger AS $$
 BEGIN
   RAISE EXCEPTION 'audit_entries is append-only';
@@ -37,21 +105,41 @@ DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries;
 CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
   FOR EACH ROW EXECUTE FUNCTION mutasi_audit_append_only();
 `
+	appendOnlyAuditSQLite = `
+DROP TRIGGER IF EXISTS audit_entries_no_update;
+CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+BEGIN
+  SELECT RAISE(ABORT, 'audit_entries is append-only');
+END;
+DROP TRIGGER IF EXISTS audit_entries_no_delete;
+CREATE TRIGGER audit_entries_no_delete BEFORE DELETE ON audit_entries
+BEGIN
+  SELECT RAISE(ABORT, 'audit_entries is append-only');
+END;
+`
+)
 
 // Migrate brings the schema up to date. It is safe to run any number of
-// times, and from several processes at once: an advisory lock serialises
-// the runs.
+// times. On PostgreSQL it is also safe from several processes at once: an
+// advisory lock serialises the runs. On SQLite the pool's one connection
+// serialises the runs of one process; runs from several processes at once
+// on the same file are not serialised.
 func Migrate(gdb *gorm.DB) error {
 	return gdb.Connection(func(conn *gorm.DB) error {
-		const lockKey = 0x6d757461 // "muta"
-		if err := conn.Exec("SELECT pg_advisory_lock(?)", lockKey).Error; err != nil {
-			return fmt.Errorf("migrate: lock: %w", err)
+		trigger := appendOnlyAuditSQLite
+		if !IsSQLite(conn) {
+			trigger = appendOnlyAuditPostgres
+			const lockKey = 0x6d757461 // "muta"
+			if err := conn.Exec("SELECT pg_advisory_lock(?)", lockKey).Error; err != nil {
+				return fmt.Errorf("migrate: lock: %w", err)
+			}
+			defer conn.Exec("SELECT pg_advisory_unlock(?)", lockKey)
 		}
-		defer conn.Exec("SELECT pg_advisory_unlock(?)", lockKey)
 		if err := conn.AutoMigrate(models.All()...); err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
-		if err := conn.Exec(appendOnlyAudit).Error; err != nil {
+		err := conn.Transaction(func(tx *gorm.DB) error { return tx.Exec(trigger).Error })
+		if err != nil {
 			return fmt.Errorf("migrate: audit trigger: %w", err)
 		}
 		return nil

@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -10,23 +11,77 @@ import (
 )
 
 func TestMigrateTwiceAndAuditAppendOnly(t *testing.T) {
-	gdb, _ := dbtest.New(t)
-	if err := db.Migrate(gdb); err != nil {
-		t.Fatalf("second migrate: %v", err)
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			if err := db.Migrate(gdb); err != nil {
+				t.Fatalf("second migrate: %v", err)
+			}
+			e := models.AuditEntry{Key: "k1", ActorID: "a", Role: models.RoleHR, Action: "test", At: time.Now()}
+			if err := gdb.Create(&e).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Migrate(gdb); err != nil {
+				t.Fatalf("migrate over data: %v", err)
+			}
+			if err := gdb.Model(&e).Update("action", "changed").Error; err == nil {
+				t.Error("UPDATE on audit_entries succeeded")
+			}
+			if err := gdb.Delete(&e).Error; err == nil {
+				t.Error("DELETE on audit_entries succeeded")
+			}
+			var n int64
+			gdb.Model(&models.AuditEntry{}).Where("action = ?", "test").Count(&n)
+			if n != 1 {
+				t.Errorf("audit rows = %d, want 1 unchanged", n)
+			}
+		})
 	}
-	e := models.AuditEntry{Key: "k1", ActorID: "a", Role: models.RoleHR, Action: "test", At: time.Now()}
-	if err := gdb.Create(&e).Error; err != nil {
+}
+
+func TestOpenChoosesTheDialect(t *testing.T) {
+	dir := t.TempDir()
+	for _, dsn := range []string{
+		"sqlite:" + filepath.Join(dir, "a", "mutasi.db"), // the folder is created
+		filepath.Join(dir, "b.db"),
+	} {
+		gdb, err := db.Open(dsn)
+		if err != nil {
+			t.Fatalf("open %s: %v", dsn, err)
+		}
+		sqlDB, err := gdb.DB()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !db.IsSQLite(gdb) {
+			t.Errorf("%s did not open SQLite", dsn)
+		}
+		var mode string
+		var fk, timeout int
+		gdb.Raw("PRAGMA journal_mode").Scan(&mode)
+		gdb.Raw("PRAGMA foreign_keys").Scan(&fk)
+		gdb.Raw("PRAGMA busy_timeout").Scan(&timeout)
+		if mode != "wal" || fk != 1 || timeout < 5000 {
+			t.Errorf("%s: journal_mode %q, foreign_keys %d, busy_timeout %d", dsn, mode, fk, timeout)
+		}
+		if n := sqlDB.Stats().MaxOpenConnections; n != 1 {
+			t.Errorf("%s: %d connections at most, want 1", dsn, n)
+		}
+		sqlDB.Close()
+	}
+	pg, err := db.Open(dbtest.AdminDSN())
+	if err != nil {
 		t.Fatal(err)
 	}
-	if err := gdb.Model(&e).Update("action", "changed").Error; err == nil {
-		t.Error("UPDATE on audit_entries succeeded")
+	defer func() {
+		if sqlDB, err := pg.DB(); err == nil {
+			sqlDB.Close()
+		}
+	}()
+	if db.IsSQLite(pg) {
+		t.Errorf("%s opened SQLite", dbtest.AdminDSN())
 	}
-	if err := gdb.Delete(&e).Error; err == nil {
-		t.Error("DELETE on audit_entries succeeded")
-	}
-	var n int64
-	gdb.Model(&models.AuditEntry{}).Where("action = ?", "test").Count(&n)
-	if n != 1 {
-		t.Errorf("audit rows = %d, want 1 unchanged", n)
+	if _, err := db.Open("sqlite:"); err == nil {
+		t.Error("an SQLite DSN without a file opened")
 	}
 }

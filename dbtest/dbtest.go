@@ -1,6 +1,7 @@
-// Package dbtest gives tests a fresh, migrated PostgreSQL database of their
-// own on the server named by MUTASI_TEST_DATABASE_URL (default: the local
-// server with trust auth).
+// Package dbtest gives tests a fresh, migrated database of their own: a
+// PostgreSQL database on the server named by MUTASI_TEST_DATABASE_URL
+// (default: the local server with trust auth), or an SQLite file in the
+// test's temporary folder.
 package dbtest
 
 import (
@@ -8,6 +9,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"os"
+	"path/filepath"
 	"testing"
 
 	"gorm.io/gorm"
@@ -58,4 +60,38 @@ func New(tb testing.TB) (*gorm.DB, string) {
 		tb.Fatal(err)
 	}
 	return gdb, dsn
+}
+
+// NewSQLite creates a fresh SQLite database in the test's temporary folder
+// and migrates it; it is closed when the test ends. It returns the
+// connection and the database's DSN, for processes that the test starts.
+func NewSQLite(tb testing.TB) (*gorm.DB, string) {
+	tb.Helper()
+	dsn := "sqlite:" + filepath.Join(tb.TempDir(), "mutasi.db")
+	gdb, err := db.Open(dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if sqlDB, err := gdb.DB(); err == nil {
+			sqlDB.Close()
+		}
+	})
+	if err := db.Migrate(gdb); err != nil {
+		tb.Fatal(err)
+	}
+	return gdb, dsn
+}
+
+// Backend is a kind of database that tests run against.
+type Backend struct {
+	Name string // "postgres" or "sqlite"
+	// New returns a fresh, migrated database of this kind and its DSN.
+	New func(testing.TB) (*gorm.DB, string)
+}
+
+// Backends lists every kind of database Mutasi runs on, for tests that
+// check each: for _, b := range dbtest.Backends() { t.Run(b.Name, ...) }.
+func Backends() []Backend {
+	return []Backend{{Name: "postgres", New: New}, {Name: "sqlite", New: NewSQLite}}
 }

@@ -7,6 +7,7 @@ package devtemporal
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -46,6 +47,21 @@ func FindCLI() (string, error) {
 		return p, nil
 	}
 	return "", ErrNoCLI
+}
+
+// EnsureCLI finds the Temporal CLI, installing it with `go install` when
+// it is missing (a one-time build of a few minutes); progress goes to out.
+func EnsureCLI(ctx context.Context, out io.Writer) (string, error) {
+	if p, err := FindCLI(); err == nil {
+		return p, nil
+	}
+	fmt.Fprintf(out, "installing the Temporal CLI %s with go install (one time, takes a few minutes)...\n", CLIVersion)
+	cmd := exec.CommandContext(ctx, "go", "install", "github.com/temporalio/cli/cmd/temporal@"+CLIVersion)
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("install the Temporal CLI: %w", err)
+	}
+	return FindCLI()
 }
 
 // Options configure a dev server.

@@ -43,38 +43,59 @@ var kinds = []struct {
 	class            int
 	minRank, maxRank models.Rank
 	edu              models.Education
-	seats            int
 }{
-	{models.KindAdministrator, "Sekretaris", 11, 11, 14, models.EduS1, 1},
-	{models.KindPengawas, "Kepala Subbagian Umum", 9, 9, 12, models.EduS1, 1},
-	{models.KindFungsional, "Analis Kebijakan", 9, 9, 14, models.EduS1, 3},
-	{models.KindFungsional, "Pranata Komputer", 8, 7, 12, models.EduD3, 2},
-	{models.KindPelaksana, "Pengelola Keuangan", 7, 5, 12, models.EduD3, 3},
-	{models.KindPelaksana, "Pengadministrasi Umum", 5, 1, 10, models.EduSMA, 4},
+	{models.KindAdministrator, "Sekretaris", 11, 11, 14, models.EduS1},
+	{models.KindPengawas, "Kepala Subbagian Umum", 9, 9, 12, models.EduS1},
+	{models.KindFungsional, "Analis Kebijakan", 9, 9, 14, models.EduS1},
+	{models.KindFungsional, "Pranata Komputer", 8, 7, 12, models.EduD3},
+	{models.KindPelaksana, "Pengelola Keuangan", 7, 5, 12, models.EduD3},
+	{models.KindPelaksana, "Pengadministrasi Umum", 5, 1, 10, models.EduSMA},
 }
 
+// positionsPerUnit is how many positions each unit has.
+const positionsPerUnit = 15
+
 // Generate builds a government of about n employees as of asOf, from a
-// fixed seed: the same arguments give the same data. About one seat in
-// ten is vacant and about a third of the employees have been in post for
-// two to five years.
+// fixed seed: the same arguments give the same data. It has a unit per
+// hundred employees, fifteen positions per unit, about one seat in ten
+// vacant, and about a third of the employees two to five years in post;
+// 2,000 employees make the demo city of 20 units and 300 positions.
 func Generate(n int, asOf time.Time, seed uint64) Data {
 	rng := rand.New(rand.NewPCG(seed, 0x6d7574617369))
 	var d Data
-	seatsPerUnit := 0
-	for _, k := range kinds {
-		seatsPerUnit += k.seats
-	}
-	units := max(2, (n*11/10+seatsPerUnit-1)/seatsPerUnit)
+	units := max(2, (n+99)/100)
+	seatsPerUnit := (n*11/10 + units - 1) / units
 	for u := 0; u < units; u++ {
 		unit := models.Unit{ID: fmt.Sprintf("U%03d", u+1), Name: unitNames[u%len(unitNames)]}
 		if u >= len(unitNames) {
 			unit.Name = fmt.Sprintf("%s %d", unit.Name, u/len(unitNames)+1)
 		}
 		d.Units = append(d.Units, unit)
-		for i, k := range kinds {
-			p := models.Position{ID: fmt.Sprintf("%s-P%d", unit.ID, i+1), UnitID: unit.ID, Name: k.name + " " + unit.Name,
-				Kind: k.kind, Class: k.class, MinRank: k.minRank, MaxRank: k.maxRank, MinEducation: k.edu, Seats: k.seats,
-				ExtraDuty: false}
+		managerial := 0
+		for i := 0; i < positionsPerUnit; i++ {
+			if kinds[i%len(kinds)].kind.Managerial() {
+				managerial++
+			}
+		}
+		shared, others := max(seatsPerUnit-managerial, 0), positionsPerUnit-managerial
+		o := 0
+		for i := 0; i < positionsPerUnit; i++ {
+			k := kinds[i%len(kinds)]
+			seats := 1
+			if !k.kind.Managerial() {
+				seats = max(1, shared/others)
+				if o < shared%others {
+					seats++
+				}
+				o++
+			}
+			name := k.name
+			if i >= len(kinds) {
+				name = fmt.Sprintf("%s %d", k.name, i/len(kinds)+1)
+			}
+			p := models.Position{ID: fmt.Sprintf("%s-P%02d", unit.ID, i+1), UnitID: unit.ID, Name: name + " " + unit.Name,
+				Kind: k.kind, Class: k.class, MinRank: k.minRank, MaxRank: k.maxRank, MinEducation: k.edu, Seats: seats,
+				ExtraDuty: i == positionsPerUnit-1 && k.kind == models.KindFungsional}
 			for c := 0; c < 2; c++ {
 				name := competencies[(u+i*3+c*5)%len(competencies)]
 				p.Competencies = append(p.Competencies, models.PositionCompetency{PositionID: p.ID, Name: name,
@@ -90,9 +111,15 @@ func Generate(n int, asOf time.Time, seed uint64) Data {
 			seats = append(seats, p)
 		}
 	}
+	taken := map[string]bool{}
 	for i := 0; i < n; i++ {
 		p := seats[(i*10/9)%len(seats)]
-		d.Employees = append(d.Employees, employee(rng, i, p, asOf))
+		e := employee(rng, i, p, asOf)
+		for taken[e.NIP] {
+			e = employee(rng, i, p, asOf)
+		}
+		taken[e.NIP] = true
+		d.Employees = append(d.Employees, e)
 	}
 	return d
 }

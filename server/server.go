@@ -44,7 +44,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(gin.Recovery())
+	r.Use(gin.Recovery(), s.logRequests)
 	r.Use(s.Middleware...)
 	r.NoRoute(func(c *gin.Context) {
 		writeError(c, s.Log, fail(http.StatusNotFound, "", "alamat tidak dikenal", "no such endpoint"))
@@ -173,4 +173,24 @@ func (s *Server) ready(c *gin.Context) error {
 	}
 	c.JSON(status, checks)
 	return nil
+}
+
+// logRequests logs every request with its route, status, duration and the
+// round or transfer it concerns.
+func (s *Server) logRequests(c *gin.Context) {
+	start := time.Now()
+	c.Next()
+	attrs := []any{"method", c.Request.Method, "route", c.FullPath(), "status", c.Writer.Status(),
+		"duration_ms", time.Since(start).Milliseconds()}
+	if id := c.Param("id"); id != "" {
+		key := "round"
+		if strings.HasPrefix(c.FullPath(), "/api/v1/transfers") {
+			key = "transfer"
+		}
+		attrs = append(attrs, key, id)
+	}
+	if a := actor(c); a.ID != "" {
+		attrs = append(attrs, "actor", a.ID, "role", a.Role)
+	}
+	s.Log.Info("request", attrs...)
 }

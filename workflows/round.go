@@ -78,6 +78,7 @@ type round struct {
 
 func (r *round) setStatus(ctx workflow.Context, s models.RoundStatus) error {
 	r.st.Status = s
+	workflow.GetLogger(ctx).Info("round status", "round", r.in.RoundID, "status", s)
 	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(s))); err != nil {
 		return err
 	}

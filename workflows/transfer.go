@@ -104,6 +104,7 @@ type wait struct{ reminder, deadline time.Duration }
 // when they are reminded and until when they have.
 func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited models.Role, w wait) error {
 	t.st.Stage, t.st.Awaiting = stage, awaited
+	workflow.GetLogger(ctx).Info("transfer stage", "round", t.in.RoundID, "transfer", t.id(), "stage", stage)
 	t.st.Since, t.st.ReminderAt, t.st.Deadline = nil, nil, nil
 	now := workflow.Now(ctx)
 	if w.deadline > 0 {

@@ -38,7 +38,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fs.SetOutput(stderr)
 	c.flags(fs)
 	dir := fs.String("dir", ".mutasi", "folder for the dev stack's state")
-	employees := fs.Int("employees", 500, "size of the demo government loaded into an empty database")
+	employees := fs.Int("employees", 2000, "size of the demo government loaded into an empty database")
 	uiPort := fs.String("ui-port", "8233", "port of the Temporal Web UI")
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", "127.0.0.1:8080"), "address the API listens on")
 	if err := fs.Parse(args); err != nil {
@@ -66,6 +66,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 			return fmt.Errorf("load demo data: %w", err)
 		}
 		fmt.Fprintf(stdout, "loaded a demo government of %d employees\n", *employees)
+	}
+	if _, err := devtemporal.EnsureCLI(ctx, stdout); err != nil {
+		return err
 	}
 	fmt.Fprintln(stdout, "starting the Temporal dev server...")
 	log := newLogger(c.logFormat, logFile(*dir))
