@@ -39,12 +39,14 @@ func env(name, def string) string {
 	return def
 }
 
-// defaultDatabaseURL is the local PostgreSQL database of the dev stack.
-const defaultDatabaseURL = "host=127.0.0.1 port=5432 user=postgres dbname=mutasi sslmode=disable"
+// defaultDatabaseURL is the embedded SQLite database of the dev stack;
+// production sets MUTASI_DATABASE_URL (or DATABASE_URL) to PostgreSQL.
+const defaultDatabaseURL = "sqlite:.mutasi/mutasi.db"
 
 // flags registers the config's flags on fs.
 func (c *config) flags(fs *flag.FlagSet) {
-	fs.StringVar(&c.databaseURL, "database-url", env("MUTASI_DATABASE_URL", defaultDatabaseURL), "PostgreSQL DSN (MUTASI_DATABASE_URL)")
+	fs.StringVar(&c.databaseURL, "database-url", env("MUTASI_DATABASE_URL", env("DATABASE_URL", defaultDatabaseURL)),
+		"PostgreSQL DSN, or sqlite:<file> (MUTASI_DATABASE_URL or DATABASE_URL)")
 	fs.StringVar(&c.temporal, "temporal", env("MUTASI_TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend host:port (MUTASI_TEMPORAL_ADDRESS)")
 	fs.StringVar(&c.namespace, "namespace", env("MUTASI_TEMPORAL_NAMESPACE", "default"), "Temporal namespace (MUTASI_TEMPORAL_NAMESPACE)")
 	fs.StringVar(&c.smtpAddr, "smtp", env("MUTASI_SMTP_ADDR", ""), "SMTP server host:port; empty keeps mail in the outbox table (MUTASI_SMTP_ADDR)")

@@ -47,6 +47,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if c.linkSecret == "" {
 		c.linkSecret = devSecret
 	}
+	if c.databaseURL == defaultDatabaseURL {
+		c.databaseURL = "sqlite:" + filepath.Join(*dir, "mutasi.db")
+	}
 	if err := os.MkdirAll(*dir, 0o755); err != nil {
 		return err
 	}

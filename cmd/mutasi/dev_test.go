@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/bkpsdm/mutasi/survey"
+)
+
+// freePort returns a loopback port nobody listens on.
+func freePort(t *testing.T) string {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+}
+
+// TestDevStackWalkthrough builds the mutasi command, runs `mutasi dev` as
+// a newcomer would (embedded SQLite, no DATABASE_URL), waits for it to be
+// ready and walks one transfer from the round's start to its survey
+// through the API, then stops it with Ctrl-C and starts it again.
+func TestDevStackWalkthrough(t *testing.T) {
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "mutasi")
+	build := exec.Command("go", "build", "-o", bin, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	state := filepath.Join(dir, "state")
+	api := "127.0.0.1:" + freePort(t)
+	args := []string{"dev", "--dir", state, "--employees", "60", "--http-addr", api,
+		"--temporal", "127.0.0.1:" + freePort(t), "--ui-port", freePort(t)}
+	start := func() (*exec.Cmd, *bytes.Buffer) {
+		cmd := exec.Command(bin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "MUTASI_DATABASE_URL=", "DATABASE_URL=")
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		return cmd, &out
+	}
+	stop := func(cmd *exec.Cmd, out *bytes.Buffer) {
+		cmd.Process.Signal(syscall.SIGINT)
+		done := make(chan error, 1)
+		go func() { done <- cmd.Wait() }()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("mutasi dev did not stop cleanly: %v\n%s", err, out)
+			}
+		case <-time.After(30 * time.Second):
+			cmd.Process.Kill()
+			t.Errorf("mutasi dev did not stop within 30s\n%s", out)
+		}
+	}
+	cmd, out := start()
+	base := "http://" + api
+	waitReady(t, base, out)
+	if !strings.Contains(out.String(), "Token:") {
+		t.Errorf("the banner shows no token:\n%s", out)
+	}
+	tokenBytes, err := os.ReadFile(filepath.Join(state, "admin-token"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	hr := strings.TrimSpace(string(tokenBytes))
+	c := apiClient{t: t, base: base + "/api/v1"}
+	settings := map[string]any{"decision_reminder": "5s", "decision_escalation": "10s", "acknowledge_reminder": "5s",
+		"acknowledge_deadline": "10s", "survey_delay": "1s", "survey_reminder": "5s", "survey_window": "20s"}
+	c.call(hr, "POST", "/rounds", map[string]any{"id": "demo", "name": "Demo", "settings": settings}, 201, nil)
+	var round struct{ Status string }
+	c.poll("awaiting confirmation", func() bool {
+		c.call(hr, "GET", "/rounds/demo", nil, 200, &round)
+		return round.Status == "awaiting_confirmation"
+	})
+	c.call(hr, "POST", "/rounds/demo/confirmation", map[string]any{}, 200, nil)
+	var list struct {
+		Items []struct{ ID, NIP string }
+	}
+	c.poll("transfers", func() bool {
+		c.call(hr, "GET", "/transfers?round=demo&stage=awaiting_tpk&limit=1", nil, 200, &list)
+		return len(list.Items) == 1
+	})
+	tr := list.Items[0]
+	tpk := issue(t, bin, dir, state, "--role", "tpk", "--name", "TPK")
+	ppk := issue(t, bin, dir, state, "--role", "ppk", "--name", "PPK")
+	emp := issue(t, bin, dir, state, "--role", "employee", "--nip", tr.NIP, "--name", "pegawai")
+	path := "/transfers/" + tr.ID
+	c.call(tpk, "POST", path+"/decisions", map[string]any{"approve": true, "reason": "sesuai kebutuhan"}, 200, nil)
+	c.call(ppk, "POST", path+"/decisions", map[string]any{"approve": true, "reason": "disetujui"}, 200, nil)
+	var view struct{ Stage string }
+	c.poll("socialization", func() bool {
+		c.call(emp, "GET", path, nil, 200, &view)
+		return view.Stage == "socialization"
+	})
+	c.call(emp, "POST", path+"/acknowledgement", nil, 200, nil)
+	c.poll("the survey", func() bool {
+		c.call(emp, "GET", path, nil, 200, &view)
+		return view.Stage == "survey_open"
+	})
+	stop(cmd, out)
+
+	// Running it again finds everything where it was left: the open
+	// survey, waiting on its timer, and its link from the outbox.
+	cmd, out = start()
+	defer stop(cmd, out)
+	waitReady(t, base, out)
+	link := surveyLink(t, bin, dir, state, tr.ID)
+	answers := map[string]any{}
+	for _, it := range survey.Items {
+		if it.Scale != survey.Text {
+			answers[it.Code] = 4
+		}
+	}
+	c.call("", "GET", "/surveys/"+link, nil, 200, nil)
+	c.call("", "POST", "/surveys/"+link, map[string]any{"answers": answers}, 200, nil)
+	c.poll("completion", func() bool {
+		c.call(emp, "GET", path, nil, 200, &view)
+		return view.Stage == "completed"
+	})
+}
+
+func waitReady(t *testing.T, base string, out *bytes.Buffer) {
+	t.Helper()
+	deadline := time.Now().Add(3 * time.Minute)
+	for time.Now().Before(deadline) {
+		if resp, err := http.Get(base + "/readyz"); err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatalf("mutasi dev never became ready:\n%s", out)
+}
+
+// issue runs `mutasi token` against the dev stack's database.
+func issue(t *testing.T, bin, dir, state string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(bin, append([]string{"token", "--database-url", "sqlite:" + filepath.Join(state, "mutasi.db")}, args...)...)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("mutasi token %v: %v", args, err)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// surveyLink reads the survey token from the invitation in the outbox.
+func surveyLink(t *testing.T, bin, dir, state, transferID string) string {
+	t.Helper()
+	cmd := exec.Command(bin, "outbox", "--database-url", "sqlite:"+filepath.Join(state, "mutasi.db"), "--transfer", transferID)
+	cmd.Dir = dir
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("mutasi outbox: %v", err)
+	}
+	i := strings.LastIndex(string(out), "/surveys/")
+	if i < 0 {
+		t.Fatalf("no survey link in the outbox:\n%s", out)
+	}
+	return strings.Fields(string(out)[i+len("/surveys/"):])[0]
+}
+
+// apiClient calls the API and checks statuses.
+type apiClient struct {
+	t    *testing.T
+	base string
+}
+
+func (c apiClient) call(token, method, path string, body any, status int, out any) {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	req, _ := http.NewRequest(method, c.base+path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != status {
+		c.t.Fatalf("%s %s: %d, want %d: %s", method, path, resp.StatusCode, status, b)
+	}
+	if out != nil {
+		if err := json.Unmarshal(b, out); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+}
+
+func (c apiClient) poll(what string, ok func() bool) {
+	c.t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
