@@ -51,8 +51,11 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 	} else if err != nil {
 		return err
 	}
-	if msg.Status == models.OutboxSent || a.Mailer == nil {
+	if msg.Status == models.OutboxSent || msg.Status == models.OutboxKept {
 		return nil
+	}
+	if a.Mailer == nil {
+		return gdb.Model(&msg).Update("status", models.OutboxKept).Error
 	}
 	if err := a.Mailer.Send(ctx, notify.Message{To: msg.To, Subject: msg.Subject, Body: msg.Body}); err != nil {
 		return err

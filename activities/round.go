@@ -34,8 +34,8 @@ type RoundInput struct {
 
 // NeedsResult counts the needs a round found.
 type NeedsResult struct {
-	Needs int
-	Seats int
+	Needs int `json:"needs"`
+	Seats int `json:"seats"`
 }
 
 // AnalyzeNeeds finds which positions need someone and why: vacant, short

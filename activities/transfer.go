@@ -237,6 +237,10 @@ type SurveyInput struct {
 	Expires    time.Time
 }
 
+// SurveyPath is where a survey link points, under the base URL: the API's
+// survey endpoint, which serves the form and takes the answers.
+const SurveyPath = "/api/v1/surveys/"
+
 // OpenSurvey records the survey as open and returns its one-time link.
 func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, error) {
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -254,7 +258,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, er
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimRight(a.BaseURL, "/") + "/surveys/" + links.Sign(a.LinkSecret, in.TransferID, in.Expires), nil
+	return strings.TrimRight(a.BaseURL, "/") + SurveyPath + links.Sign(a.LinkSecret, in.TransferID, in.Expires), nil
 }
 
 // SurveyAnswer is an employee's answers to their survey.

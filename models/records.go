@@ -262,8 +262,9 @@ type OutboxStatus string
 
 // The outbox statuses.
 const (
-	OutboxPending OutboxStatus = "pending"
+	OutboxPending OutboxStatus = "pending" // recorded, to be sent
 	OutboxSent    OutboxStatus = "sent"
+	OutboxKept    OutboxStatus = "kept" // no mailer configured: the outbox is the mail
 )
 
 // OutboxMessage records every notification, sent or not; the dev stack

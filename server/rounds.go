@@ -91,6 +91,9 @@ func (s *Server) startRound(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	if view.Name == "" { // the workflow has not recorded the round yet
+		view.Name, view.Settings = req.Name, &settings
+	}
 	c.Header("Location", "/api/v1/rounds/"+req.ID)
 	c.JSON(status, view)
 	return nil

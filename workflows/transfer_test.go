@@ -191,6 +191,9 @@ func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
 		t.Errorf("outcome %s, database stage %s", st.Outcome, f.dbStage())
 	}
 	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "effective", "survey")
+	if n := count(t, f.db, &models.OutboxMessage{}, "status = ?", models.OutboxKept); n != 5 {
+		t.Errorf("%d messages kept in the outbox without a mailer, want 5", n)
+	}
 	if st.EffectiveDate == nil || !st.EffectiveDate.Equal(start.Add(3*h)) {
 		t.Errorf("effective date %v, want %v", st.EffectiveDate, start.Add(3*h))
 	}
@@ -212,7 +215,7 @@ func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
 	}
 	var invitation models.OutboxMessage
 	f.db.First(&invitation, "key LIKE ?", "%:survey")
-	if !strings.Contains(invitation.Body, "http://mutasi.test/surveys/") {
+	if !strings.Contains(invitation.Body, "http://mutasi.test/api/v1/surveys/") {
 		t.Errorf("survey invitation lacks its link:\n%s", invitation.Body)
 	}
 }
