@@ -75,8 +75,10 @@ type Options struct {
 	UIPort string
 	// Output receives the server's logs; nil discards them.
 	Output io.Writer
-	// Logger is the client's logger; nil keeps only warnings.
+	// Logger is the client's logger; nil keeps the SDK's default.
 	Logger log.Logger
+	// Metrics receives the client's SDK metrics; nil drops them.
+	Metrics client.MetricsHandler
 }
 
 // Start starts a dev server and returns it once it accepts clients.
@@ -90,7 +92,7 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 	}
 	opts := testsuite.DevServerOptions{
 		ExistingPath:  cli,
-		ClientOptions: &client.Options{HostPort: o.HostPort, Logger: o.Logger},
+		ClientOptions: &client.Options{HostPort: o.HostPort, Logger: o.Logger, MetricsHandler: o.Metrics},
 		DBFilename:    o.DBFile,
 		EnableUI:      o.UIPort != "",
 		UIPort:        o.UIPort,

@@ -32,6 +32,9 @@ type Server struct {
 	Log        *slog.Logger
 	// Middleware runs before every route, e.g. metrics.
 	Middleware []gin.HandlerFunc
+	// Metrics, when set, is served unauthenticated at /metrics, like the
+	// health checks: keep the port off the public network.
+	Metrics http.Handler
 }
 
 // maxBody bounds request bodies (imports included).
@@ -51,6 +54,9 @@ func (s *Server) Handler() http.Handler {
 	})
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.handle(s.ready))
+	if s.Metrics != nil {
+		r.GET("/metrics", gin.WrapH(s.Metrics))
+	}
 
 	v1 := r.Group("/api/v1")
 	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openAPISpec) })

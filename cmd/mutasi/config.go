@@ -14,6 +14,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/db"
+	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/notify"
 )
 
@@ -67,10 +68,11 @@ func (c *config) openDB() (*gorm.DB, error) {
 	return gdb, db.Migrate(gdb)
 }
 
-// dial connects to Temporal, logging through log.
-func (c *config) dial(log *slog.Logger) (client.Client, error) {
+// dial connects to Temporal, logging through log and counting the SDK's
+// metrics into reg.
+func (c *config) dial(log *slog.Logger, reg *metrics.Registry) (client.Client, error) {
 	return client.Dial(client.Options{HostPort: c.temporal, Namespace: c.namespace,
-		Logger: tlog.NewStructuredLogger(log)})
+		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal()})
 }
 
 // activities builds the activities on gdb with the configured mailer.

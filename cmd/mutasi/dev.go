@@ -19,6 +19,7 @@ import (
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/devtemporal"
+	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/worker"
@@ -75,8 +76,10 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	fmt.Fprintln(stdout, "starting the Temporal dev server...")
 	log := newLogger(c.logFormat, logFile(*dir))
+	reg := metrics.New()
 	srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(*dir, "temporal.db"),
-		HostPort: c.temporal, UIPort: *uiPort, Output: logFile(*dir), Logger: tlog.NewStructuredLogger(log)})
+		HostPort: c.temporal, UIPort: *uiPort, Output: logFile(*dir), Logger: tlog.NewStructuredLogger(log),
+		Metrics: reg.Temporal()})
 	if err != nil {
 		return err
 	}
@@ -93,7 +96,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	defer stop()
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
-	go func() { errc <- serveAPI(ctx, *addr, gdb, srv.Client(), []byte(c.linkSecret), log) }()
+	go func() { errc <- serveAPI(ctx, *addr, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()
 	fmt.Fprintf(stdout, devBanner, *addr, *addr, token, c.temporal, *uiPort, workflows.TaskQueue, *dir)
 	err = <-errc
 	stop()

@@ -113,6 +113,17 @@ func TestDevStackWalkthrough(t *testing.T) {
 		c.call(emp, "GET", path, nil, 200, &view)
 		return view.Stage == "survey_open"
 	})
+	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	scrape, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	for _, m := range []string{`mutasi_http_requests_total{method="POST",route="/api/v1/rounds",status="201"} 1`, "temporal_request_total", "temporal_activity_execution_latency_seconds"} {
+		if !strings.Contains(string(scrape), m) {
+			t.Errorf("/metrics lacks %s", m)
+		}
+	}
 	stop(cmd, out)
 
 	// Running it again finds everything where it was left: the open

@@ -14,7 +14,10 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/gin-gonic/gin"
+
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/server"
 	"go.temporal.io/sdk/client"
@@ -51,18 +54,21 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	tc, err := c.dial(log)
+	reg := metrics.New()
+	tc, err := c.dial(log, reg)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
-	return serveAPI(ctx, *addr, gdb, tc, []byte(c.linkSecret), log)
+	return serveAPI(ctx, *addr, gdb, tc, []byte(c.linkSecret), log, reg)
 }
 
-// serveAPI serves the API on addr until ctx is done, then shuts down
-// gracefully.
-func serveAPI(ctx context.Context, addr string, gdb *gorm.DB, tc client.Client, secret []byte, log *slog.Logger) error {
-	api := &server.Server{DB: gdb, Temporal: tc, LinkSecret: secret, Log: log}
+// serveAPI serves the API, and its metrics at /metrics, on addr until ctx
+// is done, then shuts down gracefully.
+func serveAPI(ctx context.Context, addr string, gdb *gorm.DB, tc client.Client, secret []byte, log *slog.Logger,
+	reg *metrics.Registry) error {
+	api := &server.Server{DB: gdb, Temporal: tc, LinkSecret: secret, Log: log,
+		Middleware: []gin.HandlerFunc{reg.Middleware()}, Metrics: reg.Handler()}
 	srv := &http.Server{Addr: addr, Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -20,6 +21,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c.flags(fs)
+	metricsAddr := fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", ":9090"), "where the worker serves /metrics (MUTASI_METRICS_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -31,11 +33,17 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	tc, err := c.dial(newLogger(c.logFormat, stderr))
+	reg := metrics.New()
+	tc, err := c.dial(newLogger(c.logFormat, stderr), reg)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
+	go func() {
+		if err := reg.Serve(ctx, *metricsAddr); err != nil {
+			fmt.Fprintf(stderr, "metrics: %v\n", err)
+		}
+	}()
 	fmt.Fprintf(stdout, "worker polling task queue %q on %s\n", workflows.TaskQueue, c.temporal)
 	return worker.Run(ctx, tc, acts)
 }
