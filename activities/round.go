@@ -171,7 +171,7 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 		return err
 	}
 	in := selectionInput(round, asOf, positions, employees, seats)
-	res, err := selectProposals(in)
+	res, err := selection.Select(in)
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError("selection failed: "+err.Error(), "Selection", err)
 	}

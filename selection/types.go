@@ -1,6 +1,3 @@
-// Package selection decides who moves where in a transfer round: which
-// employees are eligible, how well each fits each open position, and the
-// assignment of employees to seats. It is pure Go: no Temporal, no database.
 package selection
 
 import (
