@@ -58,8 +58,9 @@ const positionsPerUnit = 15
 // Generate builds a government of about n employees as of asOf, from a
 // fixed seed: the same arguments give the same data. It has a unit per
 // hundred employees, fifteen positions per unit, about one seat in ten
-// vacant, and about a third of the employees two to five years in post;
-// 2,000 employees make the demo city of 20 units and 300 positions.
+// vacant, and of the employees about 30% under two years in post, 55%
+// between two and five and 15% past five. 2,000 employees make the demo
+// city of 20 units and 300 positions.
 func Generate(n int, asOf time.Time, seed uint64) Data {
 	rng := rand.New(rand.NewPCG(seed, 0x6d7574617369))
 	var d Data
@@ -136,7 +137,7 @@ func employee(rng *rand.Rand, i int, p models.Position, asOf time.Time) models.E
 	rank := p.MinRank + models.Rank(rng.IntN(int(p.MaxRank-p.MinRank)+1))
 	edu := p.MinEducation + models.Education(rng.IntN(2))
 	edu = min(edu, models.EduS3)
-	months := 6 + rng.IntN(78) // 6 months to 7 years in post
+	months := 6 + rng.IntN(62) // 6 months to about 5.5 years in post
 	e := models.Employee{NIP: nip, Name: firstNames[rng.IntN(len(firstNames))] + " " + lastNames[rng.IntN(len(lastNames))],
 		Email: nip + "@asn.mutasi.local", Lang: "id", Status: models.StatusPNS, Rank: rank, PositionID: p.ID,
 		InPostSince: asOf.AddDate(0, -months, 0).Truncate(24 * time.Hour), Education: edu,

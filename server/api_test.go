@@ -59,8 +59,8 @@ func governmentCSV(d seed.Data) (units, positions, employees string) {
 
 // fastSettings compress a round's weeks into seconds.
 var fastSettings = map[string]any{
-	"decision_reminder": "2s", "decision_escalation": "4s", "acknowledge_reminder": "2s", "acknowledge_deadline": "4s",
-	"training_deadline": "4s", "survey_delay": "1s", "survey_reminder": "3s", "survey_window": "8s",
+	"decision_reminder": "2s", "decision_escalation": "4s", "acknowledge_reminder": "30s", "acknowledge_deadline": "60s",
+	"training_deadline": "4s", "survey_delay": "1s", "survey_reminder": "30s", "survey_window": "60s",
 }
 
 // completeAnswers answers every required survey item.
