@@ -190,7 +190,7 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 		transfers = append(transfers, models.Transfer{ID: id, RoundID: round.ID, NIP: p.NIP,
 			FromPositionID: e.PositionID, FromUnitID: posByID[e.PositionID].UnitID,
 			ToPositionID: p.PositionID, ToUnitID: posByID[p.PositionID].UnitID, Stage: models.StageProposed,
-			Score: p.Score, Breakdown: models.ScoreBreakdown(p.Breakdown), CompetenceGap: p.CompetenceGap,
+			Score: p.Score, Breakdown: p.Breakdown, CompetenceGap: p.CompetenceGap,
 			TrainingProposed: p.Training, WorkflowID: TransferWorkflowID(id), CreatedAt: asOf, UpdatedAt: asOf})
 	}
 	exclusions := make([]models.Exclusion, len(res.Exclusions))

@@ -48,13 +48,9 @@ func New(tb testing.TB) (*gorm.DB, string) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() {
-		if sqlDB, err := gdb.DB(); err == nil {
-			sqlDB.Close()
-		}
+		closeDB(gdb)
 		admin.Exec(fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
-		if sqlDB, err := admin.DB(); err == nil {
-			sqlDB.Close()
-		}
+		closeDB(admin)
 	})
 	if err := db.Migrate(gdb); err != nil {
 		tb.Fatal(err)
@@ -72,11 +68,7 @@ func NewSQLite(tb testing.TB) (*gorm.DB, string) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	tb.Cleanup(func() {
-		if sqlDB, err := gdb.DB(); err == nil {
-			sqlDB.Close()
-		}
-	})
+	tb.Cleanup(func() { closeDB(gdb) })
 	if err := db.Migrate(gdb); err != nil {
 		tb.Fatal(err)
 	}
@@ -94,4 +86,11 @@ type Backend struct {
 // check each: for _, b := range dbtest.Backends() { t.Run(b.Name, ...) }.
 func Backends() []Backend {
 	return []Backend{{Name: "postgres", New: New}, {Name: "sqlite", New: NewSQLite}}
+}
+
+// closeDB closes a connection pool.
+func closeDB(gdb *gorm.DB) {
+	if sqlDB, err := gdb.DB(); err == nil {
+		sqlDB.Close()
+	}
 }

@@ -56,15 +56,9 @@ type Input struct {
 	TrainingGapThreshold int
 }
 
-// Breakdown is a proposal's score, part by part, each part already weighted.
-type Breakdown struct {
-	SKP        float64 `json:"skp"`
-	Talent     float64 `json:"talent"`
-	Competence float64 `json:"competence"`
-	Tenure     float64 `json:"tenure"`
-	Career     float64 `json:"career"`
-	Total      float64 `json:"total"`
-}
+// Breakdown is a proposal's score, part by part, each part already
+// weighted; it is stored with the transfer as it is.
+type Breakdown = models.ScoreBreakdown
 
 // Proposal is one employee proposed for one position.
 type Proposal struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"os"
@@ -43,6 +44,16 @@ func env(name, def string) string {
 // defaultDatabaseURL is the embedded SQLite database of the dev stack;
 // production sets MUTASI_DATABASE_URL (or DATABASE_URL) to PostgreSQL.
 const defaultDatabaseURL = "sqlite:.mutasi/mutasi.db"
+
+// newFlags makes a subcommand's flag set with the shared config's flags
+// registered on it.
+func newFlags(name string, stderr io.Writer) (*flag.FlagSet, *config) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c := &config{}
+	c.flags(fs)
+	return fs, c
+}
 
 // flags registers the config's flags on fs.
 func (c *config) flags(fs *flag.FlagSet) {

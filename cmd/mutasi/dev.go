@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/url"
@@ -34,10 +33,7 @@ func init() {
 const devSecret = "mutasi-dev-only-secret"
 
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("dev", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs)
+	fs, c := newFlags("dev", stderr)
 	dir := fs.String("dir", ".mutasi", "folder for the dev stack's state")
 	employees := fs.Int("employees", 2000, "size of the demo government loaded into an empty database")
 	uiPort := fs.String("ui-port", "8233", "port of the Temporal Web UI")

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -14,10 +13,7 @@ func init() {
 }
 
 func runOutbox(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("outbox", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs)
+	fs, c := newFlags("outbox", stderr)
 	transfer := fs.String("transfer", "", "only messages about this transfer")
 	to := fs.String("to", "", "only messages to this address")
 	limit := fs.Int("limit", 20, "the newest this many messages")

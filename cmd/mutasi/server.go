@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -38,10 +37,7 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 }
 
 func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("server", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs)
+	fs, c := newFlags("server", stderr)
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", ":8080"), "address the API listens on (MUTASI_HTTP_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -90,10 +86,7 @@ func serveAPI(ctx context.Context, addr string, gdb *gorm.DB, tc client.Client, 
 }
 
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("token", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs)
+	fs, c := newFlags("token", stderr)
 	role := fs.String("role", "", "hr_officer, tpk, ppk, employee or system")
 	name := fs.String("name", "", "who the token is for, e.g. \"TPK Kota Banjarbaru\"")
 	id := fs.String("actor", "", "the actor ID recorded in the audit trail (default: the token's ID)")

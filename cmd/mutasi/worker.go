@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
 
@@ -17,10 +16,7 @@ func init() {
 }
 
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("worker", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs)
+	fs, c := newFlags("worker", stderr)
 	metricsAddr := fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", ":9090"), "where the worker serves /metrics (MUTASI_METRICS_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -49,10 +45,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	var c config
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs)
+	fs, c := newFlags("migrate", stderr)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
