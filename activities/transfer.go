@@ -12,6 +12,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/survey"
 )
 
 // DecisionInput is a TPK or PPK decision on a transfer.
@@ -249,7 +250,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, er
 			return notFound(err, "transfer "+in.TransferID)
 		}
 		row := models.Survey{TransferID: t.ID, RoundID: t.RoundID, NIP: t.NIP, Status: models.SurveyOpen,
-			SentAt: in.At, ExpiresAt: in.Expires}
+			InstrumentVersion: survey.CurrentVersion, SentAt: in.At, ExpiresAt: in.Expires}
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
@@ -276,7 +277,8 @@ func (a *Activities) RecordSurveyResponse(ctx context.Context, in SurveyAnswer) 
 		if err := tx.First(&s, "transfer_id = ?", in.TransferID).Error; err != nil {
 			return notFound(err, "survey of "+in.TransferID)
 		}
-		row := models.SurveyResponse{TransferID: s.TransferID, RoundID: s.RoundID, Answers: in.Answers, SubmittedAt: in.At}
+		row := models.SurveyResponse{TransferID: s.TransferID, RoundID: s.RoundID, InstrumentVersion: s.InstrumentVersion,
+			Answers: in.Answers, SubmittedAt: in.At}
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}

@@ -230,17 +230,22 @@ type Survey struct {
 	RoundID    string       `gorm:"size:40;not null;index" json:"round_id"`
 	NIP        string       `gorm:"column:nip;size:18;not null" json:"nip"`
 	Status     SurveyStatus `gorm:"size:16;not null" json:"status"`
-	SentAt     time.Time    `gorm:"not null" json:"sent_at"`
-	ExpiresAt  time.Time    `gorm:"not null" json:"expires_at"`
-	AnsweredAt *time.Time   `json:"answered_at,omitempty"`
+	// InstrumentVersion is the version of the questions sent; answers are
+	// read against it, so new versions never break older answers.
+	InstrumentVersion int        `gorm:"not null;default:1" json:"instrument_version"`
+	SentAt            time.Time  `gorm:"not null" json:"sent_at"`
+	ExpiresAt         time.Time  `gorm:"not null" json:"expires_at"`
+	AnsweredAt        *time.Time `json:"answered_at,omitempty"`
 }
 
 // SurveyResponse holds the answers to a survey, by item code.
 type SurveyResponse struct {
-	TransferID  string         `gorm:"primaryKey;size:80" json:"-"`
-	RoundID     string         `gorm:"size:40;not null;index" json:"-"`
-	Answers     map[string]any `gorm:"serializer:json;not null" json:"answers"`
-	SubmittedAt time.Time      `gorm:"not null" json:"submitted_at"`
+	TransferID string `gorm:"primaryKey;size:80" json:"-"`
+	RoundID    string `gorm:"size:40;not null;index" json:"-"`
+	// InstrumentVersion is the version of the questions answered.
+	InstrumentVersion int            `gorm:"not null;default:1" json:"instrument_version"`
+	Answers           map[string]any `gorm:"serializer:json;not null" json:"answers"`
+	SubmittedAt       time.Time      `gorm:"not null" json:"submitted_at"`
 }
 
 // AuditEntry is one line of the append-only audit trail: who did what,

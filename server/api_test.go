@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"encoding/csv"
 	"fmt"
 	"net/http"
@@ -183,16 +184,42 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	expect(t, s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": completeAnswers()}), http.StatusGone)
 	expect(t, s.do("GET", "/api/v1/surveys/"+token, "", nil), http.StatusGone)
 
-	var eval struct{ Summary models.RoundSummary }
-	eventually(t, "the evaluation", func() bool {
+	var eval EvaluationView
+	eventually(t, "the final evaluation", func() bool {
 		r := s.do("GET", "/api/v1/rounds/R2027_1/evaluation", models.RoleHR, nil)
 		r.json(t, &eval)
-		return r.status == http.StatusOK
+		return r.status == http.StatusOK && eval.Final
 	})
 	n := len(props.Proposals)
-	if eval.Summary.Confirmed != n-1 || eval.Summary.ByStage[models.StageRejected] != n-2 ||
+	if eval.Summary == nil || eval.Summary.Confirmed != n-1 || eval.Summary.ByStage[models.StageRejected] != n-2 ||
 		eval.Summary.ByStage[models.StageCompleted] != 1 || eval.Summary.SurveysAnswer != 1 {
-		t.Errorf("evaluation %+v for %d proposals", eval.Summary, n)
+		t.Errorf("evaluation summary %+v for %d proposals", eval.Summary, n)
+	}
+	rep := eval.Report
+	if rep.Response.Answered != 1 || rep.Response.Sent != 1 || rep.ENPS == nil || rep.ENPS.Promoters != 1 ||
+		rep.Transfers != n-1 || len(rep.ByUnit) == 0 || !rep.ByUnit[0].Suppressed {
+		t.Errorf("report %+v", rep)
+	}
+	csvResp := s.do("GET", "/api/v1/rounds/R2027_1/evaluation?format=csv", models.RoleTPK, nil)
+	expect(t, csvResp, http.StatusOK)
+	if !strings.Contains(string(csvResp.body), "summary,,answered,1") {
+		t.Errorf("CSV:\n%s", csvResp.body)
+	}
+	xlsx := s.do("GET", "/api/v1/rounds/R2027_1/evaluation?format=xlsx&lang=en", models.RoleHR, nil)
+	expect(t, xlsx, http.StatusOK)
+	if !bytes.HasPrefix(xlsx.body, []byte("PK")) {
+		t.Error("the workbook is not a zip file")
+	}
+	svg := s.do("GET", "/api/v1/rounds/R2027_1/evaluation/charts/items.svg", models.RoleHR, nil)
+	expect(t, svg, http.StatusOK)
+	if !bytes.HasPrefix(svg.body, []byte("<svg")) {
+		t.Errorf("chart: %s", svg.body)
+	}
+	from, to := time.Now().AddDate(0, 0, -1).Format("2006-01-02"), time.Now().AddDate(0, 0, 2).Format("2006-01-02")
+	var period EvaluationView
+	s.do("GET", "/api/v1/evaluations?from="+from+"&to="+to, models.RolePPK, nil).json(t, &period)
+	if len(period.Report.Rounds) != 1 || period.Report.Response.Answered != 1 {
+		t.Errorf("period report %+v", period.Report)
 	}
 	var e models.Employee
 	s.db.First(&e, "nip = ?", mine.NIP)

@@ -29,8 +29,41 @@ type Item struct {
 	Required bool   `json:"required"`
 }
 
-// Items are the survey's questions, in order.
-var Items = []Item{
+// Instrument is one version of the survey's questions. A change to the
+// questions is a new version: answers keep the version they were given
+// against, and reports read each answer with its own version's items.
+type Instrument struct {
+	Version int    `json:"version"`
+	Items   []Item `json:"items"`
+}
+
+// instruments holds every version ever sent, by number.
+var instruments = map[int]Instrument{1: {Version: 1, Items: itemsV1}}
+
+// CurrentVersion is the version sent with new surveys.
+const CurrentVersion = 1
+
+// Items are the current version's questions, in order.
+var Items = instruments[CurrentVersion].Items
+
+// Lookup returns a version of the instrument.
+func Lookup(version int) (Instrument, bool) {
+	in, ok := instruments[version]
+	return in, ok
+}
+
+// Item returns the item with the given code, if the version has it.
+func (in Instrument) Item(code string) (Item, bool) {
+	for _, it := range in.Items {
+		if it.Code == code {
+			return it, true
+		}
+	}
+	return Item{}, false
+}
+
+// itemsV1 are the questions of version 1.
+var itemsV1 = []Item{
 	{"socialization_clarity", Likert5, "Pemberitahuan mutasi menjelaskan dengan jelas apa, mengapa dan kapan.", "The transfer notice clearly explained what, why and when.", true},
 	{"socialization_timeliness", Likert5, "Pemberitahuan mutasi saya terima tepat waktu.", "I received the transfer notice in good time.", true},
 	{"fairness", Likert5, "Proses mutasi berjalan adil dan transparan.", "The transfer process was fair and transparent.", true},
@@ -57,12 +90,17 @@ type Problem struct {
 // maxComment bounds the free-text answer.
 const maxComment = 4000
 
+// Check checks answers against the current version.
+func Check(answers map[string]any) []Problem {
+	return instruments[CurrentVersion].Check(answers)
+}
+
 // Check returns what is wrong with answers, or nothing: every required
 // item answered within its scale, nothing unknown.
-func Check(answers map[string]any) []Problem {
+func (in Instrument) Check(answers map[string]any) []Problem {
 	var out []Problem
 	known := map[string]bool{}
-	for _, it := range Items {
+	for _, it := range in.Items {
 		known[it.Code] = true
 		v, ok := answers[it.Code]
 		if !ok || v == nil {

@@ -1,0 +1,220 @@
+package evaluation
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// summaryRow is one line of the report's summary: a key, its label and
+// its value (nil when there is nothing to show).
+type summaryRow struct {
+	key   string
+	value *float64
+}
+
+func f(v float64) *float64 { return &v }
+func fi(v int) *float64    { return f(float64(v)) }
+
+// summary lists the report's headline figures in order.
+func (r Report) summary() []summaryRow {
+	rows := []summaryRow{
+		{"transfers", fi(r.Transfers)}, {"socialized", fi(r.Socialized)},
+		{"sent", fi(r.Response.Sent)}, {"answered", fi(r.Response.Answered)}, {"response_rate", r.Response.Rate},
+		{"motivated", r.Motivated}, {"enps", nil},
+		{"objections", fi(r.Objections.Count)}, {"objection_rate", r.Objections.Rate},
+		{"assigned", fi(r.Training.Assigned)}, {"completed", fi(r.Training.Completed)},
+		{"missed", fi(r.Training.Missed)}, {"pending", fi(r.Training.Pending)},
+		{"to_eff_mean", r.ToEffective.Mean}, {"to_eff_median", r.ToEffective.Median}, {"to_eff_max", r.ToEffective.Max},
+	}
+	if r.ENPS != nil {
+		rows[6].value = &r.ENPS.Score
+	}
+	return rows
+}
+
+func num(v *float64) string {
+	if v == nil {
+		return ""
+	}
+	return strconv.FormatFloat(*v, 'f', -1, 64)
+}
+
+// stageKeys are the stages in a stable order.
+func (r Report) stageKeys() []models.Stage {
+	keys := make([]models.Stage, 0, len(r.Stages))
+	for s := range r.Stages {
+		keys = append(keys, s)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i] < keys[j] })
+	return keys
+}
+
+// CSV writes the report as rows of section, group, metric and value; the
+// metric names are stable keys, for spreadsheets and scripts.
+func (r Report) CSV(w io.Writer) error {
+	cw := csv.NewWriter(w)
+	row := func(section, group, metric, value string) { cw.Write([]string{section, group, metric, value}) }
+	row("section", "group", "metric", "value")
+	for _, s := range r.summary() {
+		row("summary", "", s.key, num(s.value))
+	}
+	for _, st := range r.stageKeys() {
+		row("stage", string(st), "transfers", strconv.Itoa(r.Stages[st]))
+	}
+	cats := make([]string, 0, len(r.Objections.ByCategory))
+	for c := range r.Objections.ByCategory {
+		cats = append(cats, string(c))
+	}
+	sort.Strings(cats)
+	for _, c := range cats {
+		row("objection", c, "count", strconv.Itoa(r.Objections.ByCategory[models.ObjectionCategory(c)]))
+	}
+	for _, it := range r.Items {
+		row("item", it.Code, "n", strconv.Itoa(it.N))
+		row("item", it.Code, "mean", num(it.Mean))
+		row("item", it.Code, "top2_share", num(it.Top2))
+		lo := 1
+		if len(it.Distribution) == 11 {
+			lo = 0
+		}
+		for i, n := range it.Distribution {
+			row("item", it.Code, fmt.Sprintf("answered_%d", lo+i), strconv.Itoa(n))
+		}
+	}
+	for _, part := range []struct {
+		section string
+		groups  []Group
+	}{{"unit", r.ByUnit}, {"position_kind", r.ByKind}} {
+		for _, g := range part.groups {
+			row(part.section, g.Key, "transfers", strconv.Itoa(g.Transfers))
+			if g.Suppressed {
+				row(part.section, g.Key, "suppressed", "true")
+				continue
+			}
+			row(part.section, g.Key, "respondents", strconv.Itoa(*g.Respondents))
+			row(part.section, g.Key, "more_motivated", num(g.Motivated))
+			row(part.section, g.Key, "enps", num(g.ENPS))
+			codes := make([]string, 0, len(g.Means))
+			for c := range g.Means {
+				codes = append(codes, c)
+			}
+			sort.Strings(codes)
+			for _, c := range codes {
+				m := g.Means[c]
+				row(part.section, g.Key, "mean_"+c, num(&m))
+			}
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// Excel writes the report as a workbook with a sheet per part, labelled
+// in lang ("id" or "en").
+func (r Report) Excel(w io.Writer, lang string) error {
+	x := excelize.NewFile()
+	defer x.Close()
+	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
+	if err != nil {
+		return err
+	}
+	sheet := func(key string, header []any, rows [][]any) error {
+		name := word(key, lang)
+		if _, err := x.NewSheet(name); err != nil {
+			return err
+		}
+		if err := x.SetSheetRow(name, "A1", &header); err != nil {
+			return err
+		}
+		last, _ := excelize.CoordinatesToCellName(len(header), 1)
+		if err := x.SetCellStyle(name, "A1", last, bold); err != nil {
+			return err
+		}
+		for i, row := range rows {
+			cell, _ := excelize.CoordinatesToCellName(1, i+2)
+			if err := x.SetSheetRow(name, cell, &row); err != nil {
+				return err
+			}
+		}
+		return x.SetColWidth(name, "A", "A", 42)
+	}
+	val := func(v *float64) any {
+		if v == nil {
+			return ""
+		}
+		return *v
+	}
+	var rows [][]any
+	for _, s := range r.summary() {
+		rows = append(rows, []any{word(s.key, lang), val(s.value)})
+	}
+	if err := sheet("sheet_summary", []any{word("metric", lang), word("value", lang)}, rows); err != nil {
+		return err
+	}
+	rows = nil
+	header := []any{word("code", lang), word("question", lang), "N", word("mean", lang), word("top2", lang)}
+	for v := 0; v <= 10; v++ {
+		header = append(header, strconv.Itoa(v))
+	}
+	for _, it := range r.Items {
+		text := it.Text
+		if lang == "en" {
+			text = it.TextEN
+		}
+		row := []any{it.Code, text, it.N, val(it.Mean), val(it.Top2)}
+		if len(it.Distribution) == 5 {
+			row = append(row, "") // no 0 on a 1-5 scale
+		}
+		for _, n := range it.Distribution {
+			row = append(row, n)
+		}
+		rows = append(rows, row)
+	}
+	if err := sheet("sheet_items", header, rows); err != nil {
+		return err
+	}
+	for _, part := range []struct {
+		sheet, col string
+		groups     []Group
+	}{{"sheet_units", "unit", r.ByUnit}, {"sheet_kinds", "kind", r.ByKind}} {
+		rows = nil
+		for _, g := range part.groups {
+			if g.Suppressed {
+				rows = append(rows, []any{g.Name, g.Transfers, word("suppressed", lang)})
+				continue
+			}
+			rows = append(rows, []any{g.Name, g.Transfers, *g.Respondents, val(g.Motivated), val(g.ENPS)})
+		}
+		header := []any{word(part.col, lang), word("transfers", lang), word("respondents", lang), word("motivated", lang), word("enps", lang)}
+		if err := sheet(part.sheet, header, rows); err != nil {
+			return err
+		}
+	}
+	rows = nil
+	for c, n := range r.Objections.ByCategory {
+		rows = append(rows, []any{string(c), n})
+	}
+	sort.Slice(rows, func(i, j int) bool { return rows[i][0].(string) < rows[j][0].(string) })
+	if err := sheet("sheet_objections", []any{word("category", lang), word("count", lang)}, rows); err != nil {
+		return err
+	}
+	rows = nil
+	for _, st := range r.stageKeys() {
+		rows = append(rows, []any{string(st), r.Stages[st]})
+	}
+	if err := sheet("sheet_stages", []any{word("stage", lang), word("count", lang)}, rows); err != nil {
+		return err
+	}
+	if err := x.DeleteSheet("Sheet1"); err != nil {
+		return err
+	}
+	x.SetActiveSheet(0)
+	return x.Write(w)
+}

@@ -1,0 +1,68 @@
+package evaluation
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// ErrNoRounds says the scope holds no round.
+var ErrNoRounds = errors.New("no round in this scope")
+
+// ForRound reads what the report of one round needs.
+func ForRound(ctx context.Context, gdb *gorm.DB, roundID string) (Data, error) {
+	return load(ctx, gdb, Scope{RoundID: roundID}, []string{roundID})
+}
+
+// ForPeriod reads what the report over the rounds created in [from, to)
+// needs.
+func ForPeriod(ctx context.Context, gdb *gorm.DB, from, to time.Time) (Data, error) {
+	var ids []string
+	if err := gdb.WithContext(ctx).Model(&models.Round{}).Where("created_at >= ? AND created_at < ?", from.UTC(), to.UTC()).
+		Order("id").Pluck("id", &ids).Error; err != nil {
+		return Data{}, err
+	}
+	if len(ids) == 0 {
+		return Data{}, ErrNoRounds
+	}
+	return load(ctx, gdb, Scope{From: &from, To: &to}, ids)
+}
+
+func load(ctx context.Context, gdb *gorm.DB, scope Scope, rounds []string) (Data, error) {
+	gdb = gdb.WithContext(ctx)
+	d := Data{Scope: scope, Rounds: rounds, Positions: map[string]models.Position{}, Units: map[string]string{}}
+	if err := gdb.Where("round_id IN ?", rounds).Order("id").Find(&d.Transfers).Error; err != nil {
+		return d, err
+	}
+	inRounds := "transfer_id IN (SELECT id FROM transfers WHERE round_id IN ?)"
+	for _, q := range []struct {
+		dest  any
+		where string
+	}{
+		{&d.Decisions, inRounds}, {&d.Objections, inRounds}, {&d.Training, inRounds}, {&d.Decrees, inRounds},
+		{&d.Surveys, "round_id IN ?"}, {&d.Responses, "round_id IN ?"},
+	} {
+		if err := gdb.Where(q.where, rounds).Find(q.dest).Error; err != nil {
+			return d, err
+		}
+	}
+	var positions []models.Position
+	if err := gdb.Select("id", "unit_id", "name", "kind").Find(&positions).Error; err != nil {
+		return d, err
+	}
+	for _, p := range positions {
+		d.Positions[p.ID] = p
+	}
+	var units []models.Unit
+	if err := gdb.Find(&units).Error; err != nil {
+		return d, err
+	}
+	for _, u := range units {
+		d.Units[u.ID] = u.Name
+	}
+	return d, nil
+}

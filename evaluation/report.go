@@ -1,0 +1,417 @@
+// Package evaluation computes how a transfer program went, per round or
+// across the rounds of a period: the survey's figures (response rate, per
+// item mean, distribution and top-2-box share, eNPS), objections,
+// training, the time from approval to the effective date and the counts
+// per stage, with breakdowns by unit and by position kind in which any
+// group of fewer than MinGroup respondents is suppressed. It renders the
+// report as CSV, an Excel workbook and SVG charts.
+package evaluation
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/survey"
+)
+
+// MinGroup is the smallest number of respondents a breakdown group shows;
+// smaller groups are suppressed so that no one can be identified.
+const MinGroup = 5
+
+// Report is an evaluation.
+type Report struct {
+	Scope       Scope                `json:"scope"`
+	Rounds      []string             `json:"rounds"`
+	Stages      map[models.Stage]int `json:"stages"`
+	Transfers   int                  `json:"transfers"`  // confirmed transfers
+	Socialized  int                  `json:"socialized"` // approved by the PPK and told to the employee
+	Response    ResponseRate         `json:"response"`
+	Items       []ItemStats          `json:"items"`
+	Motivated   *float64             `json:"more_motivated"` // share answering 4-5 on motivation
+	ENPS        *ENPS                `json:"enps"`
+	Objections  ObjectionStats       `json:"objections"`
+	Training    TrainingStats        `json:"training"`
+	ToEffective DurationStats        `json:"approval_to_effective"`
+	ByUnit      []Group              `json:"by_unit"`
+	ByKind      []Group              `json:"by_position_kind"`
+	// Comments are the open answers, unattributed and sorted, shown only
+	// when at least MinGroup people answered.
+	Comments []string `json:"comments"`
+	MinGroup int      `json:"min_group"`
+}
+
+// Scope is what a report covers: one round, or the rounds created in
+// [From, To).
+type Scope struct {
+	RoundID string     `json:"round_id,omitempty"`
+	From    *time.Time `json:"from,omitempty"`
+	To      *time.Time `json:"to,omitempty"`
+}
+
+// ResponseRate counts surveys sent and answered.
+type ResponseRate struct {
+	Sent     int      `json:"sent"`
+	Answered int      `json:"answered"`
+	Rate     *float64 `json:"rate"`
+}
+
+// ItemStats are one rated item's figures.
+type ItemStats struct {
+	Code         string       `json:"code"`
+	Text         string       `json:"text"`
+	TextEN       string       `json:"text_en"`
+	Scale        survey.Scale `json:"scale"`
+	N            int          `json:"n"`
+	Mean         *float64     `json:"mean"`
+	Distribution []int        `json:"distribution"` // count per value, from the scale's lowest
+	Top2         *float64     `json:"top2_share"`   // share answering 4 or 5 (not for eNPS)
+}
+
+// ENPS is the employee net promoter score: promoters answer 9-10,
+// detractors 0-6; the score is the promoters' share minus the
+// detractors', in points (-100..100).
+type ENPS struct {
+	N          int     `json:"n"`
+	Promoters  int     `json:"promoters"`
+	Passives   int     `json:"passives"`
+	Detractors int     `json:"detractors"`
+	Score      float64 `json:"score"`
+}
+
+// ObjectionStats counts objections by category; Rate is per socialized
+// transfer.
+type ObjectionStats struct {
+	Count      int                              `json:"count"`
+	Rate       *float64                         `json:"rate"`
+	ByCategory map[models.ObjectionCategory]int `json:"by_category"`
+}
+
+// TrainingStats counts training assignments by outcome.
+type TrainingStats struct {
+	Assigned  int `json:"assigned"`
+	Completed int `json:"completed"`
+	Missed    int `json:"missed"`
+	Pending   int `json:"pending"`
+}
+
+// DurationStats summarise days from the PPK's approval to the effective
+// date.
+type DurationStats struct {
+	N      int      `json:"n"`
+	Mean   *float64 `json:"mean_days"`
+	Median *float64 `json:"median_days"`
+	Max    *float64 `json:"max_days"`
+}
+
+// Group is one unit's or position kind's figures; a suppressed group
+// shows only its name.
+type Group struct {
+	Key         string             `json:"key"`
+	Name        string             `json:"name"`
+	Transfers   int                `json:"transfers"`
+	Suppressed  bool               `json:"suppressed"`
+	Respondents *int               `json:"respondents,omitempty"`
+	Means       map[string]float64 `json:"means,omitempty"`
+	Motivated   *float64           `json:"more_motivated,omitempty"`
+	ENPS        *float64           `json:"enps,omitempty"`
+}
+
+// Data is what a report is computed from.
+type Data struct {
+	Scope      Scope
+	Rounds     []string
+	Transfers  []models.Transfer
+	Positions  map[string]models.Position
+	Units      map[string]string // names by ID
+	Decisions  []models.Decision
+	Objections []models.Objection
+	Training   []models.TrainingAssignment
+	Decrees    []models.Decree
+	Surveys    []models.Survey
+	Responses  []models.SurveyResponse
+}
+
+// answer is one numeric answer with the item it answers.
+type answer struct {
+	item  survey.Item
+	value float64
+}
+
+// Compute computes the report.
+func Compute(d Data) Report {
+	r := Report{Scope: d.Scope, Rounds: d.Rounds, Stages: map[models.Stage]int{}, MinGroup: MinGroup,
+		Objections: ObjectionStats{ByCategory: map[models.ObjectionCategory]int{}}, Comments: []string{}}
+	if r.Rounds == nil {
+		r.Rounds = []string{}
+	}
+	transfers := map[string]models.Transfer{}
+	for _, t := range d.Transfers {
+		r.Stages[t.Stage]++
+		if t.Stage != models.StageProposed && t.Stage != models.StageRemoved {
+			r.Transfers++
+			transfers[t.ID] = t
+		}
+	}
+	approved := map[string]time.Time{}
+	for _, dec := range d.Decisions {
+		if dec.Step == models.RolePPK && dec.Approve {
+			approved[dec.TransferID] = dec.DecidedAt
+		}
+	}
+	r.Socialized = len(approved)
+	for _, o := range d.Objections {
+		r.Objections.Count++
+		r.Objections.ByCategory[o.Category]++
+	}
+	r.Objections.Rate = share(r.Objections.Count, r.Socialized)
+	for _, t := range d.Training {
+		r.Training.Assigned++
+		switch t.Status {
+		case models.TrainingCompleted:
+			r.Training.Completed++
+		case models.TrainingMissed:
+			r.Training.Missed++
+		default:
+			r.Training.Pending++
+		}
+	}
+	var days []float64
+	for _, dec := range d.Decrees {
+		if at, ok := approved[dec.TransferID]; ok {
+			days = append(days, dec.EffectiveDate.Sub(at).Hours()/24)
+		}
+	}
+	r.ToEffective = durationStats(days)
+	r.Response.Sent = len(d.Surveys)
+
+	// Read every response against its own instrument version.
+	byTransfer := map[string][]answer{}
+	var all []answer
+	for _, resp := range d.Responses {
+		in, ok := survey.Lookup(resp.InstrumentVersion)
+		if !ok {
+			continue
+		}
+		r.Response.Answered++
+		for code, v := range resp.Answers {
+			it, ok := in.Item(code)
+			if !ok {
+				continue
+			}
+			if it.Scale == survey.Text {
+				if s, ok := v.(string); ok && s != "" {
+					r.Comments = append(r.Comments, s)
+				}
+				continue
+			}
+			if n, ok := number(v); ok {
+				a := answer{it, n}
+				byTransfer[resp.TransferID] = append(byTransfer[resp.TransferID], a)
+				all = append(all, a)
+			}
+		}
+	}
+	r.Response.Rate = share(r.Response.Answered, r.Response.Sent)
+	if r.Response.Answered < MinGroup {
+		r.Comments = []string{}
+	}
+	sort.Strings(r.Comments)
+	r.Items = itemStats(all)
+	r.Motivated = motivated(all)
+	r.ENPS = enps(all)
+
+	unitOf := func(t models.Transfer) (string, string) { return t.ToUnitID, d.Units[t.ToUnitID] }
+	kindOf := func(t models.Transfer) (string, string) {
+		k := string(d.Positions[t.ToPositionID].Kind)
+		return k, k
+	}
+	r.ByUnit = groups(transfers, byTransfer, unitOf)
+	r.ByKind = groups(transfers, byTransfer, kindOf)
+	return r
+}
+
+// itemStats computes each rated item's figures, in instrument order.
+func itemStats(all []answer) []ItemStats {
+	byCode := map[string][]float64{}
+	items := map[string]survey.Item{}
+	for _, a := range all {
+		byCode[a.item.Code] = append(byCode[a.item.Code], a.value)
+		items[a.item.Code] = a.item
+	}
+	var out []ItemStats
+	for _, it := range survey.Items {
+		if it.Scale == survey.Text {
+			continue
+		}
+		out = append(out, itemFigures(it, byCode[it.Code]))
+		delete(items, it.Code)
+	}
+	// Items of older versions only, after the current ones, by code.
+	var old []string
+	for code := range items {
+		old = append(old, code)
+	}
+	sort.Strings(old)
+	for _, code := range old {
+		out = append(out, itemFigures(items[code], byCode[code]))
+	}
+	return out
+}
+
+func itemFigures(it survey.Item, values []float64) ItemStats {
+	lo, hi := 1, 5
+	if it.Scale == survey.NPS {
+		lo, hi = 0, 10
+	}
+	s := ItemStats{Code: it.Code, Text: it.Text, TextEN: it.TextEN, Scale: it.Scale, N: len(values),
+		Distribution: make([]int, hi-lo+1)}
+	top := 0
+	for _, v := range values {
+		if i := int(v) - lo; i >= 0 && i < len(s.Distribution) {
+			s.Distribution[i]++
+		}
+		if v >= 4 {
+			top++
+		}
+	}
+	s.Mean = mean(values)
+	if it.Scale != survey.NPS {
+		s.Top2 = share(top, len(values))
+	}
+	return s
+}
+
+func motivated(all []answer) *float64 {
+	n, top := 0, 0
+	for _, a := range all {
+		if a.item.Code == "motivation" {
+			n++
+			if a.value >= 4 {
+				top++
+			}
+		}
+	}
+	return share(top, n)
+}
+
+func enps(all []answer) *ENPS {
+	var e ENPS
+	for _, a := range all {
+		if a.item.Scale != survey.NPS {
+			continue
+		}
+		e.N++
+		switch {
+		case a.value >= 9:
+			e.Promoters++
+		case a.value <= 6:
+			e.Detractors++
+		default:
+			e.Passives++
+		}
+	}
+	if e.N == 0 {
+		return nil
+	}
+	e.Score = round(100 * float64(e.Promoters-e.Detractors) / float64(e.N))
+	return &e
+}
+
+// groups breaks the figures down by the key that group gives each
+// transfer, suppressing groups with fewer than MinGroup respondents.
+func groups(transfers map[string]models.Transfer, answers map[string][]answer, group func(models.Transfer) (string, string)) []Group {
+	byKey := map[string]*Group{}
+	values := map[string][]answer{}
+	respondents := map[string]int{}
+	for id, t := range transfers {
+		key, name := group(t)
+		g := byKey[key]
+		if g == nil {
+			g = &Group{Key: key, Name: name}
+			byKey[key] = g
+		}
+		g.Transfers++
+		if as := answers[id]; len(as) > 0 {
+			respondents[key]++
+			values[key] = append(values[key], as...)
+		}
+	}
+	out := make([]Group, 0, len(byKey))
+	for key, g := range byKey {
+		n := respondents[key]
+		if n < MinGroup {
+			g.Suppressed = true
+		} else {
+			g.Respondents = &n
+			g.Means = map[string]float64{}
+			for _, it := range itemStats(values[key]) {
+				if it.Mean != nil {
+					g.Means[it.Code] = *it.Mean
+				}
+			}
+			g.Motivated = motivated(values[key])
+			if e := enps(values[key]); e != nil {
+				g.ENPS = &e.Score
+			}
+		}
+		out = append(out, *g)
+	}
+	slices.SortFunc(out, func(a, b Group) int { return strings.Compare(a.Key, b.Key) })
+	return out
+}
+
+func durationStats(days []float64) DurationStats {
+	s := DurationStats{N: len(days)}
+	if len(days) == 0 {
+		return s
+	}
+	sort.Float64s(days)
+	s.Mean = mean(days)
+	mid := len(days) / 2
+	med := days[mid]
+	if len(days)%2 == 0 {
+		med = (days[mid-1] + days[mid]) / 2
+	}
+	med, top := round(med), round(days[len(days)-1])
+	s.Median, s.Max = &med, &top
+	return s
+}
+
+// number reads a JSON number.
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case float64:
+		return n, true
+	case int:
+		return float64(n), true
+	}
+	return 0, false
+}
+
+func mean(vs []float64) *float64 {
+	if len(vs) == 0 {
+		return nil
+	}
+	sum := 0.0
+	for _, v := range vs {
+		sum += v
+	}
+	m := round(sum / float64(len(vs)))
+	return &m
+}
+
+// share is part/whole rounded to four decimals, or nil for an empty whole.
+func share(part, whole int) *float64 {
+	if whole == 0 {
+		return nil
+	}
+	v := math.Round(float64(part)/float64(whole)*10000) / 10000
+	return &v
+}
+
+// round keeps two decimals.
+func round(v float64) float64 { return math.Round(v*100) / 100 }

@@ -1,0 +1,144 @@
+package server
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/evaluation"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// EvaluationView is a round's or a period's evaluation: the live report
+// and, once a round has ended, the summary written at its end.
+type EvaluationView struct {
+	RoundID     string               `json:"round_id,omitempty"`
+	Status      models.RoundStatus   `json:"status,omitempty"`
+	Final       bool                 `json:"final"`
+	Summary     *models.RoundSummary `json:"summary"`
+	CompletedAt *time.Time           `json:"completed_at,omitempty"`
+	Report      evaluation.Report    `json:"report"`
+}
+
+// xlsxType is the content type of an Excel workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// reportLang reads ?lang=id|en (default id).
+func reportLang(c *gin.Context) (string, error) {
+	switch lang := c.DefaultQuery("lang", "id"); lang {
+	case "id", "en":
+		return lang, nil
+	}
+	return "", fail(http.StatusBadRequest, "lang", "bahasa harus id atau en", "lang must be id or en")
+}
+
+// writeReport answers with the report as JSON, CSV or an Excel workbook,
+// as ?format asks.
+func writeReport(c *gin.Context, v EvaluationView, filename string) error {
+	lang, err := reportLang(c)
+	if err != nil {
+		return err
+	}
+	var b bytes.Buffer
+	switch c.DefaultQuery("format", "json") {
+	case "json":
+		c.JSON(http.StatusOK, v)
+		return nil
+	case "csv":
+		if err := v.Report.CSV(&b); err != nil {
+			return err
+		}
+		c.Header("Content-Disposition", `attachment; filename="`+filename+`.csv"`)
+		c.Data(http.StatusOK, "text/csv; charset=utf-8", b.Bytes())
+		return nil
+	case "xlsx":
+		if err := v.Report.Excel(&b, lang); err != nil {
+			return err
+		}
+		c.Header("Content-Disposition", `attachment; filename="`+filename+`.xlsx"`)
+		c.Data(http.StatusOK, xlsxType, b.Bytes())
+		return nil
+	}
+	return fail(http.StatusBadRequest, "format", "format harus json, csv atau xlsx", "format must be json, csv or xlsx")
+}
+
+// roundReport computes a round's evaluation.
+func (s *Server) roundReport(c *gin.Context) (EvaluationView, error) {
+	var r models.Round
+	err := s.DB.WithContext(c).First(&r, "id = ?", c.Param("id")).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return EvaluationView{}, notFound("putaran", c.Param("id"))
+	}
+	if err != nil {
+		return EvaluationView{}, err
+	}
+	d, err := evaluation.ForRound(c, s.DB, r.ID)
+	if err != nil {
+		return EvaluationView{}, err
+	}
+	return EvaluationView{RoundID: r.ID, Status: r.Status, Final: r.Status == models.RoundCompleted, Summary: r.Summary,
+		CompletedAt: r.CompletedAt, Report: evaluation.Compute(d)}, nil
+}
+
+func (s *Server) roundEvaluation(c *gin.Context) error {
+	v, err := s.roundReport(c)
+	if err != nil {
+		return err
+	}
+	return writeReport(c, v, "evaluasi-"+v.RoundID)
+}
+
+func (s *Server) roundEvaluationChart(c *gin.Context) error {
+	lang, err := reportLang(c)
+	if err != nil {
+		return err
+	}
+	name, ok := strings.CutSuffix(c.Param("chart"), ".svg")
+	if !ok {
+		return fail(http.StatusNotFound, "chart", "grafik tidak dikenal", "unknown chart")
+	}
+	v, err := s.roundReport(c)
+	if err != nil {
+		return err
+	}
+	svg, err := v.Report.Chart(name, lang)
+	if errors.Is(err, evaluation.ErrNoChart) {
+		return fail(http.StatusNotFound, "chart", "grafik tidak dikenal: "+strings.Join(evaluation.Charts, ", "),
+			"unknown chart: "+strings.Join(evaluation.Charts, ", "))
+	}
+	if err != nil {
+		return err
+	}
+	c.Data(http.StatusOK, "image/svg+xml", svg)
+	return nil
+}
+
+// periodEvaluation evaluates the rounds created from ?from to ?to
+// (dates, to exclusive).
+func (s *Server) periodEvaluation(c *gin.Context) error {
+	var bounds [2]time.Time
+	for i, field := range []string{"from", "to"} {
+		t, err := time.Parse("2006-01-02", c.Query(field))
+		if err != nil {
+			return fail(http.StatusBadRequest, field, field+" wajib, format YYYY-MM-DD", field+" is required, as YYYY-MM-DD")
+		}
+		bounds[i] = t
+	}
+	if !bounds[1].After(bounds[0]) {
+		return fail(http.StatusBadRequest, "to", "to harus setelah from", "to must be after from")
+	}
+	d, err := evaluation.ForPeriod(c, s.DB, bounds[0], bounds[1])
+	if errors.Is(err, evaluation.ErrNoRounds) {
+		return fail(http.StatusNotFound, "", "tidak ada putaran pada periode ini", "no round in this period")
+	}
+	if err != nil {
+		return err
+	}
+	v := EvaluationView{Report: evaluation.Compute(d)}
+	return writeReport(c, v, "evaluasi-"+c.Query("from")+"-"+c.Query("to"))
+}
