@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/bkpsdm/mutasi/auditchain"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
 )
@@ -51,10 +52,14 @@ func insertOnce(tx *gorm.DB, rows any) error {
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(rows).Error
 }
 
-// audit appends one line to the audit trail, once per key.
+// audit appends one line to the audit trail, once per key, chained to the
+// line before (package auditchain). Call it last in the transaction that
+// makes the change it records: on PostgreSQL it holds the chain's lock
+// until that transaction ends.
 func audit(tx *gorm.DB, key string, e models.AuditEntry) error {
 	e.Key = key
-	return insertOnce(tx, &e)
+	_, err := auditchain.Append(tx, &e)
+	return err
 }
 
 // ActorRef is who did something, as the audit trail records it.

@@ -178,19 +178,21 @@ type EffectiveInput struct {
 func (a *Activities) MakeEffective(ctx context.Context, in EffectiveInput) (models.Decree, error) {
 	var decree models.Decree
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		// Lock the transfer before looking for its decree, so that two
+		// overlapping runs for one transfer see each other's decree. The
+		// row lock serialises them on PostgreSQL; SQLite has no row locks
+		// (GORM leaves the clause out), and there every transaction takes
+		// the database's write lock when it begins.
+		var t models.Transfer
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&t, "id = ?", in.TransferID).Error; err != nil {
+			return notFound(err, "transfer "+in.TransferID)
+		}
 		err := tx.First(&decree, "transfer_id = ?", in.TransferID).Error
 		if err == nil {
 			return nil
 		}
 		if !errors.Is(err, gorm.ErrRecordNotFound) {
 			return err
-		}
-		// The row lock serialises runs for one transfer on PostgreSQL.
-		// SQLite has no row locks (GORM leaves the clause out); there every
-		// transaction takes the database's write lock when it begins.
-		var t models.Transfer
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&t, "id = ?", in.TransferID).Error; err != nil {
-			return notFound(err, "transfer "+in.TransferID)
 		}
 		year := in.EffectiveDate.Year()
 		var seq int
@@ -238,9 +240,9 @@ type SurveyInput struct {
 	Expires    time.Time
 }
 
-// SurveyPath is where a survey link points, under the base URL: the API's
-// survey endpoint, which serves the form and takes the answers.
-const SurveyPath = "/api/v1/surveys/"
+// SurveyPath is where a survey link points, under the base URL: the
+// survey page, which works without signing in.
+const SurveyPath = "/surveys/"
 
 // OpenSurvey records the survey as open and returns its one-time link.
 func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, error) {

@@ -249,7 +249,11 @@ type SurveyResponse struct {
 }
 
 // AuditEntry is one line of the append-only audit trail: who did what,
-// when, to which transfer. Key makes each write happen once.
+// when, to which transfer. Key makes each write happen once. The lines of
+// a database form a hash chain in insertion (ID) order: PrevHash is the
+// Hash of the line before, and Hash covers this line's content and
+// PrevHash (see package auditchain), so a line changed, removed or slipped
+// in afterwards shows.
 type AuditEntry struct {
 	ID         uint      `gorm:"primaryKey" json:"id"`
 	Key        string    `gorm:"size:200;not null;uniqueIndex" json:"-"`
@@ -260,6 +264,8 @@ type AuditEntry struct {
 	Action     string    `gorm:"size:40;not null" json:"action"`
 	Detail     string    `json:"detail,omitempty"`
 	At         time.Time `gorm:"not null" json:"at"`
+	PrevHash   string    `gorm:"size:64;not null;default:''" json:"prev_hash"`
+	Hash       string    `gorm:"size:64;not null;default:''" json:"hash"`
 }
 
 // OutboxStatus is where an outgoing message stands.
@@ -299,5 +305,6 @@ func All() []any {
 		&EmployeeCompetency{}, &PositionHistory{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{},
 		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
+		&Account{}, &Session{},
 	}
 }

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/evaluation"
 	"github.com/bkpsdm/mutasi/models"
@@ -69,11 +68,7 @@ func writeReport(c *gin.Context, v EvaluationView, filename string) error {
 
 // roundReport computes a round's evaluation.
 func (s *Server) roundReport(c *gin.Context) (EvaluationView, error) {
-	var r models.Round
-	err := s.DB.WithContext(c).First(&r, "id = ?", c.Param("id")).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return EvaluationView{}, notFound("putaran", c.Param("id"))
-	}
+	r, err := s.findRound(c, c.Param("id"))
 	if err != nil {
 		return EvaluationView{}, err
 	}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -272,13 +273,10 @@ func parseEmployee(r row) (any, []FieldError) {
 	return e, r.errs
 }
 
-// readRows reads a CSV (with a header) or a JSON array of objects.
-func readRows(c *gin.Context, imp importer) ([]row, error) {
-	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		return nil, fail(http.StatusRequestEntityTooLarge, "", "berkas terlalu besar", "file too large")
-	}
-	if strings.HasPrefix(c.ContentType(), "application/json") {
+// readRows reads a CSV (with a header) or, when contentType says so, a
+// JSON array of objects.
+func readRows(contentType string, body []byte, imp importer) ([]row, error) {
+	if strings.HasPrefix(contentType, "application/json") {
 		var objs []map[string]any
 		if err := json.Unmarshal(body, &objs); err != nil {
 			return nil, fail(http.StatusBadRequest, "", "JSON harus berupa array objek: "+err.Error(), "JSON must be an array of objects: "+err.Error())
@@ -294,7 +292,7 @@ func readRows(c *gin.Context, imp importer) ([]row, error) {
 		}
 		return rows, nil
 	}
-	if ct := c.ContentType(); ct != "text/csv" && ct != "" {
+	if contentType != "text/csv" && contentType != "" {
 		return nil, fail(http.StatusUnsupportedMediaType, "Content-Type", "kirim text/csv atau application/json", "send text/csv or application/json")
 	}
 	rd := csv.NewReader(bytes.NewReader(body))
@@ -327,19 +325,39 @@ func readRows(c *gin.Context, imp importer) ([]row, error) {
 	return rows, nil
 }
 
-// importData loads units, positions or employees. Every row is checked
-// first; one bad row refuses the whole file with every row's errors, and
-// nothing is written. Rows are upserted by their key, so importing the
-// same file twice changes nothing.
+// importData loads units, positions or employees from the request body.
 func (s *Server) importData(c *gin.Context) error {
-	kind := c.Param("kind")
-	imp, ok := importers[kind]
-	if !ok {
-		return fail(http.StatusNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
+	body, err := io.ReadAll(c.Request.Body)
+	if err != nil {
+		return fail(http.StatusRequestEntityTooLarge, "", "berkas terlalu besar", "file too large")
 	}
-	rows, err := readRows(c, imp)
+	n, err := s.importRows(c, c.Param("kind"), c.ContentType(), body)
 	if err != nil {
 		return err
+	}
+	c.JSON(http.StatusOK, gin.H{"kind": c.Param("kind"), "rows": n})
+	return nil
+}
+
+// importRows loads one file of units, positions or employees and returns
+// how many rows it wrote. Every row is checked first; one bad row refuses
+// the whole file with every row's errors, and nothing is written. Rows
+// are upserted by their key, so importing the same file twice changes
+// nothing. The API and the import page both load through it.
+func (s *Server) importRows(ctx context.Context, kind, contentType string, body []byte) (int, error) {
+	imp, ok := importers[kind]
+	if !ok {
+		return 0, fail(http.StatusNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
+	}
+	if err := checkText(body); err != nil {
+		return 0, err
+	}
+	rows, err := readRows(contentType, body, imp)
+	if err != nil {
+		return 0, err
+	}
+	if len(rows) == 0 {
+		return 0, invalid("", "berkas tidak berisi baris data", "the file has no data rows")
 	}
 	var parsed []any
 	var lines []int
@@ -357,22 +375,21 @@ func (s *Server) importData(c *gin.Context) error {
 		parsed, lines = append(parsed, v), append(lines, r.n)
 	}
 	if len(errs) == 0 {
-		errs = s.checkReferences(c, kind, parsed, lines)
+		errs = s.checkReferences(ctx, kind, parsed, lines)
 	}
 	if len(errs) > 0 {
-		return &apiError{status: http.StatusUnprocessableEntity, id: fmt.Sprintf("%d kesalahan; tidak ada data yang disimpan", len(errs)),
+		return 0, &apiError{status: http.StatusUnprocessableEntity, id: fmt.Sprintf("%d kesalahan; tidak ada data yang disimpan", len(errs)),
 			en: fmt.Sprintf("%d errors; nothing was saved", len(errs)), errors: errs}
 	}
-	if err := s.DB.WithContext(c).Transaction(func(tx *gorm.DB) error { return imp.write(tx, parsed) }); err != nil {
-		return err
+	if err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return imp.write(tx, parsed) }); err != nil {
+		return 0, err
 	}
-	c.JSON(http.StatusOK, gin.H{"kind": kind, "rows": len(parsed)})
-	return nil
+	return len(parsed), nil
 }
 
 // checkReferences checks that positions name known units and employees
 // known positions.
-func (s *Server) checkReferences(c *gin.Context, kind string, parsed []any, lines []int) []FieldError {
+func (s *Server) checkReferences(ctx context.Context, kind string, parsed []any, lines []int) []FieldError {
 	table, field := "", ""
 	var refs []string
 	switch kind {
@@ -390,7 +407,7 @@ func (s *Server) checkReferences(c *gin.Context, kind string, parsed []any, line
 		return nil
 	}
 	var known []string
-	if err := s.DB.WithContext(c).Table(table).Where("id IN ?", refs).Pluck("id", &known).Error; err != nil {
+	if err := s.DB.WithContext(ctx).Table(table).Where("id IN ?", refs).Pluck("id", &known).Error; err != nil {
 		return []FieldError{{Field: field, Message: "gagal memeriksa rujukan", MessageEN: "could not check references"}}
 	}
 	ok := map[string]bool{"": kind == "employees"}

@@ -60,8 +60,16 @@ var refusalStatus = map[string]int{
 	workflows.Invalid:   http.StatusUnprocessableEntity,
 }
 
-// writeError is the one place where errors become HTTP statuses.
+// writeError writes err as problem+json.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
+	p := problemOf(c, log, err)
+	c.Header("Content-Type", "application/problem+json")
+	c.AbortWithStatusJSON(p.Status, p)
+}
+
+// problemOf is the one place where errors become HTTP statuses and
+// messages, for the API and the pages alike; unexpected errors are logged.
+func problemOf(c *gin.Context, log *slog.Logger, err error) Problem {
 	p := Problem{Status: http.StatusInternalServerError,
 		Detail: "terjadi kesalahan pada server", DetailEN: "internal server error"}
 	var api *apiError
@@ -84,8 +92,7 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 	}
 	p.Title = http.StatusText(p.Status)
 	p.Type = "about:blank"
-	c.Header("Content-Type", "application/problem+json")
-	c.AbortWithStatusJSON(p.Status, p)
+	return p
 }
 
 // isClosed reports whether err says the workflow has already completed.

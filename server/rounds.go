@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -50,58 +51,71 @@ func (s *Server) startRound(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if !roundIDPattern.MatchString(req.ID) {
-		return invalid("id", "id putaran wajib: huruf, angka atau _, paling banyak 32", "a round id is required: letters, digits or _, at most 32")
-	}
-	if strings.TrimSpace(req.Name) == "" {
-		return invalid("name", "nama putaran wajib diisi", "a round name is required")
-	}
-	settings := models.DefaultSettings()
-	if len(req.Settings) > 0 {
-		dec := json.NewDecoder(bytes.NewReader(req.Settings))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&settings); err != nil {
-			return invalid("settings", "pengaturan tidak sah: "+err.Error(), "invalid settings: "+err.Error())
-		}
-	}
-	if p := settings.Check(); p != nil {
-		return invalid("settings."+p.Field, p.Message, p.MessageEN)
-	}
-	wid := activities.RoundWorkflowID(req.ID)
-	status := http.StatusCreated
-	_, err := s.Temporal.DescribeWorkflowExecution(c, wid, "")
-	var nf *serviceerror.NotFound
-	switch {
-	case err == nil:
-		status = http.StatusOK
-	case errors.As(err, &nf):
-		a := actor(c)
-		in := workflows.RoundInput{RoundID: req.ID, Name: req.Name, Settings: settings,
-			By: activities.ActorRef{ID: a.ID, Role: a.Role}}
-		_, err = s.Temporal.ExecuteWorkflow(c, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
-			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE}, workflows.RoundWorkflow, in)
-		if err != nil {
-			return err
-		}
-	default:
-		return err
-	}
-	view, err := s.roundView(c, req.ID)
+	view, created, err := s.beginRound(c, actor(c), req)
 	if err != nil {
 		return err
 	}
-	if view.Name == "" { // the workflow has not recorded the round yet
-		view.Name, view.Settings = req.Name, &settings
+	status := http.StatusOK
+	if created {
+		status = http.StatusCreated
 	}
 	c.Header("Location", "/api/v1/rounds/"+req.ID)
 	c.JSON(status, view)
 	return nil
 }
 
+// beginRound checks a round request and starts its workflow unless it
+// runs already; created reports whether it was started now. The API and
+// the pages start rounds through it.
+func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundRequest) (view RoundView, created bool, err error) {
+	if !roundIDPattern.MatchString(req.ID) {
+		return view, false, invalid("id", "id putaran wajib: huruf, angka atau _, paling banyak 32", "a round id is required: letters, digits or _, at most 32")
+	}
+	if strings.TrimSpace(req.Name) == "" {
+		return view, false, invalid("name", "nama putaran wajib diisi", "a round name is required")
+	}
+	settings := models.DefaultSettings()
+	if len(req.Settings) > 0 {
+		dec := json.NewDecoder(bytes.NewReader(req.Settings))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&settings); err != nil {
+			return view, false, invalid("settings", "pengaturan tidak sah: "+err.Error(), "invalid settings: "+err.Error())
+		}
+	}
+	if p := settings.Check(); p != nil {
+		return view, false, invalid("settings."+p.Field, p.Message, p.MessageEN)
+	}
+	wid := activities.RoundWorkflowID(req.ID)
+	_, err = s.Temporal.DescribeWorkflowExecution(ctx, wid, "")
+	var nf *serviceerror.NotFound
+	switch {
+	case err == nil:
+	case errors.As(err, &nf):
+		in := workflows.RoundInput{RoundID: req.ID, Name: req.Name, Settings: settings,
+			By: activities.ActorRef{ID: a.ID, Role: a.Role}}
+		_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE}, workflows.RoundWorkflow, in)
+		if err != nil {
+			return view, false, err
+		}
+		created = true
+	default:
+		return view, false, err
+	}
+	view, err = s.roundView(ctx, req.ID)
+	if err != nil {
+		return view, false, err
+	}
+	if view.Name == "" { // the workflow has not recorded the round yet
+		view.Name, view.Settings = req.Name, &settings
+	}
+	return view, created, nil
+}
+
 // roundView reads a round from the database and, while its workflow
 // runs, its live state.
-func (s *Server) roundView(c *gin.Context, id string) (RoundView, error) {
+func (s *Server) roundView(c context.Context, id string) (RoundView, error) {
 	v := RoundView{ID: id, WorkflowID: activities.RoundWorkflowID(id), Counts: map[models.Stage]int{}}
 	var r models.Round
 	err := s.DB.WithContext(c).First(&r, "id = ?", id).Error
@@ -134,7 +148,7 @@ func (s *Server) roundView(c *gin.Context, id string) (RoundView, error) {
 
 // stageCounts counts transfers per stage, per round (all rounds when ids
 // is empty).
-func (s *Server) stageCounts(c *gin.Context, ids ...string) (map[string]map[models.Stage]int, error) {
+func (s *Server) stageCounts(c context.Context, ids ...string) (map[string]map[models.Stage]int, error) {
 	var rows []struct {
 		RoundID string
 		Stage   models.Stage
@@ -187,12 +201,12 @@ func (s *Server) getRound(c *gin.Context) error {
 	return nil
 }
 
-// requireRound fails with 404 unless the round is recorded.
-func (s *Server) requireRound(c *gin.Context) (models.Round, error) {
+// findRound fails with 404 unless the round is recorded.
+func (s *Server) findRound(ctx context.Context, id string) (models.Round, error) {
 	var r models.Round
-	err := s.DB.WithContext(c).First(&r, "id = ?", c.Param("id")).Error
+	err := s.DB.WithContext(ctx).First(&r, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return r, notFound("putaran", c.Param("id"))
+		return r, notFound("putaran", id)
 	}
 	return r, err
 }
@@ -205,14 +219,7 @@ type NeedView struct {
 }
 
 func (s *Server) listNeeds(c *gin.Context) error {
-	if _, err := s.requireRound(c); err != nil {
-		return err
-	}
-	var needs []NeedView
-	err := s.DB.WithContext(c).Table("needs").
-		Select("needs.*, positions.name AS position_name, positions.unit_id AS unit_id").
-		Joins("JOIN positions ON positions.id = needs.position_id").
-		Where("needs.round_id = ?", c.Param("id")).Order("needs.priority, needs.position_id, needs.id").Scan(&needs).Error
+	needs, err := s.roundNeeds(c, c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -220,31 +227,57 @@ func (s *Server) listNeeds(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) listProposals(c *gin.Context) error {
-	if _, err := s.requireRound(c); err != nil {
-		return err
+// roundNeeds lists a round's needs, most urgent first.
+func (s *Server) roundNeeds(ctx context.Context, roundID string) ([]NeedView, error) {
+	if _, err := s.findRound(ctx, roundID); err != nil {
+		return nil, err
 	}
+	var needs []NeedView
+	err := s.DB.WithContext(ctx).Table("needs").
+		Select("needs.*, positions.name AS position_name, positions.unit_id AS unit_id").
+		Joins("JOIN positions ON positions.id = needs.position_id").
+		Where("needs.round_id = ?", roundID).Order("needs.priority, needs.position_id, needs.id").Scan(&needs).Error
+	return needs, err
+}
+
+func (s *Server) listProposals(c *gin.Context) error {
 	page, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	gdb := s.DB.WithContext(c)
-	var proposals []models.Transfer
-	if err := gdb.Where("round_id = ?", c.Param("id")).Order("to_position_id, nip").Find(&proposals).Error; err != nil {
+	p, err := s.roundProposals(c, c.Param("id"), page)
+	if err != nil {
 		return err
 	}
-	var exclusions []models.Exclusion
-	var total int64
-	q := gdb.Model(&models.Exclusion{}).Where("round_id = ?", c.Param("id"))
-	if err := q.Count(&total).Error; err != nil {
-		return err
-	}
-	if err := q.Order("nip").Limit(page.limit).Offset(page.offset).Find(&exclusions).Error; err != nil {
-		return err
-	}
-	c.JSON(http.StatusOK, gin.H{"proposals": proposals, "exclusions": exclusions, "exclusions_total": total,
+	c.JSON(http.StatusOK, gin.H{"proposals": p.Proposals, "exclusions": p.Exclusions, "exclusions_total": p.ExclusionsTotal,
 		"limit": page.limit, "offset": page.offset})
 	return nil
+}
+
+// Proposals are a round's proposals and a page of its exclusions.
+type Proposals struct {
+	Proposals       []models.Transfer
+	Exclusions      []models.Exclusion
+	ExclusionsTotal int64
+}
+
+// roundProposals reads a round's proposals, each with its score
+// breakdown, and a page of the employees it excluded, each with its rule.
+func (s *Server) roundProposals(ctx context.Context, roundID string, pg page) (Proposals, error) {
+	var out Proposals
+	if _, err := s.findRound(ctx, roundID); err != nil {
+		return out, err
+	}
+	gdb := s.DB.WithContext(ctx)
+	if err := gdb.Where("round_id = ?", roundID).Order("to_position_id, nip").Find(&out.Proposals).Error; err != nil {
+		return out, err
+	}
+	q := gdb.Model(&models.Exclusion{}).Where("round_id = ?", roundID)
+	if err := q.Count(&out.ExclusionsTotal).Error; err != nil {
+		return out, err
+	}
+	err := q.Order("nip").Limit(pg.limit).Offset(pg.offset).Find(&out.Exclusions).Error
+	return out, err
 }
 
 // ConfirmRequest is the HR officer's confirmation.
@@ -258,12 +291,8 @@ func (s *Server) confirm(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if _, err := s.requireRound(c); err != nil {
-		return err
-	}
-	in := workflows.Confirm{Actor: actor(c), Remove: req.Remove, Note: req.Note}
-	var st workflows.RoundState
-	if err := s.update(c, activities.RoundWorkflowID(c.Param("id")), workflows.UpdateConfirm, "confirm", in, &st); err != nil {
+	st, err := s.confirmRound(c, actor(c), c.Param("id"), req)
+	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"round_id": st.RoundID, "status": models.RoundInProgress,
@@ -271,14 +300,14 @@ func (s *Server) confirm(c *gin.Context) error {
 	return nil
 }
 
-func (s *Server) evaluation(c *gin.Context) error {
-	r, err := s.requireRound(c)
-	if err != nil {
-		return err
+// confirmRound sends the HR officer's confirmation to the round's
+// workflow, which checks it.
+func (s *Server) confirmRound(ctx context.Context, a models.Actor, roundID string, req ConfirmRequest) (workflows.RoundState, error) {
+	var st workflows.RoundState
+	if _, err := s.findRound(ctx, roundID); err != nil {
+		return st, err
 	}
-	if r.Summary == nil {
-		return fail(http.StatusConflict, "", "putaran belum selesai dievaluasi", "the round has not been evaluated yet")
-	}
-	c.JSON(http.StatusOK, gin.H{"round_id": r.ID, "summary": r.Summary, "completed_at": r.CompletedAt})
-	return nil
+	in := workflows.Confirm{Actor: a, Remove: req.Remove, Note: req.Note}
+	err := s.update(ctx, activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, "confirm", in, &st)
+	return st, err
 }

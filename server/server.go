@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
@@ -21,6 +22,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/ratelimit"
 )
 
 // Server holds what the handlers need.
@@ -35,6 +37,9 @@ type Server struct {
 	// Metrics, when set, is served unauthenticated at /metrics, like the
 	// health checks: keep the port off the public network.
 	Metrics http.Handler
+	// TokenLimiter slows down token guessing per client address; nil
+	// takes DefaultTokenLimiter.
+	TokenLimiter *ratelimit.Limiter
 }
 
 // maxBody bounds request bodies (imports included).
@@ -45,8 +50,18 @@ func (s *Server) Handler() http.Handler {
 	if s.Log == nil {
 		s.Log = slog.Default()
 	}
+	if s.TokenLimiter == nil {
+		s.TokenLimiter = DefaultTokenLimiter()
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
+	// Handlers wait on the request's context: a client that goes away, or
+	// a server shutting down, cancels what it waits for.
+	r.ContextWithFallback = true
+	// No proxy is trusted: the client address is the connection's peer.
+	if err := r.SetTrustedProxies(nil); err != nil {
+		panic(err)
+	}
 	r.Use(gin.Recovery(), s.logRequests)
 	r.Use(s.Middleware...)
 	r.NoRoute(func(c *gin.Context) {
@@ -57,6 +72,8 @@ func (s *Server) Handler() http.Handler {
 	if s.Metrics != nil {
 		r.GET("/metrics", gin.WrapH(s.Metrics))
 	}
+
+	s.mountPages(r)
 
 	v1 := r.Group("/api/v1")
 	v1.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", openAPISpec) })
@@ -115,12 +132,22 @@ const actorKey = "actor"
 func (s *Server) authenticate(c *gin.Context) {
 	token, ok := strings.CutPrefix(c.GetHeader("Authorization"), "Bearer ")
 	if !ok {
+		if a, signedIn := s.sessionActor(c); signedIn { // a signed-in page reading, e.g. a download
+			c.Set(actorKey, a)
+			c.Next()
+			return
+		}
 		c.Header("WWW-Authenticate", `Bearer realm="mutasi"`)
 		writeError(c, s.Log, fail(http.StatusUnauthorized, "Authorization", "token Bearer diperlukan", "a Bearer token is required"))
 		return
 	}
+	if err := s.tokenAttemptAllowed(c); err != nil {
+		writeError(c, s.Log, err)
+		return
+	}
 	a, err := apikey.Lookup(s.DB.WithContext(c), strings.TrimSpace(token))
 	if errors.Is(err, apikey.ErrInvalid) {
+		s.TokenLimiter.Fail(c.RemoteIP())
 		c.Header("WWW-Authenticate", `Bearer realm="mutasi", error="invalid_token"`)
 		err = fail(http.StatusUnauthorized, "Authorization", "token tidak sah atau dicabut", "invalid or revoked token")
 	}
@@ -144,6 +171,9 @@ func bind(c *gin.Context, v any) error {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
 		return fail(http.StatusRequestEntityTooLarge, "", "isi permintaan terlalu besar", "request body too large")
+	}
+	if err := checkText(body); err != nil {
+		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -201,4 +231,13 @@ func (s *Server) logRequests(c *gin.Context) {
 		attrs = append(attrs, "actor", a.ID, "role", a.Role)
 	}
 	s.Log.Info("request", attrs...)
+}
+
+// checkText refuses a body that is not valid UTF-8 or carries a NUL
+// character, raw or escaped in JSON: the database cannot store it.
+func checkText(body []byte) error {
+	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 || bytes.Contains(bytes.ToLower(body), []byte(`\u0000`)) {
+		return fail(http.StatusBadRequest, "", "teks harus UTF-8 tanpa karakter NUL", "text must be UTF-8 without NUL characters")
+	}
+	return nil
 }

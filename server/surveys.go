@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -20,16 +21,16 @@ import (
 
 // openSurvey checks a survey link and returns its open survey. The link
 // is the credential: no bearer token is needed.
-func (s *Server) openSurvey(c *gin.Context) (models.Survey, error) {
+func (s *Server) openSurvey(ctx context.Context, token string) (models.Survey, error) {
 	var sv models.Survey
-	id, err := links.Verify(s.LinkSecret, c.Param("token"), time.Now())
+	id, err := links.Verify(s.LinkSecret, token, time.Now())
 	switch {
 	case errors.Is(err, links.ErrExpired):
 		return sv, fail(http.StatusGone, "token", "tautan survei sudah kedaluwarsa", "the survey link has expired")
 	case err != nil:
 		return sv, fail(http.StatusNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
 	}
-	err = s.DB.WithContext(c).First(&sv, "transfer_id = ?", id).Error
+	err = s.DB.WithContext(ctx).First(&sv, "transfer_id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return sv, fail(http.StatusNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
 	}
@@ -43,12 +44,22 @@ func (s *Server) openSurvey(c *gin.Context) (models.Survey, error) {
 }
 
 func (s *Server) getSurvey(c *gin.Context) error {
-	sv, err := s.openSurvey(c)
+	sv, err := s.openSurvey(c, c.Param("token"))
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"transfer_id": sv.TransferID, "expires_at": sv.ExpiresAt, "items": survey.Items})
+	c.JSON(http.StatusOK, gin.H{"transfer_id": sv.TransferID, "expires_at": sv.ExpiresAt,
+		"instrument_version": sv.InstrumentVersion, "items": instrumentOf(sv).Items})
 	return nil
+}
+
+// instrumentOf is the version of the questions a survey was sent with.
+func instrumentOf(sv models.Survey) survey.Instrument {
+	if in, ok := survey.Lookup(sv.InstrumentVersion); ok {
+		return in
+	}
+	in, _ := survey.Lookup(survey.CurrentVersion)
+	return in
 }
 
 // SurveyRequest carries the answers, by item code.
@@ -61,27 +72,36 @@ func (s *Server) answerSurvey(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	sv, err := s.openSurvey(c)
+	sv, err := s.submitSurvey(c, c.Param("token"), req.Answers)
 	if err != nil {
-		return err
-	}
-	if problems := survey.Check(req.Answers); len(problems) > 0 {
-		e := &apiError{status: http.StatusUnprocessableEntity, field: "answers",
-			id: "jawaban survei belum lengkap atau tidak sah", en: "the survey answers are incomplete or invalid"}
-		for _, p := range problems {
-			e.errors = append(e.errors, FieldError{Field: "answers." + p.Field, Message: p.Message, MessageEN: p.MessageEN})
-		}
-		return e
-	}
-	body, _ := json.Marshal(req.Answers)
-	sum := sha256.Sum256(append([]byte(sv.TransferID+"\x00"), body...))
-	in := workflows.SurveyAnswers{Actor: models.Actor{ID: "survey-link", Role: models.RoleSystem}, Answers: req.Answers}
-	var receipt workflows.Receipt
-	wid := activities.TransferWorkflowID(sv.TransferID)
-	if err := s.update(c, wid, workflows.UpdateAnswerSurvey, "survey-"+hex.EncodeToString(sum[:16]), in, &receipt); err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"transfer_id": sv.TransferID, "status": models.SurveyAnswered,
 		"message": "Terima kasih, jawaban Anda tersimpan.", "message_en": "Thank you, your answers are saved."})
 	return nil
+}
+
+// submitSurvey checks the link and the answers and sends them to the
+// transfer's workflow. The API and the survey page both answer through
+// it.
+func (s *Server) submitSurvey(ctx context.Context, token string, answers map[string]any) (models.Survey, error) {
+	sv, err := s.openSurvey(ctx, token)
+	if err != nil {
+		return sv, err
+	}
+	if problems := instrumentOf(sv).Check(answers); len(problems) > 0 {
+		e := &apiError{status: http.StatusUnprocessableEntity, field: "answers",
+			id: "jawaban survei belum lengkap atau tidak sah", en: "the survey answers are incomplete or invalid"}
+		for _, p := range problems {
+			e.errors = append(e.errors, FieldError{Field: "answers." + p.Field, Message: p.Message, MessageEN: p.MessageEN})
+		}
+		return sv, e
+	}
+	body, _ := json.Marshal(answers)
+	sum := sha256.Sum256(append([]byte(sv.TransferID+"\x00"), body...))
+	in := workflows.SurveyAnswers{Actor: models.Actor{ID: "survey-link", Role: models.RoleSystem}, Answers: answers}
+	var receipt workflows.Receipt
+	wid := activities.TransferWorkflowID(sv.TransferID)
+	err = s.update(ctx, wid, workflows.UpdateAnswerSurvey, "survey-"+hex.EncodeToString(sum[:16]), in, &receipt)
+	return sv, err
 }

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -65,29 +66,44 @@ func (s *Server) listTransfers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	q := visible(s.DB.WithContext(c).Model(&models.Transfer{}), actor(c))
-	if v := c.Query("round"); v != "" {
-		q = q.Where("round_id = ?", v)
-	}
-	if v := c.Query("stage"); v != "" {
-		if !knownStages[models.Stage(v)] {
-			return fail(http.StatusBadRequest, "stage", "tahap "+v+" tidak dikenal", "unknown stage "+v)
-		}
-		q = q.Where("stage = ?", v)
-	}
-	if v := c.Query("unit"); v != "" {
-		q = q.Where("to_unit_id = ?", v)
-	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return err
-	}
-	var items []models.Transfer
-	if err := q.Order("round_id, id").Limit(p.limit).Offset(p.offset).Find(&items).Error; err != nil {
+	f := TransferFilter{Round: c.Query("round"), Stage: models.Stage(c.Query("stage")), Unit: c.Query("unit")}
+	items, total, err := s.transfers(c, actor(c), f, p)
+	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "limit": p.limit, "offset": p.offset})
 	return nil
+}
+
+// TransferFilter narrows a list of transfers; empty fields match all.
+type TransferFilter struct {
+	Round string
+	Stage models.Stage
+	Unit  string
+}
+
+// transfers lists a page of the transfers the actor may see.
+func (s *Server) transfers(ctx context.Context, a models.Actor, f TransferFilter, p page) ([]models.Transfer, int64, error) {
+	q := visible(s.DB.WithContext(ctx).Model(&models.Transfer{}), a)
+	if f.Round != "" {
+		q = q.Where("round_id = ?", f.Round)
+	}
+	if f.Stage != "" {
+		if !knownStages[f.Stage] {
+			return nil, 0, fail(http.StatusBadRequest, "stage", "tahap "+string(f.Stage)+" tidak dikenal", "unknown stage "+string(f.Stage))
+		}
+		q = q.Where("stage = ?", f.Stage)
+	}
+	if f.Unit != "" {
+		q = q.Where("to_unit_id = ?", f.Unit)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var items []models.Transfer
+	err := q.Order("round_id, id").Limit(p.limit).Offset(p.offset).Find(&items).Error
+	return items, total, err
 }
 
 // TransferView is a transfer with its live state from the workflow.
@@ -97,55 +113,90 @@ type TransferView struct {
 }
 
 func (s *Server) getTransfer(c *gin.Context) error {
-	var t models.Transfer
-	err := visible(s.DB.WithContext(c), actor(c)).First(&t, "id = ?", c.Param("id")).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return notFound("mutasi", c.Param("id"))
-	}
+	v, err := s.transferView(c, actor(c), c.Param("id"))
 	if err != nil {
 		return err
-	}
-	v := TransferView{Transfer: t}
-	if t.Stage != models.StageProposed && t.Stage != models.StageRemoved {
-		var st workflows.TransferState
-		if q, err := s.Temporal.QueryWorkflow(c, t.WorkflowID, "", workflows.QueryState); err == nil && q.Get(&st) == nil {
-			v.Live = &st
-			v.Stage = st.Stage
-		}
 	}
 	c.JSON(http.StatusOK, v)
 	return nil
 }
 
+// transferView reads a transfer the actor may see and, once it has
+// started, its live state from the workflow.
+func (s *Server) transferView(ctx context.Context, a models.Actor, id string) (TransferView, error) {
+	var t models.Transfer
+	err := visible(s.DB.WithContext(ctx), a).First(&t, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return TransferView{}, notFound("mutasi", id)
+	}
+	if err != nil {
+		return TransferView{}, err
+	}
+	v := TransferView{Transfer: t}
+	if t.Stage != models.StageProposed && t.Stage != models.StageRemoved {
+		var st workflows.TransferState
+		if q, err := s.Temporal.QueryWorkflow(ctx, t.WorkflowID, "", workflows.QueryState); err == nil && q.Get(&st) == nil {
+			v.Live = &st
+			v.Stage = st.Stage
+		}
+	}
+	return v, nil
+}
+
 // update sends an update to a workflow and waits for its outcome. The
 // update ID comes from the request, so a repeated request gets the first
 // answer and changes nothing.
-func (s *Server) update(c *gin.Context, workflowID, name, updateID string, arg, out any) error {
-	h, err := s.Temporal.UpdateWorkflow(c, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name,
+func (s *Server) update(ctx context.Context, workflowID, name, updateID string, arg, out any) error {
+	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name,
 		UpdateID: updateID, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
 	if err != nil {
 		return err
 	}
-	return h.Get(c, out)
+	return h.Get(ctx, out)
 }
 
-// transferUpdate checks the transfer exists, then sends one person's
+// sendTransferUpdate checks the transfer exists, then sends one person's
 // update to it, keyed by transfer, action and person.
-func (s *Server) transferUpdate(c *gin.Context, name string, arg any) error {
+func (s *Server) sendTransferUpdate(ctx context.Context, a models.Actor, transferID, name string, arg any) (workflows.Receipt, error) {
+	var receipt workflows.Receipt
 	var t models.Transfer
-	err := s.DB.WithContext(c).Select("id", "workflow_id", "stage").First(&t, "id = ?", c.Param("id")).Error
+	err := s.DB.WithContext(ctx).Select("id", "workflow_id", "stage").First(&t, "id = ?", transferID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return notFound("mutasi", c.Param("id"))
+		return receipt, notFound("mutasi", transferID)
 	}
 	if err != nil {
-		return err
+		return receipt, err
 	}
 	if t.Stage == models.StageProposed || t.Stage == models.StageRemoved {
-		return fail(http.StatusConflict, "", "mutasi ini belum atau tidak dikonfirmasi", "this transfer has not been confirmed")
+		return receipt, fail(http.StatusConflict, "", "mutasi ini belum atau tidak dikonfirmasi", "this transfer has not been confirmed")
 	}
-	sum := sha256.Sum256([]byte(t.ID + "\x00" + name + "\x00" + actor(c).ID))
-	var receipt workflows.Receipt
-	if err := s.update(c, t.WorkflowID, name, hex.EncodeToString(sum[:16]), arg, &receipt); err != nil {
+	sum := sha256.Sum256([]byte(t.ID + "\x00" + name + "\x00" + a.ID))
+	err = s.update(ctx, t.WorkflowID, name, hex.EncodeToString(sum[:16]), arg, &receipt)
+	return receipt, err
+}
+
+// transferAction is one person's request about a transfer: a decision,
+// an acknowledgement, an objection, a resolution or a training report.
+type transferAction interface {
+	// update checks what only the request can tell and names the
+	// workflow update to send, with its argument, for the actor.
+	update(a models.Actor) (name string, arg any, err error)
+}
+
+// act carries out a person's request on a transfer. The API and the pages
+// both act through it, so the workflow's validators judge both alike.
+func (s *Server) act(ctx context.Context, a models.Actor, transferID string, req transferAction) (workflows.Receipt, error) {
+	name, arg, err := req.update(a)
+	if err != nil {
+		return workflows.Receipt{}, err
+	}
+	return s.sendTransferUpdate(ctx, a, transferID, name, arg)
+}
+
+// transferUpdate answers an API request with the receipt of an action.
+func (s *Server) transferUpdate(c *gin.Context, req transferAction) error {
+	receipt, err := s.act(c, actor(c), c.Param("id"), req)
+	if err != nil {
 		return err
 	}
 	c.JSON(http.StatusOK, receipt)
@@ -158,25 +209,37 @@ type DecisionRequest struct {
 	Reason  string `json:"reason"`
 }
 
+func (r DecisionRequest) update(a models.Actor) (string, any, error) {
+	if r.Approve == nil {
+		return "", nil, invalid("approve", "approve wajib diisi (true atau false)", "approve is required (true or false)")
+	}
+	return workflows.UpdateDecide, workflows.Decision{Actor: a, Approve: *r.Approve, Reason: r.Reason}, nil
+}
+
 func (s *Server) decide(c *gin.Context) error {
 	var req DecisionRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	if req.Approve == nil {
-		return invalid("approve", "approve wajib diisi (true atau false)", "approve is required (true or false)")
-	}
-	return s.transferUpdate(c, workflows.UpdateDecide, workflows.Decision{Actor: actor(c), Approve: *req.Approve, Reason: req.Reason})
+	return s.transferUpdate(c, req)
+}
+
+// AcknowledgeRequest is the employee's acknowledgement; it carries
+// nothing.
+type AcknowledgeRequest struct{}
+
+func (AcknowledgeRequest) update(a models.Actor) (string, any, error) {
+	return workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: a}, nil
 }
 
 func (s *Server) acknowledge(c *gin.Context) error {
+	var req AcknowledgeRequest
 	if c.Request.ContentLength > 0 {
-		var empty struct{}
-		if err := bind(c, &empty); err != nil {
+		if err := bind(c, &req); err != nil {
 			return err
 		}
 	}
-	return s.transferUpdate(c, workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: actor(c)})
+	return s.transferUpdate(c, req)
 }
 
 // ObjectionRequest is an employee's objection.
@@ -185,12 +248,16 @@ type ObjectionRequest struct {
 	Text     string                   `json:"text"`
 }
 
+func (r ObjectionRequest) update(a models.Actor) (string, any, error) {
+	return workflows.UpdateObject, workflows.Objection{Actor: a, Category: r.Category, Text: r.Text}, nil
+}
+
 func (s *Server) object(c *gin.Context) error {
 	var req ObjectionRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	return s.transferUpdate(c, workflows.UpdateObject, workflows.Objection{Actor: actor(c), Category: req.Category, Text: req.Text})
+	return s.transferUpdate(c, req)
 }
 
 // ResolutionRequest is the HR officer's resolution of an objection.
@@ -199,17 +266,25 @@ type ResolutionRequest struct {
 	Note       string            `json:"note,omitempty"`
 }
 
+func (r ResolutionRequest) update(a models.Actor) (string, any, error) {
+	return workflows.UpdateResolve, workflows.Resolution{Actor: a, Resolution: r.Resolution, Note: r.Note}, nil
+}
+
 func (s *Server) resolve(c *gin.Context) error {
 	var req ResolutionRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	return s.transferUpdate(c, workflows.UpdateResolve, workflows.Resolution{Actor: actor(c), Resolution: req.Resolution, Note: req.Note})
+	return s.transferUpdate(c, req)
 }
 
 // TrainingRequest reports completed training.
 type TrainingRequest struct {
 	Note string `json:"note,omitempty"`
+}
+
+func (r TrainingRequest) update(a models.Actor) (string, any, error) {
+	return workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: a, Note: r.Note}, nil
 }
 
 func (s *Server) completeTraining(c *gin.Context) error {
@@ -219,5 +294,5 @@ func (s *Server) completeTraining(c *gin.Context) error {
 			return err
 		}
 	}
-	return s.transferUpdate(c, workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: actor(c), Note: req.Note})
+	return s.transferUpdate(c, req)
 }

@@ -16,9 +16,16 @@ import (
 // before it gives up on them; Temporal retries them elsewhere.
 const StopTimeout = 30 * time.Second
 
+// CacheSize is how many workflow runs a worker keeps in memory between
+// their tasks. Transfers wait for days between events, so a bounded cache
+// keeps a province's thousands of open transfers from pinning memory; an
+// evicted run is rebuilt from its history on its next event.
+const CacheSize = 2000
+
 // New makes a worker for workflows.TaskQueue with every workflow and
 // activity registered. Start it with Start or Run.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+	sdkworker.SetStickyWorkflowCacheSize(CacheSize)
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{WorkerStopTimeout: StopTimeout})
 	Register(w, acts)
 	return w

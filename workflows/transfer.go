@@ -19,7 +19,10 @@ var a *activities.Activities
 // validators refuse the wrong person, the wrong stage or a second answer
 // before anything reaches history.
 func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, error) {
-	t := &transfer{in: in, st: TransferState{TransferID: in.Proposal.TransferID, Training: in.Proposal.Training}}
+	// The round has already recorded the transfer as awaiting the TPK, so
+	// the state says so from the first moment, before the stage activity.
+	t := &transfer{in: in, st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
+		Awaiting: models.RoleTPK, Training: in.Proposal.Training}}
 	if err := t.register(ctx); err != nil {
 		return t.st, err
 	}

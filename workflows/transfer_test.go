@@ -215,7 +215,7 @@ func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
 	}
 	var invitation models.OutboxMessage
 	f.db.First(&invitation, "key LIKE ?", "%:survey")
-	if !strings.Contains(invitation.Body, "http://mutasi.test/api/v1/surveys/") {
+	if !strings.Contains(invitation.Body, "http://mutasi.test/surveys/") {
 		t.Errorf("survey invitation lacks its link:\n%s", invitation.Body)
 	}
 }

@@ -88,12 +88,16 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	password, err := adminAccount(gdb, *dir)
+	if err != nil {
+		return err
+	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
 	go func() { errc <- serveAPI(ctx, *addr, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()
-	fmt.Fprintf(stdout, devBanner, *addr, *addr, token, c.temporal, *uiPort, workflows.TaskQueue, *dir)
+	fmt.Fprintf(stdout, devBanner, *addr, *addr, token, *addr, adminUsername, password, c.temporal, *uiPort, workflows.TaskQueue, *dir)
 	err = <-errc
 	stop()
 	if err2 := <-errc; err == nil {
@@ -122,6 +126,7 @@ const devBanner = `
 Mutasi dev stack is up (Ctrl-C stops it).
   API:        http://%s/api/v1   (OpenAPI: http://%s/api/v1/openapi.json)
   Token:      %s   (HR officer; also in .mutasi/admin-token)
+  Pages:      http://%s/   sign in as %s / %s   (HR officer; also in .mutasi/admin-password)
   Temporal:   %s   Web UI: http://localhost:%s
   Worker:     task queue %q
   Mail:       kept in the outbox_messages table (set --smtp to send)

@@ -7,9 +7,12 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -71,9 +74,10 @@ func TestDevStackWalkthrough(t *testing.T) {
 	cmd, out := start()
 	base := "http://" + api
 	waitReady(t, base, out)
-	if !strings.Contains(out.String(), "Token:") {
-		t.Errorf("the banner shows no token:\n%s", out)
+	if !strings.Contains(out.String(), "Token:") || !strings.Contains(out.String(), "sign in as admin / ") {
+		t.Errorf("the banner shows no token or no account:\n%s", out)
 	}
+	signInAsAdmin(t, base, state)
 	tokenBytes, err := os.ReadFile(filepath.Join(state, "admin-token"))
 	if err != nil {
 		t.Fatal(err)
@@ -231,5 +235,36 @@ func (c apiClient) poll(what string, ok func() bool) {
 			c.t.Fatalf("timed out waiting for %s", what)
 		}
 		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// signInAsAdmin signs in to the pages with the dev stack's admin account.
+func signInAsAdmin(t *testing.T, base, state string) {
+	t.Helper()
+	password, err := os.ReadFile(filepath.Join(state, "admin-password"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	jar, _ := cookiejar.New(nil)
+	browser := &http.Client{Jar: jar}
+	resp, err := browser.Get(base + "/signin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := regexp.MustCompile(`name="csrf_token" value="([^"]+)"`).FindSubmatch(page)
+	if m == nil {
+		t.Fatalf("no sign-in form:\n%s", page)
+	}
+	resp, err = browser.PostForm(base+"/signin", url.Values{"csrf_token": {string(m[1])}, "username": {"admin"},
+		"password": {strings.TrimSpace(string(password))}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || !strings.Contains(string(page), "Dasbor BKPSDM") {
+		t.Errorf("the admin account did not sign in: %d\n%s", resp.StatusCode, page)
 	}
 }

@@ -1,0 +1,255 @@
+// Package account keeps the web pages' local accounts and their sessions.
+// Passwords are stored as argon2id hashes in the PHC string format, with
+// their parameters, so the cost can be raised later without breaking old
+// hashes. A session is an opaque random token in a cookie; only its
+// SHA-256 is stored, as with API tokens.
+package account
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/argon2"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// ErrInvalid is returned for a wrong username or password, a disabled
+// account, and an unknown or expired session: callers cannot tell which.
+var ErrInvalid = errors.New("wrong username or password, or the session has ended")
+
+// ErrExists is returned when creating an account whose username is taken.
+var ErrExists = errors.New("the username is taken")
+
+// The password rules.
+const (
+	MinPassword = 12
+	MaxPassword = 256
+)
+
+// SessionTTL is how long a session lasts from sign-in.
+const SessionTTL = 12 * time.Hour
+
+// The argon2id parameters of new hashes: OWASP's first recommendation
+// (19 MiB, two passes, one lane), kept modest so that a burst of sign-ins
+// cannot exhaust the server's memory; hashing also runs at most
+// hashSlots at a time.
+const (
+	argonMemory  = 19 * 1024
+	argonTime    = 2
+	argonThreads = 1
+	argonKeyLen  = 32
+	argonSaltLen = 16
+	hashSlots    = 4
+)
+
+var slots = make(chan struct{}, hashSlots)
+
+func argon(password, salt []byte, t, m uint32, p uint8, n uint32) []byte {
+	slots <- struct{}{}
+	defer func() { <-slots }()
+	return argon2.IDKey(password, salt, t, m, p, n)
+}
+
+// HashPassword returns the PHC string of a new argon2id hash of password.
+func HashPassword(password string) (string, error) {
+	salt := make([]byte, argonSaltLen)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	b64 := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+		b64.EncodeToString(salt), b64.EncodeToString(key)), nil
+}
+
+// CheckPassword reports whether password matches the PHC string hash.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" || parts[2] != fmt.Sprintf("v=%d", argon2.Version) {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil || m == 0 || t == 0 || p == 0 {
+		return false
+	}
+	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
+	if err != nil {
+		return false
+	}
+	want, err := base64.RawStdEncoding.DecodeString(parts[5])
+	if err != nil || len(want) == 0 {
+		return false
+	}
+	got := argon([]byte(password), salt, t, m, p, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked against when the username is unknown, so a wrong
+// username takes as long as a wrong password.
+var dummyHash, _ = HashPassword("mutasi-no-such-account")
+
+var usernamePattern = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{2,63}$`)
+
+// Params describe a new account.
+type Params struct {
+	Username string
+	Name     string
+	Password string
+	Role     models.Role
+	// NIP ties an employee's account to the employee.
+	NIP string
+	// Units limits an approver to transfers into these units (none: all).
+	Units []string
+}
+
+// Check reports what is wrong with p, or nil.
+func (p Params) Check() error {
+	if !usernamePattern.MatchString(p.Username) {
+		return fmt.Errorf("the username must be 3 to 64 lowercase letters, digits, '.', '_' or '-'")
+	}
+	if err := CheckNewPassword(p.Password); err != nil {
+		return err
+	}
+	switch p.Role {
+	case models.RoleHR, models.RoleTPK, models.RolePPK:
+		if p.NIP != "" {
+			return fmt.Errorf("only an employee's account has a NIP")
+		}
+	case models.RoleEmployee:
+		if _, err := models.ParseNIP(p.NIP); err != nil {
+			return fmt.Errorf("an employee's account needs the employee's NIP: %w", err)
+		}
+		if len(p.Units) > 0 {
+			return fmt.Errorf("an employee's account has no units")
+		}
+	default:
+		return fmt.Errorf("the role must be hr_officer, tpk, ppk or employee, not %q", p.Role)
+	}
+	return nil
+}
+
+// CheckNewPassword reports whether a password is long enough to be set.
+func CheckNewPassword(pw string) error {
+	if n := len([]rune(pw)); n < MinPassword || len(pw) > MaxPassword {
+		return fmt.Errorf("the password must be %d to %d characters", MinPassword, MaxPassword)
+	}
+	return nil
+}
+
+// Create stores a new account.
+func Create(gdb *gorm.DB, p Params) (models.Account, error) {
+	p.Username = strings.ToLower(strings.TrimSpace(p.Username))
+	if err := p.Check(); err != nil {
+		return models.Account{}, err
+	}
+	hash, err := HashPassword(p.Password)
+	if err != nil {
+		return models.Account{}, err
+	}
+	acc := models.Account{Username: p.Username, Name: strings.TrimSpace(p.Name), PasswordHash: hash, Role: p.Role,
+		NIP: p.NIP, Units: p.Units, CreatedAt: time.Now()}
+	if acc.Name == "" {
+		acc.Name = acc.Username
+	}
+	res := gdb.Where(models.Account{Username: acc.Username}).Attrs(acc).FirstOrCreate(&models.Account{})
+	if res.Error != nil {
+		return models.Account{}, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return models.Account{}, ErrExists
+	}
+	return acc, nil
+}
+
+// SetPassword replaces an account's password.
+func SetPassword(gdb *gorm.DB, username, password string) error {
+	if err := CheckNewPassword(password); err != nil {
+		return err
+	}
+	hash, err := HashPassword(password)
+	if err != nil {
+		return err
+	}
+	res := gdb.Model(&models.Account{}).Where("username = ?", username).Update("password_hash", hash)
+	if res.Error == nil && res.RowsAffected == 0 {
+		return ErrInvalid
+	}
+	return res.Error
+}
+
+// Authenticate returns the enabled account with this username and
+// password.
+func Authenticate(gdb *gorm.DB, username, password string) (models.Account, error) {
+	var acc models.Account
+	err := gdb.First(&acc, "username = ?", strings.ToLower(strings.TrimSpace(username))).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		CheckPassword(dummyHash, password)
+		return acc, ErrInvalid
+	}
+	if err != nil {
+		return acc, err
+	}
+	if !CheckPassword(acc.PasswordHash, password) || acc.DisabledAt != nil {
+		return models.Account{}, ErrInvalid
+	}
+	return acc, nil
+}
+
+// StartSession opens a session for an account and returns its token, the
+// cookie's value.
+func StartSession(gdb *gorm.DB, acc models.Account, now time.Time) (string, error) {
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	token := base64.RawURLEncoding.EncodeToString(b)
+	s := models.Session{ID: sessionID(token), Username: acc.Username, CreatedAt: now, ExpiresAt: now.Add(SessionTTL)}
+	if err := gdb.Create(&s).Error; err != nil {
+		return "", err
+	}
+	// Expired sessions of anyone are swept on the way.
+	gdb.Where("expires_at < ?", now).Delete(&models.Session{})
+	return token, nil
+}
+
+// LookupSession returns the account of a live session.
+func LookupSession(gdb *gorm.DB, token string, now time.Time) (models.Account, error) {
+	var acc models.Account
+	if token == "" || len(token) > 100 {
+		return acc, ErrInvalid
+	}
+	var s models.Session
+	err := gdb.First(&s, "id = ? AND expires_at > ?", sessionID(token), now).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return acc, ErrInvalid
+	}
+	if err != nil {
+		return acc, err
+	}
+	err = gdb.First(&acc, "username = ? AND disabled_at IS NULL", s.Username).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return acc, ErrInvalid
+	}
+	return acc, err
+}
+
+// EndSession ends the session with this token.
+func EndSession(gdb *gorm.DB, token string) error {
+	return gdb.Where("id = ?", sessionID(token)).Delete(&models.Session{}).Error
+}
+
+func sessionID(token string) string {
+	sum := sha256.Sum256([]byte(token))
+	return hex.EncodeToString(sum[:])
+}

@@ -1,0 +1,246 @@
+// Package benchmark measures Mutasi against Temporal itself, on one dev
+// server in one run: the pipeline's throughput from a round's
+// confirmation to every transfer awaiting the TPK, next to a bare
+// workflow with the same number of no-op activities (the engine's limit
+// on the machine); the API's latency at a fixed request rate; and the
+// worker's memory with thousands of transfers open. `mutasi bench` runs
+// it and prints the table.
+package benchmark
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	tlog "go.temporal.io/sdk/log"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/db"
+	"github.com/bkpsdm/mutasi/devtemporal"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/worker"
+)
+
+// Config says what to measure and where.
+type Config struct {
+	// AdminDSN is a PostgreSQL database from which a fresh database is
+	// created for the run and dropped after it.
+	AdminDSN string
+	// Sizes are the round sizes of the throughput measurement.
+	Sizes []int
+	// Rate is the API request rate, per second; Duration how long each
+	// endpoint is attacked.
+	Rate     int
+	Duration time.Duration
+	// MemoryTransfers is how many transfers are held open for the memory
+	// measurement; 0 skips it. WorkerCommand runs a worker as its own
+	// process for it (e.g. the mutasi binary and "worker").
+	MemoryTransfers int
+	WorkerCommand   []string
+	// Log receives progress.
+	Log io.Writer
+}
+
+// Row is one line of the report.
+type Row struct {
+	Measure string
+	Value   string
+	Target  string
+	Met     string // "yes", "no" or "" when there is no target
+}
+
+// Report is what a run measured.
+type Report struct {
+	Machine string
+	Started time.Time
+	Rows    []Row
+}
+
+// Table renders the report as a Markdown table under the machine's
+// description.
+func (r Report) Table() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Machine: %s\nRun: %s\n\n", r.Machine, r.Started.Format(time.RFC3339))
+	fmt.Fprintf(&b, "| measure | value | target | met |\n|---|---|---|---|\n")
+	for _, row := range r.Rows {
+		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.Measure, row.Value, row.Target, row.Met)
+	}
+	return b.String()
+}
+
+// bench is one run's environment.
+type bench struct {
+	cfg        Config
+	ctx        context.Context
+	c          client.Client
+	hostPort   string
+	gdb        *gorm.DB
+	dsn        string
+	report     *Report
+	stopWorker func()
+}
+
+func (b *bench) logf(format string, args ...any) {
+	if b.cfg.Log != nil {
+		fmt.Fprintf(b.cfg.Log, "%s "+format+"\n", append([]any{time.Now().Format("15:04:05")}, args...)...)
+	}
+}
+
+func (b *bench) add(measure, value, target string, met *bool) {
+	row := Row{Measure: measure, Value: value, Target: target}
+	if met != nil {
+		row.Met = map[bool]string{true: "yes", false: "no"}[*met]
+	}
+	b.report.Rows = append(b.report.Rows, row)
+	b.logf("%s: %s (target %s)", measure, value, target)
+}
+
+// Run runs every measurement and returns the report.
+func Run(ctx context.Context, cfg Config) (Report, error) {
+	rep := Report{Machine: Machine(), Started: time.Now()}
+	b := &bench{cfg: cfg, ctx: ctx, report: &rep}
+	dir, err := os.MkdirTemp("", "mutasi-bench-")
+	if err != nil {
+		return rep, err
+	}
+	defer os.RemoveAll(dir)
+	b.logf("starting the Temporal dev server (state on disk, as mutasi dev)")
+	quiet := tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(dir, "temporal.db"), Logger: quiet})
+	if err != nil {
+		return rep, err
+	}
+	defer srv.Stop()
+	b.c, b.hostPort = srv.Client(), srv.FrontendHostPort()
+
+	drop, err := b.freshDatabase()
+	if err != nil {
+		return rep, err
+	}
+	defer drop()
+	largest := 0
+	for _, n := range cfg.Sizes {
+		largest = max(largest, n)
+	}
+	employees := max(1000, largest*9/2)
+	b.logf("seeding a government of %d employees", employees)
+	if err := seed.Load(b.gdb, seed.Generate(employees, time.Now(), 7)); err != nil {
+		return rep, err
+	}
+	acts := &activities.Activities{DB: b.gdb, BaseURL: "http://mutasi.bench", LinkSecret: []byte(linkSecret)}
+	w := worker.New(b.c, acts)
+	if err := w.Start(); err != nil {
+		return rep, err
+	}
+	b.stopWorker = sync1(w.Stop)
+	defer b.stopWorker()
+
+	var rounds []string
+	for _, n := range cfg.Sizes {
+		id, err := b.throughput(n)
+		if err != nil {
+			return rep, err
+		}
+		rounds = append(rounds, id)
+	}
+	if cfg.Rate > 0 && len(rounds) > 0 {
+		if err := b.latency(rounds); err != nil {
+			return rep, err
+		}
+	}
+	if cfg.MemoryTransfers > 0 {
+		b.stopWorker()
+		if err := b.memory(cfg.MemoryTransfers); err != nil {
+			return rep, err
+		}
+	}
+	return rep, nil
+}
+
+// sync1 makes f safe to call more than once.
+func sync1(f func()) func() {
+	done := false
+	return func() {
+		if !done {
+			done = true
+			f()
+		}
+	}
+}
+
+// linkSecret signs the benchmark's survey links.
+const linkSecret = "bench-secret"
+
+// freshDatabase creates and migrates a database for the run; the function
+// it returns drops it.
+func (b *bench) freshDatabase() (func(), error) {
+	admin, err := db.Open(b.cfg.AdminDSN)
+	if err != nil {
+		return nil, err
+	}
+	r := make([]byte, 5)
+	rand.Read(r)
+	name := "mutasi_bench_" + hex.EncodeToString(r)
+	if err := admin.Exec("CREATE DATABASE " + name).Error; err != nil {
+		return nil, fmt.Errorf("create the benchmark database: %w", err)
+	}
+	b.dsn = b.cfg.AdminDSN + " dbname=" + name
+	if b.gdb, err = db.Open(b.dsn); err != nil {
+		return nil, err
+	}
+	if sqlDB, err := b.gdb.DB(); err == nil {
+		sqlDB.SetMaxOpenConns(40)
+	}
+	if err := db.Migrate(b.gdb); err != nil {
+		return nil, err
+	}
+	b.logf("database %s", name)
+	return func() {
+		if sqlDB, err := b.gdb.DB(); err == nil {
+			sqlDB.Close()
+		}
+		admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+		if sqlDB, err := admin.DB(); err == nil {
+			sqlDB.Close()
+		}
+	}, nil
+}
+
+// settings keep every timer of the benchmark's transfers far away, so
+// they stay where the measurement left them.
+func settings() models.RoundSettings {
+	s := models.DefaultSettings()
+	s.DecisionReminder, s.DecisionEscalation = models.Duration(30*24*time.Hour), models.Duration(60*24*time.Hour)
+	return s
+}
+
+// Machine describes the machine the run is on.
+func Machine() string {
+	model := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, line := range strings.Split(string(b), "\n") {
+			if name, ok := strings.CutPrefix(line, "model name"); ok {
+				model = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(name), ":"))
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		var kb int
+		fmt.Sscanf(strings.SplitN(string(b), "\n", 2)[0], "MemTotal: %d kB", &kb)
+		mem = fmt.Sprintf(", %.1f GB RAM", float64(kb)/1024/1024)
+	}
+	return fmt.Sprintf("%s, %d logical CPUs%s, %s/%s, %s", model, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}

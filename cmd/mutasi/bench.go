@@ -1,0 +1,55 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bkpsdm/mutasi/benchmark"
+)
+
+func init() {
+	commands["bench"] = command{"measure throughput against a bare workflow, API latency and worker memory", runBench}
+}
+
+// runBench runs the benchmark on a Temporal dev server it starts and a
+// fresh PostgreSQL database, prints the table and writes it to a file.
+func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	fs, _ := newFlags("bench", stderr)
+	admin := fs.String("admin-database-url", env("MUTASI_BENCH_DATABASE_URL", "host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable"),
+		"PostgreSQL database the benchmark creates its own database from (MUTASI_BENCH_DATABASE_URL)")
+	sizes := fs.String("sizes", "200,1000", "round sizes of the throughput measurement")
+	rate := fs.Int("rate", 50, "API requests per second; 0 skips the latency measurement")
+	duration := fs.Duration("duration", 10*time.Second, "how long each endpoint is attacked")
+	open := fs.Int("open-transfers", 10000, "transfers held open for the memory measurement; 0 skips it")
+	out := fs.String("out", "bench-results.md", "file the table is written to")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg := benchmark.Config{AdminDSN: *admin, Rate: *rate, Duration: *duration, MemoryTransfers: *open, Log: stderr}
+	for _, s := range strings.Split(*sizes, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 1 {
+			return fmt.Errorf("--sizes: %q is not a round size", s)
+		}
+		cfg.Sizes = append(cfg.Sizes, n)
+	}
+	if *open > 0 {
+		self, err := os.Executable()
+		if err != nil {
+			return err
+		}
+		cfg.WorkerCommand = []string{self, "worker"}
+	}
+	rep, err := benchmark.Run(ctx, cfg)
+	table := rep.Table()
+	fmt.Fprint(stdout, table)
+	if werr := os.WriteFile(*out, []byte(table), 0o644); werr != nil && err == nil {
+		err = werr
+	}
+	return err
+}

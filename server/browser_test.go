@@ -1,0 +1,467 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/survey"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// browser drives headless Chromium through the pages, as a person would,
+// and keeps screenshots of what it saw.
+type browser struct {
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	shots string
+}
+
+// chromium finds the Debian Chromium; without it the browser tests are
+// skipped, except on CI, where .ci/run installs it.
+func chromium(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("CI") != "" {
+		t.Fatal("Chromium is missing: .ci/run installs the Debian package chromium")
+	}
+	t.Skip("Chromium is not installed (apt-get install chromium chromium-driver)")
+	return ""
+}
+
+func newBrowser(t *testing.T, base string) *browser {
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(chromium(t)), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900),
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
+	}
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(func() { cancel(); cancelAlloc() })
+	shots := os.Getenv("MUTASI_SCREENSHOTS")
+	if shots == "" {
+		shots = t.TempDir()
+	}
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshots in %s", shots)
+	// The first call starts the browser, which lives as long as ctx: it
+	// has no timeout of its own.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return &browser{t: t, ctx: ctx, base: base, shots: shots}
+}
+
+// timeout is how long one step in the browser may take.
+const timeout = 30 * time.Second
+
+// do runs actions, failing the test when one fails or takes too long.
+func (b *browser) do(actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
+		b.t.Fatalf("browser: %v\npage:\n%s", err, b.pageText())
+	}
+}
+
+// visit opens a page and returns its HTTP status.
+func (b *browser) visit(path string) int64 {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	defer cancel()
+	resp, err := chromedp.Run(ctx, chromedp.NavigateResponse(b.base+path))
+	if err != nil {
+		b.t.Fatalf("open %s: %v", path, err)
+	}
+	return resp.Status
+}
+
+// pageText is the text of the page.
+func (b *browser) pageText() string {
+	ctx, cancel := context.WithTimeout(b.ctx, 5*time.Second)
+	defer cancel()
+	s, _ := chromedp.Run(ctx, chromedp.Evaluate[string](`document.body ? document.body.innerText : ""`))
+	return s
+}
+
+// text is the text of the element sel selects.
+func (b *browser) text(sel string) string {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.t.Fatalf("read %s: %v\npage:\n%s", sel, err, b.pageText())
+	}
+	return strings.TrimSpace(s)
+}
+
+// submit clicks a form's button and waits until the next page has
+// loaded.
+func (b *browser) submit(button string) {
+	b.t.Helper()
+	b.do(chromedp.Evaluate[chromedp.Void](`window.__before = 1; undefined`, chromedp.EvalIgnoreExceptions), chromedp.Click(chromedp.CSS(button)))
+	deadline := time.Now().Add(timeout)
+	for {
+		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__before === undefined && document.readyState === "complete"`))
+		cancel()
+		if err == nil && loaded {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("no page loaded after clicking %s", button)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// see fails unless the page shows every text.
+func (b *browser) see(texts ...string) {
+	b.t.Helper()
+	page := b.pageText()
+	for _, s := range texts {
+		if !strings.Contains(page, s) {
+			b.t.Fatalf("the page does not show %q:\n%s", s, page)
+		}
+	}
+}
+
+// fieldError returns the error shown next to a field.
+func (b *browser) fieldError(id string) string {
+	b.t.Helper()
+	return b.text(`[id="` + id + `-err"]`)
+}
+
+// until reloads a page until it shows text, for a minute at most.
+func (b *browser) until(path, text string) {
+	b.t.Helper()
+	deadline := time.Now().Add(time.Minute)
+	for {
+		b.visit(path)
+		if strings.Contains(b.pageText(), text) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s never showed %q:\n%s", path, text, b.pageText())
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
+// shot keeps a full-page screenshot as name.png.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(b.shots, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b *browser) signIn(username string) {
+	b.t.Helper()
+	b.visit("/signin")
+	b.set(`#username`, username)
+	b.set(`#password`, testPassword)
+	b.submit(`form[action="/signin"] button[type=submit]`)
+}
+
+func (b *browser) signOut() {
+	b.t.Helper()
+	b.submit(`form[action="/signout"] button`)
+	b.see("Anda telah keluar")
+}
+
+func (b *browser) set(sel, value string) {
+	b.t.Helper()
+	b.do(chromedp.SetValue(chromedp.CSS(sel), value))
+}
+
+func (b *browser) click(sel string) {
+	b.t.Helper()
+	b.do(chromedp.Click(chromedp.CSS(sel)))
+}
+
+// waitStage polls until a transfer has reached one of the stages, both
+// in the database and in its workflow's live state.
+func waitStage(t *testing.T, s *stack, id string, stages ...models.Stage) {
+	t.Helper()
+	eventually(t, fmt.Sprintf("transfer %s to reach %v", id, stages), func() bool {
+		var tr models.Transfer
+		if s.db.First(&tr, "id = ?", id).Error != nil || !containsStage(stages, tr.Stage) {
+			return false
+		}
+		var st workflows.TransferState
+		q, err := s.c.QueryWorkflow(t.Context(), tr.WorkflowID, "", workflows.QueryState)
+		return err == nil && q.Get(&st) == nil && containsStage(stages, st.Stage)
+	})
+}
+
+func containsStage(list []models.Stage, s models.Stage) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// TestTransferInTheBrowser walks one transfer through the pages in
+// headless Chromium on the real stack: the HR officer starts a round and
+// confirms it, the TPK and the PPK approve from their inbox, the employee
+// objects, HR resolves with training and marks it completed, the transfer
+// takes effect, the survey is answered from its link and the evaluation
+// page shows the answer. On the way it checks that a bad form shows its
+// error next to the field, that a page refuses the wrong role and that a
+// forged CSRF token is refused.
+func TestTransferInTheBrowser(t *testing.T) {
+	chromium(t)
+	data := seed.Generate(40, time.Now(), 5)
+	s := newStack(t, "", func(gdb *gorm.DB) {
+		if err := seed.Load(gdb, data); err != nil {
+			t.Fatal(err)
+		}
+	})
+	srv := &Server{DB: s.db}
+	addAccount(t, srv, "bkpsdm", models.RoleHR, "")
+	addAccount(t, srv, "tpk", models.RoleTPK, "")
+	addAccount(t, srv, "walikota", models.RolePPK, "")
+	b := newBrowser(t, s.url)
+
+	// 1. The HR officer starts a round, first with bad input, and confirms it.
+	b.visit("/dashboard")
+	b.see("Masuk")
+	b.shot("01-signin")
+	b.signIn("bkpsdm")
+	b.see("Dasbor BKPSDM", "Belum ada putaran berjalan")
+
+	// Data import: a bad file shows its errors row by row, a good one loads.
+	dir := t.TempDir()
+	bad, good := filepath.Join(dir, "units-bad.csv"), filepath.Join(dir, "units.csv")
+	os.WriteFile(bad, []byte("id,name\nU900,Dinas Baru\n,Tanpa id\nU900,Lagi\n"), 0o644)
+	os.WriteFile(good, []byte("id,name\nU950,Dinas Uji Coba\n"), 0o644)
+	b.visit("/imports")
+	b.set(`#import-kind`, "units")
+	b.do(chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), []string{bad}))
+	b.submit(`form[action="/imports"] button[type=submit]`)
+	b.see("2 kesalahan; tidak ada data yang disimpan", "Kesalahan per baris")
+	if rows := b.text(`#row-errors tbody`); !strings.Contains(rows, "3\tid\twajib diisi") || !strings.Contains(rows, "duplikat baris 2") {
+		t.Errorf("the row errors read %q", rows)
+	}
+	b.shot("02-import-errors")
+	b.do(chromedp.SetUploadFiles(chromedp.CSS(`#import-file`), []string{good}))
+	b.submit(`form[action="/imports"] button[type=submit]`)
+	b.see("1 baris Unit kerja diimpor")
+	var unit models.Unit
+	if err := s.db.First(&unit, "id = ?", "U950").Error; err != nil || unit.Name != "Dinas Uji Coba" {
+		t.Errorf("the imported unit: %+v, %v", unit, err)
+	}
+
+	b.visit("/rounds/new")
+	b.set(`#round-id`, "bad id!")
+	b.set(`#round-name`, "Mutasi uji peramban")
+	b.set(`[id="settings.decision_escalation"]`, "soon")
+	b.submit(`form[action="/rounds"] button[type=submit]`)
+	if e := b.fieldError("settings.decision_escalation"); !strings.Contains(e, "durasi tidak sah") {
+		t.Errorf("the bad duration shows %q next to its field", e)
+	}
+	b.shot("03-round-new-errors")
+	settings := map[string]string{"decision_reminder": "2s", "decision_escalation": "4s", "acknowledge_reminder": "60s",
+		"acknowledge_deadline": "120s", "training_deadline": "120s", "survey_delay": "1s", "survey_reminder": "60s",
+		"survey_window": "120s"}
+	for k, v := range settings {
+		b.set(`[id="settings.`+k+`"]`, v)
+	}
+	b.submit(`form[action="/rounds"] button[type=submit]`)
+	if e := b.fieldError("round-id"); !strings.Contains(e, "id putaran wajib") {
+		t.Errorf("the bad round id shows %q next to its field", e)
+	}
+	b.set(`#round-id`, "WEB1")
+	b.submit(`form[action="/rounds"] button[type=submit]`)
+	b.see("Putaran dimulai")
+	b.until("/rounds/WEB1", "Menunggu konfirmasi")
+	var proposals []models.Transfer
+	s.db.Where("round_id = ?", "WEB1").Order("to_position_id, nip").Find(&proposals)
+	if len(proposals) < 2 {
+		t.Fatalf("%d proposals", len(proposals))
+	}
+	kept := proposals[:min(3, len(proposals))]
+	for _, p := range proposals[len(kept):] {
+		b.click(`[id="remove-` + p.ID + `"]`)
+	}
+	b.see("Rincian skor", "Pegawai yang tidak memenuhi syarat")
+	b.shot("04-round")
+	b.submit(`button[form=confirm]`)
+	b.see("Usulan dikonfirmasi")
+	mine, others := kept[0], kept[1:]
+	for _, p := range kept {
+		waitStage(t, s, p.ID, models.StageAwaitingTPK)
+	}
+	addAccount(t, srv, "pegawai", models.RoleEmployee, mine.NIP)
+	var employee models.Employee
+	s.db.First(&employee, "nip = ?", mine.NIP)
+	b.visit("/dashboard")
+	b.see("Mutasi uji peramban", "Menunggu TPK")
+	b.shot("05-dashboard")
+	b.signOut()
+
+	// 2. The TPK rejects the others in bulk and approves one from the inbox;
+	// a forged CSRF token is refused.
+	b.signIn("tpk")
+	b.see("Keputusan yang menunggu Anda", employee.Name)
+	b.shot("06-inbox")
+	decide := `form[action="/transfers/` + mine.ID + `/decision"]`
+	b.set(decide+` input[name=csrf_token]`, "forged")
+	b.set(decide+` textarea`, "sesuai kebutuhan")
+	b.submit(decide + ` button[value=true]`)
+	b.see("CSRF")
+	b.shot("07-csrf-refused")
+	b.visit("/inbox")
+	for _, o := range others {
+		b.click(`[id="select-` + o.ID + `"]`)
+	}
+	b.submit(`#bulk button[value=false]`)
+	if e := b.fieldError("bulk-reason"); !strings.Contains(e, "alasan") {
+		t.Errorf("a bulk rejection without a reason shows %q next to the reason", e)
+	}
+	b.set(`#bulk-reason`, "formasi ditunda")
+	b.submit(`#bulk button[value=false]`)
+	b.see("Semua keputusan tersimpan")
+	b.set(decide+` textarea`, "sesuai analisis kebutuhan")
+	b.submit(decide + ` button[value=true]`)
+	b.see("Keputusan Anda tersimpan", "Tidak ada keputusan yang menunggu Anda")
+	b.visit("/decisions")
+	b.see(employee.Name, "Disetujui", "formasi ditunda")
+	b.shot("08-decisions")
+	b.signOut()
+
+	// ... then the PPK.
+	waitStage(t, s, mine.ID, models.StageAwaitingPPK)
+	b.signIn("walikota")
+	b.see(employee.Name)
+	b.set(decide+` textarea`, "disetujui")
+	b.submit(decide + ` button[value=true]`)
+	b.see("Keputusan Anda tersimpan")
+	b.signOut()
+
+	// 3. The employee reads the transfer and objects; the wrong role is refused.
+	waitStage(t, s, mine.ID, models.StageSocialization)
+	b.signIn("pegawai")
+	b.see("Mutasi saya", "Apa", "Di mana", "Kapan", "Mengapa", "Dukungan", "Mohon tanggapi paling lambat")
+	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait))
+	b.shot("09-my-transfer-phone")
+	b.do(chromedp.EmulateViewport(1280, 900))
+	object := `form[action="/transfers/` + mine.ID + `/objection"]`
+	b.set(object+` select`, "family_location")
+	b.submit(object + ` button`)
+	if e := b.fieldError("object-" + mine.ID + "-text"); !strings.Contains(e, "uraian keberatan wajib diisi") {
+		t.Errorf("an objection without a text shows %q next to the text", e)
+	}
+	b.shot("10-objection-error")
+	b.set(object+` textarea`, "anak saya bersekolah di kota ini")
+	b.submit(object + ` button`)
+	b.see("Keberatan Anda terkirim", "anak saya bersekolah di kota ini")
+	if status := b.visit("/dashboard"); status != 403 {
+		t.Errorf("an employee opened the dashboard: %d", status)
+	}
+	b.see("tidak berwenang")
+	b.shot("11-wrong-role")
+	b.signOut()
+
+	// 4. HR resolves the objection with training and marks it completed.
+	waitStage(t, s, mine.ID, models.StageObjectionReview)
+	b.signIn("bkpsdm")
+	b.visit("/queues")
+	b.see("Keberatan yang perlu diselesaikan", employee.Name, "anak saya bersekolah di kota ini")
+	b.shot("12-queues")
+	resolve := `form[action="/transfers/` + mine.ID + `/resolution"]`
+	b.click(resolve + ` input[value=training]`)
+	b.set(resolve+` textarea`, "pelatihan adaptasi di unit baru")
+	b.submit(resolve + ` button`)
+	b.see("Keberatan diselesaikan")
+	waitStage(t, s, mine.ID, models.StageTraining)
+	b.visit("/queues")
+	b.submit(`form[action="/transfers/` + mine.ID + `/training-completion"] button`)
+	b.see("Pelatihan dicatat selesai")
+
+	// 5. The transfer takes effect.
+	waitStage(t, s, mine.ID, models.StageEffective, models.StageSurveyOpen)
+	b.until("/transfers/"+mine.ID, "Mutasi berlaku (SK terbit)")
+	b.see("Riwayat", "Disetujui TPK", "Disetujui PPK", "Keberatan diajukan", "Pelatihan selesai", "800/")
+	b.shot("13-transfer-timeline")
+	b.signOut()
+
+	// 6. The survey is answered from its link, without signing in.
+	var invitation models.OutboxMessage
+	eventually(t, "the survey invitation", func() bool {
+		return s.db.Where("key = ?", "transfer-"+mine.ID+":survey").First(&invitation).Error == nil
+	})
+	i := strings.Index(invitation.Body, "/surveys/")
+	link := strings.Fields(invitation.Body[i:])[0]
+	b.visit(link)
+	b.see("Survei pascamutasi", survey.Items[0].Text)
+	b.submit(`form.survey button[type=submit]`)
+	if e := b.fieldError("answers.enps"); e != "wajib diisi" {
+		t.Errorf("an unanswered item shows %q", e)
+	}
+	for _, it := range survey.Items {
+		switch it.Scale {
+		case survey.NPS:
+			b.click(`input[name="answers.` + it.Code + `"][value="9"]`)
+		case survey.Text:
+			b.set(`[id="answers.`+it.Code+`"]`, "pendampingan atasan sangat membantu")
+		default:
+			b.click(`input[name="answers.` + it.Code + `"][value="4"]`)
+		}
+	}
+	b.shot("14-survey")
+	b.submit(`form.survey button[type=submit]`)
+	b.see("Terima kasih, jawaban Anda tersimpan")
+
+	// 7. The evaluation page shows the answer.
+	eventually(t, "the round's evaluation", func() bool {
+		var r models.Round
+		return s.db.First(&r, "id = ?", "WEB1").Error == nil && r.Status == models.RoundCompleted
+	})
+	b.signIn("bkpsdm")
+	b.visit("/rounds/WEB1/evaluation?lang=en")
+	if answered := b.text(`#surveys-answered`); answered != "1" {
+		t.Errorf("the evaluation shows %q surveys answered", answered)
+	}
+	b.see("Surveys answered", "Evaluation report (CSV)")
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	defer cancel()
+	status, err := chromedp.Run(ctx, chromedp.Evaluate[int](`fetch(document.querySelector('a[href*="format=csv"]').href).then(r => r.status)`,
+		chromedp.EvalAwaitPromise))
+	if err != nil || status != 200 {
+		t.Errorf("the CSV download answered %d, %v", status, err)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`[...document.querySelectorAll('.charts img')].every(i => i.complete && i.naturalWidth > 0)`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the charts did not load: %v", err)
+	}
+	b.shot("15-evaluation")
+}

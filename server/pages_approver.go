@@ -1,0 +1,135 @@
+package server
+
+import (
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// The approvers' pages: the inbox of decisions awaiting them, deciding
+// one at a time or in bulk, and their own decisions.
+
+// inboxLimit bounds the inbox.
+const inboxLimit = 200
+
+// awaitedStage is the stage in which a transfer awaits the approver.
+func awaitedStage(r models.Role) models.Stage {
+	if r == models.RolePPK {
+		return models.StageAwaitingPPK
+	}
+	return models.StageAwaitingTPK
+}
+
+func (s *Server) inboxPage(c *gin.Context, v *view) error {
+	a := v.Account.Actor()
+	items, total, err := s.transfers(c, a, TransferFilter{Stage: awaitedStage(a.Role)}, page{limit: inboxLimit})
+	if err != nil {
+		return err
+	}
+	// A decision just made is recorded before the workflow moves the
+	// transfer on: leave it out meanwhile.
+	ids := make([]string, len(items))
+	for i, t := range items {
+		ids[i] = t.ID
+	}
+	var decided []string
+	if err := s.DB.WithContext(c).Model(&models.Decision{}).Where("transfer_id IN ? AND step = ?", append(ids, ""), a.Role).
+		Pluck("transfer_id", &decided).Error; err != nil {
+		return err
+	}
+	pending := items[:0]
+	for _, t := range items {
+		if !slices.Contains(decided, t.ID) {
+			pending = append(pending, t)
+		}
+	}
+	rows, err := s.describe(c, pending)
+	if err != nil {
+		return err
+	}
+	return s.render(c, v, "inbox", "title.inbox", gin.H{"Items": rows, "Total": total - int64(len(items)-len(pending)),
+		"Back": "inbox"})
+}
+
+// decision reads an approve/reject button into the API's request.
+func decision(c *gin.Context) DecisionRequest {
+	req := DecisionRequest{Reason: strings.TrimSpace(c.PostForm("reason"))}
+	switch c.PostForm("approve") {
+	case "true":
+		t := true
+		req.Approve = &t
+	case "false":
+		f := false
+		req.Approve = &f
+	}
+	return req
+}
+
+// decisionForm sends one decision.
+func (s *Server) decisionForm(c *gin.Context, v *view) error {
+	return s.transferForm(c, v, "decide", decision(c), "decided")
+}
+
+// bulkDecisionForm sends the same decision and reason on every ticked
+// transfer, one after the other, as the API would one request at a time;
+// the ones refused are shown with their reason.
+func (s *Server) bulkDecisionForm(c *gin.Context, v *view) error {
+	ids := c.PostFormArray("ids")
+	if len(ids) == 0 {
+		return s.formFailed(c, v, "bulk", invalid("ids", "pilih setidaknya satu usulan", "choose at least one proposal"), s.inboxPage)
+	}
+	req := decision(c)
+	a := v.Account.Actor()
+	refused := &apiError{errors: []FieldError{}}
+	for _, id := range ids {
+		if _, err := s.act(c, a, id, req); err != nil {
+			p := problemOf(c, s.Log, err)
+			if refused.status == 0 {
+				refused.status, refused.field = p.Status, p.Field
+			}
+			refused.errors = append(refused.errors, FieldError{Field: "ids." + id, Message: p.Detail, MessageEN: p.DetailEN})
+		}
+	}
+	if n := len(refused.errors); n > 0 {
+		first := refused.errors[0]
+		refused.id = fmt.Sprintf("%d dari %d keputusan ditolak: %s", n, len(ids), first.Message)
+		refused.en = fmt.Sprintf("%d of %d decisions refused: %s", n, len(ids), first.MessageEN)
+		if refused.status >= http.StatusInternalServerError {
+			return refused
+		}
+		return s.formFailed(c, v, "bulk", refused, s.inboxPage)
+	}
+	return done(c, "/inbox", "decided_bulk")
+}
+
+// decisionRow is one of an approver's decisions with its transfer.
+type decisionRow struct {
+	models.Decision
+	Transfer transferRow
+}
+
+func (s *Server) decisionsPage(c *gin.Context, v *view) error {
+	var decisions []models.Decision
+	if err := s.DB.WithContext(c).Where("actor_id = ?", v.Account.Username).Order("decided_at DESC, id DESC").
+		Limit(inboxLimit).Find(&decisions).Error; err != nil {
+		return err
+	}
+	ids := make([]string, len(decisions))
+	for i, d := range decisions {
+		ids[i] = d.TransferID
+	}
+	byID, err := s.rowsByID(c, ids)
+	if err != nil {
+		return err
+	}
+	out := make([]decisionRow, len(decisions))
+	for i, d := range decisions {
+		out[i] = decisionRow{Decision: d, Transfer: byID[d.TransferID]}
+	}
+	return s.render(c, v, "decisions", "title.decisions", gin.H{"Items": out})
+}

@@ -1,0 +1,484 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/bkpsdm/mutasi/evaluation"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// The HR officer's pages: the dashboard, starting and confirming rounds,
+// a transfer's timeline, the queues, the evaluation and imports.
+
+// roundRow is a round with its transfers per stage.
+type roundRow struct {
+	models.Round
+	Counts []stageCount
+}
+
+func (s *Server) dashboardPage(c *gin.Context, v *view) error {
+	var rounds []models.Round
+	if err := s.DB.WithContext(c).Where("status <> ?", models.RoundCompleted).Order("created_at DESC, id").Find(&rounds).Error; err != nil {
+		return err
+	}
+	rows := make([]roundRow, len(rounds))
+	totals := map[models.Stage]int{}
+	if len(rounds) > 0 {
+		ids := make([]string, len(rounds))
+		for i, r := range rounds {
+			ids[i] = r.ID
+		}
+		counts, err := s.stageCounts(c, ids...)
+		if err != nil {
+			return err
+		}
+		for i, r := range rounds {
+			rows[i] = roundRow{Round: r, Counts: ordered(counts[r.ID])}
+			for st, n := range counts[r.ID] {
+				totals[st] += n
+			}
+		}
+	}
+	overdue, err := s.overdue(c, rounds, time.Now())
+	if err != nil {
+		return err
+	}
+	return s.render(c, v, "dashboard", "title.dashboard", gin.H{"Rounds": rows, "Totals": ordered(totals), "Overdue": overdue})
+}
+
+// maxOverdue bounds the overdue items the dashboard lists and asks the
+// workflows about.
+const maxOverdue = 50
+
+// overdue finds the waits of open rounds that have run past their
+// reminder: late decisions (TPK, PPK, objections), late acknowledgements
+// and training past its deadline. The database says since when each
+// transfer has been in its stage; the workflow's live state then gives
+// the exact reminder and deadline of the ones listed.
+func (s *Server) overdue(ctx context.Context, rounds []models.Round, now time.Time) ([]overdueItem, error) {
+	if len(rounds) == 0 {
+		return nil, nil
+	}
+	settings := map[string]models.RoundSettings{}
+	ids := make([]string, len(rounds))
+	for i, r := range rounds {
+		settings[r.ID], ids[i] = r.Settings, r.ID
+	}
+	gdb := s.DB.WithContext(ctx)
+	var waiting []models.Transfer
+	err := gdb.Where("round_id IN ? AND stage IN ?", ids, []models.Stage{models.StageAwaitingTPK, models.StageAwaitingPPK,
+		models.StageObjectionReview, models.StageSocialization}).Order("updated_at").Find(&waiting).Error
+	if err != nil {
+		return nil, err
+	}
+	var items []overdueItem
+	for _, t := range waiting {
+		st := settings[t.RoundID]
+		kind, remind, deadline := "decision", st.DecisionReminder.D(), st.DecisionEscalation.D()
+		if t.Stage == models.StageSocialization {
+			kind, remind, deadline = "acknowledgement", st.AcknowledgeReminder.D(), st.AcknowledgeDeadline.D()
+		}
+		if due := t.UpdatedAt.Add(remind); now.After(due) {
+			end := t.UpdatedAt.Add(deadline)
+			items = append(items, overdueItem{transferRow: transferRow{Transfer: t}, Kind: kind, Since: t.UpdatedAt, Due: due,
+				Deadline: &end, Escalated: now.After(end)})
+		}
+	}
+	var training []models.TrainingAssignment
+	err = gdb.Joins("JOIN transfers ON transfers.id = training_assignments.transfer_id").
+		Where("transfers.round_id IN ? AND ((training_assignments.status = ? AND training_assignments.deadline < ?) OR training_assignments.status = ?)",
+			ids, models.TrainingAssigned, now, models.TrainingMissed).Find(&training).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(training) > 0 {
+		tids := make([]string, len(training))
+		for i, a := range training {
+			tids[i] = a.TransferID
+		}
+		ts, err := s.transfersByID(ctx, tids)
+		if err != nil {
+			return nil, err
+		}
+		byID := map[string]models.Transfer{}
+		for _, t := range ts {
+			byID[t.ID] = t
+		}
+		for _, a := range training {
+			d := a.Deadline
+			items = append(items, overdueItem{transferRow: transferRow{Transfer: byID[a.TransferID]}, Kind: "training",
+				Since: a.AssignedAt, Due: a.Deadline, Deadline: &d, Escalated: a.Status == models.TrainingMissed})
+		}
+	}
+	sort.SliceStable(items, func(i, j int) bool { return items[i].Due.Before(items[j].Due) })
+	if len(items) > maxOverdue {
+		items = items[:maxOverdue]
+	}
+	out := items[:0]
+	for _, it := range items {
+		if it.Kind != "training" {
+			if live := s.liveState(ctx, it.Transfer); live != nil && live.Stage == it.Stage && live.ReminderAt != nil {
+				it.Since, it.Due, it.Deadline = *live.Since, *live.ReminderAt, live.Deadline
+				it.Escalated = live.Deadline != nil && now.After(*live.Deadline)
+				if !now.After(it.Due) {
+					continue
+				}
+			}
+		}
+		out = append(out, it)
+	}
+	ts := make([]models.Transfer, len(out))
+	for i, it := range out {
+		ts[i] = it.Transfer
+	}
+	described, err := s.describe(ctx, ts)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].transferRow = described[i]
+	}
+	return out, nil
+}
+
+// roundFormFields are the settings the new-round form shows, by their
+// JSON path under settings; the rest keep their defaults.
+var roundFormFields = []string{"decision_reminder", "decision_escalation", "acknowledge_reminder", "acknowledge_deadline",
+	"training_deadline", "effective_lead", "survey_delay", "survey_reminder", "survey_window", "training_gap_threshold",
+	"rules.min_years_in_post", "rules.max_years_in_post", "weights.skp", "weights.talent", "weights.competence",
+	"weights.tenure", "weights.career", "contacts.hr", "contacts.tpk", "contacts.ppk"}
+
+// settingInput is one setting on the new-round form.
+type settingInput struct {
+	Name    string // the form field: settings.<path>
+	Key     string // the JSON path, also the text key's suffix
+	Default string
+}
+
+// defaultSettings returns the default settings as JSON values by path.
+func defaultSettings() map[string]any {
+	b, _ := json.Marshal(models.DefaultSettings())
+	var m map[string]any
+	_ = json.Unmarshal(b, &m)
+	return m
+}
+
+// lookupPath reads a dotted path out of nested JSON objects.
+func lookupPath(m map[string]any, p string) (any, bool) {
+	parts := strings.Split(p, ".")
+	for _, k := range parts[:len(parts)-1] {
+		sub, ok := m[k].(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		m = sub
+	}
+	v, ok := m[parts[len(parts)-1]]
+	return v, ok
+}
+
+// setPath writes a dotted path into nested JSON objects.
+func setPath(m map[string]any, p string, v any) {
+	parts := strings.Split(p, ".")
+	for _, k := range parts[:len(parts)-1] {
+		m = m[k].(map[string]any)
+	}
+	m[parts[len(parts)-1]] = v
+}
+
+func (s *Server) newRoundPage(c *gin.Context, v *view) error {
+	defaults := defaultSettings()
+	inputs := make([]settingInput, len(roundFormFields))
+	for i, f := range roundFormFields {
+		d, _ := lookupPath(defaults, f)
+		inputs[i] = settingInput{Name: "settings." + f, Key: f, Default: str(d)}
+	}
+	return s.render(c, v, "round_new", "title.round_new", gin.H{"Settings": inputs})
+}
+
+func str(v any) string {
+	if f, ok := v.(float64); ok {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// startRoundForm reads the new-round form into the API's request and
+// starts the round as the API does; settings the form does not show keep
+// their defaults.
+func (s *Server) startRoundForm(c *gin.Context, v *view) error {
+	settings := defaultSettings()
+	bad := &apiError{status: http.StatusUnprocessableEntity, id: "periksa kembali isian yang ditandai", en: "check the marked fields"}
+	for _, f := range roundFormFields {
+		raw := strings.TrimSpace(c.PostForm("settings." + f))
+		if raw == "" {
+			continue
+		}
+		d, _ := lookupPath(settings, f)
+		switch d.(type) {
+		case float64:
+			n, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", "."), 64)
+			if err != nil {
+				bad.errors = append(bad.errors, FieldError{Field: "settings." + f, Message: "harus berupa angka", MessageEN: "must be a number"})
+				continue
+			}
+			setPath(settings, f, n)
+		default:
+			if _, err := models.ParseDuration(str(d)); err == nil {
+				if _, err := models.ParseDuration(raw); err != nil {
+					bad.errors = append(bad.errors, FieldError{Field: "settings." + f,
+						Message: "durasi tidak sah: tulis mis. 12w, 7d, 36h atau 90s", MessageEN: "invalid duration: write e.g. 12w, 7d, 36h or 90s"})
+					continue
+				}
+			}
+			setPath(settings, f, raw)
+		}
+	}
+	if len(bad.errors) > 0 {
+		return s.formFailed(c, v, "round", bad, s.newRoundPage)
+	}
+	raw, err := json.Marshal(settings)
+	if err != nil {
+		return err
+	}
+	req := RoundRequest{ID: strings.TrimSpace(c.PostForm("id")), Name: strings.TrimSpace(c.PostForm("name")), Settings: raw}
+	if _, _, err := s.beginRound(c, v.Account.Actor(), req); err != nil {
+		return s.formFailed(c, v, "round", err, s.newRoundPage)
+	}
+	return done(c, "/rounds/"+req.ID, "round_started")
+}
+
+// exclusionsPage is how many exclusions the round page shows at once.
+const exclusionsPage = 100
+
+func (s *Server) roundPage(c *gin.Context, v *view) error {
+	id := c.Param("id")
+	round, err := s.roundView(c, id)
+	if err != nil {
+		return err
+	}
+	needs, err := s.roundNeeds(c, id)
+	if err != nil {
+		return err
+	}
+	offset, _ := strconv.Atoi(c.Query("offset"))
+	offset = max(offset, 0)
+	props, err := s.roundProposals(c, id, page{limit: exclusionsPage, offset: offset})
+	if err != nil {
+		return err
+	}
+	proposals, err := s.describe(c, props.Proposals)
+	if err != nil {
+		return err
+	}
+	nips := map[string]bool{}
+	for _, x := range props.Exclusions {
+		nips[x.NIP] = true
+	}
+	var emps []models.Employee
+	if err := s.DB.WithContext(c).Select("nip", "name").Where("nip IN ?", keys(nips)).Find(&emps).Error; err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, e := range emps {
+		names[e.NIP] = e.Name
+	}
+	next := 0
+	if int64(offset+exclusionsPage) < props.ExclusionsTotal {
+		next = offset + exclusionsPage
+	}
+	return s.render(c, v, "round", "title.round", gin.H{"Round": round, "Needs": needs, "Proposals": proposals,
+		"Exclusions": props.Exclusions, "ExclusionsTotal": props.ExclusionsTotal, "Names": names, "Offset": offset,
+		"Next": next, "Prev": max(offset-exclusionsPage, 0),
+		"CanConfirm": round.Status == models.RoundAwaitingConfirmation && v.Is(string(models.RoleHR))})
+}
+
+// confirmForm confirms a round, less the proposals ticked for removal.
+func (s *Server) confirmForm(c *gin.Context, v *view) error {
+	id := c.Param("id")
+	req := ConfirmRequest{Remove: c.PostFormArray("remove"), Note: strings.TrimSpace(c.PostForm("note"))}
+	if _, err := s.confirmRound(c, v.Account.Actor(), id, req); err != nil {
+		return s.formFailed(c, v, "confirm", err, s.roundPage)
+	}
+	return done(c, "/rounds/"+id, "confirmed")
+}
+
+func (s *Server) transferPage(c *gin.Context, v *view) error {
+	tv, err := s.transferView(c, v.Account.Actor(), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	row, err := s.describeOne(c, tv.Transfer)
+	if err != nil {
+		return err
+	}
+	row.Live = tv.Live
+	var timeline []models.AuditEntry
+	if err := s.DB.WithContext(c).Where("transfer_id = ?", tv.ID).Order("at, id").Find(&timeline).Error; err != nil {
+		return err
+	}
+	var objection *models.Objection
+	var o models.Objection
+	if s.DB.WithContext(c).First(&o, "transfer_id = ?", tv.ID).Error == nil {
+		objection = &o
+	}
+	var training *models.TrainingAssignment
+	var ta models.TrainingAssignment
+	if s.DB.WithContext(c).First(&ta, "transfer_id = ?", tv.ID).Error == nil {
+		training = &ta
+	}
+	return s.render(c, v, "transfer", "title.transfer", gin.H{"T": row, "Timeline": timeline, "Objection": objection,
+		"Training": training, "Back": "transfer"})
+}
+
+// queueItem is a transfer waiting in one of HR's queues.
+type queueItem struct {
+	transferRow
+	Objection models.Objection
+	Training  models.TrainingAssignment
+}
+
+// Row is the transfer, for the partials that show one.
+func (q queueItem) Row() transferRow { return q.transferRow }
+
+func (s *Server) queuesPage(c *gin.Context, v *view) error {
+	gdb := s.DB.WithContext(c)
+	var objections []models.Objection
+	err := gdb.Joins("JOIN transfers ON transfers.id = objections.transfer_id").
+		Where("objections.resolution = '' AND transfers.stage = ?", models.StageObjectionReview).
+		Order("objections.objected_at").Find(&objections).Error
+	if err != nil {
+		return err
+	}
+	var training []models.TrainingAssignment
+	if err := gdb.Where("status = ?", models.TrainingAssigned).Order("deadline").Find(&training).Error; err != nil {
+		return err
+	}
+	objectionItems, err := s.queue(c, len(objections), func(i int) string { return objections[i].TransferID })
+	if err != nil {
+		return err
+	}
+	for i := range objectionItems {
+		objectionItems[i].Objection = objections[i]
+	}
+	trainingItems, err := s.queue(c, len(training), func(i int) string { return training[i].TransferID })
+	if err != nil {
+		return err
+	}
+	for i := range trainingItems {
+		trainingItems[i].Training = training[i]
+	}
+	return s.render(c, v, "queues", "title.queues", gin.H{"Objections": objectionItems, "Training": trainingItems,
+		"Back": "queues"})
+}
+
+// queue describes the n transfers whose IDs id gives, in that order.
+func (s *Server) queue(ctx context.Context, n int, id func(int) string) ([]queueItem, error) {
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = id(i)
+	}
+	rows, err := s.rowsByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]queueItem, n)
+	for i, tid := range ids {
+		out[i] = queueItem{transferRow: rows[tid]}
+	}
+	return out, nil
+}
+
+// backTo is the page a transfer's form returns to: the queues, the inbox,
+// the employee's page or the transfer's own page.
+func (s *Server) backTo(c *gin.Context) (string, pageHandler) {
+	switch c.PostForm("back") {
+	case "queues":
+		return "/queues", s.queuesPage
+	case "inbox":
+		return "/inbox", s.inboxPage
+	case "me":
+		return "/me", s.myTransferPage
+	}
+	return "/transfers/" + c.Param("id"), s.transferPage
+}
+
+// resolutionForm resolves an objection.
+func (s *Server) resolutionForm(c *gin.Context, v *view) error {
+	req := ResolutionRequest{Resolution: models.Resolution(c.PostForm("resolution")), Note: strings.TrimSpace(c.PostForm("note"))}
+	return s.transferForm(c, v, "resolve", req, "resolved")
+}
+
+// trainingForm reports a transfer's training completed.
+func (s *Server) trainingForm(c *gin.Context, v *view) error {
+	return s.transferForm(c, v, "training", TrainingRequest{Note: strings.TrimSpace(c.PostForm("note"))}, "training_completed")
+}
+
+// transferForm carries out a form's action on the transfer in the path
+// and returns to the page it came from; a refusal shows on that page
+// next to the form, whose ID is the form's name and the transfer's ID.
+func (s *Server) transferForm(c *gin.Context, v *view, form string, req transferAction, msg string) error {
+	back, reload := s.backTo(c)
+	if _, err := s.act(c, v.Account.Actor(), c.Param("id"), req); err != nil {
+		return s.formFailed(c, v, form+"-"+c.Param("id"), err, reload)
+	}
+	return done(c, back, msg)
+}
+
+func (s *Server) evaluationPage(c *gin.Context, v *view) error {
+	r, err := s.findRound(c, c.Param("id"))
+	if err != nil {
+		return err
+	}
+	var byStage []stageCount
+	if r.Summary != nil {
+		byStage = ordered(r.Summary.ByStage)
+	}
+	return s.render(c, v, "evaluation", "title.evaluation", gin.H{"Round": r, "Summary": r.Summary, "ByStage": byStage,
+		"API": "/api/v1/rounds/" + r.ID + "/evaluation", "Charts": evaluation.Charts})
+}
+
+// importKinds are what the import page loads, in the order to load them.
+var importKinds = []string{"units", "positions", "employees"}
+
+func (s *Server) importPage(c *gin.Context, v *view) error {
+	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds, "Imported": -1})
+}
+
+// importForm loads an uploaded CSV or JSON file as the API's import does.
+func (s *Server) importForm(c *gin.Context, v *view) error {
+	kind := c.PostForm("kind")
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return s.formFailed(c, v, "import", invalid("file", "pilih berkas CSV atau JSON", "choose a CSV or JSON file"), s.importPage)
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	body, err := io.ReadAll(f)
+	if err != nil {
+		return err
+	}
+	ct := "text/csv"
+	if strings.EqualFold(path.Ext(fh.Filename), ".json") {
+		ct = "application/json"
+	}
+	n, err := s.importRows(c, kind, ct, body)
+	if err != nil {
+		return s.formFailed(c, v, "import", err, s.importPage)
+	}
+	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds, "Imported": n, "Kind": kind})
+}

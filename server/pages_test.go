@@ -1,0 +1,224 @@
+package server
+
+import (
+	"io"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/bkpsdm/mutasi/account"
+	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// TestPageTexts checks that every language has every text and that every
+// text a template names exists.
+func TestPageTexts(t *testing.T) {
+	for lang, m := range texts {
+		for key := range texts[defaultLang] {
+			if _, ok := m[key]; !ok {
+				t.Errorf("%s lacks %q", lang, key)
+			}
+		}
+		for key := range m {
+			if _, ok := texts[defaultLang][key]; !ok {
+				t.Errorf("%s has %q, which %s lacks", lang, key, defaultLang)
+			}
+		}
+	}
+	literal := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
+	files, _ := fs.Glob(pageFS, "templates/*.html")
+	for _, f := range files {
+		b, _ := pageFS.ReadFile(f)
+		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
+			if _, ok := texts[defaultLang][m[1]]; !ok {
+				t.Errorf("%s uses the missing text %q", f, m[1])
+			}
+		}
+	}
+	for _, prefix := range []string{"stage.", "role.", "action.", "category.", "resolution.", "status."} {
+		n := 0
+		for key := range texts[defaultLang] {
+			if strings.HasPrefix(key, prefix) {
+				n++
+			}
+		}
+		if n == 0 {
+			t.Errorf("no texts for %s*", prefix)
+		}
+	}
+	for _, st := range stageOrder {
+		if _, ok := texts[defaultLang]["stage."+string(st)]; !ok {
+			t.Errorf("no text for stage %s", st)
+		}
+	}
+}
+
+// pageClient is a browser without JavaScript: a cookie jar and forms.
+type pageClient struct {
+	t    *testing.T
+	base string
+	c    *http.Client
+}
+
+func newPageClient(t *testing.T, base string) *pageClient {
+	jar, _ := cookiejar.New(nil)
+	return &pageClient{t: t, base: base, c: &http.Client{Jar: jar}}
+}
+
+// get fetches a page, following redirects.
+func (p *pageClient) get(path string) (int, string) {
+	p.t.Helper()
+	resp, err := p.c.Get(p.base + path)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// post submits a form, following the redirect after it.
+func (p *pageClient) post(path string, form url.Values) (int, string) {
+	p.t.Helper()
+	resp, err := p.c.PostForm(p.base+path, form)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrf returns the CSRF token of the forms on a page.
+func (p *pageClient) csrf(page string) string {
+	p.t.Helper()
+	m := csrfInput.FindStringSubmatch(page)
+	if m == nil {
+		p.t.Fatalf("no CSRF token on the page:\n%s", page)
+	}
+	return m[1]
+}
+
+// signIn signs in through the sign-in form.
+func (p *pageClient) signIn(username, password string) (int, string) {
+	p.t.Helper()
+	_, page := p.get("/signin")
+	return p.post("/signin", url.Values{"csrf_token": {p.csrf(page)}, "username": {username}, "password": {password}})
+}
+
+// testPassword is every test account's password.
+const testPassword = "kata-sandi-uji-123"
+
+// addAccount creates a test account.
+func addAccount(t *testing.T, s *Server, username string, role models.Role, nip string, units ...string) {
+	t.Helper()
+	if _, err := account.Create(s.DB, account.Params{Username: username, Name: strings.ToUpper(username), Password: testPassword,
+		Role: role, NIP: nip, Units: units}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestPageSessionsAndCSRF checks sign-in, sign-out, the CSRF token of
+// every POST and the refusal of the wrong role, on the database alone.
+func TestPageSessionsAndCSRF(t *testing.T) {
+	gdb, _ := dbtest.New(t)
+	srv := &Server{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	addAccount(t, srv, "tpk1", models.RoleTPK, "")
+	addAccount(t, srv, "pegawai", models.RoleEmployee, "198503142010012001")
+
+	p := newPageClient(t, hs.URL)
+	if status, page := p.get("/inbox"); status != http.StatusOK || !strings.Contains(page, `action="/signin"`) {
+		t.Fatalf("a signed-out visitor was not sent to sign in: %d", status)
+	}
+	status, page := p.signIn("tpk1", "wrong password!")
+	if status != http.StatusUnauthorized || !strings.Contains(page, `id="password-err">nama pengguna atau kata sandi salah<`) ||
+		!strings.Contains(page, `aria-invalid="true"`) {
+		t.Errorf("a wrong password: %d\n%s", status, page)
+	}
+	if status, _ := p.post("/signin", url.Values{"username": {"tpk1"}, "password": {testPassword}}); status != http.StatusForbidden {
+		t.Errorf("a sign-in without a CSRF token: %d", status)
+	}
+	status, page = p.signIn("tpk1", testPassword)
+	if status != http.StatusOK || !strings.Contains(page, "<h1>Keputusan yang menunggu Anda</h1>") {
+		t.Fatalf("sign-in as the TPK: %d\n%s", status, page)
+	}
+	cookies := p.c.Jar.Cookies(mustURL(t, hs.URL))
+	if i := slices.IndexFunc(cookies, func(c *http.Cookie) bool { return c.Name == sessionCookie }); i < 0 {
+		t.Fatalf("no session cookie: %v", cookies)
+	}
+	var stored models.Session
+	if err := gdb.First(&stored).Error; err != nil || len(stored.ID) != 64 || strings.Contains(stored.ID, cookies[0].Value) {
+		t.Errorf("the session is not stored hashed: %+v", stored)
+	}
+	token := p.csrf(page)
+	for _, bad := range []url.Values{{}, {"csrf_token": {"forged"}}, {"csrf_token": {csrfToken("someone else's session")}}} {
+		bad.Set("reason", "x")
+		bad.Set("approve", "true")
+		if status, page := p.post("/transfers/T1/decision", bad); status != http.StatusForbidden || !strings.Contains(page, "CSRF") {
+			t.Errorf("a decision with CSRF token %q: %d", bad.Get("csrf_token"), status)
+		}
+	}
+	if status, page := p.get("/inbox?lang=en"); status != http.StatusOK || !strings.Contains(page, "<h1>Decisions awaiting you</h1>") {
+		t.Errorf("the English inbox: %d", status)
+	}
+	if _, page := p.get("/inbox"); !strings.Contains(page, "<h1>Decisions awaiting you</h1>") {
+		t.Error("the language choice was not remembered")
+	}
+	if status, _ := p.post("/signout", url.Values{"csrf_token": {token}}); status != http.StatusOK {
+		t.Errorf("sign-out: %d", status)
+	}
+	if status, page := p.get("/inbox"); status != http.StatusOK || !strings.Contains(page, `action="/signin"`) {
+		t.Errorf("still signed in after signing out: %d", status)
+	}
+	var n int64
+	gdb.Model(&models.Session{}).Count(&n)
+	if n != 0 {
+		t.Errorf("%d sessions left after signing out", n)
+	}
+
+	emp := newPageClient(t, hs.URL)
+	status, page = emp.signIn("pegawai", testPassword)
+	if status != http.StatusOK || !strings.Contains(page, "Belum ada mutasi untuk Anda") {
+		t.Fatalf("the employee's page: %d\n%s", status, page)
+	}
+	if status, page := emp.get("/inbox"); status != http.StatusForbidden || !strings.Contains(page, "tidak berwenang") {
+		t.Errorf("an employee opened the inbox: %d", status)
+	}
+	form := url.Values{"csrf_token": {emp.csrf(page)}, "approve": {"true"}, "reason": {"saya setuju"}}
+	if status, page := emp.post("/transfers/T1/decision", form); status != http.StatusForbidden || !strings.Contains(page, "tidak berwenang") {
+		t.Errorf("an employee's decision: %d\n%s", status, page)
+	}
+	if status, _ := emp.get("/api/v1/transfers"); status != http.StatusOK {
+		t.Errorf("a signed-in page could not read the API: %d", status)
+	}
+	req, _ := http.NewRequest("POST", hs.URL+"/api/v1/transfers/T1/acknowledgement", nil)
+	resp, err := emp.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized {
+		t.Errorf("the session cookie wrote through the API: %d", resp.StatusCode)
+	}
+}
+
+func mustURL(t *testing.T, s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
