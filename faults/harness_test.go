@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"sort"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -509,13 +508,4 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 func logf(t *testing.T, start time.Time, format string, args ...any) {
 	t.Helper()
 	t.Logf("%6.1fs %s", time.Since(start).Seconds(), fmt.Sprintf(format, args...))
-}
-
-// errString shortens an error for a log line.
-func errString(err error) string {
-	s := fmt.Sprint(err)
-	if i := strings.IndexByte(s, '\n'); i > 0 {
-		s = s[:i]
-	}
-	return s
 }

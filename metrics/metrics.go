@@ -60,10 +60,6 @@ func New() *Registry {
 	return r
 }
 
-// Prometheus returns the underlying registry, to register the
-// application's own collectors on.
-func (r *Registry) Prometheus() *prometheus.Registry { return r.reg }
-
 // Handler serves the registry in the Prometheus text (or OpenMetrics)
 // exposition format. A collector that fails is logged and left out; the
 // other metrics are still served.
