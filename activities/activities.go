@@ -17,16 +17,12 @@ import (
 
 	"github.com/bkpsdm/mutasi/auditchain"
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/bkpsdm/mutasi/notify"
 )
 
 // Activities carries what the activities need. Register a *Activities
 // with a worker; its exported methods are the activities.
 type Activities struct {
 	DB *gorm.DB
-	// Mailer delivers notifications; nil records them in the outbox only
-	// (the dev stack reads mail there).
-	Mailer notify.Mailer
 	// BaseURL is where survey links point, e.g. "https://mutasi.example.go.id".
 	BaseURL string
 	// LinkSecret signs survey links.

@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -28,79 +27,69 @@ type NotifyInput struct {
 	Link     string
 }
 
-// Notify renders a notification in the recipient's language, records it
-// in the outbox and sends it when a mailer is set. A message already sent
-// under the same key is not sent again.
+// Notify renders a notification in the recipient's language and records
+// it in the outbox, once per key; the outbox relay sends it. It only
+// writes to the database, so the transfer runs it as a local activity.
 func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 	gdb := a.DB.WithContext(ctx)
-	var msg models.OutboxMessage
-	err := gdb.First(&msg, "key = ?", in.Key).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		m, err := a.render(gdb, in)
-		if err != nil {
-			return err
-		}
-		msg = models.OutboxMessage{Key: in.Key, TransferID: in.TransferID, To: m.To, Subject: m.Subject,
-			Body: m.Body, Status: models.OutboxPending}
-		if err := insertOnce(gdb, &msg); err != nil {
-			return err
-		}
-		if err := gdb.First(&msg, "key = ?", in.Key).Error; err != nil {
-			return err
-		}
-	} else if err != nil {
+	m, err := render(gdb, in)
+	if err != nil {
 		return err
 	}
-	if msg.Status == models.OutboxSent || msg.Status == models.OutboxKept {
-		return nil
-	}
-	if a.Mailer == nil {
-		return gdb.Model(&msg).Update("status", models.OutboxKept).Error
-	}
-	if err := a.Mailer.Send(ctx, notify.Message{To: msg.To, Subject: msg.Subject, Body: msg.Body}); err != nil {
-		return err
-	}
-	now := time.Now()
-	return gdb.Model(&msg).Updates(map[string]any{"status": models.OutboxSent, "sent_at": now}).Error
+	return insertOnce(gdb, &models.OutboxMessage{Key: in.Key, TransferID: in.TransferID, To: m.To, Subject: m.Subject,
+		Body: m.Body, Status: models.OutboxPending})
 }
+
+// notice is what a notification tells of its transfer, read in one query.
+type notice struct {
+	ID               string
+	RoundID          string
+	NIP              string `gorm:"column:nip"`
+	ToPositionID     string
+	TrainingProposed bool
+	DecreeNumber     string
+	EffectiveDate    *time.Time
+	Name             string
+	Email            string
+	Lang             string
+	FromPosition     string
+	ToPosition       string
+	ToUnit           string
+	Settings         models.RoundSettings `gorm:"serializer:json"`
+}
+
+const noticeQuery = `SELECT t.id, t.round_id, t.nip, t.to_position_id, t.training_proposed, t.decree_number,
+	t.effective_date, e.name, e.email, e.lang, fp.name AS from_position, tp.name AS to_position,
+	u.name AS to_unit, r.settings
+FROM transfers t
+JOIN employees e ON e.nip = t.nip
+JOIN rounds r ON r.id = t.round_id
+JOIN units u ON u.id = t.to_unit_id
+LEFT JOIN positions fp ON fp.id = t.from_position_id
+LEFT JOIN positions tp ON tp.id = t.to_position_id
+WHERE t.id = ?`
 
 // render fills the notification with what the database knows of the
 // transfer and picks the recipient's address and language.
-func (a *Activities) render(gdb *gorm.DB, in NotifyInput) (notify.Message, error) {
-	var t models.Transfer
-	if err := gdb.First(&t, "id = ?", in.TransferID).Error; err != nil {
-		return notify.Message{}, notFound(err, "transfer "+in.TransferID)
-	}
-	var round models.Round
-	if err := gdb.First(&round, "id = ?", t.RoundID).Error; err != nil {
-		return notify.Message{}, notFound(err, "round "+t.RoundID)
-	}
-	var e models.Employee
-	if err := gdb.First(&e, "nip = ?", t.NIP).Error; err != nil {
-		return notify.Message{}, notFound(err, "employee "+t.NIP)
-	}
-	names := map[string]string{}
-	var positions []models.Position
-	if err := gdb.Select("id", "name").Where("id IN ?", []string{t.FromPositionID, t.ToPositionID}).Find(&positions).Error; err != nil {
+func render(gdb *gorm.DB, in NotifyInput) (notify.Message, error) {
+	var rows []notice
+	if err := gdb.Raw(noticeQuery, in.TransferID).Scan(&rows).Error; err != nil {
 		return notify.Message{}, err
 	}
-	for _, p := range positions {
-		names[p.ID] = p.Name
+	if len(rows) == 0 {
+		return notify.Message{}, notFound(gorm.ErrRecordNotFound, "transfer "+in.TransferID)
 	}
-	var unit models.Unit
-	if err := gdb.Select("id", "name").First(&unit, "id = ?", t.ToUnitID).Error; err != nil {
-		return notify.Message{}, notFound(err, "unit "+t.ToUnitID)
-	}
+	t := rows[0]
 	to, lang := "", "id"
 	switch in.To {
 	case models.RoleEmployee:
-		to, lang = e.Email, e.Lang
+		to, lang = t.Email, t.Lang
 	case models.RoleTPK:
-		to = round.Settings.Contacts.TPK
+		to = t.Settings.Contacts.TPK
 	case models.RolePPK:
-		to = round.Settings.Contacts.PPK
+		to = t.Settings.Contacts.PPK
 	default:
-		to = round.Settings.Contacts.HR
+		to = t.Settings.Contacts.HR
 	}
 	if to == "" {
 		return notify.Message{}, fmt.Errorf("no address for the %s of transfer %s", in.To, t.ID)
@@ -113,8 +102,8 @@ func (a *Activities) render(gdb *gorm.DB, in NotifyInput) (notify.Message, error
 			reason = notify.NeedReasonText(lang, need.Reason)
 		}
 	}
-	d := notify.Data{Name: e.Name, NIP: e.NIP, FromPosition: names[t.FromPositionID], ToPosition: names[t.ToPositionID],
-		ToUnit: unit.Name, Reason: reason, Step: in.Step, Deadline: in.Deadline, Link: in.Link, TransferID: t.ID,
+	d := notify.Data{Name: t.Name, NIP: t.NIP, FromPosition: t.FromPosition, ToPosition: t.ToPosition,
+		ToUnit: t.ToUnit, Reason: reason, Step: in.Step, Deadline: in.Deadline, Link: in.Link, TransferID: t.ID,
 		Training: t.TrainingProposed, DecreeNumber: t.DecreeNumber}
 	if t.EffectiveDate != nil {
 		d.Effective = *t.EffectiveDate

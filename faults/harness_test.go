@@ -486,7 +486,7 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 					return
 				}
 				events[e.GetEventType()]++
-				if a := e.GetActivityTaskScheduledEventAttributes(); a != nil && a.ActivityType.GetName() == "MakeEffective" {
+				if workflows.ActivityOf(e) == "MakeEffective" {
 					effective++
 				}
 			}

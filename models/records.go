@@ -273,13 +273,14 @@ type OutboxStatus string
 
 // The outbox statuses.
 const (
-	OutboxPending OutboxStatus = "pending" // recorded, to be sent
+	OutboxPending OutboxStatus = "pending" // recorded, to be sent by the relay
 	OutboxSent    OutboxStatus = "sent"
-	OutboxKept    OutboxStatus = "kept" // no mailer configured: the outbox is the mail
 )
 
-// OutboxMessage records every notification, sent or not; the dev stack
-// reads mail here. Key makes each message recorded and sent once.
+// OutboxMessage records every notification, sent or not; the dev stack,
+// which has no mail server, reads mail here. Key makes each message
+// recorded once; the relay (package outbox) sends pending messages in
+// order and retries failed ones with a growing delay.
 type OutboxMessage struct {
 	ID         uint         `gorm:"primaryKey" json:"id"`
 	Key        string       `gorm:"size:200;not null;uniqueIndex" json:"key"`
@@ -287,9 +288,14 @@ type OutboxMessage struct {
 	To         string       `gorm:"not null" json:"to"`
 	Subject    string       `gorm:"not null" json:"subject"`
 	Body       string       `gorm:"not null" json:"body"`
-	Status     OutboxStatus `gorm:"size:16;not null" json:"status"`
+	Status     OutboxStatus `gorm:"size:16;not null;index:idx_outbox_due,priority:1" json:"status"`
 	CreatedAt  time.Time    `json:"created_at"`
 	SentAt     *time.Time   `json:"sent_at,omitempty"`
+	// Attempts counts failed sends; NextAttemptAt is when the relay tries
+	// again and LastError why the last send failed.
+	Attempts      int        `gorm:"not null;default:0" json:"attempts,omitempty"`
+	NextAttemptAt *time.Time `gorm:"index:idx_outbox_due,priority:2" json:"next_attempt_at,omitempty"`
+	LastError     string     `json:"last_error,omitempty"`
 }
 
 // DecreeCounter holds the last decree sequence number issued in a year.

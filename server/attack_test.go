@@ -336,6 +336,26 @@ func TestAttacksAreRefused(t *testing.T) {
 		}
 	})
 
+	t.Run("NUL and invalid UTF-8 in paths and filters", func(t *testing.T) {
+		for _, bad := range []string{"%00", "a%00b", "%FF", "%C3%28"} {
+			for _, path := range []string{
+				"/api/v1/transfers/" + bad, "/api/v1/rounds/" + bad, "/api/v1/rounds/" + bad + "/proposals",
+				"/api/v1/transfers?round=" + bad, "/api/v1/transfers?unit=" + bad, "/api/v1/evaluations?unit=" + bad,
+			} {
+				status, body, _ := s.raw("GET", path, s.bearer(models.RoleHR), "", nil)
+				if status != http.StatusBadRequest {
+					t.Errorf("GET %s: %d, want 400: %.200s", path, status, body)
+				}
+				refused(t, "GET "+path, status, body)
+			}
+			status, body, _ := s.raw("POST", "/api/v1/transfers/"+bad+"/decisions", s.bearer(models.RoleTPK), "application/json",
+				[]byte(`{"approve": true, "reason": "x"}`))
+			if status != http.StatusBadRequest {
+				t.Errorf("POST a decision on %s: %d, want 400: %.200s", bad, status, body)
+			}
+		}
+	})
+
 	t.Run("SQL injection", func(t *testing.T) {
 		for _, inj := range injections {
 			esc := url.PathEscape(inj)

@@ -1,16 +1,25 @@
 package server
 
 import (
-	"fmt"
+	"maps"
 	"net/http"
+	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/gin-gonic/gin"
+
+	"github.com/bkpsdm/mutasi/account"
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/survey"
 )
 
-// The principals of the authorization matrix: the five roles, the
+// The principals of the authorization matrices: the five roles, the
 // employee being the one transferred in "own", approvers scoped to the
 // target unit of "own" or to a unit no transfer goes to, and nobody.
 const (
@@ -22,26 +31,155 @@ const (
 	pSystem   = string(models.RoleSystem)
 	pTPKUnit  = "tpk_unit"  // TPK scoped to own's target unit
 	pPPKOther = "ppk_other" // PPK scoped to a unit nobody moves to
+	// pUntold, on the pages, is the employee of "other", which still
+	// awaits the TPK: they have not been told of their transfer yet.
+	pUntold = "employee_untold"
 )
 
-var principals = []string{pNone, pHR, pTPK, pPPK, pEmployee, pSystem, pTPKUnit, pPPKOther}
+var (
+	principals     = []string{pNone, pHR, pTPK, pPPK, pEmployee, pSystem, pTPKUnit, pPPKOther}
+	pagePrincipals = append(slices.Clip(principals), pUntold)
+)
 
 // allowedAny marks a cell whose status depends on data outside the
 // matrix's control (the evaluation of a round still running): anything
 // but 401, 403 and a 5xx.
 const allowedAny = -1
 
-// statuses spells a row of the matrix: the listed principals get the
-// status given, every other principal 403 (and nobody 401).
-func statuses(cells ...any) map[string]int {
-	m := map[string]int{pNone: http.StatusUnauthorized}
-	for _, p := range principals[1:] {
-		m[p] = http.StatusForbidden
+// every spells a row of a matrix: every principal (of the pages, who
+// include the API's) gets status but the listed ones, which get the
+// status given.
+func every(status int, cells ...any) map[string]int {
+	m := map[string]int{}
+	for _, p := range pagePrincipals {
+		m[p] = status
 	}
 	for i := 0; i < len(cells); i += 2 {
 		m[cells[i].(string)] = cells[i+1].(int)
 	}
 	return m
+}
+
+// statuses spells a row of a matrix for a request that needs a role: the
+// listed principals get the status given, every other principal 403
+// (and nobody 401).
+func statuses(cells ...any) map[string]int {
+	return every(http.StatusForbidden, append([]any{pNone, http.StatusUnauthorized}, cells...)...)
+}
+
+// pageGET spells a row of the page matrix for a GET that needs a role, like
+// statuses, but nobody is sent to sign in (303).
+func pageGET(cells ...any) map[string]int {
+	return statuses(append([]any{pNone, http.StatusSeeOther}, cells...)...)
+}
+
+// matrixRow is a request of a matrix and the status each principal gets
+// for it, about own's transfer and about other's.
+type matrixRow struct {
+	method, path string         // {id} is own's or other's transfer ID
+	body         any            // {id} also in a form's values
+	own, other   map[string]int // other nil: the request names no transfer
+}
+
+// checkMatrix sends every row's request as every principal of who, with
+// send, and fails the test for every status that differs from the table.
+// A row naming a transfer goes to other's first, so that the last row's
+// request about own runs last of all. Some row must request every route
+// of the handler whose path covers accepts.
+func checkMatrix(t *testing.T, q *quiet, who []string, rows []matrixRow, covers func(path string) bool,
+	send func(p, method, path string, body any) response) {
+	t.Helper()
+	for _, route := range uncovered(rows, covers) {
+		t.Errorf("no row of the matrix requests %s", route)
+	}
+	for _, row := range rows {
+		targets := []struct {
+			name string
+			id   string
+			want map[string]int
+		}{{" (own)", q.own.ID, row.own}, {" (other)", q.other.ID, row.other}}
+		if row.other == nil {
+			targets = targets[:1]
+			targets[0].name = ""
+		}
+		for i := len(targets) - 1; i >= 0; i-- {
+			target := targets[i]
+			path := strings.ReplaceAll(row.path, "{id}", target.id)
+			for _, p := range who {
+				r := send(p, row.method, path, withID(row.body, target.id))
+				want := target.want[p]
+				ok := r.status == want
+				if want == allowedAny {
+					ok = r.status != 401 && r.status != 403 && r.status < 500
+				}
+				if !ok {
+					t.Errorf("%s %s%s as %s: %d, want %d: %.160s", row.method, row.path, target.name, p, r.status, want, r.body)
+				}
+			}
+		}
+	}
+}
+
+// withID fills in {id} in the values of a form body.
+func withID(body any, id string) any {
+	form, ok := body.(url.Values)
+	if !ok {
+		return body
+	}
+	out := url.Values{}
+	for k, vs := range form {
+		for _, v := range vs {
+			out.Add(k, strings.ReplaceAll(v, "{id}", id))
+		}
+	}
+	return out
+}
+
+// uncovered lists the routes of the handler whose path covers accepts
+// and that no row requests.
+func uncovered(rows []matrixRow, covers func(path string) bool) []string {
+	var out []string
+	for _, route := range (&Server{}).Handler().(*gin.Engine).Routes() {
+		if !covers(route.Path) {
+			continue
+		}
+		segs := strings.Split(route.Path, "/")
+		for i, seg := range segs {
+			switch {
+			case strings.HasPrefix(seg, ":"):
+				segs[i] = "[^/]+"
+			case strings.HasPrefix(seg, "*"):
+				segs[i] = ".+"
+			default:
+				segs[i] = regexp.QuoteMeta(seg)
+			}
+		}
+		re := regexp.MustCompile("^" + strings.Join(segs, "/") + "$")
+		if !slices.ContainsFunc(rows, func(r matrixRow) bool { return r.method == route.Method && re.MatchString(r.path) }) {
+			out = append(out, route.Method+" "+route.Path)
+		}
+	}
+	return out
+}
+
+// apiRoute reports whether a path is the API's (or a health check), not
+// a page's.
+func apiRoute(path string) bool {
+	return strings.HasPrefix(path, "/api/") || path == "/healthz" || path == "/readyz"
+}
+
+// surveyToken opens a survey on own's transfer, as its workflow would once
+// the transfer took effect, and returns the token of its link: the link
+// alone, not a role, lets one answer it.
+func (q *quiet) surveyToken(t *testing.T) string {
+	t.Helper()
+	now := time.Now()
+	sv := models.Survey{TransferID: q.own.ID, RoundID: q.own.RoundID, NIP: q.own.NIP, Status: models.SurveyOpen,
+		InstrumentVersion: survey.CurrentVersion, SentAt: now, ExpiresAt: now.Add(time.Hour)}
+	if err := q.db.Create(&sv).Error; err != nil {
+		t.Fatal(err)
+	}
+	return links.Sign([]byte(linkSecret), sv.TransferID, sv.ExpiresAt)
 }
 
 // TestAuthorizationMatrixByScope compares the status of every API
@@ -68,16 +206,19 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		}
 		s.tokens[models.Role(a.key)] = tok
 	}
+	survey := "/api/v1/surveys/" + q.surveyToken(t)
 	var unit models.Unit
 	s.db.First(&unit, "id = ?", q.own.ToUnitID)
 	readers := []any{pHR, 200, pTPK, 200, pPPK, 200, pTPKUnit, 200, pPPKOther, 200}
 	evaluation := []any{pHR, allowedAny, pTPK, allowedAny, pPPK, allowedAny, pTPKUnit, allowedAny, pPPKOther, allowedAny}
 	reason := map[string]any{"approve": true, "reason": ""}
-	rows := []struct {
-		method, path string // {id} is own's or other's transfer ID
-		body         any
-		own, other   map[string]int // other nil: the endpoint names no transfer
-	}{
+	rows := []matrixRow{
+		{"GET", "/healthz", nil, every(200), nil},
+		{"GET", "/readyz", nil, every(200), nil},
+		{"GET", "/api/v1/openapi.json", nil, every(200), nil},
+		// The survey link is the credential: a role changes nothing.
+		{"GET", survey, nil, every(200), nil},
+		{"POST", survey, map[string]any{"answers": map[string]any{}}, every(422), nil},
 		{"POST", "/api/v1/imports/units", "id,name\n" + unit.ID + "," + csvField(unit.Name) + "\n",
 			statuses(pHR, 200, pSystem, 200), nil},
 		{"POST", "/api/v1/rounds", map[string]any{}, statuses(pHR, 422), nil},
@@ -88,6 +229,7 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		// A repeated confirmation gets the first answer.
 		{"POST", "/api/v1/rounds/Q1/confirmation", map[string]any{}, statuses(pHR, 200), nil},
 		{"GET", "/api/v1/rounds/Q1/evaluation", nil, statuses(evaluation...), nil},
+		{"GET", "/api/v1/rounds/Q1/evaluation/charts/stages.svg", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/evaluations", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/transfers", nil, statuses(append(readers, pEmployee, 200)...), nil},
 		{"GET", "/api/v1/transfers/{id}", nil,
@@ -95,60 +237,32 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 			statuses(append(readers, pEmployee, 404, pTPKUnit, 404, pPPKOther, 404)...)},
 		// A decision without a reason: refused for its stage, its scope or its
 		// reason; the TPK and PPK who decided own get their first answer again.
+		// A transfer the caller may not see is not found, as for GET.
 		{"POST", "/api/v1/transfers/{id}/decisions", reason,
-			statuses(pTPK, 200, pPPK, 200, pTPKUnit, 409),
-			statuses(pTPK, 422, pPPK, 409)},
+			statuses(pTPK, 200, pPPK, 200, pTPKUnit, 409, pPPKOther, 404),
+			statuses(pTPK, 422, pPPK, 409, pTPKUnit, 404, pPPKOther, 404)},
 		// An objection in an unknown category: refused for it, or for the person.
 		{"POST", "/api/v1/transfers/{id}/objections", map[string]any{"category": "bosan", "text": "x"},
-			statuses(pEmployee, 422), statuses()},
+			statuses(pEmployee, 422), statuses(pEmployee, 404)},
 		{"POST", "/api/v1/transfers/{id}/objection-resolution", map[string]any{"resolution": "proceed"},
 			statuses(pHR, 409), statuses(pHR, 409)},
 		{"POST", "/api/v1/transfers/{id}/training-completion", nil,
 			statuses(pHR, 409, pSystem, 409), statuses(pHR, 409, pSystem, 409)},
 		// Last: the one request that succeeds.
 		{"POST", "/api/v1/transfers/{id}/acknowledgement", nil,
-			statuses(pEmployee, 200), statuses()},
+			statuses(pEmployee, 200), statuses(pEmployee, 404)},
 	}
-	var failures []string
-	for _, row := range rows {
-		targets := []struct {
-			name string
-			id   string
-			want map[string]int
-		}{{"own", q.own.ID, row.own}, {"other", q.other.ID, row.other}}
-		if row.other == nil {
-			targets = targets[:1]
+	checkMatrix(t, q, principals, rows, apiRoute, func(p, method, path string, body any) response {
+		ct := "application/json"
+		if _, ok := body.(string); ok {
+			ct = "text/csv"
 		}
-		// Other first, so the acknowledgement of own comes last of all.
-		for i := len(targets) - 1; i >= 0; i-- {
-			target := targets[i]
-			path := strings.ReplaceAll(row.path, "{id}", target.id)
-			for _, p := range principals {
-				var body any = row.body
-				ct := "application/json"
-				if str, ok := row.body.(string); ok {
-					body, ct = str, "text/csv"
-				}
-				role := models.Role(p)
-				if p == pNone {
-					role = ""
-				}
-				r := s.do(row.method, path, role, body, ct)
-				want := target.want[p]
-				ok := r.status == want
-				if want == allowedAny {
-					ok = r.status != 401 && r.status != 403 && r.status < 500
-				}
-				if !ok {
-					failures = append(failures, fmt.Sprintf("%s %s (%s) as %s: %d, want %d: %.160s",
-						row.method, row.path, target.name, p, r.status, want, r.body))
-				}
-			}
+		role := models.Role(p)
+		if p == pNone {
+			role = ""
 		}
-	}
-	for _, f := range failures {
-		t.Error(f)
-	}
+		return s.do(method, path, role, body, ct)
+	})
 	// Scope also narrows lists: the employee sees their own transfer, an
 	// approver of another unit none.
 	var mine, none struct{ Total int }
@@ -157,4 +271,150 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 	if mine.Total != 1 || none.Total != 0 {
 		t.Errorf("the employee lists %d transfers (want 1), an approver of another unit %d (want 0)", mine.Total, none.Total)
 	}
+}
+
+// pageSession is a browser signed in to the pages, which does not follow
+// redirects, and the CSRF token of its forms.
+type pageSession struct {
+	*pageClient
+	csrf string
+}
+
+// pageSessions opens a browser for every principal of the pages on q's
+// stack, signed in through the sign-in form but nobody's, with an account
+// each: the API's principals' and pUntold's. The system's, which
+// account.Create refuses, is written to the database directly, to check
+// that the pages refuse a role they do not know.
+func pageSessions(t *testing.T, q *quiet) map[string]*pageSession {
+	t.Helper()
+	srv := &Server{DB: q.db}
+	addAccount(t, srv, "bkpsdm", models.RoleHR, "")
+	addAccount(t, srv, "tpk", models.RoleTPK, "")
+	addAccount(t, srv, "ppk", models.RolePPK, "")
+	addAccount(t, srv, "pegawai", models.RoleEmployee, q.own.NIP)
+	addAccount(t, srv, "tpk-unit", models.RoleTPK, "", q.own.ToUnitID)
+	addAccount(t, srv, "ppk-other", models.RolePPK, "", "U999")
+	addAccount(t, srv, "pegawai-lain", models.RoleEmployee, q.other.NIP)
+	hash, err := account.HashPassword(testPassword)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := q.db.Create(&models.Account{Username: "lms", Name: "LMS", PasswordHash: hash, Role: models.RoleSystem,
+		CreatedAt: time.Now()}).Error; err != nil {
+		t.Fatal(err)
+	}
+	usernames := map[string]string{pHR: "bkpsdm", pTPK: "tpk", pPPK: "ppk", pEmployee: "pegawai", pSystem: "lms",
+		pTPKUnit: "tpk-unit", pPPKOther: "ppk-other", pUntold: "pegawai-lain"}
+	out := map[string]*pageSession{}
+	for _, p := range pagePrincipals {
+		c := newPageClient(t, q.url)
+		_, body := c.get("/signin")
+		if p != pNone {
+			_, body = c.signIn(usernames[p], testPassword)
+		}
+		c.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+		out[p] = &pageSession{pageClient: c, csrf: c.csrf(body)}
+	}
+	return out
+}
+
+var (
+	mainElement = regexp.MustCompile(`(?s)<main[^>]*>(.*)</main>`)
+	htmlTag     = regexp.MustCompile(`<[^>]*>`)
+)
+
+// pageText is what a failure shows of a page: where it redirects, or the
+// text of its main element.
+func pageText(r response) []byte {
+	if loc := r.header.Get("Location"); loc != "" {
+		return []byte("redirect to " + loc)
+	}
+	main := mainElement.FindSubmatch(r.body)
+	if main == nil {
+		return r.body
+	}
+	return []byte(strings.Join(strings.Fields(string(htmlTag.ReplaceAll(main[1], []byte(" ")))), " "))
+}
+
+// TestPageAuthorizationMatrix compares the status of every page and form,
+// for every principal of the API matrix signed in through the sign-in
+// form, and the employee not yet told of their transfer, with the table
+// below, on a round like the API matrix's. Every form carries its
+// browser's CSRF token, so the role is what is checked; the forms that
+// the role may send are shaped so that the workflow refuses them, and a
+// refused form shows again on its page with the refusal's status. The
+// one form that succeeds (the employee's acknowledgement) runs last, but
+// for signing out.
+func TestPageAuthorizationMatrix(t *testing.T) {
+	q := quietRound(t)
+	sessions := pageSessions(t, q)
+	survey := surveyPagePath + q.surveyToken(t)
+	readers := []any{pHR, 200, pTPK, 200, pPPK, 200, pTPKUnit, 200, pPPKOther, 200}
+	approvers := []any{pTPK, 200, pPPK, 200, pTPKUnit, 200, pPPKOther, 200}
+	signedIn := []any{pHR, 303, pTPK, 303, pPPK, 303, pEmployee, 303, pTPKUnit, 303, pPPKOther, 303, pUntold, 303}
+	rows := []matrixRow{
+		{"GET", "/static/style.css", nil, every(200), nil},
+		{"HEAD", "/static/style.css", nil, every(200), nil},
+		// Home sends each role to its first page; the pages know no system.
+		{"GET", "/", nil, pageGET(signedIn...), nil},
+		{"GET", "/signin", nil, every(303, pNone, 200), nil},
+		{"POST", "/signin", url.Values{"username": {"nobody"}, "password": {"not a password"}}, every(401), nil},
+		{"GET", "/dashboard", nil, pageGET(pHR, 200), nil},
+		{"GET", "/rounds/new", nil, pageGET(pHR, 200), nil},
+		{"POST", "/rounds", nil, statuses(pHR, 422), nil},
+		{"GET", "/rounds/Q1", nil, pageGET(readers...), nil},
+		// A repeated confirmation gets the first answer.
+		{"POST", "/rounds/Q1/confirmation", nil, statuses(pHR, 303), nil},
+		{"GET", "/rounds/Q1/evaluation", nil, pageGET(readers...), nil},
+		{"GET", "/queues", nil, pageGET(pHR, 200), nil},
+		{"GET", "/imports", nil, pageGET(pHR, 200), nil},
+		{"POST", "/imports", url.Values{"kind": {"units"}}, statuses(pHR, 422), nil},
+		{"GET", "/inbox", nil, pageGET(approvers...), nil},
+		{"GET", "/decisions", nil, pageGET(approvers...), nil},
+		{"GET", "/me", nil, pageGET(pEmployee, 200, pUntold, 200), nil},
+		{"GET", "/me/training", nil, pageGET(pEmployee, 200, pUntold, 200), nil},
+		// The survey link is the credential: a session changes nothing.
+		{"GET", survey, nil, every(200), nil},
+		{"POST", survey, nil, every(422), nil},
+		// Someone else's transfer, or one not told yet, is not found.
+		{"GET", "/transfers/{id}", nil,
+			pageGET(pHR, 200, pTPK, 200, pPPK, 200, pEmployee, 200, pTPKUnit, 200, pPPKOther, 404, pUntold, 404),
+			pageGET(pHR, 200, pTPK, 200, pPPK, 200, pEmployee, 404, pTPKUnit, 404, pPPKOther, 404, pUntold, 404)},
+		// Decisions without a reason: refused for their stage, their scope or
+		// their reason. A refusal by the workflow shows on the page the form
+		// came from, which a principal who may not see the transfer cannot see.
+		{"POST", "/inbox/decisions", url.Values{"ids": {"{id}"}, "approve": {"true"}, "reason": {""}},
+			statuses(pTPK, 409, pPPK, 409, pTPKUnit, 409, pPPKOther, 404),
+			statuses(pTPK, 422, pPPK, 409, pTPKUnit, 404, pPPKOther, 404)},
+		{"POST", "/transfers/{id}/decision", url.Values{"approve": {"true"}, "reason": {""}},
+			statuses(pTPK, 409, pPPK, 409, pTPKUnit, 409, pPPKOther, 404),
+			statuses(pTPK, 422, pPPK, 409, pTPKUnit, 404, pPPKOther, 404)},
+		// An objection in an unknown category: refused for it, or for the person.
+		{"POST", "/transfers/{id}/objection", url.Values{"category": {"bosan"}, "text": {"x"}},
+			statuses(pEmployee, 422, pUntold, 404), statuses(pEmployee, 404, pUntold, 404)},
+		{"POST", "/transfers/{id}/resolution", url.Values{"resolution": {"proceed"}},
+			statuses(pHR, 409), statuses(pHR, 409)},
+		{"POST", "/transfers/{id}/training-completion", nil, statuses(pHR, 409), statuses(pHR, 409)},
+		// The one form that succeeds, and signing out, last of all.
+		{"POST", "/transfers/{id}/acknowledgement", nil,
+			statuses(pEmployee, 303, pUntold, 404), statuses(pEmployee, 404, pUntold, 404)},
+		{"POST", "/signout", nil, statuses(signedIn...), nil},
+	}
+	checkMatrix(t, q, pagePrincipals, rows, func(path string) bool { return !apiRoute(path) },
+		func(p, method, path string, body any) response {
+			var form url.Values
+			if method == http.MethodPost {
+				form = url.Values{}
+				if f, ok := body.(url.Values); ok {
+					maps.Copy(form, f)
+				}
+				form.Set(csrfField, sessions[p].csrf)
+			}
+			r := sessions[p].do(method, path, form)
+			if loc := r.header.Get("Location"); p == pNone && r.status == http.StatusSeeOther && !strings.HasPrefix(loc, "/signin?next=") {
+				t.Errorf("%s %s sent nobody to %s, not to sign in", method, path, loc)
+			}
+			r.body = pageText(r)
+			return r
+		})
 }

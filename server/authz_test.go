@@ -67,12 +67,13 @@ func TestAuthorizationMatrix(t *testing.T) {
 			}
 		}
 	}
-	// Employees see and act on their own transfer only; approvers on their units.
+	// Employees see and act on their own transfer only; approvers on their
+	// units. Another's transfer is not found, for reading and for acting.
 	if r := s.do("GET", "/api/v1/transfers/"+other.ID, emp, nil); r.status != http.StatusNotFound {
 		t.Errorf("an employee read someone else's transfer: %d", r.status)
 	}
 	r := s.do("POST", "/api/v1/transfers/"+other.ID+"/acknowledgement", emp, nil)
-	if r.status != http.StatusForbidden {
+	if r.status != http.StatusNotFound {
 		t.Errorf("an employee acted on someone else's transfer: %d %s", r.status, r.body)
 	}
 	scoped, err := apikey.Issue(s.db, "tpk other units", models.Actor{ID: "tpk2", Role: tpk, Units: []string{"U999"}})
@@ -80,7 +81,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.tokens["scoped"] = scoped
-	if r := s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", "scoped", map[string]any{"approve": true, "reason": "x"}); r.status != http.StatusForbidden {
+	if r := s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", "scoped", map[string]any{"approve": true, "reason": "x"}); r.status != http.StatusNotFound {
 		t.Errorf("an approver acted outside their units: %d %s", r.status, r.body)
 	}
 	var mine struct{ Items []models.Transfer }
@@ -92,5 +93,36 @@ func TestAuthorizationMatrix(t *testing.T) {
 	s.do("GET", "/api/v1/transfers", "scoped", nil).json(t, &scopedList)
 	if scopedList.Total != 0 {
 		t.Errorf("a scoped approver sees %d transfers outside their units", scopedList.Total)
+	}
+	// A round's proposals: a scoped approver sees those to their units and
+	// none of the exclusions, which name employees and their rules.
+	var props struct {
+		Proposals       []models.Transfer
+		Exclusions      []models.Exclusion
+		ExclusionsTotal int64 `json:"exclusions_total"`
+	}
+	s.do("GET", "/api/v1/rounds/E1/proposals", hr, nil).json(t, &props)
+	if len(props.Proposals) == 0 || props.ExclusionsTotal == 0 {
+		t.Fatalf("HR sees %d proposals and %d exclusions", len(props.Proposals), props.ExclusionsTotal)
+	}
+	props.Proposals, props.Exclusions, props.ExclusionsTotal = nil, nil, 0
+	s.do("GET", "/api/v1/rounds/E1/proposals", "scoped", nil).json(t, &props)
+	if len(props.Proposals) != 0 || len(props.Exclusions) != 0 || props.ExclusionsTotal != 0 {
+		t.Errorf("a scoped approver sees %d proposals and %d exclusions outside their units",
+			len(props.Proposals), props.ExclusionsTotal)
+	}
+	// An employee is not shown a transfer before they are told of it.
+	untold, err := apikey.Issue(s.db, "untold", models.Actor{ID: other.NIP, Role: emp, NIP: other.NIP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.tokens["untold"] = untold
+	if r := s.do("GET", "/api/v1/transfers/"+other.ID, "untold", nil); r.status != http.StatusNotFound {
+		t.Errorf("an employee read their transfer awaiting the TPK: %d", r.status)
+	}
+	var theirs struct{ Total int }
+	s.do("GET", "/api/v1/transfers", "untold", nil).json(t, &theirs)
+	if theirs.Total != 0 {
+		t.Errorf("an employee lists %d transfers they have not been told of", theirs.Total)
 	}
 }

@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,6 +135,28 @@ func TestAPIErrors(t *testing.T) {
 	})
 	tr := list.Items[0]
 	path := "/api/v1/transfers/" + tr.ID
+	t.Run("not yet started", func(t *testing.T) {
+		// A confirmed transfer whose workflow the round has not started yet.
+		var nip string
+		taken := s.db.Model(&models.Transfer{}).Select("nip").Where("round_id = ?", tr.RoundID)
+		if err := s.db.Model(&models.Employee{}).Where("nip NOT IN (?)", taken).Limit(1).Pluck("nip", &nip).Error; err != nil || nip == "" {
+			t.Fatalf("no employee outside the round: %v", err)
+		}
+		ghost := tr
+		ghost.ID, ghost.NIP, ghost.WorkflowID = "GHOST-1", nip, "transfer-GHOST-1"
+		if err := s.db.Create(&ghost).Error; err != nil {
+			t.Fatal(err)
+		}
+		r := s.do("POST", "/api/v1/transfers/GHOST-1/decisions", tpk, map[string]any{"approve": true, "reason": "x"})
+		problemWith(t, r, http.StatusConflict, "")
+		if p := r.problem(t); !strings.Contains(p.Detail, "sedang dimulai") || !strings.Contains(p.DetailEN, "being started") {
+			t.Errorf("problem %+v", p)
+		}
+		if err := s.db.Delete(&ghost).Error; err != nil {
+			t.Fatal(err)
+		}
+	})
+	started(t, s, tr)
 	t.Run("transfers", func(t *testing.T) {
 		problemWith(t, s.do("GET", "/api/v1/transfers?stage=bored", hr, nil), http.StatusBadRequest, "stage")
 		problemWith(t, s.do("GET", "/api/v1/transfers?limit=9000", hr, nil), http.StatusBadRequest, "limit")

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -150,7 +151,7 @@ var importers = map[string]importer{
 			for i, v := range rows {
 				units[i] = v.(models.Unit)
 			}
-			return tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&units).Error
+			return upsert(tx, units)
 		},
 	},
 	"positions": {
@@ -174,18 +175,18 @@ var importers = map[string]importer{
 			return p, r.errs
 		},
 		write: func(tx *gorm.DB, rows []any) error {
-			for _, v := range rows {
+			positions, ids := make([]models.Position, len(rows)), make([]string, len(rows))
+			var comps []models.PositionCompetency
+			for i, v := range rows {
 				p := v.(models.Position)
-				comps := p.Competencies
+				comps = append(comps, p.Competencies...)
 				p.Competencies = nil
-				if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&p).Error; err != nil {
-					return err
-				}
-				if err := replaceChildren(tx, &models.PositionCompetency{}, "position_id", p.ID, comps); err != nil {
-					return err
-				}
+				positions[i], ids[i] = p, p.ID
 			}
-			return nil
+			if err := upsert(tx, positions); err != nil {
+				return err
+			}
+			return replaceChildren(tx, "position_id", ids, comps)
 		},
 	},
 	"employees": {
@@ -194,34 +195,58 @@ var importers = map[string]importer{
 		optional: []string{"email", "lang", "under_sanction", "skp", "competencies", "relative_nips"},
 		parse:    parseEmployee,
 		write: func(tx *gorm.DB, rows []any) error {
-			for _, v := range rows {
+			employees, nips := make([]models.Employee, len(rows)), make([]string, len(rows))
+			var skp []models.EmployeeSKP
+			var comps []models.EmployeeCompetency
+			for i, v := range rows {
 				e := v.(models.Employee)
-				skp, comps := e.SKP, e.Competencies
+				skp, comps = append(skp, e.SKP...), append(comps, e.Competencies...)
 				e.SKP, e.Competencies = nil, nil
-				if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&e).Error; err != nil {
-					return err
-				}
-				if err := replaceChildren(tx, &models.EmployeeSKP{}, "nip", e.NIP, skp); err != nil {
-					return err
-				}
-				if err := replaceChildren(tx, &models.EmployeeCompetency{}, "nip", e.NIP, comps); err != nil {
-					return err
-				}
+				employees[i], nips[i] = e, e.NIP
 			}
-			return nil
+			if err := upsert(tx, employees); err != nil {
+				return err
+			}
+			if err := replaceChildren(tx, "nip", nips, skp); err != nil {
+				return err
+			}
+			return replaceChildren(tx, "nip", nips, comps)
 		},
 	},
 }
 
-// replaceChildren replaces the child rows of one parent.
-func replaceChildren[T any](tx *gorm.DB, model any, key, id string, rows []T) error {
-	if err := tx.Where(key+" = ?", id).Delete(model).Error; err != nil {
+// batchParams is how many bind parameters an import puts in one
+// statement, far below the limits of SQLite (32,766) and PostgreSQL
+// (65,535): PostgreSQL is no faster with larger statements, and the
+// SQLite driver looks each parameter up by a linear search, so a
+// statement's cost grows with the square of its parameters.
+const batchParams = 2048
+
+// insert creates rows in batches of as many as fit in batchParams; tx may
+// carry an ON CONFLICT clause.
+func insert[T any](tx *gorm.DB, rows []T) error {
+	stmt := &gorm.Statement{DB: tx}
+	if err := stmt.Parse(new(T)); err != nil {
 		return err
 	}
-	if len(rows) == 0 {
-		return nil
+	return tx.CreateInBatches(&rows, batchParams/len(stmt.Schema.DBNames)).Error
+}
+
+// upsert writes rows by their primary key: a new key is inserted, a known
+// one has its row updated in place.
+func upsert[T any](tx *gorm.DB, rows []T) error {
+	return insert(tx.Clauses(clause.OnConflict{UpdateAll: true}), rows)
+}
+
+// replaceChildren makes rows the child rows of the parents: it deletes
+// every row of T whose key column names one of parents, then inserts rows.
+func replaceChildren[T any](tx *gorm.DB, key string, parents []string, rows []T) error {
+	for ids := range slices.Chunk(parents, batchParams) {
+		if err := tx.Where(key+" IN ?", ids).Delete(new(T)).Error; err != nil {
+			return err
+		}
 	}
-	return tx.Create(&rows).Error
+	return insert(tx, rows)
 }
 
 func parseEmployee(r row) (any, []FieldError) {
@@ -253,6 +278,7 @@ func parseEmployee(r row) (any, []FieldError) {
 		}
 		e.InPostSince = d
 	}
+	years := map[int]bool{}
 	for _, p := range r.pairs("skp") {
 		year, err := strconv.Atoi(p[0])
 		pred, perr := models.ParsePredicate(p[1])
@@ -260,6 +286,11 @@ func parseEmployee(r row) (any, []FieldError) {
 			r.fail("skp", "SKP harus tahun:predikat, mis. 2025:Baik", "SKP must be year:predicate, e.g. 2025:Baik")
 			continue
 		}
+		if years[year] {
+			r.fail("skp", "SKP tahun "+p[0]+" disebut dua kali", "the SKP of "+p[0]+" is given twice")
+			continue
+		}
+		years[year] = true
 		e.SKP = append(e.SKP, models.EmployeeSKP{NIP: e.NIP, Year: year, Predicate: pred})
 	}
 	for name, level := range r.competencies("competencies") {
@@ -365,7 +396,7 @@ func (s *Server) importRows(ctx context.Context, kind, contentType string, body 
 	keys := map[string]int{}
 	for _, r := range rows {
 		v, rowErrs := imp.parse(r)
-		key := r.fields[imp.columns[0]]
+		key := strings.TrimSpace(r.fields[imp.columns[0]])
 		if first, dup := keys[key]; dup && key != "" {
 			rowErrs = append(rowErrs, FieldError{Row: r.n, Field: imp.columns[0],
 				Message: fmt.Sprintf("duplikat baris %d", first), MessageEN: fmt.Sprintf("duplicate of row %d", first)})
@@ -406,13 +437,15 @@ func (s *Server) checkReferences(ctx context.Context, kind string, parsed []any,
 	default:
 		return nil
 	}
-	var known []string
-	if err := s.DB.WithContext(ctx).Table(table).Where("id IN ?", refs).Pluck("id", &known).Error; err != nil {
-		return []FieldError{{Field: field, Message: "gagal memeriksa rujukan", MessageEN: "could not check references"}}
-	}
 	ok := map[string]bool{"": kind == "employees"}
-	for _, k := range known {
-		ok[k] = true
+	for ids := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(refs))), batchParams) {
+		var known []string
+		if err := s.DB.WithContext(ctx).Table(table).Where("id IN ?", ids).Pluck("id", &known).Error; err != nil {
+			return []FieldError{{Field: field, Message: "gagal memeriksa rujukan", MessageEN: "could not check references"}}
+		}
+		for _, k := range known {
+			ok[k] = true
+		}
 	}
 	var errs []FieldError
 	for i, ref := range refs {

@@ -207,8 +207,9 @@ func (s *Server) mountPages(r *gin.Engine) {
 type pageHandler func(c *gin.Context, v *view) error
 
 // page wraps a page handler: the language, the session (roles: who may
-// see the page; none: anyone), the CSRF token of every POST, and errors
-// turned into an error page.
+// see the page; none: anyone), the CSRF token of every POST, the text of
+// the path's parameters and the form's values, and errors turned into an
+// error page.
 func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
@@ -245,6 +246,10 @@ func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 		if len(roles) > 0 && !slices.Contains(roles, v.Account.Role) {
 			s.pageError(c, v, fail(http.StatusForbidden, "", "peran "+string(v.Account.Role)+" tidak berwenang untuk halaman atau tindakan ini",
 				"the role "+string(v.Account.Role)+" may not see this page or do this"))
+			return
+		}
+		if err := checkRequest(c); err != nil {
+			s.pageError(c, v, err)
 			return
 		}
 		if err := h(c, v); err != nil {

@@ -16,12 +16,6 @@ import (
 // acknowledging or objecting, my training, and the survey form, which the
 // survey link opens without signing in.
 
-// toldStages are the stages in which an employee has been told of their
-// transfer: proposals and decisions in progress are not shown to them.
-var toldStages = []models.Stage{models.StageSocialization, models.StageObjectionReview, models.StageTraining,
-	models.StageAwaitingEffective, models.StageEffective, models.StageSurveyOpen, models.StageCompleted,
-	models.StageCancelled}
-
 // myTransfer is everything the employee's page says about one transfer.
 type myTransfer struct {
 	transferRow
@@ -38,7 +32,7 @@ type myTransfer struct {
 func (s *Server) myTransferPage(c *gin.Context, v *view) error {
 	gdb := s.DB.WithContext(c)
 	var ts []models.Transfer
-	if err := visible(gdb, v.Account.Actor()).Where("stage IN ?", toldStages).Order("created_at DESC").Limit(10).Find(&ts).Error; err != nil {
+	if err := visible(gdb, v.Account.Actor()).Order("created_at DESC").Limit(10).Find(&ts).Error; err != nil {
 		return err
 	}
 	rows, err := s.describe(c, ts)

@@ -274,7 +274,7 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	}
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(offset, 0)
-	props, err := s.roundProposals(c, id, page{limit: exclusionsPage, offset: offset})
+	props, err := s.roundProposals(c, v.Account.Actor(), id, page{limit: exclusionsPage, offset: offset})
 	if err != nil {
 		return err
 	}
@@ -314,6 +314,7 @@ func (s *Server) confirmForm(c *gin.Context, v *view) error {
 	return done(c, "/rounds/"+id, "confirmed")
 }
 
+// transferPage shows a transfer to whoever may see it (visible).
 func (s *Server) transferPage(c *gin.Context, v *view) error {
 	tv, err := s.transferView(c, v.Account.Actor(), c.Param("id"))
 	if err != nil {

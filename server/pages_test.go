@@ -13,6 +13,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bkpsdm/mutasi/account"
 	"github.com/bkpsdm/mutasi/dbtest"
@@ -74,28 +75,42 @@ func newPageClient(t *testing.T, base string) *pageClient {
 	return &pageClient{t: t, base: base, c: &http.Client{Jar: jar}}
 }
 
-// get fetches a page, following redirects.
-func (p *pageClient) get(path string) (int, string) {
+// do sends a request, with a form for a POST, and returns the response:
+// the page after the redirect, if the client follows redirects.
+func (p *pageClient) do(method, path string, form url.Values) response {
 	p.t.Helper()
-	resp, err := p.c.Get(p.base + path)
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	req, err := http.NewRequest(method, p.base+path, body)
+	if err != nil {
+		p.t.Fatal(err)
+	}
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	resp, err := p.c.Do(req)
 	if err != nil {
 		p.t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	return response{status: resp.StatusCode, body: b, header: resp.Header}
+}
+
+// get fetches a page, following redirects.
+func (p *pageClient) get(path string) (int, string) {
+	p.t.Helper()
+	r := p.do(http.MethodGet, path, nil)
+	return r.status, string(r.body)
 }
 
 // post submits a form, following the redirect after it.
 func (p *pageClient) post(path string, form url.Values) (int, string) {
 	p.t.Helper()
-	resp, err := p.c.PostForm(p.base+path, form)
-	if err != nil {
-		p.t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	r := p.do(http.MethodPost, path, form)
+	return r.status, string(r.body)
 }
 
 var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
@@ -221,4 +236,44 @@ func mustURL(t *testing.T, s string) *url.URL {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// TestPageFormsRefuseControlCharacters sends the forms text PostgreSQL
+// cannot store, a NUL character or bytes that are not UTF-8, in a field
+// or in the path: each is refused with 400 and the error page in the
+// visitor's language, as the API refuses such a body, and nothing in the
+// database changes. Accepted, a decision's or an objection's text would
+// leave its workflow retrying the activity that records it, for ever.
+func TestPageFormsRefuseControlCharacters(t *testing.T) {
+	q := quietRound(t)
+	sessions := pageSessions(t, q)
+	before := snapshot(t, q.db)
+	own, other := "/transfers/"+q.own.ID, "/transfers/"+q.other.ID
+	const id, en = "teks harus UTF-8 tanpa karakter NUL", "text must be UTF-8 without NUL characters"
+	for _, c := range []struct {
+		p, method, path string
+		form            url.Values
+		want            string
+	}{
+		{pTPK, "POST", other + "/decision", url.Values{"approve": {"true"}, "reason": {"sesuai\x00kebutuhan"}}, id},
+		{pTPK, "POST", "/inbox/decisions?lang=en", url.Values{"ids": {q.other.ID}, "approve": {"false"}, "reason": {"\xc0\xaf"}}, en},
+		{pEmployee, "POST", own + "/objection", url.Values{"category": {"family_location"}, "text": {"anak\xff\xfesakit"}}, id},
+		{pEmployee, "POST", own + "/objection?lang=en", url.Values{"category": {"other\x00"}, "text": {"jauh"}}, en},
+		{pHR, "POST", "/rounds", url.Values{"id": {"NUL1"}, "name": {"Putaran\x00"}}, id},
+		{pHR, "POST", "/transfers/%00/resolution", url.Values{"resolution": {"proceed"}}, id},
+		{pNone, "POST", "/signin", url.Values{"username": {"bkpsdm\x00"}, "password": {testPassword}}, id},
+		{pHR, "GET", "/transfers/%00", nil, id},
+		{pTPK, "GET", "/rounds/%FF/evaluation?lang=en", nil, en},
+	} {
+		s := sessions[c.p]
+		if c.form != nil {
+			c.form.Set(csrfField, s.csrf)
+		}
+		r := s.do(c.method, c.path, c.form)
+		if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), c.want) {
+			t.Errorf("%s %s as %s with %q: %d, want 400 saying %q: %s", c.method, c.path, c.p, c.form, r.status, c.want, pageText(r))
+		}
+	}
+	time.Sleep(time.Second)
+	sameSnapshot(t, before, snapshot(t, q.db))
 }

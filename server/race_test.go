@@ -27,6 +27,7 @@ func TestSimultaneousDecisions(t *testing.T) {
 		s.do("GET", "/api/v1/transfers?stage=awaiting_tpk", models.RoleHR, nil).json(t, &list)
 		return len(list.Items) >= 4
 	})
+	started(t, s, list.Items[:4]...)
 	actors := []models.Actor{{ID: "tpk-ani", Role: models.RoleTPK}, {ID: "tpk-budi", Role: models.RoleTPK}}
 	tokens := make([]string, len(actors))
 	for i, a := range actors {
@@ -94,10 +95,9 @@ func checkOneDecision(t *testing.T, s *stack, tr models.Transfer, winner models.
 			accepted++
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED:
 			rejected++
-		case enumspb.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
-			if e.GetActivityTaskScheduledEventAttributes().GetActivityType().GetName() == "RecordDecision" {
-				recorded++
-			}
+		}
+		if workflows.ActivityOf(e) == "RecordDecision" {
+			recorded++
 		}
 	}
 	if accepted != 1 || rejected != 0 || recorded != 1 {

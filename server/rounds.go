@@ -245,7 +245,7 @@ func (s *Server) listProposals(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.roundProposals(c, c.Param("id"), page)
+	p, err := s.roundProposals(c, actor(c), c.Param("id"), page)
 	if err != nil {
 		return err
 	}
@@ -261,16 +261,22 @@ type Proposals struct {
 	ExclusionsTotal int64
 }
 
-// roundProposals reads a round's proposals, each with its score
-// breakdown, and a page of the employees it excluded, each with its rule.
-func (s *Server) roundProposals(ctx context.Context, roundID string, pg page) (Proposals, error) {
+// roundProposals reads the round's proposals the actor may see, each with
+// its score breakdown, and a page of the employees it excluded, each with
+// its rule. An approver limited to some units sees the proposals to them
+// and no exclusions: those are the HR office's and the whole committee's.
+func (s *Server) roundProposals(ctx context.Context, a models.Actor, roundID string, pg page) (Proposals, error) {
 	var out Proposals
 	if _, err := s.findRound(ctx, roundID); err != nil {
 		return out, err
 	}
 	gdb := s.DB.WithContext(ctx)
-	if err := gdb.Where("round_id = ?", roundID).Order("to_position_id, nip").Find(&out.Proposals).Error; err != nil {
+	if err := visible(gdb, a).Where("round_id = ?", roundID).Order("to_position_id, nip").Find(&out.Proposals).Error; err != nil {
 		return out, err
+	}
+	if len(a.Units) > 0 {
+		out.Exclusions = []models.Exclusion{}
+		return out, nil
 	}
 	q := gdb.Model(&models.Exclusion{}).Where("round_id = ?", roundID)
 	if err := q.Count(&out.ExclusionsTotal).Error; err != nil {

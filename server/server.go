@@ -12,6 +12,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -106,7 +107,11 @@ func (s *Server) Handler() http.Handler {
 func (s *Server) handle(h func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
-		if err := h(c); err != nil {
+		err := checkRequest(c)
+		if err == nil {
+			err = h(c)
+		}
+		if err != nil {
 			writeError(c, s.Log, err)
 		}
 	}
@@ -231,6 +236,28 @@ func (s *Server) logRequests(c *gin.Context) {
 		attrs = append(attrs, "actor", a.ID, "role", a.Role)
 	}
 	s.Log.Info("request", attrs...)
+}
+
+// checkRequest refuses a request whose path parameters, query values or
+// form values are not text the database can store, as bind refuses such a
+// JSON body. A page's POST form has been parsed by the CSRF check; the
+// API's requests have none.
+func checkRequest(c *gin.Context) error {
+	for _, p := range c.Params {
+		if err := checkText([]byte(p.Value)); err != nil {
+			return err
+		}
+	}
+	for _, form := range []url.Values{c.Request.URL.Query(), c.Request.PostForm} {
+		for _, values := range form {
+			for _, v := range values {
+				if err := checkText([]byte(v)); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // checkText refuses a body that is not valid UTF-8 or carries a NUL

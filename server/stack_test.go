@@ -151,6 +151,20 @@ func expect(t *testing.T, r response, status int) {
 	}
 }
 
+// started waits until the workflow of each transfer answers its state
+// query: a confirmed transfer is awaiting the TPK in the database a
+// moment before its round has started its workflow.
+func started(t *testing.T, s *stack, transfers ...models.Transfer) {
+	t.Helper()
+	for _, tr := range transfers {
+		eventually(t, "the workflow of "+tr.ID+" to start", func() bool {
+			var v TransferView
+			s.do("GET", "/api/v1/transfers/"+tr.ID, models.RoleHR, nil).json(t, &v)
+			return v.Live != nil
+		})
+	}
+}
+
 // eventually polls check until it passes or 30 seconds go by.
 func eventually(t *testing.T, what string, check func() bool) {
 	t.Helper()

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
@@ -49,12 +50,18 @@ func init() {
 	}
 }
 
+// toldStages are the stages in which an employee has been told of their
+// transfer: proposals and decisions in progress are not shown to them.
+var toldStages = []models.Stage{models.StageSocialization, models.StageObjectionReview, models.StageTraining,
+	models.StageAwaitingEffective, models.StageEffective, models.StageSurveyOpen, models.StageCompleted,
+	models.StageCancelled}
+
 // visible narrows a transfer query to what the actor may see: approvers
-// their units, employees their own transfers.
+// their units, employees their own transfers once told of them.
 func visible(q *gorm.DB, a models.Actor) *gorm.DB {
 	switch {
 	case a.Role == models.RoleEmployee:
-		return q.Where("nip = ?", a.NIP)
+		return q.Where("nip = ? AND stage IN ?", a.NIP, toldStages)
 	case len(a.Units) > 0:
 		return q.Where("to_unit_id IN ?", a.Units)
 	}
@@ -155,12 +162,13 @@ func (s *Server) update(ctx context.Context, workflowID, name, updateID string, 
 	return h.Get(ctx, out)
 }
 
-// sendTransferUpdate checks the transfer exists, then sends one person's
-// update to it, keyed by transfer, action and person.
+// sendTransferUpdate checks the transfer exists for the actor (404 when it
+// is not theirs to see, as for GET), then sends one person's update to
+// it, keyed by transfer, action and person.
 func (s *Server) sendTransferUpdate(ctx context.Context, a models.Actor, transferID, name string, arg any) (workflows.Receipt, error) {
 	var receipt workflows.Receipt
 	var t models.Transfer
-	err := s.DB.WithContext(ctx).Select("id", "workflow_id", "stage").First(&t, "id = ?", transferID).Error
+	err := visible(s.DB.WithContext(ctx), a).Select("id", "workflow_id", "stage").First(&t, "id = ?", transferID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return receipt, notFound("mutasi", transferID)
 	}
@@ -172,6 +180,12 @@ func (s *Server) sendTransferUpdate(ctx context.Context, a models.Actor, transfe
 	}
 	sum := sha256.Sum256([]byte(t.ID + "\x00" + name + "\x00" + a.ID))
 	err = s.update(ctx, t.WorkflowID, name, hex.EncodeToString(sum[:16]), arg, &receipt)
+	if _, missing := errors.AsType[*serviceerror.NotFound](err); missing {
+		// Confirmed, but the round has not started its workflow yet: a
+		// round of thousands starts them over a minute or two.
+		return receipt, fail(http.StatusConflict, "", "mutasi ini sedang dimulai; coba lagi dalam beberapa detik",
+			"this transfer is still being started; try again in a few seconds")
+	}
 	return receipt, err
 }
 

@@ -24,6 +24,7 @@ import (
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
+	"github.com/bkpsdm/mutasi/outbox"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/smtptest"
 	"github.com/bkpsdm/mutasi/worker"
@@ -66,13 +67,17 @@ func startStack(t *testing.T) *stack {
 	t.Cleanup(func() { srv.Stop() })
 	gdb, _ := dbtest.New(t)
 	mail := smtptest.Start(t)
-	acts := &activities.Activities{DB: gdb, Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@mutasi.local"},
-		BaseURL: "http://mutasi.test", LinkSecret: []byte("integration")}
+	acts := &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("integration")}
 	w := worker.New(srv.Client(), acts)
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
+	relayCtx, stopRelay := context.WithCancel(ctx)
+	relay := &outbox.Relay{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
+		Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@mutasi.local"}}
+	go relay.Run(relayCtx)
+	t.Cleanup(stopRelay)
 	return &stack{t: t, c: srv.Client(), db: gdb, smtp: mail}
 }
 
@@ -246,20 +251,33 @@ func TestRoundEndToEnd(t *testing.T) {
 	}
 }
 
-// checkMail compares what the SMTP server received with the outbox.
+// checkMail compares what the SMTP server received with the outbox,
+// once the relay has sent every message.
 func checkMail(t *testing.T, s *stack) {
-	var outbox []models.OutboxMessage
-	if err := s.db.Order("id").Find(&outbox).Error; err != nil {
+	var recorded []models.OutboxMessage
+	if err := s.db.Order("id").Find(&recorded).Error; err != nil {
 		t.Fatal(err)
 	}
-	for _, m := range outbox {
-		if m.Status != models.OutboxSent {
-			t.Errorf("outbox %s is %s", m.Key, m.Status)
+	s.smtp.Wait(time.Minute, func(m []smtptest.Mail) bool { return len(m) >= len(recorded) })
+	// The relay marks a message sent just after the server accepts it.
+	var pending int64
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for range 200 {
+		if err := s.db.Model(&models.OutboxMessage{}).Where("status <> ?", models.OutboxSent).Count(&pending).Error; err != nil {
+			t.Fatal(err)
 		}
+		if pending == 0 {
+			break
+		}
+		<-tick.C
+	}
+	if pending != 0 {
+		t.Errorf("%d outbox messages not marked sent", pending)
 	}
 	got := s.smtp.Messages()
-	if len(got) != len(outbox) || len(got) == 0 {
-		t.Fatalf("SMTP received %d messages, the outbox holds %d", len(got), len(outbox))
+	if len(got) != len(recorded) || len(got) == 0 {
+		t.Fatalf("SMTP received %d messages, the outbox holds %d", len(got), len(recorded))
 	}
 	subjects := map[string]int{}
 	for _, m := range got {
@@ -340,8 +358,11 @@ func saveHistories(ctx context.Context, t *testing.T, c client.Client, roundWID 
 		if i == 0 {
 			name = "round"
 		}
-		file := filepath.Join("..", "workflows", "testdata", fmt.Sprintf("%s-%d.json", name, i))
-		if err := os.WriteFile(file, b, 0o644); err != nil {
+		dir := filepath.Join("..", "workflows", "testdata", os.Getenv("MUTASI_UPDATE_HISTORIES"))
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("%s-%d.json", name, i)), b, 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -8,6 +8,8 @@ package workflows
 import (
 	"time"
 
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/bkpsdm/mutasi/activities"
@@ -75,6 +77,16 @@ type TransferInput struct {
 	RoundID  string
 	Proposal activities.Proposal
 	Settings models.RoundSettings
+	// LocalSteps runs the transfer's steps as local activities, inside its
+	// workflow tasks. Each step is a short database transaction (the
+	// outbox relay sends the mail), so this spares the server an activity
+	// task per step: a decision is answered in one workflow task instead
+	// of four. Rounds set it on every transfer they start; transfers
+	// started before it existed run regular activities, so their
+	// histories still replay. (A flag in the input rather than
+	// workflow.GetVersion, whose marker would add a search-attribute write
+	// to every transfer's start.)
+	LocalSteps bool
 }
 
 // TransferState is what the transfer's state query answers: the stage,
@@ -150,4 +162,24 @@ type SurveyAnswers struct {
 type Receipt struct {
 	TransferID string       `json:"transfer_id"`
 	Stage      models.Stage `json:"stage"`
+}
+
+// ActivityOf names the activity a history event schedules or, for a local
+// step, whose result it records; "" for any other event. A local step's
+// failed attempts, which the SDK records before a retry timer, are not
+// counted, as a regular activity's retries schedule nothing new. Tests and
+// tools count a transfer's steps with it, whichever way the run took them.
+func ActivityOf(e *historypb.HistoryEvent) string {
+	if a := e.GetActivityTaskScheduledEventAttributes(); a != nil {
+		return a.GetActivityType().GetName()
+	}
+	m := e.GetMarkerRecordedEventAttributes()
+	if m.GetMarkerName() != "LocalActivity" || m.GetFailure() != nil {
+		return ""
+	}
+	var marker struct{ ActivityType string }
+	if converter.GetDefaultDataConverter().FromPayloads(m.GetDetails()["data"], &marker) != nil {
+		return ""
+	}
+	return marker.ActivityType
 }

@@ -1,28 +1,40 @@
 package workflows_test
 
 import (
+	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
 // TestReplayRecordedHistories replays histories recorded from a real
-// server (worker's integration test with MUTASI_UPDATE_HISTORIES=1). A
-// change to the workflows that would break transfers already running
-// fails here; guard such a change with workflow.GetVersion.
+// server, one folder per version of the workflows (v1: regular
+// activities; v2: local steps). Record a new folder with the worker's
+// integration test: MUTASI_UPDATE_HISTORIES=v3 go test ./worker/ -run
+// EndToEnd. A change to the workflows that would break runs already under
+// way fails here; guard such a change with workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil {
-		t.Fatal(err)
+	for _, v := range []string{"v1", "v2"} {
+		files, err := filepath.Glob(filepath.Join("testdata", v, "*.json"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(files) < 2 {
+			t.Fatalf("found %d histories in testdata/%s, want a round and its transfers", len(files), v)
+		}
+		replay(t, files)
 	}
-	if len(files) < 2 {
-		t.Fatalf("found %d histories in testdata, want a round and its transfers", len(files))
-	}
+}
+
+// replay replays each history file in a subtest of its own.
+func replay(t *testing.T, files []string) {
 	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
+		t.Run(filepath.Base(filepath.Dir(f))+"/"+filepath.Base(f), func(t *testing.T) {
 			r := worker.NewWorkflowReplayer()
 			r.RegisterWorkflow(workflows.RoundWorkflow)
 			r.RegisterWorkflow(workflows.TransferWorkflow)
@@ -31,4 +43,50 @@ func TestReplayRecordedHistories(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestLocalStepsAreTheSameSteps reads the steps of each recorded transfer
+// in both versions: the local steps must be the activities the transfer
+// ran before, less the first stage write, which the round makes now.
+// (Their order in history differs: a workflow task's markers are written
+// as its local activities finish.)
+func TestLocalStepsAreTheSameSteps(t *testing.T) {
+	files, _ := filepath.Glob(filepath.Join("testdata", "v1", "transfer-*.json"))
+	if len(files) == 0 {
+		t.Fatal("no recorded transfers")
+	}
+	for _, f := range files {
+		before, after := steps(t, f), steps(t, filepath.Join("testdata", "v2", filepath.Base(f)))
+		if len(before) == 0 || before[0] != "SetStage" || !slices.Equal(sorted(before[1:]), sorted(after)) {
+			t.Errorf("%s: steps\nv1 %v\nv2 %v", filepath.Base(f), before, after)
+		}
+	}
+}
+
+// steps lists the activities a recorded history ran, in order.
+func steps(t *testing.T, file string) []string {
+	t.Helper()
+	h, err := client.HistoryFromJSON(mustOpen(t, file), client.HistoryJSONOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range h.GetEvents() {
+		if n := workflows.ActivityOf(e); n != "" {
+			names = append(names, n)
+		}
+	}
+	return names
+}
+
+func sorted(s []string) []string { return slices.Sorted(slices.Values(s)) }
+
+func mustOpen(t *testing.T, file string) *os.File {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
 }

@@ -102,7 +102,7 @@ func (r *round) runTransfers(ctx workflow.Context) error {
 			TypedSearchAttributes: temporal.NewSearchAttributes(StageKey.ValueSet(string(models.StageAwaitingTPK)),
 				RoundKey.ValueSet(r.in.RoundID), UnitKey.ValueSet(p.ToUnitID)),
 		})
-		in := TransferInput{RoundID: r.in.RoundID, Proposal: p, Settings: r.in.Settings}
+		in := TransferInput{RoundID: r.in.RoundID, Proposal: p, Settings: r.in.Settings, LocalSteps: true}
 		futures = append(futures, workflow.ExecuteChildWorkflow(cctx, TransferWorkflow, in))
 		ids = append(ids, p.TransferID)
 	}

@@ -21,12 +21,11 @@ var a *activities.Activities
 func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, error) {
 	// The round has already recorded the transfer as awaiting the TPK, so
 	// the state says so from the first moment, before the stage activity.
-	t := &transfer{in: in, st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
+	t := &transfer{in: in, local: in.LocalSteps, st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
 		Awaiting: models.RoleTPK, Training: in.Proposal.Training}}
 	if err := t.register(ctx); err != nil {
 		return t.st, err
 	}
-	ctx = withActivityOptions(ctx)
 	err := t.run(ctx)
 	if err != nil {
 		return t.st, err
@@ -54,10 +53,35 @@ func withActivityOptions(ctx workflow.Context) workflow.Context {
 	})
 }
 
+// withLocalOptions sets the timeouts and retries of the local steps: the
+// same backoff as the activities, and like them retried until the
+// database answers (a local activity's retries otherwise end with its
+// start-to-close timeout). A retry that waits longer than a workflow task
+// is scheduled by the SDK as a timer.
+func withLocalOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout:    10 * time.Second,
+		ScheduleToCloseTimeout: localRetryLimit,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrNotFound},
+		},
+	})
+}
+
+// localRetryLimit is how long a local step is retried before the
+// transfer fails: far longer than any outage the database should have.
+const localRetryLimit = 30 * 24 * time.Hour
+
 // transfer is the state of one TransferWorkflow run.
 type transfer struct {
-	in        TransferInput
-	st        TransferState
+	in TransferInput
+	st TransferState
+	// local says whether this run takes its steps as local activities
+	// (TransferInput.LocalSteps).
+	local     bool
 	tpk, ppk  *Decision
 	ack       bool
 	objection *Objection
@@ -71,6 +95,15 @@ type transfer struct {
 }
 
 func (t *transfer) id() string { return t.in.Proposal.TransferID }
+
+// step runs one of the transfer's activities and decodes its result into
+// out, when out is not nil.
+func (t *transfer) step(ctx workflow.Context, activity any, out any, args ...any) error {
+	if t.local {
+		return workflow.ExecuteLocalActivity(withLocalOptions(ctx), activity, args...).Get(ctx, out)
+	}
+	return workflow.ExecuteActivity(withActivityOptions(ctx), activity, args...).Get(ctx, out)
+}
 
 // run walks the stages in order.
 func (t *transfer) run(ctx workflow.Context) error {
@@ -106,6 +139,9 @@ type wait struct{ reminder, deadline time.Duration }
 // and the database follow. awaited is who must act next, if anyone, and w
 // when they are reminded and until when they have.
 func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited models.Role, w wait) error {
+	// The round recorded the first stage and started the run with it, so
+	// local runs do not write it again.
+	recorded := t.local && stage == models.StageAwaitingTPK
 	t.st.Stage, t.st.Awaiting = stage, awaited
 	workflow.GetLogger(ctx).Info("transfer stage", "round", t.in.RoundID, "transfer", t.id(), "stage", stage)
 	t.st.Since, t.st.ReminderAt, t.st.Deadline = nil, nil, nil
@@ -118,17 +154,20 @@ func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited model
 		r := now.Add(w.reminder)
 		t.st.ReminderAt = &r
 	}
+	if recorded {
+		return nil
+	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage))); err != nil {
 		return err
 	}
-	return workflow.ExecuteActivity(ctx, a.SetStage, t.id(), stage).Get(ctx, nil)
+	return t.step(ctx, a.SetStage, nil, t.id(), stage)
 }
 
 // notify sends one notification about the transfer; key names the step
 // so a replayed or retried send happens once.
 func (t *transfer) notify(ctx workflow.Context, key string, kind notify.Kind, to models.Role, n activities.NotifyInput) error {
 	n.Key, n.Kind, n.TransferID, n.To = "transfer-"+t.id()+":"+key, kind, t.id(), to
-	return workflow.ExecuteActivity(ctx, a.Notify, n).Get(ctx, nil)
+	return t.step(ctx, a.Notify, nil, n)
 }
 
 // awaitWithReminder waits for done; after reminder it calls remind, after
@@ -219,7 +258,7 @@ func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 	if !answered {
 		t.ack = true
 		ack := activities.Acknowledgement{TransferID: t.id(), Deemed: true, By: activities.System, At: workflow.Now(ctx)}
-		return true, workflow.ExecuteActivity(ctx, a.RecordAcknowledgement, ack).Get(ctx, nil)
+		return true, t.step(ctx, a.RecordAcknowledgement, nil, ack)
 	}
 	if t.objection == nil {
 		return true, nil
@@ -273,7 +312,7 @@ func (t *transfer) train(ctx workflow.Context) error {
 		reason = "objection"
 	}
 	in := activities.TrainingInput{TransferID: t.id(), Reason: reason, At: *t.st.Since, Deadline: *t.st.Deadline}
-	if err := workflow.ExecuteActivity(ctx, a.AssignTraining, in).Get(ctx, nil); err != nil {
+	if err := t.step(ctx, a.AssignTraining, nil, in); err != nil {
 		return err
 	}
 	n := activities.NotifyInput{Deadline: *t.st.Deadline}
@@ -287,7 +326,7 @@ func (t *transfer) train(ctx workflow.Context) error {
 	t.trainingClosed = true
 	missed := activities.TrainingResult{TransferID: t.id(), By: activities.System, At: workflow.Now(ctx),
 		Note: "deadline passed"}
-	if err := workflow.ExecuteActivity(ctx, a.FinishTraining, missed).Get(ctx, nil); err != nil {
+	if err := t.step(ctx, a.FinishTraining, nil, missed); err != nil {
 		return err
 	}
 	return t.notify(ctx, "training:missed", notify.TrainingMissed, models.RoleHR, n)
@@ -312,7 +351,7 @@ func (t *transfer) takeEffect(ctx workflow.Context) error {
 	}
 	var decree models.Decree
 	in := activities.EffectiveInput{TransferID: t.id(), EffectiveDate: date, At: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(ctx, a.MakeEffective, in).Get(ctx, &decree); err != nil {
+	if err := t.step(ctx, a.MakeEffective, &decree, in); err != nil {
 		return err
 	}
 	t.st.DecreeNumber = decree.Number
@@ -355,7 +394,7 @@ func (t *transfer) survey(ctx workflow.Context) error {
 	now := workflow.Now(ctx)
 	var link string
 	open := activities.SurveyInput{TransferID: t.id(), At: now, Expires: now.Add(s.SurveyWindow.D())}
-	if err := workflow.ExecuteActivity(ctx, a.OpenSurvey, open).Get(ctx, &link); err != nil {
+	if err := t.step(ctx, a.OpenSurvey, &link, open); err != nil {
 		return err
 	}
 	if err := t.enter(ctx, models.StageSurveyOpen, models.RoleEmployee, wait{s.SurveyReminder.D(), s.SurveyWindow.D()}); err != nil {
@@ -373,5 +412,5 @@ func (t *transfer) survey(ctx workflow.Context) error {
 		return err
 	}
 	t.surveyClosed = true
-	return workflow.ExecuteActivity(ctx, a.CloseSurvey, t.id(), workflow.Now(ctx)).Get(ctx, nil)
+	return t.step(ctx, a.CloseSurvey, nil, t.id(), workflow.Now(ctx))
 }

@@ -1,6 +1,7 @@
 package workflows_test
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"os"
@@ -8,6 +9,8 @@ import (
 	"testing"
 	"time"
 
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"gorm.io/gorm"
@@ -71,7 +74,7 @@ func newFixture(t *testing.T, settings models.RoundSettings, covered, training b
 	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
 	return &fixture{t: t, db: gdb, env: env, results: map[string]error{},
 		employee: models.Actor{ID: e.NIP, Role: models.RoleEmployee, NIP: e.NIP},
-		in: workflows.TransferInput{RoundID: roundID, Settings: settings, Proposal: activities.Proposal{
+		in: workflows.TransferInput{RoundID: roundID, Settings: settings, LocalSteps: true, Proposal: activities.Proposal{
 			TransferID: id, NIP: e.NIP, ToPositionID: to.ID, ToUnitID: to.UnitID, Training: training, Covered: covered}}}
 }
 
@@ -177,8 +180,22 @@ func approve(who models.Actor) workflows.Decision {
 	return workflows.Decision{Actor: who, Approve: true, Reason: "sesuai kebutuhan organisasi"}
 }
 
+// TestApprovedAcknowledgedSurveyAnswered walks the plain path twice: as
+// rounds start transfers now, with local steps, and as transfers started
+// before LocalSteps existed run, with regular activities. Both must do
+// the same, each through its own kind of activity only.
 func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
+	for _, local := range []bool{true, false} {
+		t.Run(fmt.Sprintf("local=%v", local), func(t *testing.T) { approvedAcknowledgedSurveyAnswered(t, local) })
+	}
+}
+
+func approvedAcknowledgedSurveyAnswered(t *testing.T, local bool) {
 	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.in.LocalSteps = local
+	var regular, locals int
+	f.env.SetOnActivityStartedListener(func(*activity.Info, context.Context, converter.EncodedValues) { regular++ })
+	f.env.SetOnLocalActivityStartedListener(func(*activity.Info, context.Context, []any) { locals++ })
 	f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
 	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
 	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
@@ -191,8 +208,8 @@ func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
 		t.Errorf("outcome %s, database stage %s", st.Outcome, f.dbStage())
 	}
 	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "effective", "survey")
-	if n := count(t, f.db, &models.OutboxMessage{}, "status = ?", models.OutboxKept); n != 5 {
-		t.Errorf("%d messages kept in the outbox without a mailer, want 5", n)
+	if n := count(t, f.db, &models.OutboxMessage{}, "status = ?", models.OutboxPending); n != 5 {
+		t.Errorf("%d messages pending in the outbox for the relay, want 5", n)
 	}
 	if st.EffectiveDate == nil || !st.EffectiveDate.Equal(start.Add(3*h)) {
 		t.Errorf("effective date %v, want %v", st.EffectiveDate, start.Add(3*h))
@@ -217,6 +234,13 @@ func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
 	f.db.First(&invitation, "key LIKE ?", "%:survey")
 	if !strings.Contains(invitation.Body, "http://mutasi.test/surveys/") {
 		t.Errorf("survey invitation lacks its link:\n%s", invitation.Body)
+	}
+	// Steps: 4 records of updates, 6 stage changes after the first, 5
+	// notices, the decree, the survey's opening; the first stage is the
+	// round's in local runs.
+	want := map[bool][2]int{true: {0, 17}, false: {18, 0}}[local]
+	if regular != want[0] || locals != want[1] {
+		t.Errorf("%d regular and %d local activities, want %d and %d", regular, locals, want[0], want[1])
 	}
 }
 

@@ -98,7 +98,7 @@ func (t *transfer) register(ctx workflow.Context) error {
 // record runs the activity that records an update, in the handler's own
 // context, and answers with the stage.
 func (t *transfer) record(ctx workflow.Context, activity, in any) (Receipt, error) {
-	if err := workflow.ExecuteActivity(withActivityOptions(ctx), activity, in).Get(ctx, nil); err != nil {
+	if err := t.step(ctx, activity, nil, in); err != nil {
 		return Receipt{}, err
 	}
 	return Receipt{TransferID: t.id(), Stage: t.st.Stage}, nil

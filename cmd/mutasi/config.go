@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -17,6 +18,7 @@ import (
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/notify"
+	"github.com/bkpsdm/mutasi/outbox"
 )
 
 // config is what the long-running commands share; every value has a flag
@@ -86,22 +88,31 @@ func (c *config) dial(log *slog.Logger, reg *metrics.Registry) (client.Client, e
 		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal()})
 }
 
-// activities builds the activities on gdb with the configured mailer.
+// activities builds the activities on gdb.
 func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
 	if c.linkSecret == "" {
 		return nil, fmt.Errorf("set MUTASI_LINK_SECRET (or --link-secret): it signs survey links")
 	}
-	a := &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret)}
-	if c.smtpAddr != "" {
-		host, port, err := net.SplitHostPort(c.smtpAddr)
-		if err != nil {
-			return nil, fmt.Errorf("--smtp %q: %w", c.smtpAddr, err)
-		}
-		p, err := strconv.Atoi(port)
-		if err != nil {
-			return nil, fmt.Errorf("--smtp %q: bad port", c.smtpAddr)
-		}
-		a.Mailer = notify.SMTP{Host: host, Port: p, From: c.smtpFrom, Username: c.smtpUser, Password: c.smtpPass}
+	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret)}, nil
+}
+
+// startRelay sends the outbox's messages over the configured SMTP server
+// until ctx is done. Without --smtp the messages stay in the outbox, where
+// `mutasi outbox` shows them.
+func (c *config) startRelay(ctx context.Context, gdb *gorm.DB, log *slog.Logger) error {
+	if c.smtpAddr == "" {
+		return nil
 	}
-	return a, nil
+	host, port, err := net.SplitHostPort(c.smtpAddr)
+	if err != nil {
+		return fmt.Errorf("--smtp %q: %w", c.smtpAddr, err)
+	}
+	p, err := strconv.Atoi(port)
+	if err != nil {
+		return fmt.Errorf("--smtp %q: bad port", c.smtpAddr)
+	}
+	r := &outbox.Relay{DB: gdb, Log: log,
+		Mailer: notify.SMTP{Host: host, Port: p, From: c.smtpFrom, Username: c.smtpUser, Password: c.smtpPass}}
+	go r.Run(ctx)
+	return nil
 }

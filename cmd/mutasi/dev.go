@@ -94,6 +94,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
+	if err := c.startRelay(ctx, gdb, log); err != nil {
+		return err
+	}
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
 	go func() { errc <- serveAPI(ctx, *addr, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()

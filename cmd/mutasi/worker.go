@@ -30,11 +30,15 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	reg := metrics.New()
-	tc, err := c.dial(newLogger(c.logFormat, stderr), reg)
+	log := newLogger(c.logFormat, stderr)
+	tc, err := c.dial(log, reg)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
+	if err := c.startRelay(ctx, gdb, log); err != nil {
+		return err
+	}
 	go func() {
 		if err := reg.Serve(ctx, *metricsAddr); err != nil {
 			fmt.Fprintf(stderr, "metrics: %v\n", err)

@@ -1,0 +1,126 @@
+// Package outbox delivers the notifications the workflows record. The
+// Notify activity only writes a message to the outbox table, in the
+// workflow's own step; a Relay, run beside the worker, sends pending
+// messages over SMTP in the order they were recorded and retries failed
+// sends with a growing delay. So a slow or absent mail server never holds
+// up a decision, and a message is sent once unless a relay dies between
+// the send and marking it sent.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/notify"
+)
+
+// The relay's pacing.
+const (
+	// PollInterval is the pause between looks at the outbox when nothing
+	// was due.
+	PollInterval = time.Second
+	// Lease is how long a claimed message belongs to the relay that
+	// claimed it; if that relay dies, another sends it after the lease.
+	Lease = 5 * time.Minute
+	// FirstRetry is the delay after the first failed send; it doubles with
+	// every failure up to MaxRetry.
+	FirstRetry = 30 * time.Second
+	// MaxRetry caps the delay between attempts.
+	MaxRetry = time.Hour
+	// batch is how many due messages one pass claims at most.
+	batch = 50
+)
+
+// Relay sends the outbox's pending messages through Mailer. Several relays
+// may run on one database: each message is claimed by one of them.
+type Relay struct {
+	DB     *gorm.DB
+	Mailer notify.Mailer
+	Log    *slog.Logger
+}
+
+// Run sends due messages until ctx is done.
+func (r *Relay) Run(ctx context.Context) {
+	for {
+		n, err := r.SendDue(ctx)
+		if err != nil && ctx.Err() == nil {
+			r.Log.Error("outbox relay", "error", err)
+		}
+		if n == batch && err == nil {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(PollInterval):
+		}
+	}
+}
+
+// SendDue makes one pass over the messages due now, oldest first: it
+// claims each, sends it and marks it sent, or records the failure and
+// when to try again. It reports how many messages it claimed.
+func (r *Relay) SendDue(ctx context.Context) (int, error) {
+	gdb := r.DB.WithContext(ctx)
+	now := time.Now()
+	var due []models.OutboxMessage
+	if err := gdb.Where("status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", models.OutboxPending, now).
+		Order("id").Limit(batch).Find(&due).Error; err != nil {
+		return 0, err
+	}
+	claimed := 0
+	for _, m := range due {
+		ok, err := r.claim(gdb, m.ID, time.Now())
+		if err != nil {
+			return claimed, err
+		}
+		if !ok {
+			continue // another relay has it
+		}
+		claimed++
+		if err := r.send(ctx, gdb, m); err != nil {
+			return claimed, err
+		}
+	}
+	return claimed, nil
+}
+
+// claim takes a due message for Lease; it reports false when another
+// relay took it first.
+func (r *Relay) claim(gdb *gorm.DB, id uint, now time.Time) (bool, error) {
+	res := gdb.Model(&models.OutboxMessage{}).
+		Where("id = ? AND status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", id, models.OutboxPending, now).
+		Update("next_attempt_at", now.Add(Lease))
+	return res.RowsAffected == 1, res.Error
+}
+
+// send delivers one claimed message and records the outcome.
+func (r *Relay) send(ctx context.Context, gdb *gorm.DB, m models.OutboxMessage) error {
+	err := r.Mailer.Send(ctx, notify.Message{To: m.To, Subject: m.Subject, Body: m.Body})
+	if ctx.Err() != nil {
+		return errors.Join(err, ctx.Err()) // stopping: the lease hands it on
+	}
+	now := time.Now()
+	row := gdb.Model(&models.OutboxMessage{}).Where("id = ?", m.ID)
+	if err == nil {
+		return row.Updates(map[string]any{"status": models.OutboxSent, "sent_at": now, "next_attempt_at": nil}).Error
+	}
+	r.Log.Warn("notification not sent", "key", m.Key, "attempt", m.Attempts+1, "error", err)
+	return row.Updates(map[string]any{"attempts": m.Attempts + 1, "last_error": err.Error(),
+		"next_attempt_at": now.Add(RetryDelay(m.Attempts + 1))}).Error
+}
+
+// RetryDelay is how long the relay waits after the failures-th failed
+// send of a message before it tries again.
+func RetryDelay(failures int) time.Duration {
+	d := FirstRetry
+	for i := 1; i < failures && d < MaxRetry; i++ {
+		d *= 2
+	}
+	return min(d, MaxRetry)
+}

@@ -1,0 +1,242 @@
+package server
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/schema"
+
+	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
+)
+
+// importAPI returns a function that posts a CSV file to the import API of
+// a server on gdb, as HR, and expects the given status.
+func importAPI(tb testing.TB, gdb *gorm.DB) func(kind, body string, status int) Problem {
+	tb.Helper()
+	tok, err := apikey.Issue(gdb, "hr", models.Actor{ID: "hr1", Role: models.RoleHR})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	h := (&Server{DB: gdb, LinkSecret: []byte("x"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
+	return func(kind, body string, status int) Problem {
+		tb.Helper()
+		req := httptest.NewRequest("POST", "/api/v1/imports/"+kind, strings.NewReader(body))
+		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != status {
+			tb.Fatalf("import %s: %d, want %d: %.300s", kind, rec.Code, status, rec.Body)
+		}
+		var p Problem
+		if status != http.StatusOK {
+			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+				tb.Fatalf("import %s: %v: %.300s", kind, err, rec.Body)
+			}
+		}
+		return p
+	}
+}
+
+// importedState dumps every unit, position and employee, with their child
+// rows, in key order.
+func importedState(t *testing.T, gdb *gorm.DB) string {
+	t.Helper()
+	by := func(col string) func(*gorm.DB) *gorm.DB {
+		return func(q *gorm.DB) *gorm.DB { return q.Order(col) }
+	}
+	var units []models.Unit
+	var positions []models.Position
+	var employees []models.Employee
+	if err := errors.Join(gdb.Order("id").Find(&units).Error,
+		gdb.Preload("Competencies", by("name")).Order("id").Find(&positions).Error,
+		gdb.Preload("SKP", by("year")).Preload("Competencies", by("name")).Order("nip").Find(&employees).Error); err != nil {
+		t.Fatal(err)
+	}
+	return fmt.Sprintf("%+v\n%+v\n%+v", units, positions, employees)
+}
+
+// childCounts counts the child rows of employees and positions.
+func childCounts(t *testing.T, gdb *gorm.DB) (skp, employeeComps, positionComps int64) {
+	t.Helper()
+	if err := errors.Join(gdb.Model(&models.EmployeeSKP{}).Count(&skp).Error,
+		gdb.Model(&models.EmployeeCompetency{}).Count(&employeeComps).Error,
+		gdb.Model(&models.PositionCompetency{}).Count(&positionComps).Error); err != nil {
+		t.Fatal(err)
+	}
+	return skp, employeeComps, positionComps
+}
+
+// TestImportInBatches imports files larger than one batch, on each
+// backend, and checks that batching keeps what an import means: a second
+// import of the same file changes nothing, a changed file replaces the
+// child rows of the employees (and positions) it names and of no others,
+// and a bad row in the last batch refuses the whole file.
+func TestImportInBatches(t *testing.T) {
+	const n = 3000
+	d := seed.Generate(n, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 3)
+	units, positions, employees := governmentCSV(d)
+	var skp, comps, positionComps int64
+	for _, e := range d.Employees {
+		skp, comps = skp+int64(len(e.SKP)), comps+int64(len(e.Competencies))
+	}
+	for _, p := range d.Positions {
+		positionComps += int64(len(p.Competencies))
+	}
+	// Each write must take more than one statement: the deletes of child
+	// rows (a parameter per employee) and the inserts of each table.
+	if n <= batchParams {
+		t.Fatalf("the child rows of %d employees are deleted in one statement of %d", n, batchParams)
+	}
+	for _, c := range []struct {
+		model any
+		rows  int64
+	}{{&models.Employee{}, n}, {&models.EmployeeSKP{}, skp}, {&models.EmployeeCompetency{}, comps}} {
+		sch, err := schema.Parse(c.model, &sync.Map{}, schema.NamingStrategy{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if batch := int64(batchParams / len(sch.DBNames)); c.rows <= batch {
+			t.Fatalf("%d rows of %s fit in one batch of %d", c.rows, sch.Table, batch)
+		}
+	}
+
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			post := importAPI(t, gdb)
+			post("units", units, http.StatusOK)
+			post("positions", positions, http.StatusOK)
+			post("employees", employees, http.StatusOK)
+			var count int64
+			gdb.Model(&models.Employee{}).Count(&count)
+			if s, c, pc := childCounts(t, gdb); count != n || s != skp || c != comps || pc != positionComps {
+				t.Fatalf("imported %d employees, %d SKP, %d competencies, %d position competencies; want %d, %d, %d, %d",
+					count, s, c, pc, n, skp, comps, positionComps)
+			}
+
+			first := importedState(t, gdb)
+			post("units", units, http.StatusOK)
+			post("positions", positions, http.StatusOK)
+			post("employees", employees, http.StatusOK)
+			if importedState(t, gdb) != first {
+				t.Fatal("importing the same files again changed the data")
+			}
+
+			// A file without the first 100 employees, where the first and
+			// last in it and one in the middle have new child rows, and
+			// one has none.
+			changed := append([]models.Employee(nil), d.Employees[100:]...)
+			for _, i := range []int{0, len(changed) / 2, len(changed) - 1} {
+				e := &changed[i]
+				e.Name += " Baru"
+				e.SKP = []models.EmployeeSKP{{NIP: e.NIP, Year: 2020, Predicate: models.SangatBaik}}
+				e.Competencies = []models.EmployeeCompetency{{NIP: e.NIP, Name: "negosiasi", Level: 5}}
+			}
+			changed[1].SKP, changed[1].Competencies = nil, nil
+			_, _, file := governmentCSV(seed.Data{Employees: changed})
+			before := map[string]models.Employee{}
+			for _, e := range d.Employees[:100] {
+				before[e.NIP] = loadEmployee(t, gdb, e.NIP)
+			}
+			post("employees", file, http.StatusOK)
+			for _, want := range []models.Employee{changed[0], changed[1], changed[len(changed)/2], changed[len(changed)-1]} {
+				got := loadEmployee(t, gdb, want.NIP)
+				if got.Name != want.Name || fmt.Sprint(got.SKP) != fmt.Sprint(want.SKP) ||
+					fmt.Sprint(got.Competencies) != fmt.Sprint(want.Competencies) {
+					t.Errorf("%s after the changed file: %s %+v %+v; want %s %+v %+v", want.NIP,
+						got.Name, got.SKP, got.Competencies, want.Name, want.SKP, want.Competencies)
+				}
+			}
+			for nip, e := range before {
+				if got := loadEmployee(t, gdb, nip); fmt.Sprintf("%+v", got) != fmt.Sprintf("%+v", e) {
+					t.Errorf("%s, not in the changed file, changed: %+v, was %+v", nip, got, e)
+				}
+			}
+			var removedSKP, removedComps int64
+			for _, i := range []int{0, 1, len(changed) / 2, len(changed) - 1} {
+				e := d.Employees[100+i]
+				removedSKP, removedComps = removedSKP+int64(len(e.SKP)), removedComps+int64(len(e.Competencies))
+			}
+			gdb.Model(&models.Employee{}).Count(&count)
+			if s, c, _ := childCounts(t, gdb); count != n || s != skp-removedSKP+3 || c != comps-removedComps+3 {
+				t.Errorf("after the changed file: %d employees, %d SKP, %d competencies; want %d, %d, %d",
+					count, s, c, n, skp-removedSKP+3, comps-removedComps+3)
+			}
+
+			// The positions import replaces child rows the same way.
+			p := d.Positions[0]
+			p.Competencies = []models.PositionCompetency{{PositionID: p.ID, Name: "negosiasi", Level: 4}}
+			_, file, _ = governmentCSV(seed.Data{Positions: []models.Position{p}})
+			post("positions", file, http.StatusOK)
+			var got []models.PositionCompetency
+			gdb.Where("position_id = ?", p.ID).Find(&got)
+			if _, _, pc := childCounts(t, gdb); fmt.Sprint(got) != fmt.Sprint(p.Competencies) ||
+				pc != positionComps-int64(len(d.Positions[0].Competencies))+1 {
+				t.Errorf("position %s competencies %+v (%d in all), want %+v", p.ID, got, pc, p.Competencies)
+			}
+
+			// A file that renames everyone and clears their child rows, with
+			// one bad row at its end, writes nothing.
+			state := importedState(t, gdb)
+			renamed := append([]models.Employee(nil), d.Employees...)
+			for i := range renamed {
+				renamed[i].Name += " Lain"
+				renamed[i].SKP, renamed[i].Competencies = nil, nil
+			}
+			for _, bad := range []struct {
+				field string
+				spoil func(*models.Employee)
+			}{
+				{"rank", func(e *models.Employee) { e.Rank = 99 }},
+				{"position_id", func(e *models.Employee) { e.PositionID = "NOPE" }},
+				{"skp", func(e *models.Employee) {
+					e.SKP = []models.EmployeeSKP{{NIP: e.NIP, Year: 2025, Predicate: models.Baik},
+						{NIP: e.NIP, Year: 2025, Predicate: models.Kurang}}
+				}},
+			} {
+				rows := append([]models.Employee(nil), renamed...)
+				bad.spoil(&rows[n-1])
+				_, _, file := governmentCSV(seed.Data{Employees: rows})
+				prob := post("employees", file, http.StatusUnprocessableEntity)
+				if len(prob.Errors) != 1 || prob.Errors[0].Row != n+1 || prob.Errors[0].Field != bad.field {
+					t.Errorf("a bad %s on the last row: errors %+v, want one on row %d", bad.field, prob.Errors, n+1)
+				}
+				if importedState(t, gdb) != state {
+					t.Fatalf("a file with a bad %s on its last row changed the data", bad.field)
+				}
+			}
+
+			// Keys are compared as they are written, without spaces around.
+			prob := post("units", "id,name\nU900,Baru\nU900 ,Lagi\n", http.StatusUnprocessableEntity)
+			if len(prob.Errors) != 1 || prob.Errors[0].Row != 3 || prob.Errors[0].Field != "id" {
+				t.Errorf("a key repeated with a trailing space: errors %+v, want one on row 3", prob.Errors)
+			}
+		})
+	}
+}
+
+// loadEmployee reads one employee with their child rows in key order.
+func loadEmployee(t *testing.T, gdb *gorm.DB, nip string) models.Employee {
+	t.Helper()
+	var e models.Employee
+	err := gdb.Preload("SKP", func(q *gorm.DB) *gorm.DB { return q.Order("year") }).
+		Preload("Competencies", func(q *gorm.DB) *gorm.DB { return q.Order("name") }).First(&e, "nip = ?", nip).Error
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
