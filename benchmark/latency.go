@@ -70,27 +70,36 @@ func (b *bench) latency(rounds []string) error {
 		{"POST /transfers/{id}/decisions", each("POST", tpkHeader, func(id string) string { return base + "/transfers/" + id + "/decisions" },
 			[]byte(`{"approve": true, "reason": "sesuai analisis kebutuhan"}`)), 150 * time.Millisecond, true},
 	}
-	rate := vegeta.Rate{Freq: b.cfg.Rate, Per: time.Second}
 	for _, c := range cases {
 		if c.fresh {
 			next.Store(0)
 		}
-		attacker := vegeta.NewAttacker(vegeta.Timeout(30*time.Second), vegeta.KeepAlive(true))
-		var m vegeta.Metrics
-		for res := range attacker.Attack(c.target, rate, b.cfg.Duration, c.name) {
-			m.Add(res)
-		}
-		m.Close()
+		m := b.attack(c.name, c.target)
 		met := m.Latencies.P99 < c.p99 && m.Success == 1
-		b.add(fmt.Sprintf("%s at %d/s", c.name, b.cfg.Rate),
-			fmt.Sprintf("p50 %.1f ms, p99 %.1f ms, errors %.2f%% (%d requests)", ms(m.Latencies.P50), ms(m.Latencies.P99),
-				100*(1-m.Success), m.Requests),
-			fmt.Sprintf("p99 < %v, no errors", c.p99), &met)
-		if len(m.Errors) > 0 {
-			b.logf("errors: %v", m.Errors)
-		}
+		b.add(fmt.Sprintf("%s at %d/s", c.name, b.cfg.Rate), describe(m), fmt.Sprintf("p99 < %v, no errors", c.p99), &met)
 	}
-	return nil
+	return b.bareDecisions()
+}
+
+// attack sends the targets' requests at the configured rate for the
+// configured duration and returns their metrics.
+func (b *bench) attack(name string, target vegeta.Targeter) vegeta.Metrics {
+	attacker := vegeta.NewAttacker(vegeta.Timeout(30*time.Second), vegeta.KeepAlive(true))
+	var m vegeta.Metrics
+	for res := range attacker.Attack(target, vegeta.Rate{Freq: b.cfg.Rate, Per: time.Second}, b.cfg.Duration, name) {
+		m.Add(res)
+	}
+	m.Close()
+	if len(m.Errors) > 0 {
+		b.logf("errors: %v", m.Errors)
+	}
+	return m
+}
+
+// describe is a latency row's value.
+func describe(m vegeta.Metrics) string {
+	return fmt.Sprintf("p50 %.1f ms, p99 %.1f ms, errors %.2f%% (%d requests)", ms(m.Latencies.P50), ms(m.Latencies.P99),
+		100*(1-m.Success), m.Requests)
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -112,16 +111,17 @@ func Noop(_ context.Context, last bool) error {
 	return nil
 }
 
-// BareParent starts n BareChild workflows, as RoundWorkflow starts its
-// transfers, and waits for them.
+// BareParent starts n BareChild workflows as RoundWorkflow starts its
+// transfers: with the same options (search attributes included) and an
+// input of the same shape and size, so the engine does the same work, and
+// waits for them.
 func BareParent(ctx workflow.Context, prefix string, n int) error {
 	futures := make([]workflow.ChildWorkflowFuture, n)
 	for i := range futures {
-		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:        fmt.Sprintf("%s-%d", prefix, i),
-			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		})
-		futures[i] = workflow.ExecuteChildWorkflow(cctx, BareChild)
+		in := workflows.TransferInput{RoundID: prefix, Settings: settings(), LocalSteps: true,
+			Proposal: activities.Proposal{TransferID: fmt.Sprintf("%s-%04d-000000000000000000-U000-P00", prefix, i),
+				NIP: "000000000000000000", ToPositionID: "U000-P00", ToUnitID: fmt.Sprintf("U%03d", i%20)}}
+		futures[i] = workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, workflows.TransferOptions(in)), BareChild, in)
 	}
 	for _, f := range futures {
 		if err := f.Get(ctx, nil); err != nil {
@@ -132,8 +132,10 @@ func BareParent(ctx workflow.Context, prefix string, n int) error {
 }
 
 // BareChild runs activitiesToTPK no-op local activities with the options
-// of Mutasi's local steps, one after the other.
-func BareChild(ctx workflow.Context) error {
+// of Mutasi's local steps, one after the other, and then waits, open, as
+// a transfer waits for the TPK: a parent's open children cost the server
+// more than finished ones.
+func BareChild(ctx workflow.Context, _ workflows.TransferInput) error {
 	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second,
 		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute}})
 	for i := range activitiesToTPK {
@@ -141,7 +143,7 @@ func BareChild(ctx workflow.Context) error {
 			return err
 		}
 	}
-	return nil
+	return workflow.Sleep(ctx, 24*time.Hour)
 }
 
 // bare runs BareParent with n children on its own worker, on the same
@@ -168,7 +170,8 @@ func (b *bench) bare(n int) (time.Duration, error) {
 		return 0, err
 	}
 	d := time.Since(t0)
-	return d, run.Get(b.ctx, nil)
+	// The children stay open, abandoned, like the round's transfers.
+	return d, b.c.TerminateWorkflow(b.ctx, prefix, run.GetRunID(), "measured")
 }
 
 // poll calls done every interval until it reports true, fails, or limit

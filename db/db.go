@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/glebarez/sqlite"
 	"gorm.io/driver/postgres"
@@ -60,6 +61,16 @@ func Open(dsn string) (*gorm.DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
+		sqlDB, err := gdb.DB()
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		// Keep the connections: database/sql keeps two idle ones by
+		// default, so a burst of steps opens (and PostgreSQL forks) a
+		// connection per statement.
+		sqlDB.SetMaxOpenConns(PoolSize)
+		sqlDB.SetMaxIdleConns(PoolSize)
+		sqlDB.SetConnMaxIdleTime(time.Minute)
 		return gdb, nil
 	}
 	if path == "" {
@@ -84,6 +95,12 @@ func Open(dsn string) (*gorm.DB, error) {
 	sqlDB.SetMaxOpenConns(1)
 	return gdb, nil
 }
+
+// PoolSize is how many PostgreSQL connections one process keeps at most:
+// enough for the worker's concurrent steps (the audit trail serialises its
+// appends anyway), and an API server and a worker stay well under
+// PostgreSQL's default of 100 connections.
+const PoolSize = 20
 
 // IsSQLite reports whether gdb is an SQLite database (as opposed to
 // PostgreSQL).

@@ -1,6 +1,7 @@
 package db_test
 
 import (
+	"database/sql"
 	"path/filepath"
 	"testing"
 	"time"
@@ -80,6 +81,24 @@ func TestOpenChoosesTheDialect(t *testing.T) {
 	}()
 	if db.IsSQLite(pg) {
 		t.Errorf("%s opened SQLite", dbtest.AdminDSN())
+	}
+	// PostgreSQL keeps a pool of connections rather than opening one per
+	// statement under load.
+	var conns []*sql.Conn
+	pgDB, _ := pg.DB()
+	for range 5 {
+		c, err := pgDB.Conn(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+	}
+	for _, c := range conns {
+		c.Close()
+	}
+	if st := pgDB.Stats(); st.MaxOpenConnections != db.PoolSize || st.Idle != 5 {
+		t.Errorf("PostgreSQL pool: %d connections at most and %d idle after 5 were used, want %d and 5",
+			st.MaxOpenConnections, st.Idle, db.PoolSize)
 	}
 	if _, err := db.Open("sqlite:"); err == nil {
 		t.Error("an SQLite DSN without a file opened")

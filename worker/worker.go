@@ -36,6 +36,7 @@ func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 func Register(w sdkworker.Registry, acts *activities.Activities) {
 	w.RegisterWorkflow(workflows.RoundWorkflow)
 	w.RegisterWorkflow(workflows.TransferWorkflow)
+	w.RegisterWorkflow(workflows.TransferBatchWorkflow)
 	w.RegisterActivity(acts)
 }
 

@@ -48,6 +48,10 @@ type RoundInput struct {
 	Name     string
 	Settings models.RoundSettings
 	By       activities.ActorRef
+	// TransferBatch is how many transfers the round starts as its own
+	// children at most; 0 means DefaultTransferBatch. Beyond it they start
+	// through TransferBatchWorkflow children.
+	TransferBatch int
 }
 
 // RoundState is what the round's state query answers.

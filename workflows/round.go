@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -85,40 +86,108 @@ func (r *round) setStatus(ctx workflow.Context, s models.RoundStatus) error {
 	return workflow.ExecuteActivity(ctx, a.SetRoundStatus, r.in.RoundID, s).Get(ctx, nil)
 }
 
-// runTransfers starts one child workflow per confirmed proposal and waits
-// for them all. A transfer that fails is listed; the round goes on.
-func (r *round) runTransfers(ctx workflow.Context) error {
-	var futures []workflow.ChildWorkflowFuture
-	var ids []string
-	for _, p := range r.st.Proposals {
-		if slices.Contains(r.st.Removed, p.TransferID) {
-			continue
-		}
-		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:            activities.TransferWorkflowID(p.TransferID),
-			WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-			// A round's trouble must not stop transfers already under way.
-			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-			TypedSearchAttributes: temporal.NewSearchAttributes(StageKey.ValueSet(string(models.StageAwaitingTPK)),
-				RoundKey.ValueSet(r.in.RoundID), UnitKey.ValueSet(p.ToUnitID)),
-		})
-		in := TransferInput{RoundID: r.in.RoundID, Proposal: p, Settings: r.in.Settings, LocalSteps: true}
-		futures = append(futures, workflow.ExecuteChildWorkflow(cctx, TransferWorkflow, in))
-		ids = append(ids, p.TransferID)
+// TransferOptions are the options a round starts a transfer's child
+// workflow with: its ID, its search attributes, and independence from the
+// round, whose trouble must not stop transfers already under way.
+func TransferOptions(in TransferInput) workflow.ChildWorkflowOptions {
+	return workflow.ChildWorkflowOptions{
+		WorkflowID:            activities.TransferWorkflowID(in.Proposal.TransferID),
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		TypedSearchAttributes: temporal.NewSearchAttributes(StageKey.ValueSet(string(models.StageAwaitingTPK)),
+			RoundKey.ValueSet(in.RoundID), UnitKey.ValueSet(in.Proposal.ToUnitID)),
 	}
-	r.st.Running = len(futures)
+}
+
+// DefaultTransferBatch is how many transfers a round starts as its own
+// children at most. Temporal refuses a workflow more than 2,000 pending
+// children (limit.numPendingChildExecutions.error), so a bigger round, as
+// a province's may be, starts its transfers through TransferBatchWorkflow
+// children of this many each.
+const DefaultTransferBatch = 1000
+
+// transferBatches names the change that made big rounds start their
+// transfers through batches; runs begun before start them all directly.
+const transferBatches = "transfer-batches"
+
+// runTransfers starts the confirmed transfers, as children or, for a big
+// round, through batches, and waits for them all. A transfer that fails is
+// listed; the round goes on.
+func (r *round) runTransfers(ctx workflow.Context) error {
+	var confirmed []activities.Proposal
+	for _, p := range r.st.Proposals {
+		if !slices.Contains(r.st.Removed, p.TransferID) {
+			confirmed = append(confirmed, p)
+		}
+	}
+	size := r.in.TransferBatch
+	if size <= 0 {
+		size = DefaultTransferBatch
+	}
+	r.st.Running = len(confirmed)
+	if len(confirmed) <= size || workflow.GetVersion(ctx, transferBatches, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		failed, err := startTransfers(ctx, r.in.RoundID, r.in.Settings, confirmed, func() { r.st.Running--; r.st.Finished++ })
+		r.st.Failed = append(r.st.Failed, failed...)
+		return err
+	}
+	var futures []workflow.ChildWorkflowFuture
+	var sizes []int
+	for i, batch := range slices.Collect(slices.Chunk(confirmed, size)) {
+		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+			WorkflowID:        fmt.Sprintf("%s-batch-%d", activities.RoundWorkflowID(r.in.RoundID), i+1),
+			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+		})
+		in := TransferBatch{RoundID: r.in.RoundID, Settings: r.in.Settings, Proposals: batch}
+		futures = append(futures, workflow.ExecuteChildWorkflow(cctx, TransferBatchWorkflow, in))
+		sizes = append(sizes, len(batch))
+	}
+	for i, f := range futures {
+		var failed []string
+		if err := f.Get(ctx, &failed); err != nil {
+			return err
+		}
+		r.st.Failed = append(r.st.Failed, failed...)
+		r.st.Running -= sizes[i]
+		r.st.Finished += sizes[i]
+	}
+	return nil
+}
+
+// TransferBatch is a batch of a big round's confirmed transfers.
+type TransferBatch struct {
+	RoundID   string
+	Settings  models.RoundSettings
+	Proposals []activities.Proposal
+}
+
+// TransferBatchWorkflow starts a batch of a round's transfers as its
+// children, waits for them, and returns the IDs of those that failed.
+func TransferBatchWorkflow(ctx workflow.Context, in TransferBatch) ([]string, error) {
+	return startTransfers(ctx, in.RoundID, in.Settings, in.Proposals, func() {})
+}
+
+// startTransfers starts one child TransferWorkflow per proposal, waits for
+// them all, calling ended after each, and returns the IDs of those that
+// failed.
+func startTransfers(ctx workflow.Context, roundID string, settings models.RoundSettings, proposals []activities.Proposal,
+	ended func()) ([]string, error) {
+	futures := make([]workflow.ChildWorkflowFuture, len(proposals))
+	for i, p := range proposals {
+		in := TransferInput{RoundID: roundID, Proposal: p, Settings: settings, LocalSteps: true}
+		futures[i] = workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, TransferOptions(in)), TransferWorkflow, in)
+	}
+	var failed []string
 	for i, f := range futures {
 		if err := f.Get(ctx, nil); err != nil {
 			if temporal.IsCanceledError(ctx.Err()) {
-				return err
+				return failed, err
 			}
-			workflow.GetLogger(ctx).Error("transfer failed", "transfer", ids[i], "error", err)
-			r.st.Failed = append(r.st.Failed, ids[i])
+			workflow.GetLogger(ctx).Error("transfer failed", "transfer", proposals[i].TransferID, "error", err)
+			failed = append(failed, proposals[i].TransferID)
 		}
-		r.st.Running--
-		r.st.Finished++
+		ended()
 	}
-	return nil
+	return failed, nil
 }
 
 // register installs the state query and the confirm update.

@@ -1,10 +1,13 @@
 package workflows_test
 
 import (
+	"fmt"
 	"testing"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/dbtest"
@@ -16,8 +19,16 @@ import (
 
 // TestRoundFromAnalysisToEvaluation runs a whole round in the test
 // environment: the HR officer's refused and accepted confirmations, every
-// child transfer approved and acknowledged, half the surveys answered.
+// child transfer approved and acknowledged, half the surveys answered. It
+// runs twice: with the transfers as the round's children, and, as a
+// province's round over the batch size would, through batches of three.
 func TestRoundFromAnalysisToEvaluation(t *testing.T) {
+	for _, batch := range []int{0, 3} {
+		t.Run(fmt.Sprintf("batch=%d", batch), func(t *testing.T) { roundFromAnalysisToEvaluation(t, batch) })
+	}
+}
+
+func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 	gdb, _ := dbtest.New(t)
 	if err := seed.Load(gdb, seed.Generate(40, start, 3)); err != nil {
 		t.Fatal(err)
@@ -74,8 +85,14 @@ func TestRoundFromAnalysisToEvaluation(t *testing.T) {
 	}, h)
 
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	batches := 0
+	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
+		if info.WorkflowType.Name == "TransferBatchWorkflow" {
+			batches++
+		}
+	})
 	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Mutasi Januari 2027",
-		Settings: models.DefaultSettings(), By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+		Settings: models.DefaultSettings(), By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}, TransferBatch: batch})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -83,8 +100,11 @@ func TestRoundFromAnalysisToEvaluation(t *testing.T) {
 	if err := env.GetWorkflowResult(&summary); err != nil {
 		t.Fatal(err)
 	}
-	if len(proposals) < 3 {
+	if len(proposals) < 5 {
 		t.Fatalf("only %d proposals", len(proposals))
+	}
+	if want := map[bool]int{true: (len(proposals) - 1 + 2) / 3}[batch == 3]; batches != want {
+		t.Errorf("%d transfer batches for %d confirmed transfers, want %d", batches, len(proposals)-1, want)
 	}
 	for _, label := range []string{"confirm-by-tpk", "confirm-unknown", "confirm-again"} {
 		if _, ok := workflows.AsRefusal(outcomes[label]); !ok {

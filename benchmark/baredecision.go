@@ -1,0 +1,117 @@
+package benchmark
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// BareDecider takes decisions as a transfer awaiting the TPK does, with
+// no-op steps: its first task runs one no-op local activity (the request's
+// notice) and waits; a "decide" update runs one (the decision's record),
+// and then the workflow moves on as a transfer moves to the PPK: it
+// upserts its stage search attribute, runs two more (stage and notice)
+// and waits again. It is the engine's share of a decision.
+func BareDecider(ctx workflow.Context, _ workflows.TransferInput) error {
+	local := func(ctx workflow.Context) workflow.Context {
+		return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
+	}
+	decided := false
+	err := workflow.SetUpdateHandlerWithOptions(ctx, workflows.UpdateDecide, func(ctx workflow.Context, _ workflows.Decision) error {
+		decided = true
+		return workflow.ExecuteLocalActivity(local(ctx), Noop, false).Get(ctx, nil)
+	}, workflow.UpdateHandlerOptions{Validator: func(workflows.Decision) error { return nil }})
+	if err != nil {
+		return err
+	}
+	ctx = local(ctx)
+	if err := workflow.ExecuteLocalActivity(ctx, Noop, true).Get(ctx, nil); err != nil {
+		return err
+	}
+	if _, err := workflow.AwaitWithTimeout(ctx, 30*24*time.Hour, func() bool { return decided }); err != nil {
+		return err
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, workflows.StageKey.ValueSet(string(models.StageAwaitingPPK))); err != nil {
+		return err
+	}
+	for range 2 {
+		if err := workflow.ExecuteLocalActivity(ctx, Noop, false).Get(ctx, nil); err != nil {
+			return err
+		}
+	}
+	_, err = workflow.AwaitWithTimeout(ctx, 30*24*time.Hour, func() bool { return false })
+	return err
+}
+
+// bareDecisions measures BareDecider's decisions at the API's rate, each
+// sent through a loopback HTTP endpoint that only makes the update, as the
+// API does, and waits for its outcome.
+func (b *bench) bareDecisions() error {
+	w := sdkworker.New(b.c, bareQueue, sdkworker.Options{})
+	w.RegisterWorkflow(BareDecider)
+	w.RegisterActivity(Noop)
+	if err := w.Start(); err != nil {
+		return err
+	}
+	defer w.Stop()
+	n := b.cfg.Rate * int(b.cfg.Duration/time.Second)
+	prefix := fmt.Sprintf("bare-decider-%d", time.Now().UnixNano())
+	noops.Store(0)
+	for i := range n {
+		in := workflows.TransferInput{RoundID: prefix, Settings: settings(), LocalSteps: true,
+			Proposal: activities.Proposal{TransferID: fmt.Sprintf("%s-%04d-000000000000000000-U000-P00", prefix, i),
+				NIP: "000000000000000000", ToPositionID: "U000-P00", ToUnitID: fmt.Sprintf("U%03d", i%20)}}
+		o := workflows.TransferOptions(in)
+		_, err := b.c.ExecuteWorkflow(b.ctx, client.StartWorkflowOptions{ID: o.WorkflowID, TaskQueue: bareQueue,
+			TypedSearchAttributes: o.TypedSearchAttributes}, BareDecider, in)
+		if err != nil {
+			return err
+		}
+	}
+	if err := poll(b.ctx, 50*time.Millisecond, 10*time.Minute, func() (bool, error) { return noops.Load() >= int64(n), nil }); err != nil {
+		return err
+	}
+	var failed atomic.Int64
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
+		id := fmt.Sprintf("transfer-%s-%s-000000000000000000-U000-P00", prefix, r.URL.Query().Get("i"))
+		h, err := b.c.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateDecide,
+			Args:         []any{workflows.Decision{Actor: models.Actor{ID: "bench-tpk", Role: models.RoleTPK}, Approve: true}},
+			WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err == nil {
+			err = h.Get(r.Context(), nil)
+		}
+		if err != nil {
+			if failed.Add(1) == 1 {
+				b.logf("bare decision on %s: %v", id, err)
+			}
+			http.Error(rw, err.Error(), http.StatusInternalServerError)
+		}
+	})}
+	go hs.Serve(l)
+	defer hs.Close()
+	var next atomic.Int64
+	target := func(t *vegeta.Target) error {
+		i := next.Add(1) - 1
+		*t = vegeta.Target{Method: "POST", URL: "http://" + l.Addr().String() + "/?i=" + fmt.Sprintf("%04d", i%int64(n))}
+		return nil
+	}
+	m := b.attack("bare decision", target)
+	b.add(fmt.Sprintf("bare workflow: the same decision with no-op steps at %d/s (the engine's share)", b.cfg.Rate),
+		describe(m), "", nil)
+	return nil
+}
