@@ -43,6 +43,16 @@ func TestDevStackWalkthrough(t *testing.T) {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	state := filepath.Join(dir, "state")
+	t.Cleanup(func() {
+		// The stack's log goes with the temporary folder: keep its errors.
+		if b, err := os.ReadFile(filepath.Join(state, "mutasi.log")); t.Failed() && err == nil {
+			for _, l := range strings.Split(string(b), "\n") {
+				if strings.Contains(l, "level=ERROR") || strings.Contains(l, "level=WARN") {
+					t.Log(l)
+				}
+			}
+		}
+	})
 	api := "127.0.0.1:" + freePort(t)
 	args := []string{"dev", "--dir", state, "--employees", "60", "--http-addr", api,
 		"--temporal", "127.0.0.1:" + freePort(t), "--ui-port", freePort(t)}
