@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
@@ -153,14 +154,36 @@ func (s *Server) transferView(ctx context.Context, a models.Actor, id string) (T
 // update sends an update to a workflow and waits for its outcome. The
 // update ID comes from the request, so a repeated request gets the first
 // answer and changes nothing.
+//
+// When the workflow task that carried the update failed (the server
+// answers WorkflowNotReady), the update was dropped, not refused: the same
+// update, with the same ID, is sent again a few times, as the server
+// retries the task.
 func (s *Server) update(ctx context.Context, workflowID, name, updateID string, arg, out any) error {
-	h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name,
-		UpdateID: updateID, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
-	if err != nil {
-		return err
+	wait := 200 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name,
+			UpdateID: updateID, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err == nil {
+			err = h.Get(ctx, out)
+		}
+		if _, dropped := errors.AsType[*serviceerror.WorkflowNotReady](err); !dropped || attempt == updateAttempts {
+			return err
+		}
+		s.Log.Warn("update dropped by a failed workflow task; sending it again", "workflow", workflowID, "update", name,
+			"attempt", attempt)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
 	}
-	return h.Get(ctx, out)
 }
+
+// updateAttempts is how many times an update dropped by a failed workflow
+// task is sent.
+const updateAttempts = 4
 
 // sendTransferUpdate checks the transfer exists for the actor (404 when it
 // is not theirs to see, as for GET), then sends one person's update to
