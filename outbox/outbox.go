@@ -27,6 +27,10 @@ const (
 	// Lease is how long a claimed message belongs to the relay that
 	// claimed it; if that relay dies, another sends it after the lease.
 	Lease = 5 * time.Minute
+	// SendTimeout bounds one send, well within the lease: a mail server
+	// that stops answering fails the send, which is retried later, rather
+	// than holding the relay.
+	SendTimeout = time.Minute
 	// FirstRetry is the delay after the first failed send; it doubles with
 	// every failure up to MaxRetry.
 	FirstRetry = 30 * time.Second
@@ -101,7 +105,9 @@ func (r *Relay) claim(gdb *gorm.DB, id uint, now time.Time) (bool, error) {
 
 // send delivers one claimed message and records the outcome.
 func (r *Relay) send(ctx context.Context, gdb *gorm.DB, m models.OutboxMessage) error {
-	err := r.Mailer.Send(ctx, notify.Message{To: m.To, Subject: m.Subject, Body: m.Body})
+	sctx, cancel := context.WithTimeout(ctx, SendTimeout)
+	err := r.Mailer.Send(sctx, notify.Message{To: m.To, Subject: m.Subject, Body: m.Body})
+	cancel()
 	if ctx.Err() != nil {
 		return errors.Join(err, ctx.Err()) // stopping: the lease hands it on
 	}

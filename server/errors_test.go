@@ -152,6 +152,15 @@ func TestAPIErrors(t *testing.T) {
 		if p := r.problem(t); !strings.Contains(p.Detail, "sedang dimulai") || !strings.Contains(p.DetailEN, "being started") {
 			t.Errorf("problem %+v", p)
 		}
+		// A transfer whose workflow has ended (Temporal answers NotFound alike).
+		if err := s.db.Model(&ghost).Update("stage", models.StageRejected).Error; err != nil {
+			t.Fatal(err)
+		}
+		r = s.do("POST", "/api/v1/transfers/GHOST-1/decisions", tpk, map[string]any{"approve": true, "reason": "x"})
+		problemWith(t, r, http.StatusConflict, "")
+		if p := r.problem(t); !strings.Contains(p.DetailEN, "has ended") {
+			t.Errorf("problem %+v", p)
+		}
 		if err := s.db.Delete(&ghost).Error; err != nil {
 			t.Fatal(err)
 		}

@@ -204,10 +204,15 @@ func (s *Server) sendTransferUpdate(ctx context.Context, a models.Actor, transfe
 	sum := sha256.Sum256([]byte(t.ID + "\x00" + name + "\x00" + a.ID))
 	err = s.update(ctx, t.WorkflowID, name, hex.EncodeToString(sum[:16]), arg, &receipt)
 	if _, missing := errors.AsType[*serviceerror.NotFound](err); missing {
-		// Confirmed, but the round has not started its workflow yet: a
-		// round of thousands starts them over a minute or two.
-		return receipt, fail(http.StatusConflict, "", "mutasi ini sedang dimulai; coba lagi dalam beberapa detik",
-			"this transfer is still being started; try again in a few seconds")
+		if t.Stage == models.StageAwaitingTPK {
+			// Confirmed, but the round has not started its workflow yet: a
+			// round of thousands starts them over a minute or two.
+			return receipt, fail(http.StatusConflict, "", "mutasi ini sedang dimulai; coba lagi dalam beberapa detik",
+				"this transfer is still being started; try again in a few seconds")
+		}
+		// Temporal answers NotFound for a workflow that has completed.
+		return receipt, fail(http.StatusConflict, "", "proses ini sudah selesai dan tidak menerima tindakan lagi",
+			"this process has ended and accepts no more actions")
 	}
 	return receipt, err
 }
