@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -12,7 +13,6 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -69,9 +69,7 @@ func (b *bench) bareDecisions() error {
 	prefix := fmt.Sprintf("bare-decider-%d", time.Now().UnixNano())
 	noops.Store(0)
 	for i := range n {
-		in := workflows.TransferInput{RoundID: prefix, Settings: settings(), LocalSteps: true,
-			Proposal: activities.Proposal{TransferID: fmt.Sprintf("%s-%04d-000000000000000000-U000-P00", prefix, i),
-				NIP: "000000000000000000", ToPositionID: "U000-P00", ToUnitID: fmt.Sprintf("U%03d", i%20)}}
+		in := bareInput(prefix, i)
 		o := workflows.TransferOptions(in)
 		_, err := b.c.ExecuteWorkflow(b.ctx, client.StartWorkflowOptions{ID: o.WorkflowID, TaskQueue: bareQueue,
 			TypedSearchAttributes: o.TypedSearchAttributes}, BareDecider, in)
@@ -88,7 +86,8 @@ func (b *bench) bareDecisions() error {
 		return err
 	}
 	hs := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
-		id := fmt.Sprintf("transfer-%s-%s-000000000000000000-U000-P00", prefix, r.URL.Query().Get("i"))
+		i, _ := strconv.Atoi(r.URL.Query().Get("i"))
+		id := workflows.TransferOptions(bareInput(prefix, i)).WorkflowID
 		h, err := b.c.UpdateWorkflow(r.Context(), client.UpdateWorkflowOptions{WorkflowID: id, UpdateName: workflows.UpdateDecide,
 			Args:         []any{workflows.Decision{Actor: models.Actor{ID: "bench-tpk", Role: models.RoleTPK}, Approve: true}},
 			WaitForStage: client.WorkflowUpdateStageCompleted})
@@ -107,7 +106,7 @@ func (b *bench) bareDecisions() error {
 	var next atomic.Int64
 	target := func(t *vegeta.Target) error {
 		i := next.Add(1) - 1
-		*t = vegeta.Target{Method: "POST", URL: "http://" + l.Addr().String() + "/?i=" + fmt.Sprintf("%04d", i%int64(n))}
+		*t = vegeta.Target{Method: "POST", URL: "http://" + l.Addr().String() + "/?i=" + strconv.FormatInt(i%int64(n), 10)}
 		return nil
 	}
 	m := b.attack("bare decision", target)

@@ -118,9 +118,7 @@ func Noop(_ context.Context, last bool) error {
 func BareParent(ctx workflow.Context, prefix string, n int) error {
 	futures := make([]workflow.ChildWorkflowFuture, n)
 	for i := range futures {
-		in := workflows.TransferInput{RoundID: prefix, Settings: settings(), LocalSteps: true,
-			Proposal: activities.Proposal{TransferID: fmt.Sprintf("%s-%04d-000000000000000000-U000-P00", prefix, i),
-				NIP: "000000000000000000", ToPositionID: "U000-P00", ToUnitID: fmt.Sprintf("U%03d", i%20)}}
+		in := bareInput(prefix, i)
 		futures[i] = workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, workflows.TransferOptions(in)), BareChild, in)
 	}
 	for _, f := range futures {
@@ -129,6 +127,14 @@ func BareParent(ctx workflow.Context, prefix string, n int) error {
 		}
 	}
 	return nil
+}
+
+// bareInput is the i-th bare workflow's input: a transfer's, with a
+// made-up proposal.
+func bareInput(prefix string, i int) workflows.TransferInput {
+	return workflows.TransferInput{RoundID: prefix, Settings: settings(), LocalSteps: true,
+		Proposal: activities.Proposal{TransferID: fmt.Sprintf("%s-%04d-000000000000000000-U000-P00", prefix, i),
+			NIP: "000000000000000000", ToPositionID: "U000-P00", ToUnitID: fmt.Sprintf("U%03d", i%20)}}
 }
 
 // BareChild runs activitiesToTPK no-op local activities with the options
