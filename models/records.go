@@ -144,8 +144,13 @@ type Transfer struct {
 	WorkflowID       string         `gorm:"size:120;not null;uniqueIndex" json:"workflow_id"`
 	EffectiveDate    *time.Time     `json:"effective_date,omitempty"`
 	DecreeNumber     string         `json:"decree_number,omitempty"`
-	CreatedAt        time.Time      `json:"created_at"`
-	UpdatedAt        time.Time      `json:"updated_at"`
+	// DependsOn lists the transfers whose departure frees the seat this
+	// one takes (a vacancy chain); Plan is the round's plan that proposed
+	// it: 1 for the first, 2 and on for re-plans.
+	DependsOn []string  `gorm:"serializer:json" json:"depends_on,omitempty"`
+	Plan      int       `gorm:"not null;default:1" json:"plan"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Exclusion records why an employee was not proposed in a round.
@@ -155,6 +160,8 @@ type Exclusion struct {
 	Rule      string `gorm:"size:40;not null" json:"rule"`
 	Message   string `gorm:"not null" json:"message"`
 	MessageEN string `gorm:"not null" json:"message_en"`
+	// MustMove: past the maximum time in post, but cannot be placed.
+	MustMove bool `gorm:"not null;default:false" json:"must_move"`
 }
 
 // Decision is a TPK or PPK decision on a transfer.

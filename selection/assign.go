@@ -6,7 +6,7 @@ import (
 	"math"
 	"math/bits"
 	"slices"
-	"sort"
+	"strings"
 )
 
 // Pair is one eligible (position, employee) pair with its score; a higher
@@ -60,16 +60,21 @@ type AssignOptions struct {
 // pairs and seats, not on their order. See the package documentation for the
 // method, the tie-breaking rule and the pruning proof.
 //
-// It returns a *PairError for an empty position or employee name, a score
-// that is NaN or infinite or a pair given twice, and an error for a
+// It returns an *InputError for an empty position or employee name, a
+// score that is NaN or infinite or a pair given twice, and an error for a
 // negative seat count.
 func Assign(pairs []Pair, seats map[string]int) (Assignment, error) {
-	return AssignWith(pairs, seats, AssignOptions{})
+	return AssignList(PairListOf(pairs), seats, AssignOptions{})
 }
 
 // AssignWith is Assign with options.
 func AssignWith(pairs []Pair, seats map[string]int, opt AssignOptions) (Assignment, error) {
-	g, err := buildGraph(pairs, seats)
+	return AssignList(PairListOf(pairs), seats, opt)
+}
+
+// AssignList is AssignWith on a PairList; error indexes count its pairs.
+func AssignList(l PairList, seats map[string]int, opt AssignOptions) (Assignment, error) {
+	g, err := buildGraph(l, seats)
 	if err != nil {
 		return Assignment{}, err
 	}
@@ -88,9 +93,9 @@ func AssignWith(pairs []Pair, seats map[string]int, opt AssignOptions) (Assignme
 		at[pe[1]] = int32(k)
 	}
 	a.Pairs = make([]Pair, len(m.pairs))
-	for k, p := range pairs {
+	for k := range g.pairPos {
 		if e := g.pairEmp[k]; chosen[e] == g.pairPos[k]+1 {
-			a.Pairs[at[e]] = p
+			a.Pairs[at[e]] = l.At(k)
 		}
 	}
 	for _, p := range a.Pairs {
@@ -128,50 +133,35 @@ type matching struct {
 	stats AssignStats
 }
 
-// buildGraph validates the pairs, numbers the names, turns scores into
-// costs and builds the graph.
-func buildGraph(pairs []Pair, seats map[string]int) (*graph, error) {
+// buildGraph validates the pairs, numbers the names in sorted order, turns
+// scores into costs and builds the graph.
+func buildGraph(l PairList, seats map[string]int) (*graph, error) {
 	for id, n := range seats {
 		if n < 0 {
 			return nil, fmt.Errorf("position %q has %d seats: seats must not be negative", id, n)
 		}
 	}
-	g := &graph{pairPos: make([]int32, len(pairs)), pairEmp: make([]int32, len(pairs))}
-	posIdx := map[string]int32{}
-	empIdx := map[string]int32{}
-	lastPos, lastIdx := "", int32(-1)
+	n := l.Len()
 	hi, lo := math.Inf(-1), math.Inf(1)
-	for k, p := range pairs {
-		if p.Position == "" || p.Employee == "" {
-			return nil, &PairError{Index: k, First: -1, Msg: "has an empty position or employee"}
+	for k := 0; k < n; k++ {
+		s := l.Score[k]
+		if l.Positions[l.Pos[k]] == "" || l.Employees[l.Emp[k]] == "" {
+			return nil, &InputError{List: ListPairs, Index: k, First: -1, Msg: "has an empty position or employee"}
 		}
-		if math.IsNaN(p.Score) || math.IsInf(p.Score, 0) {
-			return nil, &PairError{Index: k, First: -1, Msg: fmt.Sprintf("(%s, %s) has score %v, not a finite number", p.Position, p.Employee, p.Score)}
+		if math.IsNaN(s) || math.IsInf(s, 0) {
+			p := l.At(k)
+			return nil, &InputError{List: ListPairs, Index: k, First: -1, Msg: fmt.Sprintf("(%s, %s) has score %v, not a finite number", p.Position, p.Employee, s)}
 		}
-		hi, lo = max(hi, p.Score), min(lo, p.Score)
-		if p.Position != lastPos || lastIdx < 0 {
-			i, ok := posIdx[p.Position]
-			if !ok {
-				i = int32(len(posIdx))
-				posIdx[p.Position] = i
-			}
-			lastPos, lastIdx = p.Position, i
-		}
-		g.pairPos[k] = lastIdx
-		j, ok := empIdx[p.Employee]
-		if !ok {
-			j = int32(len(empIdx))
-			empIdx[p.Employee] = j
-		}
-		g.pairEmp[k] = j
+		hi, lo = max(hi, s), min(lo, s)
 	}
-	posMap := renumber(posIdx, &g.posIDs)
-	empMap := renumber(empIdx, &g.empIDs)
+	g := &graph{pairPos: make([]int32, n), pairEmp: make([]int32, n)}
+	posMap := sortedNumbers(l.Positions, &g.posIDs)
+	empMap := sortedNumbers(l.Employees, &g.empIDs)
 	nPos, nEmp := len(g.posIDs), len(g.empIDs)
 	g.nPos, g.nEmp = nPos, nEmp
-	for k := range pairs {
-		g.pairPos[k] = posMap[g.pairPos[k]]
-		g.pairEmp[k] = empMap[g.pairEmp[k]]
+	for k := 0; k < n; k++ {
+		g.pairPos[k] = posMap[l.Pos[k]]
+		g.pairEmp[k] = empMap[l.Emp[k]]
 	}
 
 	// Counting sort of the edges by position.
@@ -205,10 +195,10 @@ func buildGraph(pairs []Pair, seats map[string]int) (*graph, error) {
 		}
 		scale = float64(unit) / (hi - lo)
 	}
-	g.key = make([]uint64, len(pairs))
+	g.key = make([]uint64, n)
 	fill := slices.Clone(g.start[:nPos])
-	for k, p := range pairs {
-		c := min(max(int64(math.Round((hi-p.Score)*scale)), 0), unit)
+	for k, score := range l.Score {
+		c := min(max(int64(math.Round((hi-score)*scale)), 0), unit)
 		pos := g.pairPos[k]
 		g.key[fill[pos]] = uint64(c)<<g.shift | uint64(g.pairEmp[k])
 		fill[pos]++
@@ -230,7 +220,7 @@ func buildGraph(pairs []Pair, seats map[string]int) (*graph, error) {
 
 // duplicate builds the error for the pair (p, e) given twice.
 func (g *graph) duplicate(p, e int32) error {
-	err := &PairError{First: -1, Msg: fmt.Sprintf("(%s, %s) is given twice", g.posIDs[p], g.empIDs[e])}
+	err := &InputError{List: ListPairs, First: -1, Msg: fmt.Sprintf("(%s, %s) is given twice", g.posIDs[p], g.empIDs[e])}
 	for k := range g.pairPos {
 		if g.pairPos[k] == p && g.pairEmp[k] == e {
 			if err.First >= 0 {
@@ -243,19 +233,28 @@ func (g *graph) duplicate(p, e int32) error {
 	return err
 }
 
-// PairError reports a pair that Assign cannot take.
-type PairError struct {
-	Index int    // the pair's index in the slice given to Assign
-	First int    // for a pair given twice, the index of its first copy; otherwise -1
+// The lists of an input that an InputError can name.
+const (
+	ListPairs   = "pairs"   // the eligible pairs
+	ListHolders = "holders" // a reassignment's holders
+	ListPosts   = "posts"   // a reassignment's posts
+)
+
+// InputError reports an entry of an input list that cannot be taken.
+type InputError struct {
+	List  string // ListPairs, ListHolders or ListPosts
+	Index int    // the entry's index in its list
+	First int    // for an entry given twice, the index of its first copy; otherwise -1
 	Msg   string // what is wrong
 }
 
-// Error says which pair is wrong and why, counting pairs from 1.
-func (e *PairError) Error() string {
+// Error says which entry is wrong and why, counting entries from 1.
+func (e *InputError) Error() string {
+	what := strings.TrimSuffix(e.List, "s")
 	if e.First >= 0 {
-		return fmt.Sprintf("pair %d %s (first as pair %d)", e.Index+1, e.Msg, e.First+1)
+		return fmt.Sprintf("%s %d %s (first as %s %d)", what, e.Index+1, e.Msg, what, e.First+1)
 	}
-	return fmt.Sprintf("pair %d %s", e.Index+1, e.Msg)
+	return fmt.Sprintf("%s %d %s", what, e.Index+1, e.Msg)
 }
 
 // quantum sets the cost of an empty seat, g.big, and returns the largest
@@ -269,17 +268,22 @@ func (g *graph) quantum() int64 {
 	return unit
 }
 
-// renumber sorts the names of idx and returns the map from first-seen number
-// to sorted number.
-func renumber(idx map[string]int32, names *[]string) []int32 {
-	*names = make([]string, 0, len(idx))
-	for s := range idx {
-		*names = append(*names, s)
+// sortedNumbers sorts the distinct names into *sorted and returns, for
+// each index into names, the index of the same name in *sorted; a name
+// listed twice gets one number.
+func sortedNumbers(names []string, sorted *[]string) []int32 {
+	order := make([]int32, len(names))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	sort.Strings(*names)
-	m := make([]int32, len(idx))
-	for i, s := range *names {
-		m[idx[s]] = int32(i)
+	slices.SortFunc(order, func(a, b int32) int { return strings.Compare(names[a], names[b]) })
+	*sorted = make([]string, 0, len(names))
+	m := make([]int32, len(names))
+	for _, k := range order {
+		if n := len(*sorted); n == 0 || (*sorted)[n-1] != names[k] {
+			*sorted = append(*sorted, names[k])
+		}
+		m[k] = int32(len(*sorted) - 1)
 	}
 	return m
 }

@@ -401,7 +401,7 @@ func TestPruneRule(t *testing.T) {
 		{"A", "a", 5}, {"A", "b", 4}, {"A", "c", 3}, {"A", "d", 2}, {"A", "e", 1},
 		{"B", "b", 3}, {"B", "f", 2}, {"B", "g", 1},
 	}
-	g, err := buildGraph(pairs, nil)
+	g, err := buildGraph(PairListOf(pairs), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -520,7 +520,7 @@ func TestSolverCertificate(t *testing.T) {
 		default:
 			in = randomInstance(r, 60, 20, 0.3) // more seats than people
 		}
-		g, err := buildGraph(in.pairs, in.seats)
+		g, err := buildGraph(PairListOf(in.pairs), in.seats)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -543,7 +543,7 @@ func TestSolverCertificate(t *testing.T) {
 		return
 	}
 	// One city-sized correlated instance: 300 positions, 3,000 employees.
-	g, err := buildGraph(correlatedInstance(r, 300, 3000).pairs, nil)
+	g, err := buildGraph(PairListOf(correlatedInstance(r, 300, 3000).pairs), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -61,62 +61,105 @@ func EffectiveRules(r models.EligibilityRules) models.EligibilityRules {
 // sanction, time in post, nearness to retirement, SKP predicates.
 func Eligible(c Candidate, in Input) *Exclusion {
 	r := EffectiveRules(in.Rules)
-	x := func(rule, msg, msgEN string) *Exclusion {
-		return &Exclusion{NIP: c.NIP, Rule: rule, Message: msg, MessageEN: msgEN}
-	}
-	switch c.Status {
-	case models.StatusPNS:
-	case models.StatusCPNS:
-		return x(RuleCPNS, "berstatus CPNS, belum PNS", "a CPNS (candidate civil servant), not yet PNS")
-	case models.StatusStudyLeave:
-		return x(RuleStudyLeave, "sedang tugas belajar", "on study leave")
-	case models.StatusRetired:
-		return x(RuleStatus, "sudah pensiun", "already retired")
-	case "":
-		return x(RuleStatus, "status kepegawaian tidak tercatat", "employment status not recorded")
-	default:
-		return x(RuleStatus, fmt.Sprintf("status kepegawaian %q bukan PNS", c.Status),
-			fmt.Sprintf("employment status %q is not PNS", c.Status))
-	}
-	if c.UnderSanction {
-		return x(RuleSanction, "sedang menjalani hukuman disiplin atau proses hukum",
-			"under a disciplinary sanction or legal process")
-	}
-	if need := int(math.Round(r.MinYearsInPost * 12)); need > 0 {
-		if c.InPostSince.IsZero() {
-			return x(RuleTimeInPost, "tanggal mulai menduduki jabatan tidak tercatat",
-				"the date the current post began is not recorded")
-		}
-		if c.InPostSince.AddDate(0, need, 0).After(in.AsOf) {
-			held := monthsBetween(c.InPostSince, in.AsOf)
-			return x(RuleTimeInPost,
-				fmt.Sprintf("masa jabatan %s, minimal %s", span(held, langID), span(need, langID)),
-				fmt.Sprintf("in post %s, minimum %s", span(held, langEN), span(need, langEN)))
-		}
-	}
-	if e := retirement(c, in.AsOf, r); e != nil {
-		return e
-	}
-	if r.MinPredicate > 0 && r.PredicateYears > 0 {
-		var bad, badEN []string
-		for y := in.AsOf.Year() - 1; y >= in.AsOf.Year()-r.PredicateYears; y-- {
-			p, ok := c.SKP[y]
-			switch {
-			case !ok:
-				bad = append(bad, fmt.Sprintf("%d tidak tercatat", y))
-				badEN = append(badEN, fmt.Sprintf("%d not recorded", y))
-			case p < r.MinPredicate:
-				bad = append(bad, fmt.Sprintf("%d %s", y, p))
-				badEN = append(badEN, fmt.Sprintf("%d %s", y, p))
-			}
-		}
-		if len(bad) > 0 {
-			return x(RuleSKP,
-				fmt.Sprintf("SKP %s, minimal %s pada %d tahun terakhir", strings.Join(bad, ", "), r.MinPredicate, r.PredicateYears),
-				fmt.Sprintf("SKP %s, minimum %s in each of the last %s", strings.Join(badEN, ", "), r.MinPredicate, plural(r.PredicateYears, "year")))
+	return firstFailed(c, in.AsOf, r, statusRule, sanctionRule, timeInPostRule, retirement, skpRule)
+}
+
+// Recheck applies again, at the effective date (TMT) asOf, the rules that
+// can change after selection: status, sanction and nearness to
+// retirement. It returns the first rule c fails, or nil.
+func Recheck(c Candidate, asOf time.Time, rules models.EligibilityRules) *Exclusion {
+	return firstFailed(c, asOf, EffectiveRules(rules), statusRule, sanctionRule, retirement)
+}
+
+// rule is one employee-level rule: the exclusion c gets as of asOf, or nil.
+type rule func(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusion
+
+// firstFailed returns the exclusion of the first rule c fails, or nil.
+func firstFailed(c Candidate, asOf time.Time, r models.EligibilityRules, rules ...rule) *Exclusion {
+	for _, f := range rules {
+		if x := f(c, asOf, r); x != nil {
+			x.NIP = c.NIP
+			return x
 		}
 	}
 	return nil
+}
+
+// exclude builds an exclusion under rule with its two messages.
+func exclude(rule, msg, msgEN string) *Exclusion {
+	return &Exclusion{Rule: rule, Message: msg, MessageEN: msgEN}
+}
+
+// statusRule lets only a PNS move.
+func statusRule(c Candidate, _ time.Time, _ models.EligibilityRules) *Exclusion {
+	switch c.Status {
+	case models.StatusPNS:
+		return nil
+	case models.StatusCPNS:
+		return exclude(RuleCPNS, "berstatus CPNS, belum PNS", "a CPNS (candidate civil servant), not yet PNS")
+	case models.StatusStudyLeave:
+		return exclude(RuleStudyLeave, "sedang tugas belajar", "on study leave")
+	case models.StatusRetired:
+		return exclude(RuleStatus, "sudah pensiun", "already retired")
+	case "":
+		return exclude(RuleStatus, "status kepegawaian tidak tercatat", "employment status not recorded")
+	}
+	return exclude(RuleStatus, fmt.Sprintf("status kepegawaian %q bukan PNS", c.Status),
+		fmt.Sprintf("employment status %q is not PNS", c.Status))
+}
+
+// sanctionRule keeps out an employee under a sanction or legal process.
+func sanctionRule(c Candidate, _ time.Time, _ models.EligibilityRules) *Exclusion {
+	if c.UnderSanction {
+		return exclude(RuleSanction, "sedang menjalani hukuman disiplin atau proses hukum",
+			"under a disciplinary sanction or legal process")
+	}
+	return nil
+}
+
+// timeInPostRule keeps out an employee fewer than MinYearsInPost in post.
+func timeInPostRule(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusion {
+	need := int(math.Round(r.MinYearsInPost * 12))
+	if need <= 0 {
+		return nil
+	}
+	if c.InPostSince.IsZero() {
+		return exclude(RuleTimeInPost, "tanggal mulai menduduki jabatan tidak tercatat",
+			"the date the current post began is not recorded")
+	}
+	if c.InPostSince.AddDate(0, need, 0).After(asOf) {
+		held := monthsBetween(c.InPostSince, asOf)
+		return exclude(RuleTimeInPost,
+			fmt.Sprintf("masa jabatan %s, minimal %s", span(held, langID), span(need, langID)),
+			fmt.Sprintf("in post %s, minimum %s", span(held, langEN), span(need, langEN)))
+	}
+	return nil
+}
+
+// skpRule asks for at least MinPredicate in each of the PredicateYears
+// years before asOf's year.
+func skpRule(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusion {
+	if r.MinPredicate <= 0 || r.PredicateYears <= 0 {
+		return nil
+	}
+	var bad, badEN []string
+	for y := asOf.Year() - 1; y >= asOf.Year()-r.PredicateYears; y-- {
+		p, ok := c.SKP[y]
+		switch {
+		case !ok:
+			bad = append(bad, fmt.Sprintf("%d tidak tercatat", y))
+			badEN = append(badEN, fmt.Sprintf("%d not recorded", y))
+		case p < r.MinPredicate:
+			bad = append(bad, fmt.Sprintf("%d %s", y, p))
+			badEN = append(badEN, fmt.Sprintf("%d %s", y, p))
+		}
+	}
+	if len(bad) == 0 {
+		return nil
+	}
+	return exclude(RuleSKP,
+		fmt.Sprintf("SKP %s, minimal %s pada %d tahun terakhir", strings.Join(bad, ", "), r.MinPredicate, r.PredicateYears),
+		fmt.Sprintf("SKP %s, minimum %s in each of the last %s", strings.Join(badEN, ", "), r.MinPredicate, plural(r.PredicateYears, "year")))
 }
 
 // RetirementAge returns the BUP that applies to an employee holding a
@@ -146,9 +189,7 @@ func retirement(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusi
 			birth = n.BirthDate
 		}
 	}
-	x := func(msg, msgEN string) *Exclusion {
-		return &Exclusion{NIP: c.NIP, Rule: RuleRetirement, Message: msg, MessageEN: msgEN}
-	}
+	x := func(msg, msgEN string) *Exclusion { return exclude(RuleRetirement, msg, msgEN) }
 	if birth.IsZero() {
 		return x("tanggal lahir tidak tercatat dan tidak terbaca dari NIP",
 			"birth date not recorded and not readable from the NIP")

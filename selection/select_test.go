@@ -65,7 +65,7 @@ func TestSelectScenario(t *testing.T) {
 	for _, p := range res.Proposals {
 		got = append(got, p.PositionID+":"+p.NIP)
 		want := Score(candidateByNIP(in, p.NIP), positionByID(in, p.PositionID), in)
-		if p != want {
+		if !reflect.DeepEqual(p, want) {
 			t.Errorf("proposal %+v, Score gives %+v", p, want)
 		}
 		b := p.Breakdown

@@ -60,14 +60,20 @@ type Input struct {
 // weighted; it is stored with the transfer as it is.
 type Breakdown = models.ScoreBreakdown
 
-// Proposal is one employee proposed for one position.
+// Proposal is one employee proposed for one position: a move from
+// FromPositionID (the post it vacates). DependsOn lists the NIPs of the
+// movers whose departure frees the seat it takes; MustMove says the
+// employee is past the maximum time in post.
 type Proposal struct {
-	PositionID    string
-	NIP           string
-	Score         float64
-	Breakdown     Breakdown
-	CompetenceGap int  // sum over required competencies of max(0, required-held)
-	Training      bool // CompetenceGap is above the round's threshold
+	PositionID     string
+	NIP            string
+	FromPositionID string
+	DependsOn      []string
+	MustMove       bool
+	Score          float64
+	Breakdown      Breakdown
+	CompetenceGap  int  // sum over required competencies of max(0, required-held)
+	Training       bool // CompetenceGap is above the round's threshold
 }
 
 // Exclusion says why an employee was not proposed: the rule and its figures,
@@ -77,6 +83,9 @@ type Exclusion struct {
 	Rule      string // a stable rule code such as "time_in_post"
 	Message   string // Bahasa Indonesia, e.g. "masa jabatan 1 tahun 4 bulan, minimal 2 tahun"
 	MessageEN string // English, e.g. "in post 1 year 4 months, minimum 2 years"
+	// MustMove: the employee is past the maximum time in post but cannot
+	// be placed; Rule and the messages say why.
+	MustMove bool
 }
 
 // Result is the outcome of a selection run: proposals sorted by position

@@ -73,7 +73,7 @@ func runSelect(ctx context.Context, args []string, stdout, stderr io.Writer) err
 
 	start = time.Now()
 	a, err := selection.AssignWith(pairs, seats, selection.AssignOptions{Prune: *prune})
-	if pe, ok := errors.AsType[*selection.PairError](err); ok {
+	if pe, ok := errors.AsType[*selection.InputError](err); ok {
 		if pe.First >= 0 {
 			return fmt.Errorf("%s line %d: %s (first on line %d)", *pairsPath, lines[pe.Index], pe.Msg, lines[pe.First])
 		}
