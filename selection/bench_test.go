@@ -167,3 +167,54 @@ func BenchmarkSelect(b *testing.B) {
 	b.ReportMetric(float64(len(res.Proposals)), "proposals")
 	b.ReportMetric(float64(len(res.Exclusions)), "exclusions")
 }
+
+// BenchmarkReassign solves the reassignment instances of bench/instances
+// with Reassign, and, for comparison, the plain assignment of the same
+// pairs (Assign, every post's capacity as its seats). Metrics as in
+// BenchmarkAssign, and the plan's figures.
+func BenchmarkReassign(b *testing.B) {
+	for _, c := range instances.AllReassign() {
+		p := instances.GenerateReassign(c)
+		b.Run(c.Name+"/reassign", func(b *testing.B) {
+			runtime.GC()
+			base := liveHeap()
+			peak := startPeakSampler()
+			var pl selection.Plan
+			for b.Loop() {
+				var err error
+				if pl, err = selection.Reassign(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(base)/(1<<20), "input-heap-MB")
+			b.ReportMetric(float64(p.Pairs.Len()), "pairs")
+			b.ReportMetric(float64(len(pl.Moves)), "moves")
+			b.ReportMetric(float64(pl.MustMoved), "must-moved")
+			b.ReportMetric(float64(len(pl.Stuck)), "stuck")
+			b.ReportMetric(float64(pl.Filled), "filled")
+			b.ReportMetric(float64(pl.Stats.Searches), "searches")
+		})
+		b.Run(c.Name+"/assign", func(b *testing.B) {
+			seats := make(map[string]int, len(p.Posts))
+			for _, t := range p.Posts {
+				seats[t.ID] = t.Capacity
+			}
+			runtime.GC()
+			base := liveHeap()
+			peak := startPeakSampler()
+			var a selection.Assignment
+			for b.Loop() {
+				var err error
+				if a, err = selection.AssignList(p.Pairs, seats, selection.AssignOptions{}); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.StopTimer()
+			b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(base)/(1<<20), "input-heap-MB")
+			b.ReportMetric(float64(len(a.Pairs)), "assigned")
+		})
+	}
+}
