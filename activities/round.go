@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -60,7 +61,7 @@ func (a *Activities) AnalyzeNeeds(ctx context.Context, in RoundInput) (NeedsResu
 	for _, e := range incumbents {
 		byPosition[e.PositionID] = append(byPosition[e.PositionID], e)
 	}
-	maxInPost := time.Duration(round.Settings.Rules.MaxYearsInPost * float64(365*24*time.Hour+6*time.Hour))
+	rules := selection.EffectiveRules(round.Settings.Rules)
 	var needs []models.Need
 	for _, p := range positions {
 		held := byPosition[p.ID]
@@ -75,7 +76,7 @@ func (a *Activities) AnalyzeNeeds(ctx context.Context, in RoundInput) (NeedsResu
 			need(models.NeedABK, p.Seats-len(held), 2, "")
 		}
 		for _, e := range held {
-			if in.AsOf.Sub(e.InPostSince) > maxInPost {
+			if selection.PastMaxTimeInPost(e.InPostSince, in.AsOf, rules) {
 				need(models.NeedTenure, 1, 3, e.NIP)
 			}
 		}
@@ -154,12 +155,17 @@ func (a *Activities) SelectCandidates(ctx context.Context, in RoundInput) ([]Pro
 // selectAndRecord runs selection and writes its result in one transaction.
 func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time.Time) error {
 	var needs []models.Need
-	if err := gdb.Where("round_id = ?", round.ID).Find(&needs).Error; err != nil {
+	if err := gdb.Select("position_id").Where("round_id = ?", round.ID).Find(&needs).Error; err != nil {
 		return err
 	}
-	seats := map[string]int{}
+	needed := map[string]bool{}
 	for _, n := range needs {
-		seats[n.PositionID] += n.Seats
+		needed[n.PositionID] = true
+	}
+	var others []models.Transfer
+	if err := gdb.Select("nip", "to_position_id", "stage").Where("round_id <> ?", round.ID).
+		Find(&others).Error; err != nil {
+		return err
 	}
 	var positions []models.Position
 	if err := gdb.Preload("Competencies").Order("id").Find(&positions).Error; err != nil {
@@ -170,7 +176,7 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 		Order("nip").Find(&employees).Error; err != nil {
 		return err
 	}
-	in := selectionInput(round, asOf, positions, employees, seats)
+	in := selectionInput(round, asOf, positions, employees, needed, others)
 	res, err := selection.Select(in)
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError("selection failed: "+err.Error(), "Selection", err)
@@ -179,23 +185,27 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 	for _, p := range positions {
 		posByID[p.ID] = p
 	}
-	empByNIP := map[string]models.Employee{}
-	for _, e := range employees {
-		empByNIP[e.NIP] = e
+	idOf := make(map[string]string, len(res.Proposals)) // NIP -> transfer ID
+	for _, p := range res.Proposals {
+		idOf[p.NIP] = TransferID(round.ID, p.NIP, p.PositionID)
 	}
 	transfers := make([]models.Transfer, 0, len(res.Proposals))
 	for _, p := range res.Proposals {
-		e := empByNIP[p.NIP]
-		id := TransferID(round.ID, p.NIP, p.PositionID)
+		id := idOf[p.NIP]
+		var deps []string
+		for _, nip := range p.DependsOn {
+			deps = append(deps, idOf[nip])
+		}
 		transfers = append(transfers, models.Transfer{ID: id, RoundID: round.ID, NIP: p.NIP,
-			FromPositionID: e.PositionID, FromUnitID: posByID[e.PositionID].UnitID,
+			FromPositionID: p.FromPositionID, FromUnitID: posByID[p.FromPositionID].UnitID,
 			ToPositionID: p.PositionID, ToUnitID: posByID[p.PositionID].UnitID, Stage: models.StageProposed,
-			Score: p.Score, Breakdown: p.Breakdown, CompetenceGap: p.CompetenceGap,
+			Score: p.Score, Breakdown: p.Breakdown, CompetenceGap: p.CompetenceGap, DependsOn: deps, Plan: 1,
 			TrainingProposed: p.Training, WorkflowID: TransferWorkflowID(id), CreatedAt: asOf, UpdatedAt: asOf})
 	}
 	exclusions := make([]models.Exclusion, len(res.Exclusions))
 	for i, x := range res.Exclusions {
-		exclusions[i] = models.Exclusion{RoundID: round.ID, NIP: x.NIP, Rule: x.Rule, Message: x.Message, MessageEN: x.MessageEN}
+		exclusions[i] = models.Exclusion{RoundID: round.ID, NIP: x.NIP, Rule: x.Rule, Message: x.Message,
+			MessageEN: x.MessageEN, MustMove: x.MustMove}
 	}
 	return gdb.Transaction(func(tx *gorm.DB) error {
 		batched := tx.Session(&gorm.Session{CreateBatchSize: 500})
@@ -210,12 +220,18 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 			}
 		}
 		return audit(tx, "round:"+round.ID+":selection", models.AuditEntry{RoundID: round.ID, ActorID: System.ID,
-			Role: System.Role, Action: "selection_done", At: asOf})
+			Role: System.Role, Action: "selection_done", At: asOf,
+			Detail: fmt.Sprintf("moves %d; must move %d, moved %d; holders in needed posts %d",
+				len(transfers), res.MustMove, res.MustMoved, res.Filled)})
 	})
 }
 
-// selectionInput maps the database's records to what selection reads.
-func selectionInput(round models.Round, asOf time.Time, positions []models.Position, employees []models.Employee, seats map[string]int) selection.Input {
+// selectionInput maps the database's records to what selection reads: every
+// position with its formation, needed when the round's needs name it, and
+// the seats promised to the pending transfers of other rounds (others),
+// whose movers are in flight.
+func selectionInput(round models.Round, asOf time.Time, positions []models.Position, employees []models.Employee,
+	needed map[string]bool, others []models.Transfer) selection.Input {
 	posByID := map[string]models.Position{}
 	for _, p := range positions {
 		posByID[p.ID] = p
@@ -224,14 +240,19 @@ func selectionInput(round models.Round, asOf time.Time, positions []models.Posit
 	for _, e := range employees {
 		unitOf[e.NIP] = posByID[e.PositionID].UnitID
 	}
+	promised, inFlight := map[string]int{}, map[string]bool{}
+	for _, t := range others {
+		if t.Stage.Pending() {
+			promised[t.ToPositionID]++
+			inFlight[t.NIP] = true
+		}
+	}
 	in := selection.Input{AsOf: asOf, Rules: round.Settings.Rules, Weights: round.Settings.Weights,
 		TrainingGapThreshold: round.Settings.TrainingGapThreshold}
 	for _, p := range positions {
-		if seats[p.ID] == 0 {
-			continue
-		}
 		sp := selection.Position{ID: p.ID, UnitID: p.UnitID, Kind: p.Kind, Class: p.Class, MinRank: p.MinRank,
-			MaxRank: p.MaxRank, MinEducation: p.MinEducation, Seats: seats[p.ID]}
+			MaxRank: p.MaxRank, MinEducation: p.MinEducation, Seats: p.Seats, Needed: needed[p.ID],
+			Promised: promised[p.ID]}
 		for _, c := range p.Competencies {
 			sp.Competencies = append(sp.Competencies, selection.Competency{Name: c.Name, Level: c.Level})
 		}
@@ -243,7 +264,8 @@ func selectionInput(round models.Round, asOf time.Time, positions []models.Posit
 		c := selection.Candidate{NIP: e.NIP, UnitID: cur.UnitID, PositionID: e.PositionID, PositionKind: cur.Kind,
 			PositionClass: cur.Class, Rank: e.Rank, Status: e.Status, BirthDate: birth.BirthDate,
 			InPostSince: e.InPostSince, Education: e.Education, Performance: e.Performance, Potential: e.Potential,
-			UnderSanction: e.UnderSanction, SKP: map[int]models.Predicate{}, Competencies: map[string]int{}}
+			UnderSanction: e.UnderSanction, InFlight: inFlight[e.NIP], SKP: map[int]models.Predicate{},
+			Competencies: map[string]int{}}
 		for _, s := range e.SKP {
 			c.SKP[s.Year] = s.Predicate
 		}

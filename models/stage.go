@@ -28,6 +28,13 @@ func (s Stage) Final() bool {
 	return s == StageRejected || s == StageCancelled || s == StageCompleted || s == StageRemoved
 }
 
+// Pending reports whether a transfer in s is still to take effect: it has
+// neither ended nor taken effect, so its mover still holds the old post
+// and its target seat is promised.
+func (s Stage) Pending() bool {
+	return !s.Final() && s != StageEffective && s != StageSurveyOpen
+}
+
 // RoundStatus is where a round stands.
 type RoundStatus string
 

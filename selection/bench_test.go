@@ -109,10 +109,11 @@ func startPeakSampler() func() uint64 {
 	}
 }
 
-// cityRound draws a round of city size for BenchmarkSelect: 300 open
-// positions with 500 seats and 5,000 candidates with random ranks,
-// education, SKP, talent and competencies, about a tenth of them excluded
-// by an employee-level rule.
+// cityRound draws a round of city size for BenchmarkSelect: 300 positions
+// with 5,500 seats held by 5,000 employees with random ranks, education,
+// SKP, talent and competencies, about a tenth of them excluded by an
+// employee-level rule and about a third past the maximum time in post; the posts
+// with fewer holders than seats are needed.
 func cityRound() selection.Input {
 	r := rand.New(rand.NewPCG(21, 22))
 	asOf := time.Date(2026, 3, 15, 0, 0, 0, 0, time.UTC)
@@ -131,13 +132,13 @@ func cityRound() selection.Input {
 		in.Positions = append(in.Positions, pos)
 		seats++
 	}
-	for ; seats < 500; seats++ {
+	for ; seats < 5500; seats++ {
 		in.Positions[r.IntN(300)].Seats++
 	}
 	for i := 0; i < 5000; i++ {
 		c := selection.Candidate{NIP: fmt.Sprintf("%018d", i+1),
 			BirthDate: time.Date(1966+r.IntN(30), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC),
-			UnitID:    fmt.Sprintf("U%02d", r.IntN(40)), PositionID: fmt.Sprintf("X%04d", i), PositionKind: kinds[r.IntN(len(kinds))],
+			UnitID:    fmt.Sprintf("U%02d", r.IntN(40)), PositionID: fmt.Sprintf("P%04d", r.IntN(300)), PositionKind: kinds[r.IntN(len(kinds))],
 			PositionClass: 5 + r.IntN(8), Rank: models.Rank(5 + r.IntN(12)), Status: models.StatusPNS,
 			InPostSince: asOf.AddDate(0, -12-r.IntN(84), 0), Education: models.Education(1 + r.IntN(5)),
 			SKP:         map[int]models.Predicate{2025: models.Predicate(3 + r.IntN(3)), 2024: models.Predicate(4 + r.IntN(2))},
@@ -149,6 +150,13 @@ func cityRound() selection.Input {
 			c.RelativeUnits = []string{fmt.Sprintf("U%02d", r.IntN(40))}
 		}
 		in.Candidates = append(in.Candidates, c)
+	}
+	holders := map[string]int{}
+	for _, c := range in.Candidates {
+		holders[c.PositionID]++
+	}
+	for i, p := range in.Positions {
+		in.Positions[i].Needed = holders[p.ID] < p.Seats
 	}
 	return in
 }
@@ -166,6 +174,8 @@ func BenchmarkSelect(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(res.Proposals)), "proposals")
 	b.ReportMetric(float64(len(res.Exclusions)), "exclusions")
+	b.ReportMetric(float64(res.MustMove), "must-move")
+	b.ReportMetric(float64(res.MustMoved), "must-moved")
 }
 
 // BenchmarkReassign solves the reassignment instances of bench/instances

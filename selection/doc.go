@@ -1,6 +1,8 @@
 // Package selection decides who moves where in a transfer round: which
-// employees are eligible, how well each fits each open position, and the
-// assignment of employees to seats. It is pure Go: no Temporal, no database.
+// employees are eligible, how well each fits each position, and the plan:
+// who stays and who moves where (Reassign), or, for the plain command-line
+// mode, the assignment of employees to seats (Assign). It is pure Go: no
+// Temporal, no database.
 //
 // # Eligibility
 //
@@ -27,18 +29,32 @@
 //     AsOf's year, the SKP predicate is at least MinPredicate (Baik); a
 //     missing year fails.
 //
-// MaxYearsInPost (5) excludes no one: an incumbent longer in post makes the
-// post a need (needs analysis, not selection); here it caps the tenure part
-// of the score.
+// MaxYearsInPost (5) excludes no one: an incumbent longer in post, counted
+// in whole months (PastMaxTimeInPost), must move, and makes the post a need
+// in the needs analysis; it also caps the tenure part of the score.
 //
 // Position-level rules (PairAllowed) remove one pair only: the position the
 // employee holds (RuleCurrentPosition), a rank outside the position's
 // MinRank..MaxRank (RuleRank), an education below MinEducation
 // (RuleEducation), and a relative working in the position's unit
 // (RuleConflict, from Candidate.RelativeUnits). An employee whom these rules
-// keep out of every open position gets RuleNoPosition with the count per
-// rule; an eligible employee whom the assignment does not seat gets
-// RuleNotSelected with their best score.
+// keep out of every position with room gets RuleNoPosition with the count
+// per rule; an employee who must move but finds no seat in the plan gets
+// RuleNoSeat; an eligible employee whom the plan keeps in place gets
+// RuleNotSelected with their best score; an employee with a transfer under
+// way in another round gets RuleInFlight.
+//
+// # The plan
+//
+// Select builds one Reassign problem of the whole workforce: every
+// employee holds their post, which takes at most max(formation seats,
+// holders before the round) less the seats promised to transfers in flight
+// elsewhere; every eligible employee may move along each allowed pair with
+// its score. Reassign's objective (must-move employees moved, then holders
+// in needed posts, then fewest moves, then score) gives vacancy chains and
+// swaps; each proposal names the post it vacates and the movers whose
+// departure frees its seat (Proposal.DependsOn). A re-plan passes the
+// round's decided transfers as Input.Fixed.
 //
 // # Score
 //
@@ -135,8 +151,7 @@
 // Pruning. AssignOptions.Prune removes candidates by a rule that provably
 // keeps an optimum (the proof is in prune.go). It is off by default: with
 // the cuts above the solver already ignores the tails of the lists, and on
-// the benchmark instances pruning costs more than it saves. Select keeps
-// for each position only its best total-seats candidates, a special case of
-// the same rule that needs no graph, which bounds memory when eligibility
-// is dense.
+// the benchmark instances pruning costs more than it saves. The rule does
+// not carry over to Reassign, where a seat can open during the round, so
+// Select keeps every allowed pair.
 package selection

@@ -30,7 +30,9 @@ const (
 
 	// Outcomes of Select for employees who pass every employee-level rule.
 	RuleNoPosition  = "no_eligible_position" // every open position is ruled out by a position-level rule
-	RuleNotSelected = "not_selected"         // eligible, but the optimal assignment seats others
+	RuleNotSelected = "not_selected"         // eligible, but the optimal plan keeps them in place
+	RuleNoSeat      = "no_seat"              // must move, but every position that fits stays full
+	RuleInFlight    = "in_flight"            // a transfer of another round is under way
 )
 
 // EffectiveRules returns the rules Select applies for r: the domain

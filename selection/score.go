@@ -30,15 +30,15 @@ func checkWeights(w models.ScoreWeights) error {
 	return nil
 }
 
-// Score computes the proposal of c for p as of in.AsOf: the score, its
-// weighted breakdown (EffectiveWeights(in.Weights)), the competence gap and
-// whether training is proposed. It does not check eligibility. The formula
-// is in the package documentation.
+// Score computes the proposal of c for p (a move from c.PositionID) as of
+// in.AsOf: the score, its weighted breakdown (EffectiveWeights(in.Weights)),
+// the competence gap and whether training is proposed. It does not check
+// eligibility. The formula is in the package documentation.
 func Score(c Candidate, p Position, in Input) Proposal {
 	r := EffectiveRules(in.Rules)
 	comp, gap := competenceMatch(c, p)
 	b := weigh(candidateParts(c, in.AsOf, r), comp, careerStep(c, p), EffectiveWeights(in.Weights))
-	return Proposal{PositionID: p.ID, NIP: c.NIP, Score: b.Total, Breakdown: b,
+	return Proposal{PositionID: p.ID, NIP: c.NIP, FromPositionID: c.PositionID, Score: b.Total, Breakdown: b,
 		CompetenceGap: gap, Training: gap > in.TrainingGapThreshold}
 }
 

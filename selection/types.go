@@ -12,7 +12,8 @@ type Competency struct {
 	Level int
 }
 
-// Position is a position with open seats in a round.
+// Position is a position in a round: its formation and what the needs
+// analysis found.
 type Position struct {
 	ID           string
 	UnitID       string
@@ -22,7 +23,13 @@ type Position struct {
 	MaxRank      models.Rank
 	MinEducation models.Education
 	Competencies []Competency // required, with the required level
-	Seats        int          // open seats in this round
+	Seats        int          // seats in the formation (formasi)
+	// Needed: the needs analysis found the post short of someone (vacant,
+	// below its ABK, or held past the maximum time in post).
+	Needed bool
+	// Promised counts seats promised to transfers in flight in other
+	// rounds: they are taken.
+	Promised int
 }
 
 // Candidate is an employee as selection sees them.
@@ -43,6 +50,18 @@ type Candidate struct {
 	Competencies  map[string]int // held level by competency name
 	UnderSanction bool           // disciplinary sanction or legal process
 	RelativeUnits []string       // units where a declared relative works
+	// InFlight: a transfer of another round is under way for the
+	// employee, who is therefore not proposed again.
+	InFlight bool
+}
+
+// FixedMove is a move a re-plan keeps: a decided transfer of the round, to
+// PositionID, depending on the departures of the NIPs in DependsOn (each a
+// fixed mover out of PositionID).
+type FixedMove struct {
+	NIP        string
+	PositionID string
+	DependsOn  []string
 }
 
 // Input is everything one selection run needs.
@@ -54,6 +73,9 @@ type Input struct {
 	Weights    models.ScoreWeights
 	// TrainingGapThreshold: a total competence gap above it proposes training.
 	TrainingGapThreshold int
+	// Fixed are the moves a re-plan keeps; their movers are not proposed
+	// again.
+	Fixed []FixedMove
 }
 
 // Breakdown is a proposal's score, part by part, each part already
@@ -89,8 +111,12 @@ type Exclusion struct {
 }
 
 // Result is the outcome of a selection run: proposals sorted by position
-// then NIP, and exclusions sorted by NIP.
+// then NIP, exclusions sorted by NIP, and the plan's figures.
 type Result struct {
 	Proposals  []Proposal
 	Exclusions []Exclusion
+	// MustMove counts the employees past the maximum time in post (fixed
+	// movers excluded), MustMoved those of them proposed; Filled is the
+	// sum, over needed posts, of their holders after the round.
+	MustMove, MustMoved, Filled int
 }

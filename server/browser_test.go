@@ -312,7 +312,7 @@ func TestTransferInTheBrowser(t *testing.T) {
 	for _, p := range proposals[len(kept):] {
 		b.click(`[id="remove-` + p.ID + `"]`)
 	}
-	b.see("Rincian skor", "Pegawai yang tidak memenuhi syarat")
+	b.see("Rincian skor", "Pegawai yang tidak dipindahkan")
 	b.shot("04-round")
 	b.submit(`button[form=confirm]`)
 	b.see("Usulan dikonfirmasi")

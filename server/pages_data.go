@@ -17,6 +17,9 @@ type transferRow struct {
 	ToPosition   string
 	FromUnit     string
 	ToUnit       string
+	// After names the movers whose departure frees the seat this transfer
+	// takes (its DependsOn): a vacancy chain, or a swap.
+	After []string
 	// Live is the workflow's state where a page asked for it.
 	Live *workflows.TransferState
 }
@@ -52,10 +55,21 @@ func (s *Server) describe(ctx context.Context, ts []models.Transfer) ([]transfer
 	for _, u := range us {
 		un[u.ID] = u.Name
 	}
+	byID := make(map[string]models.Transfer, len(ts))
+	for _, t := range ts {
+		byID[t.ID] = t
+	}
 	out := make([]transferRow, len(ts))
 	for i, t := range ts {
 		out[i] = transferRow{Transfer: t, Employee: en[t.NIP], FromPosition: pn[t.FromPositionID], ToPosition: pn[t.ToPositionID],
 			FromUnit: un[t.FromUnitID], ToUnit: un[t.ToUnitID]}
+		for _, d := range t.DependsOn {
+			name := d // a transfer the reader may not see: its ID
+			if dep, ok := byID[d]; ok {
+				name = en[dep.NIP] + " (" + pn[dep.FromPositionID] + ")"
+			}
+			out[i].After = append(out[i].After, name)
+		}
 	}
 	return out, nil
 }

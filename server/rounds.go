@@ -263,8 +263,9 @@ type Proposals struct {
 
 // roundProposals reads the round's proposals the actor may see, each with
 // its score breakdown, and a page of the employees it excluded, each with
-// its rule. An approver limited to some units sees the proposals to them
-// and no exclusions: those are the HR office's and the whole committee's.
+// its rule (those who must move but cannot be placed first). An approver
+// limited to some units sees the proposals to them and no exclusions:
+// those are the HR office's and the whole committee's.
 func (s *Server) roundProposals(ctx context.Context, a models.Actor, roundID string, pg page) (Proposals, error) {
 	var out Proposals
 	if _, err := s.findRound(ctx, roundID); err != nil {
@@ -282,7 +283,7 @@ func (s *Server) roundProposals(ctx context.Context, a models.Actor, roundID str
 	if err := q.Count(&out.ExclusionsTotal).Error; err != nil {
 		return out, err
 	}
-	err := q.Order("nip").Limit(pg.limit).Offset(pg.offset).Find(&out.Exclusions).Error
+	err := q.Order("must_move DESC, nip").Limit(pg.limit).Offset(pg.offset).Find(&out.Exclusions).Error
 	return out, err
 }
 
