@@ -2,6 +2,7 @@ package activities_test
 
 import (
 	"context"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -90,7 +91,7 @@ func started(t *testing.T, b dbtest.Backend) (*activities.Activities, *gorm.DB, 
 		t.Fatalf("proposals: %d then %d, table %d", len(p1), len(p2), rows(t, gdb, &models.Transfer{}, "true"))
 	}
 	for i := range p1 {
-		if p1[i] != p2[i] {
+		if !reflect.DeepEqual(p1[i], p2[i]) {
 			t.Fatalf("proposal %d differs between runs: %+v vs %+v", i, p1[i], p2[i])
 		}
 	}

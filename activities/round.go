@@ -109,9 +109,13 @@ type Proposal struct {
 	ToUnitID     string
 	// Training: the competence gap calls for training.
 	Training bool
-	// Covered: the target post falls under the election blackout
-	// (managerial, or functional with extra duties).
+	// Covered: the post left or the post taken falls under the election
+	// blackout (managerial, or functional with extra duties): moving an
+	// official out of a covered post replaces them as much as moving one in.
 	Covered bool
+	// DependsOn lists the transfers whose departure frees the seat this
+	// one takes; it never takes effect before them.
+	DependsOn []string `json:",omitempty"`
 }
 
 // SelectCandidates runs selection over the round's needs and records the
@@ -147,7 +151,8 @@ func (a *Activities) SelectCandidates(ctx context.Context, in RoundInput) ([]Pro
 	out := make([]Proposal, len(transfers))
 	for i, t := range transfers {
 		out[i] = Proposal{TransferID: t.ID, NIP: t.NIP, ToPositionID: t.ToPositionID, ToUnitID: t.ToUnitID,
-			Training: t.TrainingProposed, Covered: covered[t.ToPositionID]}
+			Training: t.TrainingProposed, Covered: covered[t.FromPositionID] || covered[t.ToPositionID],
+			DependsOn: t.DependsOn}
 	}
 	return out, nil
 }
@@ -259,28 +264,36 @@ func selectionInput(round models.Round, asOf time.Time, positions []models.Posit
 		in.Positions = append(in.Positions, sp)
 	}
 	for _, e := range employees {
-		birth, _ := models.ParseNIP(e.NIP)
-		cur := posByID[e.PositionID]
-		c := selection.Candidate{NIP: e.NIP, UnitID: cur.UnitID, PositionID: e.PositionID, PositionKind: cur.Kind,
-			PositionClass: cur.Class, Rank: e.Rank, Status: e.Status, BirthDate: birth.BirthDate,
-			InPostSince: e.InPostSince, Education: e.Education, Performance: e.Performance, Potential: e.Potential,
-			UnderSanction: e.UnderSanction, InFlight: inFlight[e.NIP], SKP: map[int]models.Predicate{},
-			Competencies: map[string]int{}}
-		for _, s := range e.SKP {
-			c.SKP[s.Year] = s.Predicate
-		}
-		for _, k := range e.Competencies {
-			c.Competencies[k.Name] = k.Level
-		}
-		for _, r := range e.RelativeNIPs {
-			if u := unitOf[r]; u != "" {
-				c.RelativeUnits = append(c.RelativeUnits, u)
-			}
-		}
-		sort.Strings(c.RelativeUnits)
+		c := candidateOf(e, posByID, unitOf)
+		c.InFlight = inFlight[e.NIP]
 		in.Candidates = append(in.Candidates, c)
 	}
 	return in
+}
+
+// candidateOf maps an employee to what selection reads, with their current
+// position's kind and class and the units of their declared relatives
+// (unitOf: unit by NIP; nil when the caller needs no relatives).
+func candidateOf(e models.Employee, posByID map[string]models.Position, unitOf map[string]string) selection.Candidate {
+	birth, _ := models.ParseNIP(e.NIP)
+	cur := posByID[e.PositionID]
+	c := selection.Candidate{NIP: e.NIP, UnitID: cur.UnitID, PositionID: e.PositionID, PositionKind: cur.Kind,
+		PositionClass: cur.Class, Rank: e.Rank, Status: e.Status, BirthDate: birth.BirthDate,
+		InPostSince: e.InPostSince, Education: e.Education, Performance: e.Performance, Potential: e.Potential,
+		UnderSanction: e.UnderSanction, SKP: map[int]models.Predicate{}, Competencies: map[string]int{}}
+	for _, s := range e.SKP {
+		c.SKP[s.Year] = s.Predicate
+	}
+	for _, k := range e.Competencies {
+		c.Competencies[k.Name] = k.Level
+	}
+	for _, r := range e.RelativeNIPs {
+		if u := unitOf[r]; u != "" {
+			c.RelativeUnits = append(c.RelativeUnits, u)
+		}
+	}
+	sort.Strings(c.RelativeUnits)
+	return c
 }
 
 // Confirmation is the HR officer's confirmation of a round's proposals.

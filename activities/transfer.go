@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -12,6 +13,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/selection"
 	"github.com/bkpsdm/mutasi/survey"
 )
 
@@ -178,53 +180,239 @@ type EffectiveInput struct {
 func (a *Activities) MakeEffective(ctx context.Context, in EffectiveInput) (models.Decree, error) {
 	var decree models.Decree
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		// Lock the transfer before looking for its decree, so that two
-		// overlapping runs for one transfer see each other's decree. The
-		// row lock serialises them on PostgreSQL; SQLite has no row locks
-		// (GORM leaves the clause out), and there every transaction takes
-		// the database's write lock when it begins.
-		var t models.Transfer
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&t, "id = ?", in.TransferID).Error; err != nil {
-			return notFound(err, "transfer "+in.TransferID)
-		}
-		err := tx.First(&decree, "transfer_id = ?", in.TransferID).Error
-		if err == nil {
-			return nil
-		}
-		if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
-		}
-		year := in.EffectiveDate.Year()
-		var seq int
-		if err := tx.Raw(`INSERT INTO decree_counters (year, last) VALUES (?, 1)
-			ON CONFLICT (year) DO UPDATE SET last = decree_counters.last + 1 RETURNING last`, year).Scan(&seq).Error; err != nil {
-			return fmt.Errorf("next decree number: %w", err)
-		}
-		decree = models.Decree{TransferID: t.ID, Number: DecreeNumber(year, seq), Year: year, Seq: seq,
-			EffectiveDate: in.EffectiveDate, IssuedAt: in.At}
-		if err := tx.Create(&decree).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&t).Updates(map[string]any{"effective_date": in.EffectiveDate,
-			"decree_number": decree.Number, "updated_at": in.At}).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&models.PositionHistory{}).Where("nip = ? AND \"end\" IS NULL", t.NIP).
-			Update("end", in.EffectiveDate).Error; err != nil {
-			return err
-		}
-		spell := models.PositionHistory{NIP: t.NIP, PositionID: t.ToPositionID, UnitID: t.ToUnitID,
-			Start: in.EffectiveDate, DecreeNumber: decree.Number, TransferID: t.ID}
-		if err := tx.Create(&spell).Error; err != nil {
-			return err
-		}
-		if err := tx.Model(&models.Employee{}).Where("nip = ?", t.NIP).Updates(map[string]any{
-			"position_id": t.ToPositionID, "in_post_since": in.EffectiveDate}).Error; err != nil {
-			return err
-		}
-		return auditTransfer(tx, t.ID, "effective", System, "transfer_effective", decree.Number, in.At)
+		var err error
+		decree, err = makeEffective(tx, in.TransferID, in.EffectiveDate, in.At)
+		return err
 	})
 	return decree, err
+}
+
+// makeEffective is MakeEffective's work inside the caller's transaction.
+func makeEffective(tx *gorm.DB, transferID string, date, at time.Time) (models.Decree, error) {
+	// Lock the transfer before looking for its decree, so that two
+	// overlapping runs for one transfer see each other's decree. The row
+	// lock serialises them on PostgreSQL; SQLite has no row locks (GORM
+	// leaves the clause out), and there every transaction takes the
+	// database's write lock when it begins.
+	var t models.Transfer
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&t, "id = ?", transferID).Error; err != nil {
+		return models.Decree{}, notFound(err, "transfer "+transferID)
+	}
+	var decree models.Decree
+	err := tx.First(&decree, "transfer_id = ?", transferID).Error
+	if err == nil {
+		return decree, nil
+	}
+	if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return decree, err
+	}
+	year := date.Year()
+	var seq int
+	if err := tx.Raw(`INSERT INTO decree_counters (year, last) VALUES (?, 1)
+		ON CONFLICT (year) DO UPDATE SET last = decree_counters.last + 1 RETURNING last`, year).Scan(&seq).Error; err != nil {
+		return decree, fmt.Errorf("next decree number: %w", err)
+	}
+	decree = models.Decree{TransferID: t.ID, Number: DecreeNumber(year, seq), Year: year, Seq: seq,
+		EffectiveDate: date, IssuedAt: at}
+	if err := tx.Create(&decree).Error; err != nil {
+		return decree, err
+	}
+	if err := tx.Model(&t).Updates(map[string]any{"effective_date": date,
+		"decree_number": decree.Number, "updated_at": at}).Error; err != nil {
+		return decree, err
+	}
+	if err := tx.Model(&models.PositionHistory{}).Where("nip = ? AND \"end\" IS NULL", t.NIP).
+		Update("end", date).Error; err != nil {
+		return decree, err
+	}
+	spell := models.PositionHistory{NIP: t.NIP, PositionID: t.ToPositionID, UnitID: t.ToUnitID,
+		Start: date, DecreeNumber: decree.Number, TransferID: t.ID}
+	if err := tx.Create(&spell).Error; err != nil {
+		return decree, err
+	}
+	if err := tx.Model(&models.Employee{}).Where("nip = ?", t.NIP).Updates(map[string]any{
+		"position_id": t.ToPositionID, "in_post_since": date}).Error; err != nil {
+		return decree, err
+	}
+	return decree, auditTransfer(tx, t.ID, "effective", System, "transfer_effective", decree.Number, at)
+}
+
+// CollectiveEffect makes several transfers of a round effective together,
+// on one date, as one collective decree would.
+type CollectiveEffect struct {
+	RoundID       string
+	TransferIDs   []string
+	EffectiveDate time.Time
+	At            time.Time
+}
+
+// MakeEffectiveTogether makes the transfers of in effective in one
+// transaction, in transfer ID order, and returns their decree numbers by
+// transfer ID: a vacancy chain or a swap never leaves a post over its seats
+// in between. A transfer withdrawn meanwhile (RecordWithdrawal won the row
+// lock) is left out, with every transfer of in that depends on it,
+// directly or not; they get no number. A retry returns the decrees issued
+// the first time.
+func (a *Activities) MakeEffectiveTogether(ctx context.Context, in CollectiveEffect) (map[string]string, error) {
+	numbers := map[string]string{}
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var ts []models.Transfer
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "stage", "depends_on").
+			Where("id IN ?", in.TransferIDs).Order("id").Find(&ts).Error; err != nil {
+			return err
+		}
+		out := map[string]bool{}
+		for _, t := range ts {
+			out[t.ID] = t.Stage.Final()
+		}
+		for changed := true; changed; {
+			changed = false
+			for _, t := range ts {
+				if !out[t.ID] && slices.ContainsFunc(t.DependsOn, func(d string) bool { return out[d] }) {
+					out[t.ID], changed = true, true
+				}
+			}
+		}
+		var ids []string
+		for _, t := range ts {
+			if out[t.ID] {
+				continue
+			}
+			d, err := makeEffective(tx, t.ID, in.EffectiveDate, in.At)
+			if err != nil {
+				return err
+			}
+			numbers[t.ID] = d.Number
+			ids = append(ids, t.ID)
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		return tx.Model(&models.Transfer{}).Where("id IN ?", ids).
+			Updates(map[string]any{"stage": models.StageEffective, "updated_at": in.At}).Error
+	})
+	return numbers, err
+}
+
+// RecheckInput asks whether a round's transfers may still take effect on
+// their effective date.
+type RecheckInput struct {
+	TransferIDs   []string
+	EffectiveDate time.Time
+}
+
+// RecheckFailure is a transfer whose employee no longer meets a rule on
+// the effective date, with the rule and the reason in both languages.
+type RecheckFailure struct {
+	TransferID string
+	Rule       string
+	Message    string
+	MessageEN  string
+}
+
+// RecheckAtTMT applies again, as of the effective date, the rules that can
+// change after selection (selection.Recheck: status, sanction, nearness
+// to retirement) to the employees of the transfers, and returns the
+// transfers that fail, in transfer ID order.
+func (a *Activities) RecheckAtTMT(ctx context.Context, in RecheckInput) ([]RecheckFailure, error) {
+	gdb := a.DB.WithContext(ctx)
+	var transfers []models.Transfer
+	if err := gdb.Select("id", "nip", "round_id").Where("id IN ?", in.TransferIDs).Order("id").Find(&transfers).Error; err != nil {
+		return nil, err
+	}
+	if len(transfers) == 0 {
+		return nil, nil
+	}
+	var round models.Round
+	if err := gdb.First(&round, "id = ?", transfers[0].RoundID).Error; err != nil {
+		return nil, notFound(err, "round "+transfers[0].RoundID)
+	}
+	nips := make([]string, len(transfers))
+	for i, t := range transfers {
+		nips[i] = t.NIP
+	}
+	var employees []models.Employee
+	if err := gdb.Where("nip IN ?", nips).Find(&employees).Error; err != nil {
+		return nil, err
+	}
+	var positions []models.Position
+	if err := gdb.Select("id", "unit_id", "kind", "class").Find(&positions).Error; err != nil {
+		return nil, err
+	}
+	posByID := map[string]models.Position{}
+	for _, p := range positions {
+		posByID[p.ID] = p
+	}
+	byNIP := map[string]selection.Candidate{}
+	for _, e := range employees {
+		byNIP[e.NIP] = candidateOf(e, posByID, nil)
+	}
+	var out []RecheckFailure
+	for _, t := range transfers {
+		c, ok := byNIP[t.NIP]
+		if !ok {
+			out = append(out, RecheckFailure{TransferID: t.ID, Rule: selection.RuleStatus,
+				Message: "data pegawai tidak ditemukan", MessageEN: "the employee's record is missing"})
+			continue
+		}
+		if x := selection.Recheck(c, in.EffectiveDate, round.Settings.Rules); x != nil {
+			out = append(out, RecheckFailure{TransferID: t.ID, Rule: x.Rule, Message: x.Message, MessageEN: x.MessageEN})
+		}
+	}
+	return out, nil
+}
+
+// Withdrawal is the HR officer's withdrawal of a transfer, with a reason.
+type Withdrawal struct {
+	TransferID string
+	Reason     string
+	By         ActorRef
+	At         time.Time
+}
+
+// RecordWithdrawal records a withdrawal, the stage and the audit line,
+// unless the transfer has already taken effect: it reports whether the
+// transfer is withdrawn. The transfer's row lock orders it with
+// MakeEffectiveTogether, so exactly one of them wins. A retry after a
+// withdrawal reports it again.
+func (a *Activities) RecordWithdrawal(ctx context.Context, w Withdrawal) (bool, error) {
+	withdrawn := false
+	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var t models.Transfer
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "stage").
+			First(&t, "id = ?", w.TransferID).Error; err != nil {
+			return notFound(err, "transfer "+w.TransferID)
+		}
+		if t.Stage.Effective() {
+			return nil
+		}
+		withdrawn = true
+		if err := tx.Model(&t).Updates(map[string]any{"stage": models.StageWithdrawn, "updated_at": w.At}).Error; err != nil {
+			return err
+		}
+		return auditTransfer(tx, w.TransferID, "withdrawal", w.By, "withdrawn", w.Reason, w.At)
+	})
+	return withdrawn, err
+}
+
+// StageNote records a stage the workflow reached for a reason (blocked,
+// or failed the TMT re-check), with the reason in the audit trail.
+type StageNote struct {
+	TransferID string
+	Stage      models.Stage
+	Reason     string
+	At         time.Time
+}
+
+// RecordStage sets the transfer's stage and audits why, once per stage.
+func (a *Activities) RecordStage(ctx context.Context, n StageNote) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&models.Transfer{}).Where("id = ?", n.TransferID).
+			Updates(map[string]any{"stage": n.Stage, "updated_at": n.At}).Error; err != nil {
+			return err
+		}
+		return auditTransfer(tx, n.TransferID, "stage:"+string(n.Stage), System, string(n.Stage), n.Reason, n.At)
+	})
 }
 
 // DecreeNumber formats the number of the seq-th transfer decree of a year,

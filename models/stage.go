@@ -3,8 +3,8 @@ package models
 // Stage is where a transfer stands in its lifecycle.
 type Stage string
 
-// The transfer stages, in lifecycle order; Rejected, Cancelled and
-// Completed are final.
+// The transfer stages, in lifecycle order; Rejected, Cancelled, Withdrawn,
+// RecheckFailed and Completed are final.
 const (
 	StageAwaitingTPK       Stage = "awaiting_tpk"
 	StageAwaitingPPK       Stage = "awaiting_ppk"
@@ -17,22 +17,46 @@ const (
 	StageRejected          Stage = "rejected"
 	StageCancelled         Stage = "cancelled"
 	StageCompleted         Stage = "completed"
+	// StageWithdrawn: the HR officer withdrew the transfer before it took
+	// effect. StageBlocked: a transfer it depends on (whose mover would
+	// free its seat) will not take effect; it waits for the HR officer to
+	// withdraw it or re-plan the round. StageRecheckFailed: at the
+	// effective date the employee no longer met a rule (status, sanction,
+	// retirement).
+	StageWithdrawn     Stage = "withdrawn"
+	StageBlocked       Stage = "blocked"
+	StageRecheckFailed Stage = "recheck_failed"
 	// StageProposed and StageRemoved belong to transfers that have not
 	// started: proposed by selection, or removed by the HR officer.
 	StageProposed Stage = "proposed"
 	StageRemoved  Stage = "removed"
 )
 
+// Stages lists every transfer stage in lifecycle order, for tables,
+// filters and the API's enumeration.
+var Stages = []Stage{StageProposed, StageAwaitingTPK, StageAwaitingPPK, StageSocialization,
+	StageObjectionReview, StageTraining, StageBlocked, StageAwaitingEffective, StageEffective, StageSurveyOpen,
+	StageCompleted, StageRejected, StageCancelled, StageWithdrawn, StageRecheckFailed, StageRemoved}
+
 // Final reports whether a transfer in s has ended.
 func (s Stage) Final() bool {
-	return s == StageRejected || s == StageCancelled || s == StageCompleted || s == StageRemoved
+	switch s {
+	case StageRejected, StageCancelled, StageCompleted, StageRemoved, StageWithdrawn, StageRecheckFailed:
+		return true
+	}
+	return false
+}
+
+// Effective reports whether a transfer in s has taken effect.
+func (s Stage) Effective() bool {
+	return s == StageEffective || s == StageSurveyOpen || s == StageCompleted
 }
 
 // Pending reports whether a transfer in s is still to take effect: it has
 // neither ended nor taken effect, so its mover still holds the old post
 // and its target seat is promised.
 func (s Stage) Pending() bool {
-	return !s.Final() && s != StageEffective && s != StageSurveyOpen
+	return !s.Final() && !s.Effective()
 }
 
 // RoundStatus is where a round stands.

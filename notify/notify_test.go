@@ -40,7 +40,8 @@ func TestSMTPDeliversRenderedMessage(t *testing.T) {
 func TestRenderEnglishAndEveryKind(t *testing.T) {
 	kinds := []notify.Kind{notify.DecisionRequested, notify.DecisionReminder, notify.DecisionEscalated,
 		notify.Socialization, notify.AcknowledgeReminder, notify.ObjectionReceived, notify.TransferRejected,
-		notify.TransferCancelled, notify.TrainingAssigned, notify.TrainingMissed, notify.TransferEffective,
+		notify.TransferCancelled, notify.TransferBlocked, notify.RecheckFailed, notify.TrainingAssigned,
+		notify.TrainingMissed, notify.TransferEffective,
 		notify.SurveyInvitation, notify.SurveyReminder}
 	for _, lang := range []string{"id", "en"} {
 		for _, k := range kinds {

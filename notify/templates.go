@@ -23,6 +23,8 @@ const (
 	ObjectionReceived   Kind = "objection_received"   // to HR
 	TransferRejected    Kind = "transfer_rejected"    // to HR
 	TransferCancelled   Kind = "transfer_cancelled"   // to the employee
+	TransferBlocked     Kind = "transfer_blocked"     // to HR
+	RecheckFailed       Kind = "recheck_failed"       // to HR
 	TrainingAssigned    Kind = "training_assigned"    // to the employee
 	TrainingMissed      Kind = "training_missed"      // to HR
 	TransferEffective   Kind = "transfer_effective"   // to the employee
@@ -68,6 +70,10 @@ var texts = map[string]map[Kind]text{
 			"Usulan mutasi {{.Name}} (NIP {{.NIP}}) ke {{.ToPosition}} ditolak oleh {{.Step}}.\nAlasan: {{.Reason}}\nNomor usulan: {{.TransferID}}"},
 		TransferCancelled: {"Mutasi Anda dibatalkan",
 			"Yth. {{.Name}},\n\nMutasi Anda ke {{.ToPosition}} dibatalkan. Anda tetap pada jabatan {{.FromPosition}}.\n{{if .Reason}}Catatan: {{.Reason}}\n{{end}}Nomor mutasi: {{.TransferID}}"},
+		TransferBlocked: {"Mutasi {{.Name}} menunggu perencanaan ulang",
+			"Usulan mutasi {{.Name}} (NIP {{.NIP}}) ke {{.ToPosition}} tertahan: mutasi yang mengosongkan kursinya tidak berlaku ({{.Reason}}).\nMohon tarik usulan ini atau rencanakan ulang putaran.\nNomor mutasi: {{.TransferID}}"},
+		RecheckFailed: {"Mutasi {{.Name}} tidak dapat berlaku pada TMT",
+			"Pada TMT, {{.Name}} (NIP {{.NIP}}) tidak lagi memenuhi syarat mutasi ke {{.ToPosition}}: {{.Reason}}\nMutasi ini dihentikan.\nNomor mutasi: {{.TransferID}}"},
 		TrainingAssigned: {"Penugasan pelatihan untuk jabatan {{.ToPosition}}",
 			"Yth. {{.Name}},\n\nAnda ditugaskan mengikuti pelatihan untuk jabatan {{.ToPosition}}. Mohon selesaikan paling lambat {{date .Deadline}}.\nNomor mutasi: {{.TransferID}}"},
 		TrainingMissed: {"Pelatihan {{.Name}} melewati batas waktu",
@@ -96,6 +102,10 @@ var texts = map[string]map[Kind]text{
 			"The proposed transfer of {{.Name}} (NIP {{.NIP}}) to {{.ToPosition}} was rejected by the {{.Step}}.\nReason: {{.Reason}}\nProposal number: {{.TransferID}}"},
 		TransferCancelled: {"Your transfer is cancelled",
 			"Dear {{.Name}},\n\nYour transfer to {{.ToPosition}} is cancelled. You stay in your position as {{.FromPosition}}.\n{{if .Reason}}Note: {{.Reason}}\n{{end}}Transfer number: {{.TransferID}}"},
+		TransferBlocked: {"Transfer of {{.Name}} awaits re-planning",
+			"The transfer of {{.Name}} (NIP {{.NIP}}) to {{.ToPosition}} is held: the transfer that frees its seat will not take effect ({{.Reason}}).\nPlease withdraw it or re-plan the round.\nTransfer number: {{.TransferID}}"},
+		RecheckFailed: {"Transfer of {{.Name}} cannot take effect on the TMT",
+			"On the TMT, {{.Name}} (NIP {{.NIP}}) no longer meets the rules for the transfer to {{.ToPosition}}: {{.Reason}}\nThe transfer is stopped.\nTransfer number: {{.TransferID}}"},
 		TrainingAssigned: {"Training assigned for the position {{.ToPosition}}",
 			"Dear {{.Name}},\n\nYou are assigned training for the position {{.ToPosition}}. Please complete it by {{date .Deadline}}.\nTransfer number: {{.TransferID}}"},
 		TrainingMissed: {"Training of {{.Name}} is past its deadline",

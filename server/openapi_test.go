@@ -5,12 +5,15 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+
+	"github.com/bkpsdm/mutasi/models"
 )
 
 // specChecker validates responses against the served OpenAPI document.
@@ -132,5 +135,25 @@ func TestSpecCheckerCatchesMismatch(t *testing.T) {
 		if err := sc.check(bad.method, bad.path, bad.status, bad.ct, []byte(bad.body)); err == nil {
 			t.Errorf("%s %s %d %s %s passed", bad.method, bad.path, bad.status, bad.ct, bad.body)
 		}
+	}
+}
+
+// TestSpecStagesAreTheModelsStages keeps the API's one list of transfer
+// stages equal to models.Stages, in order.
+func TestSpecStagesAreTheModelsStages(t *testing.T) {
+	var doc struct {
+		Components struct {
+			Schemas struct {
+				Stage struct {
+					Enum []models.Stage `json:"enum"`
+				} `json:"Stage"`
+			} `json:"schemas"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(openAPISpec, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if got := doc.Components.Schemas.Stage.Enum; !slices.Equal(got, models.Stages) {
+		t.Fatalf("openapi.json Stage enum %v, models.Stages %v", got, models.Stages)
 	}
 }

@@ -145,12 +145,6 @@ func (s *Server) liveState(ctx context.Context, t models.Transfer) *workflows.Tr
 	return &st
 }
 
-// stageOrder lists the stages in lifecycle order, for tables.
-var stageOrder = []models.Stage{models.StageProposed, models.StageAwaitingTPK, models.StageAwaitingPPK,
-	models.StageSocialization, models.StageObjectionReview, models.StageTraining, models.StageAwaitingEffective,
-	models.StageEffective, models.StageSurveyOpen, models.StageCompleted, models.StageRejected, models.StageCancelled,
-	models.StageRemoved}
-
 // stageCount is one stage's count, for tables.
 type stageCount struct {
 	Stage models.Stage
@@ -160,7 +154,7 @@ type stageCount struct {
 // ordered lists the stages with transfers, in lifecycle order.
 func ordered(counts map[models.Stage]int) []stageCount {
 	var out []stageCount
-	for _, st := range stageOrder {
+	for _, st := range models.Stages {
 		if counts[st] > 0 {
 			out = append(out, stageCount{st, counts[st]})
 		}

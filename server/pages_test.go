@@ -56,7 +56,7 @@ func TestPageTexts(t *testing.T) {
 			t.Errorf("no texts for %s*", prefix)
 		}
 	}
-	for _, st := range stageOrder {
+	for _, st := range models.Stages {
 		if _, ok := texts[defaultLang]["stage."+string(st)]; !ok {
 			t.Errorf("no text for stage %s", st)
 		}

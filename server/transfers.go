@@ -43,10 +43,7 @@ func pageParams(c *gin.Context) (page, error) {
 var knownStages = map[models.Stage]bool{}
 
 func init() {
-	for _, s := range []models.Stage{models.StageProposed, models.StageRemoved, models.StageAwaitingTPK,
-		models.StageAwaitingPPK, models.StageSocialization, models.StageObjectionReview, models.StageTraining,
-		models.StageAwaitingEffective, models.StageEffective, models.StageSurveyOpen, models.StageRejected,
-		models.StageCancelled, models.StageCompleted} {
+	for _, s := range models.Stages {
 		knownStages[s] = true
 	}
 }
@@ -55,7 +52,7 @@ func init() {
 // transfer: proposals and decisions in progress are not shown to them.
 var toldStages = []models.Stage{models.StageSocialization, models.StageObjectionReview, models.StageTraining,
 	models.StageAwaitingEffective, models.StageEffective, models.StageSurveyOpen, models.StageCompleted,
-	models.StageCancelled}
+	models.StageCancelled, models.StageRecheckFailed}
 
 // visible narrows a transfer query to what the actor may see: approvers
 // their units, employees their own transfers once told of them.

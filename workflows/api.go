@@ -28,7 +28,15 @@ const (
 	UpdateResolve          = "resolve"           // TransferWorkflow: Resolution
 	UpdateCompleteTraining = "complete_training" // TransferWorkflow: TrainingCompletion
 	UpdateAnswerSurvey     = "answer_survey"     // TransferWorkflow: SurveyAnswers
+	UpdateWithdraw         = "withdraw"          // TransferWorkflow: Withdraw
 	QueryState             = "state"             // RoundState or TransferState
+)
+
+// The signals between a round and its transfers, which take effect
+// together (see RoundWorkflow).
+const (
+	SignalTransferEvent = "transfer_event" // to RoundWorkflow: TransferEvent
+	SignalCoordinate    = "coordinate"     // to TransferWorkflow: Coordination
 )
 
 // The typed search attributes the workflows keep current; the dev server
@@ -66,6 +74,12 @@ type RoundState struct {
 	Failed    []string               `json:"failed,omitempty"`
 	Summary   *models.RoundSummary   `json:"summary,omitempty"`
 	Awaiting  models.Role            `json:"awaiting,omitempty"`
+	// Blocked lists the transfers waiting for a withdrawal or a re-plan;
+	// EffectiveDate is the round's next (or last) collective TMT;
+	// Effective counts the transfers that took effect.
+	Blocked       []string   `json:"blocked,omitempty"`
+	EffectiveDate *time.Time `json:"effective_date,omitempty"`
+	Effective     int        `json:"effective"`
 }
 
 // Confirm is the HR officer's confirmation of the proposals, optionally
@@ -91,6 +105,14 @@ type TransferInput struct {
 	// workflow.GetVersion, whose marker would add a search-attribute write
 	// to every transfer's start.)
 	LocalSteps bool
+	// Coordinated: the round makes the transfer effective, together with
+	// the round's others, once it is ready; it can be withdrawn, and is
+	// blocked when a transfer it depends on ends without taking effect.
+	// Transfers started before this existed take effect on their own.
+	Coordinated bool
+	// Blocked: the transfer starts blocked, as a transfer it depends on
+	// was removed at confirmation.
+	Blocked *Coordination `json:",omitempty"`
 }
 
 // TransferState is what the transfer's state query answers: the stage,
@@ -116,6 +138,10 @@ type TransferState struct {
 	Objection     *Objection   `json:"objection,omitempty"`
 	Resolution    *Resolution  `json:"resolution,omitempty"`
 	Outcome       models.Stage `json:"outcome,omitempty"`
+	// Reason says why the transfer is blocked, was withdrawn or failed
+	// the TMT re-check, in Bahasa Indonesia and English.
+	Reason   string `json:"reason,omitempty"`
+	ReasonEN string `json:"reason_en,omitempty"`
 }
 
 // Decision is a TPK or PPK decision: approve or reject, with a reason.
@@ -159,6 +185,48 @@ type TrainingCompletion struct {
 type SurveyAnswers struct {
 	Actor   models.Actor   `json:"actor"`
 	Answers map[string]any `json:"answers"`
+}
+
+// Withdraw is the HR officer's withdrawal of a transfer before it takes
+// effect, with a reason.
+type Withdraw struct {
+	Actor  models.Actor `json:"actor"`
+	Reason string       `json:"reason"`
+}
+
+// EventKind is what a transfer tells its round.
+type EventKind string
+
+// The events a transfer signals to its round.
+const (
+	EventReady EventKind = "ready" // cleared every step before the effective date
+	EventEnded EventKind = "ended" // ended without taking effect; Stage says how
+)
+
+// TransferEvent is a transfer's news for its round.
+type TransferEvent struct {
+	TransferID string       `json:"transfer_id"`
+	Kind       EventKind    `json:"kind"`
+	Stage      models.Stage `json:"stage,omitempty"`
+}
+
+// CoordinationKind is what a round tells one of its transfers.
+type CoordinationKind string
+
+// The round's instructions to a transfer.
+const (
+	CoordinateBlock   CoordinationKind = "block"          // a transfer it depends on will not take effect
+	CoordinateEffect  CoordinationKind = "effect"         // it took effect, with EffectiveDate and DecreeNumber
+	CoordinateRecheck CoordinationKind = "recheck_failed" // the TMT re-check failed, with the reason
+)
+
+// Coordination is a round's instruction to one of its transfers.
+type Coordination struct {
+	Kind          CoordinationKind `json:"kind"`
+	EffectiveDate time.Time        `json:"effective_date,omitempty"`
+	DecreeNumber  string           `json:"decree_number,omitempty"`
+	Reason        string           `json:"reason,omitempty"`
+	ReasonEN      string           `json:"reason_en,omitempty"`
 }
 
 // Receipt answers an accepted update: the transfer and the stage it is in

@@ -111,8 +111,8 @@ const DefaultTransferBatch = 1000
 const transferBatches = "transfer-batches"
 
 // runTransfers starts the confirmed transfers, as children or, for a big
-// round, through batches, and waits for them all. A transfer that fails is
-// listed; the round goes on.
+// round, through batches, coordinates them (collective.go) and waits for
+// them all. A transfer that fails is listed; the round goes on.
 func (r *round) runTransfers(ctx workflow.Context) error {
 	var confirmed []activities.Proposal
 	for _, p := range r.st.Proposals {
@@ -125,69 +125,104 @@ func (r *round) runTransfers(ctx workflow.Context) error {
 		size = DefaultTransferBatch
 	}
 	r.st.Running = len(confirmed)
+	var c *coordinator
+	var coordErr error
+	if workflow.GetVersion(ctx, collectiveTMT, workflow.DefaultVersion, 1) == 1 {
+		c = newCoordinator(ctx, r, confirmed)
+		workflow.Go(ctx, func(ctx workflow.Context) { coordErr = c.run(ctx) })
+	}
+	failed := func(ids []string) {
+		r.st.Failed = append(r.st.Failed, ids...)
+		for _, id := range ids {
+			if c != nil {
+				c.failures.SendAsync(id)
+			}
+		}
+	}
+	batch := TransferBatch{RoundID: r.in.RoundID, Settings: r.in.Settings, Coordinated: c != nil}
+	if c != nil {
+		batch.Blocked = c.startBlocked()
+	}
 	if len(confirmed) <= size || workflow.GetVersion(ctx, transferBatches, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		failed, err := startTransfers(ctx, r.in.RoundID, r.in.Settings, confirmed, func() { r.st.Running--; r.st.Finished++ })
-		r.st.Failed = append(r.st.Failed, failed...)
-		return err
-	}
-	var futures []workflow.ChildWorkflowFuture
-	var sizes []int
-	for i, batch := range slices.Collect(slices.Chunk(confirmed, size)) {
-		cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-			WorkflowID:        fmt.Sprintf("%s-batch-%d", activities.RoundWorkflowID(r.in.RoundID), i+1),
-			ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		})
-		in := TransferBatch{RoundID: r.in.RoundID, Settings: r.in.Settings, Proposals: batch}
-		futures = append(futures, workflow.ExecuteChildWorkflow(cctx, TransferBatchWorkflow, in))
-		sizes = append(sizes, len(batch))
-	}
-	for i, f := range futures {
-		var failed []string
-		if err := f.Get(ctx, &failed); err != nil {
+		batch.Proposals = confirmed
+		err := startTransfers(ctx, batch, func(f []string) { r.st.Running--; r.st.Finished++; failed(f) })
+		if err != nil {
 			return err
 		}
-		r.st.Failed = append(r.st.Failed, failed...)
-		r.st.Running -= sizes[i]
-		r.st.Finished += sizes[i]
+	} else {
+		var futures []workflow.ChildWorkflowFuture
+		var sizes []int
+		for i, chunk := range slices.Collect(slices.Chunk(confirmed, size)) {
+			cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+				WorkflowID:        fmt.Sprintf("%s-batch-%d", activities.RoundWorkflowID(r.in.RoundID), i+1),
+				ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+			})
+			batch.Proposals = chunk
+			futures = append(futures, workflow.ExecuteChildWorkflow(cctx, TransferBatchWorkflow, batch))
+			sizes = append(sizes, len(chunk))
+		}
+		for i, f := range futures {
+			var ids []string
+			if err := f.Get(ctx, &ids); err != nil {
+				return err
+			}
+			failed(ids)
+			r.st.Running -= sizes[i]
+			r.st.Finished += sizes[i]
+		}
 	}
-	return nil
+	if c == nil {
+		return nil
+	}
+	if err := workflow.Await(ctx, func() bool { return c.done || coordErr != nil }); err != nil {
+		return err
+	}
+	return coordErr
 }
 
-// TransferBatch is a batch of a big round's confirmed transfers.
+// TransferBatch is a batch of a round's confirmed transfers.
 type TransferBatch struct {
-	RoundID   string
-	Settings  models.RoundSettings
-	Proposals []activities.Proposal
+	RoundID     string
+	Settings    models.RoundSettings
+	Proposals   []activities.Proposal
+	Coordinated bool // see TransferInput.Coordinated
+	// Blocked are the transfers that start blocked, by ID (see
+	// TransferInput.Blocked).
+	Blocked map[string]Coordination `json:",omitempty"`
 }
 
 // TransferBatchWorkflow starts a batch of a round's transfers as its
 // children, waits for them, and returns the IDs of those that failed.
 func TransferBatchWorkflow(ctx workflow.Context, in TransferBatch) ([]string, error) {
-	return startTransfers(ctx, in.RoundID, in.Settings, in.Proposals, func() {})
+	var failed []string
+	err := startTransfers(ctx, in, func(f []string) { failed = append(failed, f...) })
+	return failed, err
 }
 
-// startTransfers starts one child TransferWorkflow per proposal, waits for
-// them all, calling ended after each, and returns the IDs of those that
-// failed.
-func startTransfers(ctx workflow.Context, roundID string, settings models.RoundSettings, proposals []activities.Proposal,
-	ended func()) ([]string, error) {
-	futures := make([]workflow.ChildWorkflowFuture, len(proposals))
-	for i, p := range proposals {
-		in := TransferInput{RoundID: roundID, Proposal: p, Settings: settings, LocalSteps: true}
+// startTransfers starts one child TransferWorkflow per proposal of the
+// batch and waits for them all, calling ended after each with its ID if
+// it failed.
+func startTransfers(ctx workflow.Context, b TransferBatch, ended func(failed []string)) error {
+	futures := make([]workflow.ChildWorkflowFuture, len(b.Proposals))
+	for i, p := range b.Proposals {
+		in := TransferInput{RoundID: b.RoundID, Proposal: p, Settings: b.Settings, LocalSteps: true, Coordinated: b.Coordinated}
+		if blk, ok := b.Blocked[p.TransferID]; ok {
+			in.Blocked = &blk
+		}
 		futures[i] = workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, TransferOptions(in)), TransferWorkflow, in)
 	}
-	var failed []string
 	for i, f := range futures {
+		var failed []string
 		if err := f.Get(ctx, nil); err != nil {
 			if temporal.IsCanceledError(ctx.Err()) {
-				return failed, err
+				return err
 			}
-			workflow.GetLogger(ctx).Error("transfer failed", "transfer", proposals[i].TransferID, "error", err)
-			failed = append(failed, proposals[i].TransferID)
+			workflow.GetLogger(ctx).Error("transfer failed", "transfer", b.Proposals[i].TransferID, "error", err)
+			failed = []string{b.Proposals[i].TransferID}
 		}
-		ended()
+		ended(failed)
 	}
-	return failed, nil
+	return nil
 }
 
 // register installs the state query and the confirm update.

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"fmt"
+	"slices"
 	"testing"
 
 	"go.temporal.io/sdk/client"
@@ -63,7 +64,7 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 			t.Errorf("round state before confirmation: %+v, %v", st, err)
 			return
 		}
-		proposals = st.Proposals
+		proposals = independentFirst(st.Proposals)
 		wid := activities.RoundWorkflowID(roundID)
 		send(wid, "confirm-by-tpk", workflows.UpdateConfirm, workflows.Confirm{Actor: tpk})
 		send(wid, "confirm-unknown", workflows.UpdateConfirm, workflows.Confirm{Actor: hr, Remove: []string{"nope"}})
@@ -127,4 +128,19 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 	if r.Status != models.RoundCompleted || r.Summary == nil || r.Summary.Confirmed != n-1 {
 		t.Errorf("round row %+v", r)
 	}
+}
+
+// independentFirst puts first a proposal no other depends on, so that
+// removing it blocks nothing.
+func independentFirst(ps []activities.Proposal) []activities.Proposal {
+	needed := map[string]bool{}
+	for _, p := range ps {
+		for _, d := range p.DependsOn {
+			needed[d] = true
+		}
+	}
+	out := slices.Clone(ps)
+	i := slices.IndexFunc(out, func(p activities.Proposal) bool { return !needed[p.TransferID] })
+	out[0], out[i] = out[i], out[0]
+	return out
 }

@@ -92,21 +92,46 @@ type transfer struct {
 	// so no late answer slips in while the closing is recorded.
 	trainingClosed bool
 	surveyClosed   bool
+	// For coordinated transfers (coordinated.go): told once the employee
+	// has been told; ready once every step before the effective date is
+	// done; the round's instructions (effect, recheck, blocked); the HR
+	// officer's withdrawal; interrupt stops the steps before the
+	// effective date while they run.
+	told       bool
+	ready      bool
+	blocked    bool
+	effect     *Coordination
+	recheck    *Coordination
+	withdrawal *Withdraw
+	interrupt  workflow.CancelFunc
 }
 
 func (t *transfer) id() string { return t.in.Proposal.TransferID }
 
 // step runs one of the transfer's activities and decodes its result into
-// out, when out is not nil.
+// out, when out is not nil. For a coordinated transfer a step does not
+// start once ctx is cancelled, and a step started runs to its end even if
+// ctx is cancelled meanwhile: a withdrawal or a block stops the transfer
+// between steps, never inside one.
 func (t *transfer) step(ctx workflow.Context, activity any, out any, args ...any) error {
+	if t.in.Coordinated {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		ctx, _ = workflow.NewDisconnectedContext(ctx)
+	}
 	if t.local {
 		return workflow.ExecuteLocalActivity(withLocalOptions(ctx), activity, args...).Get(ctx, out)
 	}
 	return workflow.ExecuteActivity(withActivityOptions(ctx), activity, args...).Get(ctx, out)
 }
 
-// run walks the stages in order.
+// run walks the stages in order; a coordinated transfer's round makes it
+// effective (runCoordinated).
 func (t *transfer) run(ctx workflow.Context) error {
+	if t.in.Coordinated {
+		return t.runCoordinated(ctx)
+	}
 	for _, step := range []models.Role{models.RoleTPK, models.RolePPK} {
 		approved, err := t.approval(ctx, step)
 		if err != nil || !approved {
@@ -143,6 +168,7 @@ func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited model
 	// local runs do not write it again.
 	recorded := t.local && stage == models.StageAwaitingTPK
 	t.st.Stage, t.st.Awaiting = stage, awaited
+	t.told = t.told || stage == models.StageSocialization
 	workflow.GetLogger(ctx).Info("transfer stage", "round", t.in.RoundID, "transfer", t.id(), "stage", stage)
 	t.st.Since, t.st.ReminderAt, t.st.Deadline = nil, nil, nil
 	now := workflow.Now(ctx)

@@ -85,6 +85,7 @@ func (t *transfer) register(ctx workflow.Context) error {
 			in := activities.SurveyAnswer{TransferID: t.id(), Answers: s.Answers, At: workflow.Now(ctx)}
 			return t.record(ctx, a.RecordSurveyResponse, in)
 		}, t.checkSurvey},
+		{UpdateWithdraw, t.withdraw, t.checkWithdraw},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler,

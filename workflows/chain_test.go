@@ -1,0 +1,215 @@
+package workflows_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/testsuite"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/worker"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// capacityOf returns, per position, the most holders the round allows:
+// max(seats, holders before the round).
+func capacityOf(t *testing.T, gdb *gorm.DB) map[string]int {
+	t.Helper()
+	limit := holders(t, gdb)
+	var positions []models.Position
+	if err := gdb.Select("id", "seats").Find(&positions).Error; err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range positions {
+		limit[p.ID] = max(limit[p.ID], p.Seats)
+	}
+	return limit
+}
+
+// holders counts the employees in each position now.
+func holders(t *testing.T, gdb *gorm.DB) map[string]int {
+	t.Helper()
+	var rows []struct {
+		PositionID string
+		N          int
+	}
+	if err := gdb.Model(&models.Employee{}).Select("position_id, count(*) AS n").Where("status <> ?", models.StatusRetired).
+		Group("position_id").Scan(&rows).Error; err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]int{}
+	for _, r := range rows {
+		out[r.PositionID] = r.N
+	}
+	return out
+}
+
+// TestChainsKeepCapacity runs whole rounds with vacancy chains in the test
+// environment, with random approvals, rejections, objections that cancel
+// and withdrawals, the HR officer withdrawing whatever gets blocked. After
+// every collective TMT no position holds more than max(seats, holders
+// before the round); at the end every transfer that took effect has the
+// transfers it depends on effective too, none is left blocked, and each
+// one's stage is final or effective.
+func TestChainsKeepCapacity(t *testing.T) {
+	blocks := 0
+	for seedN := uint64(1); seedN <= 8; seedN++ {
+		t.Run(fmt.Sprint("seed=", seedN), func(t *testing.T) { blocks += chainsKeepCapacity(t, seedN) })
+	}
+	if blocks == 0 {
+		t.Error("no transfer was ever blocked: the rounds do not test blocking")
+	}
+}
+
+// chainsKeepCapacity runs one round and returns how many of its transfers
+// were blocked.
+func chainsKeepCapacity(t *testing.T, seedN uint64) int {
+	gdb, _ := dbtest.New(t)
+	if err := seed.Load(gdb, seed.Generate(150, start, seedN)); err != nil {
+		t.Fatal(err)
+	}
+	limit := capacityOf(t, gdb)
+	r := rand.New(rand.NewPCG(seedN, 99))
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	env.SetTestTimeout(time.Minute)
+	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+
+	tmts := 0
+	env.SetOnActivityCompletedListener(func(info *activity.Info, _ converter.EncodedValue, err error) {
+		if info.ActivityType.Name != "MakeEffectiveTogether" || err != nil {
+			return
+		}
+		tmts++
+		for p, n := range holders(t, gdb) {
+			if p != "" && n > limit[p] {
+				t.Errorf("after TMT %d, %s holds %d, at most %d allowed", tmts, p, n, limit[p])
+			}
+		}
+	})
+	updates := 0
+	send := func(workflowID, name string, arg any) {
+		updates++ // each update its own ID: the environment takes a repeated ID for the same update
+		_ = env.UpdateWorkflowByID(workflowID, name, fmt.Sprint(name, updates), &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(error) {}, OnComplete: func(any, error) {}}, arg)
+	}
+	roundID := "R-CHAIN"
+	var proposals []activities.Proposal
+	chains := 0
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(workflows.QueryState)
+		var st workflows.RoundState
+		if err == nil {
+			err = v.Get(&st)
+		}
+		if err != nil {
+			t.Errorf("round state: %v", err)
+			return
+		}
+		proposals = st.Proposals
+		for _, p := range proposals {
+			chains += len(p.DependsOn)
+		}
+		send(activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
+		for _, p := range proposals {
+			id := activities.TransferWorkflowID(p.TransferID)
+			me := models.Actor{ID: p.NIP, Role: models.RoleEmployee, NIP: p.NIP}
+			decide := func(who models.Actor, yes float64) workflows.Decision {
+				return workflows.Decision{Actor: who, Approve: r.Float64() < yes, Reason: "uji"}
+			}
+			tpkD, ppkD := decide(tpk, 0.85), decide(ppk, 0.9)
+			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, tpkD) }, h)
+			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, ppkD) }, 2*h)
+			switch k := r.IntN(10); {
+			case k < 6:
+				env.RegisterDelayedCallback(func() { send(id, workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: me}) }, 3*h)
+			case k < 7:
+				env.RegisterDelayedCallback(func() {
+					send(id, workflows.UpdateObject, workflows.Objection{Actor: me, Category: models.ObjectFamily, Text: "keluarga"})
+				}, 3*h)
+				env.RegisterDelayedCallback(func() {
+					send(id, workflows.UpdateResolve, workflows.Resolution{Actor: hr, Resolution: models.ResolveCancel, Note: "uji"})
+				}, 4*h)
+			} // otherwise silent: deemed to acknowledge after the deadline
+			if r.IntN(6) == 0 {
+				at := time.Duration(1+r.IntN(8*24)) * h
+				env.RegisterDelayedCallback(func() { send(id, workflows.UpdateWithdraw, workflows.Withdraw{Actor: hr, Reason: "uji"}) }, at)
+			}
+		}
+		// The HR officer withdraws what is blocked, twice a day.
+		for at := 4 * h; at < 30*24*h; at += 12 * h {
+			env.RegisterDelayedCallback(func() {
+				v, err := env.QueryWorkflow(workflows.QueryState)
+				var st workflows.RoundState
+				if err == nil && v.Get(&st) == nil {
+					for _, b := range st.Blocked {
+						send(activities.TransferWorkflowID(b), workflows.UpdateWithdraw, workflows.Withdraw{Actor: hr, Reason: "terblokir"})
+					}
+				}
+			}, at)
+		}
+	}, h)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	settings := models.DefaultSettings()
+	if seedN%2 == 0 {
+		// A lead time: withdrawals also come while the round waits for its
+		// TMT.
+		settings.EffectiveLead = models.Duration(10 * 24 * h)
+	}
+	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Uji rantai",
+		Settings: settings, By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if chains == 0 {
+		t.Fatal("the round has no vacancy chain to test")
+	}
+	if tmts == 0 {
+		t.Fatal("no transfer took effect")
+	}
+	var transfers []models.Transfer
+	if err := gdb.Where("round_id = ?", roundID).Find(&transfers).Error; err != nil {
+		t.Fatal(err)
+	}
+	stage := map[string]models.Stage{}
+	for _, tr := range transfers {
+		stage[tr.ID] = tr.Stage
+	}
+	count := map[models.Stage]int{}
+	for _, tr := range transfers {
+		count[tr.Stage]++
+		if !tr.Stage.Final() && !tr.Stage.Effective() {
+			t.Errorf("%s ends at %s", tr.ID, tr.Stage)
+		}
+		if tr.Stage.Effective() {
+			for _, d := range tr.DependsOn {
+				if !stage[d].Effective() {
+					t.Errorf("%s took effect, but %s, whose seat it took, is %s", tr.ID, d, stage[d])
+				}
+			}
+		}
+	}
+	for p, n := range holders(t, gdb) {
+		if p != "" && n > limit[p] {
+			t.Errorf("%s holds %d at the end, at most %d allowed", p, n, limit[p])
+		}
+	}
+	var blocks int64
+	if err := gdb.Model(&models.AuditEntry{}).Where("round_id = ? AND action = ?", roundID, models.StageBlocked).
+		Count(&blocks).Error; err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%d transfers, %d dependencies, %d blocked, %d TMTs, stages %v", len(transfers), chains, blocks, tmts, count)
+	return int(blocks)
+}

@@ -1,0 +1,321 @@
+package workflows
+
+import (
+	"slices"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// collectiveTMT names the change that made rounds make their transfers
+// effective together (coordinator); rounds begun before start transfers
+// that take effect on their own.
+const collectiveTMT = "collective-tmt"
+
+// The round makes its transfers effective together, as one collective
+// decree would: once every transfer still under way has cleared its steps
+// (or is blocked), it sets the round's TMT (the lead time, moved past any
+// election blackout window when a ready transfer's post is covered), and
+// on that date re-checks the employees (activities.RecheckAtTMT) and makes
+// the ready transfers effective in one transaction
+// (activities.MakeEffectiveTogether). A transfer never takes effect
+// without the transfers it depends on: when one ends without taking
+// effect (rejected, cancelled, withdrawn, removed at confirmation, failed
+// the re-check or failed), the transfers depending on it, directly or
+// not, are blocked. Transfers that become ready after a TMT take effect on
+// the next one. So at no moment does a post hold more than the plan
+// allows: max(seats, holders before the round).
+
+// The coordinator's view of one transfer.
+type progress int
+
+const (
+	live      progress = iota // taking its steps
+	ready                     // cleared every step before the TMT
+	blocked                   // waits for the HR officer
+	effective                 // took effect
+	ended                     // ended without taking effect
+)
+
+// coordinator is the round's bookkeeping of its transfers.
+type coordinator struct {
+	round      *round
+	ids        []string // transfer IDs, sorted
+	at         map[string]progress
+	dependsOn  map[string][]string
+	dependents map[string][]string
+	covered    map[string]bool
+	failures   workflow.Channel // transfer IDs whose workflow failed, from runTransfers
+	timer      workflow.Future  // the next TMT, once set
+	done       bool
+}
+
+// newCoordinator sets up the bookkeeping of the confirmed transfers.
+func newCoordinator(ctx workflow.Context, r *round, confirmed []activities.Proposal) *coordinator {
+	c := &coordinator{round: r, at: map[string]progress{}, dependsOn: map[string][]string{},
+		dependents: map[string][]string{}, covered: map[string]bool{}, failures: workflow.NewChannel(ctx)}
+	for _, p := range r.st.Proposals {
+		c.ids = append(c.ids, p.TransferID)
+		c.at[p.TransferID] = ended // removed at confirmation, unless confirmed below
+		c.dependsOn[p.TransferID] = p.DependsOn
+		c.covered[p.TransferID] = p.Covered
+		for _, d := range p.DependsOn {
+			c.dependents[d] = append(c.dependents[d], p.TransferID)
+		}
+	}
+	slices.Sort(c.ids)
+	for _, p := range confirmed {
+		c.at[p.TransferID] = live
+	}
+	return c
+}
+
+// startBlocked marks blocked the confirmed transfers that depend, directly
+// or not, on a transfer removed at confirmation, and returns the block each
+// starts with by transfer ID: they start blocked rather than being told
+// (a signal could reach a child before it starts).
+func (c *coordinator) startBlocked() map[string]Coordination {
+	out := map[string]Coordination{}
+	var walk func(id, how string)
+	walk = func(id, how string) {
+		for _, d := range c.dependents[id] {
+			if c.at[d] != live {
+				continue
+			}
+			c.at[d] = blocked
+			c.round.st.Blocked = append(c.round.st.Blocked, d)
+			out[d] = blockOf(id, how)
+			walk(d, string(models.StageBlocked))
+		}
+	}
+	for _, id := range c.ids {
+		if c.at[id] == ended {
+			walk(id, string(models.StageRemoved))
+		}
+	}
+	return out
+}
+
+// blockOf is the block of a transfer whose dependency id ended as how.
+func blockOf(id, how string) Coordination {
+	return Coordination{Kind: CoordinateBlock,
+		Reason:   "mutasi " + id + " yang mengosongkan kursinya tidak berlaku (" + how + ")",
+		ReasonEN: "transfer " + id + ", which frees its seat, will not take effect (" + how + ")"}
+}
+
+// run coordinates until every transfer has taken effect or ended.
+func (c *coordinator) run(ctx workflow.Context) error {
+	events := workflow.GetSignalChannel(ctx, SignalTransferEvent)
+	for c.open() {
+		c.schedule(ctx)
+		var evs []TransferEvent
+		var failed []string
+		due := false
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(events, func(ch workflow.ReceiveChannel, _ bool) {
+			var ev TransferEvent
+			ch.Receive(ctx, &ev)
+			evs = append(evs, ev)
+		})
+		sel.AddReceive(c.failures, func(ch workflow.ReceiveChannel, _ bool) {
+			var id string
+			ch.Receive(ctx, &id)
+			failed = append(failed, id)
+		})
+		if c.timer != nil {
+			sel.AddFuture(c.timer, func(workflow.Future) { due = true })
+		}
+		sel.Select(ctx)
+		for _, ev := range evs {
+			if err := c.apply(ctx, ev); err != nil {
+				return err
+			}
+		}
+		for _, id := range failed {
+			if err := c.end(ctx, id, "failed"); err != nil {
+				return err
+			}
+		}
+		if due {
+			c.timer = nil
+			if err := c.takeEffect(ctx); err != nil {
+				return err
+			}
+		}
+	}
+	c.done = true
+	return nil
+}
+
+// open reports whether a transfer is still to take effect or end.
+func (c *coordinator) open() bool {
+	for _, id := range c.ids {
+		if p := c.at[id]; p == live || p == ready || p == blocked {
+			return true
+		}
+	}
+	return false
+}
+
+// apply takes a transfer's news.
+func (c *coordinator) apply(ctx workflow.Context, ev TransferEvent) error {
+	p, known := c.at[ev.TransferID]
+	switch {
+	case !known:
+		workflow.GetLogger(ctx).Warn("event of an unknown transfer", "transfer", ev.TransferID)
+	case ev.Kind == EventReady && p == live:
+		c.at[ev.TransferID] = ready
+	case ev.Kind == EventEnded && p != effective:
+		return c.end(ctx, ev.TransferID, string(ev.Stage))
+	}
+	return nil
+}
+
+// end marks a transfer ended without taking effect and blocks the
+// transfers that depend on it.
+func (c *coordinator) end(ctx workflow.Context, id, how string) error {
+	if c.at[id] == effective || c.at[id] == ended {
+		return nil
+	}
+	c.at[id] = ended
+	c.round.st.Blocked = slices.DeleteFunc(c.round.st.Blocked, func(b string) bool { return b == id })
+	return c.blockDependents(ctx, id, how)
+}
+
+// blockDependents blocks every transfer that depends on id, directly or
+// not, and is still to take effect.
+func (c *coordinator) blockDependents(ctx workflow.Context, id, how string) error {
+	for _, d := range c.dependents[id] {
+		if p := c.at[d]; p != live && p != ready {
+			continue
+		}
+		if err := c.block(ctx, d, id, how); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// block blocks transfer id, whose dependency dep ended as how, and the
+// transfers that depend on it.
+func (c *coordinator) block(ctx workflow.Context, id, dep, how string) error {
+	c.at[id] = blocked
+	c.round.st.Blocked = append(c.round.st.Blocked, id)
+	// A transfer that misses the signal still never takes effect: the
+	// round holds it blocked, and it waits at awaiting_effective.
+	if err := c.signal(ctx, id, blockOf(dep, how)); err != nil {
+		workflow.GetLogger(ctx).Error("block not delivered", "transfer", id, "error", err)
+	}
+	return c.blockDependents(ctx, id, string(models.StageBlocked))
+}
+
+// signal sends a transfer an instruction.
+func (c *coordinator) signal(ctx workflow.Context, id string, msg Coordination) error {
+	return workflow.SignalExternalWorkflow(ctx, activities.TransferWorkflowID(id), "", SignalCoordinate, msg).Get(ctx, nil)
+}
+
+// schedule sets the next TMT once no transfer is still taking its steps
+// and some are ready.
+func (c *coordinator) schedule(ctx workflow.Context) {
+	if c.timer != nil {
+		return
+	}
+	some, covered := false, false
+	for _, id := range c.ids {
+		switch c.at[id] {
+		case live:
+			return
+		case ready:
+			some, covered = true, covered || c.covered[id]
+		}
+	}
+	if !some {
+		return
+	}
+	now := workflow.Now(ctx)
+	date, moved := EffectiveDate(now, c.round.in.Settings, covered)
+	c.round.st.EffectiveDate = &date
+	if moved {
+		workflow.GetLogger(ctx).Info("round TMT moved past an election blackout", "round", c.round.in.RoundID, "tmt", date)
+	}
+	c.timer = workflow.NewTimer(ctx, max(date.Sub(now), time.Millisecond))
+}
+
+// takeEffect re-checks the ready transfers' employees on the TMT, stops
+// those who fail, and makes the rest effective together.
+func (c *coordinator) takeEffect(ctx workflow.Context) error {
+	date := *c.round.st.EffectiveDate
+	var batch []string
+	for _, id := range c.ids {
+		if c.at[id] == ready {
+			batch = append(batch, id)
+		}
+	}
+	if len(batch) == 0 {
+		return nil
+	}
+	long := withActivityOptions(ctx)
+	var failures []activities.RecheckFailure
+	in := activities.RecheckInput{TransferIDs: batch, EffectiveDate: date}
+	if err := workflow.ExecuteActivity(long, a.RecheckAtTMT, in).Get(ctx, &failures); err != nil {
+		return err
+	}
+	for _, f := range failures {
+		if c.at[f.TransferID] != ready {
+			continue
+		}
+		c.at[f.TransferID] = ended
+		msg := Coordination{Kind: CoordinateRecheck, Reason: f.Message, ReasonEN: f.MessageEN}
+		if err := c.signal(ctx, f.TransferID, msg); err != nil {
+			return err
+		}
+		if err := c.blockDependents(ctx, f.TransferID, string(models.StageRecheckFailed)); err != nil {
+			return err
+		}
+	}
+	// What is still ready takes effect, unless it depends on a transfer
+	// that neither has taken effect nor does now: that one is blocked
+	// (ending a transfer blocks its dependents already; this keeps the
+	// rule whatever the order of the news).
+	var ids []string
+	for changed := true; changed; {
+		changed, ids = false, ids[:0]
+		for _, id := range batch {
+			if c.at[id] != ready {
+				continue
+			}
+			if d := slices.IndexFunc(c.dependsOn[id], func(d string) bool { return c.at[d] != effective && c.at[d] != ready }); d >= 0 {
+				if err := c.block(ctx, id, c.dependsOn[id][d], "not effective"); err != nil {
+					return err
+				}
+				changed = true
+				continue
+			}
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	var numbers map[string]string
+	effect := activities.CollectiveEffect{RoundID: c.round.in.RoundID, TransferIDs: ids, EffectiveDate: date, At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(long, a.MakeEffectiveTogether, effect).Get(ctx, &numbers); err != nil {
+		return err
+	}
+	for _, id := range ids {
+		number, ok := numbers[id]
+		if !ok {
+			continue // withdrawn meanwhile: its news is on the way
+		}
+		c.at[id] = effective
+		c.round.st.Effective++
+		msg := Coordination{Kind: CoordinateEffect, EffectiveDate: date, DecreeNumber: number}
+		if err := c.signal(ctx, id, msg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
