@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"maps"
 	"math"
 	"math/rand/v2"
@@ -424,4 +425,63 @@ func referenceSelect(t *testing.T, pairsCSV, seatsCSV string) (string, string) {
 	}
 	w.Flush()
 	return b.String(), fmt.Sprintf("total=%s assigned=%d", strconv.FormatFloat(a.Total, 'f', -1, 64), len(a.Pairs))
+}
+
+// BenchmarkSelectCommand runs the whole "mutasi select" command (reading
+// the CSV files, solving, writing the result to io.Discard) on the
+// province assignment instance with independent scores and on the two
+// reassignment instances, written once as CSV files. MB/s counts the input
+// files. The last sub-benchmark only reads the largest file, the province
+// reassignment's pairs.csv (3 million pairs), for the reader's throughput.
+func BenchmarkSelectCommand(b *testing.B) {
+	dir := b.TempDir()
+	type job struct {
+		name string
+		args []string
+	}
+	plain := instances.Province(false)
+	p := filepath.Join(dir, plain.Name)
+	if _, err := instances.WriteAssign(p, plain); err != nil {
+		b.Fatal(err)
+	}
+	jobs := []job{{plain.Name, []string{"--pairs", filepath.Join(p, "pairs.csv"), "--seats", filepath.Join(p, "seats.csv")}}}
+	for _, c := range instances.AllReassign() {
+		r := filepath.Join(dir, c.Name)
+		if _, err := instances.WriteReassign(r, c); err != nil {
+			b.Fatal(err)
+		}
+		jobs = append(jobs, job{c.Name, []string{"--reassign", "--employees", filepath.Join(r, "employees.csv"),
+			"--positions", filepath.Join(r, "positions.csv"), "--pairs", filepath.Join(r, "pairs.csv")}})
+	}
+	for _, j := range jobs {
+		b.Run(j.name, func(b *testing.B) {
+			var size int64
+			for _, a := range j.args {
+				if st, err := os.Stat(a); err == nil {
+					size += st.Size()
+				}
+			}
+			b.SetBytes(size)
+			var stderr bytes.Buffer
+			for b.Loop() {
+				stderr.Reset()
+				if code := run(context.Background(), append([]string{"select"}, j.args...), io.Discard, &stderr); code != 0 {
+					b.Fatalf("exit %d: %s", code, stderr.String())
+				}
+			}
+		})
+	}
+	pairs := filepath.Join(dir, instances.ReassignProvince().Name, "pairs.csv")
+	b.Run("read-pairs", func(b *testing.B) {
+		st, err := os.Stat(pairs)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.SetBytes(st.Size())
+		for b.Loop() {
+			if _, _, err := readPairs(pairs); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
 }
