@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"strconv"
@@ -12,9 +13,9 @@ import (
 
 // The input files of "mutasi select" are read by hand rather than with
 // encoding/csv, which manages about 15 MB/s on their millions of short
-// lines: the file is read whole, cut into lines and fields in place, and
-// names and numbers are taken from the bytes without copying them. What
-// the reader accepts:
+// lines: the file is read in large blocks, cut into lines and fields in
+// place, and names and numbers are taken from the bytes without copying
+// them. What the reader accepts:
 //
 //   - lines end in \n or \r\n (the last one may have no end); empty lines
 //     are skipped;
@@ -28,64 +29,107 @@ import (
 //
 // Every error names the file and the line: "pairs.csv line 17: ...".
 
-// csvReader reads the records of a CSV file held in memory.
+// csvBlock is the size of the blocks a csvReader reads; a longer line
+// grows its buffer.
+const csvBlock = 1 << 20
+
+// csvReader reads the records of a CSV file.
 type csvReader struct {
 	path   string
-	data   []byte
-	off    int      // start of the next line in data
+	f      *os.File
+	size   int64    // of the file
+	buf    []byte   // buf[off:end] is read and not yet taken
+	off    int      // start of the next line in buf
+	end    int      // end of the bytes read into buf
+	eof    bool     // the whole file is in buf[:end]
 	line   int      // number of the current line, from 1
 	text   []byte   // the current line, without its end
-	fields [][]byte // the current record's fields, slices of data (reused)
+	fields [][]byte // the current record's fields, slices of buf valid until the next record
 }
 
-// openCSV reads the file at path and checks that its header is header.
+// openCSV opens the file at path and checks that its header is header.
+// The caller closes the reader.
 func openCSV(path string, header ...string) (*csvReader, error) {
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	r := &csvReader{path: path, data: data, fields: make([][]byte, len(header))}
+	r := &csvReader{path: path, f: f, buf: make([]byte, csvBlock), fields: make([][]byte, len(header))}
+	if st, err := f.Stat(); err == nil {
+		r.size = st.Size()
+	}
 	ok, err := r.next()
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, fmt.Errorf("%s line 1: empty file, want the header %s", path, strings.Join(header, ","))
+	if err == nil && !ok {
+		err = fmt.Errorf("%s line 1: empty file, want the header %s", path, strings.Join(header, ","))
 	}
 	for i, h := range header {
+		if err != nil {
+			break
+		}
 		got := r.fields[i]
 		if i == 0 {
 			got = bytes.TrimPrefix(got, []byte("\ufeff"))
 		}
 		if !strings.EqualFold(string(got), h) {
-			return nil, r.errorf("header %q, want %s", r.text, strings.Join(header, ","))
+			err = r.errorf("header %q, want %s", r.text, strings.Join(header, ","))
 		}
+	}
+	if err != nil {
+		f.Close()
+		return nil, err
 	}
 	return r, nil
 }
 
+// close closes the file.
+func (r *csvReader) close() error { return r.f.Close() }
+
 // next reads the next record into r.fields; it returns false at the end
 // of the file.
 func (r *csvReader) next() (bool, error) {
-	for r.off < len(r.data) {
-		r.line++
-		rest := r.data[r.off:]
-		end := bytes.IndexByte(rest, '\n')
-		if end < 0 {
-			end = len(rest)
-		}
-		r.off += end + 1
-		text := rest[:end]
-		if n := len(text); n > 0 && text[n-1] == '\r' {
-			text = text[:n-1]
-		}
-		if len(text) == 0 {
+	for {
+		rest := r.buf[r.off:r.end]
+		n := bytes.IndexByte(rest, '\n')
+		switch {
+		case n < 0 && !r.eof:
+			if err := r.fill(); err != nil {
+				return false, fmt.Errorf("%s: %w", r.path, err)
+			}
 			continue
+		case n < 0 && len(rest) == 0:
+			return false, nil
+		case n < 0:
+			n = len(rest)
+			r.off = r.end
+		default:
+			r.off += n + 1
 		}
-		r.text = text
-		return true, r.split(text)
+		r.line++
+		text := rest[:n]
+		if k := len(text); k > 0 && text[k-1] == '\r' {
+			text = text[:k-1]
+		}
+		if len(text) > 0 {
+			r.text = text
+			return true, r.split(text)
+		}
 	}
-	return false, nil
+}
+
+// fill moves the bytes not yet taken to the start of the buffer, grows it
+// if they fill it, and reads more of the file after them.
+func (r *csvReader) fill() error {
+	r.end = copy(r.buf, r.buf[r.off:r.end])
+	r.off = 0
+	if r.end == len(r.buf) {
+		r.buf = append(r.buf, make([]byte, len(r.buf))...)
+	}
+	n, err := io.ReadFull(r.f, r.buf[r.end:])
+	r.end += n
+	if err == io.EOF || err == io.ErrUnexpectedEOF {
+		r.eof, err = true, nil
+	}
+	return err
 }
 
 // split cuts a line into r.fields.

@@ -237,8 +237,9 @@ func readPairs(path string) (selection.PairList, []int32, error) {
 	if err != nil {
 		return l, nil, err
 	}
-	// About 23 bytes a line: size the lists once.
-	n := len(r.data) / 20
+	defer r.close()
+	// Lines have about 23 bytes: size the lists once.
+	n := int(r.size / 20)
 	l.Pos, l.Emp, l.Score = make([]int32, 0, n), make([]int32, 0, n), make([]float64, 0, n)
 	lines := make([]int32, 0, n)
 	positions, employees := newNames(), newNames()
@@ -272,6 +273,7 @@ func readSeats(path string) (map[string]int, error) {
 	if err != nil {
 		return nil, err
 	}
+	defer r.close()
 	seats := map[string]int{}
 	first := map[string]int{}
 	for {
@@ -302,6 +304,7 @@ func readHolders(path string) ([]selection.Holder, []int32, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	defer r.close()
 	var (
 		holders   []selection.Holder
 		lines     []int32
@@ -329,6 +332,7 @@ func readPosts(path string) ([]selection.Post, []int32, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	defer r.close()
 	var (
 		posts []selection.Post
 		lines []int32

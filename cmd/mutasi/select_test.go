@@ -299,6 +299,9 @@ func TestCSVReader(t *testing.T) {
 			}
 			var got []string
 			r, err := openCSV(path, "a", "b")
+			if err == nil {
+				defer r.close()
+			}
 			for err == nil {
 				var ok bool
 				if ok, err = r.next(); ok && err == nil {
@@ -314,6 +317,50 @@ func TestCSVReader(t *testing.T) {
 				t.Fatalf("got %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCSVReaderBlocks reads a file of several blocks with a line longer
+// than a block, so that lines cross the ends of blocks and the buffer
+// grows.
+func TestCSVReaderBlocks(t *testing.T) {
+	long := strings.Repeat("y", 3*csvBlock/2)
+	var text strings.Builder
+	text.WriteString("a,b\r\n")
+	for k := range 200000 {
+		if k == 100000 {
+			fmt.Fprintf(&text, "%d,%s\r\n", k, long)
+			continue
+		}
+		fmt.Fprintf(&text, "%d,x%d\r\n", k, k)
+	}
+	path := filepath.Join(t.TempDir(), "f.csv")
+	if err := os.WriteFile(path, []byte(text.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r, err := openCSV(path, "a", "b")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.close()
+	for k := 0; ; k++ {
+		ok, err := r.next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !ok {
+			if k != 200000 {
+				t.Fatalf("%d records, want 200000", k)
+			}
+			break
+		}
+		want := fmt.Sprintf("x%d", k)
+		if k == 100000 {
+			want = long
+		}
+		if r.line != k+2 || string(r.fields[0]) != strconv.Itoa(k) || string(r.fields[1]) != want {
+			t.Fatalf("record %d: line %d, fields %.20q %.20q", k, r.line, r.fields[0], r.fields[1])
+		}
 	}
 }
 
