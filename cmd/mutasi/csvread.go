@@ -62,23 +62,28 @@ func openCSV(path string, header ...string) (*csvReader, error) {
 	if err == nil && !ok {
 		err = fmt.Errorf("%s line 1: empty file, want the header %s", path, strings.Join(header, ","))
 	}
-	for i, h := range header {
-		if err != nil {
-			break
-		}
-		got := r.fields[i]
-		if i == 0 {
-			got = bytes.TrimPrefix(got, []byte("\ufeff"))
-		}
-		if !strings.EqualFold(string(got), h) {
-			err = r.errorf("header %q, want %s", r.text, strings.Join(header, ","))
-		}
+	if err == nil {
+		err = r.checkHeader(header)
 	}
 	if err != nil {
 		f.Close()
 		return nil, err
 	}
 	return r, nil
+}
+
+// checkHeader checks that the current record is header.
+func (r *csvReader) checkHeader(header []string) error {
+	for i, h := range header {
+		got := r.fields[i]
+		if i == 0 {
+			got = bytes.TrimPrefix(got, []byte("\ufeff"))
+		}
+		if !strings.EqualFold(string(got), h) {
+			return r.errorf("header %q, want %s", r.text, strings.Join(header, ","))
+		}
+	}
+	return nil
 }
 
 // close closes the file.
@@ -219,7 +224,7 @@ func (r *csvReader) score(i int) (float64, error) {
 var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
 
 // parseDecimal reads a plain decimal such as "0.123456" or "-12.5" of at
-// most 15 digits, about five times faster than strconv.ParseFloat and with
+// most 15 digits, about four times faster than strconv.ParseFloat and with
 // the same result: its digits and the power of ten are exact float64
 // values, and one division rounds correctly. It reports false for anything
 // else, which strconv.ParseFloat then reads.
@@ -281,6 +286,7 @@ type names struct {
 	last int32 // number of the previous name looked up, -1 before the first
 }
 
+// newNames returns an empty numbering.
 func newNames() *names { return &names{idx: map[string]int32{}, last: -1} }
 
 // number returns the number of the name b, adding it if it is new. Files
