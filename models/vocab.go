@@ -72,22 +72,31 @@ func (p Predicate) String() string {
 	return fmt.Sprintf("Predicate(%d)", int(p))
 }
 
-// ParsePredicate reads a predicate by its name ("Baik", "sangat baik",
-// "Misconduct" counts as Kurang) or its number 1-5.
+// predicateLabels are the spellings ParsePredicate accepts, normalised
+// (lower case, single spaces, no spaces around "/"): the official names,
+// "Misconduct" and "Kurang/Misconduct" as SKP forms print Kurang, and the
+// numbers 1-5.
+var predicateLabels = map[string]Predicate{
+	"sangat baik": SangatBaik, "baik": Baik, "butuh perbaikan": ButuhPerbaikan,
+	"kurang": Kurang, "misconduct": Kurang, "kurang/misconduct": Kurang, "sangat kurang": SangatKurang,
+	"5": SangatBaik, "4": Baik, "3": ButuhPerbaikan, "2": Kurang, "1": SangatKurang,
+}
+
+// ParsePredicate reads a predicate by its name, whatever its case and
+// spacing ("Baik", "sangat  baik", "Butuh_Perbaikan"), as forms print it
+// ("Kurang/Misconduct", "Misconduct" are Kurang) or by its number 1-5.
 func ParsePredicate(s string) (Predicate, error) {
-	t := strings.ToLower(strings.Join(strings.Fields(s), " "))
-	for p, n := range predicateNames {
-		if strings.ToLower(n) == t || fmt.Sprint(int(p)) == t {
-			return p, nil
-		}
-	}
-	if t == "misconduct" {
-		return Kurang, nil
+	t := strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "/", " / "))
+	t = strings.ReplaceAll(strings.Join(strings.Fields(t), " "), " / ", "/")
+	if p, ok := predicateLabels[t]; ok {
+		return p, nil
 	}
 	return 0, fmt.Errorf("unknown SKP predicate %q", s)
 }
 
-// Level is a three-step rating used for both axes of the talent grid.
+// Level is a three-step rating used for both axes of the talent grid
+// (manajemen talenta, PermenPANRB 3/2020): performance and potential. The
+// two axes are what is stored; no box number is derived from them.
 type Level int
 
 // The talent-grid levels.
@@ -96,17 +105,6 @@ const (
 	Medium Level = 2
 	High   Level = 3
 )
-
-// TalentBox derives the 1-9 box of the 3x3 talent grid (PermenPANRB 3/2020)
-// from performance and potential. Box 1 is low/low and box 9 high/high; the
-// middle boxes are numbered row by row of potential, performance increasing,
-// which is one of the numberings in use. The two axes are what is stored.
-func TalentBox(performance, potential Level) int {
-	if performance < Low || performance > High || potential < Low || potential > High {
-		return 0
-	}
-	return int(potential-1)*3 + int(performance)
-}
 
 // PositionKind is the kind of a position (UU 20/2023 Pasal 13-18).
 type PositionKind string
