@@ -262,7 +262,7 @@ func selectionInput(round models.Round, asOf time.Time, positions []models.Posit
 		birth, _ := models.ParseNIP(e.NIP)
 		cur := posByID[e.PositionID]
 		c := selection.Candidate{NIP: e.NIP, UnitID: cur.UnitID, PositionID: e.PositionID, PositionKind: cur.Kind,
-			PositionClass: cur.Class, Rank: e.Rank, Status: e.Status, BirthDate: birth.BirthDate,
+			PositionLevel: cur.FunctionalLevel, PositionClass: cur.Class, Rank: e.Rank, Status: e.Status, BirthDate: birth.BirthDate,
 			InPostSince: e.InPostSince, Education: e.Education, Performance: e.Performance, Potential: e.Potential,
 			UnderSanction: e.UnderSanction, InFlight: inFlight[e.NIP], SKP: map[int]models.Predicate{},
 			Competencies: map[string]int{}}

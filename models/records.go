@@ -11,17 +11,21 @@ type Unit struct {
 // Position is a position (jabatan) in a unit, with its formation: Seats is
 // how many people the workload analysis (ABK) says it needs.
 type Position struct {
-	ID           string               `gorm:"primaryKey;size:32" json:"id"`
-	UnitID       string               `gorm:"size:32;not null;index" json:"unit_id"`
-	Name         string               `gorm:"not null" json:"name"`
-	Kind         PositionKind         `gorm:"size:16;not null" json:"kind"`
-	Class        int                  `gorm:"not null" json:"class"`
-	MinRank      Rank                 `gorm:"not null" json:"min_rank"`
-	MaxRank      Rank                 `gorm:"not null" json:"max_rank"`
-	MinEducation Education            `gorm:"not null" json:"min_education"`
-	Seats        int                  `gorm:"not null" json:"seats"`
-	ExtraDuty    bool                 `gorm:"not null;default:false" json:"extra_duty"` // head of a school or puskesmas
-	Competencies []PositionCompetency `gorm:"constraint:OnDelete:CASCADE" json:"competencies"`
+	ID           string       `gorm:"primaryKey;size:32" json:"id"`
+	UnitID       string       `gorm:"size:32;not null;index" json:"unit_id"`
+	Name         string       `gorm:"not null" json:"name"`
+	Kind         PositionKind `gorm:"size:16;not null" json:"kind"`
+	Class        int          `gorm:"not null" json:"class"`
+	MinRank      Rank         `gorm:"not null" json:"min_rank"`
+	MaxRank      Rank         `gorm:"not null" json:"max_rank"`
+	MinEducation Education    `gorm:"not null" json:"min_education"`
+	Seats        int          `gorm:"not null" json:"seats"`
+	ExtraDuty    bool         `gorm:"not null;default:false" json:"extra_duty"` // head of a school or puskesmas
+	// FunctionalLevel is the jenjang of a functional position (empty for
+	// other kinds, or not recorded); JPTTier the tier of a JPT position.
+	FunctionalLevel FunctionalLevel      `gorm:"size:16;not null;default:''" json:"functional_level,omitempty"`
+	JPTTier         JPTTier              `gorm:"size:8;not null;default:''" json:"jpt_tier,omitempty"`
+	Competencies    []PositionCompetency `gorm:"constraint:OnDelete:CASCADE" json:"competencies"`
 }
 
 // PositionCompetency is a competency a position requires, at a level 1-5.

@@ -182,3 +182,53 @@ const (
 	StatusStudyLeave EmployeeStatus = "study_leave"
 	StatusRetired    EmployeeStatus = "retired"
 )
+
+// FunctionalLevel is the level (jenjang) of a functional position: the
+// keterampilan levels pemula to penyelia, then the keahlian levels ahli
+// pertama to ahli utama. It decides the retirement age (PP 11/2017
+// Pasal 239(2)).
+type FunctionalLevel string
+
+// The functional levels, lowest first.
+const (
+	LevelPemula      FunctionalLevel = "pemula"
+	LevelTerampil    FunctionalLevel = "terampil"
+	LevelMahir       FunctionalLevel = "mahir"
+	LevelPenyelia    FunctionalLevel = "penyelia"
+	LevelAhliPertama FunctionalLevel = "ahli_pertama"
+	LevelAhliMuda    FunctionalLevel = "ahli_muda"
+	LevelAhliMadya   FunctionalLevel = "ahli_madya"
+	LevelAhliUtama   FunctionalLevel = "ahli_utama"
+)
+
+// FunctionalLevels lists the functional levels, lowest first.
+var FunctionalLevels = []FunctionalLevel{LevelPemula, LevelTerampil, LevelMahir, LevelPenyelia,
+	LevelAhliPertama, LevelAhliMuda, LevelAhliMadya, LevelAhliUtama}
+
+// JPTTier is the tier of a high leadership position (jabatan pimpinan
+// tinggi, UU 20/2023 Pasal 15).
+type JPTTier string
+
+// The JPT tiers, highest first.
+const (
+	TierUtama   JPTTier = "utama"
+	TierMadya   JPTTier = "madya"
+	TierPratama JPTTier = "pratama"
+)
+
+// JPTTiers lists the JPT tiers, highest first.
+var JPTTiers = []JPTTier{TierUtama, TierMadya, TierPratama}
+
+// ParseChoice reads one of choices written with any case, and with spaces
+// or hyphens for underscores ("Ahli Pertama" is ahli_pertama).
+func ParseChoice[T ~string](s string, choices []T) (T, bool) {
+	t := strings.ToLower(strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '-' || r == '_' || r == '\t'
+	}), "_"))
+	for _, c := range choices {
+		if string(c) == t {
+			return c, true
+		}
+	}
+	return "", false
+}

@@ -43,13 +43,14 @@ var kinds = []struct {
 	class            int
 	minRank, maxRank models.Rank
 	edu              models.Education
+	level            models.FunctionalLevel
 }{
-	{models.KindAdministrator, "Sekretaris", 11, 11, 14, models.EduS1},
-	{models.KindPengawas, "Kepala Subbagian Umum", 9, 9, 12, models.EduS1},
-	{models.KindFungsional, "Analis Kebijakan", 9, 9, 14, models.EduS1},
-	{models.KindFungsional, "Pranata Komputer", 8, 7, 12, models.EduD3},
-	{models.KindPelaksana, "Pengelola Keuangan", 7, 5, 12, models.EduD3},
-	{models.KindPelaksana, "Pengadministrasi Umum", 5, 1, 10, models.EduSMA},
+	{models.KindAdministrator, "Sekretaris", 11, 11, 14, models.EduS1, ""},
+	{models.KindPengawas, "Kepala Subbagian Umum", 9, 9, 12, models.EduS1, ""},
+	{models.KindFungsional, "Analis Kebijakan", 9, 9, 14, models.EduS1, models.LevelAhliMuda},
+	{models.KindFungsional, "Pranata Komputer", 8, 7, 12, models.EduD3, models.LevelMahir},
+	{models.KindPelaksana, "Pengelola Keuangan", 7, 5, 12, models.EduD3, ""},
+	{models.KindPelaksana, "Pengadministrasi Umum", 5, 1, 10, models.EduSMA, ""},
 }
 
 // positionsPerUnit is how many positions each unit has.
@@ -95,7 +96,7 @@ func Generate(n int, asOf time.Time, seed uint64) Data {
 				name = fmt.Sprintf("%s %d", k.name, i/len(kinds)+1)
 			}
 			p := models.Position{ID: fmt.Sprintf("%s-P%02d", unit.ID, i+1), UnitID: unit.ID, Name: name + " " + unit.Name,
-				Kind: k.kind, Class: k.class, MinRank: k.minRank, MaxRank: k.maxRank, MinEducation: k.edu, Seats: seats,
+				Kind: k.kind, FunctionalLevel: k.level, Class: k.class, MinRank: k.minRank, MaxRank: k.maxRank, MinEducation: k.edu, Seats: seats,
 				ExtraDuty: i == positionsPerUnit-1 && k.kind == models.KindFungsional}
 			for c := 0; c < 2; c++ {
 				name := competencies[(u+i*3+c*5)%len(competencies)]

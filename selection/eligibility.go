@@ -36,25 +36,15 @@ const (
 )
 
 // EffectiveRules returns the rules Select applies for r: the domain
-// defaults (models.DefaultSettings) when r is the zero value, otherwise r
-// with any retirement age of 0 replaced by its default. A zero
+// defaults (models.DefaultSettings) when r is the zero value, otherwise
+// r.WithDefaults(), which fills in the settings a round may lack. A zero
 // MinYearsInPost, MinPredicate or PredicateYears switches that rule off; a
 // zero RetirementBufferMonths excludes only those already at the BUP.
 func EffectiveRules(r models.EligibilityRules) models.EligibilityRules {
-	def := models.DefaultSettings().Rules
 	if r == (models.EligibilityRules{}) {
-		return def
+		return models.DefaultSettings().Rules
 	}
-	if r.RetirementAgeJPT <= 0 {
-		r.RetirementAgeJPT = def.RetirementAgeJPT
-	}
-	if r.RetirementAgeFungsional <= 0 {
-		r.RetirementAgeFungsional = def.RetirementAgeFungsional
-	}
-	if r.RetirementAgeOther <= 0 {
-		r.RetirementAgeOther = def.RetirementAgeOther
-	}
-	return r
+	return r.WithDefaults()
 }
 
 // Eligible applies the employee-level rules to c as of in.AsOf, with
@@ -164,16 +154,21 @@ func skpRule(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusion 
 		fmt.Sprintf("SKP %s, minimum %s in each of the last %s", strings.Join(badEN, ", "), r.MinPredicate, plural(r.PredicateYears, "year")))
 }
 
-// RetirementAge returns the BUP that applies to an employee holding a
-// position of kind k under rules r (after EffectiveRules).
-func RetirementAge(k models.PositionKind, r models.EligibilityRules) int {
-	switch k {
-	case models.KindJPT:
+// RetirementAge returns the BUP (PP 11/2017 Pasal 239(2)) of an employee
+// holding a position of kind k and, for a functional one, level l, under
+// rules r (after EffectiveRules).
+func RetirementAge(k models.PositionKind, l models.FunctionalLevel, r models.EligibilityRules) int {
+	switch {
+	case k == models.KindJPT:
 		return r.RetirementAgeJPT
-	case models.KindFungsional:
-		return r.RetirementAgeFungsional
+	case k != models.KindFungsional:
+		return r.RetirementAgeOther
+	case l == models.LevelAhliMadya:
+		return r.RetirementAgeAhliMadya
+	case l == models.LevelAhliUtama:
+		return r.RetirementAgeAhliUtama
 	}
-	return r.RetirementAgeOther
+	return r.RetirementAgeFungsional
 }
 
 // RetirementDate is the first day of the month after the one in which an
@@ -196,7 +191,7 @@ func retirement(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusi
 		return x("tanggal lahir tidak tercatat dan tidak terbaca dari NIP",
 			"birth date not recorded and not readable from the NIP")
 	}
-	bup := RetirementAge(c.PositionKind, r)
+	bup := RetirementAge(c.PositionKind, c.PositionLevel, r)
 	at := RetirementDate(birth, bup)
 	if !at.After(asOf) {
 		return x(fmt.Sprintf("sudah mencapai batas usia pensiun (BUP %d tahun)", bup),

@@ -92,6 +92,26 @@ func TestEligibleRules(t *testing.T) {
 			r.RetirementAgeFungsional = 60
 		}, RuleRetirement, "pensiun (BUP 60 tahun) pada 1 November 2026, 7 bulan lagi; minimal 12 bulan sebelum pensiun",
 			"retires (BUP 60) on 1 November 2026, in 7 months; minimum 12 months before retirement"},
+		{"retirement ahli madya at 60", func(c *Candidate, r *models.EligibilityRules) {
+			c.BirthDate = date(1966, 10, 5)
+			c.PositionKind, c.PositionLevel = models.KindFungsional, models.LevelAhliMadya
+		}, RuleRetirement, "pensiun (BUP 60 tahun) pada 1 November 2026, 7 bulan lagi; minimal 12 bulan sebelum pensiun",
+			"retires (BUP 60) on 1 November 2026, in 7 months; minimum 12 months before retirement"},
+		{"retirement ahli utama at 65", func(c *Candidate, r *models.EligibilityRules) {
+			c.BirthDate = date(1961, 10, 5)
+			c.PositionKind, c.PositionLevel = models.KindFungsional, models.LevelAhliUtama
+		}, RuleRetirement, "pensiun (BUP 65 tahun) pada 1 November 2026, 7 bulan lagi; minimal 12 bulan sebelum pensiun",
+			"retires (BUP 65) on 1 November 2026, in 7 months; minimum 12 months before retirement"},
+		{"ahli utama not near 65", func(c *Candidate, r *models.EligibilityRules) {
+			c.BirthDate = date(1966, 10, 5)
+			c.PositionKind, c.PositionLevel = models.KindFungsional, models.LevelAhliUtama
+		}, "", "", ""},
+		{"retirement ahli utama setting", func(c *Candidate, r *models.EligibilityRules) {
+			c.BirthDate = date(1963, 10, 5)
+			c.PositionKind, c.PositionLevel = models.KindFungsional, models.LevelAhliUtama
+			r.RetirementAgeAhliUtama = 63
+		}, RuleRetirement, "pensiun (BUP 63 tahun) pada 1 November 2026, 7 bulan lagi; minimal 12 bulan sebelum pensiun",
+			"retires (BUP 63) on 1 November 2026, in 7 months; minimum 12 months before retirement"},
 		{"retirement reached", func(c *Candidate, r *models.EligibilityRules) { c.BirthDate = date(1967, 9, 20) },
 			RuleRetirement, "sudah mencapai batas usia pensiun (BUP 58 tahun)", "has reached the retirement age (BUP 58)"},
 		{"retirement from NIP", func(c *Candidate, r *models.EligibilityRules) {
@@ -214,13 +234,41 @@ func TestPairAllowedRules(t *testing.T) {
 	}
 }
 
+// TestRetirementAgeByLevel checks the BUP of every kind and level under
+// the defaults against PP 11/2017 Pasal 239(2).
+func TestRetirementAgeByLevel(t *testing.T) {
+	r := models.DefaultSettings().Rules
+	want := map[models.FunctionalLevel]int{
+		models.LevelPemula: 58, models.LevelTerampil: 58, models.LevelMahir: 58, models.LevelPenyelia: 58,
+		models.LevelAhliPertama: 58, models.LevelAhliMuda: 58, models.LevelAhliMadya: 60, models.LevelAhliUtama: 65,
+		"": 58, // not recorded
+	}
+	if len(want) != len(models.FunctionalLevels)+1 {
+		t.Fatalf("the test misses a level of %v", models.FunctionalLevels)
+	}
+	for l, age := range want {
+		if got := RetirementAge(models.KindFungsional, l, r); got != age {
+			t.Errorf("fungsional %q: BUP %d, want %d", l, got, age)
+		}
+	}
+	for k, age := range map[models.PositionKind]int{models.KindJPT: 60, models.KindAdministrator: 58,
+		models.KindPengawas: 58, models.KindPelaksana: 58} {
+		for _, l := range []models.FunctionalLevel{"", models.LevelAhliUtama} { // the level matters only to functional posts
+			if got := RetirementAge(k, l, r); got != age {
+				t.Errorf("%s (level %q): BUP %d, want %d", k, l, got, age)
+			}
+		}
+	}
+}
+
 func TestEffectiveRules(t *testing.T) {
 	def := models.DefaultSettings().Rules
 	if got := EffectiveRules(models.EligibilityRules{}); got != def {
 		t.Fatalf("zero rules: got %+v, want the defaults %+v", got, def)
 	}
 	got := EffectiveRules(models.EligibilityRules{MinYearsInPost: 3})
-	want := models.EligibilityRules{MinYearsInPost: 3, RetirementAgeJPT: 60, RetirementAgeFungsional: 58, RetirementAgeOther: 58}
+	want := models.EligibilityRules{MinYearsInPost: 3, RetirementAgeJPT: 60, RetirementAgeFungsional: 58,
+		RetirementAgeAhliMadya: 60, RetirementAgeAhliUtama: 65, RetirementAgeOther: 58}
 	if got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}

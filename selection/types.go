@@ -34,10 +34,13 @@ type Position struct {
 
 // Candidate is an employee as selection sees them.
 type Candidate struct {
-	NIP           string
-	UnitID        string
-	PositionID    string // current position
-	PositionKind  models.PositionKind
+	NIP          string
+	UnitID       string
+	PositionID   string // current position
+	PositionKind models.PositionKind
+	// PositionLevel is the current post's functional level (jenjang),
+	// which sets the retirement age of a functional official.
+	PositionLevel models.FunctionalLevel
 	PositionClass int
 	Rank          models.Rank
 	Status        models.EmployeeStatus

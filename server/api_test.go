@@ -32,14 +32,16 @@ func governmentCSV(d seed.Data) (units, positions, employees string) {
 	for _, x := range d.Units {
 		u = append(u, []string{x.ID, x.Name})
 	}
-	p := [][]string{{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats", "extra_duty", "competencies"}}
+	p := [][]string{{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats", "extra_duty", "competencies",
+		"functional_level", "jpt_tier"}}
 	for _, x := range d.Positions {
 		var comps []string
 		for _, c := range x.Competencies {
 			comps = append(comps, fmt.Sprintf("%s:%d", c.Name, c.Level))
 		}
 		p = append(p, []string{x.ID, x.UnitID, x.Name, string(x.Kind), strconv.Itoa(x.Class), x.MinRank.String(),
-			x.MaxRank.String(), x.MinEducation.String(), strconv.Itoa(x.Seats), strconv.FormatBool(x.ExtraDuty), strings.Join(comps, ";")})
+			x.MaxRank.String(), x.MinEducation.String(), strconv.Itoa(x.Seats), strconv.FormatBool(x.ExtraDuty), strings.Join(comps, ";"),
+			string(x.FunctionalLevel), string(x.JPTTier)})
 	}
 	e := [][]string{{"nip", "name", "email", "lang", "status", "rank", "position_id", "in_post_since", "education",
 		"performance", "potential", "under_sanction", "skp", "competencies"}}

@@ -240,3 +240,51 @@ func loadEmployee(t *testing.T, gdb *gorm.DB, nip string) models.Employee {
 	}
 	return e
 }
+
+// TestImportPositionLevels imports the functional level and the JPT tier
+// of positions: written any way the forms write them, stored as codes,
+// and refused, naming the row and the column, when unknown or on a
+// position of another kind.
+func TestImportPositionLevels(t *testing.T) {
+	gdb, _ := dbtest.Backends()[0].New(t)
+	post := importAPI(t, gdb)
+	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
+	const head = "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats,functional_level,jpt_tier\n"
+	post("positions", head+
+		"P1,U1,Analis,fungsional,9,III/a,III/d,S1,1,Ahli Madya,\n"+
+		"P2,U1,Sekda,jpt,15,IV/c,IV/e,S2,1,, Madya\n"+
+		"P3,U1,Pranata,fungsional,8,II/c,III/b,D3,1,,\n"+
+		"P4,U1,Pengadministrasi,pelaksana,5,I/a,II/d,SMA,1,,\n", http.StatusOK)
+	var got []models.Position
+	gdb.Order("id").Find(&got)
+	levels := ""
+	for _, p := range got {
+		levels += fmt.Sprintf("%s:%s:%s ", p.ID, p.FunctionalLevel, p.JPTTier)
+	}
+	if want := "P1:ahli_madya: P2::madya P3:: P4:: "; levels != want {
+		t.Errorf("stored %q, want %q", levels, want)
+	}
+	prob := post("positions", head+
+		"P5,U1,Analis,fungsional,9,III/a,III/d,S1,1,ahli_agung,\n"+
+		"P6,U1,Kepala,pengawas,9,III/a,III/d,S1,1,ahli_muda,\n"+
+		"P7,U1,Sekda,jpt,15,IV/c,IV/e,S2,1,,utama\n"+
+		"P8,U1,Kabid,administrator,11,III/c,IV/a,S1,1,,pratama\n"+
+		"P9,U1,Sekda,jpt,15,IV/c,IV/e,S2,1,,kecil\n", http.StatusUnprocessableEntity)
+	var errs []string
+	for _, e := range prob.Errors {
+		errs = append(errs, fmt.Sprintf("%d %s: %s", e.Row, e.Field, e.MessageEN))
+	}
+	want := []string{
+		"2 functional_level: unknown ahli_agung; choices: pemula, terampil, mahir, penyelia, ahli_pertama, ahli_muda, ahli_madya, ahli_utama",
+		"3 functional_level: only for a fungsional position",
+		"5 jpt_tier: only for a jpt position",
+		"6 jpt_tier: unknown kecil; choices: utama, madya, pratama",
+	}
+	if strings.Join(errs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(want, "\n"))
+	}
+	var n int64
+	if gdb.Model(&models.Position{}).Count(&n); n != 4 {
+		t.Errorf("%d positions after a refused file, want 4", n)
+	}
+}

@@ -109,6 +109,28 @@ func (r *row) level(field string) models.Level {
 	return 0
 }
 
+// choice reads an optional column whose value is one of choices and that
+// only a position of kind k may have.
+func choice[T ~string](r *row, field string, kind, k models.PositionKind, choices []T) T {
+	v := r.str(field, false)
+	if v == "" {
+		return ""
+	}
+	c, ok := models.ParseChoice(v, choices)
+	names := make([]string, len(choices))
+	for i, c := range choices {
+		names[i] = string(c)
+	}
+	list := strings.Join(names, ", ")
+	switch {
+	case !ok:
+		r.fail(field, v+" tidak dikenal; pilihan: "+list, "unknown "+v+"; choices: "+list)
+	case kind != k:
+		r.fail(field, "hanya untuk jabatan "+string(k), "only for a "+string(k)+" position")
+	}
+	return c
+}
+
 // pairs reads "a:1;b:2" lists.
 func (r *row) pairs(field string) [][2]string {
 	var out [][2]string
@@ -156,7 +178,7 @@ var importers = map[string]importer{
 	},
 	"positions": {
 		columns:  []string{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats"},
-		optional: []string{"extra_duty", "competencies"},
+		optional: []string{"extra_duty", "competencies", "functional_level", "jpt_tier"},
 		parse: func(r row) (any, []FieldError) {
 			p := models.Position{ID: r.str("id", true), UnitID: r.str("unit_id", true), Name: r.str("name", true),
 				Kind: models.PositionKind(r.str("kind", true)), Class: r.int("class", 1, 17), MinRank: r.rank("min_rank"),
@@ -166,6 +188,8 @@ var importers = map[string]importer{
 				r.fail("kind", "jenis jabatan harus jpt, administrator, pengawas, fungsional atau pelaksana",
 					"kind must be jpt, administrator, pengawas, fungsional or pelaksana")
 			}
+			p.FunctionalLevel = choice(&r, "functional_level", p.Kind, models.KindFungsional, models.FunctionalLevels)
+			p.JPTTier = choice(&r, "jpt_tier", p.Kind, models.KindJPT, models.JPTTiers)
 			if p.MinRank > 0 && p.MaxRank > 0 && p.MaxRank < p.MinRank {
 				r.fail("max_rank", "tidak boleh di bawah min_rank", "must not be below min_rank")
 			}
