@@ -172,7 +172,7 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 		return err
 	}
 	var employees []models.Employee
-	if err := gdb.Preload("SKP").Preload("Competencies").Where("status <> ?", models.StatusRetired).
+	if err := gdb.Preload("SKP").Preload("Competencies").Preload("Sanctions").Where("status <> ?", models.StatusRetired).
 		Order("nip").Find(&employees).Error; err != nil {
 		return err
 	}
@@ -264,7 +264,7 @@ func selectionInput(round models.Round, asOf time.Time, positions []models.Posit
 		c := selection.Candidate{NIP: e.NIP, UnitID: cur.UnitID, PositionID: e.PositionID, PositionKind: cur.Kind,
 			PositionLevel: cur.FunctionalLevel, PositionClass: cur.Class, Rank: e.Rank, Status: e.Status, BirthDate: birth.BirthDate,
 			InPostSince: e.InPostSince, Education: e.Education, Performance: e.Performance, Potential: e.Potential,
-			UnderSanction: e.UnderSanction, InFlight: inFlight[e.NIP], SKP: map[int]models.Predicate{},
+			Sanctions: e.Sanctions, LegalProcess: e.LegalProcess, InFlight: inFlight[e.NIP], SKP: map[int]models.Predicate{},
 			Competencies: map[string]int{}}
 		for _, s := range e.SKP {
 			c.SKP[s.Year] = s.Predicate

@@ -232,3 +232,33 @@ func ParseChoice[T ~string](s string, choices []T) (T, bool) {
 	}
 	return "", false
 }
+
+// SanctionType is the level of a disciplinary sanction (PP 94/2021
+// Pasal 8): ringan (light: a spoken or written reprimand, a statement of
+// dissatisfaction), sedang (medium: allowance cut by 25% for 6, 9 or 12
+// months) or berat (heavy: demotion, or removal to a pelaksana post, for
+// 12 months; dismissal).
+type SanctionType string
+
+// The sanction levels, lightest first.
+const (
+	SanctionRingan SanctionType = "ringan"
+	SanctionSedang SanctionType = "sedang"
+	SanctionBerat  SanctionType = "berat"
+)
+
+// SanctionTypes lists the sanction levels, lightest first.
+var SanctionTypes = []SanctionType{SanctionRingan, SanctionSedang, SanctionBerat}
+
+// English returns the level's English name: light, medium or heavy.
+func (t SanctionType) English() string {
+	switch t {
+	case SanctionRingan:
+		return "light"
+	case SanctionSedang:
+		return "medium"
+	case SanctionBerat:
+		return "heavy"
+	}
+	return string(t)
+}

@@ -1,6 +1,6 @@
 // Package seed generates a deterministic, plausible regional government:
 // units, positions with their formation and competencies, and employees
-// with ranks, SKP predicates, talent axes and competencies. The dev stack
+// with ranks, SKP predicates, talent axes, competencies and sanctions. The dev stack
 // loads it as demo data and the tests use it as their fixture.
 package seed
 
@@ -151,8 +151,16 @@ func employee(rng *rand.Rand, i int, p models.Position, asOf time.Time) models.E
 		e.Status = models.StatusCPNS
 	case 11:
 		e.Status = models.StatusStudyLeave
-	case 17:
-		e.UnderSanction = true
+	case 17: // serving a medium sanction, or under a legal process
+		if i%2 == 0 {
+			end := asOf.AddDate(0, 9, 0).Truncate(24 * time.Hour)
+			e.Sanctions = []models.Sanction{{NIP: nip, Type: models.SanctionSedang, Start: end.AddDate(-1, 0, 0), End: &end}}
+		} else {
+			e.LegalProcess = true
+		}
+	case 19: // a light sanction served: it no longer counts
+		end := asOf.AddDate(0, -1, 0).Truncate(24 * time.Hour)
+		e.Sanctions = []models.Sanction{{NIP: nip, Type: models.SanctionRingan, Start: end.AddDate(0, -6, 0), End: &end}}
 	}
 	for y := 1; y <= 2; y++ {
 		pred := models.Baik + models.Predicate(rng.IntN(2))

@@ -17,7 +17,7 @@ const (
 	RuleStatus     = "status"       // not a PNS: retired, or status unknown
 	RuleCPNS       = "cpns"         // CPNS, not yet PNS
 	RuleStudyLeave = "study_leave"  // on study leave
-	RuleSanction   = "sanction"     // under a disciplinary sanction or legal process
+	RuleSanction   = "sanction"     // serving a disciplinary sanction, or under a legal process
 	RuleTimeInPost = "time_in_post" // fewer than MinYearsInPost in the current post
 	RuleRetirement = "retirement"   // within RetirementBufferMonths of the retirement age (BUP)
 	RuleSKP        = "skp"          // an SKP predicate below MinPredicate in the last PredicateYears years
@@ -100,13 +100,28 @@ func statusRule(c Candidate, _ time.Time, _ models.EligibilityRules) *Exclusion 
 		fmt.Sprintf("employment status %q is not PNS", c.Status))
 }
 
-// sanctionRule keeps out an employee under a sanction or legal process.
-func sanctionRule(c Candidate, _ time.Time, _ models.EligibilityRules) *Exclusion {
-	if c.UnderSanction {
-		return exclude(RuleSanction, "sedang menjalani hukuman disiplin atau proses hukum",
-			"under a disciplinary sanction or legal process")
+// sanctionRule keeps out an employee under a legal process or serving a
+// disciplinary sanction at asOf; of several, it names the one that ends
+// last.
+func sanctionRule(c Candidate, asOf time.Time, _ models.EligibilityRules) *Exclusion {
+	if c.LegalProcess {
+		return exclude(RuleSanction, "sedang menjalani proses hukum", "under a legal process")
 	}
-	return nil
+	var last *models.Sanction
+	for i, s := range c.Sanctions {
+		if s.Active(asOf) && (last == nil || last.End != nil && (s.End == nil || s.End.After(*last.End))) {
+			last = &c.Sanctions[i]
+		}
+	}
+	switch {
+	case last == nil:
+		return nil
+	case last.End == nil:
+		return exclude(RuleSanction, fmt.Sprintf("sedang menjalani hukuman disiplin tingkat %s tanpa tanggal berakhir", last.Type),
+			fmt.Sprintf("serving a %s disciplinary sanction with no end date", last.Type.English()))
+	}
+	return exclude(RuleSanction, fmt.Sprintf("sedang menjalani hukuman disiplin tingkat %s, berakhir %s", last.Type, dateID(*last.End)),
+		fmt.Sprintf("serving a %s disciplinary sanction, ending %s", last.Type.English(), last.End.Format("2 January 2006")))
 }
 
 // timeInPostRule keeps out an employee fewer than MinYearsInPost in post.

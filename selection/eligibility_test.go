@@ -31,6 +31,15 @@ func baseCandidate() Candidate {
 	}
 }
 
+// sanction is a sanction from start until end (open when end is zero).
+func sanction(t models.SanctionType, start, end time.Time) models.Sanction {
+	s := models.Sanction{Type: t, Start: start}
+	if !end.IsZero() {
+		s.End = &end
+	}
+	return s
+}
+
 func basePosition() Position {
 	return Position{ID: "P1", UnitID: "U2", Kind: models.KindFungsional, Class: 8,
 		MinRank: models.Rank(9), MaxRank: models.Rank(12), MinEducation: models.EduS1,
@@ -55,10 +64,37 @@ func TestEligibleRules(t *testing.T) {
 			RuleStatus, "status kepegawaian tidak tercatat", "employment status not recorded"},
 		{"status order", func(c *Candidate, r *models.EligibilityRules) {
 			c.Status = models.StatusCPNS
-			c.UnderSanction = true
+			c.LegalProcess = true
 		}, RuleCPNS, "berstatus CPNS, belum PNS", "a CPNS (candidate civil servant), not yet PNS"},
-		{"sanction", func(c *Candidate, r *models.EligibilityRules) { c.UnderSanction = true },
-			RuleSanction, "sedang menjalani hukuman disiplin atau proses hukum", "under a disciplinary sanction or legal process"},
+		{"legal process", func(c *Candidate, r *models.EligibilityRules) { c.LegalProcess = true },
+			RuleSanction, "sedang menjalani proses hukum", "under a legal process"},
+		{"sanction", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionSedang, date(2025, 9, 1), date(2026, 9, 1))}
+		}, RuleSanction, "sedang menjalani hukuman disiplin tingkat sedang, berakhir 1 September 2026",
+			"serving a medium disciplinary sanction, ending 1 September 2026"},
+		{"sanction starts today", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionRingan, asOf, asOf.AddDate(0, 1, 0))}
+		}, RuleSanction, "sedang menjalani hukuman disiplin tingkat ringan, berakhir 15 April 2026",
+			"serving a light disciplinary sanction, ending 15 April 2026"},
+		{"sanction ended today", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionSedang, asOf.AddDate(-1, 0, 0), asOf)}
+		}, "", "", ""},
+		{"sanction not started", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionBerat, asOf.AddDate(0, 0, 1), time.Time{})}
+		}, "", "", ""},
+		{"open sanction", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionBerat, date(2020, 1, 1), time.Time{})}
+		}, RuleSanction, "sedang menjalani hukuman disiplin tingkat berat tanpa tanggal berakhir",
+			"serving a heavy disciplinary sanction with no end date"},
+		{"the sanction ending last is named", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{
+				sanction(models.SanctionRingan, date(2019, 1, 1), date(2019, 2, 1)),
+				sanction(models.SanctionBerat, date(2025, 6, 1), date(2026, 6, 1)),
+				sanction(models.SanctionSedang, date(2026, 1, 1), date(2026, 7, 1)),
+				sanction(models.SanctionRingan, date(2026, 3, 1), date(2026, 4, 1)),
+			}
+		}, RuleSanction, "sedang menjalani hukuman disiplin tingkat sedang, berakhir 1 Juli 2026",
+			"serving a medium disciplinary sanction, ending 1 July 2026"},
 		{"time in post", func(c *Candidate, r *models.EligibilityRules) { c.InPostSince = date(2024, 11, 10) },
 			RuleTimeInPost, "masa jabatan 1 tahun 4 bulan, minimal 2 tahun", "in post 1 year 4 months, minimum 2 years"},
 		{"time in post one day short", func(c *Candidate, r *models.EligibilityRules) { c.InPostSince = date(2024, 3, 16) },
@@ -277,5 +313,29 @@ func TestEffectiveRules(t *testing.T) {
 	c.InPostSince = date(2024, 11, 10)
 	if x := Eligible(c, Input{AsOf: asOf}); x == nil || x.Rule != RuleTimeInPost {
 		t.Fatalf("zero rules did not apply the default minimum time in post: %+v", x)
+	}
+}
+
+// TestRecheckSeesSanctionsAtTheTMT checks that Recheck judges the
+// sanctions in force at the effective date, not at selection: one that
+// starts between the two excludes, one that ended by then does not.
+func TestRecheckSeesSanctionsAtTheTMT(t *testing.T) {
+	r := models.DefaultSettings().Rules
+	tmt := asOf.AddDate(0, 4, 0)
+	c := baseCandidate()
+	c.Sanctions = []models.Sanction{sanction(models.SanctionSedang, asOf.AddDate(0, 1, 0), asOf.AddDate(0, 7, 0))}
+	if x := Eligible(c, Input{AsOf: asOf, Rules: r}); x != nil {
+		t.Fatalf("excluded at selection by a sanction not yet started: %+v", *x)
+	}
+	x := Recheck(c, tmt, r)
+	if x == nil || x.Rule != RuleSanction || x.MessageEN != "serving a medium disciplinary sanction, ending 15 October 2026" {
+		t.Fatalf("Recheck at the TMT: %+v, want the medium sanction", x)
+	}
+	c.Sanctions = []models.Sanction{sanction(models.SanctionSedang, asOf.AddDate(0, -5, 0), tmt)}
+	if Eligible(c, Input{AsOf: asOf, Rules: r}) == nil {
+		t.Fatal("eligible at selection while serving a sanction")
+	}
+	if x := Recheck(c, tmt, r); x != nil {
+		t.Fatalf("Recheck at the TMT, the day the sanction ended: %+v", *x)
 	}
 }

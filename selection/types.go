@@ -51,8 +51,12 @@ type Candidate struct {
 	Performance   models.Level
 	Potential     models.Level
 	Competencies  map[string]int // held level by competency name
-	UnderSanction bool           // disciplinary sanction or legal process
-	RelativeUnits []string       // units where a declared relative works
+	// Sanctions are the employee's disciplinary sanctions, past ones
+	// included: a rule checked at a later date (Recheck at the TMT) sees
+	// those in force then. LegalProcess: under a legal process.
+	Sanctions     []models.Sanction
+	LegalProcess  bool
+	RelativeUnits []string // units where a declared relative works
 	// InFlight: a transfer of another round is under way for the
 	// employee, who is therefore not proposed again.
 	InFlight bool

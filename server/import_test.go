@@ -288,3 +288,61 @@ func TestImportPositionLevels(t *testing.T) {
 		t.Errorf("%d positions after a refused file, want 4", n)
 	}
 }
+
+// TestImportSanctions imports employees' sanctions and legal process:
+// stored as periods, the old under_sanction column read as a legal
+// process, and malformed sanctions refused naming the row and column.
+func TestImportSanctions(t *testing.T) {
+	gdb, _ := dbtest.Backends()[0].New(t)
+	post := importAPI(t, gdb)
+	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
+	post("positions", "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\nP1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5\n", http.StatusOK)
+	const head = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,"
+	row := func(serial int, rest string) string {
+		return fmt.Sprintf("19800101200501100%d,Nama,pns,III/a,P1,2022-01-03,S1,2,2,%s\n", serial, rest)
+	}
+	post("employees", head+"legal_process,sanctions\n"+
+		row(1, `false,sedang:2025-03-01..2026-03-01;Berat:2026-05-04..`)+
+		row(2, "ya,")+
+		row(3, "false,"), http.StatusOK)
+	post("employees", head+"under_sanction\n"+row(4, "true"), http.StatusOK)
+	var sanctions []models.Sanction
+	gdb.Order("nip, start").Find(&sanctions)
+	var got []string
+	for _, s := range sanctions {
+		end := "open"
+		if s.End != nil {
+			end = s.End.Format(time.DateOnly)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s..%s", s.NIP[15:], s.Type, s.Start.Format(time.DateOnly), end))
+	}
+	if want := "001 sedang 2025-03-01..2026-03-01, 001 berat 2026-05-04..open"; strings.Join(got, ", ") != want {
+		t.Errorf("sanctions %v, want %s", got, want)
+	}
+	var legal []string
+	gdb.Model(&models.Employee{}).Where("legal_process").Order("nip").Pluck("nip", &legal)
+	if fmt.Sprint(legal) != "[198001012005011002 198001012005011004]" {
+		t.Errorf("under a legal process: %v", legal)
+	}
+	prob := post("employees", head+"sanctions\n"+
+		row(1, "teguran:2025-03-01..2025-04-01")+
+		row(2, "sedang:2025-03-01")+
+		row(3, "ringan:2025-03-01..2025-03-01")+
+		row(4, "sedang:2025-13-01..2026-01-01")+
+		row(5, "ringan:2025-03-01..2025-04-01;ringan:2025-03-01..2025-05-01"), http.StatusUnprocessableEntity)
+	var errs []string
+	for _, e := range prob.Errors {
+		errs = append(errs, fmt.Sprintf("%d %s: %s", e.Row, e.Field, e.MessageEN))
+	}
+	format := "sanctions: a sanction must be type:start..end, type ringan, sedang or berat, dates YYYY-MM-DD, e.g. sedang:2025-03-01..2026-03-01"
+	want := []string{"2 " + format, "3 sanctions: a sedang sanction must have an end date",
+		"4 sanctions: a sanction must end after it starts", "5 " + format,
+		"6 sanctions: the sanction ringan:2025-03-01 is given twice"}
+	if strings.Join(errs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(want, "\n"))
+	}
+	var n int64
+	if gdb.Model(&models.Sanction{}).Count(&n); n != 2 {
+		t.Errorf("%d sanctions after a refused file, want 2", n)
+	}
+}
