@@ -97,6 +97,10 @@ type EligibilityRules struct {
 	// PredicateYears years (regional practice: Baik over 2 years).
 	MinPredicate   Predicate `json:"min_predicate"`
 	PredicateYears int       `json:"predicate_years"`
+	// SKPFinalMonth: from this month (1-12) on, last year's SKP counts as
+	// final; before it, the years counted end the year before last
+	// (March: the SKP is settled some weeks into the new year).
+	SKPFinalMonth int `json:"skp_final_month"`
 }
 
 // retirementAges lists the retirement-age settings of r with their names.
@@ -114,8 +118,9 @@ func (r *EligibilityRules) retirementAges() []struct {
 	}
 }
 
-// WithDefaults returns r with every retirement age of 0 replaced by its
-// default: a round recorded before the setting existed has none.
+// WithDefaults returns r with every retirement age and SKPFinalMonth of 0
+// replaced by its default: a round recorded before the setting existed
+// has none.
 func (r EligibilityRules) WithDefaults() EligibilityRules {
 	def := DefaultSettings().Rules
 	defAges := def.retirementAges()
@@ -123,6 +128,9 @@ func (r EligibilityRules) WithDefaults() EligibilityRules {
 		if *a.age <= 0 {
 			*a.age = *defAges[i].age
 		}
+	}
+	if r.SKPFinalMonth <= 0 {
+		r.SKPFinalMonth = def.SKPFinalMonth
 	}
 	return r
 }
@@ -225,6 +233,7 @@ func DefaultSettings() RoundSettings {
 			RetirementAgeOther:      58,
 			MinPredicate:            Baik,
 			PredicateYears:          2,
+			SKPFinalMonth:           3,
 		},
 		Weights: ScoreWeights{SKP: 0.3, Talent: 0.2, Competence: 0.3, Tenure: 0.1, Career: 0.1},
 		Contacts: Contacts{
@@ -288,6 +297,8 @@ func (s RoundSettings) Check() *SettingError {
 		return &SettingError{"rules.min_predicate", "predikat harus 1 sampai 5", "the predicate must be 1 to 5"}
 	case r.PredicateYears < 0:
 		return &SettingError{"rules.predicate_years", "tidak boleh negatif", "must not be negative"}
+	case r.SKPFinalMonth < 1 || r.SKPFinalMonth > 12:
+		return &SettingError{"rules.skp_final_month", "bulan harus 1 sampai 12", "the month must be 1 to 12"}
 	}
 	for _, a := range r.retirementAges() {
 		if *a.age < 40 || *a.age > 70 {

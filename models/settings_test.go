@@ -34,3 +34,21 @@ func TestRetirementAgeSettings(t *testing.T) {
 		t.Errorf("WithDefaults = %+v", old)
 	}
 }
+
+// TestSKPFinalMonthSetting checks the default (March), the range 1-12
+// and the default given to a round recorded without it.
+func TestSKPFinalMonthSetting(t *testing.T) {
+	if m := DefaultSettings().Rules.SKPFinalMonth; m != 3 {
+		t.Errorf("default %d, want 3", m)
+	}
+	for m, ok := range map[int]bool{0: false, 1: true, 12: true, 13: false, -1: false} {
+		s := DefaultSettings()
+		s.Rules.SKPFinalMonth = m
+		if err := s.Check(); (err == nil) != ok || err != nil && err.Field != "rules.skp_final_month" {
+			t.Errorf("skp_final_month %d: %v", m, err)
+		}
+	}
+	if m := (EligibilityRules{PredicateYears: 2}).WithDefaults().SKPFinalMonth; m != 3 {
+		t.Errorf("a round without the setting gets %d, want 3", m)
+	}
+}

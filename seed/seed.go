@@ -13,6 +13,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/selection"
 )
 
 // Data is a generated government.
@@ -162,12 +163,12 @@ func employee(rng *rand.Rand, i int, p models.Position, asOf time.Time) models.E
 		end := asOf.AddDate(0, -1, 0).Truncate(24 * time.Hour)
 		e.Sanctions = []models.Sanction{{NIP: nip, Type: models.SanctionRingan, Start: end.AddDate(0, -6, 0), End: &end}}
 	}
-	for y := 1; y <= 2; y++ {
+	for _, y := range selection.SKPYears(asOf, models.DefaultSettings().Rules) {
 		pred := models.Baik + models.Predicate(rng.IntN(2))
 		if rng.IntN(12) == 0 {
 			pred = models.ButuhPerbaikan
 		}
-		e.SKP = append(e.SKP, models.EmployeeSKP{NIP: nip, Year: asOf.Year() - y, Predicate: pred})
+		e.SKP = append(e.SKP, models.EmployeeSKP{NIP: nip, Year: y, Predicate: pred})
 	}
 	for c, name := range competencies {
 		if (i+c)%3 != 0 {

@@ -143,14 +143,28 @@ func timeInPostRule(c Candidate, asOf time.Time, r models.EligibilityRules) *Exc
 	return nil
 }
 
-// skpRule asks for at least MinPredicate in each of the PredicateYears
-// years before asOf's year.
+// SKPYears returns the years whose SKP predicates count as of asOf under
+// r, newest first: the PredicateYears most recent final years, last year
+// being final from the month SKPFinalMonth on.
+func SKPYears(asOf time.Time, r models.EligibilityRules) []int {
+	last := asOf.Year() - 1
+	if int(asOf.Month()) < r.SKPFinalMonth {
+		last--
+	}
+	years := make([]int, max(r.PredicateYears, 0))
+	for i := range years {
+		years[i] = last - i
+	}
+	return years
+}
+
+// skpRule asks for at least MinPredicate in each of the SKPYears.
 func skpRule(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusion {
 	if r.MinPredicate <= 0 || r.PredicateYears <= 0 {
 		return nil
 	}
 	var bad, badEN []string
-	for y := asOf.Year() - 1; y >= asOf.Year()-r.PredicateYears; y-- {
+	for _, y := range SKPYears(asOf, r) {
 		p, ok := c.SKP[y]
 		switch {
 		case !ok:

@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -304,7 +305,7 @@ func TestEffectiveRules(t *testing.T) {
 	}
 	got := EffectiveRules(models.EligibilityRules{MinYearsInPost: 3})
 	want := models.EligibilityRules{MinYearsInPost: 3, RetirementAgeJPT: 60, RetirementAgeFungsional: 58,
-		RetirementAgeAhliMadya: 60, RetirementAgeAhliUtama: 65, RetirementAgeOther: 58}
+		RetirementAgeAhliMadya: 60, RetirementAgeAhliUtama: 65, RetirementAgeOther: 58, SKPFinalMonth: 3}
 	if got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
@@ -337,5 +338,40 @@ func TestRecheckSeesSanctionsAtTheTMT(t *testing.T) {
 	}
 	if x := Recheck(c, tmt, r); x != nil {
 		t.Fatalf("Recheck at the TMT, the day the sanction ended: %+v", *x)
+	}
+}
+
+// TestSKPYears checks the window of final SKP years: before the month
+// set, last year's SKP is not final yet.
+func TestSKPYears(t *testing.T) {
+	r := models.DefaultSettings().Rules
+	for _, tc := range []struct {
+		asOf  time.Time
+		month int
+		want  string
+	}{
+		{date(2026, 1, 15), 3, "[2024 2023]"},
+		{date(2026, 2, 28), 3, "[2024 2023]"},
+		{date(2026, 3, 1), 3, "[2025 2024]"},
+		{date(2026, 4, 1), 3, "[2025 2024]"},
+		{date(2026, 1, 15), 1, "[2025 2024]"},
+		{date(2026, 11, 30), 12, "[2024 2023]"},
+	} {
+		r.SKPFinalMonth = tc.month
+		if got := fmt.Sprint(SKPYears(tc.asOf, r)); got != tc.want {
+			t.Errorf("%s, final from month %d: %s, want %s", tc.asOf.Format(time.DateOnly), tc.month, got, tc.want)
+		}
+	}
+	// In January an employee with good final years is eligible, and one
+	// judged on a year not final yet is not.
+	c := baseCandidate()
+	c.SKP = map[int]models.Predicate{2024: models.Baik, 2023: models.SangatBaik}
+	r = models.DefaultSettings().Rules
+	if x := Eligible(c, Input{AsOf: date(2026, 1, 15), Rules: r}); x != nil {
+		t.Errorf("January, SKP 2023 and 2024 Baik: %+v", *x)
+	}
+	x := Eligible(c, Input{AsOf: date(2026, 4, 1), Rules: r})
+	if x == nil || x.MessageEN != "SKP 2025 not recorded, minimum Baik in each of the last 2 years" {
+		t.Errorf("April, no SKP 2025: %+v", x)
 	}
 }
