@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/selection"
 )
@@ -178,16 +179,21 @@ func employee(rng *rand.Rand, i int, p models.Position, asOf time.Time) models.E
 	return e
 }
 
-// Load writes d into the database; loading the same data twice changes
-// nothing.
+// Load writes d into the database, each employee's current post as the
+// open spell of their position history; loading the same data twice
+// changes nothing.
 func Load(gdb *gorm.DB, d Data) error {
 	return gdb.Transaction(func(tx *gorm.DB) error {
-		tx = tx.Session(&gorm.Session{CreateBatchSize: 500}).Clauses(clause.OnConflict{DoNothing: true})
+		once := tx.Session(&gorm.Session{CreateBatchSize: 500}).Clauses(clause.OnConflict{DoNothing: true})
 		for _, rows := range []any{&d.Units, &d.Positions, &d.Employees} {
-			if err := tx.Create(rows).Error; err != nil {
+			if err := once.Create(rows).Error; err != nil {
 				return err
 			}
 		}
-		return nil
+		nips := make([]string, len(d.Employees))
+		for i, e := range d.Employees {
+			nips[i] = e.NIP
+		}
+		return db.RecordPosts(tx, nips)
 	})
 }

@@ -346,3 +346,51 @@ func TestImportSanctions(t *testing.T) {
 		t.Errorf("%d sanctions after a refused file, want 2", n)
 	}
 }
+
+// TestImportPositionHistory checks the spells the employee import writes:
+// one open spell in the current post from in_post_since, once however
+// often the file comes; a later post closes it; a corrected post or date
+// replaces it.
+func TestImportPositionHistory(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			post := importAPI(t, gdb)
+			post("units", "id,name\nU1,Dinas\nU2,Badan\n", http.StatusOK)
+			post("positions", "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\n"+
+				"P1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5\nP2,U2,Pengelola,pelaksana,7,II/a,III/d,SMA,5\n"+
+				"P3,U2,Pengadministrasi,pelaksana,5,I/a,III/d,SMA,5\n", http.StatusOK)
+			employee := func(position, since string) string {
+				return "nip,name,status,rank,position_id,in_post_since,education,performance,potential\n" +
+					"198001012005011001,Nama,pns,III/a," + position + "," + since + ",S1,2,2\n"
+			}
+			history := func() string {
+				var spells []models.PositionHistory
+				gdb.Order("start, id").Find(&spells)
+				out := ""
+				for _, s := range spells {
+					end := "open"
+					if s.End != nil {
+						end = s.End.Format(time.DateOnly)
+					}
+					out += fmt.Sprintf("%s/%s %s..%s; ", s.PositionID, s.UnitID, s.Start.Format(time.DateOnly), end)
+				}
+				return out
+			}
+			steps := []struct{ position, since, want string }{
+				{"P1", "2021-02-01", "P1/U1 2021-02-01..open; "},
+				{"P1", "2021-02-01", "P1/U1 2021-02-01..open; "},                               // again: nothing more
+				{"P1", "2021-01-04", "P1/U1 2021-01-04..open; "},                               // the date corrected
+				{"P2", "2024-07-01", "P1/U1 2021-01-04..2024-07-01; P2/U2 2024-07-01..open; "}, // moved
+				{"P2", "2024-07-01", "P1/U1 2021-01-04..2024-07-01; P2/U2 2024-07-01..open; "},
+				{"P3", "2024-07-01", "P1/U1 2021-01-04..2024-07-01; P3/U2 2024-07-01..open; "}, // the post corrected
+			}
+			for i, s := range steps {
+				post("employees", employee(s.position, s.since), http.StatusOK)
+				if got := history(); got != s.want {
+					t.Fatalf("after import %d (%s from %s): %s\nwant %s", i+1, s.position, s.since, got, s.want)
+				}
+			}
+		})
+	}
+}

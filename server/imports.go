@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -266,6 +267,9 @@ var importers = map[string]importer{
 				employees[i], nips[i] = e, e.NIP
 			}
 			if err := upsert(tx, employees); err != nil {
+				return err
+			}
+			if err := db.RecordPosts(tx, nips); err != nil {
 				return err
 			}
 			if err := replaceChildren(tx, "nip", nips, skp); err != nil {
