@@ -178,10 +178,15 @@ func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 		t.Errorf("resolution %q", o.Resolution)
 	}
 
-	// the employee's current spell, which the decree closes
-	open := models.PositionHistory{NIP: proposals[0].NIP, PositionID: "old", UnitID: "old", Start: asOf.AddDate(-3, 0, 0)}
-	if err := gdb.Create(&open).Error; err != nil {
-		t.Fatal(err)
+	// the employee's current spell, from the demo data, which the decree closes
+	var before models.Employee
+	gdb.First(&before, "nip = ?", proposals[0].NIP)
+	var open models.PositionHistory
+	if err := gdb.First(&open, `nip = ? AND "end" IS NULL`, before.NIP).Error; err != nil {
+		t.Fatalf("no open spell for %s: %v", before.NIP, err)
+	}
+	if open.PositionID != before.PositionID || !open.Start.Equal(before.InPostSince) {
+		t.Errorf("the open spell is %s from %v, want %s from %v", open.PositionID, open.Start, before.PositionID, before.InPostSince)
 	}
 	var d1, d2 models.Decree
 	var err error
@@ -205,6 +210,11 @@ func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 	gdb.First(&open, "id = ?", open.ID)
 	if open.End == nil || !open.End.Equal(at) {
 		t.Errorf("the previous spell ends %v, want %v", open.End, at)
+	}
+	var spells []models.PositionHistory
+	gdb.Where("nip = ?", before.NIP).Order("start").Find(&spells)
+	if len(spells) != 2 || spells[1].PositionID != proposals[0].ToPositionID || spells[1].End != nil {
+		t.Errorf("history after the move: %+v, want the old spell closed and the new one open", spells)
 	}
 	var e models.Employee
 	gdb.First(&e, "nip = ?", proposals[0].NIP)

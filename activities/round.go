@@ -177,7 +177,7 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 		return err
 	}
 	var employees []models.Employee
-	if err := gdb.Preload("SKP").Preload("Competencies").Where("status <> ?", models.StatusRetired).
+	if err := gdb.Preload("SKP").Preload("Competencies").Preload("Sanctions").Where("status <> ?", models.StatusRetired).
 		Order("nip").Find(&employees).Error; err != nil {
 		return err
 	}
@@ -278,9 +278,10 @@ func candidateOf(e models.Employee, posByID map[string]models.Position, unitOf m
 	birth, _ := models.ParseNIP(e.NIP)
 	cur := posByID[e.PositionID]
 	c := selection.Candidate{NIP: e.NIP, UnitID: cur.UnitID, PositionID: e.PositionID, PositionKind: cur.Kind,
-		PositionClass: cur.Class, Rank: e.Rank, Status: e.Status, BirthDate: birth.BirthDate,
-		InPostSince: e.InPostSince, Education: e.Education, Performance: e.Performance, Potential: e.Potential,
-		UnderSanction: e.UnderSanction, SKP: map[int]models.Predicate{}, Competencies: map[string]int{}}
+		PositionLevel: cur.FunctionalLevel, PositionClass: cur.Class, Rank: e.Rank, Status: e.Status,
+		BirthDate: birth.BirthDate, InPostSince: e.InPostSince, Education: e.Education, Performance: e.Performance,
+		Potential: e.Potential, Sanctions: e.Sanctions, LegalProcess: e.LegalProcess, SKP: map[int]models.Predicate{},
+		Competencies: map[string]int{}}
 	for _, s := range e.SKP {
 		c.SKP[s.Year] = s.Predicate
 	}

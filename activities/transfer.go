@@ -332,11 +332,11 @@ func (a *Activities) RecheckAtTMT(ctx context.Context, in RecheckInput) ([]Reche
 		nips[i] = t.NIP
 	}
 	var employees []models.Employee
-	if err := gdb.Where("nip IN ?", nips).Find(&employees).Error; err != nil {
+	if err := gdb.Preload("Sanctions").Where("nip IN ?", nips).Find(&employees).Error; err != nil {
 		return nil, err
 	}
 	var positions []models.Position
-	if err := gdb.Select("id", "unit_id", "kind", "class").Find(&positions).Error; err != nil {
+	if err := gdb.Select("id", "unit_id", "kind", "functional_level", "class").Find(&positions).Error; err != nil {
 		return nil, err
 	}
 	posByID := map[string]models.Position{}

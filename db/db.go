@@ -136,6 +136,24 @@ END;
 `
 )
 
+// migrateSanctionFlag moves the old employees.under_sanction flag, which
+// meant "a disciplinary sanction or a legal process" with no type and no
+// end, to legal_process, which keeps the employee out of transfers until
+// HR clears it, as the old flag did; then it drops the old column. HR
+// replaces it with sanction records (type, start, end) by importing them.
+// With no old column left it does nothing, so it runs any number of times.
+func migrateSanctionFlag(conn *gorm.DB) error {
+	if !conn.Migrator().HasColumn(&models.Employee{}, "under_sanction") {
+		return nil
+	}
+	return conn.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("UPDATE employees SET legal_process = ? WHERE under_sanction", true).Error; err != nil {
+			return err
+		}
+		return tx.Exec("ALTER TABLE employees DROP COLUMN under_sanction").Error
+	})
+}
+
 // Migrate brings the schema up to date. It is safe to run any number of
 // times. On PostgreSQL it is also safe from several processes at once: an
 // advisory lock serialises the runs. On SQLite the pool's one connection
@@ -154,6 +172,9 @@ func Migrate(gdb *gorm.DB) error {
 		}
 		if err := conn.AutoMigrate(models.All()...); err != nil {
 			return fmt.Errorf("migrate: %w", err)
+		}
+		if err := migrateSanctionFlag(conn); err != nil {
+			return fmt.Errorf("migrate: under_sanction: %w", err)
 		}
 		err := conn.Transaction(func(tx *gorm.DB) error { return tx.Exec(trigger).Error })
 		if err != nil {

@@ -104,3 +104,37 @@ func TestOpenChoosesTheDialect(t *testing.T) {
 		t.Error("an SQLite DSN without a file opened")
 	}
 }
+
+// TestMigrateSanctionFlag migrates a database of the days when a sanction
+// was one flag: the flagged employees are under a legal process, the
+// others not, the old column is gone, and migrating again changes nothing.
+func TestMigrateSanctionFlag(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			if err := gdb.Exec("ALTER TABLE employees ADD COLUMN under_sanction boolean NOT NULL DEFAULT false").Error; err != nil {
+				t.Fatal(err)
+			}
+			for i, flagged := range []bool{true, false} {
+				nip := []string{"198001012005011001", "198001012005011002"}[i]
+				if err := gdb.Exec(`INSERT INTO employees (nip, name, status, rank, education, performance, potential, under_sanction)
+					VALUES (?, 'x', 'pns', 9, 3, 2, 2, ?)`, nip, flagged).Error; err != nil {
+					t.Fatal(err)
+				}
+			}
+			for range 2 {
+				if err := db.Migrate(gdb); err != nil {
+					t.Fatal(err)
+				}
+				var flagged []string
+				gdb.Model(&models.Employee{}).Where("legal_process").Order("nip").Pluck("nip", &flagged)
+				if len(flagged) != 1 || flagged[0] != "198001012005011001" {
+					t.Errorf("under a legal process: %v, want the flagged employee only", flagged)
+				}
+				if gdb.Migrator().HasColumn(&models.Employee{}, "under_sanction") {
+					t.Error("the old column is still there")
+				}
+			}
+		})
+	}
+}

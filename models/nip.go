@@ -15,8 +15,13 @@ type NIP struct {
 	Serial       int
 }
 
+// MinCPNSAge is the youngest age at which one becomes a CPNS (PP 11/2017
+// Pasal 23(1)a: applicants are at least 18).
+const MinCPNSAge = 18
+
 // ParseNIP validates s as a NIP and reads its parts. The error says which
-// part is wrong.
+// part is wrong. A birth date after today, or a CPNS start before the 18th
+// birthday (the minimum age of a CPNS applicant), is refused.
 func ParseNIP(s string) (NIP, error) {
 	if len(s) != 18 {
 		return NIP{}, fmt.Errorf("NIP must have 18 digits, got %d characters", len(s))
@@ -34,8 +39,11 @@ func ParseNIP(s string) (NIP, error) {
 	if err != nil {
 		return NIP{}, fmt.Errorf("NIP service start %s is not a valid month", s[8:14])
 	}
-	if !start.After(birth.AddDate(15, 0, 0)) {
-		return NIP{}, fmt.Errorf("NIP service start %s is less than 15 years after the birth date", s[8:14])
+	if birth.After(time.Now()) {
+		return NIP{}, fmt.Errorf("NIP birth date %s is in the future", s[0:8])
+	}
+	if start.Before(birth.AddDate(MinCPNSAge, 0, 0)) {
+		return NIP{}, fmt.Errorf("NIP service start %s is before the %dth birthday", s[8:14], MinCPNSAge)
 	}
 	sex := int(s[14] - '0')
 	if sex != 1 && sex != 2 {

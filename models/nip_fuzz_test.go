@@ -36,7 +36,8 @@ func FuzzParseNIP(f *testing.F) {
 		if n.Sex != 1 && n.Sex != 2 || n.Serial < 1 || n.Serial > 999 {
 			t.Errorf("ParseNIP(%q) accepted sex %d, serial %d", s, n.Sex, n.Serial)
 		}
-		if !n.ServiceStart.After(n.BirthDate.AddDate(15, 0, 0)) || n.BirthDate.Location() != time.UTC {
+		if n.ServiceStart.Before(n.BirthDate.AddDate(MinCPNSAge, 0, 0)) || n.BirthDate.After(time.Now()) ||
+			n.BirthDate.Location() != time.UTC {
 			t.Errorf("ParseNIP(%q) accepted a service start %v too soon after the birth %v", s, n.ServiceStart, n.BirthDate)
 		}
 	})

@@ -22,11 +22,16 @@ func TestParseNIP(t *testing.T) {
 		"19850314201001200x": "digits only",
 		"198502302010012003": "birth date",
 		"198503142010132003": "service start",
-		"198503141995012003": "15 years",
+		"198503141995012003": "18th birthday",
+		"198503142003022003": "18th birthday", // 17 years 11 months
+		"209901012120012001": "in the future",
 		"198503142010013003": "sex digit",
 		"198503142010012000": "serial",
 		"":                   "18 digits",
 		"１98503142010012003": "18 digits",
+	}
+	if _, err := ParseNIP("198503142003042003"); err != nil { // 18 years and 2 weeks
+		t.Errorf("a CPNS start just after the 18th birthday refused: %v", err)
 	}
 	for in, want := range bad {
 		if _, err := ParseNIP(in); err == nil || !strings.Contains(err.Error(), want) {
@@ -43,12 +48,20 @@ func TestRankAndPredicate(t *testing.T) {
 	if _, err := ParseRank("V/a"); err == nil {
 		t.Error("V/a accepted")
 	}
-	p, err := ParsePredicate(" sangat  baik")
-	if err != nil || p != SangatBaik {
-		t.Errorf("ParsePredicate = %v, %v", p, err)
+	for in, want := range map[string]Predicate{
+		" sangat  baik": SangatBaik, "SANGAT BAIK": SangatBaik, "Baik": Baik, "5": SangatBaik,
+		"Butuh Perbaikan": ButuhPerbaikan, "butuh_perbaikan": ButuhPerbaikan,
+		"Kurang": Kurang, "Misconduct": Kurang, "Kurang/Misconduct": Kurang, "kurang / misconduct": Kurang,
+		"Kurang/ Misconduct": Kurang, "Sangat Kurang": SangatKurang, "sangat_kurang": SangatKurang,
+	} {
+		if p, err := ParsePredicate(in); err != nil || p != want {
+			t.Errorf("ParsePredicate(%q) = %v, %v; want %v", in, p, err, want)
+		}
 	}
-	if TalentBox(Low, Low) != 1 || TalentBox(High, High) != 9 || TalentBox(0, High) != 0 {
-		t.Error("TalentBox corners wrong")
+	for _, in := range []string{"", "Cukup", "Kurang/Baik", "6", "misconduct/kurang/"} {
+		if p, err := ParsePredicate(in); err == nil {
+			t.Errorf("ParsePredicate(%q) = %v, want an error", in, p)
+		}
 	}
 }
 

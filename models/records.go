@@ -11,17 +11,21 @@ type Unit struct {
 // Position is a position (jabatan) in a unit, with its formation: Seats is
 // how many people the workload analysis (ABK) says it needs.
 type Position struct {
-	ID           string               `gorm:"primaryKey;size:32" json:"id"`
-	UnitID       string               `gorm:"size:32;not null;index" json:"unit_id"`
-	Name         string               `gorm:"not null" json:"name"`
-	Kind         PositionKind         `gorm:"size:16;not null" json:"kind"`
-	Class        int                  `gorm:"not null" json:"class"`
-	MinRank      Rank                 `gorm:"not null" json:"min_rank"`
-	MaxRank      Rank                 `gorm:"not null" json:"max_rank"`
-	MinEducation Education            `gorm:"not null" json:"min_education"`
-	Seats        int                  `gorm:"not null" json:"seats"`
-	ExtraDuty    bool                 `gorm:"not null;default:false" json:"extra_duty"` // head of a school or puskesmas
-	Competencies []PositionCompetency `gorm:"constraint:OnDelete:CASCADE" json:"competencies"`
+	ID           string       `gorm:"primaryKey;size:32" json:"id"`
+	UnitID       string       `gorm:"size:32;not null;index" json:"unit_id"`
+	Name         string       `gorm:"not null" json:"name"`
+	Kind         PositionKind `gorm:"size:16;not null" json:"kind"`
+	Class        int          `gorm:"not null" json:"class"`
+	MinRank      Rank         `gorm:"not null" json:"min_rank"`
+	MaxRank      Rank         `gorm:"not null" json:"max_rank"`
+	MinEducation Education    `gorm:"not null" json:"min_education"`
+	Seats        int          `gorm:"not null" json:"seats"`
+	ExtraDuty    bool         `gorm:"not null;default:false" json:"extra_duty"` // head of a school or puskesmas
+	// FunctionalLevel is the jenjang of a functional position (empty for
+	// other kinds, or not recorded); JPTTier the tier of a JPT position.
+	FunctionalLevel FunctionalLevel      `gorm:"size:16;not null;default:''" json:"functional_level,omitempty"`
+	JPTTier         JPTTier              `gorm:"size:8;not null;default:''" json:"jpt_tier,omitempty"`
+	Competencies    []PositionCompetency `gorm:"constraint:OnDelete:CASCADE" json:"competencies"`
 }
 
 // PositionCompetency is a competency a position requires, at a level 1-5.
@@ -33,21 +37,41 @@ type PositionCompetency struct {
 
 // Employee is a civil servant (ASN) keyed by NIP.
 type Employee struct {
-	NIP           string               `gorm:"column:nip;primaryKey;size:18" json:"nip"`
-	Name          string               `gorm:"not null" json:"name"`
-	Email         string               `json:"email"`
-	Lang          string               `gorm:"size:2;not null;default:id" json:"lang"` // "id" or "en": the language of their notifications
-	Status        EmployeeStatus       `gorm:"size:16;not null" json:"status"`
-	Rank          Rank                 `gorm:"not null" json:"rank"`
-	PositionID    string               `gorm:"size:32;index" json:"position_id"`
-	InPostSince   time.Time            `json:"in_post_since"`
-	Education     Education            `gorm:"not null" json:"education"`
-	Performance   Level                `gorm:"not null" json:"performance"`
-	Potential     Level                `gorm:"not null" json:"potential"`
-	UnderSanction bool                 `gorm:"not null;default:false" json:"under_sanction"` // disciplinary sanction or legal process
-	RelativeNIPs  []string             `gorm:"column:relative_nips;serializer:json" json:"relative_nips,omitempty"`
-	SKP           []EmployeeSKP        `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"skp"`
-	Competencies  []EmployeeCompetency `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"competencies"`
+	NIP         string         `gorm:"column:nip;primaryKey;size:18" json:"nip"`
+	Name        string         `gorm:"not null" json:"name"`
+	Email       string         `json:"email"`
+	Lang        string         `gorm:"size:2;not null;default:id" json:"lang"` // "id" or "en": the language of their notifications
+	Status      EmployeeStatus `gorm:"size:16;not null" json:"status"`
+	Rank        Rank           `gorm:"not null" json:"rank"`
+	PositionID  string         `gorm:"size:32;index" json:"position_id"`
+	InPostSince time.Time      `json:"in_post_since"`
+	Education   Education      `gorm:"not null" json:"education"`
+	Performance Level          `gorm:"not null" json:"performance"`
+	Potential   Level          `gorm:"not null" json:"potential"`
+	// LegalProcess: the employee is under a legal process (criminal
+	// proceedings), which keeps them out of transfers until cleared.
+	// The database's old under_sanction flag, which said neither which
+	// nor until when, migrated to it (see db.Migrate).
+	LegalProcess bool                 `gorm:"not null;default:false" json:"legal_process"`
+	RelativeNIPs []string             `gorm:"column:relative_nips;serializer:json" json:"relative_nips,omitempty"`
+	SKP          []EmployeeSKP        `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"skp"`
+	Competencies []EmployeeCompetency `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"competencies"`
+	Sanctions    []Sanction           `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"sanctions"`
+}
+
+// Sanction is a disciplinary sanction an employee serves from Start until
+// End, the first day free of it; an open sanction has no End (dismissal,
+// or an end not known yet).
+type Sanction struct {
+	NIP   string       `gorm:"column:nip;primaryKey;size:18" json:"-"`
+	Type  SanctionType `gorm:"primaryKey;size:8" json:"type"`
+	Start time.Time    `gorm:"primaryKey" json:"start"`
+	End   *time.Time   `json:"end,omitempty"`
+}
+
+// Active reports whether the sanction holds at t: Start <= t < End.
+func (s Sanction) Active(t time.Time) bool {
+	return !t.Before(s.Start) && (s.End == nil || t.Before(*s.End))
 }
 
 // EmployeeSKP is an employee's SKP predicate for one year.
@@ -314,7 +338,7 @@ type DecreeCounter struct {
 // All lists every persisted model, in an order that migrations can create.
 func All() []any {
 	return []any{
-		&Unit{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{},
+		&Unit{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
 		&EmployeeCompetency{}, &PositionHistory{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{},
 		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},

@@ -80,18 +80,59 @@ type EligibilityRules struct {
 	// RetirementBufferMonths: an employee this close to the retirement age
 	// (BUP) is not moved (default 12 months).
 	RetirementBufferMonths int `json:"retirement_buffer_months"`
-	// RetirementAgeJPT is the BUP of JPT holders (60).
+	// The retirement ages (BUP) of PP 11/2017 Pasal 239(2), by the kind
+	// and level of the post held. RetirementAgeJPT: every JPT tier (60).
 	RetirementAgeJPT int `json:"retirement_age_jpt"`
-	// RetirementAgeFungsional is the BUP used for functional positions; it
-	// varies by level in the regulations, so it is a setting [confirm] (58).
+	// RetirementAgeFungsional: functional ahli pertama, ahli muda and the
+	// keterampilan levels (pemula to penyelia), and a functional post whose
+	// level is not recorded (58).
 	RetirementAgeFungsional int `json:"retirement_age_fungsional"`
-	// RetirementAgeOther is the BUP of administrator, pengawas and
-	// pelaksana (58).
+	// RetirementAgeAhliMadya: functional ahli madya (60).
+	RetirementAgeAhliMadya int `json:"retirement_age_ahli_madya"`
+	// RetirementAgeAhliUtama: functional ahli utama (65).
+	RetirementAgeAhliUtama int `json:"retirement_age_ahli_utama"`
+	// RetirementAgeOther: administrator, pengawas and pelaksana (58).
 	RetirementAgeOther int `json:"retirement_age_other"`
 	// MinPredicate is the lowest SKP predicate accepted in each of the last
 	// PredicateYears years (regional practice: Baik over 2 years).
 	MinPredicate   Predicate `json:"min_predicate"`
 	PredicateYears int       `json:"predicate_years"`
+	// SKPFinalMonth: from this month (1-12) on, last year's SKP counts as
+	// final; before it, the years counted end the year before last
+	// (March: the SKP is settled some weeks into the new year).
+	SKPFinalMonth int `json:"skp_final_month"`
+}
+
+// retirementAges lists the retirement-age settings of r with their names.
+func (r *EligibilityRules) retirementAges() []struct {
+	name string
+	age  *int
+} {
+	return []struct {
+		name string
+		age  *int
+	}{
+		{"retirement_age_jpt", &r.RetirementAgeJPT}, {"retirement_age_fungsional", &r.RetirementAgeFungsional},
+		{"retirement_age_ahli_madya", &r.RetirementAgeAhliMadya}, {"retirement_age_ahli_utama", &r.RetirementAgeAhliUtama},
+		{"retirement_age_other", &r.RetirementAgeOther},
+	}
+}
+
+// WithDefaults returns r with every retirement age and SKPFinalMonth of 0
+// replaced by its default: a round recorded before the setting existed
+// has none.
+func (r EligibilityRules) WithDefaults() EligibilityRules {
+	def := DefaultSettings().Rules
+	defAges := def.retirementAges()
+	for i, a := range r.retirementAges() {
+		if *a.age <= 0 {
+			*a.age = *defAges[i].age
+		}
+	}
+	if r.SKPFinalMonth <= 0 {
+		r.SKPFinalMonth = def.SKPFinalMonth
+	}
+	return r
 }
 
 // ScoreWeights weigh the parts of a candidate's score; each part is
@@ -187,9 +228,12 @@ func DefaultSettings() RoundSettings {
 			RetirementBufferMonths:  12,
 			RetirementAgeJPT:        60,
 			RetirementAgeFungsional: 58,
+			RetirementAgeAhliMadya:  60,
+			RetirementAgeAhliUtama:  65,
 			RetirementAgeOther:      58,
 			MinPredicate:            Baik,
 			PredicateYears:          2,
+			SKPFinalMonth:           3,
 		},
 		Weights: ScoreWeights{SKP: 0.3, Talent: 0.2, Competence: 0.3, Tenure: 0.1, Career: 0.1},
 		Contacts: Contacts{
@@ -249,12 +293,17 @@ func (s RoundSettings) Check() *SettingError {
 		return &SettingError{"rules.max_years_in_post", "harus lebih dari min_years_in_post", "must be more than min_years_in_post"}
 	case r.RetirementBufferMonths < 0:
 		return &SettingError{"rules.retirement_buffer_months", "tidak boleh negatif", "must not be negative"}
-	case r.RetirementAgeJPT < 40 || r.RetirementAgeFungsional < 40 || r.RetirementAgeOther < 40:
-		return &SettingError{"rules.retirement_age_other", "usia pensiun harus minimal 40", "retirement ages must be at least 40"}
 	case r.MinPredicate < SangatKurang || r.MinPredicate > SangatBaik:
 		return &SettingError{"rules.min_predicate", "predikat harus 1 sampai 5", "the predicate must be 1 to 5"}
 	case r.PredicateYears < 0:
 		return &SettingError{"rules.predicate_years", "tidak boleh negatif", "must not be negative"}
+	case r.SKPFinalMonth < 1 || r.SKPFinalMonth > 12:
+		return &SettingError{"rules.skp_final_month", "bulan harus 1 sampai 12", "the month must be 1 to 12"}
+	}
+	for _, a := range r.retirementAges() {
+		if *a.age < 40 || *a.age > 70 {
+			return &SettingError{"rules." + a.name, "usia pensiun harus 40 sampai 70 tahun", "a retirement age must be 40 to 70 years"}
+		}
 	}
 	w := s.Weights
 	if w.SKP < 0 || w.Talent < 0 || w.Competence < 0 || w.Tenure < 0 || w.Career < 0 ||

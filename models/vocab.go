@@ -72,22 +72,31 @@ func (p Predicate) String() string {
 	return fmt.Sprintf("Predicate(%d)", int(p))
 }
 
-// ParsePredicate reads a predicate by its name ("Baik", "sangat baik",
-// "Misconduct" counts as Kurang) or its number 1-5.
+// predicateLabels are the spellings ParsePredicate accepts, normalised
+// (lower case, single spaces, no spaces around "/"): the official names,
+// "Misconduct" and "Kurang/Misconduct" as SKP forms print Kurang, and the
+// numbers 1-5.
+var predicateLabels = map[string]Predicate{
+	"sangat baik": SangatBaik, "baik": Baik, "butuh perbaikan": ButuhPerbaikan,
+	"kurang": Kurang, "misconduct": Kurang, "kurang/misconduct": Kurang, "sangat kurang": SangatKurang,
+	"5": SangatBaik, "4": Baik, "3": ButuhPerbaikan, "2": Kurang, "1": SangatKurang,
+}
+
+// ParsePredicate reads a predicate by its name, whatever its case and
+// spacing ("Baik", "sangat  baik", "Butuh_Perbaikan"), as forms print it
+// ("Kurang/Misconduct", "Misconduct" are Kurang) or by its number 1-5.
 func ParsePredicate(s string) (Predicate, error) {
-	t := strings.ToLower(strings.Join(strings.Fields(s), " "))
-	for p, n := range predicateNames {
-		if strings.ToLower(n) == t || fmt.Sprint(int(p)) == t {
-			return p, nil
-		}
-	}
-	if t == "misconduct" {
-		return Kurang, nil
+	t := strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "/", " / "))
+	t = strings.ReplaceAll(strings.Join(strings.Fields(t), " "), " / ", "/")
+	if p, ok := predicateLabels[t]; ok {
+		return p, nil
 	}
 	return 0, fmt.Errorf("unknown SKP predicate %q", s)
 }
 
-// Level is a three-step rating used for both axes of the talent grid.
+// Level is a three-step rating used for both axes of the talent grid
+// (manajemen talenta, PermenPANRB 3/2020): performance and potential. The
+// two axes are what is stored; no box number is derived from them.
 type Level int
 
 // The talent-grid levels.
@@ -96,17 +105,6 @@ const (
 	Medium Level = 2
 	High   Level = 3
 )
-
-// TalentBox derives the 1-9 box of the 3x3 talent grid (PermenPANRB 3/2020)
-// from performance and potential. Box 1 is low/low and box 9 high/high; the
-// middle boxes are numbered row by row of potential, performance increasing,
-// which is one of the numberings in use. The two axes are what is stored.
-func TalentBox(performance, potential Level) int {
-	if performance < Low || performance > High || potential < Low || potential > High {
-		return 0
-	}
-	return int(potential-1)*3 + int(performance)
-}
 
 // PositionKind is the kind of a position (UU 20/2023 Pasal 13-18).
 type PositionKind string
@@ -184,3 +182,83 @@ const (
 	StatusStudyLeave EmployeeStatus = "study_leave"
 	StatusRetired    EmployeeStatus = "retired"
 )
+
+// FunctionalLevel is the level (jenjang) of a functional position: the
+// keterampilan levels pemula to penyelia, then the keahlian levels ahli
+// pertama to ahli utama. It decides the retirement age (PP 11/2017
+// Pasal 239(2)).
+type FunctionalLevel string
+
+// The functional levels, lowest first.
+const (
+	LevelPemula      FunctionalLevel = "pemula"
+	LevelTerampil    FunctionalLevel = "terampil"
+	LevelMahir       FunctionalLevel = "mahir"
+	LevelPenyelia    FunctionalLevel = "penyelia"
+	LevelAhliPertama FunctionalLevel = "ahli_pertama"
+	LevelAhliMuda    FunctionalLevel = "ahli_muda"
+	LevelAhliMadya   FunctionalLevel = "ahli_madya"
+	LevelAhliUtama   FunctionalLevel = "ahli_utama"
+)
+
+// FunctionalLevels lists the functional levels, lowest first.
+var FunctionalLevels = []FunctionalLevel{LevelPemula, LevelTerampil, LevelMahir, LevelPenyelia,
+	LevelAhliPertama, LevelAhliMuda, LevelAhliMadya, LevelAhliUtama}
+
+// JPTTier is the tier of a high leadership position (jabatan pimpinan
+// tinggi, UU 20/2023 Pasal 15).
+type JPTTier string
+
+// The JPT tiers, highest first.
+const (
+	TierUtama   JPTTier = "utama"
+	TierMadya   JPTTier = "madya"
+	TierPratama JPTTier = "pratama"
+)
+
+// JPTTiers lists the JPT tiers, highest first.
+var JPTTiers = []JPTTier{TierUtama, TierMadya, TierPratama}
+
+// ParseChoice reads one of choices written with any case, and with spaces
+// or hyphens for underscores ("Ahli Pertama" is ahli_pertama).
+func ParseChoice[T ~string](s string, choices []T) (T, bool) {
+	t := strings.ToLower(strings.Join(strings.FieldsFunc(s, func(r rune) bool {
+		return r == ' ' || r == '-' || r == '_' || r == '\t'
+	}), "_"))
+	for _, c := range choices {
+		if string(c) == t {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// SanctionType is the level of a disciplinary sanction (PP 94/2021
+// Pasal 8): ringan (light: a spoken or written reprimand, a statement of
+// dissatisfaction), sedang (medium: allowance cut by 25% for 6, 9 or 12
+// months) or berat (heavy: demotion, or removal to a pelaksana post, for
+// 12 months; dismissal).
+type SanctionType string
+
+// The sanction levels, lightest first.
+const (
+	SanctionRingan SanctionType = "ringan"
+	SanctionSedang SanctionType = "sedang"
+	SanctionBerat  SanctionType = "berat"
+)
+
+// SanctionTypes lists the sanction levels, lightest first.
+var SanctionTypes = []SanctionType{SanctionRingan, SanctionSedang, SanctionBerat}
+
+// English returns the level's English name: light, medium or heavy.
+func (t SanctionType) English() string {
+	switch t {
+	case SanctionRingan:
+		return "light"
+	case SanctionSedang:
+		return "medium"
+	case SanctionBerat:
+		return "heavy"
+	}
+	return string(t)
+}

@@ -1,6 +1,6 @@
 // Package seed generates a deterministic, plausible regional government:
 // units, positions with their formation and competencies, and employees
-// with ranks, SKP predicates, talent axes and competencies. The dev stack
+// with ranks, SKP predicates, talent axes, competencies and sanctions. The dev stack
 // loads it as demo data and the tests use it as their fixture.
 package seed
 
@@ -12,7 +12,9 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/selection"
 )
 
 // Data is a generated government.
@@ -43,13 +45,14 @@ var kinds = []struct {
 	class            int
 	minRank, maxRank models.Rank
 	edu              models.Education
+	level            models.FunctionalLevel
 }{
-	{models.KindAdministrator, "Sekretaris", 11, 11, 14, models.EduS1},
-	{models.KindPengawas, "Kepala Subbagian Umum", 9, 9, 12, models.EduS1},
-	{models.KindFungsional, "Analis Kebijakan", 9, 9, 14, models.EduS1},
-	{models.KindFungsional, "Pranata Komputer", 8, 7, 12, models.EduD3},
-	{models.KindPelaksana, "Pengelola Keuangan", 7, 5, 12, models.EduD3},
-	{models.KindPelaksana, "Pengadministrasi Umum", 5, 1, 10, models.EduSMA},
+	{models.KindAdministrator, "Sekretaris", 11, 11, 14, models.EduS1, ""},
+	{models.KindPengawas, "Kepala Subbagian Umum", 9, 9, 12, models.EduS1, ""},
+	{models.KindFungsional, "Analis Kebijakan", 9, 9, 14, models.EduS1, models.LevelAhliMuda},
+	{models.KindFungsional, "Pranata Komputer", 8, 7, 12, models.EduD3, models.LevelMahir},
+	{models.KindPelaksana, "Pengelola Keuangan", 7, 5, 12, models.EduD3, ""},
+	{models.KindPelaksana, "Pengadministrasi Umum", 5, 1, 10, models.EduSMA, ""},
 }
 
 // positionsPerUnit is how many positions each unit has.
@@ -95,7 +98,7 @@ func Generate(n int, asOf time.Time, seed uint64) Data {
 				name = fmt.Sprintf("%s %d", k.name, i/len(kinds)+1)
 			}
 			p := models.Position{ID: fmt.Sprintf("%s-P%02d", unit.ID, i+1), UnitID: unit.ID, Name: name + " " + unit.Name,
-				Kind: k.kind, Class: k.class, MinRank: k.minRank, MaxRank: k.maxRank, MinEducation: k.edu, Seats: seats,
+				Kind: k.kind, FunctionalLevel: k.level, Class: k.class, MinRank: k.minRank, MaxRank: k.maxRank, MinEducation: k.edu, Seats: seats,
 				ExtraDuty: i == positionsPerUnit-1 && k.kind == models.KindFungsional}
 			for c := 0; c < 2; c++ {
 				name := competencies[(u+i*3+c*5)%len(competencies)]
@@ -150,15 +153,23 @@ func employee(rng *rand.Rand, i int, p models.Position, asOf time.Time) models.E
 		e.Status = models.StatusCPNS
 	case 11:
 		e.Status = models.StatusStudyLeave
-	case 17:
-		e.UnderSanction = true
+	case 17: // serving a medium sanction, or under a legal process
+		if i%2 == 0 {
+			end := asOf.AddDate(0, 9, 0).Truncate(24 * time.Hour)
+			e.Sanctions = []models.Sanction{{NIP: nip, Type: models.SanctionSedang, Start: end.AddDate(-1, 0, 0), End: &end}}
+		} else {
+			e.LegalProcess = true
+		}
+	case 19: // a light sanction served: it no longer counts
+		end := asOf.AddDate(0, -1, 0).Truncate(24 * time.Hour)
+		e.Sanctions = []models.Sanction{{NIP: nip, Type: models.SanctionRingan, Start: end.AddDate(0, -6, 0), End: &end}}
 	}
-	for y := 1; y <= 2; y++ {
+	for _, y := range selection.SKPYears(asOf, models.DefaultSettings().Rules) {
 		pred := models.Baik + models.Predicate(rng.IntN(2))
 		if rng.IntN(12) == 0 {
 			pred = models.ButuhPerbaikan
 		}
-		e.SKP = append(e.SKP, models.EmployeeSKP{NIP: nip, Year: asOf.Year() - y, Predicate: pred})
+		e.SKP = append(e.SKP, models.EmployeeSKP{NIP: nip, Year: y, Predicate: pred})
 	}
 	for c, name := range competencies {
 		if (i+c)%3 != 0 {
@@ -168,16 +179,21 @@ func employee(rng *rand.Rand, i int, p models.Position, asOf time.Time) models.E
 	return e
 }
 
-// Load writes d into the database; loading the same data twice changes
-// nothing.
+// Load writes d into the database, each employee's current post as the
+// open spell of their position history; loading the same data twice
+// changes nothing.
 func Load(gdb *gorm.DB, d Data) error {
 	return gdb.Transaction(func(tx *gorm.DB) error {
-		tx = tx.Session(&gorm.Session{CreateBatchSize: 500}).Clauses(clause.OnConflict{DoNothing: true})
+		once := tx.Session(&gorm.Session{CreateBatchSize: 500}).Clauses(clause.OnConflict{DoNothing: true})
 		for _, rows := range []any{&d.Units, &d.Positions, &d.Employees} {
-			if err := tx.Create(rows).Error; err != nil {
+			if err := once.Create(rows).Error; err != nil {
 				return err
 			}
 		}
-		return nil
+		nips := make([]string, len(d.Employees))
+		for i, e := range d.Employees {
+			nips[i] = e.NIP
+		}
+		return db.RecordPosts(tx, nips)
 	})
 }

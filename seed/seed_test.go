@@ -23,6 +23,10 @@ func TestGenerateDemoCity(t *testing.T) {
 			t.Fatalf("NIP %s: %v (duplicate %v)", e.NIP, err, nips[e.NIP])
 		}
 		nips[e.NIP] = true
+		// In January the final SKP years are the two before last year.
+		if len(e.SKP) != 2 || e.SKP[0].Year != 2025 || e.SKP[1].Year != 2024 {
+			t.Fatalf("%s has SKP %+v, want 2025 and 2024", e.NIP, e.SKP)
+		}
 	}
 	if seats < 2100 || seats > 2300 {
 		t.Errorf("%d seats for 2,000 employees, want about 2,200", seats)

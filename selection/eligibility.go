@@ -17,7 +17,7 @@ const (
 	RuleStatus     = "status"       // not a PNS: retired, or status unknown
 	RuleCPNS       = "cpns"         // CPNS, not yet PNS
 	RuleStudyLeave = "study_leave"  // on study leave
-	RuleSanction   = "sanction"     // under a disciplinary sanction or legal process
+	RuleSanction   = "sanction"     // serving a disciplinary sanction, or under a legal process
 	RuleTimeInPost = "time_in_post" // fewer than MinYearsInPost in the current post
 	RuleRetirement = "retirement"   // within RetirementBufferMonths of the retirement age (BUP)
 	RuleSKP        = "skp"          // an SKP predicate below MinPredicate in the last PredicateYears years
@@ -36,25 +36,15 @@ const (
 )
 
 // EffectiveRules returns the rules Select applies for r: the domain
-// defaults (models.DefaultSettings) when r is the zero value, otherwise r
-// with any retirement age of 0 replaced by its default. A zero
+// defaults (models.DefaultSettings) when r is the zero value, otherwise
+// r.WithDefaults(), which fills in the settings a round may lack. A zero
 // MinYearsInPost, MinPredicate or PredicateYears switches that rule off; a
 // zero RetirementBufferMonths excludes only those already at the BUP.
 func EffectiveRules(r models.EligibilityRules) models.EligibilityRules {
-	def := models.DefaultSettings().Rules
 	if r == (models.EligibilityRules{}) {
-		return def
+		return models.DefaultSettings().Rules
 	}
-	if r.RetirementAgeJPT <= 0 {
-		r.RetirementAgeJPT = def.RetirementAgeJPT
-	}
-	if r.RetirementAgeFungsional <= 0 {
-		r.RetirementAgeFungsional = def.RetirementAgeFungsional
-	}
-	if r.RetirementAgeOther <= 0 {
-		r.RetirementAgeOther = def.RetirementAgeOther
-	}
-	return r
+	return r.WithDefaults()
 }
 
 // Eligible applies the employee-level rules to c as of in.AsOf, with
@@ -110,13 +100,28 @@ func statusRule(c Candidate, _ time.Time, _ models.EligibilityRules) *Exclusion 
 		fmt.Sprintf("employment status %q is not PNS", c.Status))
 }
 
-// sanctionRule keeps out an employee under a sanction or legal process.
-func sanctionRule(c Candidate, _ time.Time, _ models.EligibilityRules) *Exclusion {
-	if c.UnderSanction {
-		return exclude(RuleSanction, "sedang menjalani hukuman disiplin atau proses hukum",
-			"under a disciplinary sanction or legal process")
+// sanctionRule keeps out an employee under a legal process or serving a
+// disciplinary sanction at asOf; of several, it names the one that ends
+// last.
+func sanctionRule(c Candidate, asOf time.Time, _ models.EligibilityRules) *Exclusion {
+	if c.LegalProcess {
+		return exclude(RuleSanction, "sedang menjalani proses hukum", "under a legal process")
 	}
-	return nil
+	var last *models.Sanction
+	for i, s := range c.Sanctions {
+		if s.Active(asOf) && (last == nil || last.End != nil && (s.End == nil || s.End.After(*last.End))) {
+			last = &c.Sanctions[i]
+		}
+	}
+	switch {
+	case last == nil:
+		return nil
+	case last.End == nil:
+		return exclude(RuleSanction, fmt.Sprintf("sedang menjalani hukuman disiplin tingkat %s tanpa tanggal berakhir", last.Type),
+			fmt.Sprintf("serving a %s disciplinary sanction with no end date", last.Type.English()))
+	}
+	return exclude(RuleSanction, fmt.Sprintf("sedang menjalani hukuman disiplin tingkat %s, berakhir %s", last.Type, dateID(*last.End)),
+		fmt.Sprintf("serving a %s disciplinary sanction, ending %s", last.Type.English(), last.End.Format("2 January 2006")))
 }
 
 // timeInPostRule keeps out an employee fewer than MinYearsInPost in post.
@@ -138,14 +143,28 @@ func timeInPostRule(c Candidate, asOf time.Time, r models.EligibilityRules) *Exc
 	return nil
 }
 
-// skpRule asks for at least MinPredicate in each of the PredicateYears
-// years before asOf's year.
+// SKPYears returns the years whose SKP predicates count as of asOf under
+// r, newest first: the PredicateYears most recent final years, last year
+// being final from the month SKPFinalMonth on.
+func SKPYears(asOf time.Time, r models.EligibilityRules) []int {
+	last := asOf.Year() - 1
+	if int(asOf.Month()) < r.SKPFinalMonth {
+		last--
+	}
+	years := make([]int, max(r.PredicateYears, 0))
+	for i := range years {
+		years[i] = last - i
+	}
+	return years
+}
+
+// skpRule asks for at least MinPredicate in each of the SKPYears.
 func skpRule(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusion {
 	if r.MinPredicate <= 0 || r.PredicateYears <= 0 {
 		return nil
 	}
 	var bad, badEN []string
-	for y := asOf.Year() - 1; y >= asOf.Year()-r.PredicateYears; y-- {
+	for _, y := range SKPYears(asOf, r) {
 		p, ok := c.SKP[y]
 		switch {
 		case !ok:
@@ -164,16 +183,21 @@ func skpRule(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusion 
 		fmt.Sprintf("SKP %s, minimum %s in each of the last %s", strings.Join(badEN, ", "), r.MinPredicate, plural(r.PredicateYears, "year")))
 }
 
-// RetirementAge returns the BUP that applies to an employee holding a
-// position of kind k under rules r (after EffectiveRules).
-func RetirementAge(k models.PositionKind, r models.EligibilityRules) int {
-	switch k {
-	case models.KindJPT:
+// RetirementAge returns the BUP (PP 11/2017 Pasal 239(2)) of an employee
+// holding a position of kind k and, for a functional one, level l, under
+// rules r (after EffectiveRules).
+func RetirementAge(k models.PositionKind, l models.FunctionalLevel, r models.EligibilityRules) int {
+	switch {
+	case k == models.KindJPT:
 		return r.RetirementAgeJPT
-	case models.KindFungsional:
-		return r.RetirementAgeFungsional
+	case k != models.KindFungsional:
+		return r.RetirementAgeOther
+	case l == models.LevelAhliMadya:
+		return r.RetirementAgeAhliMadya
+	case l == models.LevelAhliUtama:
+		return r.RetirementAgeAhliUtama
 	}
-	return r.RetirementAgeOther
+	return r.RetirementAgeFungsional
 }
 
 // RetirementDate is the first day of the month after the one in which an
@@ -196,7 +220,7 @@ func retirement(c Candidate, asOf time.Time, r models.EligibilityRules) *Exclusi
 		return x("tanggal lahir tidak tercatat dan tidak terbaca dari NIP",
 			"birth date not recorded and not readable from the NIP")
 	}
-	bup := RetirementAge(c.PositionKind, r)
+	bup := RetirementAge(c.PositionKind, c.PositionLevel, r)
 	at := RetirementDate(birth, bup)
 	if !at.After(asOf) {
 		return x(fmt.Sprintf("sudah mencapai batas usia pensiun (BUP %d tahun)", bup),

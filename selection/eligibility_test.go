@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -31,6 +32,15 @@ func baseCandidate() Candidate {
 	}
 }
 
+// sanction is a sanction from start until end (open when end is zero).
+func sanction(t models.SanctionType, start, end time.Time) models.Sanction {
+	s := models.Sanction{Type: t, Start: start}
+	if !end.IsZero() {
+		s.End = &end
+	}
+	return s
+}
+
 func basePosition() Position {
 	return Position{ID: "P1", UnitID: "U2", Kind: models.KindFungsional, Class: 8,
 		MinRank: models.Rank(9), MaxRank: models.Rank(12), MinEducation: models.EduS1,
@@ -55,10 +65,37 @@ func TestEligibleRules(t *testing.T) {
 			RuleStatus, "status kepegawaian tidak tercatat", "employment status not recorded"},
 		{"status order", func(c *Candidate, r *models.EligibilityRules) {
 			c.Status = models.StatusCPNS
-			c.UnderSanction = true
+			c.LegalProcess = true
 		}, RuleCPNS, "berstatus CPNS, belum PNS", "a CPNS (candidate civil servant), not yet PNS"},
-		{"sanction", func(c *Candidate, r *models.EligibilityRules) { c.UnderSanction = true },
-			RuleSanction, "sedang menjalani hukuman disiplin atau proses hukum", "under a disciplinary sanction or legal process"},
+		{"legal process", func(c *Candidate, r *models.EligibilityRules) { c.LegalProcess = true },
+			RuleSanction, "sedang menjalani proses hukum", "under a legal process"},
+		{"sanction", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionSedang, date(2025, 9, 1), date(2026, 9, 1))}
+		}, RuleSanction, "sedang menjalani hukuman disiplin tingkat sedang, berakhir 1 September 2026",
+			"serving a medium disciplinary sanction, ending 1 September 2026"},
+		{"sanction starts today", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionRingan, asOf, asOf.AddDate(0, 1, 0))}
+		}, RuleSanction, "sedang menjalani hukuman disiplin tingkat ringan, berakhir 15 April 2026",
+			"serving a light disciplinary sanction, ending 15 April 2026"},
+		{"sanction ended today", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionSedang, asOf.AddDate(-1, 0, 0), asOf)}
+		}, "", "", ""},
+		{"sanction not started", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionBerat, asOf.AddDate(0, 0, 1), time.Time{})}
+		}, "", "", ""},
+		{"open sanction", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{sanction(models.SanctionBerat, date(2020, 1, 1), time.Time{})}
+		}, RuleSanction, "sedang menjalani hukuman disiplin tingkat berat tanpa tanggal berakhir",
+			"serving a heavy disciplinary sanction with no end date"},
+		{"the sanction ending last is named", func(c *Candidate, r *models.EligibilityRules) {
+			c.Sanctions = []models.Sanction{
+				sanction(models.SanctionRingan, date(2019, 1, 1), date(2019, 2, 1)),
+				sanction(models.SanctionBerat, date(2025, 6, 1), date(2026, 6, 1)),
+				sanction(models.SanctionSedang, date(2026, 1, 1), date(2026, 7, 1)),
+				sanction(models.SanctionRingan, date(2026, 3, 1), date(2026, 4, 1)),
+			}
+		}, RuleSanction, "sedang menjalani hukuman disiplin tingkat sedang, berakhir 1 Juli 2026",
+			"serving a medium disciplinary sanction, ending 1 July 2026"},
 		{"time in post", func(c *Candidate, r *models.EligibilityRules) { c.InPostSince = date(2024, 11, 10) },
 			RuleTimeInPost, "masa jabatan 1 tahun 4 bulan, minimal 2 tahun", "in post 1 year 4 months, minimum 2 years"},
 		{"time in post one day short", func(c *Candidate, r *models.EligibilityRules) { c.InPostSince = date(2024, 3, 16) },
@@ -92,6 +129,26 @@ func TestEligibleRules(t *testing.T) {
 			r.RetirementAgeFungsional = 60
 		}, RuleRetirement, "pensiun (BUP 60 tahun) pada 1 November 2026, 7 bulan lagi; minimal 12 bulan sebelum pensiun",
 			"retires (BUP 60) on 1 November 2026, in 7 months; minimum 12 months before retirement"},
+		{"retirement ahli madya at 60", func(c *Candidate, r *models.EligibilityRules) {
+			c.BirthDate = date(1966, 10, 5)
+			c.PositionKind, c.PositionLevel = models.KindFungsional, models.LevelAhliMadya
+		}, RuleRetirement, "pensiun (BUP 60 tahun) pada 1 November 2026, 7 bulan lagi; minimal 12 bulan sebelum pensiun",
+			"retires (BUP 60) on 1 November 2026, in 7 months; minimum 12 months before retirement"},
+		{"retirement ahli utama at 65", func(c *Candidate, r *models.EligibilityRules) {
+			c.BirthDate = date(1961, 10, 5)
+			c.PositionKind, c.PositionLevel = models.KindFungsional, models.LevelAhliUtama
+		}, RuleRetirement, "pensiun (BUP 65 tahun) pada 1 November 2026, 7 bulan lagi; minimal 12 bulan sebelum pensiun",
+			"retires (BUP 65) on 1 November 2026, in 7 months; minimum 12 months before retirement"},
+		{"ahli utama not near 65", func(c *Candidate, r *models.EligibilityRules) {
+			c.BirthDate = date(1966, 10, 5)
+			c.PositionKind, c.PositionLevel = models.KindFungsional, models.LevelAhliUtama
+		}, "", "", ""},
+		{"retirement ahli utama setting", func(c *Candidate, r *models.EligibilityRules) {
+			c.BirthDate = date(1963, 10, 5)
+			c.PositionKind, c.PositionLevel = models.KindFungsional, models.LevelAhliUtama
+			r.RetirementAgeAhliUtama = 63
+		}, RuleRetirement, "pensiun (BUP 63 tahun) pada 1 November 2026, 7 bulan lagi; minimal 12 bulan sebelum pensiun",
+			"retires (BUP 63) on 1 November 2026, in 7 months; minimum 12 months before retirement"},
 		{"retirement reached", func(c *Candidate, r *models.EligibilityRules) { c.BirthDate = date(1967, 9, 20) },
 			RuleRetirement, "sudah mencapai batas usia pensiun (BUP 58 tahun)", "has reached the retirement age (BUP 58)"},
 		{"retirement from NIP", func(c *Candidate, r *models.EligibilityRules) {
@@ -214,13 +271,41 @@ func TestPairAllowedRules(t *testing.T) {
 	}
 }
 
+// TestRetirementAgeByLevel checks the BUP of every kind and level under
+// the defaults against PP 11/2017 Pasal 239(2).
+func TestRetirementAgeByLevel(t *testing.T) {
+	r := models.DefaultSettings().Rules
+	want := map[models.FunctionalLevel]int{
+		models.LevelPemula: 58, models.LevelTerampil: 58, models.LevelMahir: 58, models.LevelPenyelia: 58,
+		models.LevelAhliPertama: 58, models.LevelAhliMuda: 58, models.LevelAhliMadya: 60, models.LevelAhliUtama: 65,
+		"": 58, // not recorded
+	}
+	if len(want) != len(models.FunctionalLevels)+1 {
+		t.Fatalf("the test misses a level of %v", models.FunctionalLevels)
+	}
+	for l, age := range want {
+		if got := RetirementAge(models.KindFungsional, l, r); got != age {
+			t.Errorf("fungsional %q: BUP %d, want %d", l, got, age)
+		}
+	}
+	for k, age := range map[models.PositionKind]int{models.KindJPT: 60, models.KindAdministrator: 58,
+		models.KindPengawas: 58, models.KindPelaksana: 58} {
+		for _, l := range []models.FunctionalLevel{"", models.LevelAhliUtama} { // the level matters only to functional posts
+			if got := RetirementAge(k, l, r); got != age {
+				t.Errorf("%s (level %q): BUP %d, want %d", k, l, got, age)
+			}
+		}
+	}
+}
+
 func TestEffectiveRules(t *testing.T) {
 	def := models.DefaultSettings().Rules
 	if got := EffectiveRules(models.EligibilityRules{}); got != def {
 		t.Fatalf("zero rules: got %+v, want the defaults %+v", got, def)
 	}
 	got := EffectiveRules(models.EligibilityRules{MinYearsInPost: 3})
-	want := models.EligibilityRules{MinYearsInPost: 3, RetirementAgeJPT: 60, RetirementAgeFungsional: 58, RetirementAgeOther: 58}
+	want := models.EligibilityRules{MinYearsInPost: 3, RetirementAgeJPT: 60, RetirementAgeFungsional: 58,
+		RetirementAgeAhliMadya: 60, RetirementAgeAhliUtama: 65, RetirementAgeOther: 58, SKPFinalMonth: 3}
 	if got != want {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
@@ -229,5 +314,64 @@ func TestEffectiveRules(t *testing.T) {
 	c.InPostSince = date(2024, 11, 10)
 	if x := Eligible(c, Input{AsOf: asOf}); x == nil || x.Rule != RuleTimeInPost {
 		t.Fatalf("zero rules did not apply the default minimum time in post: %+v", x)
+	}
+}
+
+// TestRecheckSeesSanctionsAtTheTMT checks that Recheck judges the
+// sanctions in force at the effective date, not at selection: one that
+// starts between the two excludes, one that ended by then does not.
+func TestRecheckSeesSanctionsAtTheTMT(t *testing.T) {
+	r := models.DefaultSettings().Rules
+	tmt := asOf.AddDate(0, 4, 0)
+	c := baseCandidate()
+	c.Sanctions = []models.Sanction{sanction(models.SanctionSedang, asOf.AddDate(0, 1, 0), asOf.AddDate(0, 7, 0))}
+	if x := Eligible(c, Input{AsOf: asOf, Rules: r}); x != nil {
+		t.Fatalf("excluded at selection by a sanction not yet started: %+v", *x)
+	}
+	x := Recheck(c, tmt, r)
+	if x == nil || x.Rule != RuleSanction || x.MessageEN != "serving a medium disciplinary sanction, ending 15 October 2026" {
+		t.Fatalf("Recheck at the TMT: %+v, want the medium sanction", x)
+	}
+	c.Sanctions = []models.Sanction{sanction(models.SanctionSedang, asOf.AddDate(0, -5, 0), tmt)}
+	if Eligible(c, Input{AsOf: asOf, Rules: r}) == nil {
+		t.Fatal("eligible at selection while serving a sanction")
+	}
+	if x := Recheck(c, tmt, r); x != nil {
+		t.Fatalf("Recheck at the TMT, the day the sanction ended: %+v", *x)
+	}
+}
+
+// TestSKPYears checks the window of final SKP years: before the month
+// set, last year's SKP is not final yet.
+func TestSKPYears(t *testing.T) {
+	r := models.DefaultSettings().Rules
+	for _, tc := range []struct {
+		asOf  time.Time
+		month int
+		want  string
+	}{
+		{date(2026, 1, 15), 3, "[2024 2023]"},
+		{date(2026, 2, 28), 3, "[2024 2023]"},
+		{date(2026, 3, 1), 3, "[2025 2024]"},
+		{date(2026, 4, 1), 3, "[2025 2024]"},
+		{date(2026, 1, 15), 1, "[2025 2024]"},
+		{date(2026, 11, 30), 12, "[2024 2023]"},
+	} {
+		r.SKPFinalMonth = tc.month
+		if got := fmt.Sprint(SKPYears(tc.asOf, r)); got != tc.want {
+			t.Errorf("%s, final from month %d: %s, want %s", tc.asOf.Format(time.DateOnly), tc.month, got, tc.want)
+		}
+	}
+	// In January an employee with good final years is eligible, and one
+	// judged on a year not final yet is not.
+	c := baseCandidate()
+	c.SKP = map[int]models.Predicate{2024: models.Baik, 2023: models.SangatBaik}
+	r = models.DefaultSettings().Rules
+	if x := Eligible(c, Input{AsOf: date(2026, 1, 15), Rules: r}); x != nil {
+		t.Errorf("January, SKP 2023 and 2024 Baik: %+v", *x)
+	}
+	x := Eligible(c, Input{AsOf: date(2026, 4, 1), Rules: r})
+	if x == nil || x.MessageEN != "SKP 2025 not recorded, minimum Baik in each of the last 2 years" {
+		t.Errorf("April, no SKP 2025: %+v", x)
 	}
 }

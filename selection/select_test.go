@@ -167,7 +167,7 @@ func randomInput(r *rand.Rand, nPos, nCand int) Input {
 			c.RelativeUnits = []string{fmt.Sprintf("U%d", r.IntN(4))}
 		}
 		if r.IntN(20) == 0 {
-			c.UnderSanction = true
+			c.LegalProcess = true
 		}
 		if r.IntN(15) == 0 {
 			c.InFlight = true

@@ -34,10 +34,13 @@ type Position struct {
 
 // Candidate is an employee as selection sees them.
 type Candidate struct {
-	NIP           string
-	UnitID        string
-	PositionID    string // current position
-	PositionKind  models.PositionKind
+	NIP          string
+	UnitID       string
+	PositionID   string // current position
+	PositionKind models.PositionKind
+	// PositionLevel is the current post's functional level (jenjang),
+	// which sets the retirement age of a functional official.
+	PositionLevel models.FunctionalLevel
 	PositionClass int
 	Rank          models.Rank
 	Status        models.EmployeeStatus
@@ -48,8 +51,12 @@ type Candidate struct {
 	Performance   models.Level
 	Potential     models.Level
 	Competencies  map[string]int // held level by competency name
-	UnderSanction bool           // disciplinary sanction or legal process
-	RelativeUnits []string       // units where a declared relative works
+	// Sanctions are the employee's disciplinary sanctions, past ones
+	// included: a rule checked at a later date (Recheck at the TMT) sees
+	// those in force then. LegalProcess: under a legal process.
+	Sanctions     []models.Sanction
+	LegalProcess  bool
+	RelativeUnits []string // units where a declared relative works
 	// InFlight: a transfer of another round is under way for the
 	// employee, who is therefore not proposed again.
 	InFlight bool

@@ -32,19 +32,24 @@ func governmentCSV(d seed.Data) (units, positions, employees string) {
 	for _, x := range d.Units {
 		u = append(u, []string{x.ID, x.Name})
 	}
-	p := [][]string{{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats", "extra_duty", "competencies"}}
+	p := [][]string{{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats", "extra_duty", "competencies",
+		"functional_level", "jpt_tier"}}
 	for _, x := range d.Positions {
 		var comps []string
 		for _, c := range x.Competencies {
 			comps = append(comps, fmt.Sprintf("%s:%d", c.Name, c.Level))
 		}
 		p = append(p, []string{x.ID, x.UnitID, x.Name, string(x.Kind), strconv.Itoa(x.Class), x.MinRank.String(),
-			x.MaxRank.String(), x.MinEducation.String(), strconv.Itoa(x.Seats), strconv.FormatBool(x.ExtraDuty), strings.Join(comps, ";")})
+			x.MaxRank.String(), x.MinEducation.String(), strconv.Itoa(x.Seats), strconv.FormatBool(x.ExtraDuty), strings.Join(comps, ";"),
+			string(x.FunctionalLevel), string(x.JPTTier)})
 	}
 	e := [][]string{{"nip", "name", "email", "lang", "status", "rank", "position_id", "in_post_since", "education",
-		"performance", "potential", "under_sanction", "skp", "competencies"}}
+		"performance", "potential", "legal_process", "sanctions", "skp", "competencies"}}
 	for _, x := range d.Employees {
-		var skp, comps []string
+		var skp, comps, sanctions []string
+		for _, s := range x.Sanctions {
+			sanctions = append(sanctions, fmt.Sprintf("%s:%s..%s", s.Type, s.Start.Format("2006-01-02"), s.End.Format("2006-01-02")))
+		}
 		for _, s := range x.SKP {
 			skp = append(skp, fmt.Sprintf("%d:%s", s.Year, s.Predicate))
 		}
@@ -53,7 +58,7 @@ func governmentCSV(d seed.Data) (units, positions, employees string) {
 		}
 		e = append(e, []string{x.NIP, x.Name, x.Email, x.Lang, string(x.Status), x.Rank.String(), x.PositionID,
 			x.InPostSince.Format("2006-01-02"), x.Education.String(), strconv.Itoa(int(x.Performance)),
-			strconv.Itoa(int(x.Potential)), strconv.FormatBool(x.UnderSanction), strings.Join(skp, ";"), strings.Join(comps, ";")})
+			strconv.Itoa(int(x.Potential)), strconv.FormatBool(x.LegalProcess), strings.Join(sanctions, ";"), strings.Join(skp, ";"), strings.Join(comps, ";")})
 	}
 	return csvOf(u), csvOf(p), csvOf(e)
 }

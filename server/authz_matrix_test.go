@@ -221,6 +221,10 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"POST", survey, map[string]any{"answers": map[string]any{}}, every(422), nil},
 		{"POST", "/api/v1/imports/units", "id,name\n" + unit.ID + "," + csvField(unit.Name) + "\n",
 			statuses(pHR, 200, pSystem, 200), nil},
+		// An employee reads their own record; anyone else's is not found.
+		{"GET", "/api/v1/employees/" + q.own.NIP, nil, statuses(pHR, 200, pEmployee, 200), nil},
+		{"GET", "/api/v1/employees/" + q.other.NIP, nil, statuses(pHR, 200, pEmployee, 404), nil},
+		{"GET", "/api/v1/employees/199001012015011999", nil, statuses(pHR, 404, pEmployee, 404), nil},
 		{"POST", "/api/v1/rounds", map[string]any{}, statuses(pHR, 422), nil},
 		{"GET", "/api/v1/rounds", nil, statuses(readers...), nil},
 		{"GET", "/api/v1/rounds/Q1", nil, statuses(readers...), nil},

@@ -240,3 +240,157 @@ func loadEmployee(t *testing.T, gdb *gorm.DB, nip string) models.Employee {
 	}
 	return e
 }
+
+// TestImportPositionLevels imports the functional level and the JPT tier
+// of positions: written any way the forms write them, stored as codes,
+// and refused, naming the row and the column, when unknown or on a
+// position of another kind.
+func TestImportPositionLevels(t *testing.T) {
+	gdb, _ := dbtest.Backends()[0].New(t)
+	post := importAPI(t, gdb)
+	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
+	const head = "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats,functional_level,jpt_tier\n"
+	post("positions", head+
+		"P1,U1,Analis,fungsional,9,III/a,III/d,S1,1,Ahli Madya,\n"+
+		"P2,U1,Sekda,jpt,15,IV/c,IV/e,S2,1,, Madya\n"+
+		"P3,U1,Pranata,fungsional,8,II/c,III/b,D3,1,,\n"+
+		"P4,U1,Pengadministrasi,pelaksana,5,I/a,II/d,SMA,1,,\n", http.StatusOK)
+	var got []models.Position
+	gdb.Order("id").Find(&got)
+	levels := ""
+	for _, p := range got {
+		levels += fmt.Sprintf("%s:%s:%s ", p.ID, p.FunctionalLevel, p.JPTTier)
+	}
+	if want := "P1:ahli_madya: P2::madya P3:: P4:: "; levels != want {
+		t.Errorf("stored %q, want %q", levels, want)
+	}
+	prob := post("positions", head+
+		"P5,U1,Analis,fungsional,9,III/a,III/d,S1,1,ahli_agung,\n"+
+		"P6,U1,Kepala,pengawas,9,III/a,III/d,S1,1,ahli_muda,\n"+
+		"P7,U1,Sekda,jpt,15,IV/c,IV/e,S2,1,,utama\n"+
+		"P8,U1,Kabid,administrator,11,III/c,IV/a,S1,1,,pratama\n"+
+		"P9,U1,Sekda,jpt,15,IV/c,IV/e,S2,1,,kecil\n", http.StatusUnprocessableEntity)
+	var errs []string
+	for _, e := range prob.Errors {
+		errs = append(errs, fmt.Sprintf("%d %s: %s", e.Row, e.Field, e.MessageEN))
+	}
+	want := []string{
+		"2 functional_level: unknown ahli_agung; choices: pemula, terampil, mahir, penyelia, ahli_pertama, ahli_muda, ahli_madya, ahli_utama",
+		"3 functional_level: only for a fungsional position",
+		"5 jpt_tier: only for a jpt position",
+		"6 jpt_tier: unknown kecil; choices: utama, madya, pratama",
+	}
+	if strings.Join(errs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(want, "\n"))
+	}
+	var n int64
+	if gdb.Model(&models.Position{}).Count(&n); n != 4 {
+		t.Errorf("%d positions after a refused file, want 4", n)
+	}
+}
+
+// TestImportSanctions imports employees' sanctions and legal process:
+// stored as periods, the old under_sanction column read as a legal
+// process, and malformed sanctions refused naming the row and column.
+func TestImportSanctions(t *testing.T) {
+	gdb, _ := dbtest.Backends()[0].New(t)
+	post := importAPI(t, gdb)
+	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
+	post("positions", "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\nP1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5\n", http.StatusOK)
+	const head = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,"
+	row := func(serial int, rest string) string {
+		return fmt.Sprintf("19800101200501100%d,Nama,pns,III/a,P1,2022-01-03,S1,2,2,%s\n", serial, rest)
+	}
+	post("employees", head+"legal_process,sanctions\n"+
+		row(1, `false,sedang:2025-03-01..2026-03-01;Berat:2026-05-04..`)+
+		row(2, "ya,")+
+		row(3, "false,"), http.StatusOK)
+	post("employees", head+"under_sanction\n"+row(4, "true"), http.StatusOK)
+	var sanctions []models.Sanction
+	gdb.Order("nip, start").Find(&sanctions)
+	var got []string
+	for _, s := range sanctions {
+		end := "open"
+		if s.End != nil {
+			end = s.End.Format(time.DateOnly)
+		}
+		got = append(got, fmt.Sprintf("%s %s %s..%s", s.NIP[15:], s.Type, s.Start.Format(time.DateOnly), end))
+	}
+	if want := "001 sedang 2025-03-01..2026-03-01, 001 berat 2026-05-04..open"; strings.Join(got, ", ") != want {
+		t.Errorf("sanctions %v, want %s", got, want)
+	}
+	var legal []string
+	gdb.Model(&models.Employee{}).Where("legal_process").Order("nip").Pluck("nip", &legal)
+	if fmt.Sprint(legal) != "[198001012005011002 198001012005011004]" {
+		t.Errorf("under a legal process: %v", legal)
+	}
+	prob := post("employees", head+"sanctions\n"+
+		row(1, "teguran:2025-03-01..2025-04-01")+
+		row(2, "sedang:2025-03-01")+
+		row(3, "ringan:2025-03-01..2025-03-01")+
+		row(4, "sedang:2025-13-01..2026-01-01")+
+		row(5, "ringan:2025-03-01..2025-04-01;ringan:2025-03-01..2025-05-01"), http.StatusUnprocessableEntity)
+	var errs []string
+	for _, e := range prob.Errors {
+		errs = append(errs, fmt.Sprintf("%d %s: %s", e.Row, e.Field, e.MessageEN))
+	}
+	format := "sanctions: a sanction must be type:start..end, type ringan, sedang or berat, dates YYYY-MM-DD, e.g. sedang:2025-03-01..2026-03-01"
+	want := []string{"2 " + format, "3 sanctions: a sedang sanction must have an end date",
+		"4 sanctions: a sanction must end after it starts", "5 " + format,
+		"6 sanctions: the sanction ringan:2025-03-01 is given twice"}
+	if strings.Join(errs, "\n") != strings.Join(want, "\n") {
+		t.Errorf("errors:\n%s\nwant:\n%s", strings.Join(errs, "\n"), strings.Join(want, "\n"))
+	}
+	var n int64
+	if gdb.Model(&models.Sanction{}).Count(&n); n != 2 {
+		t.Errorf("%d sanctions after a refused file, want 2", n)
+	}
+}
+
+// TestImportPositionHistory checks the spells the employee import writes:
+// one open spell in the current post from in_post_since, once however
+// often the file comes; a later post closes it; a corrected post or date
+// replaces it.
+func TestImportPositionHistory(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			post := importAPI(t, gdb)
+			post("units", "id,name\nU1,Dinas\nU2,Badan\n", http.StatusOK)
+			post("positions", "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\n"+
+				"P1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5\nP2,U2,Pengelola,pelaksana,7,II/a,III/d,SMA,5\n"+
+				"P3,U2,Pengadministrasi,pelaksana,5,I/a,III/d,SMA,5\n", http.StatusOK)
+			employee := func(position, since string) string {
+				return "nip,name,status,rank,position_id,in_post_since,education,performance,potential\n" +
+					"198001012005011001,Nama,pns,III/a," + position + "," + since + ",S1,2,2\n"
+			}
+			history := func() string {
+				var spells []models.PositionHistory
+				gdb.Order("start, id").Find(&spells)
+				out := ""
+				for _, s := range spells {
+					end := "open"
+					if s.End != nil {
+						end = s.End.Format(time.DateOnly)
+					}
+					out += fmt.Sprintf("%s/%s %s..%s; ", s.PositionID, s.UnitID, s.Start.Format(time.DateOnly), end)
+				}
+				return out
+			}
+			steps := []struct{ position, since, want string }{
+				{"P1", "2021-02-01", "P1/U1 2021-02-01..open; "},
+				{"P1", "2021-02-01", "P1/U1 2021-02-01..open; "},                               // again: nothing more
+				{"P1", "2021-01-04", "P1/U1 2021-01-04..open; "},                               // the date corrected
+				{"P2", "2024-07-01", "P1/U1 2021-01-04..2024-07-01; P2/U2 2024-07-01..open; "}, // moved
+				{"P2", "2024-07-01", "P1/U1 2021-01-04..2024-07-01; P2/U2 2024-07-01..open; "},
+				{"P3", "2024-07-01", "P1/U1 2021-01-04..2024-07-01; P3/U2 2024-07-01..open; "}, // the post corrected
+			}
+			for i, s := range steps {
+				post("employees", employee(s.position, s.since), http.StatusOK)
+				if got := history(); got != s.want {
+					t.Fatalf("after import %d (%s from %s): %s\nwant %s", i+1, s.position, s.since, got, s.want)
+				}
+			}
+		})
+	}
+}

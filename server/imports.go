@@ -17,6 +17,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -109,6 +110,64 @@ func (r *row) level(field string) models.Level {
 	return 0
 }
 
+// dateLayout is how imports write dates.
+const dateLayout = "2006-01-02"
+
+// sanctions reads "type:start..end" lists, e.g.
+// "sedang:2025-03-01..2026-03-01;berat:2026-01-05..": end is the first
+// day free of the sanction; only a heavy one may be open-ended.
+func (r *row) sanctions(field, nip string) []models.Sanction {
+	var out []models.Sanction
+	for _, p := range r.pairs(field) {
+		typ, ok := models.ParseChoice(p[0], models.SanctionTypes)
+		from, to, _ := strings.Cut(p[1], "..")
+		start, err := time.Parse(dateLayout, strings.TrimSpace(from))
+		s := models.Sanction{NIP: nip, Type: typ, Start: start}
+		if to = strings.TrimSpace(to); to != "" && err == nil {
+			end, endErr := time.Parse(dateLayout, to)
+			s.End, err = &end, endErr
+		}
+		switch {
+		case !ok || err != nil:
+			r.fail(field, "sanksi harus jenis:mulai..selesai, jenis ringan, sedang atau berat, tanggal YYYY-MM-DD, mis. sedang:2025-03-01..2026-03-01",
+				"a sanction must be type:start..end, type ringan, sedang or berat, dates YYYY-MM-DD, e.g. sedang:2025-03-01..2026-03-01")
+		case s.End == nil && typ != models.SanctionBerat:
+			r.fail(field, "sanksi "+string(typ)+" harus punya tanggal selesai", "a "+string(typ)+" sanction must have an end date")
+		case s.End != nil && !s.End.After(start):
+			r.fail(field, "tanggal selesai sanksi harus setelah tanggal mulai", "a sanction must end after it starts")
+		case slices.ContainsFunc(out, func(o models.Sanction) bool { return o.Type == typ && o.Start.Equal(start) }):
+			r.fail(field, "sanksi "+p[0]+":"+from+" disebut dua kali", "the sanction "+p[0]+":"+from+" is given twice")
+		default:
+			out = append(out, s)
+			continue
+		}
+		return nil
+	}
+	return out
+}
+
+// choice reads an optional column whose value is one of choices and that
+// only a position of kind k may have.
+func choice[T ~string](r *row, field string, kind, k models.PositionKind, choices []T) T {
+	v := r.str(field, false)
+	if v == "" {
+		return ""
+	}
+	c, ok := models.ParseChoice(v, choices)
+	names := make([]string, len(choices))
+	for i, c := range choices {
+		names[i] = string(c)
+	}
+	list := strings.Join(names, ", ")
+	switch {
+	case !ok:
+		r.fail(field, v+" tidak dikenal; pilihan: "+list, "unknown "+v+"; choices: "+list)
+	case kind != k:
+		r.fail(field, "hanya untuk jabatan "+string(k), "only for a "+string(k)+" position")
+	}
+	return c
+}
+
 // pairs reads "a:1;b:2" lists.
 func (r *row) pairs(field string) [][2]string {
 	var out [][2]string
@@ -156,7 +215,7 @@ var importers = map[string]importer{
 	},
 	"positions": {
 		columns:  []string{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats"},
-		optional: []string{"extra_duty", "competencies"},
+		optional: []string{"extra_duty", "competencies", "functional_level", "jpt_tier"},
 		parse: func(r row) (any, []FieldError) {
 			p := models.Position{ID: r.str("id", true), UnitID: r.str("unit_id", true), Name: r.str("name", true),
 				Kind: models.PositionKind(r.str("kind", true)), Class: r.int("class", 1, 17), MinRank: r.rank("min_rank"),
@@ -166,6 +225,8 @@ var importers = map[string]importer{
 				r.fail("kind", "jenis jabatan harus jpt, administrator, pengawas, fungsional atau pelaksana",
 					"kind must be jpt, administrator, pengawas, fungsional or pelaksana")
 			}
+			p.FunctionalLevel = choice(&r, "functional_level", p.Kind, models.KindFungsional, models.FunctionalLevels)
+			p.JPTTier = choice(&r, "jpt_tier", p.Kind, models.KindJPT, models.JPTTiers)
 			if p.MinRank > 0 && p.MaxRank > 0 && p.MaxRank < p.MinRank {
 				r.fail("max_rank", "tidak boleh di bawah min_rank", "must not be below min_rank")
 			}
@@ -192,22 +253,29 @@ var importers = map[string]importer{
 	"employees": {
 		columns: []string{"nip", "name", "status", "rank", "position_id", "in_post_since", "education",
 			"performance", "potential"},
-		optional: []string{"email", "lang", "under_sanction", "skp", "competencies", "relative_nips"},
+		optional: []string{"email", "lang", "legal_process", "under_sanction", "sanctions", "skp", "competencies", "relative_nips"},
 		parse:    parseEmployee,
 		write: func(tx *gorm.DB, rows []any) error {
 			employees, nips := make([]models.Employee, len(rows)), make([]string, len(rows))
 			var skp []models.EmployeeSKP
 			var comps []models.EmployeeCompetency
+			var sanctions []models.Sanction
 			for i, v := range rows {
 				e := v.(models.Employee)
-				skp, comps = append(skp, e.SKP...), append(comps, e.Competencies...)
-				e.SKP, e.Competencies = nil, nil
+				skp, comps, sanctions = append(skp, e.SKP...), append(comps, e.Competencies...), append(sanctions, e.Sanctions...)
+				e.SKP, e.Competencies, e.Sanctions = nil, nil, nil
 				employees[i], nips[i] = e, e.NIP
 			}
 			if err := upsert(tx, employees); err != nil {
 				return err
 			}
+			if err := db.RecordPosts(tx, nips); err != nil {
+				return err
+			}
 			if err := replaceChildren(tx, "nip", nips, skp); err != nil {
+				return err
+			}
+			if err := replaceChildren(tx, "nip", nips, sanctions); err != nil {
 				return err
 			}
 			return replaceChildren(tx, "nip", nips, comps)
@@ -253,7 +321,10 @@ func parseEmployee(r row) (any, []FieldError) {
 	e := models.Employee{NIP: r.str("nip", true), Name: r.str("name", true), Email: r.str("email", false),
 		Lang: r.str("lang", false), Status: models.EmployeeStatus(r.str("status", true)), Rank: r.rank("rank"),
 		PositionID: r.str("position_id", false), Education: r.education("education"),
-		Performance: r.level("performance"), Potential: r.level("potential"), UnderSanction: r.bool("under_sanction")}
+		Performance: r.level("performance"), Potential: r.level("potential"),
+		// under_sanction is the column's old name: the flag it set said
+		// neither which sanction nor until when, as legal_process does.
+		LegalProcess: r.bool("legal_process") || r.bool("under_sanction")}
 	if e.NIP != "" {
 		if _, err := models.ParseNIP(e.NIP); err != nil {
 			r.fail("nip", "NIP tidak sah: "+err.Error(), "invalid NIP: "+err.Error())
@@ -272,12 +343,13 @@ func parseEmployee(r row) (any, []FieldError) {
 		r.fail("status", "status harus pns, cpns, study_leave atau retired", "status must be pns, cpns, study_leave or retired")
 	}
 	if v := r.str("in_post_since", true); v != "" {
-		d, err := time.Parse("2006-01-02", v)
+		d, err := time.Parse(dateLayout, v)
 		if err != nil {
 			r.fail("in_post_since", "tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD")
 		}
 		e.InPostSince = d
 	}
+	e.Sanctions = r.sanctions("sanctions", e.NIP)
 	years := map[int]bool{}
 	for _, p := range r.pairs("skp") {
 		year, err := strconv.Atoi(p[0])

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"strconv"
 	"strings"
@@ -78,7 +79,15 @@ func (s *Server) myTransferPage(c *gin.Context, v *view) error {
 		}
 		out[i] = m
 	}
-	return s.render(c, v, "me", "title.me", gin.H{"Items": out, "Categories": objectionCategories})
+	data := gin.H{"Items": out, "Categories": objectionCategories}
+	// The record of an account whose NIP names no employee is left out.
+	var missing *apiError
+	if rec, err := s.employeeView(c, v.Account.Actor(), v.Account.NIP); err == nil {
+		data["Record"] = rec
+	} else if !errors.As(err, &missing) || missing.status != http.StatusNotFound {
+		return err
+	}
+	return s.render(c, v, "me", "title.me", data)
 }
 
 // objectionCategories are the objection form's choices, in order.

@@ -1,0 +1,54 @@
+package models
+
+import "testing"
+
+// TestRetirementAgeSettings checks the legal defaults of the retirement
+// ages, that each is refused out of range naming itself, and that a round
+// recorded without one gets its default.
+func TestRetirementAgeSettings(t *testing.T) {
+	def := DefaultSettings()
+	r := def.Rules
+	if r.RetirementAgeJPT != 60 || r.RetirementAgeFungsional != 58 || r.RetirementAgeAhliMadya != 60 ||
+		r.RetirementAgeAhliUtama != 65 || r.RetirementAgeOther != 58 {
+		t.Errorf("defaults %+v, want PP 11/2017 Pasal 239(2)", r)
+	}
+	if err := def.Check(); err != nil {
+		t.Fatalf("defaults refused: %v", err)
+	}
+	for _, a := range r.retirementAges() {
+		for _, bad := range []int{0, 39, 71} {
+			s := DefaultSettings()
+			for _, b := range s.Rules.retirementAges() {
+				if b.name == a.name {
+					*b.age = bad
+				}
+			}
+			if err := s.Check(); err == nil || err.Field != "rules."+a.name {
+				t.Errorf("%s = %d: %v, want an error on rules.%s", a.name, bad, err, a.name)
+			}
+		}
+	}
+	old := EligibilityRules{MinYearsInPost: 2, RetirementAgeJPT: 61}.WithDefaults()
+	if old.RetirementAgeJPT != 61 || old.RetirementAgeAhliMadya != 60 || old.RetirementAgeAhliUtama != 65 ||
+		old.MinYearsInPost != 2 {
+		t.Errorf("WithDefaults = %+v", old)
+	}
+}
+
+// TestSKPFinalMonthSetting checks the default (March), the range 1-12
+// and the default given to a round recorded without it.
+func TestSKPFinalMonthSetting(t *testing.T) {
+	if m := DefaultSettings().Rules.SKPFinalMonth; m != 3 {
+		t.Errorf("default %d, want 3", m)
+	}
+	for m, ok := range map[int]bool{0: false, 1: true, 12: true, 13: false, -1: false} {
+		s := DefaultSettings()
+		s.Rules.SKPFinalMonth = m
+		if err := s.Check(); (err == nil) != ok || err != nil && err.Field != "rules.skp_final_month" {
+			t.Errorf("skp_final_month %d: %v", m, err)
+		}
+	}
+	if m := (EligibilityRules{PredicateYears: 2}).WithDefaults().SKPFinalMonth; m != 3 {
+		t.Errorf("a round without the setting gets %d, want 3", m)
+	}
+}
