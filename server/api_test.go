@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -126,7 +127,19 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	if len(needs.Items) == 0 || len(props.Proposals) < 2 {
 		t.Fatalf("%d needs and %d proposals", len(needs.Items), len(props.Proposals))
 	}
-	removed := props.Proposals[len(props.Proposals)-1].ID
+	// Remove a proposal no other depends on: removing it blocks nobody.
+	depended := map[string]bool{}
+	for _, p := range props.Proposals {
+		for _, d := range p.DependsOn {
+			depended[d] = true
+		}
+	}
+	removed := ""
+	for _, p := range props.Proposals {
+		if !depended[p.ID] {
+			removed = p.ID
+		}
+	}
 	expect(t, s.do("POST", "/api/v1/rounds/R2027_1/confirmation", models.RoleHR, map[string]any{"remove": []string{removed}}), http.StatusOK)
 
 	var list struct {
@@ -137,14 +150,32 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		s.do("GET", "/api/v1/transfers?round=R2027_1&stage=awaiting_tpk", models.RoleTPK, nil).json(t, &list)
 		return list.Total == len(props.Proposals)-1
 	})
-	mine := list.Items[0]
+	// Follow a transfer that takes a free seat: it can never be blocked.
+	mine := list.Items[slices.IndexFunc(list.Items, func(t models.Transfer) bool { return len(t.DependsOn) == 0 })]
 	tok, err := apikey.Issue(s.db, "employee", models.Actor{ID: mine.NIP, Role: models.RoleEmployee, NIP: mine.NIP})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.tokens[models.RoleEmployee] = tok
-	for _, other := range list.Items[1:] {
+	// Reject the others. One whose vacated seat another was to take
+	// blocks that one, which the HR officer then withdraws.
+	withdrawn := 0
+	for _, other := range list.Items {
+		if other.ID == mine.ID {
+			continue
+		}
 		r := s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "formasi ditunda"})
+		if r.status == http.StatusConflict {
+			eventually(t, "the blocked stage of "+other.ID, func() bool {
+				var v TransferView
+				s.do("GET", "/api/v1/transfers/"+other.ID, models.RoleHR, nil).json(t, &v)
+				return v.Live != nil && v.Live.Stage == models.StageBlocked
+			})
+			w := s.do("POST", "/api/v1/transfers/"+other.ID+"/withdrawal", models.RoleHR, map[string]any{"reason": "kursi tidak kosong"})
+			expect(t, w, http.StatusOK)
+			withdrawn++
+			continue
+		}
 		expect(t, r, http.StatusOK)
 	}
 	path := "/api/v1/transfers/" + mine.ID
@@ -196,7 +227,8 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		return r.status == http.StatusOK && eval.Final
 	})
 	n := len(props.Proposals)
-	if eval.Summary == nil || eval.Summary.Confirmed != n-1 || eval.Summary.ByStage[models.StageRejected] != n-2 ||
+	if eval.Summary == nil || eval.Summary.Confirmed != n-1 || eval.Summary.ByStage[models.StageRejected] != n-2-withdrawn ||
+		eval.Summary.ByStage[models.StageWithdrawn] != withdrawn ||
 		eval.Summary.ByStage[models.StageCompleted] != 1 || eval.Summary.SurveysAnswer != 1 {
 		t.Errorf("evaluation summary %+v for %d proposals", eval.Summary, n)
 	}

@@ -252,6 +252,9 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 			statuses(pHR, 409), statuses(pHR, 409)},
 		{"POST", "/api/v1/transfers/{id}/training-completion", nil,
 			statuses(pHR, 409, pSystem, 409), statuses(pHR, 409, pSystem, 409)},
+		// A withdrawal without a reason: refused for it.
+		{"POST", "/api/v1/transfers/{id}/withdrawal", map[string]any{"reason": ""},
+			statuses(pHR, 422), statuses(pHR, 422)},
 		// Last: the one request that succeeds.
 		{"POST", "/api/v1/transfers/{id}/acknowledgement", nil,
 			statuses(pEmployee, 200), statuses(pEmployee, 404)},
@@ -399,6 +402,8 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"POST", "/transfers/{id}/resolution", url.Values{"resolution": {"proceed"}},
 			statuses(pHR, 409), statuses(pHR, 409)},
 		{"POST", "/transfers/{id}/training-completion", nil, statuses(pHR, 409), statuses(pHR, 409)},
+		// A withdrawal without a reason: refused for it.
+		{"POST", "/transfers/{id}/withdrawal", url.Values{"reason": {""}}, statuses(pHR, 422), statuses(pHR, 422)},
 		// The one form that succeeds, and signing out, last of all.
 		{"POST", "/transfers/{id}/acknowledgement", nil,
 			statuses(pEmployee, 303, pUntold, 404), statuses(pEmployee, 404, pUntold, 404)},

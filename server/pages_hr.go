@@ -340,7 +340,8 @@ func (s *Server) transferPage(c *gin.Context, v *view) error {
 		training = &ta
 	}
 	return s.render(c, v, "transfer", "title.transfer", gin.H{"T": row, "Timeline": timeline, "Objection": objection,
-		"Training": training, "Back": "transfer"})
+		"Training": training, "Back": "transfer",
+		"Withdrawable": row.Stage.Pending() && row.Stage != models.StageProposed})
 }
 
 // queueItem is a transfer waiting in one of HR's queues.
@@ -419,6 +420,11 @@ func (s *Server) backTo(c *gin.Context) (string, pageHandler) {
 func (s *Server) resolutionForm(c *gin.Context, v *view) error {
 	req := ResolutionRequest{Resolution: models.Resolution(c.PostForm("resolution")), Note: strings.TrimSpace(c.PostForm("note"))}
 	return s.transferForm(c, v, "resolve", req, "resolved")
+}
+
+// withdrawalForm withdraws a transfer.
+func (s *Server) withdrawalForm(c *gin.Context, v *view) error {
+	return s.transferForm(c, v, "withdraw", WithdrawRequest{Reason: strings.TrimSpace(c.PostForm("reason"))}, "withdrawn")
 }
 
 // trainingForm reports a transfer's training completed.

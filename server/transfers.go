@@ -1,6 +1,8 @@
 package server
 
 import (
+	"fmt"
+	"unicode/utf8"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -311,6 +313,31 @@ func (r ResolutionRequest) update(a models.Actor) (string, any, error) {
 
 func (s *Server) resolve(c *gin.Context) error {
 	var req ResolutionRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	return s.transferUpdate(c, req)
+}
+
+// WithdrawRequest is the HR officer's withdrawal of a transfer before it
+// takes effect.
+type WithdrawRequest struct {
+	Reason string `json:"reason"`
+}
+
+// maxReason bounds a withdrawal's reason, in characters.
+const maxReason = 2000
+
+func (r WithdrawRequest) update(a models.Actor) (string, any, error) {
+	if n := utf8.RuneCountInString(r.Reason); n > maxReason {
+		return "", nil, invalid("reason", fmt.Sprintf("alasan paling banyak %d karakter", maxReason),
+			fmt.Sprintf("the reason takes at most %d characters", maxReason))
+	}
+	return workflows.UpdateWithdraw, workflows.Withdraw{Actor: a, Reason: r.Reason}, nil
+}
+
+func (s *Server) withdraw(c *gin.Context) error {
+	var req WithdrawRequest
 	if err := bind(c, &req); err != nil {
 		return err
 	}

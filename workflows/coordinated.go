@@ -133,8 +133,11 @@ func (t *transfer) listen(ctx workflow.Context) {
 			}
 			switch c.Kind {
 			case CoordinateBlock:
-				if t.effect == nil && t.withdrawal == nil && t.recheck == nil && !t.blocked {
+				if t.effect == nil && t.withdrawal == nil && t.recheck == nil && !t.blocked && !t.ending() {
+					// The stage shows at once, so that no update is taken
+					// meanwhile; stopAt records it once the steps stop.
 					t.blocked, t.st.Reason, t.st.ReasonEN = true, c.Reason, c.ReasonEN
+					t.st.Stage, t.st.Awaiting = models.StageBlocked, ""
 					t.stop()
 				}
 			case CoordinateEffect:
@@ -144,6 +147,14 @@ func (t *transfer) listen(ctx workflow.Context) {
 			}
 		}
 	})
+}
+
+// ending reports whether a decision already taken ends the transfer (a
+// rejection, or an objection resolved by cancelling): a block then changes
+// nothing, and the steps record that end.
+func (t *transfer) ending() bool {
+	return t.tpk != nil && !t.tpk.Approve || t.ppk != nil && !t.ppk.Approve ||
+		t.resolved != nil && t.resolved.Resolution == models.ResolveCancel
 }
 
 // stop interrupts the steps before the effective date, if they run.

@@ -2,7 +2,6 @@ package workflows_test
 
 import (
 	"fmt"
-	"slices"
 	"testing"
 
 	"go.temporal.io/sdk/client"
@@ -64,7 +63,8 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 			t.Errorf("round state before confirmation: %+v, %v", st, err)
 			return
 		}
-		proposals = independentFirst(st.Proposals)
+		free, needed := activities.Independent(st.Proposals)
+		proposals = append(free, needed...) // the first, removed, blocks nobody
 		wid := activities.RoundWorkflowID(roundID)
 		send(wid, "confirm-by-tpk", workflows.UpdateConfirm, workflows.Confirm{Actor: tpk})
 		send(wid, "confirm-unknown", workflows.UpdateConfirm, workflows.Confirm{Actor: hr, Remove: []string{"nope"}})
@@ -128,19 +128,4 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 	if r.Status != models.RoundCompleted || r.Summary == nil || r.Summary.Confirmed != n-1 {
 		t.Errorf("round row %+v", r)
 	}
-}
-
-// independentFirst puts first a proposal no other depends on, so that
-// removing it blocks nothing.
-func independentFirst(ps []activities.Proposal) []activities.Proposal {
-	needed := map[string]bool{}
-	for _, p := range ps {
-		for _, d := range p.DependsOn {
-			needed[d] = true
-		}
-	}
-	out := slices.Clone(ps)
-	i := slices.IndexFunc(out, func(p activities.Proposal) bool { return !needed[p.TransferID] })
-	out[0], out[i] = out[i], out[0]
-	return out
 }

@@ -166,6 +166,9 @@ type wait struct{ reminder, deadline time.Duration }
 func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited models.Role, w wait) error {
 	// The round recorded the first stage and started the run with it, so
 	// local runs do not write it again.
+	if t.in.Coordinated && ctx.Err() != nil {
+		return ctx.Err() // stopped: the stop's own stage stands
+	}
 	recorded := t.local && stage == models.StageAwaitingTPK
 	t.st.Stage, t.st.Awaiting = stage, awaited
 	t.told = t.told || stage == models.StageSocialization
