@@ -511,12 +511,29 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 			if events[enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED] != 1 {
 				t.Errorf("%s completed %d times", wid, events[enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED])
 			}
-			if w := map[bool]int{true: 1}[want[id] == models.StageCompleted]; effective != w {
-				t.Errorf("%s scheduled MakeEffective %d times, want %d", wid, effective, w)
+			if effective != 0 {
+				t.Errorf("%s scheduled MakeEffective %d times: the round makes its transfers effective", wid, effective)
 			}
 		})
 	}
 	wg.Wait()
+	// The round made them effective together: once per TMT, and its
+	// lead time is 0, so once (a retry after a fault is the same event).
+	together := 0
+	it := r.c.GetWorkflowHistory(ctx, activities.RoundWorkflowID(r.id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Errorf("round history: %v", err)
+			return
+		}
+		if workflows.ActivityOf(e) == "MakeEffectiveTogether" {
+			together++
+		}
+	}
+	if together != 1 {
+		t.Errorf("the round scheduled MakeEffectiveTogether %d times, want 1", together)
+	}
 }
 
 // logf logs with the elapsed time.

@@ -115,8 +115,22 @@ func TestDevStackWalkthrough(t *testing.T) {
 	ppk := issue(t, bin, dir, state, "--role", "ppk", "--name", "PPK")
 	emp := issue(t, bin, dir, state, "--role", "employee", "--nip", tr.NIP, "--name", "pegawai")
 	path := "/transfers/" + tr.ID
-	c.call(tpk, "POST", path+"/decisions", map[string]any{"approve": true, "reason": "sesuai kebutuhan"}, 200, nil)
-	c.call(ppk, "POST", path+"/decisions", map[string]any{"approve": true, "reason": "disetujui"}, 200, nil)
+	// The round's transfers take effect together, once every one has
+	// cleared: approve them all; the employees other than ours stay
+	// silent and are deemed to acknowledge.
+	var all struct {
+		Items []struct{ ID string }
+		Total int
+	}
+	c.call(hr, "GET", "/transfers?round=demo&limit=500", nil, 200, &all)
+	if all.Total > len(all.Items) {
+		t.Fatalf("%d transfers, more than a page", all.Total)
+	}
+	for _, who := range []string{tpk, ppk} {
+		for _, x := range all.Items {
+			c.call(who, "POST", "/transfers/"+x.ID+"/decisions", map[string]any{"approve": true, "reason": "sesuai kebutuhan"}, 200, nil)
+		}
+	}
 	var view struct{ Stage string }
 	c.poll("socialization", func() bool {
 		c.call(emp, "GET", path, nil, 200, &view)
