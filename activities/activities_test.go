@@ -290,7 +290,7 @@ func testMakeEffectiveConcurrently(t *testing.T, b dbtest.Backend) {
 	got := append([]string(nil), numbers[0]...)
 	sort.Strings(got)
 	for i, n := range got {
-		if want := activities.DecreeNumber(2027, i+1); n != want {
+		if want := models.DefaultSettings().DecreeNumber(2027, i+1); n != want {
 			t.Fatalf("decree numbers %v, want 1 to %d", got, len(got))
 		}
 	}

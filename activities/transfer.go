@@ -206,13 +206,20 @@ func makeEffective(tx *gorm.DB, transferID string, date, at time.Time) (models.D
 	if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return decree, err
 	}
+	var round models.Round
+	if err := tx.Select("id", "settings").First(&round, "id = ?", t.RoundID).Error; err != nil {
+		return decree, notFound(err, "round "+t.RoundID)
+	}
 	year := date.Year()
+	if loc, err := round.Settings.Location(); err == nil && loc != nil {
+		year = date.In(loc).Year()
+	}
 	var seq int
 	if err := tx.Raw(`INSERT INTO decree_counters (year, last) VALUES (?, 1)
 		ON CONFLICT (year) DO UPDATE SET last = decree_counters.last + 1 RETURNING last`, year).Scan(&seq).Error; err != nil {
 		return decree, fmt.Errorf("next decree number: %w", err)
 	}
-	decree = models.Decree{TransferID: t.ID, Number: DecreeNumber(year, seq), Year: year, Seq: seq,
+	decree = models.Decree{TransferID: t.ID, Number: round.Settings.DecreeNumber(year, seq), Year: year, Seq: seq,
 		EffectiveDate: date, IssuedAt: at}
 	if err := tx.Create(&decree).Error; err != nil {
 		return decree, err
@@ -395,6 +402,27 @@ func (a *Activities) RecordWithdrawal(ctx context.Context, w Withdrawal) (bool, 
 	return withdrawn, err
 }
 
+// MinisterApprovalInput is the minister's written approval for one
+// official's transfer.
+type MinisterApprovalInput struct {
+	TransferID string
+	Reference  string
+	By         ActorRef
+	At         time.Time
+}
+
+// RecordMinisterApproval stores the approval's reference on the transfer
+// and audits it, once.
+func (a *Activities) RecordMinisterApproval(ctx context.Context, in MinisterApprovalInput) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(&models.Transfer{}).Where("id = ?", in.TransferID).
+			Updates(map[string]any{"minister_approval_ref": in.Reference, "updated_at": in.At}).Error; err != nil {
+			return err
+		}
+		return auditTransfer(tx, in.TransferID, "minister_approval", in.By, "minister_approved", in.Reference, in.At)
+	})
+}
+
 // StageNote records a stage the workflow reached for a reason (blocked,
 // or failed the TMT re-check), with the reason in the audit trail.
 type StageNote struct {
@@ -413,12 +441,6 @@ func (a *Activities) RecordStage(ctx context.Context, n StageNote) error {
 		}
 		return auditTransfer(tx, n.TransferID, "stage:"+string(n.Stage), System, string(n.Stage), n.Reason, n.At)
 	})
-}
-
-// DecreeNumber formats the number of the seq-th transfer decree of a year,
-// under the personnel classification code 800.
-func DecreeNumber(year, seq int) string {
-	return fmt.Sprintf("800/%04d/BKPSDM/%d", seq, year)
 }
 
 // SurveyInput opens a transfer's survey.

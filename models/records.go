@@ -171,10 +171,14 @@ type Transfer struct {
 	// DependsOn lists the transfers whose departure frees the seat this
 	// one takes (a vacancy chain); Plan is the round's plan that proposed
 	// it: 1 for the first, 2 and on for re-plans.
-	DependsOn []string  `gorm:"serializer:json" json:"depends_on,omitempty"`
-	Plan      int       `gorm:"not null;default:1" json:"plan"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	DependsOn []string `gorm:"serializer:json" json:"depends_on,omitempty"`
+	// MinisterApprovalRef is the minister's written approval for this
+	// official (UU 10/2016): it lets the transfer take effect inside an
+	// election blackout window.
+	MinisterApprovalRef string    `gorm:"size:200;not null;default:''" json:"minister_approval_ref,omitempty"`
+	Plan                int       `gorm:"not null;default:1" json:"plan"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
 }
 
 // Exclusion records why an employee was not proposed in a round.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // round time zones resolve on machines without a tz database
 )
 
 // Duration is a time.Duration that reads and writes as text with day and
@@ -147,11 +148,20 @@ type ScoreWeights struct {
 
 // Blackout is an election blackout window (UU 10/2016 Pasal 71(2) and
 // 162(3)): no managerial replacement takes effect inside [Start, End) unless
-// the round carries the minister's written approval.
+// the minister approves it in writing.
 type Blackout struct {
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
 	Label string    `json:"label"`
+}
+
+// Election is a regional head election: the date the candidates are
+// determined and the date the elected head is inaugurated. Its blackout
+// windows follow from them (RoundSettings.BlackoutWindows).
+type Election struct {
+	CandidateDetermination time.Time `json:"candidate_determination"`
+	Inauguration           time.Time `json:"inauguration"`
+	Label                  string    `json:"label"`
 }
 
 // Contacts are the addresses that notifications for a round's approvers and
@@ -198,11 +208,28 @@ type RoundSettings struct {
 	Rules   EligibilityRules `json:"rules"`
 	Weights ScoreWeights     `json:"weights"`
 
-	// Blackouts are the election blackout windows that apply to the region.
+	// Elections are the regional head elections whose blackout windows
+	// apply; BlackoutMonthsBefore and BlackoutMonthsAfter are the offsets
+	// of UU 10/2016 Pasal 71(2) (before the candidates are determined) and
+	// Pasal 162(3) (after the inauguration): 6 months each.
+	Elections            []Election `json:"elections,omitempty"`
+	BlackoutMonthsBefore int        `json:"blackout_months_before"`
+	BlackoutMonthsAfter  int        `json:"blackout_months_after"`
+	// Blackouts are further windows given by hand; rounds recorded before
+	// elections existed carry theirs here.
 	Blackouts []Blackout `json:"blackouts,omitempty"`
-	// MinisterApprovalRef is the reference of the minister's written
-	// approval that lets transfers take effect inside a blackout window.
+	// MinisterApprovalRef is a written approval of the minister that
+	// covers every transfer of the round; approvals per official are
+	// recorded on the transfers.
 	MinisterApprovalRef string `json:"minister_approval_ref,omitempty"`
+	// TimeZone is the government's time zone (IANA name): TMTs are local
+	// dates, and the decree year is the TMT's local year. Empty, as in
+	// rounds recorded before it existed, means UTC instants.
+	TimeZone string `json:"time_zone,omitempty"`
+	// DecreeNumberFormat is the template of the decree (SK) numbers:
+	// {seq} is the year's sequence number, four digits or more, and
+	// {year} the TMT's year.
+	DecreeNumberFormat string `json:"decree_number_format,omitempty"`
 
 	Contacts Contacts `json:"contacts"`
 }
@@ -235,7 +262,11 @@ func DefaultSettings() RoundSettings {
 			PredicateYears:          2,
 			SKPFinalMonth:           3,
 		},
-		Weights: ScoreWeights{SKP: 0.3, Talent: 0.2, Competence: 0.3, Tenure: 0.1, Career: 0.1},
+		Weights:              ScoreWeights{SKP: 0.3, Talent: 0.2, Competence: 0.3, Tenure: 0.1, Career: 0.1},
+		BlackoutMonthsBefore: 6,
+		BlackoutMonthsAfter:  6,
+		TimeZone:             "Asia/Makassar",
+		DecreeNumberFormat:   DefaultDecreeNumberFormat,
 		Contacts: Contacts{
 			HR:  "bkpsdm@mutasi.local",
 			TPK: "tpk@mutasi.local",
@@ -316,5 +347,70 @@ func (s RoundSettings) Check() *SettingError {
 			return &SettingError{fmt.Sprintf("blackouts[%d].end", i), "harus setelah start", "must be after start"}
 		}
 	}
+	for i, e := range s.Elections {
+		switch {
+		case e.CandidateDetermination.IsZero():
+			return &SettingError{fmt.Sprintf("elections[%d].candidate_determination", i), "wajib diisi", "is required"}
+		case !e.Inauguration.After(e.CandidateDetermination):
+			return &SettingError{fmt.Sprintf("elections[%d].inauguration", i), "harus setelah candidate_determination",
+				"must be after candidate_determination"}
+		}
+	}
+	for _, m := range []struct {
+		name string
+		n    int
+	}{{"blackout_months_before", s.BlackoutMonthsBefore}, {"blackout_months_after", s.BlackoutMonthsAfter}} {
+		if m.n < 0 || m.n > 24 {
+			return &SettingError{m.name, "harus 0 sampai 24 bulan", "must be 0 to 24 months"}
+		}
+	}
+	if _, err := s.Location(); err != nil {
+		return &SettingError{"time_zone", "zona waktu tidak dikenal, misalnya Asia/Makassar", "unknown time zone; e.g. Asia/Makassar"}
+	}
+	if f := s.DecreeNumberFormat; f != "" && (len(f) > 100 || strings.Count(f, "{seq}") != 1 || strings.Count(f, "{year}") != 1 ||
+		strings.Count(f, "{") != 2 || strings.Count(f, "}") != 2) {
+		return &SettingError{"decree_number_format", "harus memuat {seq} dan {year} masing-masing sekali, paling banyak 100 karakter",
+			"must hold {seq} and {year} once each, in at most 100 characters"}
+	}
 	return nil
+}
+
+// DefaultDecreeNumberFormat is the decree number template when a round
+// sets none: the personnel classification code 800, the sequence, the
+// office and the year.
+const DefaultDecreeNumberFormat = "800/{seq}/BKPSDM/{year}"
+
+// DecreeNumber formats the seq-th decree number of year after the round's
+// template (DefaultDecreeNumberFormat when it has none).
+func (s RoundSettings) DecreeNumber(year, seq int) string {
+	f := s.DecreeNumberFormat
+	if f == "" {
+		f = DefaultDecreeNumberFormat
+	}
+	return strings.NewReplacer("{seq}", fmt.Sprintf("%04d", seq), "{year}", strconv.Itoa(year)).Replace(f)
+}
+
+// Location is the round's time zone: nil for UTC instants (no TimeZone).
+func (s RoundSettings) Location() (*time.Location, error) {
+	if s.TimeZone == "" {
+		return nil, nil
+	}
+	return time.LoadLocation(s.TimeZone)
+}
+
+// BlackoutWindows lists the election blackout windows: for each election,
+// from BlackoutMonthsBefore before the candidates are determined until the
+// inauguration (Pasal 71(2)), and from the inauguration until
+// BlackoutMonthsAfter after it (Pasal 162(3)); then the windows given by
+// hand.
+func (s RoundSettings) BlackoutWindows() []Blackout {
+	var out []Blackout
+	for _, e := range s.Elections {
+		out = append(out,
+			Blackout{Start: e.CandidateDetermination.AddDate(0, -s.BlackoutMonthsBefore, 0), End: e.Inauguration,
+				Label: e.Label + ": UU 10/2016 Pasal 71(2)"},
+			Blackout{Start: e.Inauguration, End: e.Inauguration.AddDate(0, s.BlackoutMonthsAfter, 0),
+				Label: e.Label + ": UU 10/2016 Pasal 162(3)"})
+	}
+	return append(out, s.Blackouts...)
 }

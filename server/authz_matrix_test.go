@@ -255,6 +255,8 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		// A withdrawal without a reason: refused for it.
 		{"POST", "/api/v1/transfers/{id}/withdrawal", map[string]any{"reason": ""},
 			statuses(pHR, 422), statuses(pHR, 422)},
+		{"POST", "/api/v1/transfers/{id}/minister-approval", map[string]any{"reference": ""},
+			statuses(pHR, 422), statuses(pHR, 422)},
 		// Last: the one request that succeeds.
 		{"POST", "/api/v1/transfers/{id}/acknowledgement", nil,
 			statuses(pEmployee, 200), statuses(pEmployee, 404)},

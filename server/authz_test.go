@@ -49,6 +49,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"POST", p + "/objection-resolution", map[string]any{"resolution": "proceed"}, []models.Role{hr}},
 		{"POST", p + "/training-completion", nil, []models.Role{hr, sys}},
 		{"POST", p + "/withdrawal", map[string]any{"reason": ""}, []models.Role{hr}},
+		{"POST", p + "/minister-approval", map[string]any{"reference": ""}, []models.Role{hr}},
 		{"POST", p + "/decisions", map[string]any{"approve": true, "reason": "ok"}, []models.Role{tpk, ppk}},
 	}
 	for _, e := range endpoints {

@@ -101,6 +101,7 @@ func (s *Server) Handler() http.Handler {
 	api.POST("/transfers/:id/objections", s.allow(s.object, models.RoleEmployee))
 	api.POST("/transfers/:id/objection-resolution", s.allow(s.resolve, models.RoleHR))
 	api.POST("/transfers/:id/withdrawal", s.allow(s.withdraw, models.RoleHR))
+	api.POST("/transfers/:id/minister-approval", s.allow(s.approveByMinister, models.RoleHR))
 	api.POST("/transfers/:id/training-completion", s.allow(s.completeTraining, models.RoleHR, models.RoleSystem))
 	return r
 }

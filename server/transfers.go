@@ -344,6 +344,24 @@ func (s *Server) withdraw(c *gin.Context) error {
 	return s.transferUpdate(c, req)
 }
 
+// MinisterApprovalRequest records the minister's written approval for one
+// official's transfer, by the letter's reference.
+type MinisterApprovalRequest struct {
+	Reference string `json:"reference"`
+}
+
+func (r MinisterApprovalRequest) update(a models.Actor) (string, any, error) {
+	return workflows.UpdateMinisterApproval, workflows.MinisterApproval{Actor: a, Reference: r.Reference}, nil
+}
+
+func (s *Server) approveByMinister(c *gin.Context) error {
+	var req MinisterApprovalRequest
+	if err := bind(c, &req); err != nil {
+		return err
+	}
+	return s.transferUpdate(c, req)
+}
+
 // TrainingRequest reports completed training.
 type TrainingRequest struct {
 	Note string `json:"note,omitempty"`

@@ -29,6 +29,7 @@ const (
 	UpdateCompleteTraining = "complete_training" // TransferWorkflow: TrainingCompletion
 	UpdateAnswerSurvey     = "answer_survey"     // TransferWorkflow: SurveyAnswers
 	UpdateWithdraw         = "withdraw"          // TransferWorkflow: Withdraw
+	UpdateMinisterApproval = "minister_approval" // TransferWorkflow: MinisterApproval
 	QueryState             = "state"             // RoundState or TransferState
 )
 
@@ -138,6 +139,8 @@ type TransferState struct {
 	Objection     *Objection   `json:"objection,omitempty"`
 	Resolution    *Resolution  `json:"resolution,omitempty"`
 	Outcome       models.Stage `json:"outcome,omitempty"`
+	// MinisterApprovalRef is the minister's approval for this official.
+	MinisterApprovalRef string `json:"minister_approval_ref,omitempty"`
 	// Reason says why the transfer is blocked, was withdrawn or failed
 	// the TMT re-check, in Bahasa Indonesia and English.
 	Reason   string `json:"reason,omitempty"`
@@ -194,6 +197,13 @@ type Withdraw struct {
 	Reason string       `json:"reason"`
 }
 
+// MinisterApproval records the minister's written approval for one
+// official's transfer (UU 10/2016), by its reference.
+type MinisterApproval struct {
+	Actor     models.Actor `json:"actor"`
+	Reference string       `json:"reference"`
+}
+
 // EventKind is what a transfer tells its round.
 type EventKind string
 
@@ -201,6 +211,9 @@ type EventKind string
 const (
 	EventReady EventKind = "ready" // cleared every step before the effective date
 	EventEnded EventKind = "ended" // ended without taking effect; Stage says how
+	// EventApproved: the minister approved the transfer in writing, so an
+	// election blackout does not hold it.
+	EventApproved EventKind = "minister_approved"
 )
 
 // TransferEvent is a transfer's news for its round.

@@ -213,3 +213,93 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 	t.Logf("%d transfers, %d dependencies, %d blocked, %d TMTs, stages %v", len(transfers), chains, blocks, tmts, count)
 	return int(blocks)
 }
+
+// TestMinisterApprovalPerOfficial: inside an election blackout, a round
+// whose transfers include covered posts sets its TMT after the windows;
+// once the HR officer records the minister's approval for each covered
+// official, the round sets its TMT again, at once, and every transfer
+// takes effect inside the window.
+func TestMinisterApprovalPerOfficial(t *testing.T) {
+	gdb, _ := dbtest.New(t)
+	if err := seed.Load(gdb, seed.Generate(150, start, 2)); err != nil {
+		t.Fatal(err)
+	}
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	settings := models.DefaultSettings()
+	settings.Elections = []models.Election{{CandidateDetermination: start.AddDate(0, 3, 0),
+		Inauguration: start.AddDate(0, 9, 0), Label: "Pilkada"}}
+	windowEnd := start.AddDate(0, 15, 0)
+	roundID := "R-MENTERI"
+	updates := 0
+	send := func(workflowID, name string, arg any) {
+		updates++
+		_ = env.UpdateWorkflowByID(workflowID, name, fmt.Sprint(name, updates), &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("%s %s: %v", workflowID, name, err) },
+			OnComplete: func(_ any, err error) {
+				if err != nil {
+					t.Errorf("%s %s: %v", workflowID, name, err)
+				}
+			}}, arg)
+	}
+	covered := 0
+	var tmtBefore time.Time
+	env.RegisterDelayedCallback(func() {
+		var st workflows.RoundState
+		if v, err := env.QueryWorkflow(workflows.QueryState); err != nil || v.Get(&st) != nil {
+			t.Errorf("round state: %v", err)
+			return
+		}
+		send(activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
+		for _, p := range st.Proposals {
+			id := activities.TransferWorkflowID(p.TransferID)
+			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(tpk)) }, h)
+			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(ppk)) }, 2*h)
+			if p.Covered {
+				covered++
+				env.RegisterDelayedCallback(func() {
+					send(id, workflows.UpdateMinisterApproval, workflows.MinisterApproval{Actor: hr, Reference: "100.2.2.6/1234/OTDA"})
+				}, 45*24*h)
+			}
+		}
+		// Everyone has acknowledged or been deemed to, and any training
+		// deadline has passed: the TMT is set.
+		env.RegisterDelayedCallback(func() {
+			var st workflows.RoundState
+			if v, err := env.QueryWorkflow(workflows.QueryState); err == nil && v.Get(&st) == nil && st.EffectiveDate != nil {
+				tmtBefore = *st.EffectiveDate
+			}
+		}, 40*24*h)
+	}, h)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Uji menteri",
+		Settings: settings, By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if covered == 0 {
+		t.Fatal("no transfer touches a covered post")
+	}
+	if !tmtBefore.Equal(windowEnd) {
+		t.Errorf("TMT before the approvals %v, want the end of the windows %v", tmtBefore, windowEnd)
+	}
+	var transfers []models.Transfer
+	if err := gdb.Where("round_id = ?", roundID).Find(&transfers).Error; err != nil {
+		t.Fatal(err)
+	}
+	approved := 0
+	for _, tr := range transfers {
+		if tr.MinisterApprovalRef != "" {
+			approved++
+		}
+		if tr.EffectiveDate == nil || !tr.EffectiveDate.Before(start.AddDate(0, 2, 0)) {
+			t.Errorf("%s took effect %v, want soon after the approvals", tr.ID, tr.EffectiveDate)
+		}
+	}
+	if approved != covered {
+		t.Errorf("%d approvals recorded, %d covered transfers", approved, covered)
+	}
+}

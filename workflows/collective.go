@@ -50,6 +50,7 @@ type coordinator struct {
 	covered    map[string]bool
 	failures   workflow.Channel // transfer IDs whose workflow failed, from runTransfers
 	timer      workflow.Future  // the next TMT, once set
+	moved      bool             // a blackout moved that TMT
 	done       bool
 }
 
@@ -170,6 +171,11 @@ func (c *coordinator) apply(ctx workflow.Context, ev TransferEvent) error {
 		c.at[ev.TransferID] = ready
 	case ev.Kind == EventEnded && p != effective:
 		return c.end(ctx, ev.TransferID, string(ev.Stage))
+	case ev.Kind == EventApproved:
+		c.covered[ev.TransferID] = false
+		if c.moved {
+			c.timer = nil // set the TMT again: the blackout may no longer hold it
+		}
 	}
 	return nil
 }
@@ -237,7 +243,7 @@ func (c *coordinator) schedule(ctx workflow.Context) {
 	}
 	now := workflow.Now(ctx)
 	date, moved := EffectiveDate(now, c.round.in.Settings, covered)
-	c.round.st.EffectiveDate = &date
+	c.round.st.EffectiveDate, c.moved = &date, moved
 	if moved {
 		workflow.GetLogger(ctx).Info("round TMT moved past an election blackout", "round", c.round.in.RoundID, "tmt", date)
 	}

@@ -267,3 +267,48 @@ func (t *transfer) withdraw(ctx workflow.Context, w Withdraw) (Receipt, error) {
 	t.stop()
 	return Receipt{TransferID: t.id(), Stage: models.StageWithdrawn}, nil
 }
+
+// maxReference bounds the reference of a minister's approval.
+const maxReference = 200
+
+// checkMinisterApproval lets the HR officer record the minister's approval
+// for a coordinated transfer, once, before it takes effect.
+func (t *transfer) checkMinisterApproval(m MinisterApproval) error {
+	if m.Actor.Role != models.RoleHR {
+		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat mencatat persetujuan menteri",
+			"only an HR officer can record the minister's approval")
+	}
+	if !t.in.Coordinated {
+		return refuse(Conflict, "", "mutasi ini dimulai sebelum persetujuan per pejabat tersedia",
+			"this transfer started before approvals per official existed")
+	}
+	if t.st.MinisterApprovalRef != "" {
+		return refuse(Conflict, "", "persetujuan menteri sudah dicatat", "the minister's approval is already recorded")
+	}
+	if t.effect != nil || t.st.Stage.Final() || t.st.Stage.Effective() {
+		return stageRefusal(t.st.Stage)
+	}
+	if r := strings.TrimSpace(m.Reference); r == "" || len([]rune(r)) > maxReference {
+		return refuse(Invalid, "reference", "nomor surat persetujuan menteri wajib diisi, paling banyak 200 karakter",
+			"the reference of the minister's letter is required, in at most 200 characters")
+	}
+	return nil
+}
+
+// approveByMinister records the minister's approval and tells the round,
+// whose TMT no blackout then holds for this transfer.
+func (t *transfer) approveByMinister(ctx workflow.Context, m MinisterApproval) (Receipt, error) {
+	if err := t.checkMinisterApproval(m); err != nil {
+		return Receipt{}, err
+	}
+	t.st.MinisterApprovalRef = strings.TrimSpace(m.Reference)
+	in := activities.MinisterApprovalInput{TransferID: t.id(), Reference: t.st.MinisterApprovalRef,
+		By: actorRef(m.Actor), At: workflow.Now(ctx)}
+	if err := t.step(ctx, a.RecordMinisterApproval, nil, in); err != nil {
+		return Receipt{}, err
+	}
+	if err := t.tellRound(ctx, EventApproved); err != nil {
+		return Receipt{}, err
+	}
+	return Receipt{TransferID: t.id(), Stage: t.st.Stage}, nil
+}

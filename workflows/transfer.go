@@ -392,16 +392,23 @@ func (t *transfer) takeEffect(ctx workflow.Context) error {
 
 // EffectiveDate is when a transfer cleared at now takes effect: after the
 // round's lead time and, for a post the election blackout covers, after
-// every blackout window the date would fall in, unless the round carries
-// the minister's approval. moved reports whether a window pushed it.
+// every blackout window the date would fall in (RoundSettings.
+// BlackoutWindows), unless the round carries the minister's approval.
+// With a time zone set, the TMT is a local date: the start of that day,
+// which may be earlier than now. moved reports whether a window pushed it.
 func EffectiveDate(now time.Time, s models.RoundSettings, covered bool) (date time.Time, moved bool) {
 	date = now.Add(s.EffectiveLead.D())
+	if loc, err := s.Location(); err == nil && loc != nil {
+		y, m, d := date.In(loc).Date()
+		date = time.Date(y, m, d, 0, 0, 0, 0, loc)
+	}
 	if !covered || s.MinisterApprovalRef != "" {
 		return date, false
 	}
+	windows := s.BlackoutWindows()
 	for changed := true; changed; {
 		changed = false
-		for _, b := range s.Blackouts {
+		for _, b := range windows {
 			if !date.Before(b.Start) && date.Before(b.End) {
 				date, moved, changed = b.End, true, true
 			}

@@ -47,6 +47,10 @@ type fixture struct {
 // transfer of its first employee to a post in another unit, and prepares
 // a test environment with the real activities on that database.
 func newFixture(t *testing.T, settings models.RoundSettings, covered, training bool) *fixture {
+	// These transfers run on their own, as those started before rounds
+	// coordinated them and set local TMT dates did: their timers are
+	// checked to the instant. TestEffectiveDateLocal covers local dates.
+	settings.TimeZone = ""
 	gdb, _ := dbtest.New(t)
 	data := seed.Generate(30, start, 1)
 	if err := seed.Load(gdb, data); err != nil {
@@ -435,6 +439,7 @@ func TestBlackoutDelaysEffectiveDate(t *testing.T) {
 
 func TestEffectiveDateRules(t *testing.T) {
 	s := models.DefaultSettings()
+	s.TimeZone = "" // instants; TestEffectiveDateLocal covers local dates
 	now := start
 	w1 := models.Blackout{Start: now.Add(-h), End: now.Add(10 * h)}
 	w2 := models.Blackout{Start: now.Add(10 * h), End: now.Add(20 * h)}
@@ -452,6 +457,44 @@ func TestEffectiveDateRules(t *testing.T) {
 	s.MinisterApprovalRef, s.EffectiveLead = "", models.Duration(30*h)
 	if d, moved := workflows.EffectiveDate(now, s, true); !d.Equal(now.Add(30*h)) || moved {
 		t.Errorf("lead past the windows: %v %v", d, moved)
+	}
+}
+
+// TestEffectiveDateLocal: with the round's time zone the TMT is the local
+// date, even late in the UTC day; windows derived from an election's dates
+// cover six months before the candidates are determined to six months
+// after the inauguration, whether the post left or the post taken is
+// covered.
+func TestEffectiveDateLocal(t *testing.T) {
+	s := models.DefaultSettings()
+	wita, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2027, 3, 9, 17, 30, 0, 0, time.UTC) // 10 March, 01:30 WITA
+	if d, moved := workflows.EffectiveDate(now, s, true); !d.Equal(time.Date(2027, 3, 10, 0, 0, 0, 0, wita)) || moved {
+		t.Errorf("no election: %v %v, want 10 March WITA", d, moved)
+	}
+	s.Elections = []models.Election{{CandidateDetermination: time.Date(2027, 8, 1, 0, 0, 0, 0, wita),
+		Inauguration: time.Date(2028, 2, 1, 0, 0, 0, 0, wita), Label: "Pilkada 2027"}}
+	early := time.Date(2027, 1, 20, 9, 0, 0, 0, wita) // the window opens on 1 February
+	if d, moved := workflows.EffectiveDate(early, s, true); moved || !d.Equal(time.Date(2027, 1, 20, 0, 0, 0, 0, wita)) {
+		t.Errorf("before the window: %v %v", d, moved)
+	}
+	inside := time.Date(2027, 5, 1, 3, 0, 0, 0, wita)
+	want := time.Date(2028, 8, 1, 0, 0, 0, 0, wita)
+	if d, moved := workflows.EffectiveDate(inside, s, true); !d.Equal(want) || !moved {
+		t.Errorf("inside the windows: %v %v, want %v", d, moved, want)
+	}
+	if d, moved := workflows.EffectiveDate(inside, s, false); moved || !d.Equal(time.Date(2027, 5, 1, 0, 0, 0, 0, wita)) {
+		t.Errorf("uncovered: %v %v", d, moved)
+	}
+	if n := s.DecreeNumber(2028, 7); n != "800/0007/BKPSDM/2028" {
+		t.Errorf("decree number %q", n)
+	}
+	s.DecreeNumberFormat = "821.2/{seq}/BKPSDM-BJB/{year}"
+	if n := s.DecreeNumber(2028, 12345); n != "821.2/12345/BKPSDM-BJB/2028" {
+		t.Errorf("decree number %q", n)
 	}
 }
 

@@ -86,6 +86,7 @@ func (t *transfer) register(ctx workflow.Context) error {
 			return t.record(ctx, a.RecordSurveyResponse, in)
 		}, t.checkSurvey},
 		{UpdateWithdraw, t.withdraw, t.checkWithdraw},
+		{UpdateMinisterApproval, t.approveByMinister, t.checkMinisterApproval},
 	}
 	for _, u := range updates {
 		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler,
