@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -152,12 +153,77 @@ func (a *Activities) SelectCandidates(ctx context.Context, in RoundInput) ([]Pro
 		return nil, err
 	}
 	if count == 0 {
-		if err := a.selectAndRecord(gdb, round, in.AsOf); err != nil {
+		if err := a.planRound(gdb, round, in.AsOf, 1); err != nil {
 			return nil, err
 		}
 	}
+	return proposalsOf(gdb, in.RoundID, 1)
+}
+
+// Replan is a re-plan's outcome: its number, its proposals (stage
+// proposed), and the new dependencies of the round's blocked transfers it
+// seated again, by transfer ID.
+type Replan struct {
+	Plan      int                 `json:"plan"`
+	Proposals []Proposal          `json:"proposals"`
+	Rewired   map[string][]string `json:"rewired,omitempty"`
+}
+
+// ErrNoRoom is the type of the non-retryable error Replan returns when
+// the blocked transfers cannot all be seated again.
+const ErrNoRoom = "NoRoom"
+
+// ReplanRound reruns selection for a round under way: every transfer of it
+// still to take effect is kept as decided, its blocked ones are seated
+// again (with new dependencies, or the error ErrNoRoom when they cannot
+// all be), and the seats left open are filled by new proposals, recorded
+// as the round's next plan. Employees the round has already decided about
+// are not proposed again. A retry returns the plan recorded the first time.
+func (a *Activities) ReplanRound(ctx context.Context, in RoundInput) (Replan, error) {
+	gdb := a.DB.WithContext(ctx)
+	var round models.Round
+	if err := gdb.First(&round, "id = ?", in.RoundID).Error; err != nil {
+		return Replan{}, notFound(err, "round "+in.RoundID)
+	}
+	var last struct {
+		Plan     int
+		Proposed int
+	}
+	if err := gdb.Model(&models.Transfer{}).Where("round_id = ?", in.RoundID).
+		Select("coalesce(max(plan), 1) AS plan, count(*) FILTER (WHERE stage = ?) AS proposed", models.StageProposed).
+		Scan(&last).Error; err != nil {
+		return Replan{}, err
+	}
+	n := last.Plan
+	if last.Proposed == 0 {
+		n++
+		if err := a.planRound(gdb, round, in.AsOf, n); err != nil {
+			if errors.Is(err, selection.ErrNoRoom) {
+				return Replan{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrNoRoom, err)
+			}
+			return Replan{}, err
+		}
+	}
+	ps, err := proposalsOf(gdb, in.RoundID, n)
+	if err != nil {
+		return Replan{}, err
+	}
+	var blocked []models.Transfer
+	if err := gdb.Select("id", "depends_on").Where("round_id = ? AND stage = ?", in.RoundID, models.StageBlocked).
+		Find(&blocked).Error; err != nil {
+		return Replan{}, err
+	}
+	out := Replan{Plan: n, Proposals: ps, Rewired: map[string][]string{}}
+	for _, t := range blocked {
+		out.Rewired[t.ID] = t.DependsOn
+	}
+	return out, nil
+}
+
+// proposalsOf reads what the round workflow needs of a plan's proposals.
+func proposalsOf(gdb *gorm.DB, roundID string, plan int) ([]Proposal, error) {
 	var transfers []models.Transfer
-	if err := gdb.Where("round_id = ?", in.RoundID).Order("id").Find(&transfers).Error; err != nil {
+	if err := gdb.Where("round_id = ? AND plan = ?", roundID, plan).Order("id").Find(&transfers).Error; err != nil {
 		return nil, err
 	}
 	var positions []models.Position
@@ -177,8 +243,11 @@ func (a *Activities) SelectCandidates(ctx context.Context, in RoundInput) ([]Pro
 	return out, nil
 }
 
-// selectAndRecord runs selection and writes its result in one transaction.
-func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time.Time) error {
+// planRound runs selection for plan n of the round and writes its result
+// in one transaction. For a re-plan (n > 1) the round's transfers still to
+// take effect are fixed, its blocked ones rewired (their new dependencies
+// written), and the exclusions of the first plan stand.
+func (a *Activities) planRound(gdb *gorm.DB, round models.Round, asOf time.Time, n int) error {
 	var needs []models.Need
 	if err := gdb.Select("position_id").Where("round_id = ?", round.ID).Find(&needs).Error; err != nil {
 		return err
@@ -187,9 +256,13 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 	for _, n := range needs {
 		needed[n.PositionID] = true
 	}
-	var others []models.Transfer
+	var others, own []models.Transfer
 	if err := gdb.Select("nip", "to_position_id", "stage").Where("round_id <> ?", round.ID).
 		Find(&others).Error; err != nil {
+		return err
+	}
+	if err := gdb.Select("id", "nip", "to_position_id", "stage", "depends_on").Where("round_id = ?", round.ID).
+		Find(&own).Error; err != nil {
 		return err
 	}
 	var positions []models.Position
@@ -202,7 +275,34 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 		return err
 	}
 	in := selectionInput(round, asOf, positions, employees, needed, others)
+	idOf := map[string]string{} // NIP -> transfer ID, of this round's transfers still to take effect and the new ones
+	byID := map[string]models.Transfer{}
+	for _, t := range own {
+		byID[t.ID] = t
+	}
+	settled := map[string]bool{}
+	for _, t := range own {
+		settled[t.NIP] = true
+		if !t.Stage.Pending() {
+			continue
+		}
+		idOf[t.NIP] = t.ID
+		f := selection.FixedMove{NIP: t.NIP, PositionID: t.ToPositionID, Rewire: t.Stage == models.StageBlocked}
+		for _, d := range t.DependsOn {
+			// A departure that has taken effect already freed its seat.
+			if dep := byID[d]; !f.Rewire && dep.Stage.Pending() {
+				f.DependsOn = append(f.DependsOn, dep.NIP)
+			}
+		}
+		in.Fixed = append(in.Fixed, f)
+	}
+	for i, c := range in.Candidates {
+		in.Candidates[i].Settled = settled[c.NIP]
+	}
 	res, err := selection.Select(in)
+	if errors.Is(err, selection.ErrNoRoom) {
+		return err
+	}
 	if err != nil {
 		return temporal.NewNonRetryableApplicationError("selection failed: "+err.Error(), "Selection", err)
 	}
@@ -210,27 +310,31 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 	for _, p := range positions {
 		posByID[p.ID] = p
 	}
-	idOf := make(map[string]string, len(res.Proposals)) // NIP -> transfer ID
 	for _, p := range res.Proposals {
 		idOf[p.NIP] = TransferID(round.ID, p.NIP, p.PositionID)
+	}
+	ids := func(nips []string) []string {
+		var out []string
+		for _, nip := range nips {
+			out = append(out, idOf[nip])
+		}
+		return out
 	}
 	transfers := make([]models.Transfer, 0, len(res.Proposals))
 	for _, p := range res.Proposals {
 		id := idOf[p.NIP]
-		var deps []string
-		for _, nip := range p.DependsOn {
-			deps = append(deps, idOf[nip])
-		}
 		transfers = append(transfers, models.Transfer{ID: id, RoundID: round.ID, NIP: p.NIP,
 			FromPositionID: p.FromPositionID, FromUnitID: posByID[p.FromPositionID].UnitID,
 			ToPositionID: p.PositionID, ToUnitID: posByID[p.PositionID].UnitID, Stage: models.StageProposed,
-			Score: p.Score, Breakdown: p.Breakdown, CompetenceGap: p.CompetenceGap, DependsOn: deps, Plan: 1,
+			Score: p.Score, Breakdown: p.Breakdown, CompetenceGap: p.CompetenceGap, DependsOn: ids(p.DependsOn), Plan: n,
 			TrainingProposed: p.Training, WorkflowID: TransferWorkflowID(id), CreatedAt: asOf, UpdatedAt: asOf})
 	}
-	exclusions := make([]models.Exclusion, len(res.Exclusions))
-	for i, x := range res.Exclusions {
-		exclusions[i] = models.Exclusion{RoundID: round.ID, NIP: x.NIP, Rule: x.Rule, Message: x.Message,
-			MessageEN: x.MessageEN, MustMove: x.MustMove}
+	var exclusions []models.Exclusion
+	if n == 1 {
+		for _, x := range res.Exclusions {
+			exclusions = append(exclusions, models.Exclusion{RoundID: round.ID, NIP: x.NIP, Rule: x.Rule, Message: x.Message,
+				MessageEN: x.MessageEN, MustMove: x.MustMove})
+		}
 	}
 	return gdb.Transaction(func(tx *gorm.DB) error {
 		batched := tx.Session(&gorm.Session{CreateBatchSize: 500})
@@ -244,10 +348,20 @@ func (a *Activities) selectAndRecord(gdb *gorm.DB, round models.Round, asOf time
 				return err
 			}
 		}
-		return audit(tx, "round:"+round.ID+":selection", models.AuditEntry{RoundID: round.ID, ActorID: System.ID,
-			Role: System.Role, Action: "selection_done", At: asOf,
-			Detail: fmt.Sprintf("moves %d; must move %d, moved %d; holders in needed posts %d",
-				len(transfers), res.MustMove, res.MustMoved, res.Filled)})
+		for nip, deps := range res.Rewired {
+			if err := tx.Model(&models.Transfer{ID: idOf[nip]}).Select("depends_on").
+				Updates(&models.Transfer{DependsOn: ids(deps)}).Error; err != nil {
+				return err
+			}
+		}
+		key := "round:" + round.ID + ":selection"
+		if n > 1 {
+			key = fmt.Sprintf("round:%s:plan:%d", round.ID, n)
+		}
+		return audit(tx, key, models.AuditEntry{RoundID: round.ID,
+			ActorID: System.ID, Role: System.Role, Action: "selection_done", At: asOf,
+			Detail: fmt.Sprintf("plan %d: moves %d, rewired %d; must move %d, moved %d; holders in needed posts %d",
+				n, len(transfers), len(res.Rewired), res.MustMove, res.MustMoved, res.Filled)})
 	})
 }
 

@@ -33,6 +33,7 @@ const (
 	RuleNotSelected = "not_selected"         // eligible, but the optimal plan keeps them in place
 	RuleNoSeat      = "no_seat"              // must move, but every position that fits stays full
 	RuleInFlight    = "in_flight"            // a transfer of another round is under way
+	RuleSettled     = "settled"              // a re-plan: the round has already decided about them
 )
 
 // EffectiveRules returns the rules Select applies for r: the domain

@@ -1,6 +1,7 @@
 package selection
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/bits"
@@ -16,13 +17,16 @@ import (
 // name them, and DependsOn lists the holders whose departure frees the
 // seat that move takes, as recorded when it was decided (each must be a
 // fixed holder leaving Fixed). Moves of the plan that take seats freed by
-// other departures depend on those.
+// other departures depend on those. Rewire marks a fixed move whose
+// recorded departures fell through: the plan finds it a seat again, before
+// any new move, and reports its new dependencies in Plan.Rewired.
 type Holder struct {
 	Employee  string
 	Position  string
 	MustMove  bool
 	Fixed     string
 	DependsOn []string
+	Rewire    bool
 }
 
 // Post is a position in a reassignment. Capacity is the most holders it
@@ -59,6 +63,9 @@ type Move struct {
 type Plan struct {
 	// Moves are the new moves, sorted by employee.
 	Moves []Move
+	// Rewired are the fixed moves marked Rewire, with their new
+	// dependencies, sorted by employee.
+	Rewired []Move
 	// Stuck are the must-move holders who stay, sorted.
 	Stuck []string
 	// MustMoved counts the must-move holders who move; Filled is the sum,
@@ -76,6 +83,10 @@ type ReassignStats struct {
 	Searches int // shortest path searches
 	Scanned  int // full posts scanned over all searches
 }
+
+// ErrNoRoom is returned when no plan seats every holder within the posts'
+// capacities: fixed moves into posts that nobody can leave.
+var ErrNoRoom = errors.New("selection: no plan keeps every post within its capacity")
 
 // MaxMovers bounds the holders with a choice (a move besides staying) that
 // Reassign takes, so that its exact integer costs cannot overflow.
@@ -259,6 +270,9 @@ func newReassignment(p Problem) (*reassignment, error) {
 				return nil, x(fmt.Sprintf("%s has the fixed move to %q, which is not another post", h.Employee, h.Fixed))
 			}
 			r.fixed[e] = f
+		}
+		if h.Rewire && (h.Fixed == "" || len(h.DependsOn) > 0) {
+			return nil, x(h.Employee + " is to be rewired, which needs a fixed move without dependencies")
 		}
 		empNum[h.Employee] = int32(e)
 		holding[cur]++
@@ -499,7 +513,7 @@ func (r *reassignment) augment(f int32) error {
 	r.stats.Scanned += len(r.scanned)
 	if end < 0 {
 		h := r.in.Holders[r.holders[f]]
-		return fmt.Errorf("selection: no plan seats %s: the posts its options reach are over capacity", h.Employee)
+		return fmt.Errorf("%w: %s cannot be seated, the posts its options reach are full", ErrNoRoom, h.Employee)
 	}
 	for _, t := range r.scanned {
 		r.v[t] = r.v[t].add(r.dist[t]).sub(dEnd)
@@ -667,11 +681,12 @@ func (r *reassignment) plan() Plan {
 	return pl
 }
 
-// dependencies fills each new move's DependsOn. A post's arrivals take,
-// in this order, the seats free before the round and the seats its
-// departures free, one departure per arrival; fixed arrivals keep the
-// departures they were recorded with, or a free seat, and go first. The
-// other arrivals follow in employee order, as do the departures left.
+// dependencies fills each new move's DependsOn, and those of the fixed
+// moves to rewire. A post's arrivals take, in this order, the seats free
+// before the round and the seats its departures free, one departure per
+// arrival; fixed arrivals keep the departures they were recorded with, or
+// a free seat, and go first; then the fixed moves to rewire, then the new
+// moves, each in employee order, as are the departures left.
 func (r *reassignment) dependencies(final, moveOf []int32, pl *Plan) {
 	nP := len(r.posts)
 	free := slices.Clone(r.cap)
@@ -691,19 +706,23 @@ func (r *reassignment) dependencies(final, moveOf []int32, pl *Plan) {
 		})
 		return int32(i)
 	}
+	name := func(e int32) string { return r.in.Holders[r.holders[e]].Employee }
 	for t := 0; t < nP; t++ {
-		var rest []int32
+		var rewire, fresh []int32
 		for _, e := range arrivals[t] {
-			if r.fixed[e] < 0 {
-				rest = append(rest, e)
-				continue
-			}
-			deps := r.in.Holders[r.holders[e]].DependsOn
-			for _, d := range deps {
-				used[num(d)] = true
-			}
-			if len(deps) == 0 {
-				free[t]--
+			h := r.in.Holders[r.holders[e]]
+			switch {
+			case r.fixed[e] < 0:
+				fresh = append(fresh, e)
+			case h.Rewire:
+				rewire = append(rewire, e)
+			default:
+				for _, d := range h.DependsOn {
+					used[num(d)] = true
+				}
+				if len(h.DependsOn) == 0 {
+					free[t]--
+				}
 			}
 		}
 		left := departures[t][:0:0]
@@ -712,11 +731,17 @@ func (r *reassignment) dependencies(final, moveOf []int32, pl *Plan) {
 				left = append(left, d)
 			}
 		}
-		for i, e := range rest {
+		for i, e := range slices.Concat(rewire, fresh) {
+			var deps []string
 			if j := i - int(max(free[t], 0)); j >= 0 && j < len(left) {
-				m := &pl.Moves[moveOf[e]-1]
-				m.DependsOn = []string{r.in.Holders[r.holders[left[j]]].Employee}
+				deps = []string{name(left[j])}
+			}
+			if r.fixed[e] >= 0 {
+				pl.Rewired = append(pl.Rewired, Move{Employee: name(e), From: r.posts[r.cur[e]], To: r.posts[t], DependsOn: deps})
+			} else {
+				pl.Moves[moveOf[e]-1].DependsOn = deps
 			}
 		}
 	}
+	slices.SortFunc(pl.Rewired, func(a, b Move) int { return strings.Compare(a.Employee, b.Employee) })
 }

@@ -417,3 +417,34 @@ func TestReassignDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// TestReassignRewire: a decided move whose departure fell through (B no
+// longer leaves P2) is seated again: the plan moves B on, to the needed
+// P3, and the move depends on B now; with nowhere for B to go the plan
+// cannot be made.
+func TestReassignRewire(t *testing.T) {
+	p := Problem{
+		Holders: []Holder{
+			{Employee: "A", Position: "P1", Fixed: "P2", Rewire: true},
+			{Employee: "B", Position: "P2"},
+		},
+		Posts: []Post{{ID: "P1", Capacity: 1}, {ID: "P2", Capacity: 1}, {ID: "P3", Capacity: 1, Needed: true}},
+	}
+	p.Pairs.Add("P3", "B", 0.5)
+	pl, err := Reassign(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []Move{{Employee: "A", From: "P1", To: "P2", DependsOn: []string{"B"}}}
+	if fmt.Sprint(pl.Rewired) != fmt.Sprint(want) || len(pl.Moves) != 1 || pl.Moves[0].Employee != "B" {
+		t.Fatalf("plan %+v", pl)
+	}
+	p.Pairs = PairList{}
+	if _, err := Reassign(p); err == nil {
+		t.Fatal("a rewired move with no seat to take gave a plan")
+	}
+	p.Holders[0].DependsOn = []string{"B"}
+	if _, err := Reassign(p); err == nil {
+		t.Fatal("a rewired move with dependencies was taken")
+	}
+}

@@ -93,7 +93,7 @@ func Select(in Input) (Result, error) {
 	for k, c := range cands {
 		h := Holder{Employee: c.NIP, Position: prob.Posts[cur[k]].ID}
 		if f, ok := fixed[c.NIP]; ok {
-			h.Fixed, h.DependsOn = f.PositionID, f.DependsOn
+			h.Fixed, h.DependsOn, h.Rewire = f.PositionID, f.DependsOn, f.Rewire
 			prob.Holders[k] = h
 			continue
 		}
@@ -108,6 +108,9 @@ func Select(in Input) (Result, error) {
 		case c.InFlight:
 			excluded[k] = exclude(RuleInFlight, "sedang dalam proses mutasi pada putaran lain",
 				"a transfer of another round is under way")
+			excluded[k].NIP = c.NIP
+		case c.Settled:
+			excluded[k] = exclude(RuleSettled, "sudah diputuskan dalam putaran ini", "already decided in this round")
 			excluded[k].NIP = c.NIP
 		default:
 			eligible[k] = true
@@ -155,6 +158,12 @@ func Select(in Input) (Result, error) {
 		return Result{}, fmt.Errorf("selection: %w", err)
 	}
 	res.MustMoved, res.Filled = plan.MustMoved, plan.Filled
+	if len(plan.Rewired) > 0 {
+		res.Rewired = map[string][]string{}
+		for _, m := range plan.Rewired {
+			res.Rewired[m.Employee] = m.DependsOn
+		}
+	}
 	byNIP := make(map[string]int, len(cands))
 	for k, c := range cands {
 		byNIP[c.NIP] = k

@@ -60,6 +60,9 @@ type Candidate struct {
 	// InFlight: a transfer of another round is under way for the
 	// employee, who is therefore not proposed again.
 	InFlight bool
+	// Settled: the round has already decided about the employee (a
+	// re-plan does not propose them again).
+	Settled bool
 }
 
 // FixedMove is a move a re-plan keeps: a decided transfer of the round, to
@@ -69,6 +72,10 @@ type FixedMove struct {
 	NIP        string
 	PositionID string
 	DependsOn  []string
+	// Rewire: the departures the move was to follow fell through (it is
+	// blocked); the plan finds it a seat again and reports its new
+	// dependencies in Result.Rewired. DependsOn must then be empty.
+	Rewire bool
 }
 
 // Input is everything one selection run needs.
@@ -126,4 +133,7 @@ type Result struct {
 	// movers excluded), MustMoved those of them proposed; Filled is the
 	// sum, over needed posts, of their holders after the round.
 	MustMove, MustMoved, Filled int
+	// Rewired gives the new dependencies (NIPs) of the fixed moves marked
+	// Rewire, by NIP; an empty list takes a free seat.
+	Rewired map[string][]string
 }

@@ -232,6 +232,8 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"GET", "/api/v1/rounds/Q1/proposals", nil, statuses(readers...), nil},
 		// A repeated confirmation gets the first answer.
 		{"POST", "/api/v1/rounds/Q1/confirmation", map[string]any{}, statuses(pHR, 200), nil},
+		// A re-plan of a round that does not exist.
+		{"POST", "/api/v1/rounds/Q9/replan", nil, statuses(pHR, 404), nil},
 		{"GET", "/api/v1/rounds/Q1/evaluation", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/rounds/Q1/evaluation/charts/stages.svg", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/evaluations", nil, statuses(evaluation...), nil},
@@ -374,6 +376,7 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"GET", "/rounds/Q1", nil, pageGET(readers...), nil},
 		// A repeated confirmation gets the first answer.
 		{"POST", "/rounds/Q1/confirmation", nil, statuses(pHR, 303), nil},
+		{"POST", "/rounds/Q9/replan", nil, statuses(pHR, 404), nil},
 		{"GET", "/rounds/Q1/evaluation", nil, pageGET(readers...), nil},
 		{"GET", "/queues", nil, pageGET(pHR, 200), nil},
 		{"GET", "/imports", nil, pageGET(pHR, 200), nil},

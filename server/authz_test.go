@@ -41,6 +41,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 		{"GET", "/api/v1/rounds/E1/needs", nil, readers},
 		{"GET", "/api/v1/rounds/E1/proposals", nil, readers},
 		{"POST", "/api/v1/rounds/E1/confirmation", map[string]any{}, []models.Role{hr}},
+		{"POST", "/api/v1/rounds/E9/replan", nil, []models.Role{hr}},
 		{"GET", "/api/v1/rounds/E1/evaluation", nil, readers},
 		{"GET", "/api/v1/transfers", nil, append(readers, emp)},
 		{"GET", p, nil, append(readers, emp)},

@@ -180,6 +180,7 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.POST("/rounds", s.page(s.startRoundForm, hr...))
 	p.GET("/rounds/:id", s.page(s.roundPage, readers...))
 	p.POST("/rounds/:id/confirmation", s.page(s.confirmForm, hr...))
+	p.POST("/rounds/:id/replan", s.page(s.replanForm, hr...))
 	p.GET("/rounds/:id/evaluation", s.page(s.evaluationPage, readers...))
 	p.GET("/queues", s.page(s.queuesPage, hr...))
 	p.GET("/imports", s.page(s.importPage, hr...))

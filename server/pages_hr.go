@@ -282,6 +282,10 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
+	pending, err := s.pendingPlan(c, id)
+	if err != nil {
+		return err
+	}
 	nips := map[string]bool{}
 	for _, x := range props.Exclusions {
 		nips[x.NIP] = true
@@ -301,7 +305,19 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	return s.render(c, v, "round", "title.round", gin.H{"Round": round, "Needs": needs, "Proposals": proposals,
 		"Exclusions": props.Exclusions, "ExclusionsTotal": props.ExclusionsTotal, "Names": names, "Offset": offset,
 		"Next": next, "Prev": max(offset-exclusionsPage, 0),
-		"CanConfirm": round.Status == models.RoundAwaitingConfirmation && v.Is(string(models.RoleHR))})
+		"CanConfirm": (round.Status == models.RoundAwaitingConfirmation || pending > 0) && v.Is(string(models.RoleHR)),
+		"CanReplan": round.Status == models.RoundInProgress && pending == 0 && round.Counts[models.StageBlocked] > 0 &&
+			v.Is(string(models.RoleHR))})
+}
+
+// replanForm re-plans a round; its proposals then await confirmation on
+// the round's page.
+func (s *Server) replanForm(c *gin.Context, v *view) error {
+	id := c.Param("id")
+	if _, err := s.replanRound(c, v.Account.Actor(), id); err != nil {
+		return s.formFailed(c, v, "replan", err, s.roundPage)
+	}
+	return done(c, "/rounds/"+id, "replanned")
 }
 
 // confirmForm confirms a round, less the proposals ticked for removal.

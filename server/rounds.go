@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -314,7 +315,57 @@ func (s *Server) confirmRound(ctx context.Context, a models.Actor, roundID strin
 	if _, err := s.findRound(ctx, roundID); err != nil {
 		return st, err
 	}
+	plan, err := s.pendingPlan(ctx, roundID)
+	if err != nil {
+		return st, err
+	}
+	id := "confirm" // the first plan's confirmation; a re-plan's has its number
+	if plan > 1 {
+		id = fmt.Sprintf("confirm-%d", plan)
+	}
 	in := workflows.Confirm{Actor: a, Remove: req.Remove, Note: req.Note}
-	err := s.update(ctx, activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, "confirm", in, &st)
+	err = s.update(ctx, activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, id, in, &st)
+	return st, err
+}
+
+// plans reads the round's latest plan and the plan of its proposals
+// awaiting confirmation (0 for none).
+func (s *Server) plans(ctx context.Context, roundID string) (latest, pending int, err error) {
+	var row struct{ Latest, Pending int }
+	err = s.DB.WithContext(ctx).Model(&models.Transfer{}).Where("round_id = ?", roundID).
+		Select("coalesce(max(plan), 0) AS latest, coalesce(max(CASE WHEN stage = ? THEN plan END), 0) AS pending", models.StageProposed).
+		Scan(&row).Error
+	return row.Latest, row.Pending, err
+}
+
+// pendingPlan is the plan whose proposals await confirmation, or 0.
+func (s *Server) pendingPlan(ctx context.Context, roundID string) (int, error) {
+	_, pending, err := s.plans(ctx, roundID)
+	return pending, err
+}
+
+func (s *Server) replan(c *gin.Context) error {
+	st, err := s.replanRound(c, actor(c), c.Param("id"))
+	if err != nil {
+		return err
+	}
+	c.JSON(http.StatusOK, st.Replan)
+	return nil
+}
+
+// replanRound asks the round's workflow for a re-plan of the seats its
+// blocked and ended transfers leave open; its proposals then await the
+// HR officer's confirmation. A repeat of the same re-plan gets its answer.
+func (s *Server) replanRound(ctx context.Context, a models.Actor, roundID string) (workflows.RoundState, error) {
+	var st workflows.RoundState
+	if _, err := s.findRound(ctx, roundID); err != nil {
+		return st, err
+	}
+	latest, _, err := s.plans(ctx, roundID)
+	if err != nil {
+		return st, err
+	}
+	in := workflows.Replan{Actor: a}
+	err = s.update(ctx, activities.RoundWorkflowID(roundID), workflows.UpdateReplan, fmt.Sprintf("replan-%d", latest+1), in, &st)
 	return st, err
 }

@@ -91,6 +91,7 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/rounds/:id/needs", s.allow(s.listNeeds, readers...))
 	api.GET("/rounds/:id/proposals", s.allow(s.listProposals, readers...))
 	api.POST("/rounds/:id/confirmation", s.allow(s.confirm, models.RoleHR))
+	api.POST("/rounds/:id/replan", s.allow(s.replan, models.RoleHR))
 	api.GET("/rounds/:id/evaluation", s.allow(s.roundEvaluation, readers...))
 	api.GET("/rounds/:id/evaluation/charts/:chart", s.allow(s.roundEvaluationChart, readers...))
 	api.GET("/evaluations", s.allow(s.periodEvaluation, readers...))

@@ -273,11 +273,42 @@ func TestRoundEndToEnd(t *testing.T) {
 	if summary.Confirmed != n || summary.Objections != (n+2)/5+(n+1)/5 {
 		t.Errorf("summary %+v for %d confirmed transfers", summary, n)
 	}
+	checkChains(t, s, roundID)
 	checkMail(t, s)
 	checkHistoryUntouched(ctx, t, s.c, wid)
 	checkSearchAttributes(ctx, t, s.c, roundID, summary.ByStage[models.StageCompleted])
 	if os.Getenv("MUTASI_UPDATE_HISTORIES") != "" {
 		saveHistories(ctx, t, s.c, wid, st.Proposals[:5])
+	}
+}
+
+// checkChains checks that the round moved people along vacancy chains
+// and that every transfer that took effect did so with those whose seats
+// it took, on the same TMT.
+func checkChains(t *testing.T, s *stack, roundID string) {
+	var ts []models.Transfer
+	if err := s.db.Where("round_id = ?", roundID).Find(&ts).Error; err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]models.Transfer{}
+	for _, x := range ts {
+		byID[x.ID] = x
+	}
+	chained := 0
+	for _, x := range ts {
+		if !x.Stage.Effective() {
+			continue
+		}
+		for _, d := range x.DependsOn {
+			dep := byID[d]
+			if !dep.Stage.Effective() || dep.EffectiveDate == nil || !dep.EffectiveDate.Equal(*x.EffectiveDate) {
+				t.Errorf("%s took effect on %v, but %s, whose seat it took, is %s (%v)", x.ID, x.EffectiveDate, d, dep.Stage, dep.EffectiveDate)
+			}
+			chained++
+		}
+	}
+	if chained == 0 {
+		t.Error("no transfer that took effect took a seat another one freed: the round has no vacancy chain")
 	}
 }
 

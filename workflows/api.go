@@ -22,6 +22,7 @@ const TaskQueue = "mutasi"
 // The names of the updates and queries the workflows answer.
 const (
 	UpdateConfirm          = "confirm"           // RoundWorkflow: Confirm
+	UpdateReplan           = "replan"            // RoundWorkflow: Replan
 	UpdateDecide           = "decide"            // TransferWorkflow: Decision
 	UpdateAcknowledge      = "acknowledge"       // TransferWorkflow: Acknowledge
 	UpdateObject           = "object"            // TransferWorkflow: Objection
@@ -81,6 +82,14 @@ type RoundState struct {
 	Blocked       []string   `json:"blocked,omitempty"`
 	EffectiveDate *time.Time `json:"effective_date,omitempty"`
 	Effective     int        `json:"effective"`
+	// Replan is a re-plan awaiting the HR officer's confirmation.
+	Replan *activities.Replan `json:"replan,omitempty"`
+}
+
+// Replan asks the round to plan again the seats its blocked transfers and
+// its ended ones leave open (activities.ReplanRound).
+type Replan struct {
+	Actor models.Actor `json:"actor"`
 }
 
 // Confirm is the HR officer's confirmation of the proposals, optionally
@@ -231,6 +240,7 @@ const (
 	CoordinateBlock   CoordinationKind = "block"          // a transfer it depends on will not take effect
 	CoordinateEffect  CoordinationKind = "effect"         // it took effect, with EffectiveDate and DecreeNumber
 	CoordinateRecheck CoordinationKind = "recheck_failed" // the TMT re-check failed, with the reason
+	CoordinateUnblock CoordinationKind = "unblock"        // a re-plan seated it again, with DependsOn
 )
 
 // Coordination is a round's instruction to one of its transfers.
@@ -240,6 +250,7 @@ type Coordination struct {
 	DecreeNumber  string           `json:"decree_number,omitempty"`
 	Reason        string           `json:"reason,omitempty"`
 	ReasonEN      string           `json:"reason_en,omitempty"`
+	DependsOn     []string         `json:"depends_on,omitempty"`
 }
 
 // Receipt answers an accepted update: the transfer and the stage it is in

@@ -3,6 +3,7 @@ package workflows_test
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -302,4 +303,136 @@ func TestMinisterApprovalPerOfficial(t *testing.T) {
 	if approved != covered {
 		t.Errorf("%d approvals recorded, %d covered transfers", approved, covered)
 	}
+}
+
+// TestReplanSeatsBlockedTransfers: the TPK rejects a transfer another one
+// depends on; that one is blocked; the HR officer re-plans: the blocked
+// transfer is seated again (someone else is moved out of its target, or a
+// seat is free), the re-plan's proposals are confirmed and approved, and
+// every transfer takes effect or ends, with the capacity rule kept.
+func TestReplanSeatsBlockedTransfers(t *testing.T) {
+	gdb, _ := dbtest.New(t)
+	if err := seed.Load(gdb, seed.Generate(150, start, 6)); err != nil {
+		t.Fatal(err)
+	}
+	limit := capacityOf(t, gdb)
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	env.SetTestTimeout(time.Minute)
+	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	roundID := "R-REPLAN"
+	wid := activities.RoundWorkflowID(roundID)
+	updates := 0
+	send := func(workflowID, name string, arg any, done func(any, error)) {
+		updates++
+		_ = env.UpdateWorkflowByID(workflowID, name, fmt.Sprint(name, updates), &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { done(nil, err) }, OnComplete: done}, arg)
+	}
+	ignore := func(any, error) {}
+	approveAll := func(ps []activities.Proposal, skip string) {
+		for _, p := range ps {
+			id := activities.TransferWorkflowID(p.TransferID)
+			tpkD := approve(tpk)
+			if p.TransferID == skip {
+				tpkD = workflows.Decision{Actor: tpk, Approve: false, Reason: "formasi ditunda"}
+			}
+			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, tpkD, ignore) }, h)
+			if p.TransferID != skip {
+				env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(ppk), ignore) }, 2*h)
+			}
+		}
+	}
+	var rejected string
+	var replan *activities.Replan
+	var replanErr error
+	env.RegisterDelayedCallback(func() {
+		var st workflows.RoundState
+		if v, err := env.QueryWorkflow(workflows.QueryState); err != nil || v.Get(&st) != nil {
+			t.Errorf("round state: %v", err)
+			return
+		}
+		for _, p := range st.Proposals {
+			if len(p.DependsOn) > 0 && rejected == "" {
+				rejected = p.DependsOn[0]
+			}
+		}
+		send(wid, workflows.UpdateConfirm, workflows.Confirm{Actor: hr}, ignore)
+		approveAll(st.Proposals, rejected)
+		env.RegisterDelayedCallback(func() {
+			send(wid, workflows.UpdateReplan, workflows.Replan{Actor: tpk}, func(_ any, err error) {
+				if _, ok := workflows.AsRefusal(err); !ok {
+					t.Errorf("a re-plan by the TPK: %v, want a refusal", err)
+				}
+			})
+			send(wid, workflows.UpdateReplan, workflows.Replan{Actor: hr}, func(_ any, err error) {
+				replanErr = err
+				if err != nil {
+					t.Errorf("re-plan: %v", err)
+					return
+				}
+				var st workflows.RoundState
+				if v, err := env.QueryWorkflow(workflows.QueryState); err != nil || v.Get(&st) != nil || st.Replan == nil {
+					t.Errorf("round state after the re-plan: %+v, %v", st, err)
+					return
+				}
+				replan = st.Replan
+				send(wid, workflows.UpdateConfirm, workflows.Confirm{Actor: hr}, func(_ any, err error) {
+					if err != nil {
+						t.Errorf("confirming the re-plan: %v", err)
+					}
+				})
+				// The new proposals, and the transfers seated again, which
+				// may have been blocked before their approvals came.
+				again := slices.Clone(st.Replan.Proposals)
+				for id := range st.Replan.Rewired {
+					again = append(again, activities.Proposal{TransferID: id})
+				}
+				approveAll(again, "")
+			})
+		}, 3*h)
+	}, h)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: wid})
+	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Uji rencana ulang",
+		Settings: models.DefaultSettings(), By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	if rejected == "" {
+		t.Fatal("no transfer depends on another")
+	}
+	if replanErr != nil || replan == nil || replan.Plan != 2 || len(replan.Rewired) == 0 {
+		t.Fatalf("re-plan %+v, %v: want plan 2 seating the blocked transfers again", replan, replanErr)
+	}
+	var transfers []models.Transfer
+	if err := gdb.Where("round_id = ?", roundID).Find(&transfers).Error; err != nil {
+		t.Fatal(err)
+	}
+	stage := map[string]models.Stage{}
+	for _, tr := range transfers {
+		stage[tr.ID] = tr.Stage
+	}
+	for id := range replan.Rewired {
+		if !stage[id].Effective() {
+			t.Errorf("%s, seated again, is %s", id, stage[id])
+		}
+	}
+	for _, tr := range transfers {
+		if tr.Stage.Effective() {
+			for _, d := range tr.DependsOn {
+				if !stage[d].Effective() {
+					t.Errorf("%s took effect, but %s, whose seat it took, is %s", tr.ID, d, stage[d])
+				}
+			}
+		} else if !tr.Stage.Final() {
+			t.Errorf("%s ends at %s", tr.ID, tr.Stage)
+		}
+	}
+	for p, n := range holders(t, gdb) {
+		if p != "" && n > limit[p] {
+			t.Errorf("%s holds %d at the end, at most %d allowed", p, n, limit[p])
+		}
+	}
+	t.Logf("rejected %s; re-plan %d: %d proposals, rewired %v", rejected, replan.Plan, len(replan.Proposals), replan.Rewired)
 }

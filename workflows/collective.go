@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"maps"
 	"slices"
 	"time"
 
@@ -74,11 +75,11 @@ func newCoordinator(ctx workflow.Context, r *round, confirmed []activities.Propo
 	return c
 }
 
-// startBlocked marks blocked the confirmed transfers that depend, directly
-// or not, on a transfer removed at confirmation, and returns the block each
-// starts with by transfer ID: they start blocked rather than being told
-// (a signal could reach a child before it starts).
-func (c *coordinator) startBlocked() map[string]Coordination {
+// startBlocked marks blocked the transfers under way that depend,
+// directly or not, on one of roots (removed at confirmation), and returns
+// the block each starts with by transfer ID: they start blocked rather
+// than being told (a signal could reach a child before it starts).
+func (c *coordinator) startBlocked(roots []string) map[string]Coordination {
 	out := map[string]Coordination{}
 	var walk func(id, how string)
 	walk = func(id, how string) {
@@ -92,10 +93,8 @@ func (c *coordinator) startBlocked() map[string]Coordination {
 			walk(d, string(models.StageBlocked))
 		}
 	}
-	for _, id := range c.ids {
-		if c.at[id] == ended {
-			walk(id, string(models.StageRemoved))
-		}
+	for _, id := range roots {
+		walk(id, string(models.StageRemoved))
 	}
 	return out
 }
@@ -324,4 +323,40 @@ func (c *coordinator) takeEffect(ctx workflow.Context) error {
 		}
 	}
 	return nil
+}
+
+// addPlan takes a confirmed re-plan: its proposals (less those removed)
+// join as transfers under way, and the blocked transfers it seated again
+// go on with their new dependencies. It returns the blocks the new
+// transfers start with (those that depend on a removed one).
+func (c *coordinator) addPlan(ctx workflow.Context, plan *activities.Replan, removed []string) (map[string]Coordination, error) {
+	for _, p := range plan.Proposals {
+		c.ids = append(c.ids, p.TransferID)
+		c.at[p.TransferID] = live
+		if slices.Contains(removed, p.TransferID) {
+			c.at[p.TransferID] = ended
+		}
+		c.covered[p.TransferID] = p.Covered
+		c.dependsOn[p.TransferID] = p.DependsOn
+		for _, d := range p.DependsOn {
+			c.dependents[d] = append(c.dependents[d], p.TransferID)
+		}
+	}
+	slices.Sort(c.ids)
+	for _, id := range slices.Sorted(maps.Keys(plan.Rewired)) {
+		deps := plan.Rewired[id]
+		if c.at[id] != blocked {
+			continue
+		}
+		c.at[id] = live
+		c.dependsOn[id] = deps
+		for _, d := range deps {
+			c.dependents[d] = append(c.dependents[d], id)
+		}
+		c.round.st.Blocked = slices.DeleteFunc(c.round.st.Blocked, func(b string) bool { return b == id })
+		if err := c.signal(ctx, id, Coordination{Kind: CoordinateUnblock, DependsOn: deps}); err != nil {
+			return nil, err
+		}
+	}
+	return c.startBlocked(removed), nil
 }

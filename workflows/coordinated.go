@@ -42,6 +42,15 @@ func (t *transfer) runCoordinated(ctx workflow.Context) error {
 			if err := t.waitBlocked(ctx); err != nil {
 				return err
 			}
+		case t.announce:
+			// Seated again by a re-plan after it had cleared its steps.
+			t.announce = false
+			if err := t.enter(ctx, models.StageAwaitingEffective, "", wait{}); err != nil {
+				return err
+			}
+			if err := t.tellRound(ctx, EventReady); err != nil {
+				return err
+			}
 		case !t.ready:
 			flow, cancel := workflow.WithCancel(ctx)
 			t.interrupt = cancel
@@ -140,6 +149,11 @@ func (t *transfer) listen(ctx workflow.Context) {
 					t.st.Stage, t.st.Awaiting = models.StageBlocked, ""
 					t.stop()
 				}
+			case CoordinateUnblock:
+				if t.blocked && t.withdrawal == nil {
+					t.blocked, t.resumed, t.announce = false, true, t.ready
+					t.st.Reason, t.st.ReasonEN = "", ""
+				}
 			case CoordinateEffect:
 				t.effect = &c
 			case CoordinateRecheck:
@@ -171,7 +185,7 @@ func (t *transfer) tellRound(ctx workflow.Context, kind EventKind) error {
 }
 
 // waitBlocked records the block, tells the HR office and waits for the
-// HR officer to withdraw the transfer.
+// HR officer to withdraw the transfer, or for a re-plan to seat it again.
 func (t *transfer) waitBlocked(ctx workflow.Context) error {
 	if err := t.stopAt(ctx, models.StageBlocked); err != nil {
 		return err
@@ -180,7 +194,7 @@ func (t *transfer) waitBlocked(ctx workflow.Context) error {
 	if err := t.notify(ctx, "blocked", notify.TransferBlocked, models.RoleHR, n); err != nil {
 		return err
 	}
-	return workflow.Await(ctx, func() bool { return t.withdrawal != nil })
+	return workflow.Await(ctx, func() bool { return t.withdrawal != nil || !t.blocked })
 }
 
 // stopAt records a stage the transfer stopped at, with its reason.

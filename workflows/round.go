@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -70,11 +71,15 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 	return summary, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 }
 
-// round is the state of one RoundWorkflow run.
+// round is the state of one RoundWorkflow run: coord is its coordinator
+// once its transfers run (collective.go), extra the children its re-plans
+// started.
 type round struct {
 	in        RoundInput
 	st        RoundState
 	confirmed bool
+	coord     *coordinator
+	extra     []workflow.ChildWorkflowFuture
 }
 
 func (r *round) setStatus(ctx workflow.Context, s models.RoundStatus) error {
@@ -129,6 +134,7 @@ func (r *round) runTransfers(ctx workflow.Context) error {
 	var coordErr error
 	if workflow.GetVersion(ctx, collectiveTMT, workflow.DefaultVersion, 1) == 1 {
 		c = newCoordinator(ctx, r, confirmed)
+		r.coord = c
 		workflow.Go(ctx, func(ctx workflow.Context) { coordErr = c.run(ctx) })
 	}
 	failed := func(ids []string) {
@@ -141,7 +147,7 @@ func (r *round) runTransfers(ctx workflow.Context) error {
 	}
 	batch := TransferBatch{RoundID: r.in.RoundID, Settings: r.in.Settings, Coordinated: c != nil}
 	if c != nil {
-		batch.Blocked = c.startBlocked()
+		batch.Blocked = c.startBlocked(r.st.Removed)
 	}
 	if len(confirmed) <= size || workflow.GetVersion(ctx, transferBatches, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		batch.Proposals = confirmed
@@ -177,7 +183,18 @@ func (r *round) runTransfers(ctx workflow.Context) error {
 	if err := workflow.Await(ctx, func() bool { return c.done || coordErr != nil }); err != nil {
 		return err
 	}
-	return coordErr
+	if coordErr != nil {
+		return coordErr
+	}
+	// The transfers re-plans started: each ends after its survey.
+	for _, f := range r.extra {
+		if err := f.Get(ctx, nil); err != nil && temporal.IsCanceledError(ctx.Err()) {
+			return err
+		}
+		r.st.Running--
+		r.st.Finished++
+	}
+	return nil
 }
 
 // TransferBatch is a batch of a round's confirmed transfers.
@@ -225,15 +242,22 @@ func startTransfers(ctx workflow.Context, b TransferBatch, ended func(failed []s
 	return nil
 }
 
-// register installs the state query and the confirm update.
+// register installs the state query and the confirm and replan updates.
 func (r *round) register(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (RoundState, error) { return r.st, nil }); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateReplan, r.replan,
+		workflow.UpdateHandlerOptions{Validator: r.checkReplan}); err != nil {
 		return err
 	}
 	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateConfirm,
 		func(ctx workflow.Context, c Confirm) (RoundState, error) {
 			if err := r.checkConfirm(c); err != nil {
 				return RoundState{}, err
+			}
+			if r.st.Replan != nil {
+				return r.confirmReplan(ctx, c)
 			}
 			r.confirmed = true
 			r.st.Removed = c.Remove
@@ -251,16 +275,19 @@ func (r *round) checkConfirm(c Confirm) error {
 		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat mengonfirmasi usulan",
 			"only an HR officer can confirm the proposals")
 	}
-	if r.confirmed {
+	proposals := r.st.Proposals
+	switch {
+	case r.st.Replan != nil:
+		proposals = r.st.Replan.Proposals
+	case r.confirmed:
 		return refuse(Conflict, "", "usulan sudah dikonfirmasi", "the proposals have already been confirmed")
-	}
-	if r.st.Status != models.RoundAwaitingConfirmation {
+	case r.st.Status != models.RoundAwaitingConfirmation:
 		return refuse(Conflict, "", "putaran sedang pada tahap "+string(r.st.Status)+", belum menunggu konfirmasi",
 			"the round is at "+string(r.st.Status)+" and does not await confirmation")
 	}
 	seen := map[string]bool{}
 	for _, id := range c.Remove {
-		known := slices.ContainsFunc(r.st.Proposals, func(p activities.Proposal) bool { return p.TransferID == id })
+		known := slices.ContainsFunc(proposals, func(p activities.Proposal) bool { return p.TransferID == id })
 		if !known || seen[id] {
 			return refuse(Invalid, "remove", "usulan "+id+" tidak ada atau disebut dua kali",
 				"proposal "+id+" does not exist or is listed twice")
@@ -268,4 +295,78 @@ func (r *round) checkConfirm(c Confirm) error {
 		seen[id] = true
 	}
 	return nil
+}
+
+// checkReplan lets the HR officer re-plan a round whose transfers are
+// under way, one re-plan at a time.
+func (r *round) checkReplan(p Replan) error {
+	switch {
+	case p.Actor.Role != models.RoleHR:
+		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat merencanakan ulang putaran",
+			"only an HR officer can re-plan the round")
+	case r.coord == nil || r.coord.done:
+		return refuse(Conflict, "", "putaran tidak sedang menjalankan mutasi yang dapat direncanakan ulang",
+			"the round has no transfers under way to re-plan")
+	case r.st.Replan != nil:
+		return refuse(Conflict, "", "rencana ulang sebelumnya masih menunggu konfirmasi",
+			"the previous re-plan still awaits confirmation")
+	}
+	return nil
+}
+
+// replan runs the re-plan and leaves its proposals for the HR officer to
+// confirm (UpdateConfirm).
+func (r *round) replan(ctx workflow.Context, p Replan) (RoundState, error) {
+	if err := r.checkReplan(p); err != nil {
+		return RoundState{}, err
+	}
+	long := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout: 15 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 5 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrNotFound, activities.ErrNoRoom, "Selection"}},
+	})
+	var plan activities.Replan
+	in := activities.RoundInput{RoundID: r.in.RoundID, AsOf: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(long, a.ReplanRound, in).Get(ctx, &plan); err != nil {
+		var app *temporal.ApplicationError
+		if errors.As(err, &app) && app.Type() == activities.ErrNoRoom {
+			return RoundState{}, refuse(Conflict, "", "mutasi yang tertahan tidak semuanya dapat ditempatkan kembali; tarik sebagian dahulu",
+				"the blocked transfers cannot all be seated again; withdraw some first")
+		}
+		return RoundState{}, err
+	}
+	r.st.Replan, r.st.Awaiting = &plan, models.RoleHR
+	return r.st, nil
+}
+
+// confirmReplan confirms a re-plan: its proposals start, less those
+// removed, and the blocked transfers it seated again go on.
+func (r *round) confirmReplan(ctx workflow.Context, c Confirm) (RoundState, error) {
+	plan := r.st.Replan
+	r.st.Replan, r.st.Awaiting = nil, ""
+	in := activities.Confirmation{RoundID: r.in.RoundID, Remove: c.Remove, Note: c.Note,
+		By: actorRef(c.Actor), At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), a.ConfirmProposals, in).Get(ctx, nil); err != nil {
+		return RoundState{}, err
+	}
+	r.st.Proposals = append(r.st.Proposals, plan.Proposals...)
+	r.st.Removed = append(r.st.Removed, c.Remove...)
+	batch := TransferBatch{RoundID: r.in.RoundID, Settings: r.in.Settings, Coordinated: true}
+	var err error
+	if batch.Blocked, err = r.coord.addPlan(ctx, plan, c.Remove); err != nil {
+		return RoundState{}, err
+	}
+	for _, p := range plan.Proposals {
+		if slices.Contains(c.Remove, p.TransferID) {
+			continue
+		}
+		tin := TransferInput{RoundID: r.in.RoundID, Proposal: p, Settings: r.in.Settings, LocalSteps: true, Coordinated: true}
+		if blk, ok := batch.Blocked[p.TransferID]; ok {
+			tin.Blocked = &blk
+		}
+		f := workflow.ExecuteChildWorkflow(workflow.WithChildOptions(ctx, TransferOptions(tin)), TransferWorkflow, tin)
+		r.extra = append(r.extra, f)
+		r.st.Running++
+	}
+	return r.st, nil
 }

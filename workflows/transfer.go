@@ -100,6 +100,8 @@ type transfer struct {
 	told       bool
 	ready      bool
 	blocked    bool
+	resumed    bool // seated again by a re-plan: every stage is written anew
+	announce   bool // resumed after clearing its steps: tell the round again
 	effect     *Coordination
 	recheck    *Coordination
 	withdrawal *Withdraw
@@ -169,7 +171,7 @@ func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited model
 	if t.in.Coordinated && ctx.Err() != nil {
 		return ctx.Err() // stopped: the stop's own stage stands
 	}
-	recorded := t.local && stage == models.StageAwaitingTPK
+	recorded := t.local && stage == models.StageAwaitingTPK && !t.resumed
 	t.st.Stage, t.st.Awaiting = stage, awaited
 	t.told = t.told || stage == models.StageSocialization
 	workflow.GetLogger(ctx).Info("transfer stage", "round", t.in.RoundID, "transfer", t.id(), "stage", stage)
