@@ -108,5 +108,9 @@ func render(gdb *gorm.DB, in NotifyInput) (notify.Message, error) {
 	if t.EffectiveDate != nil {
 		d.Effective = *t.EffectiveDate
 	}
+	// Dates read as the government's: the TMT is a local date.
+	if loc, err := t.Settings.Location(); err == nil && loc != nil {
+		d.Deadline, d.Effective = d.Deadline.In(loc), d.Effective.In(loc)
+	}
 	return notify.Render(in.Kind, lang, to, d)
 }
