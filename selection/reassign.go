@@ -208,7 +208,7 @@ type reassignment struct {
 	state   []uint8
 	touched []int32
 	scanned []int32
-	heap    []postItem
+	heap    queue[postItem]
 	ub      cost
 
 	stats ReassignStats
@@ -300,22 +300,7 @@ func (r *reassignment) buildOptions(postNum, empNum map[string]int32) error {
 	l := &r.in.Pairs
 	nP, nE, n := len(r.posts), len(r.holders), l.Len()
 	// Number the pair list's names once each.
-	lp := make([]int32, len(l.Positions))
-	for i, name := range l.Positions {
-		t, ok := postNum[name]
-		if !ok {
-			t = -1
-		}
-		lp[i] = t
-	}
-	le := make([]int32, len(l.Employees))
-	for i, name := range l.Employees {
-		e, ok := empNum[name]
-		if !ok {
-			e = -1
-		}
-		le[i] = e
-	}
+	lp, le := numbered(l.Positions, postNum), numbered(l.Employees, empNum)
 	r.pairPos, r.pairEmp = make([]int32, n), make([]int32, n)
 	lo, hi := math.Inf(1), math.Inf(-1)
 	degree := make([]int32, nE)
@@ -426,6 +411,19 @@ func (r *reassignment) buildOptions(postNum, empNum map[string]int32) error {
 	return nil
 }
 
+// numbered gives each name its number in num, or -1 when it has none.
+func numbered(names []string, num map[string]int32) []int32 {
+	out := make([]int32, len(names))
+	for i, name := range names {
+		k, ok := num[name]
+		if !ok {
+			k = -1
+		}
+		out[i] = k
+	}
+	return out
+}
+
 // duplicate builds the error for the pair (t, e) given twice.
 func (r *reassignment) duplicate(e, t int32) error {
 	err := &InputError{List: ListPairs, First: -1,
@@ -473,7 +471,7 @@ type postItem struct {
 	t    int32
 }
 
-func (a postItem) before(b postItem) bool {
+func (a postItem) less(b postItem) bool {
 	if a.d != b.d {
 		return a.d.less(b.d)
 	}
@@ -492,7 +490,7 @@ func (r *reassignment) augment(f int32) error {
 	end := int32(-1)
 	var dEnd cost
 	for len(r.heap) > 0 {
-		it := r.pop()
+		it := r.heap.pop()
 		t := it.t
 		if r.state[t] == done || it.d != r.dist[t] {
 			continue
@@ -595,51 +593,11 @@ func (r *reassignment) relax(e int32, h cost) {
 		}
 		r.dist[t], r.pred[t], r.predKey[t] = d, e, key
 		full := r.cnt[t] >= r.cap[t]
-		r.push(postItem{d, full, t})
+		r.heap.push(postItem{d, full, t})
 		if !full {
 			r.ub = d
 		}
 	}
-}
-
-func (r *reassignment) push(it postItem) {
-	h := append(r.heap, it)
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h[i].before(h[p]) {
-			break
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
-	}
-	r.heap = h
-}
-
-func (r *reassignment) pop() postItem {
-	h := r.heap
-	top := h[0]
-	last := len(h) - 1
-	h[0] = h[last]
-	h = h[:last]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			break
-		}
-		c := l
-		if rr := l + 1; rr < len(h) && h[rr].before(h[l]) {
-			c = rr
-		}
-		if !h[c].before(h[i]) {
-			break
-		}
-		h[i], h[c] = h[c], h[i]
-		i = c
-	}
-	r.heap = h
-	return top
 }
 
 // plan reads the assignment out: the moves with their scores and

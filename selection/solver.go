@@ -39,7 +39,7 @@ type solver struct {
 	state    []uint8 // 0 unseen, 1 labelled, 2 scanned
 	touched  []int32
 	scanned  []int32
-	heap     []heapItem
+	heap     queue[heapItem]
 	posSeen  []int32 // per position: search stamp when one of its rows was scanned
 	posBest  []int64 // per position: lowest offset of its scanned rows
 	stamp    int32
@@ -246,7 +246,7 @@ func (s *solver) augment(f int32) {
 	var end int32 = -1
 	var dEnd int64
 	for len(s.heap) > 0 {
-		it := s.pop()
+		it := s.heap.pop()
 		n := it.n
 		if s.state[n] == done || it.d > s.dist[n] {
 			continue
@@ -358,7 +358,7 @@ func (s *solver) label(n int32, d int64, row int32, c int64) {
 	s.pred[n] = row
 	s.predCost[n] = c
 	inner := n < int32(len(s.colRow)) && s.colRow[n] >= 0
-	s.push(heapItem{d, inner, n})
+	s.heap.push(heapItem{d, inner, n})
 }
 
 // heapItem is a labelled node in the search's priority queue. Ties on
@@ -378,44 +378,4 @@ func (a heapItem) less(b heapItem) bool {
 		return !a.inner
 	}
 	return a.n < b.n
-}
-
-func (s *solver) push(it heapItem) {
-	h := append(s.heap, it)
-	i := len(h) - 1
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h[i].less(h[p]) {
-			break
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
-	}
-	s.heap = h
-}
-
-func (s *solver) pop() heapItem {
-	h := s.heap
-	top := h[0]
-	last := len(h) - 1
-	h[0] = h[last]
-	h = h[:last]
-	i := 0
-	for {
-		l := 2*i + 1
-		if l >= len(h) {
-			break
-		}
-		c := l
-		if r := l + 1; r < len(h) && h[r].less(h[l]) {
-			c = r
-		}
-		if !h[c].less(h[i]) {
-			break
-		}
-		h[i], h[c] = h[c], h[i]
-		i = c
-	}
-	s.heap = h
-	return top
 }

@@ -80,12 +80,7 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 	}
 	limit := capacityOf(t, gdb)
 	r := rand.New(rand.NewPCG(seedN, 99))
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(quietLogger())
-	env := s.NewTestWorkflowEnvironment()
-	env.SetStartTime(start)
-	env.SetTestTimeout(time.Minute)
-	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	env := roundEnv(gdb)
 
 	tmts := 0
 	env.SetOnActivityCompletedListener(func(info *activity.Info, _ converter.EncodedValue, err error) {
@@ -99,12 +94,8 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 			}
 		}
 	})
-	updates := 0
-	send := func(workflowID, name string, arg any) {
-		updates++ // each update its own ID: the environment takes a repeated ID for the same update
-		_ = env.UpdateWorkflowByID(workflowID, name, fmt.Sprint(name, updates), &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(error) {}, OnComplete: func(any, error) {}}, arg)
-	}
+	update := updater(env)
+	send := func(workflowID, name string, arg any) { update(workflowID, name, arg, func(any, error) {}) }
 	roundID := "R-CHAIN"
 	var proposals []activities.Proposal
 	chains := 0
@@ -179,32 +170,10 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 	if tmts == 0 {
 		t.Fatal("no transfer took effect")
 	}
-	var transfers []models.Transfer
-	if err := gdb.Where("round_id = ?", roundID).Find(&transfers).Error; err != nil {
-		t.Fatal(err)
-	}
-	stage := map[string]models.Stage{}
-	for _, tr := range transfers {
-		stage[tr.ID] = tr.Stage
-	}
+	transfers, _ := checkRoundEnd(t, gdb, roundID, limit)
 	count := map[models.Stage]int{}
 	for _, tr := range transfers {
 		count[tr.Stage]++
-		if !tr.Stage.Final() && !tr.Stage.Effective() {
-			t.Errorf("%s ends at %s", tr.ID, tr.Stage)
-		}
-		if tr.Stage.Effective() {
-			for _, d := range tr.DependsOn {
-				if !stage[d].Effective() {
-					t.Errorf("%s took effect, but %s, whose seat it took, is %s", tr.ID, d, stage[d])
-				}
-			}
-		}
-	}
-	for p, n := range holders(t, gdb) {
-		if p != "" && n > limit[p] {
-			t.Errorf("%s holds %d at the end, at most %d allowed", p, n, limit[p])
-		}
 	}
 	var blocks int64
 	if err := gdb.Model(&models.AuditEntry{}).Where("round_id = ? AND action = ?", roundID, models.StageBlocked).
@@ -225,26 +194,19 @@ func TestMinisterApprovalPerOfficial(t *testing.T) {
 	if err := seed.Load(gdb, seed.Generate(150, start, 2)); err != nil {
 		t.Fatal(err)
 	}
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(quietLogger())
-	env := s.NewTestWorkflowEnvironment()
-	env.SetStartTime(start)
-	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	env := roundEnv(gdb)
 	settings := models.DefaultSettings()
 	settings.Elections = []models.Election{{CandidateDetermination: start.AddDate(0, 3, 0),
 		Inauguration: start.AddDate(0, 9, 0), Label: "Pilkada"}}
 	windowEnd := start.AddDate(0, 15, 0)
 	roundID := "R-MENTERI"
-	updates := 0
+	update := updater(env)
 	send := func(workflowID, name string, arg any) {
-		updates++
-		_ = env.UpdateWorkflowByID(workflowID, name, fmt.Sprint(name, updates), &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { t.Errorf("%s %s: %v", workflowID, name, err) },
-			OnComplete: func(_ any, err error) {
-				if err != nil {
-					t.Errorf("%s %s: %v", workflowID, name, err)
-				}
-			}}, arg)
+		update(workflowID, name, arg, func(_ any, err error) {
+			if err != nil {
+				t.Errorf("%s %s: %v", workflowID, name, err)
+			}
+		})
 	}
 	covered := 0
 	var tmtBefore time.Time
@@ -316,20 +278,10 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 		t.Fatal(err)
 	}
 	limit := capacityOf(t, gdb)
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(quietLogger())
-	env := s.NewTestWorkflowEnvironment()
-	env.SetStartTime(start)
-	env.SetTestTimeout(time.Minute)
-	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	env := roundEnv(gdb)
 	roundID := "R-REPLAN"
 	wid := activities.RoundWorkflowID(roundID)
-	updates := 0
-	send := func(workflowID, name string, arg any, done func(any, error)) {
-		updates++
-		_ = env.UpdateWorkflowByID(workflowID, name, fmt.Sprint(name, updates), &testsuite.TestUpdateCallback{
-			OnAccept: func() {}, OnReject: func(err error) { done(nil, err) }, OnComplete: done}, arg)
-	}
+	send := updater(env)
 	ignore := func(any, error) {}
 	approveAll := func(ps []activities.Proposal, skip string) {
 		for _, p := range ps {
@@ -405,6 +357,45 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 	if replanErr != nil || replan == nil || replan.Plan != 2 || len(replan.Rewired) == 0 {
 		t.Fatalf("re-plan %+v, %v: want plan 2 seating the blocked transfers again", replan, replanErr)
 	}
+	_, stage := checkRoundEnd(t, gdb, roundID, limit)
+	for id := range replan.Rewired {
+		if !stage[id].Effective() {
+			t.Errorf("%s, seated again, is %s", id, stage[id])
+		}
+	}
+	t.Logf("rejected %s; re-plan %d: %d proposals, rewired %v", rejected, replan.Plan, len(replan.Proposals), replan.Rewired)
+}
+
+// roundEnv is a test environment for rounds, with the real activities on
+// gdb.
+func roundEnv(gdb *gorm.DB) *testsuite.TestWorkflowEnvironment {
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	env.SetTestTimeout(time.Minute)
+	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	return env
+}
+
+// updater returns a function that sends an update and calls done with its
+// outcome (a refusal too). Each update gets its own ID: the environment
+// takes a repeated ID for the same update.
+func updater(env *testsuite.TestWorkflowEnvironment) func(workflowID, name string, arg any, done func(any, error)) {
+	n := 0
+	return func(workflowID, name string, arg any, done func(any, error)) {
+		n++
+		_ = env.UpdateWorkflowByID(workflowID, name, fmt.Sprint(name, n), &testsuite.TestUpdateCallback{
+			OnAccept: func() {}, OnReject: func(err error) { done(nil, err) }, OnComplete: done}, arg)
+	}
+}
+
+// checkRoundEnd checks a round that has completed: every transfer has
+// ended or taken effect, each that took effect did so with those whose
+// seats it took, and no post holds more than limit. It returns the
+// transfers and their stages by ID.
+func checkRoundEnd(t *testing.T, gdb *gorm.DB, roundID string, limit map[string]int) ([]models.Transfer, map[string]models.Stage) {
+	t.Helper()
 	var transfers []models.Transfer
 	if err := gdb.Where("round_id = ?", roundID).Find(&transfers).Error; err != nil {
 		t.Fatal(err)
@@ -413,20 +404,14 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 	for _, tr := range transfers {
 		stage[tr.ID] = tr.Stage
 	}
-	for id := range replan.Rewired {
-		if !stage[id].Effective() {
-			t.Errorf("%s, seated again, is %s", id, stage[id])
-		}
-	}
 	for _, tr := range transfers {
-		if tr.Stage.Effective() {
-			for _, d := range tr.DependsOn {
-				if !stage[d].Effective() {
-					t.Errorf("%s took effect, but %s, whose seat it took, is %s", tr.ID, d, stage[d])
-				}
-			}
-		} else if !tr.Stage.Final() {
+		if !tr.Stage.Final() && !tr.Stage.Effective() {
 			t.Errorf("%s ends at %s", tr.ID, tr.Stage)
+		}
+		for _, d := range tr.DependsOn {
+			if tr.Stage.Effective() && !stage[d].Effective() {
+				t.Errorf("%s took effect, but %s, whose seat it took, is %s", tr.ID, d, stage[d])
+			}
 		}
 	}
 	for p, n := range holders(t, gdb) {
@@ -434,5 +419,5 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 			t.Errorf("%s holds %d at the end, at most %d allowed", p, n, limit[p])
 		}
 	}
-	t.Logf("rejected %s; re-plan %d: %d proposals, rewired %v", rejected, replan.Plan, len(replan.Proposals), replan.Rewired)
+	return transfers, stage
 }

@@ -171,6 +171,11 @@ func (t *transfer) ending() bool {
 		t.resolved != nil && t.resolved.Resolution == models.ResolveCancel
 }
 
+// over reports whether the transfer has taken effect or ended.
+func (t *transfer) over() bool {
+	return t.effect != nil || t.st.Stage.Final() || t.st.Stage.Effective()
+}
+
 // stop interrupts the steps before the effective date, if they run.
 func (t *transfer) stop() {
 	if t.interrupt != nil {
@@ -253,7 +258,7 @@ func (t *transfer) checkWithdraw(w Withdraw) error {
 	if t.withdrawal != nil {
 		return refuse(Conflict, "", "mutasi sudah ditarik", "the transfer has already been withdrawn")
 	}
-	if t.effect != nil || t.recheck != nil || t.st.Stage.Final() || t.st.Stage.Effective() {
+	if t.over() || t.recheck != nil {
 		return stageRefusal(t.st.Stage)
 	}
 	if strings.TrimSpace(w.Reason) == "" {
@@ -299,7 +304,7 @@ func (t *transfer) checkMinisterApproval(m MinisterApproval) error {
 	if t.st.MinisterApprovalRef != "" {
 		return refuse(Conflict, "", "persetujuan menteri sudah dicatat", "the minister's approval is already recorded")
 	}
-	if t.effect != nil || t.st.Stage.Final() || t.st.Stage.Effective() {
+	if t.over() {
 		return stageRefusal(t.st.Stage)
 	}
 	if r := strings.TrimSpace(m.Reference); r == "" || len([]rune(r)) > maxReference {
