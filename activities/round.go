@@ -434,6 +434,7 @@ func candidateOf(e models.Employee, posByID map[string]models.Position, unitOf m
 // Confirmation is the HR officer's confirmation of a round's proposals.
 type Confirmation struct {
 	RoundID string
+	Plan    int      // the plan confirmed: 0 or 1 for the first, 2 and on for re-plans
 	Remove  []string // transfer IDs the officer removed
 	Note    string
 	By      ActorRef
@@ -459,7 +460,11 @@ func (a *Activities) ConfirmProposals(ctx context.Context, c Confirmation) error
 			Updates(map[string]any{"status": models.RoundInProgress, "updated_at": c.At}).Error; err != nil {
 			return err
 		}
-		return audit(tx, "round:"+c.RoundID+":confirm", models.AuditEntry{RoundID: c.RoundID, ActorID: c.By.ID,
+		key := "round:" + c.RoundID + ":confirm"
+		if c.Plan > 1 {
+			key = fmt.Sprintf("%s:%d", key, c.Plan)
+		}
+		return audit(tx, key, models.AuditEntry{RoundID: c.RoundID, ActorID: c.By.ID,
 			Role: c.By.Role, Action: "proposals_confirmed", Detail: confirmDetail(c), At: c.At})
 	})
 }

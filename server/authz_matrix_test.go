@@ -409,6 +409,7 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"POST", "/transfers/{id}/training-completion", nil, statuses(pHR, 409), statuses(pHR, 409)},
 		// A withdrawal without a reason: refused for it.
 		{"POST", "/transfers/{id}/withdrawal", url.Values{"reason": {""}}, statuses(pHR, 422), statuses(pHR, 422)},
+		{"POST", "/transfers/{id}/minister-approval", url.Values{"reference": {""}}, statuses(pHR, 422), statuses(pHR, 422)},
 		// The one form that succeeds, and signing out, last of all.
 		{"POST", "/transfers/{id}/acknowledgement", nil,
 			statuses(pEmployee, 303, pUntold, 404), statuses(pEmployee, 404, pUntold, 404)},

@@ -190,6 +190,7 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.POST("/transfers/:id/decision", s.page(s.decisionForm, approvers...))
 	p.POST("/transfers/:id/resolution", s.page(s.resolutionForm, hr...))
 	p.POST("/transfers/:id/withdrawal", s.page(s.withdrawalForm, hr...))
+	p.POST("/transfers/:id/minister-approval", s.page(s.ministerApprovalForm, hr...))
 	p.POST("/transfers/:id/training-completion", s.page(s.trainingForm, hr...))
 	p.POST("/transfers/:id/acknowledgement", s.page(s.acknowledgeForm, models.RoleEmployee))
 	p.POST("/transfers/:id/objection", s.page(s.objectionForm, models.RoleEmployee))

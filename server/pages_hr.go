@@ -443,6 +443,12 @@ func (s *Server) withdrawalForm(c *gin.Context, v *view) error {
 	return s.transferForm(c, v, "withdraw", WithdrawRequest{Reason: strings.TrimSpace(c.PostForm("reason"))}, "withdrawn")
 }
 
+// ministerApprovalForm records the minister's approval for a transfer.
+func (s *Server) ministerApprovalForm(c *gin.Context, v *view) error {
+	req := MinisterApprovalRequest{Reference: strings.TrimSpace(c.PostForm("reference"))}
+	return s.transferForm(c, v, "minister", req, "minister_approved")
+}
+
 // trainingForm reports a transfer's training completed.
 func (s *Server) trainingForm(c *gin.Context, v *view) error {
 	return s.transferForm(c, v, "training", TrainingRequest{Note: strings.TrimSpace(c.PostForm("note"))}, "training_completed")

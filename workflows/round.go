@@ -344,7 +344,7 @@ func (r *round) replan(ctx workflow.Context, p Replan) (RoundState, error) {
 func (r *round) confirmReplan(ctx workflow.Context, c Confirm) (RoundState, error) {
 	plan := r.st.Replan
 	r.st.Replan, r.st.Awaiting = nil, ""
-	in := activities.Confirmation{RoundID: r.in.RoundID, Remove: c.Remove, Note: c.Note,
+	in := activities.Confirmation{RoundID: r.in.RoundID, Plan: plan.Plan, Remove: c.Remove, Note: c.Note,
 		By: actorRef(c.Actor), At: workflow.Now(ctx)}
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), a.ConfirmProposals, in).Get(ctx, nil); err != nil {
 		return RoundState{}, err
