@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -420,4 +421,78 @@ func checkRoundEnd(t *testing.T, gdb *gorm.DB, roundID string, limit map[string]
 		}
 	}
 	return transfers, stage
+}
+
+// TestRecheckAtTMT: a sanction imposed after the approvals and in force on
+// the TMT stops that transfer at recheck_failed, with the reason; the
+// others take effect, those depending on it blocked and withdrawn.
+func TestRecheckAtTMT(t *testing.T) {
+	gdb, _ := dbtest.New(t)
+	if err := seed.Load(gdb, seed.Generate(150, start, 5)); err != nil {
+		t.Fatal(err)
+	}
+	limit := capacityOf(t, gdb)
+	env := roundEnv(gdb)
+	send := updater(env)
+	ignore := func(any, error) {}
+	roundID := "R-RECHECK"
+	var sanctioned string
+	env.RegisterDelayedCallback(func() {
+		var st workflows.RoundState
+		if v, err := env.QueryWorkflow(workflows.QueryState); err != nil || v.Get(&st) != nil {
+			t.Errorf("round state: %v", err)
+			return
+		}
+		send(activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr}, ignore)
+		for _, p := range st.Proposals {
+			id := activities.TransferWorkflowID(p.TransferID)
+			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(tpk), ignore) }, h)
+			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(ppk), ignore) }, 2*h)
+		}
+		sanctioned = st.Proposals[0].TransferID
+		nip := st.Proposals[0].NIP
+		env.RegisterDelayedCallback(func() {
+			end := start.AddDate(0, 9, 0)
+			s := models.Sanction{NIP: nip, Type: models.SanctionSedang, Start: start.AddDate(0, 0, 3), End: &end}
+			if err := gdb.Create(&s).Error; err != nil {
+				t.Error(err)
+			}
+		}, 3*h)
+		for at := 4 * h; at < 60*24*h; at += 12 * h {
+			env.RegisterDelayedCallback(func() {
+				var st workflows.RoundState
+				if v, err := env.QueryWorkflow(workflows.QueryState); err == nil && v.Get(&st) == nil {
+					for _, b := range st.Blocked {
+						send(activities.TransferWorkflowID(b), workflows.UpdateWithdraw, workflows.Withdraw{Actor: hr, Reason: "terblokir"}, ignore)
+					}
+				}
+			}, at)
+		}
+	}, h)
+	settings := models.DefaultSettings()
+	settings.EffectiveLead = models.Duration(30 * 24 * h)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Uji TMT",
+		Settings: settings, By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+	if err := env.GetWorkflowError(); err != nil {
+		t.Fatal(err)
+	}
+	transfers, stage := checkRoundEnd(t, gdb, roundID, limit)
+	if stage[sanctioned] != models.StageRecheckFailed {
+		t.Fatalf("%s, sanctioned before its TMT, is %s", sanctioned, stage[sanctioned])
+	}
+	effective := 0
+	for _, tr := range transfers {
+		if tr.Stage.Effective() {
+			effective++
+		}
+	}
+	if effective == 0 {
+		t.Error("no other transfer took effect")
+	}
+	var audit models.AuditEntry
+	if err := gdb.First(&audit, "transfer_id = ? AND action = ?", sanctioned, models.StageRecheckFailed).Error; err != nil ||
+		!strings.Contains(audit.Detail, "sanction") {
+		t.Errorf("the re-check is not recorded with its reason: %+v, %v", audit, err)
+	}
 }
