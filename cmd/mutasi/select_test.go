@@ -141,21 +141,7 @@ func TestSelectCommandErrors(t *testing.T) {
 		{"extra argument", map[string]string{"pairs.csv": good}, []string{"--pairs", "pairs.csv", "more"}, `unexpected argument "more"`},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runSelectCLI(t, tc.files, tc.args...)
-			if code == 0 {
-				t.Fatalf("exit 0, want an error")
-			}
-			if out != "" {
-				t.Fatalf("stdout %q, want nothing", out)
-			}
-			if !strings.Contains(errOut, tc.want) {
-				t.Fatalf("stderr %q, want it to contain %q", errOut, tc.want)
-			}
-			if strings.Contains(errOut, "total=") {
-				t.Fatalf("stderr has a total after an error: %q", errOut)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { expectFailure(t, tc.files, tc.args, tc.want, "total=") })
 	}
 }
 
@@ -250,21 +236,7 @@ func TestSelectReassignErrors(t *testing.T) {
 			"pairs.csv line 4: (B, x) is given twice (first on line 2)"},
 	}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			code, out, errOut := runSelectCLI(t, tc.files, tc.args...)
-			if code == 0 {
-				t.Fatalf("exit 0, want an error")
-			}
-			if out != "" {
-				t.Fatalf("stdout %q, want nothing", out)
-			}
-			if !strings.Contains(errOut, tc.want) {
-				t.Fatalf("stderr %q, want it to contain %q", errOut, tc.want)
-			}
-			if strings.Contains(errOut, "moves=") {
-				t.Fatalf("stderr has a summary after an error: %q", errOut)
-			}
-		})
+		t.Run(tc.name, func(t *testing.T) { expectFailure(t, tc.files, tc.args, tc.want, "moves=") })
 	}
 }
 
@@ -531,4 +503,24 @@ func BenchmarkSelectCommand(b *testing.B) {
 			}
 		}
 	})
+}
+
+// expectFailure runs mutasi select on files with args and checks that it
+// fails with want on stderr, nothing on stdout and no summary (the text
+// summary starts the last line of a success).
+func expectFailure(t *testing.T, files map[string]string, args []string, want, summary string) {
+	t.Helper()
+	code, out, errOut := runSelectCLI(t, files, args...)
+	if code == 0 {
+		t.Fatalf("exit 0, want an error")
+	}
+	if out != "" {
+		t.Fatalf("stdout %q, want nothing", out)
+	}
+	if !strings.Contains(errOut, want) {
+		t.Fatalf("stderr %q, want it to contain %q", errOut, want)
+	}
+	if strings.Contains(errOut, summary) {
+		t.Fatalf("stderr has a summary after an error: %q", errOut)
+	}
 }
