@@ -75,6 +75,9 @@ func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundReques
 	if strings.TrimSpace(req.Name) == "" {
 		return view, false, invalid("name", "nama putaran wajib diisi", "a round name is required")
 	}
+	if err := tooLong("name", req.Name, maxName); err != nil {
+		return view, false, err
+	}
 	settings := models.DefaultSettings()
 	if len(req.Settings) > 0 {
 		dec := json.NewDecoder(bytes.NewReader(req.Settings))
@@ -312,6 +315,9 @@ func (s *Server) confirm(c *gin.Context) error {
 // workflow, which checks it.
 func (s *Server) confirmRound(ctx context.Context, a models.Actor, roundID string, req ConfirmRequest) (workflows.RoundState, error) {
 	var st workflows.RoundState
+	if err := tooLong("note", req.Note, maxText); err != nil {
+		return st, err
+	}
 	if _, err := s.findRound(ctx, roundID); err != nil {
 		return st, err
 	}

@@ -9,6 +9,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -177,9 +178,10 @@ func actor(c *gin.Context) models.Actor {
 // bind decodes a JSON body strictly into v: unknown fields and wrong types
 // are refused naming the field.
 func bind(c *gin.Context, v any) error {
-	body, err := io.ReadAll(c.Request.Body)
-	if err != nil {
-		return fail(http.StatusRequestEntityTooLarge, "", "isi permintaan terlalu besar", "request body too large")
+	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxJSONBody+1))
+	if err != nil || len(body) > maxJSONBody {
+		return fail(http.StatusRequestEntityTooLarge, "", fmt.Sprintf("isi permintaan terlalu besar (paling banyak %d byte)", maxJSONBody),
+			fmt.Sprintf("request body too large (at most %d bytes)", maxJSONBody))
 	}
 	if err := checkText(body); err != nil {
 		return err

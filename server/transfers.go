@@ -5,11 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"net/http"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/api/serviceerror"
@@ -251,6 +249,9 @@ type DecisionRequest struct {
 }
 
 func (r DecisionRequest) update(a models.Actor) (string, any, error) {
+	if err := tooLong("reason", r.Reason, maxText); err != nil {
+		return "", nil, err
+	}
 	if r.Approve == nil {
 		return "", nil, invalid("approve", "approve wajib diisi (true atau false)", "approve is required (true or false)")
 	}
@@ -290,6 +291,9 @@ type ObjectionRequest struct {
 }
 
 func (r ObjectionRequest) update(a models.Actor) (string, any, error) {
+	if err := tooLong("text", r.Text, maxText); err != nil {
+		return "", nil, err
+	}
 	return workflows.UpdateObject, workflows.Objection{Actor: a, Category: r.Category, Text: r.Text}, nil
 }
 
@@ -308,6 +312,9 @@ type ResolutionRequest struct {
 }
 
 func (r ResolutionRequest) update(a models.Actor) (string, any, error) {
+	if err := tooLong("note", r.Note, maxText); err != nil {
+		return "", nil, err
+	}
 	return workflows.UpdateResolve, workflows.Resolution{Actor: a, Resolution: r.Resolution, Note: r.Note}, nil
 }
 
@@ -325,13 +332,9 @@ type WithdrawRequest struct {
 	Reason string `json:"reason"`
 }
 
-// maxReason bounds a withdrawal's reason, in characters.
-const maxReason = 2000
-
 func (r WithdrawRequest) update(a models.Actor) (string, any, error) {
-	if n := utf8.RuneCountInString(r.Reason); n > maxReason {
-		return "", nil, invalid("reason", fmt.Sprintf("alasan paling banyak %d karakter", maxReason),
-			fmt.Sprintf("the reason takes at most %d characters", maxReason))
+	if err := tooLong("reason", r.Reason, maxText); err != nil {
+		return "", nil, err
 	}
 	return workflows.UpdateWithdraw, workflows.Withdraw{Actor: a, Reason: r.Reason}, nil
 }
@@ -351,6 +354,9 @@ type MinisterApprovalRequest struct {
 }
 
 func (r MinisterApprovalRequest) update(a models.Actor) (string, any, error) {
+	if err := tooLong("reference", r.Reference, maxName); err != nil {
+		return "", nil, err
+	}
 	return workflows.UpdateMinisterApproval, workflows.MinisterApproval{Actor: a, Reference: r.Reference}, nil
 }
 
@@ -368,6 +374,9 @@ type TrainingRequest struct {
 }
 
 func (r TrainingRequest) update(a models.Actor) (string, any, error) {
+	if err := tooLong("note", r.Note, maxText); err != nil {
+		return "", nil, err
+	}
 	return workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: a, Note: r.Note}, nil
 }
 
