@@ -182,10 +182,17 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	approve := map[string]any{"approve": true, "reason": "sesuai kebutuhan organisasi"}
 	a1 := s.do("POST", path+"/decisions", models.RoleTPK, approve)
 	expect(t, a1, http.StatusOK)
+	// A different second decision is refused, saying the first; an
+	// identical repeat gets the first answer.
 	a2 := s.do("POST", path+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "berubah pikiran"})
-	expect(t, a2, http.StatusOK)
-	if string(a1.body) != string(a2.body) {
-		t.Errorf("a repeated decision answered %s, the first %s", a2.body, a1.body)
+	expect(t, a2, http.StatusConflict)
+	if !strings.Contains(string(a2.body), "sudah memutuskan: setuju") {
+		t.Errorf("a different second decision answered %s", a2.body)
+	}
+	a3 := s.do("POST", path+"/decisions", models.RoleTPK, approve)
+	expect(t, a3, http.StatusOK)
+	if string(a1.body) != string(a3.body) {
+		t.Errorf("a repeated decision answered %s, the first %s", a3.body, a1.body)
 	}
 	expect(t, s.do("POST", path+"/decisions", models.RolePPK, approve), http.StatusOK)
 	var view TransferView

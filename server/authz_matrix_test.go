@@ -242,10 +242,11 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 			statuses(append(readers, pEmployee, 200, pPPKOther, 404)...),
 			statuses(append(readers, pEmployee, 404, pTPKUnit, 404, pPPKOther, 404)...)},
 		// A decision without a reason: refused for its stage, its scope or its
-		// reason; the TPK and PPK who decided own get their first answer again.
-		// A transfer the caller may not see is not found, as for GET.
+		// reason; the TPK and PPK who decided own are told they have (a
+		// different second decision). A transfer the caller may not see is
+		// not found, as for GET.
 		{"POST", "/api/v1/transfers/{id}/decisions", reason,
-			statuses(pTPK, 200, pPPK, 200, pTPKUnit, 409, pPPKOther, 404),
+			statuses(pTPK, 409, pPPK, 409, pTPKUnit, 409, pPPKOther, 404),
 			statuses(pTPK, 422, pPPK, 409, pTPKUnit, 404, pPPKOther, 404)},
 		// An objection in an unknown category: refused for it, or for the person.
 		{"POST", "/api/v1/transfers/{id}/objections", map[string]any{"category": "bosan", "text": "x"},

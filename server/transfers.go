@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -198,7 +199,14 @@ func (s *Server) sendTransferUpdate(ctx context.Context, a models.Actor, transfe
 	if t.Stage == models.StageProposed || t.Stage == models.StageRemoved {
 		return receipt, fail(http.StatusConflict, "", "mutasi ini belum atau tidak dikonfirmasi", "this transfer has not been confirmed")
 	}
-	sum := sha256.Sum256([]byte(t.ID + "\x00" + name + "\x00" + a.ID))
+	// The update's ID is the request's: an identical repeat gets the first
+	// answer, a different one is judged by the workflow (a second,
+	// different decision is refused).
+	content, err := json.Marshal(arg)
+	if err != nil {
+		return receipt, err
+	}
+	sum := sha256.Sum256([]byte(t.ID + "\x00" + name + "\x00" + a.ID + "\x00" + string(content)))
 	err = s.update(ctx, t.WorkflowID, name, hex.EncodeToString(sum[:16]), arg, &receipt)
 	if _, missing := errors.AsType[*serviceerror.NotFound](err); missing {
 		if t.Stage == models.StageAwaitingTPK {

@@ -117,9 +117,12 @@ func (t *transfer) checkDecision(d Decision) error {
 	if !d.Actor.InScope(t.in.Proposal.ToUnitID) {
 		return refuse(Forbidden, "actor", "unit tujuan di luar kewenangan Anda", "the target unit is outside your scope")
 	}
-	if (role == models.RoleTPK && t.tpk != nil) || (role == models.RolePPK && t.ppk != nil) {
-		return refuse(Conflict, "", "keputusan "+stepNames[role]+" sudah diberikan",
-			"the "+stepNames[role]+" has already decided")
+	if first := t.decision(role); first != nil {
+		id, en := "tolak", "reject"
+		if first.Approve {
+			id, en = "setuju", "approve"
+		}
+		return refuse(Conflict, "", stepNames[role]+" sudah memutuskan: "+id, "the "+stepNames[role]+" has already decided: "+en)
 	}
 	want := models.StageAwaitingTPK
 	if role == models.RolePPK {
