@@ -47,3 +47,27 @@ func TestTextLimits(t *testing.T) {
 		t.Errorf("a body over %d bytes: %d, want 413", maxJSONBody, r.status)
 	}
 }
+
+// TestTextChecks: a reason of zero-width characters is missing; the six
+// characters \u0000 typed as text pass, a real NUL does not; a sign-in
+// that would send the browser to another host goes home instead.
+func TestTextChecks(t *testing.T) {
+	for body, want := range map[string]bool{`{"a": "\u0000"}`: true, `{"a": "\\u0000"}`: false,
+		`{"a": "\\\u0000"}`: true, `{"a": "C:\\u0000x"}`: false, `{"a": "ok"}`: false} {
+		if got := escapedNUL([]byte(body)); got != want {
+			t.Errorf("escapedNUL(%s) = %v, want %v", body, got, want)
+		}
+	}
+	for p, want := range map[string]bool{"/inbox": true, "/transfers/T1?x=1": true, "/\t/evil.example/p": false,
+		"//evil.example": false, "/\\evil.example": false, "/a\\b": false, "/a b": false, "https://evil.example": false,
+		"/\u2028x": false, "": false} {
+		if got := localPath(p); got != want {
+			t.Errorf("localPath(%q) = %v, want %v", p, got, want)
+		}
+	}
+	s := newStack(t, "", func(*gorm.DB) {})
+	r := s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": "R1", "name": "\u200b\u2060"})
+	if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), `"name"`) {
+		t.Errorf("a name of zero-width characters: %d %s, want 422 naming name", r.status, r.body)
+	}
+}

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"net/http"
 	"regexp"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -72,7 +71,7 @@ func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundReques
 	if !roundIDPattern.MatchString(req.ID) {
 		return view, false, invalid("id", "id putaran wajib: huruf, angka atau _, paling banyak 32", "a round id is required: letters, digits or _, at most 32")
 	}
-	if strings.TrimSpace(req.Name) == "" {
+	if models.Blank(req.Name) {
 		return view, false, invalid("name", "nama putaran wajib diisi", "a round name is required")
 	}
 	if err := tooLong("name", req.Name, maxName); err != nil {

@@ -8,9 +8,11 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gin-gonic/gin"
 
@@ -216,8 +218,18 @@ func (s *Server) signInPage(c *gin.Context, v *view) error {
 // localPath reports whether p is a path on this site, safe to redirect
 // to after sign-in.
 func localPath(p string) bool {
-	return strings.HasPrefix(p, "/") && !strings.HasPrefix(p, "//") && !strings.HasPrefix(p, "/\\") &&
-		!strings.ContainsAny(p, "\r\n")
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.ContainsRune(p, '\\') {
+		return false
+	}
+	// Browsers drop tabs and line breaks from a URL, so "/\t/host" would
+	// lead away: no control or space character at all.
+	for _, r := range p {
+		if r < 0x20 || r == 0x7f || unicode.IsSpace(r) {
+			return false
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil
 }
 
 // homeOf is the first page of each role.

@@ -261,7 +261,7 @@ func (t *transfer) checkWithdraw(w Withdraw) error {
 	if t.over() || t.recheck != nil {
 		return stageRefusal(t.st.Stage)
 	}
-	if strings.TrimSpace(w.Reason) == "" {
+	if models.Blank(w.Reason) {
 		return refuse(Invalid, "reason", "alasan penarikan wajib diisi", "a withdrawal needs a reason")
 	}
 	return nil
@@ -307,7 +307,7 @@ func (t *transfer) checkMinisterApproval(m MinisterApproval) error {
 	if t.over() {
 		return stageRefusal(t.st.Stage)
 	}
-	if r := strings.TrimSpace(m.Reference); r == "" || len([]rune(r)) > maxReference {
+	if r := strings.TrimSpace(m.Reference); models.Blank(r) || len([]rune(r)) > maxReference {
 		return refuse(Invalid, "reference", "nomor surat persetujuan menteri wajib diisi, paling banyak 200 karakter",
 			"the reference of the minister's letter is required, in at most 200 characters")
 	}

@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"strings"
-
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/bkpsdm/mutasi/activities"
@@ -134,7 +132,7 @@ func (t *transfer) checkDecision(d Decision) error {
 		}
 		return stageRefusal(t.st.Stage)
 	}
-	if strings.TrimSpace(d.Reason) == "" {
+	if models.Blank(d.Reason) {
 		return refuse(Invalid, "reason", "alasan keputusan wajib diisi", "a decision needs a reason")
 	}
 	return nil
@@ -184,7 +182,7 @@ func (t *transfer) checkObjection(o Objection) error {
 			"kategori keberatan harus competence, family_location, workload, health atau other",
 			"the objection category must be competence, family_location, workload, health or other")
 	}
-	if strings.TrimSpace(o.Text) == "" {
+	if models.Blank(o.Text) {
 		return refuse(Invalid, "text", "uraian keberatan wajib diisi", "an objection needs a text")
 	}
 	return nil
