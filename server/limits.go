@@ -12,8 +12,8 @@ const (
 	// maxText bounds a free text: a decision's reason, an objection, a
 	// note, a withdrawal's reason.
 	maxText = 4000
-	// maxName bounds a name or a reference: a round's name, the
-	// reference of the minister's letter.
+	// maxName bounds a name: a round's name. (The reference of the
+	// minister's letter is bounded by workflows.MaxReference.)
 	maxName = 200
 	// maxJSONBody bounds a JSON request body (a confirmation naming the
 	// thousands of proposals a province removes fits easily); imports

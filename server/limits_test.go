@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/workflows"
 )
 
 // TestTextLimits sends every free text and name one character over its
@@ -28,7 +29,7 @@ func TestTextLimits(t *testing.T) {
 		{p + "/objection-resolution", models.RoleHR, map[string]any{"resolution": "proceed", "note": over(maxText)}, "note"},
 		{p + "/training-completion", models.RoleHR, map[string]any{"note": over(maxText)}, "note"},
 		{p + "/withdrawal", models.RoleHR, map[string]any{"reason": over(maxText)}, "reason"},
-		{p + "/minister-approval", models.RoleHR, map[string]any{"reference": over(maxName)}, "reference"},
+		{p + "/minister-approval", models.RoleHR, map[string]any{"reference": over(workflows.MaxReference)}, "reference"},
 		{"/api/v1/rounds", models.RoleHR, map[string]any{"id": "R1", "name": over(maxName)}, "name"},
 		{"/api/v1/rounds/R1/confirmation", models.RoleHR, map[string]any{"note": over(maxText)}, "note"},
 	}

@@ -362,7 +362,7 @@ type MinisterApprovalRequest struct {
 }
 
 func (r MinisterApprovalRequest) update(a models.Actor) (string, any, error) {
-	if err := tooLong("reference", r.Reference, maxName); err != nil {
+	if err := tooLong("reference", r.Reference, workflows.MaxReference); err != nil {
 		return "", nil, err
 	}
 	return workflows.UpdateMinisterApproval, workflows.MinisterApproval{Actor: a, Reference: r.Reference}, nil

@@ -287,8 +287,9 @@ func (t *transfer) withdraw(ctx workflow.Context, w Withdraw) (Receipt, error) {
 	return Receipt{TransferID: t.id(), Stage: models.StageWithdrawn}, nil
 }
 
-// maxReference bounds the reference of a minister's approval.
-const maxReference = 200
+// MaxReference bounds the reference of a minister's approval; the API
+// checks it at the door too.
+const MaxReference = 200
 
 // checkMinisterApproval lets the HR officer record the minister's approval
 // for a coordinated transfer, once, before it takes effect.
@@ -307,7 +308,7 @@ func (t *transfer) checkMinisterApproval(m MinisterApproval) error {
 	if t.over() {
 		return stageRefusal(t.st.Stage)
 	}
-	if r := strings.TrimSpace(m.Reference); models.Blank(r) || len([]rune(r)) > maxReference {
+	if r := strings.TrimSpace(m.Reference); models.Blank(r) || len([]rune(r)) > MaxReference {
 		return refuse(Invalid, "reference", "nomor surat persetujuan menteri wajib diisi, paling banyak 200 karakter",
 			"the reference of the minister's letter is required, in at most 200 characters")
 	}
