@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
@@ -55,13 +56,29 @@ func EnsureCLI(ctx context.Context, out io.Writer) (string, error) {
 	if p, err := FindCLI(); err == nil {
 		return p, nil
 	}
-	fmt.Fprintf(out, "installing the Temporal CLI %s with go install (one time, takes a few minutes)...\n", CLIVersion)
+	fmt.Fprintf(out, "compiling the Temporal CLI %s with go install: only on the first run, about 5 to 15 minutes on 2 cores; the compiler prints nothing until it is done\n", CLIVersion)
 	cmd := exec.CommandContext(ctx, "go", "install", "github.com/temporalio/cli/cmd/temporal@"+CLIVersion)
 	cmd.Stdout, cmd.Stderr = out, out
-	if err := cmd.Run(); err != nil {
+	if err := cmd.Start(); err != nil {
 		return "", fmt.Errorf("install the Temporal CLI: %w", err)
 	}
-	return FindCLI()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	started := time.Now()
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		select {
+		case err := <-done:
+			if err != nil {
+				return "", fmt.Errorf("install the Temporal CLI: %w", err)
+			}
+			fmt.Fprintf(out, "Temporal CLI ready after %s\n", time.Since(started).Round(time.Second))
+			return FindCLI()
+		case <-tick.C:
+			fmt.Fprintf(out, "still compiling the Temporal CLI (%s so far)...\n", time.Since(started).Round(time.Minute))
+		}
+	}
 }
 
 // Options configure a dev server.

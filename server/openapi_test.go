@@ -157,3 +157,25 @@ func TestSpecStagesAreTheModelsStages(t *testing.T) {
 		t.Fatalf("openapi.json Stage enum %v, models.Stages %v", got, models.Stages)
 	}
 }
+
+// TestSpecListsTooLarge checks that every operation that takes a body
+// documents the 413 its body cap answers.
+func TestSpecListsTooLarge(t *testing.T) {
+	sc := newSpecChecker(t)
+	n := 0
+	for path, item := range sc.doc["paths"].(map[string]any) {
+		for method, op := range item.(map[string]any) {
+			op, ok := op.(map[string]any)
+			if !ok || op["requestBody"] == nil {
+				continue
+			}
+			n++
+			if _, ok := op["responses"].(map[string]any)["413"]; !ok {
+				t.Errorf("%s %s takes a body but lists no 413", strings.ToUpper(method), path)
+			}
+		}
+	}
+	if n < 10 {
+		t.Errorf("only %d operations take a body", n)
+	}
+}

@@ -2,11 +2,16 @@ package server
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
+	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/bkpsdm/mutasi/workflows"
@@ -87,12 +92,42 @@ func problemOf(c *gin.Context, log *slog.Logger, err error) Problem {
 			"proses ini sudah selesai dan tidak menerima tindakan lagi", "this process has ended and accepts no more actions"
 	case errors.Is(err, context.DeadlineExceeded):
 		p.Status, p.Detail, p.DetailEN = http.StatusGatewayTimeout, "waktu tunggu habis", "timed out"
+	case unavailable(err):
+		p.Status, p.Detail, p.DetailEN = http.StatusServiceUnavailable,
+			"layanan sedang tidak tersedia; coba lagi sebentar lagi", "the service is unavailable for a moment; try again shortly"
+		c.Header("Retry-After", retryAfterUnavailable)
+		log.Warn("dependency unavailable", "method", c.Request.Method, "path", c.FullPath(), "error", err)
 	default:
 		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "error", err)
 	}
 	p.Title = http.StatusText(p.Status)
 	p.Type = "about:blank"
 	return p
+}
+
+// retryAfterUnavailable is how many seconds a client is told to wait
+// when the database or Temporal cannot be reached.
+const retryAfterUnavailable = "5"
+
+// unavailable reports whether err says the database or Temporal cannot be
+// reached or is shutting down, a moment's fault rather than the
+// request's or the code's: PostgreSQL's connection exceptions (class 08),
+// its shutdown and too-many-connections codes, a refused or broken
+// connection, and Temporal's Unavailable.
+func unavailable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		switch pgErr.Code {
+		case "57P01", "57P02", "57P03", "53300":
+			return true
+		}
+		return strings.HasPrefix(pgErr.Code, "08")
+	}
+	var connectErr *pgconn.ConnectError
+	var netErr net.Error
+	var temporalDown *serviceerror.Unavailable
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.As(err, &temporalDown) ||
+		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err)
 }
 
 // isClosed reports whether err says the workflow has already completed.

@@ -36,9 +36,6 @@ type Server struct {
 	Log        *slog.Logger
 	// Middleware runs before every route, e.g. metrics.
 	Middleware []gin.HandlerFunc
-	// Metrics, when set, is served unauthenticated at /metrics, like the
-	// health checks: keep the port off the public network.
-	Metrics http.Handler
 	// TokenLimiter slows down token guessing per client address; nil
 	// takes DefaultTokenLimiter.
 	TokenLimiter *ratelimit.Limiter
@@ -71,9 +68,6 @@ func (s *Server) Handler() http.Handler {
 	})
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.handle(s.ready))
-	if s.Metrics != nil {
-		r.GET("/metrics", gin.WrapH(s.Metrics))
-	}
 
 	s.mountPages(r)
 

@@ -6,7 +6,6 @@ import (
 	"io"
 
 	"github.com/bkpsdm/mutasi/auditchain"
-	"github.com/bkpsdm/mutasi/db"
 )
 
 func init() {
@@ -20,7 +19,7 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	gdb, err := db.Open(c.databaseURL)
+	gdb, err := c.openDB()
 	if err != nil {
 		return err
 	}

@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
 
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -34,6 +38,7 @@ type config struct {
 	baseURL     string
 	linkSecret  string
 	logFormat   string
+	dir         string
 }
 
 func env(name, def string) string {
@@ -43,9 +48,13 @@ func env(name, def string) string {
 	return def
 }
 
-// defaultDatabaseURL is the embedded SQLite database of the dev stack;
-// production sets MUTASI_DATABASE_URL (or DATABASE_URL) to PostgreSQL.
-const defaultDatabaseURL = "sqlite:.mutasi/mutasi.db"
+// defaultDatabaseURL stands for the dev stack's embedded SQLite database,
+// mutasi.db in the state folder (--dir); production sets
+// MUTASI_DATABASE_URL (or DATABASE_URL) to PostgreSQL.
+const defaultDatabaseURL = "sqlite:<dir>/mutasi.db"
+
+// defaultDir is the dev stack's state folder.
+const defaultDir = ".mutasi"
 
 // newFlags makes a subcommand's flag set with the shared config's flags
 // registered on it.
@@ -70,15 +79,58 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.baseURL, "base-url", env("MUTASI_BASE_URL", "http://localhost:8080"), "public URL of the service, for survey links (MUTASI_BASE_URL)")
 	fs.StringVar(&c.linkSecret, "link-secret", env("MUTASI_LINK_SECRET", ""), "secret that signs survey links (MUTASI_LINK_SECRET)")
 	fs.StringVar(&c.logFormat, "log-format", env("MUTASI_LOG_FORMAT", "text"), "text or json (MUTASI_LOG_FORMAT)")
+	fs.StringVar(&c.dir, "dir", env("MUTASI_DIR", defaultDir), "the dev stack's state folder, which holds the default SQLite database (MUTASI_DIR)")
 }
 
-// openDB opens and migrates the database.
+// dbURL is the database the command uses: the one configured, or the dev
+// stack's SQLite file in the state folder.
+func (c *config) dbURL() string {
+	if c.databaseURL == defaultDatabaseURL {
+		return "sqlite:" + filepath.Join(c.dir, "mutasi.db")
+	}
+	return c.databaseURL
+}
+
+// openDB opens and migrates an existing database. A SQLite file that is
+// not there is an error rather than a new empty database, so a command run
+// from the wrong folder says so instead of working on nothing.
 func (c *config) openDB() (*gorm.DB, error) {
-	gdb, err := db.Open(c.databaseURL)
+	if file, ok := strings.CutPrefix(c.dbURL(), "sqlite:"); ok {
+		if _, err := os.Stat(file); errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("no database at %s: run this from the folder where `mutasi dev` runs, pass --dir to its state folder, or set MUTASI_DATABASE_URL", file)
+		}
+	}
+	return c.createDB()
+}
+
+// createDB opens and migrates the database, creating a SQLite file that
+// is not there yet.
+func (c *config) createDB() (*gorm.DB, error) {
+	gdb, err := db.Open(c.dbURL())
 	if err != nil {
 		return nil, err
 	}
 	return gdb, db.Migrate(gdb)
+}
+
+// metricsFlag registers --metrics-addr: where the process serves its
+// Prometheus metrics, apart from the API's public port.
+func metricsFlag(fs *flag.FlagSet, def string) *string {
+	return fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", def),
+		"where /metrics is served, never on the API's port; empty serves none (MUTASI_METRICS_ADDR)")
+}
+
+// serveMetrics serves reg's /metrics on addr in the background until ctx
+// is done; a failure to listen is logged and leaves the rest running.
+func serveMetrics(ctx context.Context, reg *metrics.Registry, addr string, log *slog.Logger) {
+	if addr == "" {
+		return
+	}
+	go func() {
+		if err := reg.Serve(ctx, addr); err != nil {
+			log.Error("metrics not served", "addr", addr, "error", err)
+		}
+	}()
 }
 
 // dial connects to Temporal, logging through log and counting the SDK's
@@ -88,10 +140,19 @@ func (c *config) dial(log *slog.Logger, reg *metrics.Registry) (client.Client, e
 		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal()})
 }
 
+// needLinkSecret refuses to go on without the secret that signs and
+// checks survey links: there is no fallback written in the code.
+func (c *config) needLinkSecret() error {
+	if c.linkSecret == "" {
+		return fmt.Errorf("set MUTASI_LINK_SECRET (or --link-secret): it signs and checks survey links")
+	}
+	return nil
+}
+
 // activities builds the activities on gdb.
 func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
-	if c.linkSecret == "" {
-		return nil, fmt.Errorf("set MUTASI_LINK_SECRET (or --link-secret): it signs survey links")
+	if err := c.needLinkSecret(); err != nil {
+		return nil, err
 	}
 	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret)}, nil
 }

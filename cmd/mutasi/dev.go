@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -29,31 +30,29 @@ func init() {
 	commands["dev"] = command{"run the whole system locally: Temporal dev server, database, demo data, worker", runDev}
 }
 
-// devSecret signs survey links in the dev stack when no secret is set.
-const devSecret = "mutasi-dev-only-secret"
-
 func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("dev", stderr)
-	dir := fs.String("dir", ".mutasi", "folder for the dev stack's state")
 	employees := fs.Int("employees", 2000, "size of the demo government loaded into an empty database")
 	uiPort := fs.String("ui-port", "8233", "port of the Temporal Web UI")
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", "127.0.0.1:8080"), "address the API listens on")
+	metricsAddr := fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", "127.0.0.1:9090"), "where the API's and the worker's /metrics are served (MUTASI_METRICS_ADDR)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
 	if c.linkSecret == "" {
-		c.linkSecret = devSecret
+		secret, err := devSecret(c.dir)
+		if err != nil {
+			return err
+		}
+		c.linkSecret = secret
 	}
-	if c.databaseURL == defaultDatabaseURL {
-		c.databaseURL = "sqlite:" + filepath.Join(*dir, "mutasi.db")
-	}
-	if err := os.MkdirAll(*dir, 0o755); err != nil {
+	if err := ensureDatabase(c.dbURL()); err != nil {
 		return err
 	}
-	if err := ensureDatabase(c.databaseURL); err != nil {
-		return err
-	}
-	gdb, err := c.openDB()
+	gdb, err := c.createDB()
 	if err != nil {
 		return err
 	}
@@ -71,10 +70,10 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	fmt.Fprintln(stdout, "starting the Temporal dev server...")
-	log := newLogger(c.logFormat, logFile(*dir))
+	log := newLogger(c.logFormat, logFile(c.dir))
 	reg := metrics.New()
-	srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(*dir, "temporal.db"),
-		HostPort: c.temporal, UIPort: *uiPort, Output: logFile(*dir), Logger: tlog.NewStructuredLogger(log),
+	srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(c.dir, "temporal.db"),
+		HostPort: c.temporal, UIPort: *uiPort, Output: logFile(c.dir), Logger: tlog.NewStructuredLogger(log),
 		Metrics: reg.Temporal()})
 	if err != nil {
 		return err
@@ -84,11 +83,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	token, err := adminToken(gdb, *dir)
+	token, err := adminToken(gdb, c.dir)
 	if err != nil {
 		return err
 	}
-	password, err := adminAccount(gdb, *dir)
+	password, err := adminAccount(gdb, c.dir)
 	if err != nil {
 		return err
 	}
@@ -97,16 +96,30 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := c.startRelay(ctx, gdb, log); err != nil {
 		return err
 	}
+	serveMetrics(ctx, reg, *metricsAddr, log)
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
 	go func() { errc <- serveAPI(ctx, *addr, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()
-	fmt.Fprintf(stdout, devBanner, *addr, *addr, token, *addr, adminUsername, password, c.temporal, *uiPort, workflows.TaskQueue, *dir)
+	fmt.Fprintf(stdout, devBanner, *addr, token, filepath.Join(c.dir, "admin-token"), adminUsername, password,
+		filepath.Join(c.dir, "admin-password"), c.temporal, *uiPort, workflows.TaskQueue, *metricsAddr, c.dir)
 	err = <-errc
 	stop()
 	if err2 := <-errc; err == nil {
 		err = err2
 	}
 	return err
+}
+
+// devSecret returns the dev stack's survey-link secret, kept in dir: made
+// at random on the first run, so no two dev stacks share one and nobody
+// can forge a link from the source code.
+func devSecret(dir string) (string, error) {
+	file := filepath.Join(dir, "link-secret")
+	if b, err := os.ReadFile(file); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+		return strings.TrimSpace(string(b)), nil
+	}
+	secret := rand.Text() + rand.Text()
+	return secret, os.WriteFile(file, []byte(secret+"\n"), 0o600)
 }
 
 // adminToken issues the first HR officer token of a new dev stack and
@@ -125,15 +138,20 @@ func adminToken(gdb *gorm.DB, dir string) (string, error) {
 	return tok, os.WriteFile(file, []byte(tok+"\n"), 0o600)
 }
 
+// devBanner tells what runs where; its arguments are, in order: the API
+// address, the token and its file, the sign-in name, password and its
+// file, Temporal's address and UI port, the task queue, the metrics
+// address and the state folder.
 const devBanner = `
 Mutasi dev stack is up (Ctrl-C stops it).
-  API:        http://%s/api/v1   (OpenAPI: http://%s/api/v1/openapi.json)
-  Token:      %s   (HR officer; also in .mutasi/admin-token)
-  Pages:      http://%s/   sign in as %s / %s   (HR officer; also in .mutasi/admin-password)
-  Temporal:   %s   Web UI: http://localhost:%s
-  Worker:     task queue %q
-  Mail:       kept in the outbox_messages table (set --smtp to send)
-  Logs:       %s/
+  API:        http://%[1]s/api/v1   (OpenAPI: http://%[1]s/api/v1/openapi.json)
+  Token:      %[2]s   (HR officer; also in %[3]s)
+  Pages:      http://%[1]s/   sign in as %[4]s / %[5]s   (HR officer; also in %[6]s)
+  Temporal:   %[7]s   Web UI: http://localhost:%[8]s
+  Worker:     task queue %[9]q
+  Metrics:    http://%[10]s/metrics
+  Mail:       kept in the outbox_messages table: mutasi outbox --dir %[11]s (set --smtp to send)
+  State:      %[11]s/ (database, logs, secrets; other commands take --dir %[11]s)
 
 Walk through a round with curl: see README.md.
 `

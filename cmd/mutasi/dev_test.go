@@ -53,8 +53,8 @@ func TestDevStackWalkthrough(t *testing.T) {
 			}
 		}
 	})
-	api := "127.0.0.1:" + freePort(t)
-	args := []string{"dev", "--dir", state, "--employees", "60", "--http-addr", api,
+	api, metricsAddr := "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t)
+	args := []string{"dev", "--dir", state, "--employees", "60", "--http-addr", api, "--metrics-addr", metricsAddr,
 		"--temporal", "127.0.0.1:" + freePort(t), "--ui-port", freePort(t)}
 	start := func() (*exec.Cmd, *bytes.Buffer) {
 		cmd := exec.Command(bin, args...)
@@ -86,6 +86,9 @@ func TestDevStackWalkthrough(t *testing.T) {
 	waitReady(t, base, out)
 	if !strings.Contains(out.String(), "Token:") || !strings.Contains(out.String(), "sign in as admin / ") {
 		t.Errorf("the banner shows no token or no account:\n%s", out)
+	}
+	if banner := out.String(); strings.Contains(banner, ".mutasi") || !strings.Contains(banner, filepath.Join(state, "admin-token")) {
+		t.Errorf("the banner does not name the state folder %s:\n%s", state, banner)
 	}
 	signInAsAdmin(t, base, state)
 	tokenBytes, err := os.ReadFile(filepath.Join(state, "admin-token"))
@@ -141,7 +144,16 @@ func TestDevStackWalkthrough(t *testing.T) {
 		c.call(emp, "GET", path, nil, 200, &view)
 		return view.Stage == "survey_open"
 	})
+	// The metrics are on their own address, not on the API's port.
 	resp, err := http.Get(base + "/metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /metrics on the API's port: %d, want 404", resp.StatusCode)
+	}
+	resp, err = http.Get("http://" + metricsAddr + "/metrics")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -189,11 +201,12 @@ func waitReady(t *testing.T, base string, out *bytes.Buffer) {
 	t.Fatalf("mutasi dev never became ready:\n%s", out)
 }
 
-// issue runs `mutasi token` against the dev stack's database.
+// issue runs `mutasi token` against the dev stack's state folder.
 func issue(t *testing.T, bin, dir, state string, args ...string) string {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"token", "--database-url", "sqlite:" + filepath.Join(state, "mutasi.db")}, args...)...)
+	cmd := exec.Command(bin, append([]string{"token", "--dir", state}, args...)...)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "MUTASI_DATABASE_URL=", "DATABASE_URL=")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("mutasi token %v: %v", args, err)
@@ -204,8 +217,9 @@ func issue(t *testing.T, bin, dir, state string, args ...string) string {
 // surveyLink reads the survey token from the invitation in the outbox.
 func surveyLink(t *testing.T, bin, dir, state, transferID string) string {
 	t.Helper()
-	cmd := exec.Command(bin, "outbox", "--database-url", "sqlite:"+filepath.Join(state, "mutasi.db"), "--transfer", transferID)
+	cmd := exec.Command(bin, "outbox", "--dir", state, "--transfer", transferID)
 	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "MUTASI_DATABASE_URL=", "DATABASE_URL=")
 	out, err := cmd.Output()
 	if err != nil {
 		t.Fatalf("mutasi outbox: %v", err)

@@ -39,11 +39,12 @@ func newLogger(format string, w io.Writer) *slog.Logger {
 func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("server", stderr)
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", ":8080"), "address the API listens on (MUTASI_HTTP_ADDR)")
+	metricsAddr := metricsFlag(fs, ":9091")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if c.linkSecret == "" {
-		return fmt.Errorf("set MUTASI_LINK_SECRET (or --link-secret): it checks survey links")
+	if err := c.needLinkSecret(); err != nil {
+		return err
 	}
 	log := newLogger(c.logFormat, stderr)
 	gdb, err := c.openDB()
@@ -56,15 +57,16 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	defer tc.Close()
+	serveMetrics(ctx, reg, *metricsAddr, log)
 	return serveAPI(ctx, *addr, gdb, tc, []byte(c.linkSecret), log, reg)
 }
 
-// serveAPI serves the API, and its metrics at /metrics, on addr until ctx
-// is done, then shuts down gracefully.
+// serveAPI serves the API on addr, counting its requests into reg, until
+// ctx is done, then shuts down gracefully.
 func serveAPI(ctx context.Context, addr string, gdb *gorm.DB, tc client.Client, secret []byte, log *slog.Logger,
 	reg *metrics.Registry) error {
 	api := &server.Server{DB: gdb, Temporal: tc, LinkSecret: secret, Log: log,
-		Middleware: []gin.HandlerFunc{reg.Middleware()}, Metrics: reg.Handler()}
+		Middleware: []gin.HandlerFunc{reg.Middleware()}}
 	srv := &http.Server{Addr: addr, Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()

@@ -17,8 +17,11 @@ func init() {
 
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("worker", stderr)
-	metricsAddr := fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", ":9090"), "where the worker serves /metrics (MUTASI_METRICS_ADDR)")
+	metricsAddr := metricsFlag(fs, ":9090")
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := c.needLinkSecret(); err != nil {
 		return err
 	}
 	gdb, err := c.openDB()
@@ -39,11 +42,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := c.startRelay(ctx, gdb, log); err != nil {
 		return err
 	}
-	go func() {
-		if err := reg.Serve(ctx, *metricsAddr); err != nil {
-			fmt.Fprintf(stderr, "metrics: %v\n", err)
-		}
-	}()
+	serveMetrics(ctx, reg, *metricsAddr, log)
 	fmt.Fprintf(stdout, "worker polling task queue %q on %s\n", workflows.TaskQueue, c.temporal)
 	return worker.Run(ctx, tc, acts)
 }
@@ -53,7 +52,7 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if _, err := c.openDB(); err != nil {
+	if _, err := c.createDB(); err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, "schema up to date")
