@@ -17,6 +17,10 @@ import (
 // sign in and that bad requests are refused.
 func TestAccountCreate(t *testing.T) {
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "mutasi.db")
+	var migrateOut bytes.Buffer
+	if code := run(context.Background(), []string{"migrate", "--database-url", dsn}, &migrateOut, &migrateOut); code != 0 {
+		t.Fatalf("migrate: %d %s", code, migrateOut.String())
+	}
 	create := func(password string, args ...string) (string, int) {
 		t.Helper()
 		stdin = strings.NewReader(password + "\n")
