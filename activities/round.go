@@ -2,11 +2,14 @@ package activities
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
@@ -16,9 +19,17 @@ import (
 )
 
 // TransferID is the business key of a transfer: round, NIP and target
-// position.
+// position. A key longer than models.MaxTransferID characters keeps its
+// beginning and ends with a hash of the whole key, so that it fits its
+// columns and stays the same for the same transfer.
 func TransferID(roundID, nip, positionID string) string {
-	return roundID + "-" + nip + "-" + positionID
+	id := roundID + "-" + nip + "-" + positionID
+	if utf8.RuneCountInString(id) <= models.MaxTransferID {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	suffix := "-" + hex.EncodeToString(sum[:8])
+	return string([]rune(id)[:models.MaxTransferID-len(suffix)]) + suffix
 }
 
 // TransferWorkflowID is the workflow ID of a transfer.

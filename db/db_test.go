@@ -3,6 +3,7 @@ package db_test
 import (
 	"database/sql"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -134,6 +135,61 @@ func TestMigrateSanctionFlag(t *testing.T) {
 				if gdb.Migrator().HasColumn(&models.Employee{}, "under_sanction") {
 					t.Error("the old column is still there")
 				}
+			}
+		})
+	}
+}
+
+// historyBefore is the position history as databases made before a
+// transfer id could take 80 characters have it: transfer_id of 64.
+type historyBefore struct {
+	ID           uint       `gorm:"primaryKey"`
+	NIP          string     `gorm:"column:nip;size:18;not null;index"`
+	PositionID   string     `gorm:"size:32;not null"`
+	UnitID       string     `gorm:"size:32;not null"`
+	Start        time.Time  `gorm:"not null"`
+	End          *time.Time `gorm:"column:end"`
+	DecreeNumber string
+	TransferID   string `gorm:"size:64;uniqueIndex:idx_history_transfer,where:transfer_id <> ''"`
+}
+
+func (historyBefore) TableName() string { return "position_histories" }
+
+// TestMigrateWidensHistoryTransferID migrates a database whose position
+// history holds transfer ids of 64 characters: its rows stay, a transfer
+// id of models.MaxTransferID fits, and a transfer still has one spell.
+func TestMigrateWidensHistoryTransferID(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			if err := gdb.Migrator().DropTable(&models.PositionHistory{}); err != nil {
+				t.Fatal(err)
+			}
+			if err := gdb.AutoMigrate(&historyBefore{}); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+			old := historyBefore{NIP: "198001012005011001", PositionID: "P1", UnitID: "U1", Start: start, TransferID: "R1-198001012005011001-P1"}
+			if err := gdb.Create(&old).Error; err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Migrate(gdb); err != nil {
+				t.Fatal(err)
+			}
+			long := models.PositionHistory{NIP: "198001012005011002", PositionID: "P2", UnitID: "U1", Start: start,
+				TransferID: strings.Repeat("x", models.MaxTransferID)}
+			if err := gdb.Create(&long).Error; err != nil {
+				t.Fatalf("a transfer id of %d characters: %v", models.MaxTransferID, err)
+			}
+			again := long
+			again.ID, again.NIP = 0, "198001012005011003"
+			if err := gdb.Create(&again).Error; err == nil {
+				t.Error("a second spell of the same transfer was written")
+			}
+			var n int64
+			gdb.Model(&models.PositionHistory{}).Where("transfer_id = ?", old.TransferID).Count(&n)
+			if n != 1 {
+				t.Errorf("%d spells of the old transfer after migrating, want 1", n)
 			}
 		})
 	}

@@ -1,7 +1,6 @@
 package evaluation
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"sort"
@@ -9,6 +8,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/bkpsdm/mutasi/csvsafe"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -57,9 +57,11 @@ func (r Report) stageKeys() []models.Stage {
 }
 
 // CSV writes the report as rows of section, group, metric and value; the
-// metric names are stable keys, for spreadsheets and scripts.
+// metric names are stable keys, for spreadsheets and scripts. A group can
+// be data people imported (a unit id), so the cells go through package
+// csvsafe: a spreadsheet shows a formula in one as text.
 func (r Report) CSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	row := func(section, group, metric, value string) { cw.Write([]string{section, group, metric, value}) }
 	row("section", "group", "metric", "value")
 	for _, s := range r.summary() {

@@ -319,3 +319,33 @@ func TestCSVExcelAndCharts(t *testing.T) {
 		t.Error("an unknown chart was drawn")
 	}
 }
+
+// TestCSVCellsAreText writes the report of a unit whose imported id is a
+// formula: the CSV quotes it, so a spreadsheet shows it as text, and
+// leaves the negative eNPS a number.
+func TestCSVCellsAreText(t *testing.T) {
+	const unit = "=cmd|'/C calc'!A0"
+	d := npsData(0, 0, 0, 0, 9)
+	d.Units = map[string]string{unit: "Unit"}
+	for i := range d.Transfers {
+		d.Transfers[i].ToUnitID = unit
+	}
+	var b bytes.Buffer
+	if err := Compute(d).CSV(&b); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, row := range rows[1:] {
+		if strings.HasPrefix(row[1], "=") {
+			t.Errorf("a cell a spreadsheet runs: %q", row)
+		}
+		got[row[0]+"/"+row[1]+"/"+row[2]] = row[3]
+	}
+	if u, s := got["unit/'"+unit+"/enps"], got["summary//enps"]; u != "-60" || s != "-60" {
+		t.Errorf("the unit's eNPS %q and the summary's %q, want -60 and -60", u, s)
+	}
+}

@@ -23,8 +23,8 @@ const MinCPNSAge = 18
 // part is wrong. A birth date after today, or a CPNS start before the 18th
 // birthday (the minimum age of a CPNS applicant), is refused.
 func ParseNIP(s string) (NIP, error) {
-	if len(s) != 18 {
-		return NIP{}, fmt.Errorf("NIP must have 18 digits, got %d characters", len(s))
+	if len(s) != NIPLength {
+		return NIP{}, fmt.Errorf("NIP must have %d digits, got %d characters", NIPLength, len(s))
 	}
 	for i := 0; i < len(s); i++ {
 		if s[i] < '0' || s[i] > '9' {

@@ -98,7 +98,7 @@ type PositionHistory struct {
 	Start        time.Time  `gorm:"not null" json:"start"`
 	End          *time.Time `json:"end,omitempty"`
 	DecreeNumber string     `json:"decree_number,omitempty"`
-	TransferID   string     `gorm:"size:64;uniqueIndex:idx_history_transfer,where:transfer_id <> ''" json:"transfer_id,omitempty"`
+	TransferID   string     `gorm:"size:80;uniqueIndex:idx_history_transfer,where:transfer_id <> ''" json:"transfer_id,omitempty"`
 }
 
 // Round is a transfer round: one run of needs analysis, selection and the

@@ -1,11 +1,13 @@
 package server
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -22,32 +24,44 @@ import (
 	"github.com/bkpsdm/mutasi/seed"
 )
 
-// importAPI returns a function that posts a CSV file to the import API of
-// a server on gdb, as HR, and expects the given status.
-func importAPI(tb testing.TB, gdb *gorm.DB) func(kind, body string, status int) Problem {
+// importReply is the answer to an import: the problem of a refused one,
+// the result of one that wrote.
+type importReply struct {
+	Problem
+	Result ImportResult
+}
+
+// importAPI returns a function that posts a CSV file (or a JSON array) to
+// the import API of a server on gdb, as HR, and expects the given status.
+func importAPI(tb testing.TB, gdb *gorm.DB) func(kind, body string, status int) importReply {
 	tb.Helper()
 	tok, err := apikey.Issue(gdb, "hr", models.Actor{ID: "hr1", Role: models.RoleHR})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	h := (&Server{DB: gdb, LinkSecret: []byte("x"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
-	return func(kind, body string, status int) Problem {
+	return func(kind, body string, status int) importReply {
 		tb.Helper()
 		req := httptest.NewRequest("POST", "/api/v1/imports/"+kind, strings.NewReader(body))
 		req.Header.Set("Content-Type", "text/csv")
+		if strings.HasPrefix(body, "[") {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		req.Header.Set("Authorization", "Bearer "+tok)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != status {
 			tb.Fatalf("import %s: %d, want %d: %.300s", kind, rec.Code, status, rec.Body)
 		}
-		var p Problem
-		if status != http.StatusOK {
-			if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
-				tb.Fatalf("import %s: %v: %.300s", kind, err, rec.Body)
-			}
+		var r importReply
+		into := any(&r.Problem)
+		if status == http.StatusOK {
+			into = &r.Result
 		}
-		return p
+		if err := json.Unmarshal(rec.Body.Bytes(), into); err != nil {
+			tb.Fatalf("import %s: %v: %.300s", kind, err, rec.Body)
+		}
+		return r
 	}
 }
 
@@ -392,5 +406,201 @@ func TestImportPositionHistory(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestImportIDLimits imports ids and names of the longest length each
+// column takes, in characters of two bytes, then files with each one
+// character longer: those are refused with 422 naming the row and the
+// column, and nothing is written, the same on PostgreSQL and SQLite.
+func TestImportIDLimits(t *testing.T) {
+	at := func(n int) string { return strings.Repeat("é", n) }
+	over := func(n int) string { return at(n + 1) }
+	unit, position := at(models.MaxUnitID), at(models.MaxPositionID)
+	comp := at(models.MaxCompetencyName)
+	const positionHead = "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats,competencies\n"
+	const employeeHead = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,competencies\n"
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			post := importAPI(t, gdb)
+			post("units", "id,name\n"+unit+","+at(maxName)+"\n", http.StatusOK)
+			post("positions", positionHead+position+","+unit+","+at(maxName)+",pelaksana,7,II/a,III/d,SMA,5,"+comp+":3\n", http.StatusOK)
+			post("employees", employeeHead+"198001012005011001,"+at(maxName)+",pns,III/a,"+position+",2022-01-03,S1,2,2,"+comp+":4\n", http.StatusOK)
+			state := importedState(t, gdb)
+			for _, c := range []struct {
+				kind, file string
+				fields     []string
+			}{
+				{"units", "id,name\nU1,Dinas\n" + over(models.MaxUnitID) + "," + over(maxName) + "\n", []string{"id", "name"}},
+				{"positions", positionHead + "P1," + unit + ",Analis,pelaksana,7,II/a,III/d,SMA,5,\n" +
+					over(models.MaxPositionID) + "," + over(models.MaxUnitID) + "," + over(maxName) + ",pelaksana,7,II/a,III/d,SMA,5," +
+					over(models.MaxCompetencyName) + ":3\n", []string{"id", "unit_id", "name", "competencies"}},
+				{"employees", employeeHead + "198001012005011002,Nama,pns,III/a," + position + ",2022-01-03,S1,2,2,\n" +
+					"198001012005011003," + over(maxName) + ",pns,III/a," + over(models.MaxPositionID) + ",2022-01-03,S1,2,2," +
+					over(models.MaxCompetencyName) + ":4\n", []string{"name", "position_id", "competencies"}},
+			} {
+				prob := post(c.kind, c.file, http.StatusUnprocessableEntity)
+				var got []string
+				for _, e := range prob.Errors {
+					got = append(got, fmt.Sprintf("%d %s", e.Row, e.Field))
+				}
+				var want []string
+				for _, f := range c.fields {
+					want = append(want, "3 "+f)
+				}
+				if strings.Join(got, ", ") != strings.Join(want, ", ") {
+					t.Errorf("%s over their limits: errors %v (%s), want %v", c.kind, got, prob.Detail, want)
+				}
+				if importedState(t, gdb) != state {
+					t.Errorf("a refused %s file changed the data", c.kind)
+				}
+			}
+		})
+	}
+}
+
+// TestImportLeavesAbsentColumns imports an employee with every optional
+// column, then the same employee with the required columns only, which
+// leaves what the other columns hold; then with the skp and competencies
+// columns empty, which clears those and nothing else. Each answer says
+// what changed. A JSON array whose objects differ is read object by
+// object, and positions keep their competencies the same way.
+func TestImportLeavesAbsentColumns(t *testing.T) {
+	for _, b := range dbtest.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			post := importAPI(t, gdb)
+			post("units", "id,name\nU1,Dinas\n", http.StatusOK)
+			const positionHead = "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats"
+			post("positions", positionHead+",extra_duty,competencies\nP1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5,ya,arsip:3;rapat:2\n", http.StatusOK)
+			const nip = "198001012005011001"
+			const required = "nip,name,status,rank,position_id,in_post_since,education,performance,potential"
+			row := nip + ",Nama,pns,III/a,P1,2022-01-03,S1,2,2"
+			full := post("employees", required+",email,lang,legal_process,relative_nips,sanctions,skp,competencies\n"+row+
+				`,nama@bkpsdm.go.id,en,ya,198001012005011002,sedang:2025-03-01..2026-03-01,2024:Baik;2025:Sangat Baik,a:1;b:2;c:3;d:4;e:5`+"\n", http.StatusOK)
+			if r := full.Result; r.Created != 1 || r.Updated != 0 || r.Children["skp"] != (ChildCount{Written: 2}) ||
+				r.Children["competencies"] != (ChildCount{Written: 5}) || r.Children["sanctions"] != (ChildCount{Written: 1}) {
+				t.Errorf("the first import answered %+v", r)
+			}
+			record := func() string {
+				t.Helper()
+				var e models.Employee
+				if err := gdb.Preload("SKP").Preload("Competencies").Preload("Sanctions").First(&e, "nip = ?", nip).Error; err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprintf("%s %s %s %v %v skp=%d competencies=%d sanctions=%d", e.Name, e.Email, e.Lang, e.LegalProcess,
+					e.RelativeNIPs, len(e.SKP), len(e.Competencies), len(e.Sanctions))
+			}
+			want := "Nama nama@bkpsdm.go.id en true [198001012005011002] skp=2 competencies=5 sanctions=1"
+			if got := record(); got != want {
+				t.Fatalf("after the full import: %s, want %s", got, want)
+			}
+
+			again := post("employees", required+"\n"+strings.Replace(row, "Nama", "Nama Baru", 1)+"\n", http.StatusOK)
+			if r := again.Result; r.Rows != 1 || r.Created != 0 || r.Updated != 1 || len(r.Children) != 0 {
+				t.Errorf("the import of the required columns answered %+v", r)
+			}
+			want = "Nama Baru nama@bkpsdm.go.id en true [198001012005011002] skp=2 competencies=5 sanctions=1"
+			if got := record(); got != want {
+				t.Errorf("after the import of the required columns: %s, want %s", got, want)
+			}
+
+			cleared := post("employees", required+",skp,competencies\n"+row+",,\n", http.StatusOK)
+			if r := cleared.Result; r.Updated != 1 || len(r.Children) != 2 || r.Children["skp"] != (ChildCount{Removed: 2}) ||
+				r.Children["competencies"] != (ChildCount{Removed: 5}) {
+				t.Errorf("the import of empty skp and competencies answered %+v", r)
+			}
+			want = "Nama nama@bkpsdm.go.id en true [198001012005011002] skp=0 competencies=0 sanctions=1"
+			if got := record(); got != want {
+				t.Errorf("after the import of empty skp and competencies: %s, want %s", got, want)
+			}
+
+			// JSON: the first object sets the SKP, the second leaves it;
+			// a null clears the email.
+			other := "198001012005011003"
+			post("employees", required+",skp\n"+strings.Replace(row, nip, other, 1)+",2023:Baik\n", http.StatusOK)
+			obj := func(n string, extra string) string {
+				return `{"nip":"` + n + `","name":"Nama","status":"pns","rank":"III/a","position_id":"P1","in_post_since":"2022-01-03",` +
+					`"education":"S1","performance":2,"potential":2` + extra + `}`
+			}
+			mixed := post("employees", "["+obj(nip, `,"skp":"2025:Baik","email":null`)+","+obj(other, "")+"]", http.StatusOK)
+			if r := mixed.Result; r.Updated != 2 || r.Children["skp"] != (ChildCount{Written: 1}) {
+				t.Errorf("the JSON import answered %+v", r)
+			}
+			want = "Nama  en true [198001012005011002] skp=1 competencies=0 sanctions=1"
+			if got := record(); got != want {
+				t.Errorf("after the JSON import: %s, want %s", got, want)
+			}
+			var skp int64
+			if gdb.Model(&models.EmployeeSKP{}).Where("nip = ?", other).Count(&skp); skp != 1 {
+				t.Errorf("the object without skp left %d SKP rows, want 1", skp)
+			}
+
+			post("positions", positionHead+"\nP1,U1,Analis Baru,pelaksana,7,II/a,III/d,SMA,5\n", http.StatusOK)
+			var p models.Position
+			if err := gdb.Preload("Competencies").First(&p, "id = ?", "P1").Error; err != nil {
+				t.Fatal(err)
+			}
+			if p.Name != "Analis Baru" || !p.ExtraDuty || len(p.Competencies) != 2 {
+				t.Errorf("after the import of the required columns: position %+v", p)
+			}
+		})
+	}
+}
+
+// TestImportErrorsAreBounded imports 5,000 bad rows, bad in themselves
+// and in what they refer to: the answer lists the first 1,000 errors and
+// counts all 5,000.
+func TestImportErrorsAreBounded(t *testing.T) {
+	const n = 5000
+	gdb, _ := dbtest.New(t)
+	post := importAPI(t, gdb)
+	var units, positions strings.Builder
+	units.WriteString("id,name\n")
+	positions.WriteString("id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\n")
+	for i := range n {
+		fmt.Fprintf(&units, "U%d,\n", i)
+		fmt.Fprintf(&positions, "P%d,U%d,Analis,pelaksana,7,II/a,III/d,SMA,5\n", i, i)
+	}
+	for _, c := range []struct{ kind, file, field string }{{"units", units.String(), "name"}, {"positions", positions.String(), "unit_id"}} {
+		prob := post(c.kind, c.file, http.StatusUnprocessableEntity)
+		if len(prob.Errors) != maxRowErrors || prob.ErrorCount != n || !strings.Contains(prob.DetailEN, "5000 errors") {
+			t.Errorf("%d bad %s: %d errors listed, %d counted, %q; want %d, %d", n, c.kind, len(prob.Errors), prob.ErrorCount,
+				prob.DetailEN, maxRowErrors, n)
+		}
+		if last := prob.Errors[len(prob.Errors)-1]; last.Row != maxRowErrors+1 || last.Field != c.field {
+			t.Errorf("the last error listed: %+v, want row %d, %s", last, maxRowErrors+1, c.field)
+		}
+	}
+
+	// The import page lists as many, and says how many more there are.
+	srv := &Server{DB: gdb, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	addAccount(t, srv, "hr1", models.RoleHR, "")
+	p := newPageClient(t, hs.URL)
+	p.signIn("hr1", testPassword)
+	_, page := p.get("/imports?lang=en")
+	var form bytes.Buffer
+	w := multipart.NewWriter(&form)
+	w.WriteField(csrfField, p.csrf(page))
+	w.WriteField("kind", "units")
+	f, _ := w.CreateFormFile("file", "units.csv")
+	f.Write([]byte(units.String()))
+	w.Close()
+	req, _ := http.NewRequest("POST", hs.URL+"/imports", &form)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := p.c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	more := fmt.Sprintf("and %d more errors", n-maxRowErrors)
+	if rows := strings.Count(string(body), "<td><code>name</code></td>"); resp.StatusCode != http.StatusUnprocessableEntity ||
+		rows != maxRowErrors || !strings.Contains(string(body), more) {
+		t.Errorf("the import page answered %d with %d rows of errors (%d bytes), want 422, %d and %q",
+			resp.StatusCode, rows, len(body), maxRowErrors, more)
 	}
 }

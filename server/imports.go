@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
@@ -25,8 +26,43 @@ import (
 type importer struct {
 	columns  []string // required columns, in CSV order
 	optional []string
-	parse    func(r row) (any, []FieldError)
-	write    func(tx *gorm.DB, rows []any) error
+	// sets maps each optional column that holds a value of the row
+	// itself to the database column it sets: rows that lack the column
+	// leave that value as it was. (The other optional columns hold child
+	// rows, which write replaces only for rows that have the column.)
+	sets map[string]string
+	// limits bounds the columns that hold an identifier or a name, in
+	// characters.
+	limits map[string]int
+	parse  func(r row) (any, []FieldError)
+	write  func(tx *gorm.DB, b batch, res *ImportResult) error
+}
+
+// batch is rows of an import that have the same columns, to be written
+// together.
+type batch struct {
+	rows []any
+	has  map[string]bool // the optional columns the rows have
+	keep []string        // the database columns the rows leave as they are
+}
+
+// ImportResult says what an import wrote: how many rows it created and
+// updated and, for each kind of child row (skp, competencies, sanctions)
+// whose column the file has, how many it removed and wrote. A kind whose
+// column the file lacks was left as it was and is not listed.
+type ImportResult struct {
+	Kind     string                `json:"kind"`
+	Rows     int                   `json:"rows"`
+	Created  int                   `json:"created"`
+	Updated  int                   `json:"updated"`
+	Children map[string]ChildCount `json:"children,omitempty"`
+}
+
+// ChildCount counts the child rows of one kind that an import replaced:
+// those it removed and those it wrote.
+type ChildCount struct {
+	Removed int `json:"removed"`
+	Written int `json:"written"`
 }
 
 // row is one record of an import, by column name, with its 1-based line.
@@ -38,6 +74,13 @@ type row struct {
 
 func (r *row) fail(field, id, en string) {
 	r.errs = append(r.errs, FieldError{Row: r.n, Field: field, Message: id, MessageEN: en})
+}
+
+// checkLength refuses a value of field over max characters.
+func (r *row) checkLength(field, v string, max int) {
+	if n := utf8.RuneCountInString(v); n > max {
+		r.fail(field, fmt.Sprintf("paling banyak %d karakter (ada %d)", max, n), fmt.Sprintf("takes at most %d characters (has %d)", max, n))
+	}
 }
 
 func (r *row) str(field string, required bool) string {
@@ -188,6 +231,7 @@ func (r *row) pairs(field string) [][2]string {
 func (r *row) competencies(field string) map[string]int {
 	out := map[string]int{}
 	for _, p := range r.pairs(field) {
+		r.checkLength(field, p[0], models.MaxCompetencyName)
 		n, err := strconv.Atoi(p[1])
 		if err != nil || n < 1 || n > 5 {
 			r.fail(field, "level kompetensi "+p[0]+" harus 1 sampai 5", "the level of "+p[0]+" must be 1 to 5")
@@ -201,21 +245,25 @@ func (r *row) competencies(field string) map[string]int {
 var importers = map[string]importer{
 	"units": {
 		columns: []string{"id", "name"},
+		limits:  map[string]int{"id": models.MaxUnitID, "name": maxName},
 		parse: func(r row) (any, []FieldError) {
 			u := models.Unit{ID: r.str("id", true), Name: r.str("name", true)}
 			return u, r.errs
 		},
-		write: func(tx *gorm.DB, rows []any) error {
-			units := make([]models.Unit, len(rows))
-			for i, v := range rows {
+		write: func(tx *gorm.DB, b batch, res *ImportResult) error {
+			units, ids := make([]models.Unit, len(b.rows)), make([]string, len(b.rows))
+			for i, v := range b.rows {
 				units[i] = v.(models.Unit)
+				ids[i] = units[i].ID
 			}
-			return upsert(tx, units)
+			return upsert(tx, res, ids, units, b.keep)
 		},
 	},
 	"positions": {
 		columns:  []string{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats"},
 		optional: []string{"extra_duty", "competencies", "functional_level", "jpt_tier"},
+		sets:     map[string]string{"extra_duty": "extra_duty", "functional_level": "functional_level", "jpt_tier": "jpt_tier"},
+		limits:   map[string]int{"id": models.MaxPositionID, "unit_id": models.MaxUnitID, "name": maxName},
 		parse: func(r row) (any, []FieldError) {
 			p := models.Position{ID: r.str("id", true), UnitID: r.str("unit_id", true), Name: r.str("name", true),
 				Kind: models.PositionKind(r.str("kind", true)), Class: r.int("class", 1, 17), MinRank: r.rank("min_rank"),
@@ -235,50 +283,53 @@ var importers = map[string]importer{
 			}
 			return p, r.errs
 		},
-		write: func(tx *gorm.DB, rows []any) error {
-			positions, ids := make([]models.Position, len(rows)), make([]string, len(rows))
+		write: func(tx *gorm.DB, b batch, res *ImportResult) error {
+			positions, ids := make([]models.Position, len(b.rows)), make([]string, len(b.rows))
 			var comps []models.PositionCompetency
-			for i, v := range rows {
+			for i, v := range b.rows {
 				p := v.(models.Position)
 				comps = append(comps, p.Competencies...)
 				p.Competencies = nil
 				positions[i], ids[i] = p, p.ID
 			}
-			if err := upsert(tx, positions); err != nil {
+			if err := upsert(tx, res, ids, positions, b.keep); err != nil {
 				return err
 			}
-			return replaceChildren(tx, "position_id", ids, comps)
+			return replaceChildren(tx, res, b, "competencies", "position_id", ids, comps)
 		},
 	},
 	"employees": {
 		columns: []string{"nip", "name", "status", "rank", "position_id", "in_post_since", "education",
 			"performance", "potential"},
 		optional: []string{"email", "lang", "legal_process", "under_sanction", "sanctions", "skp", "competencies", "relative_nips"},
-		parse:    parseEmployee,
-		write: func(tx *gorm.DB, rows []any) error {
-			employees, nips := make([]models.Employee, len(rows)), make([]string, len(rows))
+		sets: map[string]string{"email": "email", "lang": "lang", "legal_process": "legal_process", "under_sanction": "legal_process",
+			"relative_nips": "relative_nips"},
+		limits: map[string]int{"name": maxName, "position_id": models.MaxPositionID},
+		parse:  parseEmployee,
+		write: func(tx *gorm.DB, b batch, res *ImportResult) error {
+			employees, nips := make([]models.Employee, len(b.rows)), make([]string, len(b.rows))
 			var skp []models.EmployeeSKP
 			var comps []models.EmployeeCompetency
 			var sanctions []models.Sanction
-			for i, v := range rows {
+			for i, v := range b.rows {
 				e := v.(models.Employee)
 				skp, comps, sanctions = append(skp, e.SKP...), append(comps, e.Competencies...), append(sanctions, e.Sanctions...)
 				e.SKP, e.Competencies, e.Sanctions = nil, nil, nil
 				employees[i], nips[i] = e, e.NIP
 			}
-			if err := upsert(tx, employees); err != nil {
+			if err := upsert(tx, res, nips, employees, b.keep); err != nil {
 				return err
 			}
 			if err := db.RecordPosts(tx, nips); err != nil {
 				return err
 			}
-			if err := replaceChildren(tx, "nip", nips, skp); err != nil {
+			if err := replaceChildren(tx, res, b, "skp", "nip", nips, skp); err != nil {
 				return err
 			}
-			if err := replaceChildren(tx, "nip", nips, sanctions); err != nil {
+			if err := replaceChildren(tx, res, b, "sanctions", "nip", nips, sanctions); err != nil {
 				return err
 			}
-			return replaceChildren(tx, "nip", nips, comps)
+			return replaceChildren(tx, res, b, "competencies", "nip", nips, comps)
 		},
 	},
 }
@@ -300,20 +351,52 @@ func insert[T any](tx *gorm.DB, rows []T) error {
 	return tx.CreateInBatches(&rows, batchParams/len(stmt.Schema.DBNames)).Error
 }
 
-// upsert writes rows by their primary key: a new key is inserted, a known
-// one has its row updated in place.
-func upsert[T any](tx *gorm.DB, rows []T) error {
-	return insert(tx.Clauses(clause.OnConflict{UpdateAll: true}), rows)
-}
-
-// replaceChildren makes rows the child rows of the parents: it deletes
-// every row of T whose key column names one of parents, then inserts rows.
-func replaceChildren[T any](tx *gorm.DB, key string, parents []string, rows []T) error {
-	for ids := range slices.Chunk(parents, batchParams) {
-		if err := tx.Where(key+" IN ?", ids).Delete(new(T)).Error; err != nil {
+// upsert writes rows by their primary key, keys[i] being that of rows[i]:
+// a new key is inserted, a known one has its row updated in place but for
+// the columns in keep. It counts the rows it created and updated in res.
+func upsert[T any](tx *gorm.DB, res *ImportResult, keys []string, rows []T, keep []string) error {
+	stmt := &gorm.Statement{DB: tx}
+	if err := stmt.Parse(new(T)); err != nil {
+		return err
+	}
+	pk := stmt.Schema.PrioritizedPrimaryField.DBName
+	for ids := range slices.Chunk(keys, batchParams) {
+		var known int64
+		if err := tx.Model(new(T)).Where(pk+" IN ?", ids).Count(&known).Error; err != nil {
 			return err
 		}
+		res.Created, res.Updated = res.Created+len(ids)-int(known), res.Updated+int(known)
 	}
+	var update []string
+	for _, col := range stmt.Schema.DBNames {
+		if col != pk && !slices.Contains(keep, col) {
+			update = append(update, col)
+		}
+	}
+	return insert(tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: pk}}, DoUpdates: clause.AssignmentColumns(update)}), rows)
+}
+
+// replaceChildren makes rows the child rows of the parents when the batch
+// has their column: it deletes every row of T whose key column names one
+// of parents, then inserts rows, and counts both in res under column.
+// Without the column it leaves the child rows as they are.
+func replaceChildren[T any](tx *gorm.DB, res *ImportResult, b batch, column, key string, parents []string, rows []T) error {
+	if !b.has[column] {
+		return nil
+	}
+	c := res.Children[column]
+	for ids := range slices.Chunk(parents, batchParams) {
+		del := tx.Where(key+" IN ?", ids).Delete(new(T))
+		if del.Error != nil {
+			return del.Error
+		}
+		c.Removed += int(del.RowsAffected)
+	}
+	c.Written += len(rows)
+	if res.Children == nil {
+		res.Children = map[string]ChildCount{}
+	}
+	res.Children[column] = c
 	return insert(tx, rows)
 }
 
@@ -388,6 +471,7 @@ func readRows(contentType string, body []byte, imp importer) ([]row, error) {
 		for i, o := range objs {
 			rows[i] = row{n: i + 1, fields: map[string]string{}}
 			for k, v := range o {
+				rows[i].fields[k] = "" // null: the column is there, and empty
 				if v != nil {
 					rows[i].fields[k] = fmt.Sprint(v)
 				}
@@ -434,39 +518,48 @@ func (s *Server) importData(c *gin.Context) error {
 	if err != nil {
 		return fail(http.StatusRequestEntityTooLarge, "", "berkas terlalu besar", "file too large")
 	}
-	n, err := s.importRows(c, c.Param("kind"), c.ContentType(), body)
+	res, err := s.importRows(c, c.Param("kind"), c.ContentType(), body)
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"kind": c.Param("kind"), "rows": n})
+	c.JSON(http.StatusOK, res)
 	return nil
 }
 
-// importRows loads one file of units, positions or employees and returns
-// how many rows it wrote. Every row is checked first; one bad row refuses
-// the whole file with every row's errors, and nothing is written. Rows
-// are upserted by their key, so importing the same file twice changes
-// nothing. The API and the import page both load through it.
-func (s *Server) importRows(ctx context.Context, kind, contentType string, body []byte) (int, error) {
+// importRows loads one file of units, positions or employees and says
+// what it wrote. Every row is checked first; one bad row refuses the
+// whole file with the rows' errors (the first maxRowErrors, and the count
+// of all), and nothing is written. Rows are upserted by their key, so
+// importing the same file twice changes nothing; a row without an
+// optional column leaves what the column holds as it was, a row with the
+// column empty clears it. The API and the import page both load through
+// it.
+func (s *Server) importRows(ctx context.Context, kind, contentType string, body []byte) (ImportResult, error) {
+	res := ImportResult{Kind: kind}
 	imp, ok := importers[kind]
 	if !ok {
-		return 0, fail(http.StatusNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
+		return res, fail(http.StatusNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
 	}
 	if err := checkText(body); err != nil {
-		return 0, err
+		return res, err
 	}
 	rows, err := readRows(contentType, body, imp)
 	if err != nil {
-		return 0, err
+		return res, err
 	}
 	if len(rows) == 0 {
-		return 0, invalid("", "berkas tidak berisi baris data", "the file has no data rows")
+		return res, invalid("", "berkas tidak berisi baris data", "the file has no data rows")
 	}
 	var parsed []any
 	var lines []int
-	var errs []FieldError
+	var errs rowErrors
 	keys := map[string]int{}
 	for _, r := range rows {
+		for _, col := range slices.Concat(imp.columns, imp.optional) {
+			if max, ok := imp.limits[col]; ok {
+				r.checkLength(col, strings.TrimSpace(r.fields[col]), max)
+			}
+		}
 		v, rowErrs := imp.parse(r)
 		key := strings.TrimSpace(r.fields[imp.columns[0]])
 		if first, dup := keys[key]; dup && key != "" {
@@ -474,25 +567,104 @@ func (s *Server) importRows(ctx context.Context, kind, contentType string, body 
 				Message: fmt.Sprintf("duplikat baris %d", first), MessageEN: fmt.Sprintf("duplicate of row %d", first)})
 		}
 		keys[key] = r.n
-		errs = append(errs, rowErrs...)
-		parsed, lines = append(parsed, v), append(lines, r.n)
+		errs.add(rowErrs...)
+		if errs.total == 0 { // a file with errors is not written: keep no more of it
+			parsed, lines = append(parsed, v), append(lines, r.n)
+		}
 	}
-	if len(errs) == 0 {
-		errs = s.checkReferences(ctx, kind, parsed, lines)
+	if errs.total == 0 {
+		if err := s.checkReferences(ctx, kind, parsed, lines, &errs); err != nil {
+			return res, err
+		}
 	}
-	if len(errs) > 0 {
-		return 0, &apiError{status: http.StatusUnprocessableEntity, id: fmt.Sprintf("%d kesalahan; tidak ada data yang disimpan", len(errs)),
-			en: fmt.Sprintf("%d errors; nothing was saved", len(errs)), errors: errs}
+	if errs.total > 0 {
+		return res, errs.problem()
 	}
-	if err := s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return imp.write(tx, parsed) }); err != nil {
-		return 0, err
+	err = s.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, b := range imp.batches(rows, parsed) {
+			if err := imp.write(tx, b, &res); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return ImportResult{Kind: kind}, err
 	}
-	return len(parsed), nil
+	res.Rows = len(parsed)
+	return res, nil
+}
+
+// batches splits the rows of a file, parsed[i] being rows[i], by the
+// optional columns they have (every row of a CSV file has the same; the
+// objects of a JSON array may differ).
+func (imp importer) batches(rows []row, parsed []any) []batch {
+	var out []batch
+	index := map[string]int{}
+	for i, r := range rows {
+		has := map[string]bool{}
+		var cols []string
+		for _, col := range imp.optional {
+			if _, ok := r.fields[col]; ok {
+				has[col], cols = true, append(cols, col)
+			}
+		}
+		sig := strings.Join(cols, ",")
+		k, ok := index[sig]
+		if !ok {
+			k, index[sig] = len(out), len(out)
+			out = append(out, batch{has: has, keep: imp.keep(has)})
+		}
+		out[k].rows = append(out[k].rows, parsed[i])
+	}
+	return out
+}
+
+// keep lists the database columns that rows with the optional columns in
+// has leave as they are: those no column they have sets.
+func (imp importer) keep(has map[string]bool) []string {
+	var keep, set []string
+	for col, dbCol := range imp.sets {
+		if has[col] {
+			set = append(set, dbCol)
+		}
+	}
+	for _, dbCol := range imp.sets {
+		if !slices.Contains(set, dbCol) && !slices.Contains(keep, dbCol) {
+			keep = append(keep, dbCol)
+		}
+	}
+	return keep
+}
+
+// rowErrors collects the row errors of an import: the first maxRowErrors
+// of them, and the count of all, so that the errors of a file of bad rows
+// take no more memory, and its answer no more room, than a thousand do.
+type rowErrors struct {
+	list  []FieldError
+	total int
+}
+
+func (e *rowErrors) add(errs ...FieldError) {
+	e.total += len(errs)
+	if room := maxRowErrors - len(e.list); room > 0 {
+		e.list = append(e.list, errs[:min(room, len(errs))]...)
+	}
+}
+
+// problem refuses the file with the errors collected.
+func (e *rowErrors) problem() error {
+	id, en := fmt.Sprintf("%d kesalahan; tidak ada data yang disimpan", e.total), fmt.Sprintf("%d errors; nothing was saved", e.total)
+	if e.total > len(e.list) {
+		id += fmt.Sprintf(" (%d yang pertama ditampilkan)", len(e.list))
+		en += fmt.Sprintf(" (the first %d are listed)", len(e.list))
+	}
+	return &apiError{status: http.StatusUnprocessableEntity, id: id, en: en, errors: e.list, count: e.total}
 }
 
 // checkReferences checks that positions name known units and employees
-// known positions.
-func (s *Server) checkReferences(ctx context.Context, kind string, parsed []any, lines []int) []FieldError {
+// known positions, adding a row error for each that does not to errs.
+func (s *Server) checkReferences(ctx context.Context, kind string, parsed []any, lines []int, errs *rowErrors) error {
 	table, field := "", ""
 	var refs []string
 	switch kind {
@@ -513,17 +685,16 @@ func (s *Server) checkReferences(ctx context.Context, kind string, parsed []any,
 	for ids := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(refs))), batchParams) {
 		var known []string
 		if err := s.DB.WithContext(ctx).Table(table).Where("id IN ?", ids).Pluck("id", &known).Error; err != nil {
-			return []FieldError{{Field: field, Message: "gagal memeriksa rujukan", MessageEN: "could not check references"}}
+			return err
 		}
 		for _, k := range known {
 			ok[k] = true
 		}
 	}
-	var errs []FieldError
 	for i, ref := range refs {
 		if !ok[ref] {
-			errs = append(errs, FieldError{Row: lines[i], Field: field, Message: ref + " tidak ditemukan", MessageEN: ref + " not found"})
+			errs.add(FieldError{Row: lines[i], Field: field, Message: ref + " tidak ditemukan", MessageEN: ref + " not found"})
 		}
 	}
-	return errs
+	return nil
 }

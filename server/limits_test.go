@@ -4,16 +4,20 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
-// TestTextLimits sends every free text and name one character over its
-// limit, and a body over the JSON cap: each is refused at the door, 422
-// naming the field (413 for the body), before anything reaches Temporal.
+// TestTextLimits sends every free text, name and id one character over
+// its limit, and a body over the JSON cap: each is refused at the door,
+// 422 naming the field (413 for the body), before anything reaches
+// Temporal.
 func TestTextLimits(t *testing.T) {
 	s := newStack(t, "199001012015011001", func(*gorm.DB) {})
 	over := func(n int) string { return strings.Repeat("é", n+1) }
@@ -32,6 +36,8 @@ func TestTextLimits(t *testing.T) {
 		{p + "/minister-approval", models.RoleHR, map[string]any{"reference": over(workflows.MaxReference)}, "reference"},
 		{"/api/v1/rounds", models.RoleHR, map[string]any{"id": "R1", "name": over(maxName)}, "name"},
 		{"/api/v1/rounds/R1/confirmation", models.RoleHR, map[string]any{"note": over(maxText)}, "note"},
+		{"/api/v1/rounds", models.RoleHR, map[string]any{"id": strings.Repeat("R", models.MaxRoundID+1), "name": "Mutasi"}, "id"},
+		{"/api/v1/rounds/R1/confirmation", models.RoleHR, map[string]any{"remove": []string{over(models.MaxTransferID)}}, "remove"},
 	}
 	for _, c := range cases {
 		r := s.do("POST", c.path, c.role, c.body)
@@ -71,4 +77,77 @@ func TestTextChecks(t *testing.T) {
 	if r.status != http.StatusUnprocessableEntity || !strings.Contains(string(r.body), `"name"`) {
 		t.Errorf("a name of zero-width characters: %d %s, want 422 naming name", r.status, r.body)
 	}
+}
+
+// TestLongestIDsRunATransfer imports a government whose unit and position
+// ids are as long as their columns take, starts a round whose id is too,
+// and runs one of its transfers until it takes effect: its id, longer
+// than its columns as round-NIP-position, is cut to fit with a hash, and
+// the worker records every step, the position history included.
+func TestLongestIDsRunATransfer(t *testing.T) {
+	s := newStack(t, "", nil)
+	d := seed.Generate(30, time.Now(), 5)
+	pad := func(id string, n int) string { return id + strings.Repeat("x", n-len(id)) }
+	for i := range d.Units {
+		d.Units[i].ID = pad(d.Units[i].ID, models.MaxUnitID)
+	}
+	for i := range d.Positions {
+		p := &d.Positions[i]
+		p.ID, p.UnitID = pad(p.ID, models.MaxPositionID), pad(p.UnitID, models.MaxUnitID)
+	}
+	for i := range d.Employees {
+		if e := &d.Employees[i]; e.PositionID != "" {
+			e.PositionID = pad(e.PositionID, models.MaxPositionID)
+		}
+	}
+	units, positions, employees := governmentCSV(d)
+	for _, f := range []struct{ kind, body string }{{"units", units}, {"positions", positions}, {"employees", employees}} {
+		expect(t, s.do("POST", "/api/v1/imports/"+f.kind, models.RoleHR, f.body, "text/csv"), http.StatusOK)
+	}
+	round := strings.Repeat("R", models.MaxRoundID)
+	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": round, "name": "Mutasi", "settings": fastSettings}),
+		http.StatusCreated)
+	var props struct{ Proposals []models.Transfer }
+	eventually(t, "the proposals", func() bool {
+		var v RoundView
+		s.do("GET", "/api/v1/rounds/"+round, models.RoleHR, nil).json(t, &v)
+		if v.Status != models.RoundAwaitingConfirmation {
+			return false
+		}
+		s.do("GET", "/api/v1/rounds/"+round+"/proposals", models.RoleHR, nil).json(t, &props)
+		return true
+	})
+	// Keep one proposal that depends on no other, and remove the rest.
+	var mine models.Transfer
+	var others []string
+	for _, p := range props.Proposals {
+		if mine.ID == "" && len(p.DependsOn) == 0 {
+			mine = p
+			continue
+		}
+		others = append(others, p.ID)
+	}
+	if mine.ID == "" || len([]rune(mine.ID)) != models.MaxTransferID || strings.HasSuffix(mine.ID, mine.ToPositionID) {
+		t.Fatalf("transfer id %q (%d characters), want %d characters ending in a hash", mine.ID, len([]rune(mine.ID)), models.MaxTransferID)
+	}
+	expect(t, s.do("POST", "/api/v1/rounds/"+round+"/confirmation", models.RoleHR, map[string]any{"remove": others}), http.StatusOK)
+	started(t, s, mine)
+	tok, err := apikey.Issue(s.db, "employee", models.Actor{ID: mine.NIP, Role: models.RoleEmployee, NIP: mine.NIP})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.tokens[models.RoleEmployee] = tok
+	path := "/api/v1/transfers/" + mine.ID
+	expect(t, s.do("POST", path+"/decisions", models.RoleTPK, map[string]any{"approve": true, "reason": "sesuai kebutuhan"}), http.StatusOK)
+	expect(t, s.do("POST", path+"/decisions", models.RolePPK, map[string]any{"approve": true, "reason": "disetujui"}), http.StatusOK)
+	eventually(t, "socialization", func() bool {
+		var v TransferView
+		s.do("GET", path, models.RoleEmployee, nil).json(t, &v)
+		return v.Live != nil && v.Live.Stage == models.StageSocialization
+	})
+	expect(t, s.do("POST", path+"/acknowledgement", models.RoleEmployee, nil), http.StatusOK)
+	eventually(t, "the transfer to take effect", func() bool {
+		var spell models.PositionHistory
+		return s.db.Where("transfer_id = ?", mine.ID).First(&spell).Error == nil && spell.PositionID == mine.ToPositionID
+	})
 }

@@ -105,6 +105,7 @@ type formState struct {
 	Summary string
 	Fields  map[string]string
 	Rows    []FieldError
+	More    int // the row errors counted but not listed
 	Values  url.Values
 }
 
@@ -325,6 +326,7 @@ func (s *Server) formFailed(c *gin.Context, v *view, form string, err error, rel
 			f.Fields[e.Field] = v.Pick(e.Message, e.MessageEN)
 		}
 	}
+	f.More = max(p.ErrorCount-len(p.Errors), 0)
 	v.Form, v.status = f, p.Status
 	return reload(c, v)
 }

@@ -203,7 +203,7 @@ func (s *Server) newRoundPage(c *gin.Context, v *view) error {
 		d, _ := lookupPath(defaults, f)
 		inputs[i] = settingInput{Name: "settings." + f, Key: f, Default: str(d)}
 	}
-	return s.render(c, v, "round_new", "title.round_new", gin.H{"Settings": inputs})
+	return s.render(c, v, "round_new", "title.round_new", gin.H{"Settings": inputs, "MaxID": models.MaxRoundID})
 }
 
 func str(v any) string {
@@ -482,7 +482,7 @@ func (s *Server) evaluationPage(c *gin.Context, v *view) error {
 var importKinds = []string{"units", "positions", "employees"}
 
 func (s *Server) importPage(c *gin.Context, v *view) error {
-	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds, "Imported": -1})
+	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds})
 }
 
 // importForm loads an uploaded CSV or JSON file as the API's import does.
@@ -505,9 +505,9 @@ func (s *Server) importForm(c *gin.Context, v *view) error {
 	if strings.EqualFold(path.Ext(fh.Filename), ".json") {
 		ct = "application/json"
 	}
-	n, err := s.importRows(c, kind, ct, body)
+	res, err := s.importRows(c, kind, ct, body)
 	if err != nil {
 		return s.formFailed(c, v, "import", err, s.importPage)
 	}
-	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds, "Imported": n, "Kind": kind})
+	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds, "Result": res})
 }

@@ -19,15 +19,17 @@ import (
 
 // Problem is an RFC 9457 problem detail. Detail is in Bahasa Indonesia and
 // DetailEN in English; Field names the request field at fault, and Errors
-// lists row- or field-level problems.
+// lists row- or field-level problems. ErrorCount counts every problem of
+// an import, of which Errors lists the first maxRowErrors.
 type Problem struct {
-	Type     string       `json:"type"`
-	Title    string       `json:"title"`
-	Status   int          `json:"status"`
-	Detail   string       `json:"detail"`
-	DetailEN string       `json:"detail_en"`
-	Field    string       `json:"field,omitempty"`
-	Errors   []FieldError `json:"errors,omitempty"`
+	Type       string       `json:"type"`
+	Title      string       `json:"title"`
+	Status     int          `json:"status"`
+	Detail     string       `json:"detail"`
+	DetailEN   string       `json:"detail_en"`
+	Field      string       `json:"field,omitempty"`
+	Errors     []FieldError `json:"errors,omitempty"`
+	ErrorCount int          `json:"error_count,omitempty"`
 }
 
 // FieldError is one problem with one field, of one row for imports.
@@ -44,6 +46,7 @@ type apiError struct {
 	field  string
 	id, en string
 	errors []FieldError
+	count  int // every error, of which errors lists the first
 }
 
 func (e *apiError) Error() string { return e.en }
@@ -82,7 +85,7 @@ func problemOf(c *gin.Context, log *slog.Logger, err error) Problem {
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
 	switch r, isRefusal := workflows.AsRefusal(err); {
 	case errors.As(err, &api):
-		p.Status, p.Field, p.Detail, p.DetailEN, p.Errors = api.status, api.field, api.id, api.en, api.errors
+		p.Status, p.Field, p.Detail, p.DetailEN, p.Errors, p.ErrorCount = api.status, api.field, api.id, api.en, api.errors, api.count
 	case isRefusal:
 		p.Status, p.Field, p.Detail, p.DetailEN = refusalStatus[r.Kind], r.Field, r.Message, r.MessageEN
 	case errors.As(err, &notFoundErr):

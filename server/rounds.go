@@ -21,7 +21,7 @@ import (
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
-var roundIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_]{0,31}$`)
+var roundIDPattern = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9][A-Za-z0-9_]{0,%d}$`, models.MaxRoundID-1))
 
 // RoundRequest starts a round; Settings override the defaults field by
 // field.
@@ -69,7 +69,8 @@ func (s *Server) startRound(c *gin.Context) error {
 // the pages start rounds through it.
 func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundRequest) (view RoundView, created bool, err error) {
 	if !roundIDPattern.MatchString(req.ID) {
-		return view, false, invalid("id", "id putaran wajib: huruf, angka atau _, paling banyak 32", "a round id is required: letters, digits or _, at most 32")
+		return view, false, invalid("id", fmt.Sprintf("id putaran wajib: huruf, angka atau _, paling banyak %d", models.MaxRoundID),
+			fmt.Sprintf("a round id is required: letters, digits or _, at most %d", models.MaxRoundID))
 	}
 	if models.Blank(req.Name) {
 		return view, false, invalid("name", "nama putaran wajib diisi", "a round name is required")
@@ -316,6 +317,11 @@ func (s *Server) confirmRound(ctx context.Context, a models.Actor, roundID strin
 	var st workflows.RoundState
 	if err := tooLong("note", req.Note, maxText); err != nil {
 		return st, err
+	}
+	for _, id := range req.Remove {
+		if err := tooLong("remove", id, models.MaxTransferID); err != nil {
+			return st, err
+		}
 	}
 	if _, err := s.findRound(ctx, roundID); err != nil {
 		return st, err

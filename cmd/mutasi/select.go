@@ -191,7 +191,12 @@ func selectReassign(ctx context.Context, o selectOptions) ([]byte, string, error
 // same float64, without an exponent.
 func formatScore(x float64) string { return strconv.FormatFloat(x, 'f', -1, 64) }
 
-// csvText returns a CSV text: the header, then rows 0 to n-1.
+// csvText returns a CSV text: the header, then rows 0 to n-1. Unlike the
+// files the server hands out, its cells are not quoted for spreadsheets
+// (package csvsafe): they are numbers and the ids of the input files,
+// which scripts join back to those files and which must therefore come
+// out exactly as they went in; a cell a spreadsheet would run was already
+// in the operator's own input file.
 func csvText(header []string, n int, row func(k int) []string) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)

@@ -1,0 +1,22 @@
+package models
+
+// The lengths of identifiers, in characters. The API and the imports
+// refuse a longer one, the same on PostgreSQL and SQLite (which does not
+// enforce a column's size), and every column that holds one is at least
+// this wide (TestColumnsHoldTheirIDs checks each against its limit).
+const (
+	// MaxRoundID bounds a round's id, which the HR officer types.
+	MaxRoundID = 32
+	// MaxUnitID bounds a unit's id, imported.
+	MaxUnitID = 32
+	// MaxPositionID bounds a position's id, imported.
+	MaxPositionID = 32
+	// MaxCompetencyName bounds the name of a competency, imported with a
+	// position or an employee.
+	MaxCompetencyName = 64
+	// MaxTransferID bounds a transfer's id, which is derived from its
+	// round, NIP and target position (see activities.TransferID).
+	MaxTransferID = 80
+	// NIPLength is the length of a NIP: 18 digits (see ParseNIP).
+	NIPLength = 18
+)
