@@ -38,7 +38,12 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	employees := fs.Int("employees", 2000, "size of the demo government loaded into an empty database")
 	uiPort := fs.String("ui-port", "8233", "port of the Temporal Web UI")
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", "127.0.0.1:8080"), "address the API listens on")
+	hf := addHTTPFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	hc, err := hf.parse()
+	if err != nil {
 		return err
 	}
 	if c.linkSecret == "" {
@@ -99,7 +104,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
-	go func() { errc <- serveAPI(ctx, *addr, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()
+	go func() { errc <- serveAPI(ctx, *addr, hc, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()
 	fmt.Fprintf(stdout, devBanner, *addr, *addr, token, *addr, adminUsername, password, c.temporal, *uiPort, workflows.TaskQueue, *dir)
 	err = <-errc
 	stop()
