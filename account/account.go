@@ -147,9 +147,14 @@ func CheckNewPassword(pw string) error {
 	return nil
 }
 
+// Username is a typed username as it is stored: trimmed and lower-cased.
+func Username(typed string) string {
+	return strings.ToLower(strings.TrimSpace(typed))
+}
+
 // Create stores a new account.
 func Create(gdb *gorm.DB, p Params) (models.Account, error) {
-	p.Username = strings.ToLower(strings.TrimSpace(p.Username))
+	p.Username = Username(p.Username)
 	if err := p.Check(); err != nil {
 		return models.Account{}, err
 	}
@@ -192,7 +197,7 @@ func SetPassword(gdb *gorm.DB, username, password string) error {
 // password.
 func Authenticate(gdb *gorm.DB, username, password string) (models.Account, error) {
 	var acc models.Account
-	err := gdb.First(&acc, "username = ?", strings.ToLower(strings.TrimSpace(username))).Error
+	err := gdb.First(&acc, "username = ?", Username(username)).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		CheckPassword(dummyHash, password)
 		return acc, ErrInvalid

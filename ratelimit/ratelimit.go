@@ -1,7 +1,9 @@
 // Package ratelimit slows down guessing: it counts failed attempts (a
 // wrong bearer token, a wrong password) per key, such as the client's IP
 // address or the account being signed into, and refuses further attempts
-// from a key that failed too often until enough time has passed.
+// from a key that failed too often until enough time has passed. An
+// attempt is reserved before it is checked (Take) and given back if it
+// succeeds (Refund), so guesses sent at once are counted as they arrive.
 //
 // Each key has a token bucket that holds up to Burst failures and drains
 // at Rate per second: a person who mistypes a few times is never slowed,
@@ -59,46 +61,53 @@ func (l *Limiter) drain(b *bucket, now time.Time) {
 	b.at = now
 }
 
-// Allow reports whether key may make an attempt now and, when it may
-// not, how long it must wait. It records nothing: call Fail when the
-// attempt fails.
-func (l *Limiter) Allow(key string) (ok bool, retryAfter time.Duration) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	b := l.buckets[key]
-	if b == nil {
-		return true, 0
-	}
-	l.drain(b, l.now())
-	if b.level+1 <= l.burst {
-		return true, 0
-	}
-	wait := time.Duration((b.level + 1 - l.burst) / l.rate * float64(time.Second)).Round(time.Millisecond)
-	return false, (wait + time.Second - time.Millisecond).Truncate(time.Second)
-}
-
-// Fail records a failed attempt by key.
-func (l *Limiter) Fail(key string) {
+// Take reserves an attempt for every key at once: the attempt counts as
+// a failure of each key before it is checked, so that attempts arriving
+// together cannot all pass while the first are still being checked. When
+// some key has no attempt left, Take reserves nothing and reports how
+// long until that key has one. Call Refund with the same keys when the
+// attempt succeeds.
+func (l *Limiter) Take(keys ...string) (ok bool, retryAfter time.Duration) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	now := l.now()
-	b := l.buckets[key]
-	if b == nil {
-		if len(l.buckets) >= l.maxKeys {
-			l.sweep(now)
+	var level float64
+	for _, k := range keys {
+		if b := l.buckets[k]; b != nil {
+			l.drain(b, now)
+			level = math.Max(level, b.level)
 		}
-		b = &bucket{at: now}
-		l.buckets[key] = b
 	}
-	l.drain(b, now)
-	b.level = math.Min(b.level+1, l.burst)
+	if level+1 > l.burst {
+		wait := time.Duration((level + 1 - l.burst) / l.rate * float64(time.Second)).Round(time.Millisecond)
+		return false, (wait + time.Second - time.Millisecond).Truncate(time.Second)
+	}
+	if len(l.buckets)+len(keys) > l.maxKeys {
+		l.sweep(now)
+	}
+	for _, k := range keys {
+		b := l.buckets[k]
+		if b == nil {
+			b = &bucket{at: now}
+			l.buckets[k] = b
+		}
+		b.level++
+	}
+	return true, 0
 }
 
-// Reset forgets key's failures, e.g. after a successful sign-in.
-func (l *Limiter) Reset(key string) {
+// Refund gives back an attempt that Take reserved for keys, e.g. when the
+// password was right.
+func (l *Limiter) Refund(keys ...string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	delete(l.buckets, key)
+	now := l.now()
+	for _, k := range keys {
+		if b := l.buckets[k]; b != nil {
+			l.drain(b, now)
+			b.level = math.Max(0, b.level-1)
+		}
+	}
 }
 
 // sweep drops drained buckets and, if the map is still full, the half

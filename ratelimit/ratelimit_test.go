@@ -3,6 +3,7 @@ package ratelimit
 import (
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -18,47 +19,71 @@ func TestBurstThenOnePerPeriod(t *testing.T) {
 	l := New(3, 10*time.Second)
 	l.now = c.now
 	for i := range 3 {
-		if ok, _ := l.Allow("10.0.0.1"); !ok {
+		if ok, _ := l.Take("10.0.0.1"); !ok {
 			t.Fatalf("attempt %d refused within the burst", i+1)
 		}
-		l.Fail("10.0.0.1")
 	}
-	ok, wait := l.Allow("10.0.0.1")
+	ok, wait := l.Take("10.0.0.1")
 	if ok || wait != 10*time.Second {
 		t.Fatalf("after the burst: allowed %v, wait %v; want refused for 10s", ok, wait)
 	}
-	if ok, _ := l.Allow("10.0.0.2"); !ok {
+	if ok, _ := l.Take("10.0.0.2"); !ok {
 		t.Error("another key is refused")
 	}
 	c.advance(4 * time.Second)
-	if ok, wait := l.Allow("10.0.0.1"); ok || wait != 6*time.Second {
+	if ok, wait := l.Take("10.0.0.1"); ok || wait != 6*time.Second {
 		t.Errorf("4s later: allowed %v, wait %v; want refused for 6s", ok, wait)
 	}
 	c.advance(6 * time.Second)
-	if ok, _ := l.Allow("10.0.0.1"); !ok {
+	if ok, _ := l.Take("10.0.0.1"); !ok {
 		t.Fatal("one period later: still refused")
 	}
-	l.Fail("10.0.0.1")
-	if ok, _ := l.Allow("10.0.0.1"); ok {
-		t.Error("a failure after the forgiven one is allowed again at once")
+	if ok, _ := l.Take("10.0.0.1"); ok {
+		t.Error("an attempt after the forgiven one is allowed at once")
 	}
-	// Failing while refused does not push the wait out without bound.
+	// Attempts while refused do not push the wait out without bound.
 	for range 100 {
-		l.Fail("10.0.0.1")
+		l.Take("10.0.0.1")
 	}
-	if _, wait := l.Allow("10.0.0.1"); wait > 10*time.Second {
+	if _, wait := l.Take("10.0.0.1"); wait > 10*time.Second {
 		t.Errorf("wait grew to %v", wait)
 	}
 	c.advance(time.Minute)
-	if ok, _ := l.Allow("10.0.0.1"); !ok {
+	if ok, _ := l.Take("10.0.0.1"); !ok {
 		t.Error("a minute later: still refused")
 	}
-	l.Fail("x")
-	l.Fail("x")
-	l.Fail("x")
-	l.Reset("x")
-	if ok, _ := l.Allow("x"); !ok {
-		t.Error("refused after Reset")
+}
+
+// TestTakeAndRefund checks that several keys are taken together or not
+// at all, and that a refunded attempt is not counted.
+func TestTakeAndRefund(t *testing.T) {
+	c := &clock{t: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)}
+	l := New(2, time.Hour)
+	l.now = c.now
+	for range 10 {
+		if ok, _ := l.Take("client", "account"); !ok {
+			t.Fatal("a refunded attempt was counted")
+		}
+		l.Refund("client", "account")
+	}
+	l.Take("client", "account")
+	l.Take("client", "other account")
+	if ok, wait := l.Take("client", "third account"); ok || wait != time.Hour {
+		t.Fatalf("the client's third attempt: allowed %v, wait %v; want refused for an hour", ok, wait)
+	}
+	if ok, _ := l.Take("another client", "account"); !ok {
+		t.Fatal("the account's second attempt was refused")
+	}
+	if ok, _ := l.Take("third client", "account"); ok {
+		t.Fatal("the account's third attempt, from another client, was allowed")
+	}
+	// The refused attempts took nothing from the other key.
+	if ok, _ := l.Take("third client"); !ok {
+		t.Error("a refused attempt was counted against its other key")
+	}
+	l.Refund("never taken")
+	if ok, _ := l.Take("never taken"); !ok {
+		t.Error("refunding a key with no attempts made it fail")
 	}
 }
 
@@ -68,30 +93,33 @@ func TestMemoryIsBounded(t *testing.T) {
 	l.now, l.maxKeys = c.now, 1000
 	for i := range 10_000 {
 		c.advance(time.Millisecond)
-		l.Fail(fmt.Sprint(i))
+		l.Take(fmt.Sprint(i))
 	}
 	if n := len(l.buckets); n > 1000 {
 		t.Errorf("%d keys held, want at most 1000", n)
 	}
-	if ok, _ := l.Allow("9999"); !ok {
+	if _, ok := l.buckets["9999"]; !ok {
 		t.Error("the newest key was dropped")
 	}
 }
 
+// TestConcurrentUse takes attempts from many goroutines at once: exactly
+// the burst is allowed.
 func TestConcurrentUse(t *testing.T) {
 	l := New(50, time.Hour)
 	var wg sync.WaitGroup
+	var allowed atomic.Int64
 	for range 8 {
 		wg.Go(func() {
 			for range 100 {
-				if ok, _ := l.Allow("k"); ok {
-					l.Fail("k")
+				if ok, _ := l.Take("k"); ok {
+					allowed.Add(1)
 				}
 			}
 		})
 	}
 	wg.Wait()
-	if ok, _ := l.Allow("k"); ok {
-		t.Error("800 failures later the key is still allowed")
+	if n := allowed.Load(); n != 50 {
+		t.Errorf("%d of 800 attempts allowed, want 50", n)
 	}
 }

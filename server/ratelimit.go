@@ -2,38 +2,52 @@ package server
 
 import (
 	"net/http"
+	"net/netip"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/account"
 	"github.com/bkpsdm/mutasi/ratelimit"
 )
 
-// Wrong bearer tokens a client address may send at once, and how often
-// one is forgiven after that.
+// Wrong guesses (bearer tokens and passwords) a client, or an account
+// being signed into, may make at once, and how often one is forgiven
+// after that.
 const (
 	tokenFailureBurst = 20
 	tokenFailureEvery = 30 * time.Second
 )
 
-// DefaultTokenLimiter allows a client address 20 wrong bearer tokens,
-// then one every 30 seconds: a client with a stale token is hardly
-// slowed, a guesser gets two tries a minute.
+// DefaultTokenLimiter allows a client 20 wrong bearer tokens or
+// passwords, and an account 20 wrong passwords, then one every 30
+// seconds: a client with a stale token is hardly slowed, a guesser gets
+// two tries a minute.
 func DefaultTokenLimiter() *ratelimit.Limiter {
 	return ratelimit.New(tokenFailureBurst, tokenFailureEvery)
 }
 
-// tokenAttemptAllowed refuses, with 429 and Retry-After, a request from
-// an address that sent too many wrong tokens, before its token is
-// checked, so a guess gets no answer. The address is the connection's
-// peer, not a forwarded header a client could forge.
-func (s *Server) tokenAttemptAllowed(c *gin.Context) error {
-	ok, wait := s.TokenLimiter.Allow(c.RemoteIP())
-	if ok {
-		return nil
+// clientKey is the limiter's key of the request's client: the address
+// Gin's ClientIP gives, which is the connection's peer or, from a trusted
+// proxy, the address the proxy forwards, never a header a client could
+// forge.
+func clientKey(c *gin.Context) string {
+	a, err := netip.ParseAddr(c.ClientIP())
+	if err != nil {
+		return "client ?"
 	}
+	return "client " + clientOf(a)
+}
+
+// accountKey is the limiter's key of the account a sign-in names.
+func accountKey(username string) string {
+	return "account " + account.Username(username)
+}
+
+// tooManyGuesses refuses, with 429 and Retry-After, an attempt the
+// limiter refused.
+func tooManyGuesses(c *gin.Context, wait time.Duration, field, detail, detailEN string) error {
 	c.Header("Retry-After", strconv.Itoa(int(wait/time.Second)))
-	return fail(http.StatusTooManyRequests, "Authorization",
-		"terlalu banyak token yang salah; coba lagi nanti", "too many wrong tokens; try again later")
+	return fail(http.StatusTooManyRequests, field, detail, detailEN)
 }

@@ -13,6 +13,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -36,9 +37,14 @@ type Server struct {
 	Log        *slog.Logger
 	// Middleware runs before every route, e.g. metrics.
 	Middleware []gin.HandlerFunc
-	// TokenLimiter slows down token guessing per client address; nil
-	// takes DefaultTokenLimiter.
+	// TokenLimiter slows down guessing: wrong bearer tokens and passwords
+	// per client, wrong passwords per account; nil takes
+	// DefaultTokenLimiter.
 	TokenLimiter *ratelimit.Limiter
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For (or
+	// X-Real-IP) names the client; from any other peer, the peer is the
+	// client. None by default.
+	TrustedProxies []netip.Prefix
 }
 
 // maxBody bounds request bodies (imports included).
@@ -57,8 +63,13 @@ func (s *Server) Handler() http.Handler {
 	// Handlers wait on the request's context: a client that goes away, or
 	// a server shutting down, cancels what it waits for.
 	r.ContextWithFallback = true
-	// No proxy is trusted: the client address is the connection's peer.
-	if err := r.SetTrustedProxies(nil); err != nil {
+	// The client address is the connection's peer unless that is a
+	// trusted proxy.
+	proxies := make([]string, len(s.TrustedProxies))
+	for i, p := range s.TrustedProxies {
+		proxies[i] = p.String()
+	}
+	if err := r.SetTrustedProxies(proxies); err != nil {
 		panic(err)
 	}
 	r.Use(gin.Recovery(), s.logRequests)
@@ -145,15 +156,9 @@ func (s *Server) authenticate(c *gin.Context) {
 		writeError(c, s.Log, fail(http.StatusUnauthorized, "Authorization", "token Bearer diperlukan", "a Bearer token is required"))
 		return
 	}
-	if err := s.tokenAttemptAllowed(c); err != nil {
-		writeError(c, s.Log, err)
-		return
-	}
 	a, err := apikey.Lookup(s.DB.WithContext(c), strings.TrimSpace(token))
 	if errors.Is(err, apikey.ErrInvalid) {
-		s.TokenLimiter.Fail(c.RemoteIP())
-		c.Header("WWW-Authenticate", `Bearer realm="mutasi", error="invalid_token"`)
-		err = fail(http.StatusUnauthorized, "Authorization", "token tidak sah atau dicabut", "invalid or revoked token")
+		err = s.wrongToken(c)
 	}
 	if err != nil {
 		writeError(c, s.Log, err)
@@ -161,6 +166,19 @@ func (s *Server) authenticate(c *gin.Context) {
 	}
 	c.Set(actorKey, a)
 	c.Next()
+}
+
+// wrongToken counts a wrong bearer token against the client's budget: a
+// client that has used it up gets 429 instead of 401. A right token is
+// never counted nor refused, so clients sharing an address with a
+// guesser, e.g. behind a proxy not configured as trusted, keep working.
+func (s *Server) wrongToken(c *gin.Context) error {
+	if ok, wait := s.TokenLimiter.Take(clientKey(c)); !ok {
+		return tooManyGuesses(c, wait, "Authorization",
+			"terlalu banyak token yang salah; coba lagi nanti", "too many wrong tokens; try again later")
+	}
+	c.Header("WWW-Authenticate", `Bearer realm="mutasi", error="invalid_token"`)
+	return fail(http.StatusUnauthorized, "Authorization", "token tidak sah atau dicabut", "invalid or revoked token")
 }
 
 func actor(c *gin.Context) models.Actor {

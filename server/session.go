@@ -9,7 +9,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -157,18 +156,21 @@ func checkCSRF(c *gin.Context) bool {
 }
 
 // signIn checks the credentials, opens a session and sends the person on.
-// Wrong passwords count against the same per-address budget as wrong
-// bearer tokens, so guessing either is slowed alike.
+// Each attempt is reserved, before the password is checked, against the
+// client's budget, which wrong bearer tokens share, and the account's,
+// so that guesses sent at once or spread over many addresses are slowed
+// alike; a right password gives its attempt back.
 func (s *Server) signIn(c *gin.Context, v *view) error {
-	if ok, wait := s.TokenLimiter.Allow(c.RemoteIP()); !ok {
-		c.Header("Retry-After", strconv.Itoa(int(wait/time.Second)))
-		return s.formFailed(c, v, "signin", fail(http.StatusTooManyRequests, "password",
+	keys := []string{clientKey(c), accountKey(c.PostForm("username"))}
+	if ok, wait := s.TokenLimiter.Take(keys...); !ok {
+		return s.formFailed(c, v, "signin", tooManyGuesses(c, wait, "password",
 			"terlalu banyak percobaan yang salah; coba lagi nanti", "too many wrong attempts; try again later"), s.signInPage)
 	}
 	acc, err := account.Authenticate(s.DB.WithContext(c), c.PostForm("username"), c.PostForm("password"))
 	if errors.Is(err, account.ErrInvalid) {
-		s.TokenLimiter.Fail(c.RemoteIP())
 		err = fail(http.StatusUnauthorized, "password", "nama pengguna atau kata sandi salah", "wrong username or password")
+	} else {
+		s.TokenLimiter.Refund(keys...)
 	}
 	if err != nil {
 		return s.formFailed(c, v, "signin", err, s.signInPage)

@@ -36,7 +36,12 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	uiPort := fs.String("ui-port", "8233", "port of the Temporal Web UI")
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", "127.0.0.1:8080"), "address the API listens on")
 	metricsAddr := fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", "127.0.0.1:9090"), "where the API's and the worker's /metrics are served (MUTASI_METRICS_ADDR)")
+	hf := addHTTPFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	hc, err := hf.parse()
+	if err != nil {
 		return err
 	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
@@ -99,7 +104,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	serveMetrics(ctx, reg, *metricsAddr, log)
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
-	go func() { errc <- serveAPI(ctx, *addr, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()
+	go func() { errc <- serveAPI(ctx, *addr, hc, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()
 	fmt.Fprintf(stdout, devBanner, *addr, token, filepath.Join(c.dir, "admin-token"), adminUsername, password,
 		filepath.Join(c.dir, "admin-password"), c.temporal, *uiPort, workflows.TaskQueue, *metricsAddr, c.dir)
 	err = <-errc

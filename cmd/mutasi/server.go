@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,7 +43,12 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs, c := newFlags("server", stderr)
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", ":8080"), "address the API listens on (MUTASI_HTTP_ADDR)")
 	metricsAddr := metricsFlag(fs, ":9091")
+	hf := addHTTPFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	hc, err := hf.parse()
+	if err != nil {
 		return err
 	}
 	if err := c.needLinkSecret(); err != nil {
@@ -58,18 +66,82 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer tc.Close()
 	serveMetrics(ctx, reg, *metricsAddr, log)
-	return serveAPI(ctx, *addr, gdb, tc, []byte(c.linkSecret), log, reg)
+	return serveAPI(ctx, *addr, hc, gdb, tc, []byte(c.linkSecret), log, reg)
+}
+
+// httpFlags are the flags of `mutasi server` and `mutasi dev` that say
+// how the API treats its clients' connections.
+type httpFlags struct {
+	trustedProxies, readTimeout, writeTimeout, idleTimeout, maxConns, maxConnsPerClient *string
+}
+
+// httpConfig is what httpFlags say, parsed.
+type httpConfig struct {
+	conns          server.Conns
+	trustedProxies []netip.Prefix
+}
+
+// addHTTPFlags registers the httpFlags on fs, their defaults those of
+// server.DefaultConns.
+func addHTTPFlags(fs *flag.FlagSet) *httpFlags {
+	d := server.DefaultConns()
+	return &httpFlags{
+		trustedProxies: fs.String("trusted-proxies", env("MUTASI_TRUSTED_PROXIES", ""),
+			"comma-separated addresses or CIDR networks of the reverse proxies whose X-Forwarded-For names the client; default none (MUTASI_TRUSTED_PROXIES)"),
+		readTimeout: fs.String("http-read-timeout", env("MUTASI_HTTP_READ_TIMEOUT", d.ReadTimeout.String()),
+			"time a client has to send a whole request (MUTASI_HTTP_READ_TIMEOUT)"),
+		writeTimeout: fs.String("http-write-timeout", env("MUTASI_HTTP_WRITE_TIMEOUT", d.WriteTimeout.String()),
+			"time to answer a request, from the end of its headers (MUTASI_HTTP_WRITE_TIMEOUT)"),
+		idleTimeout: fs.String("http-idle-timeout", env("MUTASI_HTTP_IDLE_TIMEOUT", d.IdleTimeout.String()),
+			"time a keep-alive connection may wait for its next request (MUTASI_HTTP_IDLE_TIMEOUT)"),
+		maxConns: fs.String("http-max-conns", env("MUTASI_HTTP_MAX_CONNS", strconv.Itoa(d.MaxTotal)),
+			"connections held at once by all clients; keep it below the open-file limit (MUTASI_HTTP_MAX_CONNS)"),
+		maxConnsPerClient: fs.String("http-max-conns-per-client", env("MUTASI_HTTP_MAX_CONNS_PER_CLIENT", strconv.Itoa(d.MaxPerClient)),
+			"connections held at once by one client address (an IPv6 /64); trusted proxies are not limited (MUTASI_HTTP_MAX_CONNS_PER_CLIENT)"),
+	}
+}
+
+// parse checks the flags' values: durations and counts must be positive.
+func (f *httpFlags) parse() (httpConfig, error) {
+	hc := httpConfig{conns: server.DefaultConns()}
+	var err error
+	if hc.trustedProxies, err = server.ParseTrustedProxies(*f.trustedProxies); err != nil {
+		return hc, fmt.Errorf("--trusted-proxies: %w", err)
+	}
+	for _, d := range []struct {
+		flag  string
+		value string
+		to    *time.Duration
+	}{{"http-read-timeout", *f.readTimeout, &hc.conns.ReadTimeout}, {"http-write-timeout", *f.writeTimeout, &hc.conns.WriteTimeout},
+		{"http-idle-timeout", *f.idleTimeout, &hc.conns.IdleTimeout}} {
+		if *d.to, err = time.ParseDuration(d.value); err != nil || *d.to <= 0 {
+			return hc, fmt.Errorf("--%s %q: want a positive duration such as 30s or 2m", d.flag, d.value)
+		}
+	}
+	for _, n := range []struct {
+		flag  string
+		value string
+		to    *int
+	}{{"http-max-conns", *f.maxConns, &hc.conns.MaxTotal}, {"http-max-conns-per-client", *f.maxConnsPerClient, &hc.conns.MaxPerClient}} {
+		if *n.to, err = strconv.Atoi(n.value); err != nil || *n.to <= 0 {
+			return hc, fmt.Errorf("--%s %q: want a positive number", n.flag, n.value)
+		}
+	}
+	return hc, nil
 }
 
 // serveAPI serves the API on addr, counting its requests into reg, until
 // ctx is done, then shuts down gracefully.
-func serveAPI(ctx context.Context, addr string, gdb *gorm.DB, tc client.Client, secret []byte, log *slog.Logger,
-	reg *metrics.Registry) error {
-	api := &server.Server{DB: gdb, Temporal: tc, LinkSecret: secret, Log: log,
+func serveAPI(ctx context.Context, addr string, hc httpConfig, gdb *gorm.DB, tc client.Client, secret []byte,
+	log *slog.Logger, reg *metrics.Registry) error {
+	api := &server.Server{DB: gdb, Temporal: tc, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies,
 		Middleware: []gin.HandlerFunc{reg.Middleware()}}
-	srv := &http.Server{Addr: addr, Handler: api.Handler(), ReadHeaderTimeout: 10 * time.Second}
+	srv, ln, err := api.Listen(addr, hc.conns)
+	if err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
-	go func() { errc <- srv.ListenAndServe() }()
+	go func() { errc <- srv.Serve(ln) }()
 	log.Info("API listening", "addr", addr)
 	select {
 	case err := <-errc:
