@@ -112,6 +112,21 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	first := s.do("POST", "/api/v1/rounds", models.RoleHR, req)
 	expect(t, first, http.StatusCreated)
 	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, req), http.StatusOK)
+	// The same id with other values is refused, naming what differs.
+	other := map[string]any{"id": "R2027_1", "name": "Mutasi Februari 2027",
+		"settings": map[string]any{"decision_reminder": "5d", "survey_delay": fastSettings["survey_delay"]}}
+	if r := s.do("POST", "/api/v1/rounds", models.RoleHR, other); r.status != http.StatusConflict {
+		t.Errorf("an existing round id with other values: %d %s, want 409", r.status, r.body)
+	} else {
+		var fields []string
+		for _, e := range r.problem(t).Errors {
+			fields = append(fields, e.Field)
+		}
+		if !slices.Contains(fields, "name") || !slices.Contains(fields, "settings.decision_reminder") ||
+			slices.Contains(fields, "settings.survey_delay") {
+			t.Errorf("the 409 names %v, want name and settings.decision_reminder but not settings.survey_delay", fields)
+		}
+	}
 	var round RoundView
 	eventually(t, "the round to await confirmation", func() bool {
 		s.do("GET", "/api/v1/rounds/R2027_1", models.RoleHR, nil).json(t, &round)
@@ -140,7 +155,27 @@ func TestRoundThroughTheAPI(t *testing.T) {
 			removed = p.ID
 		}
 	}
-	expect(t, s.do("POST", "/api/v1/rounds/R2027_1/confirmation", models.RoleHR, map[string]any{"remove": []string{removed}}), http.StatusOK)
+	confirmation := map[string]any{"remove": []string{removed}}
+	expect(t, s.do("POST", "/api/v1/rounds/R2027_1/confirmation", models.RoleHR, confirmation), http.StatusOK)
+	round = RoundView{}
+	s.do("GET", "/api/v1/rounds/R2027_1", models.RoleHR, nil).json(t, &round)
+	if round.Status != models.RoundInProgress || round.Awaiting != "" {
+		t.Errorf("a confirmed round is %s awaiting %q, want in_progress awaiting nobody", round.Status, round.Awaiting)
+	}
+	// The same confirmation again gets the first answer; another is
+	// refused and changes nothing.
+	expect(t, s.do("POST", "/api/v1/rounds/R2027_1/confirmation", models.RoleHR, confirmation), http.StatusOK)
+	keep := props.Proposals[0].ID
+	if keep == removed {
+		keep = props.Proposals[1].ID
+	}
+	if r := s.do("POST", "/api/v1/rounds/R2027_1/confirmation", models.RoleHR, map[string]any{"remove": []string{keep}}); r.status != http.StatusConflict {
+		t.Errorf("a second, different confirmation: %d %s, want 409", r.status, r.body)
+	}
+	eventually(t, "the round to be recorded in progress", func() bool {
+		var r models.Round
+		return s.db.First(&r, "id = ?", "R2027_1").Error == nil && r.Status == models.RoundInProgress
+	})
 
 	var list struct {
 		Items []models.Transfer

@@ -6,14 +6,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
+	"reflect"
 	"regexp"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
@@ -94,6 +99,9 @@ func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundReques
 	var nf *serviceerror.NotFound
 	switch {
 	case err == nil:
+		if err := s.sameRound(ctx, wid, req.Name, settings); err != nil {
+			return view, false, err
+		}
 	case errors.As(err, &nf):
 		in := workflows.RoundInput{RoundID: req.ID, Name: req.Name, Settings: settings,
 			By: activities.ActorRef{ID: a.ID, Role: a.Role}}
@@ -115,6 +123,66 @@ func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundReques
 		view.Name, view.Settings = req.Name, &settings
 	}
 	return view, created, nil
+}
+
+// sameRound refuses a request for a round that exists with other values:
+// 409 naming every field that differs, rather than an answer that drops
+// the new values silently. The values are those the round's workflow was
+// started with.
+func (s *Server) sameRound(ctx context.Context, wid, name string, settings models.RoundSettings) error {
+	iter := s.Temporal.GetWorkflowHistory(ctx, wid, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	first, err := iter.Next()
+	if err != nil {
+		return err
+	}
+	var in workflows.RoundInput
+	started := first.GetWorkflowExecutionStartedEventAttributes()
+	if started == nil {
+		return fmt.Errorf("round workflow %s: first event is %s", wid, first.GetEventType())
+	}
+	if err := converter.GetDefaultDataConverter().FromPayloads(started.GetInput(), &in); err != nil {
+		return err
+	}
+	var differ []FieldError
+	if in.Name != name {
+		differ = append(differ, FieldError{Field: "name", Message: "berbeda dari putaran yang ada: " + in.Name,
+			MessageEN: "differs from the existing round's: " + in.Name})
+	}
+	had, err := settingsMap(in.Settings)
+	if err != nil {
+		return err
+	}
+	asked, err := settingsMap(settings)
+	if err != nil {
+		return err
+	}
+	for _, k := range slices.Sorted(maps.Keys(asked)) {
+		if !reflect.DeepEqual(had[k], asked[k]) {
+			differ = append(differ, FieldError{Field: "settings." + k, Message: fmt.Sprintf("berbeda dari putaran yang ada: %v", had[k]),
+				MessageEN: fmt.Sprintf("differs from the existing round's: %v", had[k])})
+		}
+	}
+	if len(differ) == 0 {
+		return nil
+	}
+	fields := make([]string, len(differ))
+	for i, d := range differ {
+		fields[i] = d.Field
+	}
+	list := strings.Join(fields, ", ")
+	return &apiError{status: http.StatusConflict, field: fields[0], errors: differ,
+		id: "putaran dengan id ini sudah ada dengan isian lain (" + list + "); pakai id baru untuk putaran baru",
+		en: "a round with this id exists with other values (" + list + "); use a new id for a new round"}
+}
+
+// settingsMap is settings as JSON fields, for comparison field by field.
+func settingsMap(settings models.RoundSettings) (map[string]any, error) {
+	m := map[string]any{}
+	b, err := json.Marshal(settings)
+	if err == nil {
+		err = json.Unmarshal(b, &m)
+	}
+	return m, err
 }
 
 // roundView reads a round from the database and, while its workflow
@@ -306,7 +374,7 @@ func (s *Server) confirm(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	c.JSON(http.StatusOK, gin.H{"round_id": st.RoundID, "status": models.RoundInProgress,
+	c.JSON(http.StatusOK, gin.H{"round_id": st.RoundID, "status": st.Status,
 		"confirmed": len(st.Proposals) - len(st.Removed), "removed": st.Removed})
 	return nil
 }
@@ -326,15 +394,20 @@ func (s *Server) confirmRound(ctx context.Context, a models.Actor, roundID strin
 	if _, err := s.findRound(ctx, roundID); err != nil {
 		return st, err
 	}
-	plan, err := s.pendingPlan(ctx, roundID)
+	latest, plan, err := s.plans(ctx, roundID)
 	if err != nil {
 		return st, err
 	}
-	id := "confirm" // the first plan's confirmation; a re-plan's has its number
-	if plan > 1 {
-		id = fmt.Sprintf("confirm-%d", plan)
+	if plan == 0 { // confirmed already: a repeat is about the latest plan
+		plan = latest
 	}
+	// One confirmation per plan: its identical repeat gets the first
+	// answer, another is refused by the workflow (409).
 	in := workflows.Confirm{Actor: a, Remove: req.Remove, Note: req.Note}
+	id, err := requestUpdateID(fmt.Sprintf("%s\x00confirm-%d", roundID, plan), in)
+	if err != nil {
+		return st, err
+	}
 	err = s.update(ctx, activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, id, in, &st)
 	return st, err
 }

@@ -179,6 +179,20 @@ func (s *Server) update(ctx context.Context, workflowID, name, updateID string, 
 	}
 }
 
+// requestUpdateID names an update after the request that sends it: key
+// (what it is about, which action, whose) and its content. An identical
+// repeat gets the same ID, so the first answer and no second effect; a
+// different request gets another ID and is judged by the workflow, which
+// refuses a second, different decision.
+func requestUpdateID(key string, arg any) (string, error) {
+	content, err := json.Marshal(arg)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(key + "\x00" + string(content)))
+	return hex.EncodeToString(sum[:16]), nil
+}
+
 // updateAttempts is how many times an update dropped by a failed workflow
 // task is sent.
 const updateAttempts = 4
@@ -199,15 +213,11 @@ func (s *Server) sendTransferUpdate(ctx context.Context, a models.Actor, transfe
 	if t.Stage == models.StageProposed || t.Stage == models.StageRemoved {
 		return receipt, fail(http.StatusConflict, "", "mutasi ini belum atau tidak dikonfirmasi", "this transfer has not been confirmed")
 	}
-	// The update's ID is the request's: an identical repeat gets the first
-	// answer, a different one is judged by the workflow (a second,
-	// different decision is refused).
-	content, err := json.Marshal(arg)
+	id, err := requestUpdateID(t.ID+"\x00"+name+"\x00"+a.ID, arg)
 	if err != nil {
 		return receipt, err
 	}
-	sum := sha256.Sum256([]byte(t.ID + "\x00" + name + "\x00" + a.ID + "\x00" + string(content)))
-	err = s.update(ctx, t.WorkflowID, name, hex.EncodeToString(sum[:16]), arg, &receipt)
+	err = s.update(ctx, t.WorkflowID, name, id, arg, &receipt)
 	if _, missing := errors.AsType[*serviceerror.NotFound](err); missing {
 		if t.Stage == models.StageAwaitingTPK {
 			// Confirmed, but the round has not started its workflow yet: a

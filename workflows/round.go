@@ -52,6 +52,11 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 			return models.RoundSummary{}, err
 		}
 		r.st.Awaiting = ""
+		if workflow.GetVersion(ctx, roundInProgress, workflow.DefaultVersion, 1) == 1 {
+			if err := r.setStatus(ctx, models.RoundInProgress); err != nil {
+				return models.RoundSummary{}, err
+			}
+		}
 		if err := r.runTransfers(ctx); err != nil {
 			return models.RoundSummary{}, err
 		}
@@ -70,6 +75,10 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 	}
 	return summary, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
 }
+
+// roundInProgress names the change that records a confirmed round as in
+// progress; runs confirmed before it say so only in their live state.
+const roundInProgress = "round-in-progress"
 
 // round is the state of one RoundWorkflow run: coord is its coordinator
 // once its transfers run (collective.go), extra the children its re-plans
@@ -266,6 +275,9 @@ func (r *round) register(ctx workflow.Context) error {
 			if err := workflow.ExecuteActivity(withActivityOptions(ctx), a.ConfirmProposals, in).Get(ctx, nil); err != nil {
 				return RoundState{}, err
 			}
+			// The answer, and the state queried from now on, say what the
+			// main flow records next (RoundWorkflow).
+			r.st.Status, r.st.Awaiting = models.RoundInProgress, ""
 			return r.st, nil
 		}, workflow.UpdateHandlerOptions{Validator: r.checkConfirm})
 }
