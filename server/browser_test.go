@@ -332,6 +332,13 @@ func TestTransferInTheBrowser(t *testing.T) {
 	for _, p := range kept {
 		waitStage(t, s, p.ID, models.StageAwaitingTPK)
 	}
+	// A confirmed round is under way: its page no longer offers to
+	// confirm it.
+	b.visit("/rounds/WEB1")
+	b.see("Berjalan")
+	if n, err := chromedp.Run(b.ctx, chromedp.Evaluate[int](`document.querySelectorAll("form#confirm, button[form=confirm]").length`)); err != nil || n != 0 {
+		t.Errorf("the confirmed round's page still has %d confirm controls (%v)", n, err)
+	}
 	addAccount(t, srv, "pegawai", models.RoleEmployee, mine.NIP)
 	var employee models.Employee
 	s.db.First(&employee, "nip = ?", mine.NIP)
