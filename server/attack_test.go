@@ -326,11 +326,11 @@ func TestAttacksAreRefused(t *testing.T) {
 	})
 
 	t.Run("repeated confirmation", func(t *testing.T) {
-		// The round's confirmation has one update ID: a repeat, whatever it
-		// carries, gets the first answer and changes nothing.
+		// The round is confirmed: a second, different confirmation,
+		// whatever it carries, is refused and changes nothing.
 		for _, inj := range injections[:3] {
 			r := s.do("POST", "/api/v1/rounds/Q1/confirmation", models.RoleHR, map[string]any{"remove": []string{inj}, "note": inj})
-			if r.status != http.StatusOK || bytes.Contains(r.body, []byte(inj)) {
+			if r.status != http.StatusConflict || bytes.Contains(r.body, []byte(inj)) {
 				t.Errorf("repeated confirmation: %d %s", r.status, r.body)
 			}
 		}

@@ -375,8 +375,9 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"GET", "/rounds/new", nil, pageGET(pHR, 200), nil},
 		{"POST", "/rounds", nil, statuses(pHR, 422), nil},
 		{"GET", "/rounds/Q1", nil, pageGET(readers...), nil},
-		// A repeated confirmation gets the first answer.
-		{"POST", "/rounds/Q1/confirmation", nil, statuses(pHR, 303), nil},
+		// A second confirmation, from another person than the first, is
+		// refused: the round is confirmed.
+		{"POST", "/rounds/Q1/confirmation", nil, statuses(pHR, 409), nil},
 		{"POST", "/rounds/Q9/replan", nil, statuses(pHR, 404), nil},
 		{"GET", "/rounds/Q1/evaluation", nil, pageGET(readers...), nil},
 		{"GET", "/queues", nil, pageGET(pHR, 200), nil},
