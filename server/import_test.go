@@ -604,3 +604,29 @@ func TestImportErrorsAreBounded(t *testing.T) {
 			resp.StatusCode, rows, len(body), maxRowErrors, more)
 	}
 }
+
+// TestImportEmailAddresses refuses an address the mail relay could not
+// send to, naming the row and the column, and writes nothing.
+func TestImportEmailAddresses(t *testing.T) {
+	gdb, _ := dbtest.Backends()[0].New(t)
+	post := importAPI(t, gdb)
+	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
+	post("positions", "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\nP1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5\n", http.StatusOK)
+	const head = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,email\n"
+	row := func(serial int, email string) string {
+		return fmt.Sprintf("19800101200501100%d,Nama,pns,III/a,P1,2022-01-03,S1,2,2,%q\n", serial, email)
+	}
+	prob := post("employees", head+row(1, "budi@banjarbarukota.go.id")+row(2, "a@b.id\r\nBcc: x@y.id")+
+		row(3, "not-an-address")+row(4, "Budi <budi@example.id>"), http.StatusUnprocessableEntity)
+	var errs []string
+	for _, e := range prob.Errors {
+		errs = append(errs, fmt.Sprintf("%d %s", e.Row, e.Field))
+	}
+	if want := "3 email, 4 email, 5 email"; strings.Join(errs, ", ") != want {
+		t.Errorf("errors %v, want %s", errs, want)
+	}
+	var n int64
+	if gdb.Model(&models.Employee{}).Count(&n); n != 0 {
+		t.Errorf("%d employees after a refused file, want 0", n)
+	}
+}

@@ -413,6 +413,10 @@ func parseEmployee(r row) (any, []FieldError) {
 			r.fail("nip", "NIP tidak sah: "+err.Error(), "invalid NIP: "+err.Error())
 		}
 	}
+	if e.Email != "" && models.CheckEmail(e.Email) != nil {
+		r.fail("email", "alamat e-mail tidak sah: tulis satu alamat saja, mis. budi@banjarbarukota.go.id",
+			"invalid e-mail address: give one plain address, e.g. budi@banjarbarukota.go.id")
+	}
 	switch e.Lang {
 	case "":
 		e.Lang = "id"
