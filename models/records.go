@@ -310,6 +310,9 @@ type OutboxStatus string
 const (
 	OutboxPending OutboxStatus = "pending" // recorded, to be sent by the relay
 	OutboxSent    OutboxStatus = "sent"
+	// OutboxFailed: the message cannot be delivered: the mail server
+	// refused it for good, or every attempt failed. HR is shown it.
+	OutboxFailed OutboxStatus = "failed"
 )
 
 // OutboxMessage records every notification, sent or not; the dev stack,

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/bkpsdm/mutasi/models"
 )
 
 // Message is one rendered e-mail.
@@ -38,6 +40,9 @@ type SMTP struct {
 
 // Send delivers m.
 func (s SMTP) Send(ctx context.Context, m Message) error {
+	if err := models.CheckEmail(m.To); err != nil {
+		return fmt.Errorf("send to %q: %w", m.To, err)
+	}
 	addr := net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 	var auth smtp.Auth
 	if s.Username != "" {

@@ -2,7 +2,9 @@
 // Notify activity only writes a message to the outbox table, in the
 // workflow's own step; a Relay, run beside the worker, sends pending
 // messages over SMTP in the order they were recorded and retries failed
-// sends with a growing delay. So a slow or absent mail server never holds
+// sends with a growing delay, until the mail server refuses a message for
+// good or MaxAttempts sends have failed: then the message is failed, for HR
+// to see. So a slow or absent mail server never holds
 // up a decision, and a message is sent once unless a relay dies between
 // the send and marking it sent.
 package outbox
@@ -11,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/textproto"
 	"time"
 
 	"gorm.io/gorm"
@@ -36,6 +39,10 @@ const (
 	FirstRetry = 30 * time.Second
 	// MaxRetry caps the delay between attempts.
 	MaxRetry = time.Hour
+	// MaxAttempts is how many failed sends make a message failed for good
+	// (about four and a half hours of trying); a refusal the mail server
+	// calls permanent fails it at once.
+	MaxAttempts = 10
 	// batch is how many due messages one pass claims at most.
 	batch = 50
 )
@@ -116,9 +123,25 @@ func (r *Relay) send(ctx context.Context, gdb *gorm.DB, m models.OutboxMessage) 
 	if err == nil {
 		return row.Updates(map[string]any{"status": models.OutboxSent, "sent_at": now, "next_attempt_at": nil}).Error
 	}
-	r.Log.Warn("notification not sent", "key", m.Key, "attempt", m.Attempts+1, "error", err)
-	return row.Updates(map[string]any{"attempts": m.Attempts + 1, "last_error": err.Error(),
-		"next_attempt_at": now.Add(RetryDelay(m.Attempts + 1))}).Error
+	attempts := m.Attempts + 1
+	if Permanent(err) || attempts >= MaxAttempts {
+		r.Log.Error("notification failed for good", "key", m.Key, "attempts", attempts, "error", err)
+		return row.Updates(map[string]any{"status": models.OutboxFailed, "attempts": attempts, "last_error": err.Error(),
+			"next_attempt_at": nil}).Error
+	}
+	r.Log.Warn("notification not sent", "key", m.Key, "attempt", attempts, "error", err)
+	return row.Updates(map[string]any{"attempts": attempts, "last_error": err.Error(),
+		"next_attempt_at": now.Add(RetryDelay(attempts))}).Error
+}
+
+// Permanent reports whether a failed send will fail again however often
+// it is tried: an address that is not one, or a mail server's 5xx reply
+// (no such mailbox, relaying denied).
+func Permanent(err error) bool {
+	if tp, ok := errors.AsType[*textproto.Error](err); ok {
+		return tp.Code >= 500 && tp.Code < 600
+	}
+	return errors.Is(err, models.ErrEmail)
 }
 
 // RetryDelay is how long the relay waits after the failures-th failed

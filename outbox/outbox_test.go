@@ -180,3 +180,60 @@ func TestRetryDelayDoublesUpToTheCap(t *testing.T) {
 		t.Errorf("RetryDelay(40) = %v, want the cap %v", got, outbox.MaxRetry)
 	}
 }
+
+// TestRelayFailsWhatCannotBeDelivered: a mailbox the server refuses for
+// good (550) and an address with a line break fail at once, with the
+// reason; a message the server takes still goes.
+func TestRelayFailsWhatCannotBeDelivered(t *testing.T) {
+	gdb, _ := dbtest.New(t)
+	srv := smtptest.Start(t)
+	srv.Refuse("hilang@mutasi.local")
+	for i, to := range []string{"hilang@mutasi.local", "a@mutasi.local\r\nBcc: x@mutasi.local", "ada@mutasi.local"} {
+		m := models.OutboxMessage{Key: fmt.Sprintf("k%d", i), To: to, Subject: "s", Body: "b", Status: models.OutboxPending}
+		if err := gdb.Create(&m).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := relayTo(gdb, srv).SendDue(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var got []models.OutboxMessage
+	gdb.Order("key").Find(&got)
+	want := []models.OutboxStatus{models.OutboxFailed, models.OutboxFailed, models.OutboxSent}
+	for i, m := range got {
+		if m.Status != want[i] || (m.Status == models.OutboxFailed && (m.LastError == "" || m.NextAttemptAt != nil)) {
+			t.Errorf("%q: %s after %d attempts (%q), want %s", m.To, m.Status, m.Attempts, m.LastError, want[i])
+		}
+	}
+	if len(srv.Messages()) != 1 {
+		t.Errorf("the server received %d messages, want 1", len(srv.Messages()))
+	}
+}
+
+// TestRelayGivesUpAfterMaxAttempts: a server that never answers fails the
+// message after MaxAttempts sends, not never.
+func TestRelayGivesUpAfterMaxAttempts(t *testing.T) {
+	gdb, _ := dbtest.New(t)
+	record(t, gdb, 1)
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	down := &outbox.Relay{DB: gdb, Log: quiet, Mailer: notify.SMTP{Host: "127.0.0.1", Port: port, From: "x@y"}}
+	for i := range outbox.MaxAttempts {
+		// Move the retry into the past instead of waiting for it.
+		if err := gdb.Model(&models.OutboxMessage{}).Where("1 = 1").Update("next_attempt_at", nil).Error; err != nil {
+			t.Fatal(err)
+		}
+		if n, err := down.SendDue(context.Background()); err != nil || n != 1 {
+			t.Fatalf("attempt %d: claimed %d, %v", i+1, n, err)
+		}
+		var m models.OutboxMessage
+		gdb.First(&m)
+		if last := i+1 == outbox.MaxAttempts; (m.Status == models.OutboxFailed) != last {
+			t.Fatalf("after %d failed sends the message is %s", i+1, m.Status)
+		}
+	}
+}

@@ -53,7 +53,12 @@ func (s *Server) dashboardPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, v, "dashboard", "title.dashboard", gin.H{"Rounds": rows, "Totals": ordered(totals), "Overdue": overdue})
+	failed, failedTotal, err := s.notifications(c, models.OutboxFailed)
+	if err != nil {
+		return err
+	}
+	return s.render(c, v, "dashboard", "title.dashboard", gin.H{"Rounds": rows, "Totals": ordered(totals), "Overdue": overdue,
+		"Failed": failed, "FailedTotal": failedTotal})
 }
 
 // maxOverdue bounds the overdue items the dashboard lists and asks the

@@ -91,6 +91,7 @@ func (s *Server) Handler() http.Handler {
 	api := v1.Group("", s.authenticate)
 	api.POST("/imports/:kind", s.allow(s.importData, models.RoleHR, models.RoleSystem))
 	api.GET("/employees/:nip", s.allow(s.getEmployee, models.RoleHR, models.RoleEmployee))
+	api.GET("/notifications", s.allow(s.listNotifications, models.RoleHR))
 	api.POST("/rounds", s.allow(s.startRound, models.RoleHR))
 	api.GET("/rounds", s.allow(s.listRounds, readers...))
 	api.GET("/rounds/:id", s.allow(s.getRound, readers...))

@@ -33,6 +33,15 @@ type Server struct {
 	mu       sync.Mutex
 	received []Mail
 	arrived  chan struct{}
+	refused  map[string]bool
+}
+
+// Refuse makes the server refuse mail to addr for good, as a server does
+// for a mailbox that does not exist: 550 5.1.1.
+func (s *Server) Refuse(addr string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refused[addr] = true
 }
 
 // Start starts a server on a free loopback port; it stops when the test
@@ -43,7 +52,7 @@ func Start(tb testing.TB) *Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s := &Server{arrived: make(chan struct{}, 1)}
+	s := &Server{arrived: make(chan struct{}, 1), refused: map[string]bool{}}
 	srv := smtp.NewServer(smtp.BackendFunc(func(*smtp.Conn) (smtp.Session, error) { return &session{s: s}, nil }))
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
@@ -94,6 +103,12 @@ func (x *session) Mail(from string, _ *smtp.MailOptions) error {
 }
 
 func (x *session) Rcpt(to string, _ *smtp.RcptOptions) error {
+	x.s.mu.Lock()
+	refused := x.s.refused[to]
+	x.s.mu.Unlock()
+	if refused {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "no such mailbox: " + to}
+	}
 	x.to = append(x.to, to)
 	return nil
 }
