@@ -27,6 +27,10 @@ type Activities struct {
 	BaseURL string
 	// LinkSecret signs survey links.
 	LinkSecret []byte
+	// Relayed says a relay sends the outbox's messages (package outbox).
+	// Without one, as in the dev stack, the outbox table is the mailbox:
+	// a message counts as delivered once it is recorded.
+	Relayed bool
 }
 
 // ErrNotFound is the type of the non-retryable error an activity returns

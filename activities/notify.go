@@ -36,8 +36,14 @@ func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
 	if err != nil {
 		return err
 	}
-	return insertOnce(gdb, &models.OutboxMessage{Key: in.Key, TransferID: in.TransferID, To: m.To, Subject: m.Subject,
-		Body: m.Body, Status: models.OutboxPending})
+	msg := &models.OutboxMessage{Key: in.Key, TransferID: in.TransferID, To: m.To, Subject: m.Subject,
+		Body: m.Body, Status: models.OutboxPending}
+	if err := models.CheckEmail(m.To); err != nil {
+		// Nobody can be sent this: it is failed from the start, for HR to
+		// see, rather than retried for ever.
+		msg.Status, msg.LastError = models.OutboxFailed, fmt.Sprintf("no valid address for the %s: %q", in.To, m.To)
+	}
+	return insertOnce(gdb, msg)
 }
 
 // notice is what a notification tells of its transfer, read in one query.
@@ -91,9 +97,6 @@ func render(gdb *gorm.DB, in NotifyInput) (notify.Message, error) {
 	default:
 		to = t.Settings.Contacts.HR
 	}
-	if to == "" {
-		return notify.Message{}, fmt.Errorf("no address for the %s of transfer %s", in.To, t.ID)
-	}
 	reason := in.Reason
 	if reason == "" {
 		var need models.Need
@@ -113,4 +116,29 @@ func render(gdb *gorm.DB, in NotifyInput) (notify.Message, error) {
 		d.Deadline, d.Effective = d.Deadline.In(loc), d.Effective.In(loc)
 	}
 	return notify.Render(in.Kind, lang, to, d)
+}
+
+// Delivery is where a notification stands: sent (at At; zero when it was
+// delivered as it was recorded), failed, or still pending.
+type Delivery struct {
+	Status models.OutboxStatus
+	At     time.Time
+}
+
+// NoticeDelivery tells whether the notification recorded under key has
+// been delivered, and when. Without a relay a recorded message counts as
+// delivered as it was recorded (At is zero).
+func (a *Activities) NoticeDelivery(ctx context.Context, key string) (Delivery, error) {
+	var m models.OutboxMessage
+	err := a.DB.WithContext(ctx).Select("status", "sent_at").First(&m, "key = ?", key).Error
+	if err != nil {
+		return Delivery{}, notFound(err, "notification "+key)
+	}
+	switch {
+	case m.Status == models.OutboxSent && m.SentAt != nil:
+		return Delivery{Status: models.OutboxSent, At: *m.SentAt}, nil
+	case m.Status == models.OutboxPending && !a.Relayed:
+		return Delivery{Status: models.OutboxSent}, nil
+	}
+	return Delivery{Status: m.Status}, nil
 }

@@ -197,9 +197,12 @@ func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited model
 // notify sends one notification about the transfer; key names the step
 // so a replayed or retried send happens once.
 func (t *transfer) notify(ctx workflow.Context, key string, kind notify.Kind, to models.Role, n activities.NotifyInput) error {
-	n.Key, n.Kind, n.TransferID, n.To = "transfer-"+t.id()+":"+key, kind, t.id(), to
+	n.Key, n.Kind, n.TransferID, n.To = t.noticeKey(key), kind, t.id(), to
 	return t.step(ctx, a.Notify, nil, n)
 }
+
+// noticeKey is the outbox key of the transfer's notification key.
+func (t *transfer) noticeKey(key string) string { return "transfer-" + t.id() + ":" + key }
 
 // awaitWithReminder waits for done; after reminder it calls remind, after
 // escalation (counted from the start) it calls escalate and, unless
@@ -286,6 +289,11 @@ func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	if !answered && workflow.GetVersion(ctx, ackFromDelivery, workflow.DefaultVersion, 1) == 1 {
+		if answered, err = t.awaitNoticeDelivered(ctx, func() bool { return t.ack || t.objection != nil }); err != nil {
+			return false, err
+		}
+	}
 	if !answered {
 		t.ack = true
 		ack := activities.Acknowledgement{TransferID: t.id(), Deemed: true, By: activities.System, At: workflow.Now(ctx)}
@@ -295,6 +303,52 @@ func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 		return true, nil
 	}
 	return t.reviewObjection(ctx)
+}
+
+// ackFromDelivery names the change that makes silence count as
+// acknowledgement only once the notice was delivered, and only a deadline
+// after its delivery; runs that reached their deadline before it deemed
+// at once.
+const ackFromDelivery = "ack-from-delivery"
+
+// noticeRecheck is how often a transfer whose notice is still being sent
+// (the relay retrying) looks again; the relay gives up within hours.
+const noticeRecheck = 15 * time.Minute
+
+// awaitNoticeDelivered runs at the acknowledgement deadline, before
+// silence may count as acknowledgement. It waits until the socialization
+// notice has been delivered and the deadline has passed since its
+// delivery; when the notice could not be delivered at all, the employee
+// was never told, and it waits for their answer however long it takes
+// (HR sees the failed notice; a withdrawal ends the wait). It reports
+// whether the employee answered meanwhile.
+func (t *transfer) awaitNoticeDelivered(ctx workflow.Context, answered func() bool) (bool, error) {
+	for {
+		var d activities.Delivery
+		if err := t.step(ctx, a.NoticeDelivery, &d, t.noticeKey("socialization")); err != nil {
+			return false, err
+		}
+		switch d.Status {
+		case models.OutboxSent:
+			if d.At.IsZero() {
+				return false, nil // delivered as recorded, at the stage's start
+			}
+			deadline := d.At.Add(t.in.Settings.AcknowledgeDeadline.D())
+			rest := deadline.Sub(workflow.Now(ctx))
+			if rest <= 0 {
+				return false, nil
+			}
+			t.st.Deadline = &deadline
+			return workflow.AwaitWithTimeout(ctx, rest, answered)
+		case models.OutboxFailed:
+			workflow.GetLogger(ctx).Warn("socialization notice not delivered: waiting for the employee", "transfer", t.id())
+			t.st.ReminderAt, t.st.Deadline = nil, nil
+			return true, workflow.Await(ctx, answered)
+		}
+		if ok, err := workflow.AwaitWithTimeout(ctx, noticeRecheck, answered); err != nil || ok {
+			return ok, err
+		}
+	}
 }
 
 // reviewObjection waits for the HR officer to resolve the objection,

@@ -38,6 +38,7 @@ type fixture struct {
 	t        *testing.T
 	db       *gorm.DB
 	env      *testsuite.TestWorkflowEnvironment
+	acts     *activities.Activities
 	in       workflows.TransferInput
 	employee models.Actor
 	results  map[string]error // update results by label
@@ -75,8 +76,9 @@ func newFixture(t *testing.T, settings models.RoundSettings, covered, training b
 	s.SetLogger(quietLogger())
 	env := s.NewTestWorkflowEnvironment()
 	env.SetStartTime(start)
-	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
-	return &fixture{t: t, db: gdb, env: env, results: map[string]error{},
+	acts := &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")}
+	worker.Register(env, acts)
+	return &fixture{t: t, db: gdb, env: env, acts: acts, results: map[string]error{},
 		employee: models.Actor{ID: e.NIP, Role: models.RoleEmployee, NIP: e.NIP},
 		in: workflows.TransferInput{RoundID: roundID, Settings: settings, LocalSteps: true, Proposal: activities.Proposal{
 			TransferID: id, NIP: e.NIP, ToPositionID: to.ID, ToUnitID: to.UnitID, Training: training, Covered: covered}}}
@@ -311,6 +313,73 @@ func TestSilenceCountsAsAcknowledged(t *testing.T) {
 		"effective", "survey", "survey:reminder")
 	if n := count(t, f.db, &models.AuditEntry{}, "action = 'deemed_acknowledged'"); n != 1 {
 		t.Errorf("%d deemed acknowledgements recorded, want 1", n)
+	}
+}
+
+// TestUndeliveredNoticeIsNotAcknowledged: the employee's address cannot
+// be sent to, so the socialization notice fails. Silence past the
+// deadline is then no acknowledgement: the transfer waits for the
+// employee, who acknowledges weeks later.
+func TestUndeliveredNoticeIsNotAcknowledged(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.acts.Relayed = true
+	if err := f.db.Model(&models.Employee{}).Where("nip = ?", f.in.Proposal.NIP).
+		Update("email", "pegawai@banjarbarukota.go.id\r\nBcc: x@y.id").Error; err != nil {
+		t.Fatal(err)
+	}
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	var at30 workflows.TransferState
+	f.env.RegisterDelayedCallback(func() {
+		v, err := f.env.QueryWorkflow(workflows.QueryState)
+		if err == nil {
+			err = v.Get(&at30)
+		}
+		if err != nil {
+			t.Error(err)
+		}
+	}, 30*24*h)
+	f.at(31*24*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	st := f.run()
+	f.accepted("tpk", "ppk", "ack")
+	if at30.Stage != models.StageSocialization || at30.Deadline != nil {
+		t.Errorf("30 days on, the transfer is %s with deadline %v, want socialization without one", at30.Stage, at30.Deadline)
+	}
+	if st.Outcome != models.StageCompleted {
+		t.Errorf("outcome %s", st.Outcome)
+	}
+	if n := count(t, f.db, &models.AuditEntry{}, "action = 'deemed_acknowledged'"); n != 0 {
+		t.Errorf("%d deemed acknowledgements recorded for an employee never told", n)
+	}
+	if n := count(t, f.db, &models.OutboxMessage{}, "key LIKE ? AND status = ?", "%:socialization", models.OutboxFailed); n != 1 {
+		t.Errorf("%d failed socialization notices, want 1", n)
+	}
+}
+
+// TestAcknowledgeDeadlineRunsFromDelivery: the relay delivers the notice
+// only on day 8, after the deadline counted from the stage's start. The
+// deadline then runs from the delivery, so the employee's acknowledgement
+// on day 12 is in time.
+func TestAcknowledgeDeadlineRunsFromDelivery(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.acts.Relayed = true
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.env.RegisterDelayedCallback(func() {
+		now := f.env.Now()
+		if err := f.db.Model(&models.OutboxMessage{}).Where("key LIKE ?", "%:socialization").
+			Updates(map[string]any{"status": models.OutboxSent, "sent_at": now}).Error; err != nil {
+			t.Error(err)
+		}
+	}, 8*24*h)
+	f.at(12*24*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	st := f.run()
+	f.accepted("tpk", "ppk", "ack")
+	if st.Outcome != models.StageCompleted {
+		t.Errorf("outcome %s", st.Outcome)
+	}
+	if n := count(t, f.db, &models.AuditEntry{}, "action = 'deemed_acknowledged'"); n != 0 {
+		t.Errorf("%d deemed acknowledgements, want the employee's own", n)
 	}
 }
 

@@ -154,7 +154,7 @@ func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
 	if err := c.needLinkSecret(); err != nil {
 		return nil, err
 	}
-	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret)}, nil
+	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret), Relayed: c.smtpAddr != ""}, nil
 }
 
 // startRelay sends the outbox's messages over the configured SMTP server
