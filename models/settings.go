@@ -314,6 +314,12 @@ func (s RoundSettings) Check() *SettingError {
 			return &SettingError{a.name, "harus lebih lama dari " + a.before, "must be longer than " + a.before}
 		}
 	}
+	for _, c := range []struct{ name, addr string }{{"hr", s.Contacts.HR}, {"tpk", s.Contacts.TPK}, {"ppk", s.Contacts.PPK}} {
+		if CheckEmail(c.addr) != nil {
+			return &SettingError{"contacts." + c.name, "harus satu alamat e-mail, mis. bkpsdm@banjarbarukota.go.id",
+				"must be one e-mail address, e.g. bkpsdm@banjarbarukota.go.id"}
+		}
+	}
 	r := s.Rules
 	switch {
 	case s.EffectiveLead < 0:

@@ -52,3 +52,16 @@ func TestSKPFinalMonthSetting(t *testing.T) {
 		t.Errorf("a round without the setting gets %d, want 3", m)
 	}
 }
+
+// TestContactsMustBeAddresses refuses a round's contact the relay could
+// not send to, naming it.
+func TestContactsMustBeAddresses(t *testing.T) {
+	s := DefaultSettings()
+	if err := s.Check(); err != nil {
+		t.Fatalf("the defaults: %v", err)
+	}
+	s.Contacts.TPK = "tpk@banjarbarukota.go.id\r\nBcc: x@y.id"
+	if err := s.Check(); err == nil || err.Field != "contacts.tpk" {
+		t.Errorf("a contact with a line break: %v, want an error naming contacts.tpk", err)
+	}
+}
