@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -45,6 +46,7 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 	api := &Server{DB: gdb, Temporal: tc, LinkSecret: []byte(linkSecret), Log: slog.New(slog.DiscardHandler)}
 	hs := httptest.NewServer(api.Handler())
 	t.Cleanup(hs.Close)
+	spec := newSpecChecker(t)
 	get := func(path string) *http.Response {
 		req, _ := http.NewRequest("GET", hs.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+tok)
@@ -52,7 +54,11 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		body, _ := io.ReadAll(resp.Body)
 		resp.Body.Close()
+		if err := spec.check("GET", path, resp.StatusCode, resp.Header.Get("Content-Type"), body); err != nil {
+			t.Error(err)
+		}
 		return resp
 	}
 	if r := get("/api/v1/rounds"); r.StatusCode != http.StatusOK {
