@@ -231,8 +231,9 @@ func TestENPSAndSuppressionEdges(t *testing.T) {
 	}
 }
 
-func TestCSVExcelAndCharts(t *testing.T) {
-	r, _ := computed(t)
+// csvRows writes r as CSV and reads it back.
+func csvRows(t *testing.T, r Report) [][]string {
+	t.Helper()
 	var b bytes.Buffer
 	if err := r.CSV(&b); err != nil {
 		t.Fatal(err)
@@ -241,6 +242,12 @@ func TestCSVExcelAndCharts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return rows
+}
+
+func TestCSVExcelAndCharts(t *testing.T) {
+	r, _ := computed(t)
+	rows := csvRows(t, r)
 	got := map[string]string{}
 	for _, row := range rows[1:] {
 		got[row[0]+"/"+row[1]+"/"+row[2]] = row[3]
@@ -258,7 +265,7 @@ func TestCSVExcelAndCharts(t *testing.T) {
 		t.Error("the CSV shows a suppressed group's respondents")
 	}
 
-	b.Reset()
+	var b bytes.Buffer
 	if err := r.Excel(&b, "id"); err != nil {
 		t.Fatal(err)
 	}
@@ -330,14 +337,7 @@ func TestCSVCellsAreText(t *testing.T) {
 	for i := range d.Transfers {
 		d.Transfers[i].ToUnitID = unit
 	}
-	var b bytes.Buffer
-	if err := Compute(d).CSV(&b); err != nil {
-		t.Fatal(err)
-	}
-	rows, err := csv.NewReader(&b).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
+	rows := csvRows(t, Compute(d))
 	got := map[string]string{}
 	for _, row := range rows[1:] {
 		if strings.HasPrefix(row[1], "=") {

@@ -10,6 +10,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -303,18 +304,28 @@ func TestImportPositionLevels(t *testing.T) {
 	}
 }
 
-// TestImportSanctions imports employees' sanctions and legal process:
-// stored as periods, the old under_sanction column read as a legal
-// process, and malformed sanctions refused naming the row and column.
-func TestImportSanctions(t *testing.T) {
+// employeeHead is the header of the employee import's required columns.
+const employeeHead = "nip,name,status,rank,position_id,in_post_since,education,performance,potential"
+
+// onePost imports a unit U1 with one post P1 and returns the database,
+// the import poster, and a maker of rows of employees in P1 whose optional
+// columns are rest.
+func onePost(t *testing.T) (*gorm.DB, func(kind, body string, status int) importReply, func(serial int, rest string) string) {
 	gdb, _ := dbtest.Backends()[0].New(t)
 	post := importAPI(t, gdb)
 	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
 	post("positions", "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\nP1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5\n", http.StatusOK)
-	const head = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,"
-	row := func(serial int, rest string) string {
+	return gdb, post, func(serial int, rest string) string {
 		return fmt.Sprintf("19800101200501100%d,Nama,pns,III/a,P1,2022-01-03,S1,2,2,%s\n", serial, rest)
 	}
+}
+
+// TestImportSanctions imports employees' sanctions and legal process:
+// stored as periods, the old under_sanction column read as a legal
+// process, and malformed sanctions refused naming the row and column.
+func TestImportSanctions(t *testing.T) {
+	gdb, post, row := onePost(t)
+	const head = employeeHead + ","
 	post("employees", head+"legal_process,sanctions\n"+
 		row(1, `false,sedang:2025-03-01..2026-03-01;Berat:2026-05-04..`)+
 		row(2, "ya,")+
@@ -608,16 +619,10 @@ func TestImportErrorsAreBounded(t *testing.T) {
 // TestImportEmailAddresses refuses an address the mail relay could not
 // send to, naming the row and the column, and writes nothing.
 func TestImportEmailAddresses(t *testing.T) {
-	gdb, _ := dbtest.Backends()[0].New(t)
-	post := importAPI(t, gdb)
-	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
-	post("positions", "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\nP1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5\n", http.StatusOK)
-	const head = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,email\n"
-	row := func(serial int, email string) string {
-		return fmt.Sprintf("19800101200501100%d,Nama,pns,III/a,P1,2022-01-03,S1,2,2,%q\n", serial, email)
-	}
-	prob := post("employees", head+row(1, "budi@banjarbarukota.go.id")+row(2, "a@b.id\r\nBcc: x@y.id")+
-		row(3, "not-an-address")+row(4, "Budi <budi@example.id>"), http.StatusUnprocessableEntity)
+	gdb, post, row := onePost(t)
+	email := func(serial int, addr string) string { return row(serial, strconv.Quote(addr)) }
+	prob := post("employees", employeeHead+",email\n"+email(1, "budi@banjarbarukota.go.id")+email(2, "a@b.id\r\nBcc: x@y.id")+
+		email(3, "not-an-address")+email(4, "Budi <budi@example.id>"), http.StatusUnprocessableEntity)
 	var errs []string
 	for _, e := range prob.Errors {
 		errs = append(errs, fmt.Sprintf("%d %s", e.Row, e.Field))
