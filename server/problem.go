@@ -61,6 +61,11 @@ func notFound(what, id string) error {
 	return fail(http.StatusNotFound, "", what+" "+id+" tidak ditemukan", what+" "+id+" not found")
 }
 
+// errEnded answers an action on a process that has completed, whichever
+// way Temporal says so.
+var errEnded = &apiError{status: http.StatusConflict,
+	id: "proses ini sudah selesai dan tidak menerima tindakan lagi", en: "this process has ended and accepts no more actions"}
+
 // refusalStatus maps a workflow's refusal to its HTTP status.
 var refusalStatus = map[string]int{
 	workflows.Forbidden: http.StatusForbidden,
@@ -91,8 +96,7 @@ func problemOf(c *gin.Context, log *slog.Logger, err error) Problem {
 	case errors.As(err, &notFoundErr):
 		p.Status, p.Detail, p.DetailEN = http.StatusNotFound, "proses tidak ditemukan", "workflow not found"
 	case errors.As(err, &started), isClosed(err):
-		p.Status, p.Detail, p.DetailEN = http.StatusConflict,
-			"proses ini sudah selesai dan tidak menerima tindakan lagi", "this process has ended and accepts no more actions"
+		p.Status, p.Detail, p.DetailEN = errEnded.status, errEnded.id, errEnded.en
 	case errors.Is(err, context.DeadlineExceeded):
 		p.Status, p.Detail, p.DetailEN = http.StatusGatewayTimeout, "waktu tunggu habis", "timed out"
 	case unavailable(err):

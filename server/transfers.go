@@ -226,8 +226,7 @@ func (s *Server) sendTransferUpdate(ctx context.Context, a models.Actor, transfe
 				"this transfer is still being started; try again in a few seconds")
 		}
 		// Temporal answers NotFound for a workflow that has completed.
-		return receipt, fail(http.StatusConflict, "", "proses ini sudah selesai dan tidak menerima tindakan lagi",
-			"this process has ended and accepts no more actions")
+		return receipt, errEnded
 	}
 	return receipt, err
 }

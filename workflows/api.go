@@ -49,9 +49,6 @@ var (
 	UnitKey  = temporal.NewSearchAttributeKeyKeyword("MutasiUnit")
 )
 
-// SearchAttributes lists the search attributes to register on a server.
-var SearchAttributes = []string{"MutasiStage", "MutasiRound", "MutasiUnit"}
-
 // RoundInput starts a round.
 type RoundInput struct {
 	RoundID  string

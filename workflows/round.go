@@ -23,11 +23,7 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 		return models.RoundSummary{}, err
 	}
 	ctx = withActivityOptions(ctx)
-	long := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 15 * time.Minute, // selection over a province
-		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 5 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrNotFound, "Selection"}},
-	})
+	long := withLongActivityOptions(ctx)
 	start := activities.RoundStart{RoundID: in.RoundID, Name: in.Name, Settings: in.Settings,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, By: in.By, At: workflow.Now(ctx)}
 	if err := workflow.ExecuteActivity(ctx, a.StartRound, start).Get(ctx, nil); err != nil {
@@ -74,6 +70,14 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 		return summary, err
 	}
 	return summary, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+}
+
+// withLongActivityOptions sets the options of the round's long steps,
+// needs analysis and selection over a province: retried like every
+// activity, with a longer timeout. Selection's own failures (no plan
+// fits) are non-retryable errors, so they fail at once.
+func withLongActivityOptions(ctx workflow.Context) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: 15 * time.Minute, RetryPolicy: retryPolicy()})
 }
 
 // roundInProgress names the change that records a confirmed round as in
@@ -332,11 +336,7 @@ func (r *round) replan(ctx workflow.Context, p Replan) (RoundState, error) {
 	if err := r.checkReplan(p); err != nil {
 		return RoundState{}, err
 	}
-	long := workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: 15 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{InitialInterval: time.Second, MaximumInterval: 5 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrNotFound, activities.ErrNoRoom, "Selection"}},
-	})
+	long := withLongActivityOptions(ctx)
 	var plan activities.Replan
 	in := activities.RoundInput{RoundID: r.in.RoundID, AsOf: workflow.Now(ctx)}
 	if err := workflow.ExecuteActivity(long, a.ReplanRound, in).Get(ctx, &plan); err != nil {

@@ -42,15 +42,15 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 // workflows runs with: database writes retry with backoff until they
 // succeed, bad data fails at once.
 func withActivityOptions(ctx workflow.Context) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout: time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrNotFound},
-		},
-	})
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute, RetryPolicy: retryPolicy()})
+}
+
+// retryPolicy is how every activity and local step is retried: with
+// backoff up to five minutes, until it succeeds or fails for good (a
+// non-retryable error, or a record that does not exist).
+func retryPolicy() *temporal.RetryPolicy {
+	return &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
+		NonRetryableErrorTypes: []string{activities.ErrNotFound}}
 }
 
 // withLocalOptions sets the timeouts and retries of the local steps: the
@@ -62,12 +62,7 @@ func withLocalOptions(ctx workflow.Context) workflow.Context {
 	return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{
 		StartToCloseTimeout:    10 * time.Second,
 		ScheduleToCloseTimeout: localRetryLimit,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrNotFound},
-		},
+		RetryPolicy:            retryPolicy(),
 	})
 }
 
