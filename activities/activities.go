@@ -90,7 +90,7 @@ func (a *Activities) StartRound(ctx context.Context, r RoundStart) error {
 			return err
 		}
 		return audit(tx, "round:"+r.RoundID+":start", models.AuditEntry{RoundID: r.RoundID,
-			ActorID: r.By.ID, Role: r.By.Role, Action: "round_started", Detail: r.Name, At: r.At})
+			ActorID: r.By.ID, Role: r.By.Role, Action: models.ActionRoundStarted, Detail: r.Name, At: r.At})
 	})
 }
 

@@ -100,7 +100,7 @@ func (a *Activities) AnalyzeNeeds(ctx context.Context, in RoundInput) (NeedsResu
 			}
 		}
 		return audit(tx, "round:"+in.RoundID+":needs", models.AuditEntry{RoundID: in.RoundID,
-			ActorID: System.ID, Role: System.Role, Action: "needs_analyzed", At: in.AsOf})
+			ActorID: System.ID, Role: System.Role, Action: models.ActionNeedsAnalyzed, At: in.AsOf})
 	})
 	if err != nil {
 		return NeedsResult{}, err
@@ -370,7 +370,7 @@ func (a *Activities) planRound(gdb *gorm.DB, round models.Round, asOf time.Time,
 			key = fmt.Sprintf("round:%s:plan:%d", round.ID, n)
 		}
 		return audit(tx, key, models.AuditEntry{RoundID: round.ID,
-			ActorID: System.ID, Role: System.Role, Action: "selection_done", At: asOf,
+			ActorID: System.ID, Role: System.Role, Action: models.ActionSelectionDone, At: asOf,
 			Detail: fmt.Sprintf("plan %d: moves %d, rewired %d; must move %d, moved %d; holders in needed posts %d",
 				n, len(transfers), len(res.Rewired), res.MustMove, res.MustMoved, res.Filled)})
 	})
@@ -476,7 +476,7 @@ func (a *Activities) ConfirmProposals(ctx context.Context, c Confirmation) error
 			key = fmt.Sprintf("%s:%d", key, c.Plan)
 		}
 		return audit(tx, key, models.AuditEntry{RoundID: c.RoundID, ActorID: c.By.ID,
-			Role: c.By.Role, Action: "proposals_confirmed", Detail: confirmDetail(c), At: c.At})
+			Role: c.By.Role, Action: models.ActionProposalsConfirmed, Detail: confirmDetail(c), At: c.At})
 	})
 }
 
@@ -540,7 +540,7 @@ func (a *Activities) EvaluateRound(ctx context.Context, in RoundInput) (models.R
 			return err
 		}
 		return audit(tx, "round:"+in.RoundID+":evaluated", models.AuditEntry{RoundID: in.RoundID,
-			ActorID: System.ID, Role: System.Role, Action: "round_evaluated", At: at})
+			ActorID: System.ID, Role: System.Role, Action: models.ActionRoundEvaluated, At: at})
 	})
 	return s, err
 }

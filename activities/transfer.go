@@ -29,17 +29,13 @@ type DecisionInput struct {
 
 // RecordDecision records a decision once per transfer and step.
 func (a *Activities) RecordDecision(ctx context.Context, d DecisionInput) error {
-	action := string(d.Step) + "_rejected"
-	if d.Approve {
-		action = string(d.Step) + "_approved"
-	}
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := models.Decision{TransferID: d.TransferID, Step: d.Step, Approve: d.Approve, Reason: d.Reason,
 			ActorID: d.By.ID, DecidedAt: d.At}
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, d.TransferID, "decision:"+string(d.Step), d.By, action, d.Reason, d.At)
+		return auditTransfer(tx, d.TransferID, "decision:"+string(d.Step), d.By, models.DecisionAction(d.Step, d.Approve), d.Reason, d.At)
 	})
 }
 
@@ -64,9 +60,9 @@ type Acknowledgement struct {
 
 // RecordAcknowledgement records that the employee acknowledged.
 func (a *Activities) RecordAcknowledgement(ctx context.Context, ack Acknowledgement) error {
-	action, detail := "acknowledged", ""
+	action, detail := models.ActionAcknowledged, ""
 	if ack.Deemed {
-		action, detail = "deemed_acknowledged", "no answer by the socialization deadline"
+		action, detail = models.ActionDeemedAcknowledged, "no answer by the socialization deadline"
 	}
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		return auditTransfer(tx, ack.TransferID, "acknowledgement", ack.By, action, detail, ack.At)
@@ -90,7 +86,7 @@ func (a *Activities) RecordObjection(ctx context.Context, o ObjectionInput) erro
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, o.TransferID, "objection", o.By, "objected", string(o.Category)+": "+o.Text, o.At)
+		return auditTransfer(tx, o.TransferID, "objection", o.By, models.ActionObjected, string(o.Category)+": "+o.Text, o.At)
 	})
 }
 
@@ -111,7 +107,7 @@ func (a *Activities) RecordResolution(ctx context.Context, r ResolutionInput) er
 		if err != nil {
 			return err
 		}
-		return auditTransfer(tx, r.TransferID, "resolution", r.By, "objection_"+string(r.Resolution), r.Note, r.At)
+		return auditTransfer(tx, r.TransferID, "resolution", r.By, models.ResolutionAction(r.Resolution), r.Note, r.At)
 	})
 }
 
@@ -135,7 +131,7 @@ func (a *Activities) AssignTraining(ctx context.Context, in TrainingInput) error
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, in.TransferID, "training", System, "training_assigned", in.Reason, in.At)
+		return auditTransfer(tx, in.TransferID, "training", System, models.ActionTrainingAssigned, in.Reason, in.At)
 	})
 }
 
@@ -150,10 +146,10 @@ type TrainingResult struct {
 
 // FinishTraining records a training assignment as completed or missed.
 func (a *Activities) FinishTraining(ctx context.Context, r TrainingResult) error {
-	status, action := models.TrainingMissed, "training_missed"
+	status, action := models.TrainingMissed, models.ActionTrainingMissed
 	values := map[string]any{"status": status}
 	if r.Completed {
-		status, action = models.TrainingCompleted, "training_completed"
+		status, action = models.TrainingCompleted, models.ActionTrainingCompleted
 		values = map[string]any{"status": status, "completed_at": r.At, "reported_by": r.By.ID, "note": r.Note}
 	}
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -241,7 +237,7 @@ func makeEffective(tx *gorm.DB, transferID string, date, at time.Time) (models.D
 		"position_id": t.ToPositionID, "in_post_since": date}).Error; err != nil {
 		return decree, err
 	}
-	return decree, auditTransfer(tx, t.ID, "effective", System, "transfer_effective", decree.Number, at)
+	return decree, auditTransfer(tx, t.ID, "effective", System, models.ActionTransferEffective, decree.Number, at)
 }
 
 // CollectiveEffect makes several transfers of a round effective together,
@@ -397,7 +393,7 @@ func (a *Activities) RecordWithdrawal(ctx context.Context, w Withdrawal) (bool, 
 		if err := tx.Model(&t).Updates(map[string]any{"stage": models.StageWithdrawn, "updated_at": w.At}).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, w.TransferID, "withdrawal", w.By, "withdrawn", w.Reason, w.At)
+		return auditTransfer(tx, w.TransferID, "withdrawal", w.By, models.ActionWithdrawn, w.Reason, w.At)
 	})
 	return withdrawn, err
 }
@@ -419,7 +415,7 @@ func (a *Activities) RecordMinisterApproval(ctx context.Context, in MinisterAppr
 			Updates(map[string]any{"minister_approval_ref": in.Reference, "updated_at": in.At}).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, in.TransferID, "minister_approval", in.By, "minister_approved", in.Reference, in.At)
+		return auditTransfer(tx, in.TransferID, "minister_approval", in.By, models.ActionMinisterApproved, in.Reference, in.At)
 	})
 }
 
@@ -439,7 +435,7 @@ func (a *Activities) RecordStage(ctx context.Context, n StageNote) error {
 			Updates(map[string]any{"stage": n.Stage, "updated_at": n.At}).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, n.TransferID, "stage:"+string(n.Stage), System, string(n.Stage), n.Reason, n.At)
+		return auditTransfer(tx, n.TransferID, "stage:"+string(n.Stage), System, models.StageAction(n.Stage), n.Reason, n.At)
 	})
 }
 
@@ -466,7 +462,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, er
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, t.ID, "survey_open", System, "survey_sent", "", in.At)
+		return auditTransfer(tx, t.ID, "survey_open", System, models.ActionSurveySent, "", in.At)
 	})
 	if err != nil {
 		return "", err
@@ -499,7 +495,7 @@ func (a *Activities) RecordSurveyResponse(ctx context.Context, in SurveyAnswer) 
 			return err
 		}
 		return auditTransfer(tx, s.TransferID, "survey_answer", ActorRef{ID: s.NIP, Role: models.RoleEmployee},
-			"survey_answered", "", in.At)
+			models.ActionSurveyAnswered, "", in.At)
 	})
 }
 
@@ -510,6 +506,6 @@ func (a *Activities) CloseSurvey(ctx context.Context, transferID string, at time
 			Update("status", models.SurveyClosed).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, transferID, "survey_close", System, "survey_closed", "", at)
+		return auditTransfer(tx, transferID, "survey_close", System, models.ActionSurveyClosed, "", at)
 	})
 }

@@ -68,7 +68,7 @@ func (s *Server) myTransferPage(c *gin.Context, v *view) error {
 		}
 		var acks int64
 		if err := gdb.Model(&models.AuditEntry{}).Where("transfer_id = ? AND action IN ?", r.ID,
-			[]string{"acknowledged", "deemed_acknowledged"}).Count(&acks).Error; err != nil {
+			[]string{models.ActionAcknowledged, models.ActionDeemedAcknowledged}).Count(&acks).Error; err != nil {
 			return err
 		}
 		m.Answered = m.Answered || acks > 0

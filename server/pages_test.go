@@ -61,6 +61,14 @@ func TestPageTexts(t *testing.T) {
 			t.Errorf("no text for stage %s", st)
 		}
 	}
+	// Every action of the audit trail shows in the timeline by its text.
+	for _, action := range models.AuditActions() {
+		for lang := range texts {
+			if _, ok := texts[lang]["action."+action]; !ok {
+				t.Errorf("no %s text for the audit action %s", lang, action)
+			}
+		}
+	}
 }
 
 // pageClient is a browser without JavaScript: a cookie jar and forms.

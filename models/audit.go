@@ -1,0 +1,56 @@
+package models
+
+// The actions the audit trail records, one per kind of event. The pages
+// show each as the text action.<name>; AuditActions lists them all.
+const (
+	ActionRoundStarted       = "round_started"
+	ActionNeedsAnalyzed      = "needs_analyzed"
+	ActionSelectionDone      = "selection_done"
+	ActionProposalsConfirmed = "proposals_confirmed"
+	ActionRoundEvaluated     = "round_evaluated"
+	ActionAcknowledged       = "acknowledged"
+	ActionDeemedAcknowledged = "deemed_acknowledged"
+	ActionObjected           = "objected"
+	ActionTrainingAssigned   = "training_assigned"
+	ActionTrainingCompleted  = "training_completed"
+	ActionTrainingMissed     = "training_missed"
+	ActionTransferEffective  = "transfer_effective"
+	ActionWithdrawn          = "withdrawn"
+	ActionMinisterApproved   = "minister_approved"
+	ActionSurveySent         = "survey_sent"
+	ActionSurveyAnswered     = "survey_answered"
+	ActionSurveyClosed       = "survey_closed"
+)
+
+// DecisionAction is the action of an approver's decision, such as
+// tpk_approved or ppk_rejected.
+func DecisionAction(step Role, approve bool) string {
+	if approve {
+		return string(step) + "_approved"
+	}
+	return string(step) + "_rejected"
+}
+
+// ResolutionAction is the action of HR's resolution of an objection, such
+// as objection_cancel.
+func ResolutionAction(r Resolution) string { return "objection_" + string(r) }
+
+// StageAction is the action of a stage a transfer stopped at, with its
+// reason: blocked, withdrawn or recheck_failed.
+func StageAction(s Stage) string { return string(s) }
+
+// AuditActions lists every action the audit trail can hold.
+func AuditActions() []string {
+	actions := []string{ActionRoundStarted, ActionNeedsAnalyzed, ActionSelectionDone, ActionProposalsConfirmed,
+		ActionRoundEvaluated, ActionAcknowledged, ActionDeemedAcknowledged, ActionObjected, ActionTrainingAssigned,
+		ActionTrainingCompleted, ActionTrainingMissed, ActionTransferEffective, ActionWithdrawn, ActionMinisterApproved,
+		ActionSurveySent, ActionSurveyAnswered, ActionSurveyClosed,
+		StageAction(StageBlocked), StageAction(StageWithdrawn), StageAction(StageRecheckFailed)}
+	for _, step := range []Role{RoleTPK, RolePPK} {
+		actions = append(actions, DecisionAction(step, true), DecisionAction(step, false))
+	}
+	for _, r := range []Resolution{ResolveCancel, ResolveTraining, ResolveProceed} {
+		actions = append(actions, ResolutionAction(r))
+	}
+	return actions
+}
