@@ -9,13 +9,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/bkpsdm/mutasi/auditchain"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -33,15 +33,11 @@ type Activities struct {
 	Relayed bool
 }
 
-// ErrNotFound is the type of the non-retryable error an activity returns
-// when a record it needs does not exist.
-const ErrNotFound = "NotFound"
-
 // notFound turns gorm's not-found into a non-retryable error: retrying
 // cannot make bad input good.
 func notFound(err error, what string) error {
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return temporal.NewNonRetryableApplicationError(what+" not found", ErrNotFound, err)
+		return temporal.NewNonRetryableApplicationError(what+" not found", contract.ErrNotFound, err)
 	}
 	return fmt.Errorf("load %s: %w", what, err)
 }
@@ -62,27 +58,8 @@ func audit(tx *gorm.DB, key string, e models.AuditEntry) error {
 	return err
 }
 
-// ActorRef is who did something, as the audit trail records it.
-type ActorRef struct {
-	ID   string      `json:"id"`
-	Role models.Role `json:"role"`
-}
-
-// System is the actor for what timers and workflows do on their own.
-var System = ActorRef{ID: "system", Role: models.RoleSystem}
-
-// RoundStart is the input of StartRound.
-type RoundStart struct {
-	RoundID    string
-	Name       string
-	Settings   models.RoundSettings
-	WorkflowID string
-	By         ActorRef
-	At         time.Time
-}
-
 // StartRound records a new round in its analysis status.
-func (a *Activities) StartRound(ctx context.Context, r RoundStart) error {
+func (a *Activities) StartRound(ctx context.Context, r contract.RoundStart) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := models.Round{ID: r.RoundID, Name: r.Name, Status: models.RoundAnalysis, Settings: r.Settings,
 			WorkflowID: r.WorkflowID, CreatedBy: r.By.ID, CreatedAt: r.At, UpdatedAt: r.At}

@@ -12,18 +12,18 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/bkpsdm/mutasi/notify"
 	"github.com/bkpsdm/mutasi/seed"
 )
 
 var (
 	ctx   = context.Background()
 	asOf  = time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
-	hr    = activities.ActorRef{ID: "hr1", Role: models.RoleHR}
-	tpk   = activities.ActorRef{ID: "tpk1", Role: models.RoleTPK}
+	hr    = contract.ActorRef{ID: "hr1", Role: models.RoleHR}
+	tpk   = contract.ActorRef{ID: "tpk1", Role: models.RoleTPK}
 	round = "R1"
 )
 
@@ -57,18 +57,18 @@ func eachBackend(t *testing.T, test func(t *testing.T, b dbtest.Backend)) {
 // started returns activities on a fresh database of b's kind holding a
 // government of 60 employees and a round that has run its analysis and
 // selection twice.
-func started(t *testing.T, b dbtest.Backend) (*activities.Activities, *gorm.DB, []activities.Proposal) {
+func started(t *testing.T, b dbtest.Backend) (*activities.Activities, *gorm.DB, []contract.Proposal) {
 	gdb, _ := b.New(t)
 	if err := seed.Load(gdb, seed.Generate(60, asOf, 7)); err != nil {
 		t.Fatal(err)
 	}
 	a := &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test/", LinkSecret: []byte("k")}
-	in := activities.RoundInput{RoundID: round, AsOf: asOf}
+	in := contract.RoundAsOf{RoundID: round, AsOf: asOf}
 	twice(t, "StartRound", func() error {
-		return a.StartRound(ctx, activities.RoundStart{RoundID: round, Name: "Mutasi 2027", Settings: models.DefaultSettings(),
-			WorkflowID: activities.RoundWorkflowID(round), By: hr, At: asOf})
+		return a.StartRound(ctx, contract.RoundStart{RoundID: round, Name: "Mutasi 2027", Settings: models.DefaultSettings(),
+			WorkflowID: contract.RoundWorkflowID(round), By: hr, At: asOf})
 	})
-	var first, second activities.NeedsResult
+	var first, second contract.NeedsResult
 	var err error
 	if first, err = a.AnalyzeNeeds(ctx, in); err != nil {
 		t.Fatal(err)
@@ -107,7 +107,7 @@ func testRoundActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 	}
 	remove := []string{proposals[0].TransferID}
 	twice(t, "ConfirmProposals", func() error {
-		return a.ConfirmProposals(ctx, activities.Confirmation{RoundID: round, Remove: remove, By: hr, At: asOf})
+		return a.ConfirmProposals(ctx, contract.Confirmation{RoundID: round, Remove: remove, By: hr, At: asOf})
 	})
 	if n := rows(t, gdb, &models.Transfer{}, "stage = ?", models.StageRemoved); n != 1 {
 		t.Errorf("%d removed, want 1", n)
@@ -117,7 +117,7 @@ func testRoundActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 	}
 	var s1, s2 models.RoundSummary
 	var err error
-	in := activities.RoundInput{RoundID: round, AsOf: asOf.Add(time.Hour)}
+	in := contract.RoundAsOf{RoundID: round, AsOf: asOf.Add(time.Hour)}
 	if s1, err = a.EvaluateRound(ctx, in); err != nil {
 		t.Fatal(err)
 	}
@@ -145,24 +145,24 @@ func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 	id := proposals[0].TransferID
 	at := asOf.Add(time.Hour)
 	twice(t, "RecordDecision", func() error {
-		return a.RecordDecision(ctx, activities.DecisionInput{TransferID: id, Step: models.RoleTPK, Approve: true,
+		return a.RecordDecision(ctx, contract.DecisionInput{TransferID: id, Step: models.RoleTPK, Approve: true,
 			Reason: "ok", By: tpk, At: at})
 	})
 	twice(t, "RecordAcknowledgement", func() error {
-		return a.RecordAcknowledgement(ctx, activities.Acknowledgement{TransferID: id, By: hr, At: at})
+		return a.RecordAcknowledgement(ctx, contract.Acknowledgement{TransferID: id, By: hr, At: at})
 	})
 	twice(t, "RecordObjection", func() error {
-		return a.RecordObjection(ctx, activities.ObjectionInput{TransferID: id, NIP: proposals[0].NIP,
+		return a.RecordObjection(ctx, contract.ObjectionInput{TransferID: id, NIP: proposals[0].NIP,
 			Category: models.ObjectWorkload, Text: "beban kerja", By: hr, At: at})
 	})
 	twice(t, "RecordResolution", func() error {
-		return a.RecordResolution(ctx, activities.ResolutionInput{TransferID: id, Resolution: models.ResolveTraining, By: hr, At: at})
+		return a.RecordResolution(ctx, contract.ResolutionInput{TransferID: id, Resolution: models.ResolveTraining, By: hr, At: at})
 	})
 	twice(t, "AssignTraining", func() error {
-		return a.AssignTraining(ctx, activities.TrainingInput{TransferID: id, Reason: "objection", At: at, Deadline: at.AddDate(0, 1, 0)})
+		return a.AssignTraining(ctx, contract.TrainingInput{TransferID: id, Reason: "objection", At: at, Deadline: at.AddDate(0, 1, 0)})
 	})
 	twice(t, "FinishTraining", func() error {
-		return a.FinishTraining(ctx, activities.TrainingResult{TransferID: id, Completed: true, By: hr, At: at})
+		return a.FinishTraining(ctx, contract.TrainingResult{TransferID: id, Completed: true, By: hr, At: at})
 	})
 	for _, c := range []struct {
 		model any
@@ -190,7 +190,7 @@ func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 	}
 	var d1, d2 models.Decree
 	var err error
-	eff := activities.EffectiveInput{TransferID: id, EffectiveDate: at, At: at}
+	eff := contract.EffectiveInput{TransferID: id, EffectiveDate: at, At: at}
 	if d1, err = a.MakeEffective(ctx, eff); err != nil {
 		t.Fatal(err)
 	}
@@ -200,7 +200,7 @@ func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 	if d1.Number != "800/0001/BKPSDM/2027" || d2.Number != d1.Number {
 		t.Errorf("decrees %q then %q", d1.Number, d2.Number)
 	}
-	next, err := a.MakeEffective(ctx, activities.EffectiveInput{TransferID: proposals[1].TransferID, EffectiveDate: at, At: at})
+	next, err := a.MakeEffective(ctx, contract.EffectiveInput{TransferID: proposals[1].TransferID, EffectiveDate: at, At: at})
 	if err != nil || next.Number != "800/0002/BKPSDM/2027" {
 		t.Errorf("the next transfer's decree: %q, %v", next.Number, err)
 	}
@@ -224,10 +224,10 @@ func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 
 	exp := at.AddDate(0, 0, 14)
 	var l1, l2 string
-	if l1, err = a.OpenSurvey(ctx, activities.SurveyInput{TransferID: id, At: at, Expires: exp}); err != nil {
+	if l1, err = a.OpenSurvey(ctx, contract.SurveyInput{TransferID: id, At: at, Expires: exp}); err != nil {
 		t.Fatal(err)
 	}
-	if l2, err = a.OpenSurvey(ctx, activities.SurveyInput{TransferID: id, At: at, Expires: exp}); err != nil {
+	if l2, err = a.OpenSurvey(ctx, contract.SurveyInput{TransferID: id, At: at, Expires: exp}); err != nil {
 		t.Fatal(err)
 	}
 	tok, ok := strings.CutPrefix(l1, "http://mutasi.test/surveys/")
@@ -238,7 +238,7 @@ func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 		t.Errorf("the link names %q (%v), want %q", got, err, id)
 	}
 	twice(t, "RecordSurveyResponse", func() error {
-		return a.RecordSurveyResponse(ctx, activities.SurveyAnswer{TransferID: id, Answers: map[string]any{"q1": 4}, At: at})
+		return a.RecordSurveyResponse(ctx, contract.SurveyAnswer{TransferID: id, Answers: map[string]any{"q1": 4}, At: at})
 	})
 	twice(t, "CloseSurvey", func() error { return a.CloseSurvey(ctx, id, at) })
 	var sv models.Survey
@@ -271,7 +271,7 @@ func testMakeEffectiveConcurrently(t *testing.T, b dbtest.Backend) {
 		var wg sync.WaitGroup
 		for i, p := range proposals {
 			wg.Go(func() {
-				d, err := a.MakeEffective(ctx, activities.EffectiveInput{TransferID: p.TransferID, EffectiveDate: at, At: at})
+				d, err := a.MakeEffective(ctx, contract.EffectiveInput{TransferID: p.TransferID, EffectiveDate: at, At: at})
 				numbers[run][i], errs[i] = d.Number, err
 			})
 		}
@@ -306,7 +306,7 @@ func TestNotifyRecordsOnce(t *testing.T) { eachBackend(t, testNotifyRecordsOnce)
 
 func testNotifyRecordsOnce(t *testing.T, b dbtest.Backend) {
 	a, gdb, proposals := started(t, b)
-	in := activities.NotifyInput{Key: "k1", Kind: notify.DecisionRequested, TransferID: proposals[0].TransferID,
+	in := contract.NotifyInput{Key: "k1", Kind: contract.NoticeDecisionRequested, TransferID: proposals[0].TransferID,
 		To: models.RoleTPK, Step: "TPK", Deadline: asOf.AddDate(0, 0, 7)}
 	twice(t, "Notify", func() error { return a.Notify(ctx, in) })
 	var got []models.OutboxMessage
@@ -332,7 +332,7 @@ func testNotifyRecordsOnce(t *testing.T, b dbtest.Backend) {
 			t.Errorf("body lacks %q:\n%s", want, m.Body)
 		}
 	}
-	bad := activities.NotifyInput{Key: "k2", Kind: notify.Socialization, TransferID: "nope", To: models.RoleEmployee}
+	bad := contract.NotifyInput{Key: "k2", Kind: contract.NoticeSocialization, TransferID: "nope", To: models.RoleEmployee}
 	if err := a.Notify(ctx, bad); err == nil || !strings.Contains(err.Error(), "not found") {
 		t.Errorf("notify about an unknown transfer: %v", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
@@ -22,12 +23,12 @@ func BenchmarkRoundAnalysisAndSelection(b *testing.B) {
 	var proposals, exclusions int
 	for i := 0; b.Loop(); i++ {
 		round := "B" + string(rune('A'+i%26)) + string(rune('a'+i/26%26))
-		start := activities.RoundStart{RoundID: round, Name: "bench", Settings: models.DefaultSettings(),
-			WorkflowID: activities.RoundWorkflowID(round), By: activities.System, At: asOf}
+		start := contract.RoundStart{RoundID: round, Name: "bench", Settings: models.DefaultSettings(),
+			WorkflowID: contract.RoundWorkflowID(round), By: contract.System, At: asOf}
 		if err := a.StartRound(ctx, start); err != nil {
 			b.Fatal(err)
 		}
-		in := activities.RoundInput{RoundID: round, AsOf: asOf}
+		in := contract.RoundAsOf{RoundID: round, AsOf: asOf}
 		if _, err := a.AnalyzeNeeds(ctx, in); err != nil {
 			b.Fatal(err)
 		}

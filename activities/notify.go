@@ -7,30 +7,15 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
 )
 
-// NotifyInput asks for one notification about a transfer.
-type NotifyInput struct {
-	// Key makes the message recorded and sent once: the workflow ID and
-	// the step, e.g. "transfer-X:tpk:reminder".
-	Key        string
-	Kind       notify.Kind
-	TransferID string
-	// To is who receives it: the employee, the TPK, the PPK or the HR
-	// office (hr_officer), at the addresses of the round's settings.
-	To       models.Role
-	Step     string // "TPK", "PPK" or "HR" in decision notices
-	Reason   string // a decision's reason or an objection's text; the need when empty
-	Deadline time.Time
-	Link     string
-}
-
 // Notify renders a notification in the recipient's language and records
 // it in the outbox, once per key; the outbox relay sends it. It only
 // writes to the database, so the transfer runs it as a local activity.
-func (a *Activities) Notify(ctx context.Context, in NotifyInput) error {
+func (a *Activities) Notify(ctx context.Context, in contract.NotifyInput) error {
 	gdb := a.DB.WithContext(ctx)
 	m, err := render(gdb, in)
 	if err != nil {
@@ -77,7 +62,7 @@ WHERE t.id = ?`
 
 // render fills the notification with what the database knows of the
 // transfer and picks the recipient's address and language.
-func render(gdb *gorm.DB, in NotifyInput) (notify.Message, error) {
+func render(gdb *gorm.DB, in contract.NotifyInput) (notify.Message, error) {
 	var rows []notice
 	if err := gdb.Raw(noticeQuery, in.TransferID).Scan(&rows).Error; err != nil {
 		return notify.Message{}, err
@@ -118,27 +103,20 @@ func render(gdb *gorm.DB, in NotifyInput) (notify.Message, error) {
 	return notify.Render(in.Kind, lang, to, d)
 }
 
-// Delivery is where a notification stands: sent (at At; zero when it was
-// delivered as it was recorded), failed, or still pending.
-type Delivery struct {
-	Status models.OutboxStatus
-	At     time.Time
-}
-
 // NoticeDelivery tells whether the notification recorded under key has
 // been delivered, and when. Without a relay a recorded message counts as
 // delivered as it was recorded (At is zero).
-func (a *Activities) NoticeDelivery(ctx context.Context, key string) (Delivery, error) {
+func (a *Activities) NoticeDelivery(ctx context.Context, key string) (contract.Delivery, error) {
 	var m models.OutboxMessage
 	err := a.DB.WithContext(ctx).Select("status", "sent_at").First(&m, "key = ?", key).Error
 	if err != nil {
-		return Delivery{}, notFound(err, "notification "+key)
+		return contract.Delivery{}, notFound(err, "notification "+key)
 	}
 	switch {
 	case m.Status == models.OutboxSent && m.SentAt != nil:
-		return Delivery{Status: models.OutboxSent, At: *m.SentAt}, nil
+		return contract.Delivery{Status: models.OutboxSent, At: *m.SentAt}, nil
 	case m.Status == models.OutboxPending && !a.Relayed:
-		return Delivery{Status: models.OutboxSent}, nil
+		return contract.Delivery{Status: models.OutboxSent}, nil
 	}
-	return Delivery{Status: m.Status}, nil
+	return contract.Delivery{Status: m.Status}, nil
 }

@@ -7,6 +7,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
@@ -16,9 +17,9 @@ import (
 // analyzeAndSelect starts round id and runs its analysis and selection.
 func analyzeAndSelect(t *testing.T, a *activities.Activities, id string) {
 	t.Helper()
-	in := activities.RoundInput{RoundID: id, AsOf: asOf}
-	if err := a.StartRound(ctx, activities.RoundStart{RoundID: id, Name: "Mutasi " + id, Settings: models.DefaultSettings(),
-		WorkflowID: activities.RoundWorkflowID(id), By: hr, At: asOf}); err != nil {
+	in := contract.RoundAsOf{RoundID: id, AsOf: asOf}
+	if err := a.StartRound(ctx, contract.RoundStart{RoundID: id, Name: "Mutasi " + id, Settings: models.DefaultSettings(),
+		WorkflowID: contract.RoundWorkflowID(id), By: hr, At: asOf}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := a.AnalyzeNeeds(ctx, in); err != nil {

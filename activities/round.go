@@ -2,72 +2,37 @@ package activities
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"sort"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/selection"
 )
 
-// TransferID is the business key of a transfer: round, NIP and target
-// position. A key longer than models.MaxTransferID characters keeps its
-// beginning and ends with a hash of the whole key, so that it fits its
-// columns and stays the same for the same transfer.
-func TransferID(roundID, nip, positionID string) string {
-	id := roundID + "-" + nip + "-" + positionID
-	if utf8.RuneCountInString(id) <= models.MaxTransferID {
-		return id
-	}
-	sum := sha256.Sum256([]byte(id))
-	suffix := "-" + hex.EncodeToString(sum[:8])
-	return string([]rune(id)[:models.MaxTransferID-len(suffix)]) + suffix
-}
-
-// TransferWorkflowID is the workflow ID of a transfer.
-func TransferWorkflowID(transferID string) string { return "transfer-" + transferID }
-
-// RoundWorkflowID is the workflow ID of a round.
-func RoundWorkflowID(roundID string) string { return "round-" + roundID }
-
-// RoundInput names a round and the date its analysis and selection count
-// from.
-type RoundInput struct {
-	RoundID string
-	AsOf    time.Time
-}
-
-// NeedsResult counts the needs a round found.
-type NeedsResult struct {
-	Needs int `json:"needs"`
-	Seats int `json:"seats"`
-}
-
 // AnalyzeNeeds finds which positions need someone and why: vacant, short
 // of what the workload analysis (ABK) asks, or held by an incumbent past
 // the maximum time in post.
-func (a *Activities) AnalyzeNeeds(ctx context.Context, in RoundInput) (NeedsResult, error) {
+func (a *Activities) AnalyzeNeeds(ctx context.Context, in contract.RoundAsOf) (contract.NeedsResult, error) {
 	gdb := a.DB.WithContext(ctx)
 	var round models.Round
 	if err := gdb.First(&round, "id = ?", in.RoundID).Error; err != nil {
-		return NeedsResult{}, notFound(err, "round "+in.RoundID)
+		return contract.NeedsResult{}, notFound(err, "round "+in.RoundID)
 	}
 	var positions []models.Position
 	if err := gdb.Order("id").Find(&positions).Error; err != nil {
-		return NeedsResult{}, err
+		return contract.NeedsResult{}, err
 	}
 	var incumbents []models.Employee
 	if err := gdb.Select("nip", "position_id", "in_post_since").
 		Where("status <> ? AND position_id <> ''", models.StatusRetired).Order("nip").Find(&incumbents).Error; err != nil {
-		return NeedsResult{}, err
+		return contract.NeedsResult{}, err
 	}
 	byPosition := map[string][]models.Employee{}
 	for _, e := range incumbents {
@@ -100,60 +65,23 @@ func (a *Activities) AnalyzeNeeds(ctx context.Context, in RoundInput) (NeedsResu
 			}
 		}
 		return audit(tx, "round:"+in.RoundID+":needs", models.AuditEntry{RoundID: in.RoundID,
-			ActorID: System.ID, Role: System.Role, Action: models.ActionNeedsAnalyzed, At: in.AsOf})
+			ActorID: contract.System.ID, Role: contract.System.Role, Action: models.ActionNeedsAnalyzed, At: in.AsOf})
 	})
 	if err != nil {
-		return NeedsResult{}, err
+		return contract.NeedsResult{}, err
 	}
-	var res NeedsResult
+	var res contract.NeedsResult
 	row := gdb.Model(&models.Need{}).Where("round_id = ?", in.RoundID).Select("count(*), coalesce(sum(seats), 0)").Row()
 	if err := row.Scan(&res.Needs, &res.Seats); err != nil {
-		return NeedsResult{}, err
+		return contract.NeedsResult{}, err
 	}
 	return res, nil
-}
-
-// Proposal is what a round workflow needs to know of one proposed transfer.
-type Proposal struct {
-	TransferID   string
-	NIP          string
-	ToPositionID string
-	ToUnitID     string
-	// Training: the competence gap calls for training.
-	Training bool
-	// Covered: the post left or the post taken falls under the election
-	// blackout (managerial, or functional with extra duties): moving an
-	// official out of a covered post replaces them as much as moving one in.
-	Covered bool
-	// DependsOn lists the transfers whose departure frees the seat this
-	// one takes; it never takes effect before them.
-	DependsOn []string `json:",omitempty"`
-}
-
-// Independent splits proposals into those no other proposal depends on
-// (removing one, or seeing it rejected, blocks no other) and the rest,
-// each in the order given.
-func Independent(ps []Proposal) (free, needed []Proposal) {
-	depended := map[string]bool{}
-	for _, p := range ps {
-		for _, d := range p.DependsOn {
-			depended[d] = true
-		}
-	}
-	for _, p := range ps {
-		if depended[p.TransferID] {
-			needed = append(needed, p)
-		} else {
-			free = append(free, p)
-		}
-	}
-	return free, needed
 }
 
 // SelectCandidates runs selection over the round's needs and records the
 // proposals, with their score breakdowns, and the exclusions with their
 // rules. A retry returns the proposals recorded the first time.
-func (a *Activities) SelectCandidates(ctx context.Context, in RoundInput) ([]Proposal, error) {
+func (a *Activities) SelectCandidates(ctx context.Context, in contract.RoundAsOf) ([]contract.Proposal, error) {
 	gdb := a.DB.WithContext(ctx)
 	var round models.Round
 	if err := gdb.First(&round, "id = ?", in.RoundID).Error; err != nil {
@@ -171,30 +99,17 @@ func (a *Activities) SelectCandidates(ctx context.Context, in RoundInput) ([]Pro
 	return proposalsOf(gdb, in.RoundID, 1)
 }
 
-// Replan is a re-plan's outcome: its number, its proposals (stage
-// proposed), and the new dependencies of the round's blocked transfers it
-// seated again, by transfer ID.
-type Replan struct {
-	Plan      int                 `json:"plan"`
-	Proposals []Proposal          `json:"proposals"`
-	Rewired   map[string][]string `json:"rewired,omitempty"`
-}
-
-// ErrNoRoom is the type of the non-retryable error Replan returns when
-// the blocked transfers cannot all be seated again.
-const ErrNoRoom = "NoRoom"
-
 // ReplanRound reruns selection for a round under way: every transfer of it
 // still to take effect is kept as decided, its blocked ones are seated
-// again (with new dependencies, or the error ErrNoRoom when they cannot
+// again (with new dependencies, or the error contract.ErrNoRoom when they cannot
 // all be), and the seats left open are filled by new proposals, recorded
 // as the round's next plan. Employees the round has already decided about
 // are not proposed again. A retry returns the plan recorded the first time.
-func (a *Activities) ReplanRound(ctx context.Context, in RoundInput) (Replan, error) {
+func (a *Activities) ReplanRound(ctx context.Context, in contract.RoundAsOf) (contract.Replan, error) {
 	gdb := a.DB.WithContext(ctx)
 	var round models.Round
 	if err := gdb.First(&round, "id = ?", in.RoundID).Error; err != nil {
-		return Replan{}, notFound(err, "round "+in.RoundID)
+		return contract.Replan{}, notFound(err, "round "+in.RoundID)
 	}
 	var last struct {
 		Plan     int
@@ -203,28 +118,28 @@ func (a *Activities) ReplanRound(ctx context.Context, in RoundInput) (Replan, er
 	if err := gdb.Model(&models.Transfer{}).Where("round_id = ?", in.RoundID).
 		Select("coalesce(max(plan), 1) AS plan, count(*) FILTER (WHERE stage = ?) AS proposed", models.StageProposed).
 		Scan(&last).Error; err != nil {
-		return Replan{}, err
+		return contract.Replan{}, err
 	}
 	n := last.Plan
 	if last.Proposed == 0 {
 		n++
 		if err := a.planRound(gdb, round, in.AsOf, n); err != nil {
 			if errors.Is(err, selection.ErrNoRoom) {
-				return Replan{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrNoRoom, err)
+				return contract.Replan{}, temporal.NewNonRetryableApplicationError(err.Error(), contract.ErrNoRoom, err)
 			}
-			return Replan{}, err
+			return contract.Replan{}, err
 		}
 	}
 	ps, err := proposalsOf(gdb, in.RoundID, n)
 	if err != nil {
-		return Replan{}, err
+		return contract.Replan{}, err
 	}
 	var blocked []models.Transfer
 	if err := gdb.Select("id", "depends_on").Where("round_id = ? AND stage = ?", in.RoundID, models.StageBlocked).
 		Find(&blocked).Error; err != nil {
-		return Replan{}, err
+		return contract.Replan{}, err
 	}
-	out := Replan{Plan: n, Proposals: ps, Rewired: map[string][]string{}}
+	out := contract.Replan{Plan: n, Proposals: ps, Rewired: map[string][]string{}}
 	for _, t := range blocked {
 		out.Rewired[t.ID] = t.DependsOn
 	}
@@ -232,7 +147,7 @@ func (a *Activities) ReplanRound(ctx context.Context, in RoundInput) (Replan, er
 }
 
 // proposalsOf reads what the round workflow needs of a plan's proposals.
-func proposalsOf(gdb *gorm.DB, roundID string, plan int) ([]Proposal, error) {
+func proposalsOf(gdb *gorm.DB, roundID string, plan int) ([]contract.Proposal, error) {
 	var transfers []models.Transfer
 	if err := gdb.Where("round_id = ? AND plan = ?", roundID, plan).Order("id").Find(&transfers).Error; err != nil {
 		return nil, err
@@ -245,9 +160,9 @@ func proposalsOf(gdb *gorm.DB, roundID string, plan int) ([]Proposal, error) {
 	for _, p := range positions {
 		covered[p.ID] = p.Kind.Managerial() || p.ExtraDuty
 	}
-	out := make([]Proposal, len(transfers))
+	out := make([]contract.Proposal, len(transfers))
 	for i, t := range transfers {
-		out[i] = Proposal{TransferID: t.ID, NIP: t.NIP, ToPositionID: t.ToPositionID, ToUnitID: t.ToUnitID,
+		out[i] = contract.Proposal{TransferID: t.ID, NIP: t.NIP, ToPositionID: t.ToPositionID, ToUnitID: t.ToUnitID,
 			Training: t.TrainingProposed, Covered: covered[t.FromPositionID] || covered[t.ToPositionID],
 			DependsOn: t.DependsOn}
 	}
@@ -315,14 +230,14 @@ func (a *Activities) planRound(gdb *gorm.DB, round models.Round, asOf time.Time,
 		return err
 	}
 	if err != nil {
-		return temporal.NewNonRetryableApplicationError("selection failed: "+err.Error(), "Selection", err)
+		return temporal.NewNonRetryableApplicationError("selection failed: "+err.Error(), contract.ErrSelection, err)
 	}
 	posByID := map[string]models.Position{}
 	for _, p := range positions {
 		posByID[p.ID] = p
 	}
 	for _, p := range res.Proposals {
-		idOf[p.NIP] = TransferID(round.ID, p.NIP, p.PositionID)
+		idOf[p.NIP] = contract.TransferID(round.ID, p.NIP, p.PositionID)
 	}
 	ids := func(nips []string) []string {
 		var out []string
@@ -338,7 +253,7 @@ func (a *Activities) planRound(gdb *gorm.DB, round models.Round, asOf time.Time,
 			FromPositionID: p.FromPositionID, FromUnitID: posByID[p.FromPositionID].UnitID,
 			ToPositionID: p.PositionID, ToUnitID: posByID[p.PositionID].UnitID, Stage: models.StageProposed,
 			Score: p.Score, Breakdown: p.Breakdown, CompetenceGap: p.CompetenceGap, DependsOn: ids(p.DependsOn), Plan: n,
-			TrainingProposed: p.Training, WorkflowID: TransferWorkflowID(id), CreatedAt: asOf, UpdatedAt: asOf})
+			TrainingProposed: p.Training, WorkflowID: contract.TransferWorkflowID(id), CreatedAt: asOf, UpdatedAt: asOf})
 	}
 	var exclusions []models.Exclusion
 	if n == 1 {
@@ -370,7 +285,7 @@ func (a *Activities) planRound(gdb *gorm.DB, round models.Round, asOf time.Time,
 			key = fmt.Sprintf("round:%s:plan:%d", round.ID, n)
 		}
 		return audit(tx, key, models.AuditEntry{RoundID: round.ID,
-			ActorID: System.ID, Role: System.Role, Action: models.ActionSelectionDone, At: asOf,
+			ActorID: contract.System.ID, Role: contract.System.Role, Action: models.ActionSelectionDone, At: asOf,
 			Detail: fmt.Sprintf("plan %d: moves %d, rewired %d; must move %d, moved %d; holders in needed posts %d",
 				n, len(transfers), len(res.Rewired), res.MustMove, res.MustMoved, res.Filled)})
 	})
@@ -442,19 +357,9 @@ func candidateOf(e models.Employee, posByID map[string]models.Position, unitOf m
 	return c
 }
 
-// Confirmation is the HR officer's confirmation of a round's proposals.
-type Confirmation struct {
-	RoundID string
-	Plan    int      // the plan confirmed: 0 or 1 for the first, 2 and on for re-plans
-	Remove  []string // transfer IDs the officer removed
-	Note    string
-	By      ActorRef
-	At      time.Time
-}
-
 // ConfirmProposals marks removed proposals as removed, the others as
 // awaiting the TPK, and the round as in progress.
-func (a *Activities) ConfirmProposals(ctx context.Context, c Confirmation) error {
+func (a *Activities) ConfirmProposals(ctx context.Context, c contract.Confirmation) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		proposed := tx.Model(&models.Transfer{}).Where("round_id = ? AND stage = ?", c.RoundID, models.StageProposed)
 		if len(c.Remove) > 0 {
@@ -480,7 +385,7 @@ func (a *Activities) ConfirmProposals(ctx context.Context, c Confirmation) error
 	})
 }
 
-func confirmDetail(c Confirmation) string {
+func confirmDetail(c contract.Confirmation) string {
 	d := ""
 	if len(c.Remove) > 0 {
 		d = "removed: " + strings.Join(c.Remove, ", ")
@@ -495,7 +400,7 @@ func confirmDetail(c Confirmation) string {
 }
 
 // EvaluateRound writes the round's evaluation summary and completes it.
-func (a *Activities) EvaluateRound(ctx context.Context, in RoundInput) (models.RoundSummary, error) {
+func (a *Activities) EvaluateRound(ctx context.Context, in contract.RoundAsOf) (models.RoundSummary, error) {
 	gdb := a.DB.WithContext(ctx)
 	s := models.RoundSummary{ByStage: map[models.Stage]int{}}
 	var stages []struct {
@@ -540,7 +445,7 @@ func (a *Activities) EvaluateRound(ctx context.Context, in RoundInput) (models.R
 			return err
 		}
 		return audit(tx, "round:"+in.RoundID+":evaluated", models.AuditEntry{RoundID: in.RoundID,
-			ActorID: System.ID, Role: System.Role, Action: models.ActionRoundEvaluated, At: at})
+			ActorID: contract.System.ID, Role: contract.System.Role, Action: models.ActionRoundEvaluated, At: at})
 	})
 	return s, err
 }

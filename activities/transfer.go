@@ -11,24 +11,15 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/selection"
 	"github.com/bkpsdm/mutasi/survey"
 )
 
-// DecisionInput is a TPK or PPK decision on a transfer.
-type DecisionInput struct {
-	TransferID string
-	Step       models.Role // tpk or ppk
-	Approve    bool
-	Reason     string
-	By         ActorRef
-	At         time.Time
-}
-
 // RecordDecision records a decision once per transfer and step.
-func (a *Activities) RecordDecision(ctx context.Context, d DecisionInput) error {
+func (a *Activities) RecordDecision(ctx context.Context, d contract.DecisionInput) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := models.Decision{TransferID: d.TransferID, Step: d.Step, Approve: d.Approve, Reason: d.Reason,
 			ActorID: d.By.ID, DecidedAt: d.At}
@@ -40,7 +31,7 @@ func (a *Activities) RecordDecision(ctx context.Context, d DecisionInput) error 
 }
 
 // auditTransfer appends an audit line about a transfer, once per step.
-func auditTransfer(tx *gorm.DB, transferID, step string, by ActorRef, action, detail string, at time.Time) error {
+func auditTransfer(tx *gorm.DB, transferID, step string, by contract.ActorRef, action, detail string, at time.Time) error {
 	var t models.Transfer
 	if err := tx.Select("id", "round_id").First(&t, "id = ?", transferID).Error; err != nil {
 		return notFound(err, "transfer "+transferID)
@@ -49,17 +40,8 @@ func auditTransfer(tx *gorm.DB, transferID, step string, by ActorRef, action, de
 		ActorID: by.ID, Role: by.Role, Action: action, Detail: detail, At: at})
 }
 
-// Acknowledgement is an employee's acknowledgement of a transfer; Deemed
-// when the socialization deadline passed in silence.
-type Acknowledgement struct {
-	TransferID string
-	Deemed     bool
-	By         ActorRef
-	At         time.Time
-}
-
 // RecordAcknowledgement records that the employee acknowledged.
-func (a *Activities) RecordAcknowledgement(ctx context.Context, ack Acknowledgement) error {
+func (a *Activities) RecordAcknowledgement(ctx context.Context, ack contract.Acknowledgement) error {
 	action, detail := models.ActionAcknowledged, ""
 	if ack.Deemed {
 		action, detail = models.ActionDeemedAcknowledged, "no answer by the socialization deadline"
@@ -69,18 +51,8 @@ func (a *Activities) RecordAcknowledgement(ctx context.Context, ack Acknowledgem
 	})
 }
 
-// ObjectionInput is an employee's objection.
-type ObjectionInput struct {
-	TransferID string
-	NIP        string
-	Category   models.ObjectionCategory
-	Text       string
-	By         ActorRef
-	At         time.Time
-}
-
 // RecordObjection records an objection once per transfer.
-func (a *Activities) RecordObjection(ctx context.Context, o ObjectionInput) error {
+func (a *Activities) RecordObjection(ctx context.Context, o contract.ObjectionInput) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := models.Objection{TransferID: o.TransferID, NIP: o.NIP, Category: o.Category, Text: o.Text, ObjectedAt: o.At}
 		if err := insertOnce(tx, &row); err != nil {
@@ -90,17 +62,8 @@ func (a *Activities) RecordObjection(ctx context.Context, o ObjectionInput) erro
 	})
 }
 
-// ResolutionInput is the HR officer's resolution of an objection.
-type ResolutionInput struct {
-	TransferID string
-	Resolution models.Resolution
-	Note       string
-	By         ActorRef
-	At         time.Time
-}
-
 // RecordResolution records how an objection was resolved, once.
-func (a *Activities) RecordResolution(ctx context.Context, r ResolutionInput) error {
+func (a *Activities) RecordResolution(ctx context.Context, r contract.ResolutionInput) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		err := tx.Model(&models.Objection{}).Where("transfer_id = ? AND resolution = ''", r.TransferID).
 			Updates(map[string]any{"resolution": r.Resolution, "note": r.Note, "resolved_by": r.By.ID, "resolved_at": r.At}).Error
@@ -111,16 +74,8 @@ func (a *Activities) RecordResolution(ctx context.Context, r ResolutionInput) er
 	})
 }
 
-// TrainingInput assigns training for a transfer.
-type TrainingInput struct {
-	TransferID string
-	Reason     string // "competence_gap" or "objection"
-	At         time.Time
-	Deadline   time.Time
-}
-
 // AssignTraining records a training assignment once per transfer.
-func (a *Activities) AssignTraining(ctx context.Context, in TrainingInput) error {
+func (a *Activities) AssignTraining(ctx context.Context, in contract.TrainingInput) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var t models.Transfer
 		if err := tx.Select("id", "nip").First(&t, "id = ?", in.TransferID).Error; err != nil {
@@ -131,21 +86,12 @@ func (a *Activities) AssignTraining(ctx context.Context, in TrainingInput) error
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, in.TransferID, "training", System, models.ActionTrainingAssigned, in.Reason, in.At)
+		return auditTransfer(tx, in.TransferID, "training", contract.System, models.ActionTrainingAssigned, in.Reason, in.At)
 	})
 }
 
-// TrainingResult is how a training assignment ended.
-type TrainingResult struct {
-	TransferID string
-	Completed  bool // false: the deadline passed
-	Note       string
-	By         ActorRef
-	At         time.Time
-}
-
 // FinishTraining records a training assignment as completed or missed.
-func (a *Activities) FinishTraining(ctx context.Context, r TrainingResult) error {
+func (a *Activities) FinishTraining(ctx context.Context, r contract.TrainingResult) error {
 	status, action := models.TrainingMissed, models.ActionTrainingMissed
 	values := map[string]any{"status": status}
 	if r.Completed {
@@ -162,18 +108,11 @@ func (a *Activities) FinishTraining(ctx context.Context, r TrainingResult) error
 	})
 }
 
-// EffectiveInput makes a transfer effective on a date.
-type EffectiveInput struct {
-	TransferID    string
-	EffectiveDate time.Time
-	At            time.Time
-}
-
 // MakeEffective issues the decree (SK) with the next number of the year,
 // moves the employee to the new position and updates the position
 // history, all in one transaction. A retry returns the decree issued the
 // first time.
-func (a *Activities) MakeEffective(ctx context.Context, in EffectiveInput) (models.Decree, error) {
+func (a *Activities) MakeEffective(ctx context.Context, in contract.EffectiveInput) (models.Decree, error) {
 	var decree models.Decree
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var err error
@@ -237,16 +176,7 @@ func makeEffective(tx *gorm.DB, transferID string, date, at time.Time) (models.D
 		"position_id": t.ToPositionID, "in_post_since": date}).Error; err != nil {
 		return decree, err
 	}
-	return decree, auditTransfer(tx, t.ID, "effective", System, models.ActionTransferEffective, decree.Number, at)
-}
-
-// CollectiveEffect makes several transfers of a round effective together,
-// on one date, as one collective decree would.
-type CollectiveEffect struct {
-	RoundID       string
-	TransferIDs   []string
-	EffectiveDate time.Time
-	At            time.Time
+	return decree, auditTransfer(tx, t.ID, "effective", contract.System, models.ActionTransferEffective, decree.Number, at)
 }
 
 // MakeEffectiveTogether makes the transfers of in effective in one
@@ -256,7 +186,7 @@ type CollectiveEffect struct {
 // lock) is left out, with every transfer of in that depends on it,
 // directly or not; they get no number. A retry returns the decrees issued
 // the first time.
-func (a *Activities) MakeEffectiveTogether(ctx context.Context, in CollectiveEffect) (map[string]string, error) {
+func (a *Activities) MakeEffectiveTogether(ctx context.Context, in contract.CollectiveEffect) (map[string]string, error) {
 	numbers := map[string]string{}
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ts []models.Transfer
@@ -297,27 +227,11 @@ func (a *Activities) MakeEffectiveTogether(ctx context.Context, in CollectiveEff
 	return numbers, err
 }
 
-// RecheckInput asks whether a round's transfers may still take effect on
-// their effective date.
-type RecheckInput struct {
-	TransferIDs   []string
-	EffectiveDate time.Time
-}
-
-// RecheckFailure is a transfer whose employee no longer meets a rule on
-// the effective date, with the rule and the reason in both languages.
-type RecheckFailure struct {
-	TransferID string
-	Rule       string
-	Message    string
-	MessageEN  string
-}
-
 // RecheckAtTMT applies again, as of the effective date, the rules that can
 // change after selection (selection.Recheck: status, sanction, nearness
 // to retirement) to the employees of the transfers, and returns the
 // transfers that fail, in transfer ID order.
-func (a *Activities) RecheckAtTMT(ctx context.Context, in RecheckInput) ([]RecheckFailure, error) {
+func (a *Activities) RecheckAtTMT(ctx context.Context, in contract.RecheckInput) ([]contract.RecheckFailure, error) {
 	gdb := a.DB.WithContext(ctx)
 	var transfers []models.Transfer
 	if err := gdb.Select("id", "nip", "round_id").Where("id IN ?", in.TransferIDs).Order("id").Find(&transfers).Error; err != nil {
@@ -350,27 +264,19 @@ func (a *Activities) RecheckAtTMT(ctx context.Context, in RecheckInput) ([]Reche
 	for _, e := range employees {
 		byNIP[e.NIP] = candidateOf(e, posByID, nil)
 	}
-	var out []RecheckFailure
+	var out []contract.RecheckFailure
 	for _, t := range transfers {
 		c, ok := byNIP[t.NIP]
 		if !ok {
-			out = append(out, RecheckFailure{TransferID: t.ID, Rule: selection.RuleStatus,
+			out = append(out, contract.RecheckFailure{TransferID: t.ID, Rule: selection.RuleStatus,
 				Message: "data pegawai tidak ditemukan", MessageEN: "the employee's record is missing"})
 			continue
 		}
 		if x := selection.Recheck(c, in.EffectiveDate, round.Settings.Rules); x != nil {
-			out = append(out, RecheckFailure{TransferID: t.ID, Rule: x.Rule, Message: x.Message, MessageEN: x.MessageEN})
+			out = append(out, contract.RecheckFailure{TransferID: t.ID, Rule: x.Rule, Message: x.Message, MessageEN: x.MessageEN})
 		}
 	}
 	return out, nil
-}
-
-// Withdrawal is the HR officer's withdrawal of a transfer, with a reason.
-type Withdrawal struct {
-	TransferID string
-	Reason     string
-	By         ActorRef
-	At         time.Time
 }
 
 // RecordWithdrawal records a withdrawal, the stage and the audit line,
@@ -378,7 +284,7 @@ type Withdrawal struct {
 // transfer is withdrawn. The transfer's row lock orders it with
 // MakeEffectiveTogether, so exactly one of them wins. A retry after a
 // withdrawal reports it again.
-func (a *Activities) RecordWithdrawal(ctx context.Context, w Withdrawal) (bool, error) {
+func (a *Activities) RecordWithdrawal(ctx context.Context, w contract.Withdrawal) (bool, error) {
 	withdrawn := false
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var t models.Transfer
@@ -398,18 +304,9 @@ func (a *Activities) RecordWithdrawal(ctx context.Context, w Withdrawal) (bool, 
 	return withdrawn, err
 }
 
-// MinisterApprovalInput is the minister's written approval for one
-// official's transfer.
-type MinisterApprovalInput struct {
-	TransferID string
-	Reference  string
-	By         ActorRef
-	At         time.Time
-}
-
 // RecordMinisterApproval stores the approval's reference on the transfer
 // and audits it, once.
-func (a *Activities) RecordMinisterApproval(ctx context.Context, in MinisterApprovalInput) error {
+func (a *Activities) RecordMinisterApproval(ctx context.Context, in contract.MinisterApprovalInput) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&models.Transfer{}).Where("id = ?", in.TransferID).
 			Updates(map[string]any{"minister_approval_ref": in.Reference, "updated_at": in.At}).Error; err != nil {
@@ -419,31 +316,15 @@ func (a *Activities) RecordMinisterApproval(ctx context.Context, in MinisterAppr
 	})
 }
 
-// StageNote records a stage the workflow reached for a reason (blocked,
-// or failed the TMT re-check), with the reason in the audit trail.
-type StageNote struct {
-	TransferID string
-	Stage      models.Stage
-	Reason     string
-	At         time.Time
-}
-
 // RecordStage sets the transfer's stage and audits why, once per stage.
-func (a *Activities) RecordStage(ctx context.Context, n StageNote) error {
+func (a *Activities) RecordStage(ctx context.Context, n contract.StageNote) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Model(&models.Transfer{}).Where("id = ?", n.TransferID).
 			Updates(map[string]any{"stage": n.Stage, "updated_at": n.At}).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, n.TransferID, "stage:"+string(n.Stage), System, models.StageAction(n.Stage), n.Reason, n.At)
+		return auditTransfer(tx, n.TransferID, "stage:"+string(n.Stage), contract.System, models.StageAction(n.Stage), n.Reason, n.At)
 	})
-}
-
-// SurveyInput opens a transfer's survey.
-type SurveyInput struct {
-	TransferID string
-	At         time.Time
-	Expires    time.Time
 }
 
 // SurveyPath is where a survey link points, under the base URL: the
@@ -451,7 +332,7 @@ type SurveyInput struct {
 const SurveyPath = "/surveys/"
 
 // OpenSurvey records the survey as open and returns its one-time link.
-func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, error) {
+func (a *Activities) OpenSurvey(ctx context.Context, in contract.SurveyInput) (string, error) {
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var t models.Transfer
 		if err := tx.Select("id", "round_id", "nip").First(&t, "id = ?", in.TransferID).Error; err != nil {
@@ -462,7 +343,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, er
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, t.ID, "survey_open", System, models.ActionSurveySent, "", in.At)
+		return auditTransfer(tx, t.ID, "survey_open", contract.System, models.ActionSurveySent, "", in.At)
 	})
 	if err != nil {
 		return "", err
@@ -470,16 +351,9 @@ func (a *Activities) OpenSurvey(ctx context.Context, in SurveyInput) (string, er
 	return strings.TrimRight(a.BaseURL, "/") + SurveyPath + links.Sign(a.LinkSecret, in.TransferID, in.Expires), nil
 }
 
-// SurveyAnswer is an employee's answers to their survey.
-type SurveyAnswer struct {
-	TransferID string
-	Answers    map[string]any
-	At         time.Time
-}
-
 // RecordSurveyResponse stores the answers once and marks the survey
 // answered.
-func (a *Activities) RecordSurveyResponse(ctx context.Context, in SurveyAnswer) error {
+func (a *Activities) RecordSurveyResponse(ctx context.Context, in contract.SurveyAnswer) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var s models.Survey
 		if err := tx.First(&s, "transfer_id = ?", in.TransferID).Error; err != nil {
@@ -494,7 +368,7 @@ func (a *Activities) RecordSurveyResponse(ctx context.Context, in SurveyAnswer) 
 			Updates(map[string]any{"status": models.SurveyAnswered, "answered_at": in.At}).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, s.TransferID, "survey_answer", ActorRef{ID: s.NIP, Role: models.RoleEmployee},
+		return auditTransfer(tx, s.TransferID, "survey_answer", contract.ActorRef{ID: s.NIP, Role: models.RoleEmployee},
 			models.ActionSurveyAnswered, "", in.At)
 	})
 }
@@ -506,6 +380,6 @@ func (a *Activities) CloseSurvey(ctx context.Context, transferID string, at time
 			Update("status", models.SurveyClosed).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, transferID, "survey_close", System, models.ActionSurveyClosed, "", at)
+		return auditTransfer(tx, transferID, "survey_close", contract.System, models.ActionSurveyClosed, "", at)
 	})
 }

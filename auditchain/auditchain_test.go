@@ -12,6 +12,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/auditchain"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
@@ -101,12 +102,12 @@ func TestActivitiesKeepTheChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("s")}
-	start := activities.RoundStart{RoundID: "C1", Name: "rantai", Settings: models.DefaultSettings(),
-		WorkflowID: activities.RoundWorkflowID("C1"), By: activities.System, At: at}
+	start := contract.RoundStart{RoundID: "C1", Name: "rantai", Settings: models.DefaultSettings(),
+		WorkflowID: contract.RoundWorkflowID("C1"), By: contract.System, At: at}
 	if err := a.StartRound(ctx, start); err != nil {
 		t.Fatal(err)
 	}
-	in := activities.RoundInput{RoundID: "C1", AsOf: at}
+	in := contract.RoundAsOf{RoundID: "C1", AsOf: at}
 	if _, err := a.AnalyzeNeeds(ctx, in); err != nil {
 		t.Fatal(err)
 	}
@@ -120,8 +121,8 @@ func TestActivitiesKeepTheChain(t *testing.T) {
 		var decided sync.WaitGroup
 		for range 2 {
 			decided.Go(func() {
-				d := activities.DecisionInput{TransferID: p.TransferID, Step: models.RoleTPK, Approve: true, Reason: "ok",
-					By: activities.ActorRef{ID: "tpk1", Role: models.RoleTPK}, At: at}
+				d := contract.DecisionInput{TransferID: p.TransferID, Step: models.RoleTPK, Approve: true, Reason: "ok",
+					By: contract.ActorRef{ID: "tpk1", Role: models.RoleTPK}, At: at}
 				if err := a.RecordDecision(ctx, d); err != nil {
 					t.Error(err)
 				}
@@ -130,7 +131,7 @@ func TestActivitiesKeepTheChain(t *testing.T) {
 		wg.Go(func() {
 			decided.Wait()
 			for range 2 {
-				if _, err := a.MakeEffective(ctx, activities.EffectiveInput{TransferID: p.TransferID, EffectiveDate: at, At: at}); err != nil {
+				if _, err := a.MakeEffective(ctx, contract.EffectiveInput{TransferID: p.TransferID, EffectiveDate: at, At: at}); err != nil {
 					t.Error(err)
 				}
 			}

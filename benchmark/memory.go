@@ -17,7 +17,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -77,19 +77,19 @@ func (b *bench) memory(n int) error {
 	for r := 0; len(ins) < n; r++ {
 		roundID := fmt.Sprintf("MEM%d", r+1)
 		round := models.Round{ID: roundID, Name: "Benchmark memory", Status: models.RoundInProgress, Settings: s,
-			WorkflowID: activities.RoundWorkflowID(roundID), CreatedBy: "bench", CreatedAt: now, UpdatedAt: now}
+			WorkflowID: contract.RoundWorkflowID(roundID), CreatedBy: "bench", CreatedAt: now, UpdatedAt: now}
 		var rows []models.Transfer
 		for i, e := range staff {
 			if len(ins) == n {
 				break
 			}
 			p := positions[(i*7+r+1)%len(positions)]
-			id := activities.TransferID(roundID, e.NIP, p.ID)
+			id := contract.TransferID(roundID, e.NIP, p.ID)
 			rows = append(rows, models.Transfer{ID: id, RoundID: roundID, NIP: e.NIP, FromPositionID: e.PositionID,
-				ToPositionID: p.ID, ToUnitID: p.UnitID, Stage: models.StageAwaitingTPK, WorkflowID: activities.TransferWorkflowID(id),
+				ToPositionID: p.ID, ToUnitID: p.UnitID, Stage: models.StageAwaitingTPK, WorkflowID: contract.TransferWorkflowID(id),
 				CreatedAt: now, UpdatedAt: now})
 			ins = append(ins, workflows.TransferInput{RoundID: roundID, Settings: s, LocalSteps: true,
-				Proposal: activities.Proposal{TransferID: id, NIP: e.NIP, ToPositionID: p.ID, ToUnitID: p.UnitID}})
+				Proposal: contract.Proposal{TransferID: id, NIP: e.NIP, ToPositionID: p.ID, ToUnitID: p.UnitID}})
 		}
 		err := b.gdb.Transaction(func(tx *gorm.DB) error {
 			if err := tx.Create(&round).Error; err != nil {
@@ -111,7 +111,7 @@ func (b *bench) memory(n int) error {
 		wg.Go(func() {
 			for in := range work {
 				_, err := b.c.ExecuteWorkflow(b.ctx, client.StartWorkflowOptions{
-					ID: activities.TransferWorkflowID(in.Proposal.TransferID), TaskQueue: workflows.TaskQueue,
+					ID: contract.TransferWorkflowID(in.Proposal.TransferID), TaskQueue: workflows.TaskQueue,
 					WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 					TypedSearchAttributes: temporal.NewSearchAttributes(workflows.StageKey.ValueSet(string(models.StageAwaitingTPK)),
 						workflows.RoundKey.ValueSet(in.RoundID), workflows.UnitKey.ValueSet(in.Proposal.ToUnitID)),

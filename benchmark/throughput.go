@@ -11,7 +11,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -21,11 +21,11 @@ import (
 // rates and their ratio. It returns the round's ID.
 func (b *bench) throughput(n int) (string, error) {
 	id := fmt.Sprintf("BENCH%d", n)
-	wid := activities.RoundWorkflowID(id)
+	wid := contract.RoundWorkflowID(id)
 	start := time.Now()
 	_, err := b.c.ExecuteWorkflow(b.ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue},
 		workflows.RoundWorkflow, workflows.RoundInput{RoundID: id, Name: "Benchmark " + id, Settings: settings(),
-			By: activities.ActorRef{ID: "bench", Role: models.RoleHR}})
+			By: contract.ActorRef{ID: "bench", Role: models.RoleHR}})
 	if err != nil {
 		return "", err
 	}
@@ -133,7 +133,7 @@ func BareParent(ctx workflow.Context, prefix string, n int) error {
 // made-up proposal.
 func bareInput(prefix string, i int) workflows.TransferInput {
 	return workflows.TransferInput{RoundID: prefix, Settings: settings(), LocalSteps: true,
-		Proposal: activities.Proposal{TransferID: fmt.Sprintf("%s-%04d-000000000000000000-U000-P00", prefix, i),
+		Proposal: contract.Proposal{TransferID: fmt.Sprintf("%s-%04d-000000000000000000-U000-P00", prefix, i),
 			NIP: "000000000000000000", ToPositionID: "U000-P00", ToUnitID: fmt.Sprintf("U%03d", i%20)}}
 }
 

@@ -19,8 +19,8 @@ import (
 	"go.temporal.io/sdk/log"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/auditchain"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/workflows"
@@ -92,7 +92,7 @@ type round struct {
 	c  client.Client
 	id string
 	// proposals are the confirmed transfers, removed the others.
-	proposals []activities.Proposal
+	proposals []contract.Proposal
 	removed   []string
 	// updates counts the decisions accepted so far, for a fault to be
 	// injected mid-round.
@@ -113,11 +113,11 @@ func wantOutcome(i int) models.Stage {
 func startRound(ctx context.Context, t *testing.T, c client.Client, id string) *round {
 	t.Helper()
 	r := &round{t: t, c: c, id: id}
-	wid := activities.RoundWorkflowID(id)
+	wid := contract.RoundWorkflowID(id)
 	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},
 		workflows.RoundWorkflow, workflows.RoundInput{RoundID: id, Name: "Uji gangguan " + id, Settings: compressed(),
-			By: activities.ActorRef{ID: hr.ID, Role: hr.Role}})
+			By: contract.ActorRef{ID: hr.ID, Role: hr.Role}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -137,7 +137,7 @@ func startRound(ctx context.Context, t *testing.T, c client.Client, id string) *
 	}
 	// Removed and rejected transfers are ones no other depends on, so
 	// that none is blocked and each ends as wantOutcome says.
-	free, needed := activities.Independent(st.Proposals)
+	free, needed := contract.Independent(st.Proposals)
 	extra := len(st.Proposals) - transfers
 	if len(free) < extra+transfers/5+1 {
 		t.Fatalf("round %s: %d of %d proposals are depended on, too many for the test", id, len(needed), len(st.Proposals))
@@ -214,7 +214,7 @@ func (r *round) drive(ctx context.Context, concurrency int) {
 		wg.Go(func() {
 			for i := range work {
 				p := r.proposals[i]
-				wid := activities.TransferWorkflowID(p.TransferID)
+				wid := contract.TransferWorkflowID(p.TransferID)
 				approve := wantOutcome(i) != models.StageRejected
 				reason := "sesuai analisis kebutuhan"
 				if !approve {
@@ -268,7 +268,7 @@ func (r *round) at(ctx context.Context, done int64, fault func()) chan struct{} 
 func (r *round) wait(ctx context.Context) models.RoundSummary {
 	var s models.RoundSummary
 	r.retry(ctx, "round "+r.id+" to complete", func(ctx context.Context) error {
-		return r.c.GetWorkflow(ctx, activities.RoundWorkflowID(r.id), "").Get(ctx, &s)
+		return r.c.GetWorkflow(ctx, contract.RoundWorkflowID(r.id), "").Get(ctx, &s)
 	})
 	return s
 }
@@ -415,7 +415,7 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 	wantIDs := map[string]string{} // workflow ID -> transfer ID
 	for id, stage := range want {
 		if stage != models.StageRemoved {
-			wantIDs[activities.TransferWorkflowID(id)] = id
+			wantIDs[contract.TransferWorkflowID(id)] = id
 		}
 	}
 	query := fmt.Sprintf("MutasiRound = '%s'", r.id)
@@ -464,7 +464,7 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 		t.Errorf("%d workflows of round %s without a transfer, e.g. %s", len(extra), r.id, extra[0])
 	}
 	for _, id := range r.removed {
-		_, err := r.c.DescribeWorkflowExecution(ctx, activities.TransferWorkflowID(id), "")
+		_, err := r.c.DescribeWorkflowExecution(ctx, contract.TransferWorkflowID(id), "")
 		var nf *serviceerror.NotFound
 		if !errors.As(err, &nf) {
 			t.Errorf("removed transfer %s has a workflow (%v)", id, err)
@@ -520,7 +520,7 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 	// The round made them effective together: once per TMT, and its
 	// lead time is 0, so once (a retry after a fault is the same event).
 	together := 0
-	it := r.c.GetWorkflowHistory(ctx, activities.RoundWorkflowID(r.id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	it := r.c.GetWorkflowHistory(ctx, contract.RoundWorkflowID(r.id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {

@@ -15,7 +15,7 @@ const (
 	// position or an employee.
 	MaxCompetencyName = 64
 	// MaxTransferID bounds a transfer's id, which is derived from its
-	// round, NIP and target position (see activities.TransferID).
+	// round, NIP and target position (see contract.TransferID).
 	MaxTransferID = 80
 	// NIPLength is the length of a NIP: 18 digits (see ParseNIP).
 	NIPLength = 18

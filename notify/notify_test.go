@@ -6,13 +6,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/notify"
 	"github.com/bkpsdm/mutasi/smtptest"
 )
 
 func TestSMTPDeliversRenderedMessage(t *testing.T) {
 	srv := smtptest.Start(t)
-	m, err := notify.Render(notify.TransferEffective, "id", "pegawai@asn.local", notify.Data{
+	m, err := notify.Render(contract.NoticeTransferEffective, "id", "pegawai@asn.local", notify.Data{
 		Name: "Siti Rahmawati", ToPosition: "Analis Kebijakan", ToUnit: "Dinas Sosial",
 		DecreeNumber: "800/0001/BKPSDM/2027", Effective: time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), TransferID: "T1"})
 	if err != nil {
@@ -38,11 +39,11 @@ func TestSMTPDeliversRenderedMessage(t *testing.T) {
 }
 
 func TestRenderEnglishAndEveryKind(t *testing.T) {
-	kinds := []notify.Kind{notify.DecisionRequested, notify.DecisionReminder, notify.DecisionEscalated,
-		notify.Socialization, notify.AcknowledgeReminder, notify.ObjectionReceived, notify.TransferRejected,
-		notify.TransferCancelled, notify.TransferBlocked, notify.RecheckFailed, notify.TrainingAssigned,
-		notify.TrainingMissed, notify.TransferEffective,
-		notify.SurveyInvitation, notify.SurveyReminder}
+	kinds := []contract.NoticeKind{contract.NoticeDecisionRequested, contract.NoticeDecisionReminder, contract.NoticeDecisionEscalated,
+		contract.NoticeSocialization, contract.NoticeAcknowledgeReminder, contract.NoticeObjectionReceived, contract.NoticeTransferRejected,
+		contract.NoticeTransferCancelled, contract.NoticeTransferBlocked, contract.NoticeRecheckFailed, contract.NoticeTrainingAssigned,
+		contract.NoticeTrainingMissed, contract.NoticeTransferEffective,
+		contract.NoticeSurveyInvitation, contract.NoticeSurveyReminder}
 	for _, lang := range []string{"id", "en"} {
 		for _, k := range kinds {
 			m, err := notify.Render(k, lang, "x@y", notify.Data{Name: "Budi", TransferID: "T9"})
@@ -54,7 +55,7 @@ func TestRenderEnglishAndEveryKind(t *testing.T) {
 			}
 		}
 	}
-	m, _ := notify.Render(notify.Socialization, "en", "x@y", notify.Data{Name: "Budi", Deadline: time.Date(2027, 3, 5, 0, 0, 0, 0, time.UTC)})
+	m, _ := notify.Render(contract.NoticeSocialization, "en", "x@y", notify.Data{Name: "Budi", Deadline: time.Date(2027, 3, 5, 0, 0, 0, 0, time.UTC)})
 	if !strings.Contains(m.Body, "by 5 March 2027") {
 		t.Errorf("english body = %q", m.Body)
 	}

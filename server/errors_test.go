@@ -8,7 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
@@ -123,7 +123,7 @@ func TestAPIErrors(t *testing.T) {
 		problemWith(t, s.do("POST", "/api/v1/rounds/E1/confirmation", hr, map[string]any{"remove": []string{"ghost"}}),
 			http.StatusUnprocessableEntity, "remove")
 		problemWith(t, s.do("POST", "/api/v1/rounds/E1/confirmation", hr, map[string]any{"remove": "ghost"}), http.StatusBadRequest, "remove")
-		if n, _ := s.c.DescribeWorkflowExecution(t.Context(), activities.RoundWorkflowID("A1"), ""); n != nil {
+		if n, _ := s.c.DescribeWorkflowExecution(t.Context(), contract.RoundWorkflowID("A1"), ""); n != nil {
 			t.Error("a refused round request started a workflow")
 		}
 	})

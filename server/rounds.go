@@ -21,7 +21,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -38,17 +38,17 @@ type RoundRequest struct {
 
 // RoundView is a round as the API shows it.
 type RoundView struct {
-	ID         string                  `json:"id"`
-	Name       string                  `json:"name"`
-	Status     models.RoundStatus      `json:"status"`
-	WorkflowID string                  `json:"workflow_id"`
-	CreatedBy  string                  `json:"created_by,omitempty"`
-	CreatedAt  *time.Time              `json:"created_at,omitempty"`
-	Settings   *models.RoundSettings   `json:"settings,omitempty"`
-	Counts     map[models.Stage]int    `json:"counts"`
-	Awaiting   models.Role             `json:"awaiting,omitempty"`
-	Needs      *activities.NeedsResult `json:"needs,omitempty"`
-	Summary    *models.RoundSummary    `json:"summary,omitempty"`
+	ID         string                `json:"id"`
+	Name       string                `json:"name"`
+	Status     models.RoundStatus    `json:"status"`
+	WorkflowID string                `json:"workflow_id"`
+	CreatedBy  string                `json:"created_by,omitempty"`
+	CreatedAt  *time.Time            `json:"created_at,omitempty"`
+	Settings   *models.RoundSettings `json:"settings,omitempty"`
+	Counts     map[models.Stage]int  `json:"counts"`
+	Awaiting   models.Role           `json:"awaiting,omitempty"`
+	Needs      *contract.NeedsResult `json:"needs,omitempty"`
+	Summary    *models.RoundSummary  `json:"summary,omitempty"`
 }
 
 func (s *Server) startRound(c *gin.Context) error {
@@ -94,7 +94,7 @@ func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundReques
 	if p := settings.Check(); p != nil {
 		return view, false, invalid("settings."+p.Field, p.Message, p.MessageEN)
 	}
-	wid := activities.RoundWorkflowID(req.ID)
+	wid := contract.RoundWorkflowID(req.ID)
 	_, err = s.Temporal.DescribeWorkflowExecution(ctx, wid, "")
 	var nf *serviceerror.NotFound
 	switch {
@@ -104,7 +104,7 @@ func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundReques
 		}
 	case errors.As(err, &nf):
 		in := workflows.RoundInput{RoundID: req.ID, Name: req.Name, Settings: settings,
-			By: activities.ActorRef{ID: a.ID, Role: a.Role}}
+			By: contract.ActorRef{ID: a.ID, Role: a.Role}}
 		_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE}, workflows.RoundWorkflow, in)
@@ -188,7 +188,7 @@ func settingsMap(settings models.RoundSettings) (map[string]any, error) {
 // roundView reads a round from the database and, while its workflow
 // runs, its live state.
 func (s *Server) roundView(c context.Context, id string) (RoundView, error) {
-	v := RoundView{ID: id, WorkflowID: activities.RoundWorkflowID(id), Counts: map[models.Stage]int{}}
+	v := RoundView{ID: id, WorkflowID: contract.RoundWorkflowID(id), Counts: map[models.Stage]int{}}
 	var r models.Round
 	err := s.DB.WithContext(c).First(&r, "id = ?", id).Error
 	found := err == nil
@@ -408,7 +408,7 @@ func (s *Server) confirmRound(ctx context.Context, a models.Actor, roundID strin
 	if err != nil {
 		return st, err
 	}
-	err = s.update(ctx, activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, id, in, &st)
+	err = s.update(ctx, contract.RoundWorkflowID(roundID), workflows.UpdateConfirm, id, in, &st)
 	return st, err
 }
 
@@ -450,6 +450,6 @@ func (s *Server) replanRound(ctx context.Context, a models.Actor, roundID string
 		return st, err
 	}
 	in := workflows.Replan{Actor: a}
-	err = s.update(ctx, activities.RoundWorkflowID(roundID), workflows.UpdateReplan, fmt.Sprintf("replan-%d", latest+1), in, &st)
+	err = s.update(ctx, contract.RoundWorkflowID(roundID), workflows.UpdateReplan, fmt.Sprintf("replan-%d", latest+1), in, &st)
 	return st, err
 }

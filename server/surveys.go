@@ -12,7 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/survey"
@@ -101,7 +101,7 @@ func (s *Server) submitSurvey(ctx context.Context, token string, answers map[str
 	sum := sha256.Sum256(append([]byte(sv.TransferID+"\x00"), body...))
 	in := workflows.SurveyAnswers{Actor: models.Actor{ID: "survey-link", Role: models.RoleSystem}, Answers: answers}
 	var receipt workflows.Receipt
-	wid := activities.TransferWorkflowID(sv.TransferID)
+	wid := contract.TransferWorkflowID(sv.TransferID)
 	err = s.update(ctx, wid, workflows.UpdateAnswerSurvey, "survey-"+hex.EncodeToString(sum[:16]), in, &receipt)
 	return sv, err
 }

@@ -10,7 +10,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/workflows"
@@ -65,11 +65,11 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	roundID := "R-CHAIN"
-	wid := activities.RoundWorkflowID(roundID)
+	wid := contract.RoundWorkflowID(roundID)
 	run, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}, workflows.RoundWorkflow,
 		workflows.RoundInput{RoundID: roundID, Name: "Rantai dan tukar", Settings: compressed(),
-			By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+			By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	nip := func(seq int) string { return fmt.Sprintf("19800101200501100%d", seq) }
-	id := func(seq int, to string) string { return activities.TransferID(roundID, nip(seq), to) }
+	id := func(seq int, to string) string { return contract.TransferID(roundID, nip(seq), to) }
 	want := map[string][]string{
 		id(1, "PB"): nil,
 		id(2, "PA"): {id(1, "PB")},
@@ -99,7 +99,7 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range st.Proposals {
-		twid := activities.TransferWorkflowID(p.TransferID)
+		twid := contract.TransferWorkflowID(p.TransferID)
 		for _, who := range []models.Actor{tpk, ppk} {
 			stage := models.StageAwaitingTPK
 			if who.Role == models.RolePPK {

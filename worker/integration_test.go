@@ -20,6 +20,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
@@ -113,8 +114,8 @@ func update(ctx context.Context, c client.Client, workflowID, name, id string, a
 
 // script drives one transfer along a path chosen by its index, and
 // returns the stage it must end in.
-func script(ctx context.Context, c client.Client, i int, p activities.Proposal) (models.Stage, error) {
-	wid := activities.TransferWorkflowID(p.TransferID)
+func script(ctx context.Context, c client.Client, i int, p contract.Proposal) (models.Stage, error) {
+	wid := contract.TransferWorkflowID(p.TransferID)
 	me := models.Actor{ID: p.NIP, Role: models.RoleEmployee, NIP: p.NIP}
 	at := func(stage models.Stage) error {
 		_, err := waitState(ctx, c, wid, func(s workflows.TransferState) bool { return s.Stage == stage })
@@ -169,15 +170,15 @@ func script(ctx context.Context, c client.Client, i int, p activities.Proposal) 
 // confirmation, and those script rejects or cancels (indexes 0 and 3
 // modulo 5) are proposals no other depends on, so that no transfer is
 // blocked and each ends as script says.
-func scriptOrder(t *testing.T, ps []activities.Proposal) []activities.Proposal {
+func scriptOrder(t *testing.T, ps []contract.Proposal) []contract.Proposal {
 	t.Helper()
-	free, needed := activities.Independent(ps)
+	free, needed := contract.Independent(ps)
 	if len(free) == 0 {
 		t.Fatal("every proposal is depended on")
 	}
 	last := free[len(free)-1]
 	free = free[:len(free)-1]
-	var out []activities.Proposal
+	var out []contract.Proposal
 	for i := 0; i < len(ps)-1; i++ {
 		take := &needed
 		if i%5 == 0 || i%5 == 3 || len(needed) == 0 {
@@ -203,11 +204,11 @@ func TestRoundEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	roundID := "R-INT-1"
-	wid := activities.RoundWorkflowID(roundID)
+	wid := contract.RoundWorkflowID(roundID)
 	opts := client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}
 	in := workflows.RoundInput{RoundID: roundID, Name: "Uji integrasi", Settings: compressed(),
-		By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}}
+		By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}}
 	run, err := s.c.ExecuteWorkflow(ctx, opts, workflows.RoundWorkflow, in)
 	if err != nil {
 		t.Fatal(err)
@@ -396,10 +397,10 @@ func checkSearchAttributes(ctx context.Context, t *testing.T, c client.Client, r
 
 // saveHistories writes the round's history and some transfers' histories
 // into workflows/testdata for the replay test.
-func saveHistories(ctx context.Context, t *testing.T, c client.Client, roundWID string, ps []activities.Proposal) {
+func saveHistories(ctx context.Context, t *testing.T, c client.Client, roundWID string, ps []contract.Proposal) {
 	ids := []string{roundWID}
 	for _, p := range ps {
-		ids = append(ids, activities.TransferWorkflowID(p.TransferID))
+		ids = append(ids, contract.TransferWorkflowID(p.TransferID))
 	}
 	for i, id := range ids {
 		var h historypb.History

@@ -34,10 +34,16 @@ func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 // Register registers every workflow and activity on w (a worker or a test
 // environment's registry).
 func Register(w sdkworker.Registry, acts *activities.Activities) {
-	w.RegisterWorkflow(workflows.RoundWorkflow)
-	w.RegisterWorkflow(workflows.TransferWorkflow)
-	w.RegisterWorkflow(workflows.TransferBatchWorkflow)
+	RegisterWorkflows(w)
 	w.RegisterActivity(acts)
+}
+
+// RegisterWorkflows registers every workflow on r: a worker, a test
+// environment or a replayer.
+func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
+	r.RegisterWorkflow(workflows.RoundWorkflow)
+	r.RegisterWorkflow(workflows.TransferWorkflow)
+	r.RegisterWorkflow(workflows.TransferBatchWorkflow)
 }
 
 // Run runs a worker until ctx is done, then stops it gracefully: it stops

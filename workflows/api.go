@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -54,7 +54,7 @@ type RoundInput struct {
 	RoundID  string
 	Name     string
 	Settings models.RoundSettings
-	By       activities.ActorRef
+	By       contract.ActorRef
 	// TransferBatch is how many transfers the round starts as its own
 	// children at most; 0 means DefaultTransferBatch. Beyond it they start
 	// through TransferBatchWorkflow children.
@@ -63,16 +63,16 @@ type RoundInput struct {
 
 // RoundState is what the round's state query answers.
 type RoundState struct {
-	RoundID   string                 `json:"round_id"`
-	Status    models.RoundStatus     `json:"status"`
-	Needs     activities.NeedsResult `json:"needs"`
-	Proposals []activities.Proposal  `json:"proposals,omitempty"`
-	Removed   []string               `json:"removed,omitempty"`
-	Running   int                    `json:"running"`
-	Finished  int                    `json:"finished"`
-	Failed    []string               `json:"failed,omitempty"`
-	Summary   *models.RoundSummary   `json:"summary,omitempty"`
-	Awaiting  models.Role            `json:"awaiting,omitempty"`
+	RoundID   string               `json:"round_id"`
+	Status    models.RoundStatus   `json:"status"`
+	Needs     contract.NeedsResult `json:"needs"`
+	Proposals []contract.Proposal  `json:"proposals,omitempty"`
+	Removed   []string             `json:"removed,omitempty"`
+	Running   int                  `json:"running"`
+	Finished  int                  `json:"finished"`
+	Failed    []string             `json:"failed,omitempty"`
+	Summary   *models.RoundSummary `json:"summary,omitempty"`
+	Awaiting  models.Role          `json:"awaiting,omitempty"`
 	// Blocked lists the transfers waiting for a withdrawal or a re-plan;
 	// EffectiveDate is the round's next (or last) collective TMT;
 	// Effective counts the transfers that took effect.
@@ -80,7 +80,7 @@ type RoundState struct {
 	EffectiveDate *time.Time `json:"effective_date,omitempty"`
 	Effective     int        `json:"effective"`
 	// Replan is a re-plan awaiting the HR officer's confirmation.
-	Replan *activities.Replan `json:"replan,omitempty"`
+	Replan *contract.Replan `json:"replan,omitempty"`
 }
 
 // Replan asks the round to plan again the seats its blocked transfers and
@@ -100,7 +100,7 @@ type Confirm struct {
 // TransferInput starts a transfer.
 type TransferInput struct {
 	RoundID  string
-	Proposal activities.Proposal
+	Proposal contract.Proposal
 	Settings models.RoundSettings
 	// LocalSteps runs the transfer's steps as local activities, inside its
 	// workflow tasks. Each step is a short database transaction (the

@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
@@ -98,7 +99,7 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 	update := updater(env)
 	send := func(workflowID, name string, arg any) { update(workflowID, name, arg, func(any, error) {}) }
 	roundID := "R-CHAIN"
-	var proposals []activities.Proposal
+	var proposals []contract.Proposal
 	chains := 0
 	env.RegisterDelayedCallback(func() {
 		v, err := env.QueryWorkflow(workflows.QueryState)
@@ -114,9 +115,9 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 		for _, p := range proposals {
 			chains += len(p.DependsOn)
 		}
-		send(activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
+		send(contract.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
 		for _, p := range proposals {
-			id := activities.TransferWorkflowID(p.TransferID)
+			id := contract.TransferWorkflowID(p.TransferID)
 			me := models.Actor{ID: p.NIP, Role: models.RoleEmployee, NIP: p.NIP}
 			decide := func(who models.Actor, yes float64) workflows.Decision {
 				return workflows.Decision{Actor: who, Approve: r.Float64() < yes, Reason: "uji"}
@@ -147,13 +148,13 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 				var st workflows.RoundState
 				if err == nil && v.Get(&st) == nil {
 					for _, b := range st.Blocked {
-						send(activities.TransferWorkflowID(b), workflows.UpdateWithdraw, workflows.Withdraw{Actor: hr, Reason: "terblokir"})
+						send(contract.TransferWorkflowID(b), workflows.UpdateWithdraw, workflows.Withdraw{Actor: hr, Reason: "terblokir"})
 					}
 				}
 			}, at)
 		}
 	}, h)
-	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.RoundWorkflowID(roundID)})
 	settings := models.DefaultSettings()
 	if seedN%2 == 0 {
 		// A lead time: withdrawals also come while the round waits for its
@@ -161,7 +162,7 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 		settings.EffectiveLead = models.Duration(10 * 24 * h)
 	}
 	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Uji rantai",
-		Settings: settings, By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+		Settings: settings, By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -217,9 +218,9 @@ func TestMinisterApprovalPerOfficial(t *testing.T) {
 			t.Errorf("round state: %v", err)
 			return
 		}
-		send(activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
+		send(contract.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
 		for _, p := range st.Proposals {
-			id := activities.TransferWorkflowID(p.TransferID)
+			id := contract.TransferWorkflowID(p.TransferID)
 			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(tpk)) }, h)
 			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(ppk)) }, 2*h)
 			if p.Covered {
@@ -238,9 +239,9 @@ func TestMinisterApprovalPerOfficial(t *testing.T) {
 			}
 		}, 40*24*h)
 	}, h)
-	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.RoundWorkflowID(roundID)})
 	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Uji menteri",
-		Settings: settings, By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+		Settings: settings, By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -281,12 +282,12 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 	limit := capacityOf(t, gdb)
 	env := roundEnv(gdb)
 	roundID := "R-REPLAN"
-	wid := activities.RoundWorkflowID(roundID)
+	wid := contract.RoundWorkflowID(roundID)
 	send := updater(env)
 	ignore := func(any, error) {}
-	approveAll := func(ps []activities.Proposal, skip string) {
+	approveAll := func(ps []contract.Proposal, skip string) {
 		for _, p := range ps {
-			id := activities.TransferWorkflowID(p.TransferID)
+			id := contract.TransferWorkflowID(p.TransferID)
 			tpkD := approve(tpk)
 			if p.TransferID == skip {
 				tpkD = workflows.Decision{Actor: tpk, Approve: false, Reason: "formasi ditunda"}
@@ -298,7 +299,7 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 		}
 	}
 	var rejected string
-	var replan *activities.Replan
+	var replan *contract.Replan
 	var replanErr error
 	env.RegisterDelayedCallback(func() {
 		var st workflows.RoundState
@@ -340,7 +341,7 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 				// may have been blocked before their approvals came.
 				again := slices.Clone(st.Replan.Proposals)
 				for id := range st.Replan.Rewired {
-					again = append(again, activities.Proposal{TransferID: id})
+					again = append(again, contract.Proposal{TransferID: id})
 				}
 				approveAll(again, "")
 			})
@@ -348,7 +349,7 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 	}, h)
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: wid})
 	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Uji rencana ulang",
-		Settings: models.DefaultSettings(), By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+		Settings: models.DefaultSettings(), By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}
@@ -443,9 +444,9 @@ func TestRecheckAtTMT(t *testing.T) {
 			t.Errorf("round state: %v", err)
 			return
 		}
-		send(activities.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr}, ignore)
+		send(contract.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr}, ignore)
 		for _, p := range st.Proposals {
-			id := activities.TransferWorkflowID(p.TransferID)
+			id := contract.TransferWorkflowID(p.TransferID)
 			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(tpk), ignore) }, h)
 			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(ppk), ignore) }, 2*h)
 		}
@@ -463,7 +464,7 @@ func TestRecheckAtTMT(t *testing.T) {
 				var st workflows.RoundState
 				if v, err := env.QueryWorkflow(workflows.QueryState); err == nil && v.Get(&st) == nil {
 					for _, b := range st.Blocked {
-						send(activities.TransferWorkflowID(b), workflows.UpdateWithdraw, workflows.Withdraw{Actor: hr, Reason: "terblokir"}, ignore)
+						send(contract.TransferWorkflowID(b), workflows.UpdateWithdraw, workflows.Withdraw{Actor: hr, Reason: "terblokir"}, ignore)
 					}
 				}
 			}, at)
@@ -471,9 +472,9 @@ func TestRecheckAtTMT(t *testing.T) {
 	}, h)
 	settings := models.DefaultSettings()
 	settings.EffectiveLead = models.Duration(30 * 24 * h)
-	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.RoundWorkflowID(roundID)})
 	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Uji TMT",
-		Settings: settings, By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}})
+		Settings: settings, By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}

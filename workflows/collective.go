@@ -7,7 +7,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -56,7 +56,7 @@ type coordinator struct {
 }
 
 // newCoordinator sets up the bookkeeping of the confirmed transfers.
-func newCoordinator(ctx workflow.Context, r *round, confirmed []activities.Proposal) *coordinator {
+func newCoordinator(ctx workflow.Context, r *round, confirmed []contract.Proposal) *coordinator {
 	c := &coordinator{round: r, at: map[string]progress{}, dependsOn: map[string][]string{},
 		dependents: map[string][]string{}, covered: map[string]bool{}, failures: workflow.NewChannel(ctx)}
 	for _, p := range r.st.Proposals {
@@ -219,7 +219,7 @@ func (c *coordinator) block(ctx workflow.Context, id, dep, how string) error {
 
 // signal sends a transfer an instruction.
 func (c *coordinator) signal(ctx workflow.Context, id string, msg Coordination) error {
-	return workflow.SignalExternalWorkflow(ctx, activities.TransferWorkflowID(id), "", SignalCoordinate, msg).Get(ctx, nil)
+	return workflow.SignalExternalWorkflow(ctx, contract.TransferWorkflowID(id), "", SignalCoordinate, msg).Get(ctx, nil)
 }
 
 // schedule sets the next TMT once no transfer is still taking its steps
@@ -263,9 +263,9 @@ func (c *coordinator) takeEffect(ctx workflow.Context) error {
 		return nil
 	}
 	long := withActivityOptions(ctx)
-	var failures []activities.RecheckFailure
-	in := activities.RecheckInput{TransferIDs: batch, EffectiveDate: date}
-	if err := workflow.ExecuteActivity(long, a.RecheckAtTMT, in).Get(ctx, &failures); err != nil {
+	var failures []contract.RecheckFailure
+	in := contract.RecheckInput{TransferIDs: batch, EffectiveDate: date}
+	if err := workflow.ExecuteActivity(long, contract.RecheckAtTMT, in).Get(ctx, &failures); err != nil {
 		return err
 	}
 	for _, f := range failures {
@@ -306,8 +306,8 @@ func (c *coordinator) takeEffect(ctx workflow.Context) error {
 		return nil
 	}
 	var numbers map[string]string
-	effect := activities.CollectiveEffect{RoundID: c.round.in.RoundID, TransferIDs: ids, EffectiveDate: date, At: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(long, a.MakeEffectiveTogether, effect).Get(ctx, &numbers); err != nil {
+	effect := contract.CollectiveEffect{RoundID: c.round.in.RoundID, TransferIDs: ids, EffectiveDate: date, At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(long, contract.MakeEffectiveTogether, effect).Get(ctx, &numbers); err != nil {
 		return err
 	}
 	for _, id := range ids {
@@ -329,7 +329,7 @@ func (c *coordinator) takeEffect(ctx workflow.Context) error {
 // join as transfers under way, and the blocked transfers it seated again
 // go on with their new dependencies. It returns the blocks the new
 // transfers start with (those that depend on a removed one).
-func (c *coordinator) addPlan(ctx workflow.Context, plan *activities.Replan, removed []string) (map[string]Coordination, error) {
+func (c *coordinator) addPlan(ctx workflow.Context, plan *contract.Replan, removed []string) (map[string]Coordination, error) {
 	for _, p := range plan.Proposals {
 		c.ids = append(c.ids, p.TransferID)
 		c.at[p.TransferID] = live

@@ -5,9 +5,8 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/bkpsdm/mutasi/notify"
 )
 
 // A coordinated transfer (TransferInput.Coordinated) goes through the
@@ -86,7 +85,7 @@ func (t *transfer) runCoordinated(ctx workflow.Context) error {
 	if err := t.enter(ctx, models.StageEffective, "", wait{}); err != nil {
 		return err
 	}
-	if err := t.notify(ctx, "effective", notify.TransferEffective, models.RoleEmployee, activities.NotifyInput{}); err != nil {
+	if err := t.notify(ctx, "effective", contract.NoticeTransferEffective, models.RoleEmployee, contract.NotifyInput{}); err != nil {
 		return err
 	}
 	if err := t.survey(ctx); err != nil {
@@ -186,7 +185,7 @@ func (t *transfer) stop() {
 // tellRound signals the round the transfer's news.
 func (t *transfer) tellRound(ctx workflow.Context, kind EventKind) error {
 	ev := TransferEvent{TransferID: t.id(), Kind: kind, Stage: t.st.Stage}
-	return workflow.SignalExternalWorkflow(ctx, activities.RoundWorkflowID(t.in.RoundID), "", SignalTransferEvent, ev).Get(ctx, nil)
+	return workflow.SignalExternalWorkflow(ctx, contract.RoundWorkflowID(t.in.RoundID), "", SignalTransferEvent, ev).Get(ctx, nil)
 }
 
 // waitBlocked records the block, tells the HR office and waits for the
@@ -195,8 +194,8 @@ func (t *transfer) waitBlocked(ctx workflow.Context) error {
 	if err := t.stopAt(ctx, models.StageBlocked); err != nil {
 		return err
 	}
-	n := activities.NotifyInput{Reason: t.st.Reason}
-	if err := t.notify(ctx, "blocked", notify.TransferBlocked, models.RoleHR, n); err != nil {
+	n := contract.NotifyInput{Reason: t.st.Reason}
+	if err := t.notify(ctx, "blocked", contract.NoticeTransferBlocked, models.RoleHR, n); err != nil {
 		return err
 	}
 	return workflow.Await(ctx, func() bool { return t.withdrawal != nil || !t.blocked })
@@ -209,8 +208,8 @@ func (t *transfer) stopAt(ctx workflow.Context, stage models.Stage) error {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage))); err != nil {
 		return err
 	}
-	note := activities.StageNote{TransferID: t.id(), Stage: stage, Reason: t.st.ReasonEN, At: workflow.Now(ctx)}
-	return t.step(ctx, a.RecordStage, nil, note)
+	note := contract.StageNote{TransferID: t.id(), Stage: stage, Reason: t.st.ReasonEN, At: workflow.Now(ctx)}
+	return t.step(ctx, contract.RecordStage, nil, note)
 }
 
 // endWithdrawn ends a withdrawn transfer: the stage (written again, after
@@ -221,8 +220,8 @@ func (t *transfer) endWithdrawn(ctx workflow.Context) error {
 		return err
 	}
 	if t.told {
-		n := activities.NotifyInput{Reason: t.withdrawal.Reason}
-		if err := t.notify(ctx, "withdrawn", notify.TransferCancelled, models.RoleEmployee, n); err != nil {
+		n := contract.NotifyInput{Reason: t.withdrawal.Reason}
+		if err := t.notify(ctx, "withdrawn", contract.NoticeTransferCancelled, models.RoleEmployee, n); err != nil {
 			return err
 		}
 	}
@@ -237,11 +236,11 @@ func (t *transfer) endRecheckFailed(ctx workflow.Context) error {
 	if err := t.stopAt(ctx, models.StageRecheckFailed); err != nil {
 		return err
 	}
-	n := activities.NotifyInput{Reason: t.st.Reason}
-	if err := t.notify(ctx, "recheck", notify.RecheckFailed, models.RoleHR, n); err != nil {
+	n := contract.NotifyInput{Reason: t.st.Reason}
+	if err := t.notify(ctx, "recheck", contract.NoticeRecheckFailed, models.RoleHR, n); err != nil {
 		return err
 	}
-	return t.notify(ctx, "recheck:employee", notify.TransferCancelled, models.RoleEmployee, n)
+	return t.notify(ctx, "recheck:employee", contract.NoticeTransferCancelled, models.RoleEmployee, n)
 }
 
 // checkWithdraw lets the HR officer withdraw a coordinated transfer, with
@@ -274,8 +273,8 @@ func (t *transfer) withdraw(ctx workflow.Context, w Withdraw) (Receipt, error) {
 		return Receipt{}, err
 	}
 	var done bool
-	in := activities.Withdrawal{TransferID: t.id(), Reason: w.Reason, By: actorRef(w.Actor), At: workflow.Now(ctx)}
-	if err := t.step(ctx, a.RecordWithdrawal, &done, in); err != nil {
+	in := contract.Withdrawal{TransferID: t.id(), Reason: w.Reason, By: actorRef(w.Actor), At: workflow.Now(ctx)}
+	if err := t.step(ctx, contract.RecordWithdrawal, &done, in); err != nil {
 		return Receipt{}, err
 	}
 	if !done {
@@ -322,9 +321,9 @@ func (t *transfer) approveByMinister(ctx workflow.Context, m MinisterApproval) (
 		return Receipt{}, err
 	}
 	t.st.MinisterApprovalRef = strings.TrimSpace(m.Reference)
-	in := activities.MinisterApprovalInput{TransferID: t.id(), Reference: t.st.MinisterApprovalRef,
+	in := contract.MinisterApprovalInput{TransferID: t.id(), Reference: t.st.MinisterApprovalRef,
 		By: actorRef(m.Actor), At: workflow.Now(ctx)}
-	if err := t.step(ctx, a.RecordMinisterApproval, nil, in); err != nil {
+	if err := t.step(ctx, contract.RecordMinisterApproval, nil, in); err != nil {
 		return Receipt{}, err
 	}
 	if err := t.tellRound(ctx, EventApproved); err != nil {

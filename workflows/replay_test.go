@@ -7,8 +7,9 @@ import (
 	"testing"
 
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/worker"
+	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -37,9 +38,8 @@ func TestReplayRecordedHistories(t *testing.T) {
 func replay(t *testing.T, files []string) {
 	for _, f := range files {
 		t.Run(filepath.Base(filepath.Dir(f))+"/"+filepath.Base(f), func(t *testing.T) {
-			r := worker.NewWorkflowReplayer()
-			r.RegisterWorkflow(workflows.RoundWorkflow)
-			r.RegisterWorkflow(workflows.TransferWorkflow)
+			r := sdkworker.NewWorkflowReplayer()
+			worker.RegisterWorkflows(r)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(quietLogger(), f); err != nil {
 				t.Fatal(err)
 			}

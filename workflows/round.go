@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -24,19 +24,19 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 	}
 	ctx = withActivityOptions(ctx)
 	long := withLongActivityOptions(ctx)
-	start := activities.RoundStart{RoundID: in.RoundID, Name: in.Name, Settings: in.Settings,
+	start := contract.RoundStart{RoundID: in.RoundID, Name: in.Name, Settings: in.Settings,
 		WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID, By: in.By, At: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(ctx, a.StartRound, start).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(ctx, contract.StartRound, start).Get(ctx, nil); err != nil {
 		return models.RoundSummary{}, err
 	}
-	asOf := activities.RoundInput{RoundID: in.RoundID, AsOf: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(long, a.AnalyzeNeeds, asOf).Get(ctx, &r.st.Needs); err != nil {
+	asOf := contract.RoundAsOf{RoundID: in.RoundID, AsOf: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(long, contract.AnalyzeNeeds, asOf).Get(ctx, &r.st.Needs); err != nil {
 		return models.RoundSummary{}, err
 	}
 	if err := r.setStatus(ctx, models.RoundSelection); err != nil {
 		return models.RoundSummary{}, err
 	}
-	if err := workflow.ExecuteActivity(long, a.SelectCandidates, asOf).Get(ctx, &r.st.Proposals); err != nil {
+	if err := workflow.ExecuteActivity(long, contract.SelectCandidates, asOf).Get(ctx, &r.st.Proposals); err != nil {
 		return models.RoundSummary{}, err
 	}
 	if len(r.st.Proposals) > 0 {
@@ -62,7 +62,7 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 	}
 	asOf.AsOf = workflow.Now(ctx)
 	var summary models.RoundSummary
-	if err := workflow.ExecuteActivity(long, a.EvaluateRound, asOf).Get(ctx, &summary); err != nil {
+	if err := workflow.ExecuteActivity(long, contract.EvaluateRound, asOf).Get(ctx, &summary); err != nil {
 		return summary, err
 	}
 	r.st.Summary, r.st.Status = &summary, models.RoundCompleted
@@ -101,7 +101,7 @@ func (r *round) setStatus(ctx workflow.Context, s models.RoundStatus) error {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(s))); err != nil {
 		return err
 	}
-	return workflow.ExecuteActivity(ctx, a.SetRoundStatus, r.in.RoundID, s).Get(ctx, nil)
+	return workflow.ExecuteActivity(ctx, contract.SetRoundStatus, r.in.RoundID, s).Get(ctx, nil)
 }
 
 // TransferOptions are the options a round starts a transfer's child
@@ -109,7 +109,7 @@ func (r *round) setStatus(ctx workflow.Context, s models.RoundStatus) error {
 // round, whose trouble must not stop transfers already under way.
 func TransferOptions(in TransferInput) workflow.ChildWorkflowOptions {
 	return workflow.ChildWorkflowOptions{
-		WorkflowID:            activities.TransferWorkflowID(in.Proposal.TransferID),
+		WorkflowID:            contract.TransferWorkflowID(in.Proposal.TransferID),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 		TypedSearchAttributes: temporal.NewSearchAttributes(StageKey.ValueSet(string(models.StageAwaitingTPK)),
@@ -132,7 +132,7 @@ const transferBatches = "transfer-batches"
 // round, through batches, coordinates them (collective.go) and waits for
 // them all. A transfer that fails is listed; the round goes on.
 func (r *round) runTransfers(ctx workflow.Context) error {
-	var confirmed []activities.Proposal
+	var confirmed []contract.Proposal
 	for _, p := range r.st.Proposals {
 		if !slices.Contains(r.st.Removed, p.TransferID) {
 			confirmed = append(confirmed, p)
@@ -173,7 +173,7 @@ func (r *round) runTransfers(ctx workflow.Context) error {
 		var sizes []int
 		for i, chunk := range slices.Collect(slices.Chunk(confirmed, size)) {
 			cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-				WorkflowID:        fmt.Sprintf("%s-batch-%d", activities.RoundWorkflowID(r.in.RoundID), i+1),
+				WorkflowID:        fmt.Sprintf("%s-batch-%d", contract.RoundWorkflowID(r.in.RoundID), i+1),
 				ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			})
 			batch.Proposals = chunk
@@ -214,7 +214,7 @@ func (r *round) runTransfers(ctx workflow.Context) error {
 type TransferBatch struct {
 	RoundID     string
 	Settings    models.RoundSettings
-	Proposals   []activities.Proposal
+	Proposals   []contract.Proposal
 	Coordinated bool // see TransferInput.Coordinated
 	// Blocked are the transfers that start blocked, by ID (see
 	// TransferInput.Blocked).
@@ -274,9 +274,9 @@ func (r *round) register(ctx workflow.Context) error {
 			}
 			r.confirmed = true
 			r.st.Removed = c.Remove
-			in := activities.Confirmation{RoundID: r.in.RoundID, Remove: c.Remove, Note: c.Note,
+			in := contract.Confirmation{RoundID: r.in.RoundID, Remove: c.Remove, Note: c.Note,
 				By: actorRef(c.Actor), At: workflow.Now(ctx)}
-			if err := workflow.ExecuteActivity(withActivityOptions(ctx), a.ConfirmProposals, in).Get(ctx, nil); err != nil {
+			if err := workflow.ExecuteActivity(withActivityOptions(ctx), contract.ConfirmProposals, in).Get(ctx, nil); err != nil {
 				return RoundState{}, err
 			}
 			// The answer, and the state queried from now on, say what the
@@ -303,7 +303,7 @@ func (r *round) checkConfirm(c Confirm) error {
 	}
 	seen := map[string]bool{}
 	for _, id := range c.Remove {
-		known := slices.ContainsFunc(proposals, func(p activities.Proposal) bool { return p.TransferID == id })
+		known := slices.ContainsFunc(proposals, func(p contract.Proposal) bool { return p.TransferID == id })
 		if !known || seen[id] {
 			return refuse(Invalid, "remove", "usulan "+id+" tidak ada atau disebut dua kali",
 				"proposal "+id+" does not exist or is listed twice")
@@ -337,11 +337,11 @@ func (r *round) replan(ctx workflow.Context, p Replan) (RoundState, error) {
 		return RoundState{}, err
 	}
 	long := withLongActivityOptions(ctx)
-	var plan activities.Replan
-	in := activities.RoundInput{RoundID: r.in.RoundID, AsOf: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(long, a.ReplanRound, in).Get(ctx, &plan); err != nil {
+	var plan contract.Replan
+	in := contract.RoundAsOf{RoundID: r.in.RoundID, AsOf: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(long, contract.ReplanRound, in).Get(ctx, &plan); err != nil {
 		var app *temporal.ApplicationError
-		if errors.As(err, &app) && app.Type() == activities.ErrNoRoom {
+		if errors.As(err, &app) && app.Type() == contract.ErrNoRoom {
 			return RoundState{}, refuse(Conflict, "", "mutasi yang tertahan tidak semuanya dapat ditempatkan kembali; tarik sebagian dahulu",
 				"the blocked transfers cannot all be seated again; withdraw some first")
 		}
@@ -356,9 +356,9 @@ func (r *round) replan(ctx workflow.Context, p Replan) (RoundState, error) {
 func (r *round) confirmReplan(ctx workflow.Context, c Confirm) (RoundState, error) {
 	plan := r.st.Replan
 	r.st.Replan, r.st.Awaiting = nil, ""
-	in := activities.Confirmation{RoundID: r.in.RoundID, Plan: plan.Plan, Remove: c.Remove, Note: c.Note,
+	in := contract.Confirmation{RoundID: r.in.RoundID, Plan: plan.Plan, Remove: c.Remove, Note: c.Note,
 		By: actorRef(c.Actor), At: workflow.Now(ctx)}
-	if err := workflow.ExecuteActivity(withActivityOptions(ctx), a.ConfirmProposals, in).Get(ctx, nil); err != nil {
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), contract.ConfirmProposals, in).Get(ctx, nil); err != nil {
 		return RoundState{}, err
 	}
 	r.st.Proposals = append(r.st.Proposals, plan.Proposals...)

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
@@ -51,7 +52,7 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 			outcomes[label] = err
 		}
 	}
-	var proposals []activities.Proposal
+	var proposals []contract.Proposal
 	roundID := "R-2027-1"
 	env.RegisterDelayedCallback(func() {
 		v, err := env.QueryWorkflow(workflows.QueryState)
@@ -63,15 +64,15 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 			t.Errorf("round state before confirmation: %+v, %v", st, err)
 			return
 		}
-		free, needed := activities.Independent(st.Proposals)
+		free, needed := contract.Independent(st.Proposals)
 		proposals = append(free, needed...) // the first, removed, blocks nobody
-		wid := activities.RoundWorkflowID(roundID)
+		wid := contract.RoundWorkflowID(roundID)
 		send(wid, "confirm-by-tpk", workflows.UpdateConfirm, workflows.Confirm{Actor: tpk})
 		send(wid, "confirm-unknown", workflows.UpdateConfirm, workflows.Confirm{Actor: hr, Remove: []string{"nope"}})
 		send(wid, "confirm", workflows.UpdateConfirm, workflows.Confirm{Actor: hr, Remove: []string{proposals[0].TransferID}})
 		send(wid, "confirm-again", workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
 		for i, p := range proposals[1:] {
-			id := activities.TransferWorkflowID(p.TransferID)
+			id := contract.TransferWorkflowID(p.TransferID)
 			me := models.Actor{ID: p.NIP, Role: models.RoleEmployee, NIP: p.NIP}
 			env.RegisterDelayedCallback(func() { send(id, id+"tpk", workflows.UpdateDecide, approve(tpk)) }, h)
 			env.RegisterDelayedCallback(func() { send(id, id+"ppk", workflows.UpdateDecide, approve(ppk)) }, 2*h)
@@ -85,7 +86,7 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 		}
 	}, h)
 
-	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: activities.RoundWorkflowID(roundID)})
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.RoundWorkflowID(roundID)})
 	batches := 0
 	env.SetOnChildWorkflowStartedListener(func(info *workflow.Info, _ workflow.Context, _ converter.EncodedValues) {
 		if info.WorkflowType.Name == "TransferBatchWorkflow" {
@@ -93,7 +94,7 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 		}
 	})
 	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Mutasi Januari 2027",
-		Settings: models.DefaultSettings(), By: activities.ActorRef{ID: "hr1", Role: models.RoleHR}, TransferBatch: batch})
+		Settings: models.DefaultSettings(), By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}, TransferBatch: batch})
 	if err := env.GetWorkflowError(); err != nil {
 		t.Fatal(err)
 	}

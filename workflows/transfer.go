@@ -6,13 +6,9 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/bkpsdm/mutasi/notify"
 )
-
-// a names the activities; Temporal only reads the method names off it.
-var a *activities.Activities
 
 // TransferWorkflow carries one transfer from the TPK's review to the
 // closing of its survey. People act on it through updates whose
@@ -50,7 +46,7 @@ func withActivityOptions(ctx workflow.Context) workflow.Context {
 // non-retryable error, or a record that does not exist).
 func retryPolicy() *temporal.RetryPolicy {
 	return &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: 5 * time.Minute,
-		NonRetryableErrorTypes: []string{activities.ErrNotFound}}
+		NonRetryableErrorTypes: []string{contract.ErrNotFound}}
 }
 
 // withLocalOptions sets the timeouts and retries of the local steps: the
@@ -186,14 +182,14 @@ func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited model
 	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage))); err != nil {
 		return err
 	}
-	return t.step(ctx, a.SetStage, nil, t.id(), stage)
+	return t.step(ctx, contract.SetStage, nil, t.id(), stage)
 }
 
 // notify sends one notification about the transfer; key names the step
 // so a replayed or retried send happens once.
-func (t *transfer) notify(ctx workflow.Context, key string, kind notify.Kind, to models.Role, n activities.NotifyInput) error {
+func (t *transfer) notify(ctx workflow.Context, key string, kind contract.NoticeKind, to models.Role, n contract.NotifyInput) error {
 	n.Key, n.Kind, n.TransferID, n.To = t.noticeKey(key), kind, t.id(), to
-	return t.step(ctx, a.Notify, nil, n)
+	return t.step(ctx, contract.Notify, nil, n)
 }
 
 // noticeKey is the outbox key of the transfer's notification key.
@@ -240,14 +236,16 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 		return false, err
 	}
 	name, key := stepNames[step], string(step)
-	n := activities.NotifyInput{Step: name, Deadline: *t.st.Deadline}
-	if err := t.notify(ctx, key+":request", notify.DecisionRequested, step, n); err != nil {
+	n := contract.NotifyInput{Step: name, Deadline: *t.st.Deadline}
+	if err := t.notify(ctx, key+":request", contract.NoticeDecisionRequested, step, n); err != nil {
 		return false, err
 	}
 	_, err := awaitWithReminder(ctx, func() bool { return *decision != nil },
 		s.DecisionReminder.D(), s.DecisionEscalation.D(),
-		func() error { return t.notify(ctx, key+":reminder", notify.DecisionReminder, step, n) },
-		func() error { return t.notify(ctx, key+":escalation", notify.DecisionEscalated, models.RoleHR, n) },
+		func() error { return t.notify(ctx, key+":reminder", contract.NoticeDecisionReminder, step, n) },
+		func() error {
+			return t.notify(ctx, key+":escalation", contract.NoticeDecisionEscalated, models.RoleHR, n)
+		},
 		false)
 	if err != nil {
 		return false, err
@@ -257,7 +255,7 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 		return true, nil
 	}
 	n.Reason = d.Reason
-	if err := t.notify(ctx, key+":rejected", notify.TransferRejected, models.RoleHR, n); err != nil {
+	if err := t.notify(ctx, key+":rejected", contract.NoticeTransferRejected, models.RoleHR, n); err != nil {
 		return false, err
 	}
 	return false, t.enter(ctx, models.StageRejected, "", wait{})
@@ -271,14 +269,14 @@ func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 	if err := t.enter(ctx, models.StageSocialization, models.RoleEmployee, wait{s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D()}); err != nil {
 		return false, err
 	}
-	n := activities.NotifyInput{Deadline: *t.st.Deadline}
-	if err := t.notify(ctx, "socialization", notify.Socialization, models.RoleEmployee, n); err != nil {
+	n := contract.NotifyInput{Deadline: *t.st.Deadline}
+	if err := t.notify(ctx, "socialization", contract.NoticeSocialization, models.RoleEmployee, n); err != nil {
 		return false, err
 	}
 	answered, err := awaitWithReminder(ctx, func() bool { return t.ack || t.objection != nil },
 		s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D(),
 		func() error {
-			return t.notify(ctx, "socialization:reminder", notify.AcknowledgeReminder, models.RoleEmployee, n)
+			return t.notify(ctx, "socialization:reminder", contract.NoticeAcknowledgeReminder, models.RoleEmployee, n)
 		},
 		func() error { return nil }, true)
 	if err != nil {
@@ -291,8 +289,8 @@ func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 	}
 	if !answered {
 		t.ack = true
-		ack := activities.Acknowledgement{TransferID: t.id(), Deemed: true, By: activities.System, At: workflow.Now(ctx)}
-		return true, t.step(ctx, a.RecordAcknowledgement, nil, ack)
+		ack := contract.Acknowledgement{TransferID: t.id(), Deemed: true, By: contract.System, At: workflow.Now(ctx)}
+		return true, t.step(ctx, contract.RecordAcknowledgement, nil, ack)
 	}
 	if t.objection == nil {
 		return true, nil
@@ -319,8 +317,8 @@ const noticeRecheck = 15 * time.Minute
 // whether the employee answered meanwhile.
 func (t *transfer) awaitNoticeDelivered(ctx workflow.Context, answered func() bool) (bool, error) {
 	for {
-		var d activities.Delivery
-		if err := t.step(ctx, a.NoticeDelivery, &d, t.noticeKey("socialization")); err != nil {
+		var d contract.Delivery
+		if err := t.step(ctx, contract.NoticeDelivery, &d, t.noticeKey("socialization")); err != nil {
 			return false, err
 		}
 		switch d.Status {
@@ -353,15 +351,17 @@ func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 	if err := t.enter(ctx, models.StageObjectionReview, models.RoleHR, wait{s.DecisionReminder.D(), s.DecisionEscalation.D()}); err != nil {
 		return false, err
 	}
-	n := activities.NotifyInput{Step: "HR", Reason: string(t.objection.Category) + ": " + t.objection.Text, Deadline: *t.st.Deadline}
-	if err := t.notify(ctx, "objection", notify.ObjectionReceived, models.RoleHR, n); err != nil {
+	n := contract.NotifyInput{Step: "HR", Reason: string(t.objection.Category) + ": " + t.objection.Text, Deadline: *t.st.Deadline}
+	if err := t.notify(ctx, "objection", contract.NoticeObjectionReceived, models.RoleHR, n); err != nil {
 		return false, err
 	}
 	_, err := awaitWithReminder(ctx, func() bool { return t.resolved != nil },
 		s.DecisionReminder.D(), s.DecisionEscalation.D(),
-		func() error { return t.notify(ctx, "objection:reminder", notify.DecisionReminder, models.RoleHR, n) },
 		func() error {
-			return t.notify(ctx, "objection:escalation", notify.DecisionEscalated, models.RolePPK, n)
+			return t.notify(ctx, "objection:reminder", contract.NoticeDecisionReminder, models.RoleHR, n)
+		},
+		func() error {
+			return t.notify(ctx, "objection:escalation", contract.NoticeDecisionEscalated, models.RolePPK, n)
 		},
 		false)
 	if err != nil {
@@ -369,8 +369,8 @@ func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 	}
 	switch t.resolved.Resolution {
 	case models.ResolveCancel:
-		n := activities.NotifyInput{Reason: t.resolved.Note}
-		if err := t.notify(ctx, "cancelled", notify.TransferCancelled, models.RoleEmployee, n); err != nil {
+		n := contract.NotifyInput{Reason: t.resolved.Note}
+		if err := t.notify(ctx, "cancelled", contract.NoticeTransferCancelled, models.RoleEmployee, n); err != nil {
 			return false, err
 		}
 		return false, t.enter(ctx, models.StageCancelled, "", wait{})
@@ -391,12 +391,12 @@ func (t *transfer) train(ctx workflow.Context) error {
 	if t.resolved != nil && t.resolved.Resolution == models.ResolveTraining {
 		reason = "objection"
 	}
-	in := activities.TrainingInput{TransferID: t.id(), Reason: reason, At: *t.st.Since, Deadline: *t.st.Deadline}
-	if err := t.step(ctx, a.AssignTraining, nil, in); err != nil {
+	in := contract.TrainingInput{TransferID: t.id(), Reason: reason, At: *t.st.Since, Deadline: *t.st.Deadline}
+	if err := t.step(ctx, contract.AssignTraining, nil, in); err != nil {
 		return err
 	}
-	n := activities.NotifyInput{Deadline: *t.st.Deadline}
-	if err := t.notify(ctx, "training", notify.TrainingAssigned, models.RoleEmployee, n); err != nil {
+	n := contract.NotifyInput{Deadline: *t.st.Deadline}
+	if err := t.notify(ctx, "training", contract.NoticeTrainingAssigned, models.RoleEmployee, n); err != nil {
 		return err
 	}
 	done, err := workflow.AwaitWithTimeout(ctx, s.TrainingDeadline.D(), func() bool { return t.trained })
@@ -404,12 +404,12 @@ func (t *transfer) train(ctx workflow.Context) error {
 		return err
 	}
 	t.trainingClosed = true
-	missed := activities.TrainingResult{TransferID: t.id(), By: activities.System, At: workflow.Now(ctx),
+	missed := contract.TrainingResult{TransferID: t.id(), By: contract.System, At: workflow.Now(ctx),
 		Note: "deadline passed"}
-	if err := t.step(ctx, a.FinishTraining, nil, missed); err != nil {
+	if err := t.step(ctx, contract.FinishTraining, nil, missed); err != nil {
 		return err
 	}
-	return t.notify(ctx, "training:missed", notify.TrainingMissed, models.RoleHR, n)
+	return t.notify(ctx, "training:missed", contract.NoticeTrainingMissed, models.RoleHR, n)
 }
 
 // takeEffect fixes the effective date, out of any election blackout
@@ -430,15 +430,15 @@ func (t *transfer) takeEffect(ctx workflow.Context) error {
 		}
 	}
 	var decree models.Decree
-	in := activities.EffectiveInput{TransferID: t.id(), EffectiveDate: date, At: workflow.Now(ctx)}
-	if err := t.step(ctx, a.MakeEffective, &decree, in); err != nil {
+	in := contract.EffectiveInput{TransferID: t.id(), EffectiveDate: date, At: workflow.Now(ctx)}
+	if err := t.step(ctx, contract.MakeEffective, &decree, in); err != nil {
 		return err
 	}
 	t.st.DecreeNumber = decree.Number
 	if err := t.enter(ctx, models.StageEffective, "", wait{}); err != nil {
 		return err
 	}
-	return t.notify(ctx, "effective", notify.TransferEffective, models.RoleEmployee, activities.NotifyInput{})
+	return t.notify(ctx, "effective", contract.NoticeTransferEffective, models.RoleEmployee, contract.NotifyInput{})
 }
 
 // EffectiveDate is when a transfer cleared at now takes effect: after the
@@ -480,24 +480,26 @@ func (t *transfer) survey(ctx workflow.Context) error {
 	}
 	now := workflow.Now(ctx)
 	var link string
-	open := activities.SurveyInput{TransferID: t.id(), At: now, Expires: now.Add(s.SurveyWindow.D())}
-	if err := t.step(ctx, a.OpenSurvey, &link, open); err != nil {
+	open := contract.SurveyInput{TransferID: t.id(), At: now, Expires: now.Add(s.SurveyWindow.D())}
+	if err := t.step(ctx, contract.OpenSurvey, &link, open); err != nil {
 		return err
 	}
 	if err := t.enter(ctx, models.StageSurveyOpen, models.RoleEmployee, wait{s.SurveyReminder.D(), s.SurveyWindow.D()}); err != nil {
 		return err
 	}
-	n := activities.NotifyInput{Deadline: *t.st.Deadline, Link: link}
-	if err := t.notify(ctx, "survey", notify.SurveyInvitation, models.RoleEmployee, n); err != nil {
+	n := contract.NotifyInput{Deadline: *t.st.Deadline, Link: link}
+	if err := t.notify(ctx, "survey", contract.NoticeSurveyInvitation, models.RoleEmployee, n); err != nil {
 		return err
 	}
 	answered, err := awaitWithReminder(ctx, func() bool { return t.answered },
 		s.SurveyReminder.D(), s.SurveyWindow.D(),
-		func() error { return t.notify(ctx, "survey:reminder", notify.SurveyReminder, models.RoleEmployee, n) },
+		func() error {
+			return t.notify(ctx, "survey:reminder", contract.NoticeSurveyReminder, models.RoleEmployee, n)
+		},
 		func() error { return nil }, true)
 	if err != nil || answered {
 		return err
 	}
 	t.surveyClosed = true
-	return t.step(ctx, a.CloseSurvey, nil, t.id(), workflow.Now(ctx))
+	return t.step(ctx, contract.CloseSurvey, nil, t.id(), workflow.Now(ctx))
 }

@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
@@ -61,11 +62,11 @@ func newFixture(t *testing.T, settings models.RoundSettings, covered, training b
 	to := data.Positions[len(data.Positions)-1]
 	roundID := "R-TEST"
 	round := models.Round{ID: roundID, Name: "Uji", Status: models.RoundInProgress, Settings: settings,
-		WorkflowID: activities.RoundWorkflowID(roundID), CreatedAt: start, UpdatedAt: start}
-	id := activities.TransferID(roundID, e.NIP, to.ID)
+		WorkflowID: contract.RoundWorkflowID(roundID), CreatedAt: start, UpdatedAt: start}
+	id := contract.TransferID(roundID, e.NIP, to.ID)
 	tr := models.Transfer{ID: id, RoundID: roundID, NIP: e.NIP, FromPositionID: e.PositionID, ToPositionID: to.ID,
 		ToUnitID: to.UnitID, Stage: models.StageAwaitingTPK, TrainingProposed: training,
-		WorkflowID: activities.TransferWorkflowID(id)}
+		WorkflowID: contract.TransferWorkflowID(id)}
 	if err := gdb.Create(&round).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -80,7 +81,7 @@ func newFixture(t *testing.T, settings models.RoundSettings, covered, training b
 	worker.Register(env, acts)
 	return &fixture{t: t, db: gdb, env: env, acts: acts, results: map[string]error{},
 		employee: models.Actor{ID: e.NIP, Role: models.RoleEmployee, NIP: e.NIP},
-		in: workflows.TransferInput{RoundID: roundID, Settings: settings, LocalSteps: true, Proposal: activities.Proposal{
+		in: workflows.TransferInput{RoundID: roundID, Settings: settings, LocalSteps: true, Proposal: contract.Proposal{
 			TransferID: id, NIP: e.NIP, ToPositionID: to.ID, ToUnitID: to.UnitID, Training: training, Covered: covered}}}
 }
 
@@ -151,7 +152,7 @@ func (f *fixture) outbox() []string {
 	}
 	var keys []string
 	for _, m := range msgs {
-		keys = append(keys, strings.TrimPrefix(m.Key, activities.TransferWorkflowID(f.in.Proposal.TransferID)+":"))
+		keys = append(keys, strings.TrimPrefix(m.Key, contract.TransferWorkflowID(f.in.Proposal.TransferID)+":"))
 	}
 	return keys
 }

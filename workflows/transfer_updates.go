@@ -3,7 +3,7 @@ package workflows
 import (
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -32,17 +32,17 @@ func (t *transfer) register(ctx workflow.Context) error {
 				t.ppk = &d
 			}
 			t.st.Decisions = append(t.st.Decisions, d)
-			in := activities.DecisionInput{TransferID: t.id(), Step: step, Approve: d.Approve, Reason: d.Reason,
+			in := contract.DecisionInput{TransferID: t.id(), Step: step, Approve: d.Approve, Reason: d.Reason,
 				By: actorRef(d.Actor), At: d.At}
-			return t.record(ctx, a.RecordDecision, in)
+			return t.record(ctx, contract.RecordDecision, in)
 		}, t.checkDecision},
 		{UpdateAcknowledge, func(ctx workflow.Context, r Acknowledge) (Receipt, error) {
 			if err := t.checkAcknowledge(r); err != nil {
 				return Receipt{}, err
 			}
 			t.ack = true
-			in := activities.Acknowledgement{TransferID: t.id(), By: actorRef(r.Actor), At: workflow.Now(ctx)}
-			return t.record(ctx, a.RecordAcknowledgement, in)
+			in := contract.Acknowledgement{TransferID: t.id(), By: actorRef(r.Actor), At: workflow.Now(ctx)}
+			return t.record(ctx, contract.RecordAcknowledgement, in)
 		}, t.checkAcknowledge},
 		{UpdateObject, func(ctx workflow.Context, o Objection) (Receipt, error) {
 			if err := t.checkObjection(o); err != nil {
@@ -51,9 +51,9 @@ func (t *transfer) register(ctx workflow.Context) error {
 			o.At = workflow.Now(ctx)
 			t.objection = &o
 			t.st.Objection = &o
-			in := activities.ObjectionInput{TransferID: t.id(), NIP: t.in.Proposal.NIP, Category: o.Category,
+			in := contract.ObjectionInput{TransferID: t.id(), NIP: t.in.Proposal.NIP, Category: o.Category,
 				Text: o.Text, By: actorRef(o.Actor), At: o.At}
-			return t.record(ctx, a.RecordObjection, in)
+			return t.record(ctx, contract.RecordObjection, in)
 		}, t.checkObjection},
 		{UpdateResolve, func(ctx workflow.Context, r Resolution) (Receipt, error) {
 			if err := t.checkResolution(r); err != nil {
@@ -62,26 +62,26 @@ func (t *transfer) register(ctx workflow.Context) error {
 			r.At = workflow.Now(ctx)
 			t.resolved = &r
 			t.st.Resolution = &r
-			in := activities.ResolutionInput{TransferID: t.id(), Resolution: r.Resolution, Note: r.Note,
+			in := contract.ResolutionInput{TransferID: t.id(), Resolution: r.Resolution, Note: r.Note,
 				By: actorRef(r.Actor), At: r.At}
-			return t.record(ctx, a.RecordResolution, in)
+			return t.record(ctx, contract.RecordResolution, in)
 		}, t.checkResolution},
 		{UpdateCompleteTraining, func(ctx workflow.Context, c TrainingCompletion) (Receipt, error) {
 			if err := t.checkTraining(c); err != nil {
 				return Receipt{}, err
 			}
 			t.trained = true
-			in := activities.TrainingResult{TransferID: t.id(), Completed: true, Note: c.Note,
+			in := contract.TrainingResult{TransferID: t.id(), Completed: true, Note: c.Note,
 				By: actorRef(c.Actor), At: workflow.Now(ctx)}
-			return t.record(ctx, a.FinishTraining, in)
+			return t.record(ctx, contract.FinishTraining, in)
 		}, t.checkTraining},
 		{UpdateAnswerSurvey, func(ctx workflow.Context, s SurveyAnswers) (Receipt, error) {
 			if err := t.checkSurvey(s); err != nil {
 				return Receipt{}, err
 			}
 			t.answered = true
-			in := activities.SurveyAnswer{TransferID: t.id(), Answers: s.Answers, At: workflow.Now(ctx)}
-			return t.record(ctx, a.RecordSurveyResponse, in)
+			in := contract.SurveyAnswer{TransferID: t.id(), Answers: s.Answers, At: workflow.Now(ctx)}
+			return t.record(ctx, contract.RecordSurveyResponse, in)
 		}, t.checkSurvey},
 		{UpdateWithdraw, t.withdraw, t.checkWithdraw},
 		{UpdateMinisterApproval, t.approveByMinister, t.checkMinisterApproval},
@@ -104,7 +104,7 @@ func (t *transfer) record(ctx workflow.Context, activity, in any) (Receipt, erro
 	return Receipt{TransferID: t.id(), Stage: t.st.Stage}, nil
 }
 
-func actorRef(a models.Actor) activities.ActorRef { return activities.ActorRef{ID: a.ID, Role: a.Role} }
+func actorRef(a models.Actor) contract.ActorRef { return contract.ActorRef{ID: a.ID, Role: a.Role} }
 
 func (t *transfer) checkDecision(d Decision) error {
 	role := d.Actor.Role
