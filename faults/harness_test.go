@@ -19,6 +19,7 @@ import (
 	"go.temporal.io/sdk/log"
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/auditchain"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
@@ -196,7 +197,7 @@ func (r *round) update(ctx context.Context, wid, name, id string, arg any) {
 			err = h.Get(ctx, nil)
 		}
 		if ref, ok := workflows.AsRefusal(err); ok {
-			if ref.Kind != workflows.Conflict {
+			if ref.Kind != apperr.KindConflict {
 				r.t.Errorf("%s: refused %+v", id, ref)
 				return nil
 			}

@@ -8,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -35,7 +36,7 @@ func (s *Server) getEmployee(c *gin.Context) error {
 // found, as their transfers are.
 func (s *Server) employeeView(ctx context.Context, a models.Actor, nip string) (EmployeeView, error) {
 	if a.Role == models.RoleEmployee && a.NIP != nip {
-		return EmployeeView{}, notFound("pegawai", nip)
+		return EmployeeView{}, apperr.NotFound("pegawai", nip)
 	}
 	gdb := s.DB.WithContext(ctx)
 	by := func(col string) func(*gorm.DB) *gorm.DB {
@@ -45,7 +46,7 @@ func (s *Server) employeeView(ctx context.Context, a models.Actor, nip string) (
 	err := gdb.Preload("SKP", by("year")).Preload("Competencies", by("name")).Preload("Sanctions", by("start")).
 		First(&v.Employee, "nip = ?", nip).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return EmployeeView{}, notFound("pegawai", nip)
+		return EmployeeView{}, apperr.NotFound("pegawai", nip)
 	}
 	if err != nil {
 		return EmployeeView{}, err

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
@@ -193,4 +194,22 @@ func TestAPIErrors(t *testing.T) {
 		problemWith(t, s.do("GET", "/api/v1/surveys/"+valid, "", nil), http.StatusNotFound, "token") // no survey sent yet
 		problemWith(t, s.do("POST", "/api/v1/surveys/"+valid, "", `{"answers": 3}`), http.StatusBadRequest, "answers")
 	})
+}
+
+// Every kind of application error has its status, and the unexpected
+// ones are the server's fault.
+func TestEveryKindHasAStatus(t *testing.T) {
+	for _, k := range apperr.Kinds {
+		status, ok := statusOf[k]
+		if !ok {
+			t.Errorf("kind %s has no HTTP status", k)
+		}
+		serverSide := k == apperr.KindUnavailable || k == apperr.KindTimeout || k == apperr.KindInternal
+		if (Problem{Status: status}).serverFault() != serverSide {
+			t.Errorf("kind %s answers %d", k, status)
+		}
+	}
+	if len(statusOf) != len(apperr.Kinds) {
+		t.Errorf("statusOf maps %d kinds, apperr lists %d", len(statusOf), len(apperr.Kinds))
+	}
 }

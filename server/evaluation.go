@@ -9,6 +9,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/evaluation"
 	"github.com/bkpsdm/mutasi/models"
 )
@@ -33,7 +34,7 @@ func reportLang(c *gin.Context) (string, error) {
 	case "id", "en":
 		return lang, nil
 	}
-	return "", fail(http.StatusBadRequest, "lang", "bahasa harus id atau en", "lang must be id or en")
+	return "", apperr.New(apperr.KindMalformed, "lang", "bahasa harus id atau en", "lang must be id or en")
 }
 
 // writeReport answers with the report as JSON, CSV or an Excel workbook,
@@ -63,7 +64,7 @@ func writeReport(c *gin.Context, v EvaluationView, filename string) error {
 		c.Data(http.StatusOK, xlsxType, b.Bytes())
 		return nil
 	}
-	return fail(http.StatusBadRequest, "format", "format harus json, csv atau xlsx", "format must be json, csv or xlsx")
+	return apperr.New(apperr.KindMalformed, "format", "format harus json, csv atau xlsx", "format must be json, csv or xlsx")
 }
 
 // roundReport computes a round's evaluation.
@@ -95,7 +96,7 @@ func (s *Server) roundEvaluationChart(c *gin.Context) error {
 	}
 	name, ok := strings.CutSuffix(c.Param("chart"), ".svg")
 	if !ok {
-		return fail(http.StatusNotFound, "chart", "grafik tidak dikenal", "unknown chart")
+		return apperr.New(apperr.KindNotFound, "chart", "grafik tidak dikenal", "unknown chart")
 	}
 	v, err := s.roundReport(c)
 	if err != nil {
@@ -103,7 +104,7 @@ func (s *Server) roundEvaluationChart(c *gin.Context) error {
 	}
 	svg, err := v.Report.Chart(name, lang)
 	if errors.Is(err, evaluation.ErrNoChart) {
-		return fail(http.StatusNotFound, "chart", "grafik tidak dikenal: "+strings.Join(evaluation.Charts, ", "),
+		return apperr.New(apperr.KindNotFound, "chart", "grafik tidak dikenal: "+strings.Join(evaluation.Charts, ", "),
 			"unknown chart: "+strings.Join(evaluation.Charts, ", "))
 	}
 	if err != nil {
@@ -120,16 +121,16 @@ func (s *Server) periodEvaluation(c *gin.Context) error {
 	for i, field := range []string{"from", "to"} {
 		t, err := time.Parse("2006-01-02", c.Query(field))
 		if err != nil {
-			return fail(http.StatusBadRequest, field, field+" wajib, format YYYY-MM-DD", field+" is required, as YYYY-MM-DD")
+			return apperr.New(apperr.KindMalformed, field, field+" wajib, format YYYY-MM-DD", field+" is required, as YYYY-MM-DD")
 		}
 		bounds[i] = t
 	}
 	if !bounds[1].After(bounds[0]) {
-		return fail(http.StatusBadRequest, "to", "to harus setelah from", "to must be after from")
+		return apperr.New(apperr.KindMalformed, "to", "to harus setelah from", "to must be after from")
 	}
 	d, err := evaluation.ForPeriod(c, s.DB, bounds[0], bounds[1])
 	if errors.Is(err, evaluation.ErrNoRounds) {
-		return fail(http.StatusNotFound, "", "tidak ada putaran pada periode ini", "no round in this period")
+		return apperr.New(apperr.KindNotFound, "", "tidak ada putaran pada periode ini", "no round in this period")
 	}
 	if err != nil {
 		return err

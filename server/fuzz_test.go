@@ -3,7 +3,6 @@ package server
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -15,6 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
@@ -60,9 +60,9 @@ func FuzzRequestBodies(f *testing.F) {
 			v := make()
 			err := bind(c, v)
 			if err != nil {
-				var api *apiError
-				if !errors.As(err, &api) || (api.status != http.StatusBadRequest && api.status != http.StatusRequestEntityTooLarge) ||
-					api.id == "" || api.en == "" {
+				api, ok := apperr.As(err)
+				if !ok || (api.Kind != apperr.KindMalformed && api.Kind != apperr.KindTooLarge) ||
+					api.Message == "" || api.MessageEN == "" {
 					t.Fatalf("%s body %q: %#v, want a 400 or 413 with messages", name, body, err)
 				}
 				continue

@@ -18,6 +18,7 @@ import (
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/models"
 )
@@ -34,7 +35,7 @@ type importer struct {
 	// limits bounds the columns that hold an identifier or a name, in
 	// characters.
 	limits map[string]int
-	parse  func(r row) (any, []FieldError)
+	parse  func(r row) (any, []apperr.FieldError)
 	write  func(tx *gorm.DB, b batch, res *ImportResult) error
 }
 
@@ -69,11 +70,11 @@ type ChildCount struct {
 type row struct {
 	n      int
 	fields map[string]string
-	errs   []FieldError
+	errs   []apperr.FieldError
 }
 
 func (r *row) fail(field, id, en string) {
-	r.errs = append(r.errs, FieldError{Row: r.n, Field: field, Message: id, MessageEN: en})
+	r.errs = append(r.errs, apperr.FieldError{Row: r.n, Field: field, Message: id, MessageEN: en})
 }
 
 // checkLength refuses a value of field over max characters.
@@ -246,7 +247,7 @@ var importers = map[string]importer{
 	"units": {
 		columns: []string{"id", "name"},
 		limits:  map[string]int{"id": models.MaxUnitID, "name": maxName},
-		parse: func(r row) (any, []FieldError) {
+		parse: func(r row) (any, []apperr.FieldError) {
 			u := models.Unit{ID: r.str("id", true), Name: r.str("name", true)}
 			return u, r.errs
 		},
@@ -264,7 +265,7 @@ var importers = map[string]importer{
 		optional: []string{"extra_duty", "competencies", "functional_level", "jpt_tier"},
 		sets:     map[string]string{"extra_duty": "extra_duty", "functional_level": "functional_level", "jpt_tier": "jpt_tier"},
 		limits:   map[string]int{"id": models.MaxPositionID, "unit_id": models.MaxUnitID, "name": maxName},
-		parse: func(r row) (any, []FieldError) {
+		parse: func(r row) (any, []apperr.FieldError) {
 			p := models.Position{ID: r.str("id", true), UnitID: r.str("unit_id", true), Name: r.str("name", true),
 				Kind: models.PositionKind(r.str("kind", true)), Class: r.int("class", 1, 17), MinRank: r.rank("min_rank"),
 				MaxRank: r.rank("max_rank"), MinEducation: r.education("min_education"), Seats: r.int("seats", 0, 10000),
@@ -400,7 +401,7 @@ func replaceChildren[T any](tx *gorm.DB, res *ImportResult, b batch, column, key
 	return insert(tx, rows)
 }
 
-func parseEmployee(r row) (any, []FieldError) {
+func parseEmployee(r row) (any, []apperr.FieldError) {
 	e := models.Employee{NIP: r.str("nip", true), Name: r.str("name", true), Email: r.str("email", false),
 		Lang: r.str("lang", false), Status: models.EmployeeStatus(r.str("status", true)), Rank: r.rank("rank"),
 		PositionID: r.str("position_id", false), Education: r.education("education"),
@@ -469,7 +470,7 @@ func readRows(contentType string, body []byte, imp importer) ([]row, error) {
 	if strings.HasPrefix(contentType, "application/json") {
 		var objs []map[string]any
 		if err := json.Unmarshal(body, &objs); err != nil {
-			return nil, fail(http.StatusBadRequest, "", "JSON harus berupa array objek: "+err.Error(), "JSON must be an array of objects: "+err.Error())
+			return nil, apperr.New(apperr.KindMalformed, "", "JSON harus berupa array objek: "+err.Error(), "JSON must be an array of objects: "+err.Error())
 		}
 		rows := make([]row, len(objs))
 		for i, o := range objs {
@@ -484,16 +485,16 @@ func readRows(contentType string, body []byte, imp importer) ([]row, error) {
 		return rows, nil
 	}
 	if contentType != "text/csv" && contentType != "" {
-		return nil, fail(http.StatusUnsupportedMediaType, "Content-Type", "kirim text/csv atau application/json", "send text/csv or application/json")
+		return nil, apperr.New(apperr.KindUnsupported, "Content-Type", "kirim text/csv atau application/json", "send text/csv or application/json")
 	}
 	rd := csv.NewReader(bytes.NewReader(body))
 	rd.TrimLeadingSpace = true
 	records, err := rd.ReadAll()
 	if err != nil {
-		return nil, fail(http.StatusBadRequest, "", "CSV tidak sah: "+err.Error(), "malformed CSV: "+err.Error())
+		return nil, apperr.New(apperr.KindMalformed, "", "CSV tidak sah: "+err.Error(), "malformed CSV: "+err.Error())
 	}
 	if len(records) == 0 {
-		return nil, fail(http.StatusBadRequest, "", "berkas kosong", "empty file")
+		return nil, apperr.New(apperr.KindMalformed, "", "berkas kosong", "empty file")
 	}
 	header := records[0]
 	known := map[string]bool{}
@@ -502,7 +503,7 @@ func readRows(contentType string, body []byte, imp importer) ([]row, error) {
 	}
 	for _, h := range header {
 		if !known[strings.TrimSpace(h)] {
-			return nil, fail(http.StatusBadRequest, strings.TrimSpace(h), "kolom tidak dikenal: "+h, "unknown column: "+h)
+			return nil, apperr.New(apperr.KindMalformed, strings.TrimSpace(h), "kolom tidak dikenal: "+h, "unknown column: "+h)
 		}
 	}
 	rows := make([]row, 0, len(records)-1)
@@ -520,7 +521,7 @@ func readRows(contentType string, body []byte, imp importer) ([]row, error) {
 func (s *Server) importData(c *gin.Context) error {
 	body, err := io.ReadAll(c.Request.Body)
 	if err != nil {
-		return fail(http.StatusRequestEntityTooLarge, "", "berkas terlalu besar", "file too large")
+		return apperr.New(apperr.KindTooLarge, "", "berkas terlalu besar", "file too large")
 	}
 	res, err := s.importRows(c, c.Param("kind"), c.ContentType(), body)
 	if err != nil {
@@ -542,7 +543,7 @@ func (s *Server) importRows(ctx context.Context, kind, contentType string, body 
 	res := ImportResult{Kind: kind}
 	imp, ok := importers[kind]
 	if !ok {
-		return res, fail(http.StatusNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
+		return res, apperr.New(apperr.KindNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
 	}
 	if err := checkText(body); err != nil {
 		return res, err
@@ -552,7 +553,7 @@ func (s *Server) importRows(ctx context.Context, kind, contentType string, body 
 		return res, err
 	}
 	if len(rows) == 0 {
-		return res, invalid("", "berkas tidak berisi baris data", "the file has no data rows")
+		return res, apperr.Invalid("", "berkas tidak berisi baris data", "the file has no data rows")
 	}
 	var parsed []any
 	var lines []int
@@ -567,7 +568,7 @@ func (s *Server) importRows(ctx context.Context, kind, contentType string, body 
 		v, rowErrs := imp.parse(r)
 		key := strings.TrimSpace(r.fields[imp.columns[0]])
 		if first, dup := keys[key]; dup && key != "" {
-			rowErrs = append(rowErrs, FieldError{Row: r.n, Field: imp.columns[0],
+			rowErrs = append(rowErrs, apperr.FieldError{Row: r.n, Field: imp.columns[0],
 				Message: fmt.Sprintf("duplikat baris %d", first), MessageEN: fmt.Sprintf("duplicate of row %d", first)})
 		}
 		keys[key] = r.n
@@ -645,11 +646,11 @@ func (imp importer) keep(has map[string]bool) []string {
 // of them, and the count of all, so that the errors of a file of bad rows
 // take no more memory, and its answer no more room, than a thousand do.
 type rowErrors struct {
-	list  []FieldError
+	list  []apperr.FieldError
 	total int
 }
 
-func (e *rowErrors) add(errs ...FieldError) {
+func (e *rowErrors) add(errs ...apperr.FieldError) {
 	e.total += len(errs)
 	if room := maxRowErrors - len(e.list); room > 0 {
 		e.list = append(e.list, errs[:min(room, len(errs))]...)
@@ -663,7 +664,7 @@ func (e *rowErrors) problem() error {
 		id += fmt.Sprintf(" (%d yang pertama ditampilkan)", len(e.list))
 		en += fmt.Sprintf(" (the first %d are listed)", len(e.list))
 	}
-	return &apiError{status: http.StatusUnprocessableEntity, id: id, en: en, errors: e.list, count: e.total}
+	return &apperr.Error{Kind: apperr.KindInvalid, Message: id, MessageEN: en, Errors: e.list, Count: e.total}
 }
 
 // checkReferences checks that positions name known units and employees
@@ -697,7 +698,7 @@ func (s *Server) checkReferences(ctx context.Context, kind string, parsed []any,
 	}
 	for i, ref := range refs {
 		if !ok[ref] {
-			errs.add(FieldError{Row: lines[i], Field: field, Message: ref + " tidak ditemukan", MessageEN: ref + " not found"})
+			errs.add(apperr.FieldError{Row: lines[i], Field: field, Message: ref + " tidak ditemukan", MessageEN: ref + " not found"})
 		}
 	}
 	return nil

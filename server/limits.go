@@ -3,6 +3,8 @@ package server
 import (
 	"fmt"
 	"unicode/utf8"
+
+	"github.com/bkpsdm/mutasi/apperr"
 )
 
 // The limits of what people type, checked at the door before anything is
@@ -31,6 +33,6 @@ func tooLong(field, value string, max int) error {
 	if utf8.RuneCountInString(value) <= max {
 		return nil
 	}
-	return invalid(field, fmt.Sprintf("%s paling banyak %d karakter", field, max),
+	return apperr.Invalid(field, fmt.Sprintf("%s paling banyak %d karakter", field, max),
 		fmt.Sprintf("%s takes at most %d characters", field, max))
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -46,7 +47,7 @@ func (s *Server) notifications(ctx context.Context, status models.OutboxStatus) 
 	switch status {
 	case models.OutboxPending, models.OutboxSent, models.OutboxFailed:
 	default:
-		return nil, 0, invalid("status", "status harus pending, sent atau failed", "status must be pending, sent or failed")
+		return nil, 0, apperr.Invalid("status", "status harus pending, sent atau failed", "status must be pending, sent or failed")
 	}
 	q := s.DB.WithContext(ctx).Model(&models.OutboxMessage{}).Where("status = ?", status)
 	var total int64

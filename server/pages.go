@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -104,7 +105,7 @@ type formState struct {
 	ID      string
 	Summary string
 	Fields  map[string]string
-	Rows    []FieldError
+	Rows    []apperr.FieldError
 	More    int // the row errors counted but not listed
 	Values  url.Values
 }
@@ -229,7 +230,7 @@ func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 		post := c.Request.Method == http.MethodPost
 		if len(roles) > 0 && v.Account == nil {
 			if post {
-				s.pageError(c, v, fail(http.StatusUnauthorized, "", "silakan masuk terlebih dahulu", "please sign in first"))
+				s.pageError(c, v, apperr.New(apperr.KindUnauth, "", "silakan masuk terlebih dahulu", "please sign in first"))
 				return
 			}
 			c.Redirect(http.StatusSeeOther, "/signin?next="+url.QueryEscape(c.Request.URL.RequestURI()))
@@ -237,7 +238,7 @@ func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 		}
 		if post && !checkCSRF(c) {
 			s.Log.Warn("CSRF token refused", "path", c.Request.URL.Path)
-			s.pageError(c, v, fail(http.StatusForbidden, csrfField, "formulir kedaluwarsa atau tidak sah (CSRF); muat ulang halaman dan coba lagi",
+			s.pageError(c, v, apperr.New(apperr.KindForbidden, csrfField, "formulir kedaluwarsa atau tidak sah (CSRF); muat ulang halaman dan coba lagi",
 				"the form has expired or is not valid (CSRF); reload the page and try again"))
 			return
 		}
@@ -248,7 +249,7 @@ func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 			}
 		}
 		if len(roles) > 0 && !slices.Contains(roles, v.Account.Role) {
-			s.pageError(c, v, fail(http.StatusForbidden, "", "peran "+string(v.Account.Role)+" tidak berwenang untuk halaman atau tindakan ini",
+			s.pageError(c, v, apperr.New(apperr.KindForbidden, "", "peran "+string(v.Account.Role)+" tidak berwenang untuk halaman atau tindakan ini",
 				"the role "+string(v.Account.Role)+" may not see this page or do this"))
 			return
 		}
@@ -312,7 +313,7 @@ func (s *Server) pageError(c *gin.Context, v *view, err error) {
 // page.
 func (s *Server) formFailed(c *gin.Context, v *view, form string, err error, reload pageHandler) error {
 	p := problemOf(c, s.Log, err)
-	if p.Status == http.StatusNotFound || p.Status >= 500 {
+	if p.kind == apperr.KindNotFound || p.serverFault() {
 		return err
 	}
 	f := &formState{ID: form, Summary: v.Pick(p.Detail, p.DetailEN), Fields: map[string]string{}, Values: c.Request.PostForm}

@@ -2,12 +2,12 @@ package server
 
 import (
 	"fmt"
-	"net/http"
 	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -81,28 +81,29 @@ func (s *Server) decisionForm(c *gin.Context, v *view) error {
 func (s *Server) bulkDecisionForm(c *gin.Context, v *view) error {
 	ids := c.PostFormArray("ids")
 	if len(ids) == 0 {
-		return s.formFailed(c, v, "bulk", invalid("ids", "pilih setidaknya satu usulan", "choose at least one proposal"), s.inboxPage)
+		return s.formFailed(c, v, "bulk", apperr.Invalid("ids", "pilih setidaknya satu usulan", "choose at least one proposal"), s.inboxPage)
 	}
 	req := decision(c)
 	a := v.Account.Actor()
-	refused := &apiError{errors: []FieldError{}}
+	var refused []apperr.FieldError
+	var first Problem
 	for _, id := range ids {
 		if _, err := s.act(c, a, id, req); err != nil {
 			p := problemOf(c, s.Log, err)
-			if refused.status == 0 {
-				refused.status, refused.field = p.Status, p.Field
+			if len(refused) == 0 {
+				first = p
 			}
-			refused.errors = append(refused.errors, FieldError{Field: "ids." + id, Message: p.Detail, MessageEN: p.DetailEN})
+			if p.serverFault() {
+				return err
+			}
+			refused = append(refused, apperr.FieldError{Field: "ids." + id, Message: p.Detail, MessageEN: p.DetailEN})
 		}
 	}
-	if n := len(refused.errors); n > 0 {
-		first := refused.errors[0]
-		refused.id = fmt.Sprintf("%d dari %d keputusan ditolak: %s", n, len(ids), first.Message)
-		refused.en = fmt.Sprintf("%d of %d decisions refused: %s", n, len(ids), first.MessageEN)
-		if refused.status >= http.StatusInternalServerError {
-			return refused
-		}
-		return s.formFailed(c, v, "bulk", refused, s.inboxPage)
+	if n := len(refused); n > 0 {
+		e := apperr.New(first.kind, first.Field, fmt.Sprintf("%d dari %d keputusan ditolak: %s", n, len(ids), refused[0].Message),
+			fmt.Sprintf("%d of %d decisions refused: %s", n, len(ids), refused[0].MessageEN))
+		e.Errors = refused
+		return s.formFailed(c, v, "bulk", e, s.inboxPage)
 	}
 	return done(c, "/inbox", "decided_bulk")
 }

@@ -1,13 +1,13 @@
 package server
 
 import (
-	"errors"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/survey"
@@ -81,10 +81,9 @@ func (s *Server) myTransferPage(c *gin.Context, v *view) error {
 	}
 	data := gin.H{"Items": out, "Categories": objectionCategories}
 	// The record of an account whose NIP names no employee is left out.
-	var missing *apiError
 	if rec, err := s.employeeView(c, v.Account.Actor(), v.Account.NIP); err == nil {
 		data["Record"] = rec
-	} else if !errors.As(err, &missing) || missing.status != http.StatusNotFound {
+	} else if !apperr.Is(err, apperr.KindNotFound) {
 		return err
 	}
 	return s.render(c, v, "me", "title.me", data)

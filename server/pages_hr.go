@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"io"
-	"net/http"
 	"path"
 	"sort"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/evaluation"
 	"github.com/bkpsdm/mutasi/models"
 )
@@ -224,7 +224,7 @@ func str(v any) string {
 // their defaults.
 func (s *Server) startRoundForm(c *gin.Context, v *view) error {
 	settings := defaultSettings()
-	bad := &apiError{status: http.StatusUnprocessableEntity, id: "periksa kembali isian yang ditandai", en: "check the marked fields"}
+	bad := apperr.Invalid("", "periksa kembali isian yang ditandai", "check the marked fields")
 	for _, f := range roundFormFields {
 		raw := strings.TrimSpace(c.PostForm("settings." + f))
 		if raw == "" {
@@ -235,14 +235,14 @@ func (s *Server) startRoundForm(c *gin.Context, v *view) error {
 		case float64:
 			n, err := strconv.ParseFloat(strings.ReplaceAll(raw, ",", "."), 64)
 			if err != nil {
-				bad.errors = append(bad.errors, FieldError{Field: "settings." + f, Message: "harus berupa angka", MessageEN: "must be a number"})
+				bad.Errors = append(bad.Errors, apperr.FieldError{Field: "settings." + f, Message: "harus berupa angka", MessageEN: "must be a number"})
 				continue
 			}
 			setPath(settings, f, n)
 		default:
 			if _, err := models.ParseDuration(str(d)); err == nil {
 				if _, err := models.ParseDuration(raw); err != nil {
-					bad.errors = append(bad.errors, FieldError{Field: "settings." + f,
+					bad.Errors = append(bad.Errors, apperr.FieldError{Field: "settings." + f,
 						Message: "durasi tidak sah: tulis mis. 12w, 7d, 36h atau 90s", MessageEN: "invalid duration: write e.g. 12w, 7d, 36h or 90s"})
 					continue
 				}
@@ -250,7 +250,7 @@ func (s *Server) startRoundForm(c *gin.Context, v *view) error {
 			setPath(settings, f, raw)
 		}
 	}
-	if len(bad.errors) > 0 {
+	if len(bad.Errors) > 0 {
 		return s.formFailed(c, v, "round", bad, s.newRoundPage)
 	}
 	raw, err := json.Marshal(settings)
@@ -495,7 +495,7 @@ func (s *Server) importForm(c *gin.Context, v *view) error {
 	kind := c.PostForm("kind")
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.formFailed(c, v, "import", invalid("file", "pilih berkas CSV atau JSON", "choose a CSV or JSON file"), s.importPage)
+		return s.formFailed(c, v, "import", apperr.Invalid("file", "pilih berkas CSV atau JSON", "choose a CSV or JSON file"), s.importPage)
 	}
 	f, err := fh.Open()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	"go.temporal.io/api/serviceerror"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -22,55 +23,83 @@ import (
 // lists row- or field-level problems. ErrorCount counts every problem of
 // an import, of which Errors lists the first maxRowErrors.
 type Problem struct {
-	Type       string       `json:"type"`
-	Title      string       `json:"title"`
-	Status     int          `json:"status"`
-	Detail     string       `json:"detail"`
-	DetailEN   string       `json:"detail_en"`
-	Field      string       `json:"field,omitempty"`
-	Errors     []FieldError `json:"errors,omitempty"`
-	ErrorCount int          `json:"error_count,omitempty"`
-}
-
-// FieldError is one problem with one field, of one row for imports.
-type FieldError struct {
-	Row       int    `json:"row,omitempty"`
-	Field     string `json:"field"`
-	Message   string `json:"message"`
-	MessageEN string `json:"message_en"`
-}
-
-// apiError is an error that already knows its HTTP status and messages.
-type apiError struct {
-	status int
-	field  string
-	id, en string
-	errors []FieldError
-	count  int // every error, of which errors lists the first
-}
-
-func (e *apiError) Error() string { return e.en }
-
-func fail(status int, field, id, en string) error {
-	return &apiError{status: status, field: field, id: id, en: en}
-}
-
-func invalid(field, id, en string) error { return fail(http.StatusUnprocessableEntity, field, id, en) }
-
-func notFound(what, id string) error {
-	return fail(http.StatusNotFound, "", what+" "+id+" tidak ditemukan", what+" "+id+" not found")
+	Type       string              `json:"type"`
+	Title      string              `json:"title"`
+	Status     int                 `json:"status"`
+	Detail     string              `json:"detail"`
+	DetailEN   string              `json:"detail_en"`
+	Field      string              `json:"field,omitempty"`
+	Errors     []apperr.FieldError `json:"errors,omitempty"`
+	ErrorCount int                 `json:"error_count,omitempty"`
+	// kind is the error's kind, for pages that show it again.
+	kind apperr.Kind
 }
 
 // errEnded answers an action on a process that has completed, whichever
 // way Temporal says so.
-var errEnded = &apiError{status: http.StatusConflict,
-	id: "proses ini sudah selesai dan tidak menerima tindakan lagi", en: "this process has ended and accepts no more actions"}
+var errEnded = apperr.Conflict("", "proses ini sudah selesai dan tidak menerima tindakan lagi",
+	"this process has ended and accepts no more actions")
 
-// refusalStatus maps a workflow's refusal to its HTTP status.
-var refusalStatus = map[string]int{
-	workflows.Forbidden: http.StatusForbidden,
-	workflows.Conflict:  http.StatusConflict,
-	workflows.Invalid:   http.StatusUnprocessableEntity,
+// errUnavailable answers a request when the database or Temporal cannot
+// be reached for a moment.
+var errUnavailable = apperr.New(apperr.KindUnavailable, "", "layanan sedang tidak tersedia; coba lagi sebentar lagi",
+	"the service is unavailable for a moment; try again shortly")
+
+// errTimeout answers a request that ran out of time.
+var errTimeout = apperr.New(apperr.KindTimeout, "", "waktu tunggu habis", "timed out")
+
+// errInternal answers what the code did not expect.
+var errInternal = apperr.New(apperr.KindInternal, "", "terjadi kesalahan pada server", "internal server error")
+
+// statusOf is the one map from error kinds to HTTP statuses.
+var statusOf = map[apperr.Kind]int{
+	apperr.KindInvalid:     http.StatusUnprocessableEntity,
+	apperr.KindMalformed:   http.StatusBadRequest,
+	apperr.KindNotFound:    http.StatusNotFound,
+	apperr.KindForbidden:   http.StatusForbidden,
+	apperr.KindConflict:    http.StatusConflict,
+	apperr.KindGone:        http.StatusGone,
+	apperr.KindUnauth:      http.StatusUnauthorized,
+	apperr.KindTooMany:     http.StatusTooManyRequests,
+	apperr.KindTooLarge:    http.StatusRequestEntityTooLarge,
+	apperr.KindUnsupported: http.StatusUnsupportedMediaType,
+	apperr.KindUnavailable: http.StatusServiceUnavailable,
+	apperr.KindTimeout:     http.StatusGatewayTimeout,
+	apperr.KindInternal:    http.StatusInternalServerError,
+}
+
+// classify says what kind of error err is: an application error as it
+// is, a workflow's refusal, or one of Temporal's and the database's
+// errors; anything else is internal.
+func classify(err error) *apperr.Error {
+	if e, ok := apperr.As(err); ok {
+		return e
+	}
+	if r, ok := workflows.AsRefusal(err); ok {
+		return r
+	}
+	var notFoundErr *serviceerror.NotFound
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	var closed *serviceerror.FailedPrecondition
+	switch {
+	case errors.As(err, &notFoundErr), errors.As(err, &started), errors.As(err, &closed):
+		// Every workflow the API acts on is found in the database first, so
+		// Temporal not finding it means it has ended (and its history
+		// been removed).
+		return errEnded
+	case errors.Is(err, context.DeadlineExceeded):
+		return errTimeout
+	case unavailable(err):
+		return errUnavailable
+	}
+	return errInternal
+}
+
+// workflowMissing reports whether Temporal answered that the workflow
+// does not exist (not yet started, or ended and removed).
+func workflowMissing(err error) bool {
+	_, missing := errors.AsType[*serviceerror.NotFound](err)
+	return missing
 }
 
 // writeError writes err as problem+json.
@@ -83,34 +112,22 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 // problemOf is the one place where errors become HTTP statuses and
 // messages, for the API and the pages alike; unexpected errors are logged.
 func problemOf(c *gin.Context, log *slog.Logger, err error) Problem {
-	p := Problem{Status: http.StatusInternalServerError,
-		Detail: "terjadi kesalahan pada server", DetailEN: "internal server error"}
-	var api *apiError
-	var notFoundErr *serviceerror.NotFound
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	switch r, isRefusal := workflows.AsRefusal(err); {
-	case errors.As(err, &api):
-		p.Status, p.Field, p.Detail, p.DetailEN, p.Errors, p.ErrorCount = api.status, api.field, api.id, api.en, api.errors, api.count
-	case isRefusal:
-		p.Status, p.Field, p.Detail, p.DetailEN = refusalStatus[r.Kind], r.Field, r.Message, r.MessageEN
-	case errors.As(err, &notFoundErr):
-		p.Status, p.Detail, p.DetailEN = http.StatusNotFound, "proses tidak ditemukan", "workflow not found"
-	case errors.As(err, &started), isClosed(err):
-		p.Status, p.Detail, p.DetailEN = errEnded.status, errEnded.id, errEnded.en
-	case errors.Is(err, context.DeadlineExceeded):
-		p.Status, p.Detail, p.DetailEN = http.StatusGatewayTimeout, "waktu tunggu habis", "timed out"
-	case unavailable(err):
-		p.Status, p.Detail, p.DetailEN = http.StatusServiceUnavailable,
-			"layanan sedang tidak tersedia; coba lagi sebentar lagi", "the service is unavailable for a moment; try again shortly"
+	e := classify(err)
+	switch e.Kind {
+	case apperr.KindUnavailable:
 		c.Header("Retry-After", retryAfterUnavailable)
 		log.Warn("dependency unavailable", "method", c.Request.Method, "path", c.FullPath(), "error", err)
-	default:
+	case apperr.KindInternal:
 		log.Error("request failed", "method", c.Request.Method, "path", c.FullPath(), "error", err)
 	}
-	p.Title = http.StatusText(p.Status)
-	p.Type = "about:blank"
-	return p
+	status := statusOf[e.Kind]
+	return Problem{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: e.Message,
+		DetailEN: e.MessageEN, Field: e.Field, Errors: e.Errors, ErrorCount: e.Count, kind: e.Kind}
 }
+
+// serverFault reports whether the problem is the server's, not the
+// request's: the page shows the error page rather than the form again.
+func (p Problem) serverFault() bool { return p.Status >= http.StatusInternalServerError }
 
 // retryAfterUnavailable is how many seconds a client is told to wait
 // when the database or Temporal cannot be reached.
@@ -135,10 +152,4 @@ func unavailable(err error) bool {
 	var temporalDown *serviceerror.Unavailable
 	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.As(err, &temporalDown) ||
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err)
-}
-
-// isClosed reports whether err says the workflow has already completed.
-func isClosed(err error) bool {
-	var fp *serviceerror.FailedPrecondition
-	return errors.As(err, &fp)
 }

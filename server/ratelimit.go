@@ -1,7 +1,6 @@
 package server
 
 import (
-	"net/http"
 	"net/netip"
 	"strconv"
 	"time"
@@ -9,6 +8,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/account"
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/ratelimit"
 )
 
@@ -49,5 +49,5 @@ func accountKey(username string) string {
 // limiter refused.
 func tooManyGuesses(c *gin.Context, wait time.Duration, field, detail, detailEN string) error {
 	c.Header("Retry-After", strconv.Itoa(int(wait/time.Second)))
-	return fail(http.StatusTooManyRequests, field, detail, detailEN)
+	return apperr.New(apperr.KindTooMany, field, detail, detailEN)
 }

@@ -21,6 +21,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/workflows"
@@ -74,11 +75,11 @@ func (s *Server) startRound(c *gin.Context) error {
 // the pages start rounds through it.
 func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundRequest) (view RoundView, created bool, err error) {
 	if !roundIDPattern.MatchString(req.ID) {
-		return view, false, invalid("id", fmt.Sprintf("id putaran wajib: huruf, angka atau _, paling banyak %d", models.MaxRoundID),
+		return view, false, apperr.Invalid("id", fmt.Sprintf("id putaran wajib: huruf, angka atau _, paling banyak %d", models.MaxRoundID),
 			fmt.Sprintf("a round id is required: letters, digits or _, at most %d", models.MaxRoundID))
 	}
 	if models.Blank(req.Name) {
-		return view, false, invalid("name", "nama putaran wajib diisi", "a round name is required")
+		return view, false, apperr.Invalid("name", "nama putaran wajib diisi", "a round name is required")
 	}
 	if err := tooLong("name", req.Name, maxName); err != nil {
 		return view, false, err
@@ -88,11 +89,11 @@ func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundReques
 		dec := json.NewDecoder(bytes.NewReader(req.Settings))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&settings); err != nil {
-			return view, false, invalid("settings", "pengaturan tidak sah: "+err.Error(), "invalid settings: "+err.Error())
+			return view, false, apperr.Invalid("settings", "pengaturan tidak sah: "+err.Error(), "invalid settings: "+err.Error())
 		}
 	}
 	if p := settings.Check(); p != nil {
-		return view, false, invalid("settings."+p.Field, p.Message, p.MessageEN)
+		return view, false, apperr.Invalid("settings."+p.Field, p.Message, p.MessageEN)
 	}
 	wid := contract.RoundWorkflowID(req.ID)
 	_, err = s.Temporal.DescribeWorkflowExecution(ctx, wid, "")
@@ -143,9 +144,9 @@ func (s *Server) sameRound(ctx context.Context, wid, name string, settings model
 	if err := converter.GetDefaultDataConverter().FromPayloads(started.GetInput(), &in); err != nil {
 		return err
 	}
-	var differ []FieldError
+	var differ []apperr.FieldError
 	if in.Name != name {
-		differ = append(differ, FieldError{Field: "name", Message: "berbeda dari putaran yang ada: " + in.Name,
+		differ = append(differ, apperr.FieldError{Field: "name", Message: "berbeda dari putaran yang ada: " + in.Name,
 			MessageEN: "differs from the existing round's: " + in.Name})
 	}
 	had, err := settingsMap(in.Settings)
@@ -158,7 +159,7 @@ func (s *Server) sameRound(ctx context.Context, wid, name string, settings model
 	}
 	for _, k := range slices.Sorted(maps.Keys(asked)) {
 		if !reflect.DeepEqual(had[k], asked[k]) {
-			differ = append(differ, FieldError{Field: "settings." + k, Message: fmt.Sprintf("berbeda dari putaran yang ada: %v", had[k]),
+			differ = append(differ, apperr.FieldError{Field: "settings." + k, Message: fmt.Sprintf("berbeda dari putaran yang ada: %v", had[k]),
 				MessageEN: fmt.Sprintf("differs from the existing round's: %v", had[k])})
 		}
 	}
@@ -170,9 +171,10 @@ func (s *Server) sameRound(ctx context.Context, wid, name string, settings model
 		fields[i] = d.Field
 	}
 	list := strings.Join(fields, ", ")
-	return &apiError{status: http.StatusConflict, field: fields[0], errors: differ,
-		id: "putaran dengan id ini sudah ada dengan isian lain (" + list + "); pakai id baru untuk putaran baru",
-		en: "a round with this id exists with other values (" + list + "); use a new id for a new round"}
+	e := apperr.Conflict(fields[0], "putaran dengan id ini sudah ada dengan isian lain ("+list+"); pakai id baru untuk putaran baru",
+		"a round with this id exists with other values ("+list+"); use a new id for a new round")
+	e.Errors = differ
+	return e
 }
 
 // settingsMap is settings as JSON fields, for comparison field by field.
@@ -213,7 +215,7 @@ func (s *Server) roundView(c context.Context, id string) (RoundView, error) {
 		}
 	}
 	if !found {
-		return v, notFound("putaran", id)
+		return v, apperr.NotFound("putaran", id)
 	}
 	return v, nil
 }
@@ -278,7 +280,7 @@ func (s *Server) findRound(ctx context.Context, id string) (models.Round, error)
 	var r models.Round
 	err := s.DB.WithContext(ctx).First(&r, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return r, notFound("putaran", id)
+		return r, apperr.NotFound("putaran", id)
 	}
 	return r, err
 }

@@ -24,6 +24,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/ratelimit"
 )
@@ -75,7 +76,7 @@ func (s *Server) Handler() http.Handler {
 	r.Use(gin.Recovery(), s.logRequests)
 	r.Use(s.Middleware...)
 	r.NoRoute(func(c *gin.Context) {
-		writeError(c, s.Log, fail(http.StatusNotFound, "", "alamat tidak dikenal", "no such endpoint"))
+		writeError(c, s.Log, apperr.New(apperr.KindNotFound, "", "alamat tidak dikenal", "no such endpoint"))
 	})
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", s.handle(s.ready))
@@ -137,7 +138,7 @@ func (s *Server) allow(h func(*gin.Context) error, roles ...models.Role) gin.Han
 				return h(c)
 			}
 		}
-		return fail(http.StatusForbidden, "", "peran "+string(a.Role)+" tidak berwenang untuk tindakan ini",
+		return apperr.New(apperr.KindForbidden, "", "peran "+string(a.Role)+" tidak berwenang untuk tindakan ini",
 			"the role "+string(a.Role)+" may not do this")
 	})
 }
@@ -154,7 +155,7 @@ func (s *Server) authenticate(c *gin.Context) {
 			return
 		}
 		c.Header("WWW-Authenticate", `Bearer realm="mutasi"`)
-		writeError(c, s.Log, fail(http.StatusUnauthorized, "Authorization", "token Bearer diperlukan", "a Bearer token is required"))
+		writeError(c, s.Log, apperr.New(apperr.KindUnauth, "Authorization", "token Bearer diperlukan", "a Bearer token is required"))
 		return
 	}
 	a, err := apikey.Lookup(s.DB.WithContext(c), strings.TrimSpace(token))
@@ -179,7 +180,7 @@ func (s *Server) wrongToken(c *gin.Context) error {
 			"terlalu banyak token yang salah; coba lagi nanti", "too many wrong tokens; try again later")
 	}
 	c.Header("WWW-Authenticate", `Bearer realm="mutasi", error="invalid_token"`)
-	return fail(http.StatusUnauthorized, "Authorization", "token tidak sah atau dicabut", "invalid or revoked token")
+	return apperr.New(apperr.KindUnauth, "Authorization", "token tidak sah atau dicabut", "invalid or revoked token")
 }
 
 func actor(c *gin.Context) models.Actor {
@@ -193,7 +194,7 @@ func actor(c *gin.Context) models.Actor {
 func bind(c *gin.Context, v any) error {
 	body, err := io.ReadAll(io.LimitReader(c.Request.Body, maxJSONBody+1))
 	if err != nil || len(body) > maxJSONBody {
-		return fail(http.StatusRequestEntityTooLarge, "", fmt.Sprintf("isi permintaan terlalu besar (paling banyak %d byte)", maxJSONBody),
+		return apperr.New(apperr.KindTooLarge, "", fmt.Sprintf("isi permintaan terlalu besar (paling banyak %d byte)", maxJSONBody),
 			fmt.Sprintf("request body too large (at most %d bytes)", maxJSONBody))
 	}
 	if err := checkText(body); err != nil {
@@ -205,18 +206,18 @@ func bind(c *gin.Context, v any) error {
 		var typeErr *json.UnmarshalTypeError
 		switch {
 		case errors.As(err, &typeErr):
-			return fail(http.StatusBadRequest, typeErr.Field, "jenis nilai "+typeErr.Field+" salah",
+			return apperr.New(apperr.KindMalformed, typeErr.Field, "jenis nilai "+typeErr.Field+" salah",
 				"wrong type for "+typeErr.Field+": want "+typeErr.Type.String())
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			f := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-			return fail(http.StatusBadRequest, f, "kolom "+f+" tidak dikenal", "unknown field "+f)
+			return apperr.New(apperr.KindMalformed, f, "kolom "+f+" tidak dikenal", "unknown field "+f)
 		case errors.Is(err, io.EOF):
-			return fail(http.StatusBadRequest, "", "isi permintaan kosong", "empty request body")
+			return apperr.New(apperr.KindMalformed, "", "isi permintaan kosong", "empty request body")
 		}
-		return fail(http.StatusBadRequest, "", "JSON tidak sah: "+err.Error(), "malformed JSON: "+err.Error())
+		return apperr.New(apperr.KindMalformed, "", "JSON tidak sah: "+err.Error(), "malformed JSON: "+err.Error())
 	}
 	if dec.More() {
-		return fail(http.StatusBadRequest, "", "JSON berisi lebih dari satu nilai", "more than one JSON value")
+		return apperr.New(apperr.KindMalformed, "", "JSON berisi lebih dari satu nilai", "more than one JSON value")
 	}
 	return nil
 }
@@ -305,7 +306,7 @@ func escapedNUL(body []byte) bool {
 // character, raw or escaped in JSON: the database cannot store it.
 func checkText(body []byte) error {
 	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 || escapedNUL(body) {
-		return fail(http.StatusBadRequest, "", "teks harus UTF-8 tanpa karakter NUL", "text must be UTF-8 without NUL characters")
+		return apperr.New(apperr.KindMalformed, "", "teks harus UTF-8 tanpa karakter NUL", "text must be UTF-8 without NUL characters")
 	}
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/account"
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -168,7 +169,7 @@ func (s *Server) signIn(c *gin.Context, v *view) error {
 	}
 	acc, err := account.Authenticate(s.DB.WithContext(c), c.PostForm("username"), c.PostForm("password"))
 	if errors.Is(err, account.ErrInvalid) {
-		err = fail(http.StatusUnauthorized, "password", "nama pengguna atau kata sandi salah", "wrong username or password")
+		err = apperr.New(apperr.KindUnauth, "password", "nama pengguna atau kata sandi salah", "wrong username or password")
 	} else {
 		s.TokenLimiter.Refund(keys...)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
@@ -26,19 +27,19 @@ func (s *Server) openSurvey(ctx context.Context, token string) (models.Survey, e
 	id, err := links.Verify(s.LinkSecret, token, time.Now())
 	switch {
 	case errors.Is(err, links.ErrExpired):
-		return sv, fail(http.StatusGone, "token", "tautan survei sudah kedaluwarsa", "the survey link has expired")
+		return sv, apperr.New(apperr.KindGone, "token", "tautan survei sudah kedaluwarsa", "the survey link has expired")
 	case err != nil:
-		return sv, fail(http.StatusNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
+		return sv, apperr.New(apperr.KindNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
 	}
 	err = s.DB.WithContext(ctx).First(&sv, "transfer_id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return sv, fail(http.StatusNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
+		return sv, apperr.New(apperr.KindNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
 	}
 	if err != nil {
 		return sv, err
 	}
 	if sv.Status != models.SurveyOpen {
-		return sv, fail(http.StatusGone, "token", "survei ini sudah diisi atau ditutup", "this survey has been answered or closed")
+		return sv, apperr.New(apperr.KindGone, "token", "survei ini sudah diisi atau ditutup", "this survey has been answered or closed")
 	}
 	return sv, nil
 }
@@ -90,10 +91,9 @@ func (s *Server) submitSurvey(ctx context.Context, token string, answers map[str
 		return sv, err
 	}
 	if problems := instrumentOf(sv).Check(answers); len(problems) > 0 {
-		e := &apiError{status: http.StatusUnprocessableEntity, field: "answers",
-			id: "jawaban survei belum lengkap atau tidak sah", en: "the survey answers are incomplete or invalid"}
+		e := apperr.Invalid("answers", "jawaban survei belum lengkap atau tidak sah", "the survey answers are incomplete or invalid")
 		for _, p := range problems {
-			e.errors = append(e.errors, FieldError{Field: "answers." + p.Field, Message: p.Message, MessageEN: p.MessageEN})
+			e.Errors = append(e.Errors, apperr.FieldError{Field: "answers." + p.Field, Message: p.Message, MessageEN: p.MessageEN})
 		}
 		return sv, e
 	}

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -27,14 +28,14 @@ func pageParams(c *gin.Context) (page, error) {
 	if v := c.Query("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 500 {
-			return p, fail(http.StatusBadRequest, "limit", "limit harus 1 sampai 500", "limit must be 1 to 500")
+			return p, apperr.New(apperr.KindMalformed, "limit", "limit harus 1 sampai 500", "limit must be 1 to 500")
 		}
 		p.limit = n
 	}
 	if v := c.Query("offset"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 0 {
-			return p, fail(http.StatusBadRequest, "offset", "offset harus 0 atau lebih", "offset must be 0 or more")
+			return p, apperr.New(apperr.KindMalformed, "offset", "offset harus 0 atau lebih", "offset must be 0 or more")
 		}
 		p.offset = n
 	}
@@ -96,7 +97,7 @@ func (s *Server) transfers(ctx context.Context, a models.Actor, f TransferFilter
 	}
 	if f.Stage != "" {
 		if !knownStages[f.Stage] {
-			return nil, 0, fail(http.StatusBadRequest, "stage", "tahap "+string(f.Stage)+" tidak dikenal", "unknown stage "+string(f.Stage))
+			return nil, 0, apperr.New(apperr.KindMalformed, "stage", "tahap "+string(f.Stage)+" tidak dikenal", "unknown stage "+string(f.Stage))
 		}
 		q = q.Where("stage = ?", f.Stage)
 	}
@@ -133,7 +134,7 @@ func (s *Server) transferView(ctx context.Context, a models.Actor, id string) (T
 	var t models.Transfer
 	err := visible(s.DB.WithContext(ctx), a).First(&t, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return TransferView{}, notFound("mutasi", id)
+		return TransferView{}, apperr.NotFound("mutasi", id)
 	}
 	if err != nil {
 		return TransferView{}, err
@@ -205,24 +206,24 @@ func (s *Server) sendTransferUpdate(ctx context.Context, a models.Actor, transfe
 	var t models.Transfer
 	err := visible(s.DB.WithContext(ctx), a).Select("id", "workflow_id", "stage").First(&t, "id = ?", transferID).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return receipt, notFound("mutasi", transferID)
+		return receipt, apperr.NotFound("mutasi", transferID)
 	}
 	if err != nil {
 		return receipt, err
 	}
 	if t.Stage == models.StageProposed || t.Stage == models.StageRemoved {
-		return receipt, fail(http.StatusConflict, "", "mutasi ini belum atau tidak dikonfirmasi", "this transfer has not been confirmed")
+		return receipt, apperr.New(apperr.KindConflict, "", "mutasi ini belum atau tidak dikonfirmasi", "this transfer has not been confirmed")
 	}
 	id, err := requestUpdateID(t.ID+"\x00"+name+"\x00"+a.ID, arg)
 	if err != nil {
 		return receipt, err
 	}
 	err = s.update(ctx, t.WorkflowID, name, id, arg, &receipt)
-	if _, missing := errors.AsType[*serviceerror.NotFound](err); missing {
+	if workflowMissing(err) {
 		if t.Stage == models.StageAwaitingTPK {
 			// Confirmed, but the round has not started its workflow yet: a
 			// round of thousands starts them over a minute or two.
-			return receipt, fail(http.StatusConflict, "", "mutasi ini sedang dimulai; coba lagi dalam beberapa detik",
+			return receipt, apperr.New(apperr.KindConflict, "", "mutasi ini sedang dimulai; coba lagi dalam beberapa detik",
 				"this transfer is still being started; try again in a few seconds")
 		}
 		// Temporal answers NotFound for a workflow that has completed.
@@ -270,7 +271,7 @@ func (r DecisionRequest) update(a models.Actor) (string, any, error) {
 		return "", nil, err
 	}
 	if r.Approve == nil {
-		return "", nil, invalid("approve", "approve wajib diisi (true atau false)", "approve is required (true or false)")
+		return "", nil, apperr.Invalid("approve", "approve wajib diisi (true atau false)", "approve is required (true or false)")
 	}
 	return workflows.UpdateDecide, workflows.Decision{Actor: a, Approve: *r.Approve, Reason: r.Reason}, nil
 }

@@ -20,6 +20,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/devtemporal"
@@ -225,7 +226,7 @@ func TestRoundEndToEnd(t *testing.T) {
 		t.Fatalf("only %d proposals from 60 employees", len(st.Proposals))
 	}
 	err = update(ctx, s.c, wid, workflows.UpdateConfirm, "bad", workflows.Confirm{Actor: tpk})
-	if r, ok := workflows.AsRefusal(err); !ok || r.Kind != workflows.Forbidden {
+	if r, ok := workflows.AsRefusal(err); !ok || r.Kind != apperr.KindForbidden {
 		t.Fatalf("confirmation by the TPK: %v, want Forbidden", err)
 	}
 	st.Proposals = scriptOrder(t, st.Proposals)

@@ -5,6 +5,7 @@ import (
 
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
@@ -247,21 +248,21 @@ func (t *transfer) endRecheckFailed(ctx workflow.Context) error {
 // a reason, at any stage before it takes effect.
 func (t *transfer) checkWithdraw(w Withdraw) error {
 	if w.Actor.Role != models.RoleHR {
-		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat menarik mutasi",
+		return refuse(apperr.KindForbidden, "actor", "hanya petugas BKPSDM yang dapat menarik mutasi",
 			"only an HR officer can withdraw a transfer")
 	}
 	if !t.in.Coordinated {
-		return refuse(Conflict, "", "mutasi ini dimulai sebelum penarikan tersedia dan tidak dapat ditarik",
+		return refuse(apperr.KindConflict, "", "mutasi ini dimulai sebelum penarikan tersedia dan tidak dapat ditarik",
 			"this transfer started before withdrawal existed and cannot be withdrawn")
 	}
 	if t.withdrawal != nil {
-		return refuse(Conflict, "", "mutasi sudah ditarik", "the transfer has already been withdrawn")
+		return refuse(apperr.KindConflict, "", "mutasi sudah ditarik", "the transfer has already been withdrawn")
 	}
 	if t.over() || t.recheck != nil {
 		return stageRefusal(t.st.Stage)
 	}
 	if models.Blank(w.Reason) {
-		return refuse(Invalid, "reason", "alasan penarikan wajib diisi", "a withdrawal needs a reason")
+		return refuse(apperr.KindInvalid, "reason", "alasan penarikan wajib diisi", "a withdrawal needs a reason")
 	}
 	return nil
 }
@@ -278,7 +279,7 @@ func (t *transfer) withdraw(ctx workflow.Context, w Withdraw) (Receipt, error) {
 		return Receipt{}, err
 	}
 	if !done {
-		return Receipt{}, refuse(Conflict, "", "mutasi sudah berlaku", "the transfer has already taken effect")
+		return Receipt{}, refuse(apperr.KindConflict, "", "mutasi sudah berlaku", "the transfer has already taken effect")
 	}
 	t.withdrawal = &w
 	t.st.Reason, t.st.ReasonEN = w.Reason, w.Reason
@@ -294,21 +295,21 @@ const MaxReference = 200
 // for a coordinated transfer, once, before it takes effect.
 func (t *transfer) checkMinisterApproval(m MinisterApproval) error {
 	if m.Actor.Role != models.RoleHR {
-		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat mencatat persetujuan menteri",
+		return refuse(apperr.KindForbidden, "actor", "hanya petugas BKPSDM yang dapat mencatat persetujuan menteri",
 			"only an HR officer can record the minister's approval")
 	}
 	if !t.in.Coordinated {
-		return refuse(Conflict, "", "mutasi ini dimulai sebelum persetujuan per pejabat tersedia",
+		return refuse(apperr.KindConflict, "", "mutasi ini dimulai sebelum persetujuan per pejabat tersedia",
 			"this transfer started before approvals per official existed")
 	}
 	if t.st.MinisterApprovalRef != "" {
-		return refuse(Conflict, "", "persetujuan menteri sudah dicatat", "the minister's approval is already recorded")
+		return refuse(apperr.KindConflict, "", "persetujuan menteri sudah dicatat", "the minister's approval is already recorded")
 	}
 	if t.over() {
 		return stageRefusal(t.st.Stage)
 	}
 	if r := strings.TrimSpace(m.Reference); models.Blank(r) || len([]rune(r)) > MaxReference {
-		return refuse(Invalid, "reference", "nomor surat persetujuan menteri wajib diisi, paling banyak 200 karakter",
+		return refuse(apperr.KindInvalid, "reference", "nomor surat persetujuan menteri wajib diisi, paling banyak 200 karakter",
 			"the reference of the minister's letter is required, in at most 200 characters")
 	}
 	return nil

@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
@@ -288,7 +289,7 @@ func (r *round) register(ctx workflow.Context) error {
 
 func (r *round) checkConfirm(c Confirm) error {
 	if c.Actor.Role != models.RoleHR {
-		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat mengonfirmasi usulan",
+		return refuse(apperr.KindForbidden, "actor", "hanya petugas BKPSDM yang dapat mengonfirmasi usulan",
 			"only an HR officer can confirm the proposals")
 	}
 	proposals := r.st.Proposals
@@ -296,16 +297,16 @@ func (r *round) checkConfirm(c Confirm) error {
 	case r.st.Replan != nil:
 		proposals = r.st.Replan.Proposals
 	case r.confirmed:
-		return refuse(Conflict, "", "usulan sudah dikonfirmasi", "the proposals have already been confirmed")
+		return refuse(apperr.KindConflict, "", "usulan sudah dikonfirmasi", "the proposals have already been confirmed")
 	case r.st.Status != models.RoundAwaitingConfirmation:
-		return refuse(Conflict, "", "putaran sedang pada tahap "+string(r.st.Status)+", belum menunggu konfirmasi",
+		return refuse(apperr.KindConflict, "", "putaran sedang pada tahap "+string(r.st.Status)+", belum menunggu konfirmasi",
 			"the round is at "+string(r.st.Status)+" and does not await confirmation")
 	}
 	seen := map[string]bool{}
 	for _, id := range c.Remove {
 		known := slices.ContainsFunc(proposals, func(p contract.Proposal) bool { return p.TransferID == id })
 		if !known || seen[id] {
-			return refuse(Invalid, "remove", "usulan "+id+" tidak ada atau disebut dua kali",
+			return refuse(apperr.KindInvalid, "remove", "usulan "+id+" tidak ada atau disebut dua kali",
 				"proposal "+id+" does not exist or is listed twice")
 		}
 		seen[id] = true
@@ -318,13 +319,13 @@ func (r *round) checkConfirm(c Confirm) error {
 func (r *round) checkReplan(p Replan) error {
 	switch {
 	case p.Actor.Role != models.RoleHR:
-		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat merencanakan ulang putaran",
+		return refuse(apperr.KindForbidden, "actor", "hanya petugas BKPSDM yang dapat merencanakan ulang putaran",
 			"only an HR officer can re-plan the round")
 	case r.coord == nil || r.coord.done:
-		return refuse(Conflict, "", "putaran tidak sedang menjalankan mutasi yang dapat direncanakan ulang",
+		return refuse(apperr.KindConflict, "", "putaran tidak sedang menjalankan mutasi yang dapat direncanakan ulang",
 			"the round has no transfers under way to re-plan")
 	case r.st.Replan != nil:
-		return refuse(Conflict, "", "rencana ulang sebelumnya masih menunggu konfirmasi",
+		return refuse(apperr.KindConflict, "", "rencana ulang sebelumnya masih menunggu konfirmasi",
 			"the previous re-plan still awaits confirmation")
 	}
 	return nil
@@ -342,7 +343,7 @@ func (r *round) replan(ctx workflow.Context, p Replan) (RoundState, error) {
 	if err := workflow.ExecuteActivity(long, contract.ReplanRound, in).Get(ctx, &plan); err != nil {
 		var app *temporal.ApplicationError
 		if errors.As(err, &app) && app.Type() == contract.ErrNoRoom {
-			return RoundState{}, refuse(Conflict, "", "mutasi yang tertahan tidak semuanya dapat ditempatkan kembali; tarik sebagian dahulu",
+			return RoundState{}, refuse(apperr.KindConflict, "", "mutasi yang tertahan tidak semuanya dapat ditempatkan kembali; tarik sebagian dahulu",
 				"the blocked transfers cannot all be seated again; withdraw some first")
 		}
 		return RoundState{}, err

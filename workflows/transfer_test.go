@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
@@ -131,7 +132,7 @@ func (f *fixture) accepted(labels ...string) {
 }
 
 // refused fails the test unless the label's update was refused with kind.
-func (f *fixture) refused(label, kind string) {
+func (f *fixture) refused(label string, kind apperr.Kind) {
 	f.t.Helper()
 	r, ok := workflows.AsRefusal(f.results[label])
 	if !ok || r.Kind != kind {
@@ -306,7 +307,7 @@ func TestSilenceCountsAsAcknowledged(t *testing.T) {
 	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
 	f.at(9*24*h, "late-ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
 	st := f.run()
-	f.refused("late-ack", workflows.Conflict)
+	f.refused("late-ack", apperr.KindConflict)
 	if st.Outcome != models.StageCompleted {
 		t.Errorf("outcome %s", st.Outcome)
 	}
@@ -442,7 +443,7 @@ func TestTrainingDeadlineMissed(t *testing.T) {
 	f.at(3*h+s.TrainingDeadline.D()+h, "late", workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: hr})
 	st := f.run()
 	f.accepted("tpk", "ppk", "ack")
-	f.refused("late", workflows.Conflict)
+	f.refused("late", apperr.KindConflict)
 	var ta models.TrainingAssignment
 	f.db.First(&ta, "transfer_id = ?", f.in.Proposal.TransferID)
 	if ta.Status != models.TrainingMissed || ta.Reason != "competence_gap" {
@@ -590,17 +591,17 @@ func TestWrongRoleOutOfOrderAndDuplicateUpdatesRefused(t *testing.T) {
 		Category: models.ObjectHealth, Text: "x"})
 	st := f.run()
 	f.accepted("tpk", "ppk", "ack")
-	f.refused("employee-decides", workflows.Forbidden)
-	f.refused("ppk-first", workflows.Conflict)
-	f.refused("out-of-scope", workflows.Forbidden)
-	f.refused("no-reason", workflows.Invalid)
-	f.refused("early-ack", workflows.Conflict)
-	f.refused("tpk-again", workflows.Conflict)
-	f.refused("other-ack", workflows.Forbidden)
-	f.refused("bad-category", workflows.Invalid)
-	f.refused("resolve-early", workflows.Conflict)
-	f.refused("object-after-ack", workflows.Conflict)
-	f.refused("survey-early", workflows.Conflict)
+	f.refused("employee-decides", apperr.KindForbidden)
+	f.refused("ppk-first", apperr.KindConflict)
+	f.refused("out-of-scope", apperr.KindForbidden)
+	f.refused("no-reason", apperr.KindInvalid)
+	f.refused("early-ack", apperr.KindConflict)
+	f.refused("tpk-again", apperr.KindConflict)
+	f.refused("other-ack", apperr.KindForbidden)
+	f.refused("bad-category", apperr.KindInvalid)
+	f.refused("resolve-early", apperr.KindConflict)
+	f.refused("object-after-ack", apperr.KindConflict)
+	f.refused("survey-early", apperr.KindConflict)
 	if r, _ := workflows.AsRefusal(f.results["no-reason"]); r.Field != "reason" {
 		t.Errorf("no-reason refusal names field %q, want reason", r.Field)
 	}

@@ -3,6 +3,7 @@ package workflows
 import (
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
@@ -109,18 +110,18 @@ func actorRef(a models.Actor) contract.ActorRef { return contract.ActorRef{ID: a
 func (t *transfer) checkDecision(d Decision) error {
 	role := d.Actor.Role
 	if role != models.RoleTPK && role != models.RolePPK {
-		return refuse(Forbidden, "actor", "hanya TPK atau PPK yang dapat memberi keputusan",
+		return refuse(apperr.KindForbidden, "actor", "hanya TPK atau PPK yang dapat memberi keputusan",
 			"only the TPK or the PPK can decide")
 	}
 	if !d.Actor.InScope(t.in.Proposal.ToUnitID) {
-		return refuse(Forbidden, "actor", "unit tujuan di luar kewenangan Anda", "the target unit is outside your scope")
+		return refuse(apperr.KindForbidden, "actor", "unit tujuan di luar kewenangan Anda", "the target unit is outside your scope")
 	}
 	if first := t.decision(role); first != nil {
 		id, en := "tolak", "reject"
 		if first.Approve {
 			id, en = "setuju", "approve"
 		}
-		return refuse(Conflict, "", stepNames[role]+" sudah memutuskan: "+id, "the "+stepNames[role]+" has already decided: "+en)
+		return refuse(apperr.KindConflict, "", stepNames[role]+" sudah memutuskan: "+id, "the "+stepNames[role]+" has already decided: "+en)
 	}
 	want := models.StageAwaitingTPK
 	if role == models.RolePPK {
@@ -128,26 +129,26 @@ func (t *transfer) checkDecision(d Decision) error {
 	}
 	if t.st.Stage != want {
 		if role == models.RolePPK && t.st.Stage == models.StageAwaitingTPK {
-			return refuse(Conflict, "", "keputusan PPK menunggu kajian TPK", "the PPK decides after the TPK's review")
+			return refuse(apperr.KindConflict, "", "keputusan PPK menunggu kajian TPK", "the PPK decides after the TPK's review")
 		}
 		return stageRefusal(t.st.Stage)
 	}
 	if models.Blank(d.Reason) {
-		return refuse(Invalid, "reason", "alasan keputusan wajib diisi", "a decision needs a reason")
+		return refuse(apperr.KindInvalid, "reason", "alasan keputusan wajib diisi", "a decision needs a reason")
 	}
 	return nil
 }
 
 // stageRefusal refuses an update the transfer's stage does not await.
 func stageRefusal(stage models.Stage) error {
-	return refuse(Conflict, "", "mutasi sedang pada tahap "+string(stage)+" dan tidak menunggu tindakan ini",
+	return refuse(apperr.KindConflict, "", "mutasi sedang pada tahap "+string(stage)+" dan tidak menunggu tindakan ini",
 		"the transfer is at stage "+string(stage)+" and does not await this")
 }
 
 // checkEmployee refuses anyone but the transferred employee.
 func (t *transfer) checkEmployee(actor models.Actor) error {
 	if actor.Role != models.RoleEmployee || actor.NIP != t.in.Proposal.NIP {
-		return refuse(Forbidden, "actor", "hanya pegawai yang dimutasi yang dapat melakukan ini",
+		return refuse(apperr.KindForbidden, "actor", "hanya pegawai yang dimutasi yang dapat melakukan ini",
 			"only the transferred employee can do this")
 	}
 	return nil
@@ -160,10 +161,10 @@ func (t *transfer) checkAnswer(actor models.Actor) error {
 		return err
 	}
 	if t.ack {
-		return refuse(Conflict, "", "mutasi sudah diterima", "the transfer has already been acknowledged")
+		return refuse(apperr.KindConflict, "", "mutasi sudah diterima", "the transfer has already been acknowledged")
 	}
 	if t.objection != nil {
-		return refuse(Conflict, "", "keberatan sudah diajukan", "an objection has already been made")
+		return refuse(apperr.KindConflict, "", "keberatan sudah diajukan", "an objection has already been made")
 	}
 	if t.st.Stage != models.StageSocialization {
 		return stageRefusal(t.st.Stage)
@@ -178,29 +179,29 @@ func (t *transfer) checkObjection(o Objection) error {
 		return err
 	}
 	if !o.Category.Valid() {
-		return refuse(Invalid, "category",
+		return refuse(apperr.KindInvalid, "category",
 			"kategori keberatan harus competence, family_location, workload, health atau other",
 			"the objection category must be competence, family_location, workload, health or other")
 	}
 	if models.Blank(o.Text) {
-		return refuse(Invalid, "text", "uraian keberatan wajib diisi", "an objection needs a text")
+		return refuse(apperr.KindInvalid, "text", "uraian keberatan wajib diisi", "an objection needs a text")
 	}
 	return nil
 }
 
 func (t *transfer) checkResolution(r Resolution) error {
 	if r.Actor.Role != models.RoleHR {
-		return refuse(Forbidden, "actor", "hanya petugas BKPSDM yang dapat menyelesaikan keberatan",
+		return refuse(apperr.KindForbidden, "actor", "hanya petugas BKPSDM yang dapat menyelesaikan keberatan",
 			"only an HR officer can resolve an objection")
 	}
 	if t.resolved != nil {
-		return refuse(Conflict, "", "keberatan sudah diselesaikan", "the objection has already been resolved")
+		return refuse(apperr.KindConflict, "", "keberatan sudah diselesaikan", "the objection has already been resolved")
 	}
 	if t.st.Stage != models.StageObjectionReview {
 		return stageRefusal(t.st.Stage)
 	}
 	if !r.Resolution.Valid() {
-		return refuse(Invalid, "resolution", "penyelesaian harus cancel, training atau proceed",
+		return refuse(apperr.KindInvalid, "resolution", "penyelesaian harus cancel, training atau proceed",
 			"the resolution must be cancel, training or proceed")
 	}
 	return nil
@@ -208,11 +209,11 @@ func (t *transfer) checkResolution(r Resolution) error {
 
 func (t *transfer) checkTraining(c TrainingCompletion) error {
 	if c.Actor.Role != models.RoleHR && c.Actor.Role != models.RoleSystem {
-		return refuse(Forbidden, "actor", "hanya petugas BKPSDM atau sistem pelatihan yang dapat melaporkan pelatihan",
+		return refuse(apperr.KindForbidden, "actor", "hanya petugas BKPSDM atau sistem pelatihan yang dapat melaporkan pelatihan",
 			"only an HR officer or a training system can report training")
 	}
 	if t.trained {
-		return refuse(Conflict, "", "pelatihan sudah dilaporkan selesai", "the training has already been reported complete")
+		return refuse(apperr.KindConflict, "", "pelatihan sudah dilaporkan selesai", "the training has already been reported complete")
 	}
 	if t.st.Stage != models.StageTraining || t.trainingClosed {
 		return stageRefusal(t.st.Stage)
@@ -227,13 +228,13 @@ func (t *transfer) checkSurvey(s SurveyAnswers) error {
 		}
 	}
 	if t.answered {
-		return refuse(Conflict, "", "survei sudah diisi", "the survey has already been answered")
+		return refuse(apperr.KindConflict, "", "survei sudah diisi", "the survey has already been answered")
 	}
 	if t.st.Stage != models.StageSurveyOpen || t.surveyClosed {
-		return refuse(Conflict, "", "survei tidak sedang dibuka", "the survey is not open")
+		return refuse(apperr.KindConflict, "", "survei tidak sedang dibuka", "the survey is not open")
 	}
 	if len(s.Answers) == 0 {
-		return refuse(Invalid, "answers", "jawaban survei kosong", "the survey has no answers")
+		return refuse(apperr.KindInvalid, "answers", "jawaban survei kosong", "the survey has no answers")
 	}
 	return nil
 }
