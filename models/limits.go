@@ -20,3 +20,8 @@ const (
 	// NIPLength is the length of a NIP: 18 digits (see ParseNIP).
 	NIPLength = 18
 )
+
+// MaxName bounds a name: a round's name, and the imported names of units,
+// positions and employees. (The reference of the minister's letter is
+// bounded by workflows.MaxReference.)
+const MaxName = 200

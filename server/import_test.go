@@ -21,6 +21,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/importer"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 )
@@ -29,7 +30,7 @@ import (
 // the result of one that wrote.
 type importReply struct {
 	Problem
-	Result ImportResult
+	Result importer.Result
 }
 
 // importAPI returns a function that posts a CSV file (or a JSON array) to
@@ -113,8 +114,8 @@ func TestImportInBatches(t *testing.T) {
 	}
 	// Each write must take more than one statement: the deletes of child
 	// rows (a parameter per employee) and the inserts of each table.
-	if n <= batchParams {
-		t.Fatalf("the child rows of %d employees are deleted in one statement of %d", n, batchParams)
+	if n <= importer.BatchParams {
+		t.Fatalf("the child rows of %d employees are deleted in one statement of %d", n, importer.BatchParams)
 	}
 	for _, c := range []struct {
 		model any
@@ -124,7 +125,7 @@ func TestImportInBatches(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if batch := int64(batchParams / len(sch.DBNames)); c.rows <= batch {
+		if batch := int64(importer.BatchParams / len(sch.DBNames)); c.rows <= batch {
 			t.Fatalf("%d rows of %s fit in one batch of %d", c.rows, sch.Table, batch)
 		}
 	}
@@ -435,20 +436,20 @@ func TestImportIDLimits(t *testing.T) {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			post := importAPI(t, gdb)
-			post("units", "id,name\n"+unit+","+at(maxName)+"\n", http.StatusOK)
-			post("positions", positionHead+position+","+unit+","+at(maxName)+",pelaksana,7,II/a,III/d,SMA,5,"+comp+":3\n", http.StatusOK)
-			post("employees", employeeHead+"198001012005011001,"+at(maxName)+",pns,III/a,"+position+",2022-01-03,S1,2,2,"+comp+":4\n", http.StatusOK)
+			post("units", "id,name\n"+unit+","+at(models.MaxName)+"\n", http.StatusOK)
+			post("positions", positionHead+position+","+unit+","+at(models.MaxName)+",pelaksana,7,II/a,III/d,SMA,5,"+comp+":3\n", http.StatusOK)
+			post("employees", employeeHead+"198001012005011001,"+at(models.MaxName)+",pns,III/a,"+position+",2022-01-03,S1,2,2,"+comp+":4\n", http.StatusOK)
 			state := importedState(t, gdb)
 			for _, c := range []struct {
 				kind, file string
 				fields     []string
 			}{
-				{"units", "id,name\nU1,Dinas\n" + over(models.MaxUnitID) + "," + over(maxName) + "\n", []string{"id", "name"}},
+				{"units", "id,name\nU1,Dinas\n" + over(models.MaxUnitID) + "," + over(models.MaxName) + "\n", []string{"id", "name"}},
 				{"positions", positionHead + "P1," + unit + ",Analis,pelaksana,7,II/a,III/d,SMA,5,\n" +
-					over(models.MaxPositionID) + "," + over(models.MaxUnitID) + "," + over(maxName) + ",pelaksana,7,II/a,III/d,SMA,5," +
+					over(models.MaxPositionID) + "," + over(models.MaxUnitID) + "," + over(models.MaxName) + ",pelaksana,7,II/a,III/d,SMA,5," +
 					over(models.MaxCompetencyName) + ":3\n", []string{"id", "unit_id", "name", "competencies"}},
 				{"employees", employeeHead + "198001012005011002,Nama,pns,III/a," + position + ",2022-01-03,S1,2,2,\n" +
-					"198001012005011003," + over(maxName) + ",pns,III/a," + over(models.MaxPositionID) + ",2022-01-03,S1,2,2," +
+					"198001012005011003," + over(models.MaxName) + ",pns,III/a," + over(models.MaxPositionID) + ",2022-01-03,S1,2,2," +
 					over(models.MaxCompetencyName) + ":4\n", []string{"name", "position_id", "competencies"}},
 			} {
 				prob := post(c.kind, c.file, http.StatusUnprocessableEntity)
@@ -490,8 +491,8 @@ func TestImportLeavesAbsentColumns(t *testing.T) {
 			row := nip + ",Nama,pns,III/a,P1,2022-01-03,S1,2,2"
 			full := post("employees", required+",email,lang,legal_process,relative_nips,sanctions,skp,competencies\n"+row+
 				`,nama@bkpsdm.go.id,en,ya,198001012005011002,sedang:2025-03-01..2026-03-01,2024:Baik;2025:Sangat Baik,a:1;b:2;c:3;d:4;e:5`+"\n", http.StatusOK)
-			if r := full.Result; r.Created != 1 || r.Updated != 0 || r.Children["skp"] != (ChildCount{Written: 2}) ||
-				r.Children["competencies"] != (ChildCount{Written: 5}) || r.Children["sanctions"] != (ChildCount{Written: 1}) {
+			if r := full.Result; r.Created != 1 || r.Updated != 0 || r.Children["skp"] != (importer.ChildCount{Written: 2}) ||
+				r.Children["competencies"] != (importer.ChildCount{Written: 5}) || r.Children["sanctions"] != (importer.ChildCount{Written: 1}) {
 				t.Errorf("the first import answered %+v", r)
 			}
 			record := func() string {
@@ -518,8 +519,8 @@ func TestImportLeavesAbsentColumns(t *testing.T) {
 			}
 
 			cleared := post("employees", required+",skp,competencies\n"+row+",,\n", http.StatusOK)
-			if r := cleared.Result; r.Updated != 1 || len(r.Children) != 2 || r.Children["skp"] != (ChildCount{Removed: 2}) ||
-				r.Children["competencies"] != (ChildCount{Removed: 5}) {
+			if r := cleared.Result; r.Updated != 1 || len(r.Children) != 2 || r.Children["skp"] != (importer.ChildCount{Removed: 2}) ||
+				r.Children["competencies"] != (importer.ChildCount{Removed: 5}) {
 				t.Errorf("the import of empty skp and competencies answered %+v", r)
 			}
 			want = "Nama nama@bkpsdm.go.id en true [198001012005011002] skp=0 competencies=0 sanctions=1"
@@ -536,7 +537,7 @@ func TestImportLeavesAbsentColumns(t *testing.T) {
 					`"education":"S1","performance":2,"potential":2` + extra + `}`
 			}
 			mixed := post("employees", "["+obj(nip, `,"skp":"2025:Baik","email":null`)+","+obj(other, "")+"]", http.StatusOK)
-			if r := mixed.Result; r.Updated != 2 || r.Children["skp"] != (ChildCount{Written: 1}) {
+			if r := mixed.Result; r.Updated != 2 || r.Children["skp"] != (importer.ChildCount{Written: 1}) {
 				t.Errorf("the JSON import answered %+v", r)
 			}
 			want = "Nama  en true [198001012005011002] skp=1 competencies=0 sanctions=1"
@@ -576,12 +577,12 @@ func TestImportErrorsAreBounded(t *testing.T) {
 	}
 	for _, c := range []struct{ kind, file, field string }{{"units", units.String(), "name"}, {"positions", positions.String(), "unit_id"}} {
 		prob := post(c.kind, c.file, http.StatusUnprocessableEntity)
-		if len(prob.Errors) != maxRowErrors || prob.ErrorCount != n || !strings.Contains(prob.DetailEN, "5000 errors") {
+		if len(prob.Errors) != importer.MaxRowErrors || prob.ErrorCount != n || !strings.Contains(prob.DetailEN, "5000 errors") {
 			t.Errorf("%d bad %s: %d errors listed, %d counted, %q; want %d, %d", n, c.kind, len(prob.Errors), prob.ErrorCount,
-				prob.DetailEN, maxRowErrors, n)
+				prob.DetailEN, importer.MaxRowErrors, n)
 		}
-		if last := prob.Errors[len(prob.Errors)-1]; last.Row != maxRowErrors+1 || last.Field != c.field {
-			t.Errorf("the last error listed: %+v, want row %d, %s", last, maxRowErrors+1, c.field)
+		if last := prob.Errors[len(prob.Errors)-1]; last.Row != importer.MaxRowErrors+1 || last.Field != c.field {
+			t.Errorf("the last error listed: %+v, want row %d, %s", last, importer.MaxRowErrors+1, c.field)
 		}
 	}
 
@@ -608,11 +609,11 @@ func TestImportErrorsAreBounded(t *testing.T) {
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
-	more := fmt.Sprintf("and %d more errors", n-maxRowErrors)
+	more := fmt.Sprintf("and %d more errors", n-importer.MaxRowErrors)
 	if rows := strings.Count(string(body), "<td><code>name</code></td>"); resp.StatusCode != http.StatusUnprocessableEntity ||
-		rows != maxRowErrors || !strings.Contains(string(body), more) {
+		rows != importer.MaxRowErrors || !strings.Contains(string(body), more) {
 		t.Errorf("the import page answered %d with %d rows of errors (%d bytes), want 422, %d and %q",
-			resp.StatusCode, rows, len(body), maxRowErrors, more)
+			resp.StatusCode, rows, len(body), importer.MaxRowErrors, more)
 	}
 }
 

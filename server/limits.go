@@ -14,18 +14,10 @@ const (
 	// maxText bounds a free text: a decision's reason, an objection, a
 	// note, a withdrawal's reason.
 	maxText = 4000
-	// maxName bounds a name: a round's name, and the imported names of
-	// units, positions and employees. (The reference of the minister's
-	// letter is bounded by workflows.MaxReference, ids by the limits in
-	// package models.)
-	maxName = 200
 	// maxJSONBody bounds a JSON request body (a confirmation naming the
 	// thousands of proposals a province removes fits easily); imports
 	// have their own limit.
 	maxJSONBody = 1 << 20
-	// maxRowErrors bounds the row errors an import refused answers with;
-	// the rest are counted (Problem.ErrorCount).
-	maxRowErrors = 1000
 )
 
 // tooLong refuses a text over max characters, naming its field.

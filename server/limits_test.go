@@ -34,7 +34,7 @@ func TestTextLimits(t *testing.T) {
 		{p + "/training-completion", models.RoleHR, map[string]any{"note": over(maxText)}, "note"},
 		{p + "/withdrawal", models.RoleHR, map[string]any{"reason": over(maxText)}, "reason"},
 		{p + "/minister-approval", models.RoleHR, map[string]any{"reference": over(workflows.MaxReference)}, "reference"},
-		{"/api/v1/rounds", models.RoleHR, map[string]any{"id": "R1", "name": over(maxName)}, "name"},
+		{"/api/v1/rounds", models.RoleHR, map[string]any{"id": "R1", "name": over(models.MaxName)}, "name"},
 		{"/api/v1/rounds/R1/confirmation", models.RoleHR, map[string]any{"note": over(maxText)}, "note"},
 		{"/api/v1/rounds", models.RoleHR, map[string]any{"id": strings.Repeat("R", models.MaxRoundID+1), "name": "Mutasi"}, "id"},
 		{"/api/v1/rounds/R1/confirmation", models.RoleHR, map[string]any{"remove": []string{over(models.MaxTransferID)}}, "remove"},
@@ -61,8 +61,8 @@ func TestTextLimits(t *testing.T) {
 func TestTextChecks(t *testing.T) {
 	for body, want := range map[string]bool{`{"a": "\u0000"}`: true, `{"a": "\\u0000"}`: false,
 		`{"a": "\\\u0000"}`: true, `{"a": "C:\\u0000x"}`: false, `{"a": "ok"}`: false} {
-		if got := escapedNUL([]byte(body)); got != want {
-			t.Errorf("escapedNUL(%s) = %v, want %v", body, got, want)
+		if got := models.CheckText([]byte(body)) != nil; got != want {
+			t.Errorf("CheckText(%s) refuses: %v, want %v", body, got, want)
 		}
 	}
 	for p, want := range map[string]bool{"/inbox": true, "/transfers/T1?x=1": true, "/\t/evil.example/p": false,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/evaluation"
+	"github.com/bkpsdm/mutasi/importer"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -510,7 +511,7 @@ func (s *Server) importForm(c *gin.Context, v *view) error {
 	if strings.EqualFold(path.Ext(fh.Filename), ".json") {
 		ct = "application/json"
 	}
-	res, err := s.importRows(c, kind, ct, body)
+	res, err := importer.Load(c, s.DB, kind, ct, body)
 	if err != nil {
 		return s.formFailed(c, v, "import", err, s.importPage)
 	}

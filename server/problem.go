@@ -21,7 +21,7 @@ import (
 // Problem is an RFC 9457 problem detail. Detail is in Bahasa Indonesia and
 // DetailEN in English; Field names the request field at fault, and Errors
 // lists row- or field-level problems. ErrorCount counts every problem of
-// an import, of which Errors lists the first maxRowErrors.
+// an import, of which Errors lists the first importer.MaxRowErrors.
 type Problem struct {
 	Type       string              `json:"type"`
 	Title      string              `json:"title"`

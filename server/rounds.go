@@ -81,7 +81,7 @@ func (s *Server) beginRound(ctx context.Context, a models.Actor, req RoundReques
 	if models.Blank(req.Name) {
 		return view, false, apperr.Invalid("name", "nama putaran wajib diisi", "a round name is required")
 	}
-	if err := tooLong("name", req.Name, maxName); err != nil {
+	if err := tooLong("name", req.Name, models.MaxName); err != nil {
 		return view, false, err
 	}
 	settings := models.DefaultSettings()

@@ -17,7 +17,6 @@ import (
 	"net/url"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
@@ -197,7 +196,7 @@ func bind(c *gin.Context, v any) error {
 		return apperr.New(apperr.KindTooLarge, "", fmt.Sprintf("isi permintaan terlalu besar (paling banyak %d byte)", maxJSONBody),
 			fmt.Sprintf("request body too large (at most %d bytes)", maxJSONBody))
 	}
-	if err := checkText(body); err != nil {
+	if err := models.CheckText(body); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
@@ -264,49 +263,18 @@ func (s *Server) logRequests(c *gin.Context) {
 // API's requests have none.
 func checkRequest(c *gin.Context) error {
 	for _, p := range c.Params {
-		if err := checkText([]byte(p.Value)); err != nil {
+		if err := models.CheckText([]byte(p.Value)); err != nil {
 			return err
 		}
 	}
 	for _, form := range []url.Values{c.Request.URL.Query(), c.Request.PostForm} {
 		for _, values := range form {
 			for _, v := range values {
-				if err := checkText([]byte(v)); err != nil {
+				if err := models.CheckText([]byte(v)); err != nil {
 					return err
 				}
 			}
 		}
-	}
-	return nil
-}
-
-// escapedNUL reports whether a JSON body escapes a NUL character
-// (\u0000): the six characters of an escaped backslash followed by
-// "u0000" are text, and pass.
-func escapedNUL(body []byte) bool {
-	low := bytes.ToLower(body)
-	for i := 0; ; {
-		k := bytes.Index(low[i:], []byte(`\u0000`))
-		if k < 0 {
-			return false
-		}
-		k += i
-		slashes := 0
-		for j := k; j >= 0 && low[j] == '\\'; j-- {
-			slashes++
-		}
-		if slashes%2 == 1 {
-			return true
-		}
-		i = k + 1
-	}
-}
-
-// checkText refuses a body that is not valid UTF-8 or carries a NUL
-// character, raw or escaped in JSON: the database cannot store it.
-func checkText(body []byte) error {
-	if !utf8.Valid(body) || bytes.IndexByte(body, 0) >= 0 || escapedNUL(body) {
-		return apperr.New(apperr.KindMalformed, "", "teks harus UTF-8 tanpa karakter NUL", "text must be UTF-8 without NUL characters")
 	}
 	return nil
 }
