@@ -25,3 +25,7 @@ const (
 // positions and employees. (The reference of the minister's letter is
 // bounded by workflows.MaxReference.)
 const MaxName = 200
+
+// MaxText bounds a free text: a decision's reason, an objection, a note, a
+// withdrawal's reason.
+const MaxText = 4000

@@ -420,3 +420,27 @@ func (s RoundSettings) BlackoutWindows() []Blackout {
 	}
 	return append(out, s.Blackouts...)
 }
+
+// Wait is how long a stage waits for the person it awaits: a reminder
+// goes out after Reminder, and the wait escalates or ends after Deadline;
+// zero for none.
+type Wait struct{ Reminder, Deadline time.Duration }
+
+// Wait gives the wait of a stage under these settings: a TPK's or PPK's
+// decision and the HR office's review of an objection wait the decision
+// times, the employee's acknowledgement and survey their own, training
+// its deadline; the other stages wait for nobody. The transfer workflow
+// keeps these times and the dashboard reads them, from this one rule.
+func (s RoundSettings) Wait(stage Stage) Wait {
+	switch stage {
+	case StageAwaitingTPK, StageAwaitingPPK, StageObjectionReview:
+		return Wait{s.DecisionReminder.D(), s.DecisionEscalation.D()}
+	case StageSocialization:
+		return Wait{s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D()}
+	case StageTraining:
+		return Wait{Deadline: s.TrainingDeadline.D()}
+	case StageSurveyOpen:
+		return Wait{s.SurveyReminder.D(), s.SurveyWindow.D()}
+	}
+	return Wait{}
+}

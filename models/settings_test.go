@@ -65,3 +65,26 @@ func TestContactsMustBeAddresses(t *testing.T) {
 		t.Errorf("a contact with a line break: %v, want an error naming contacts.tpk", err)
 	}
 }
+
+// The wait of each stage comes from its own settings; a stage that awaits
+// nobody waits for nothing.
+func TestWaitPerStage(t *testing.T) {
+	s := DefaultSettings()
+	for stage, want := range map[Stage]Wait{
+		StageAwaitingTPK:       {s.DecisionReminder.D(), s.DecisionEscalation.D()},
+		StageAwaitingPPK:       {s.DecisionReminder.D(), s.DecisionEscalation.D()},
+		StageObjectionReview:   {s.DecisionReminder.D(), s.DecisionEscalation.D()},
+		StageSocialization:     {s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D()},
+		StageTraining:          {Deadline: s.TrainingDeadline.D()},
+		StageSurveyOpen:        {s.SurveyReminder.D(), s.SurveyWindow.D()},
+		StageAwaitingEffective: {},
+		StageCompleted:         {},
+	} {
+		if got := s.Wait(stage); got != want {
+			t.Errorf("Wait(%s) = %+v, want %+v", stage, got, want)
+		}
+	}
+	if w := s.Wait(StageSocialization); w.Reminder <= 0 || w.Deadline <= w.Reminder {
+		t.Errorf("the default acknowledgement wait %+v reminds after its deadline", w)
+	}
+}

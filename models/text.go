@@ -2,6 +2,7 @@ package models
 
 import (
 	"bytes"
+	"fmt"
 	"unicode"
 	"unicode/utf8"
 
@@ -49,4 +50,13 @@ func escapedNUL(body []byte) bool {
 		}
 		i = k + 1
 	}
+}
+
+// TooLong refuses a text over max characters, naming its field.
+func TooLong(field, value string, max int) error {
+	if utf8.RuneCountInString(value) <= max {
+		return nil
+	}
+	return apperr.Invalid(field, fmt.Sprintf("%s paling banyak %d karakter", field, max),
+		fmt.Sprintf("%s takes at most %d characters", field, max))
 }

@@ -15,8 +15,10 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/survey"
+	"github.com/bkpsdm/mutasi/transfers"
 )
 
 // csvOf writes rows as CSV.
@@ -127,12 +129,12 @@ func TestRoundThroughTheAPI(t *testing.T) {
 			t.Errorf("the 409 names %v, want name and settings.decision_reminder but not settings.survey_delay", fields)
 		}
 	}
-	var round RoundView
+	var round rounds.View
 	eventually(t, "the round to await confirmation", func() bool {
 		s.do("GET", "/api/v1/rounds/R2027_1", models.RoleHR, nil).json(t, &round)
 		return round.Status == models.RoundAwaitingConfirmation
 	})
-	var needs struct{ Items []NeedView }
+	var needs struct{ Items []rounds.Need }
 	s.do("GET", "/api/v1/rounds/R2027_1/needs", models.RoleTPK, nil).json(t, &needs)
 	var props struct {
 		Proposals  []models.Transfer
@@ -157,7 +159,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	}
 	confirmation := map[string]any{"remove": []string{removed}}
 	expect(t, s.do("POST", "/api/v1/rounds/R2027_1/confirmation", models.RoleHR, confirmation), http.StatusOK)
-	round = RoundView{}
+	round = rounds.View{}
 	s.do("GET", "/api/v1/rounds/R2027_1", models.RoleHR, nil).json(t, &round)
 	if round.Status != models.RoundInProgress || round.Awaiting != "" {
 		t.Errorf("a confirmed round is %s awaiting %q, want in_progress awaiting nobody", round.Status, round.Awaiting)
@@ -202,7 +204,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		r := s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "formasi ditunda"})
 		if r.status == http.StatusConflict {
 			eventually(t, "the blocked stage of "+other.ID, func() bool {
-				var v TransferView
+				var v transfers.View
 				s.do("GET", "/api/v1/transfers/"+other.ID, models.RoleHR, nil).json(t, &v)
 				return v.Live != nil && v.Live.Stage == models.StageBlocked
 			})
@@ -230,7 +232,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		t.Errorf("a repeated decision answered %s, the first %s", a3.body, a1.body)
 	}
 	expect(t, s.do("POST", path+"/decisions", models.RolePPK, approve), http.StatusOK)
-	var view TransferView
+	var view transfers.View
 	eventually(t, "socialization", func() bool {
 		s.do("GET", path, models.RoleEmployee, nil).json(t, &view)
 		return view.Live != nil && view.Live.Stage == models.StageSocialization
@@ -305,7 +307,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	if e.PositionID != mine.ToPositionID {
 		t.Errorf("the employee is in %s, want %s", e.PositionID, mine.ToPositionID)
 	}
-	var rounds struct{ Items []RoundView }
+	var rounds struct{ Items []rounds.View }
 	s.do("GET", "/api/v1/rounds", models.RolePPK, nil).json(t, &rounds)
 	if len(rounds.Items) != 1 || rounds.Items[0].Counts[models.StageCompleted] != 1 {
 		t.Errorf("round list %+v", rounds.Items)

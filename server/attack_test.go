@@ -16,6 +16,7 @@ import (
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
 )
 
@@ -44,7 +45,7 @@ func quietRound(t *testing.T) *quiet {
 	})
 	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": "Q1", "name": "Uji serangan", "settings": slowSettings}), http.StatusCreated)
 	eventually(t, "confirmation", func() bool {
-		var v RoundView
+		var v rounds.View
 		s.do("GET", "/api/v1/rounds/Q1", models.RoleHR, nil).json(t, &v)
 		return v.Status == models.RoundAwaitingConfirmation
 	})

@@ -12,6 +12,7 @@ import (
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -27,7 +28,7 @@ func readyRound(t *testing.T) *stack {
 	})
 	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": "E1", "name": "Uji galat", "settings": fastSettings}), http.StatusCreated)
 	eventually(t, "confirmation", func() bool {
-		var v RoundView
+		var v rounds.View
 		s.do("GET", "/api/v1/rounds/E1", models.RoleHR, nil).json(t, &v)
 		return v.Status == models.RoundAwaitingConfirmation
 	})

@@ -69,7 +69,7 @@ func writeReport(c *gin.Context, v EvaluationView, filename string) error {
 
 // roundReport computes a round's evaluation.
 func (s *Server) roundReport(c *gin.Context) (EvaluationView, error) {
-	r, err := s.findRound(c, c.Param("id"))
+	r, err := s.rounds.Find(c, c.Param("id"))
 	if err != nil {
 		return EvaluationView{}, err
 	}

@@ -17,18 +17,20 @@ import (
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/transfers"
 )
 
 // requestBodies makes a fresh value of every JSON request body the API
 // decodes.
 var requestBodies = map[string]func() any{
-	"round":      func() any { return &RoundRequest{} },
-	"confirm":    func() any { return &ConfirmRequest{} },
-	"decision":   func() any { return &DecisionRequest{} },
-	"objection":  func() any { return &ObjectionRequest{} },
-	"resolution": func() any { return &ResolutionRequest{} },
-	"training":   func() any { return &TrainingRequest{} },
+	"round":      func() any { return &rounds.Request{} },
+	"confirm":    func() any { return &rounds.ConfirmRequest{} },
+	"decision":   func() any { return &transfers.DecisionRequest{} },
+	"objection":  func() any { return &transfers.ObjectionRequest{} },
+	"resolution": func() any { return &transfers.ResolutionRequest{} },
+	"training":   func() any { return &transfers.TrainingRequest{} },
 	"survey":     func() any { return &SurveyRequest{} },
 	"empty":      func() any { return &struct{}{} },
 }
@@ -67,7 +69,7 @@ func FuzzRequestBodies(f *testing.F) {
 				}
 				continue
 			}
-			if r, ok := v.(*RoundRequest); ok && len(r.Settings) > 0 {
+			if r, ok := v.(*rounds.Request); ok && len(r.Settings) > 0 {
 				settings := models.DefaultSettings()
 				dec := json.NewDecoder(bytes.NewReader(r.Settings))
 				dec.DisallowUnknownFields()

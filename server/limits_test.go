@@ -10,7 +10,9 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/transfers"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -28,14 +30,14 @@ func TestTextLimits(t *testing.T) {
 		body  map[string]any
 		field string
 	}{
-		{p + "/decisions", models.RoleTPK, map[string]any{"approve": true, "reason": over(maxText)}, "reason"},
-		{p + "/objections", models.RoleEmployee, map[string]any{"category": "health", "text": over(maxText)}, "text"},
-		{p + "/objection-resolution", models.RoleHR, map[string]any{"resolution": "proceed", "note": over(maxText)}, "note"},
-		{p + "/training-completion", models.RoleHR, map[string]any{"note": over(maxText)}, "note"},
-		{p + "/withdrawal", models.RoleHR, map[string]any{"reason": over(maxText)}, "reason"},
+		{p + "/decisions", models.RoleTPK, map[string]any{"approve": true, "reason": over(models.MaxText)}, "reason"},
+		{p + "/objections", models.RoleEmployee, map[string]any{"category": "health", "text": over(models.MaxText)}, "text"},
+		{p + "/objection-resolution", models.RoleHR, map[string]any{"resolution": "proceed", "note": over(models.MaxText)}, "note"},
+		{p + "/training-completion", models.RoleHR, map[string]any{"note": over(models.MaxText)}, "note"},
+		{p + "/withdrawal", models.RoleHR, map[string]any{"reason": over(models.MaxText)}, "reason"},
 		{p + "/minister-approval", models.RoleHR, map[string]any{"reference": over(workflows.MaxReference)}, "reference"},
 		{"/api/v1/rounds", models.RoleHR, map[string]any{"id": "R1", "name": over(models.MaxName)}, "name"},
-		{"/api/v1/rounds/R1/confirmation", models.RoleHR, map[string]any{"note": over(maxText)}, "note"},
+		{"/api/v1/rounds/R1/confirmation", models.RoleHR, map[string]any{"note": over(models.MaxText)}, "note"},
 		{"/api/v1/rounds", models.RoleHR, map[string]any{"id": strings.Repeat("R", models.MaxRoundID+1), "name": "Mutasi"}, "id"},
 		{"/api/v1/rounds/R1/confirmation", models.RoleHR, map[string]any{"remove": []string{over(models.MaxTransferID)}}, "remove"},
 	}
@@ -109,7 +111,7 @@ func TestLongestIDsRunATransfer(t *testing.T) {
 		http.StatusCreated)
 	var props struct{ Proposals []models.Transfer }
 	eventually(t, "the proposals", func() bool {
-		var v RoundView
+		var v rounds.View
 		s.do("GET", "/api/v1/rounds/"+round, models.RoleHR, nil).json(t, &v)
 		if v.Status != models.RoundAwaitingConfirmation {
 			return false
@@ -141,7 +143,7 @@ func TestLongestIDsRunATransfer(t *testing.T) {
 	expect(t, s.do("POST", path+"/decisions", models.RoleTPK, map[string]any{"approve": true, "reason": "sesuai kebutuhan"}), http.StatusOK)
 	expect(t, s.do("POST", path+"/decisions", models.RolePPK, map[string]any{"approve": true, "reason": "disetujui"}), http.StatusOK)
 	eventually(t, "socialization", func() bool {
-		var v TransferView
+		var v transfers.View
 		s.do("GET", path, models.RoleEmployee, nil).json(t, &v)
 		return v.Live != nil && v.Live.Stage == models.StageSocialization
 	})

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/transfers"
 )
 
 // The approvers' pages: the inbox of decisions awaiting them, deciding
@@ -27,7 +28,7 @@ func awaitedStage(r models.Role) models.Stage {
 
 func (s *Server) inboxPage(c *gin.Context, v *view) error {
 	a := v.Account.Actor()
-	items, total, err := s.transfers(c, a, TransferFilter{Stage: awaitedStage(a.Role)}, page{limit: inboxLimit})
+	items, total, err := s.transfers.List(c, a, transfers.Filter{Stage: awaitedStage(a.Role)}, transfers.Page{Limit: inboxLimit})
 	if err != nil {
 		return err
 	}
@@ -57,8 +58,8 @@ func (s *Server) inboxPage(c *gin.Context, v *view) error {
 }
 
 // decision reads an approve/reject button into the API's request.
-func decision(c *gin.Context) DecisionRequest {
-	req := DecisionRequest{Reason: strings.TrimSpace(c.PostForm("reason"))}
+func decision(c *gin.Context) transfers.DecisionRequest {
+	req := transfers.DecisionRequest{Reason: strings.TrimSpace(c.PostForm("reason"))}
 	switch c.PostForm("approve") {
 	case "true":
 		t := true
@@ -88,7 +89,7 @@ func (s *Server) bulkDecisionForm(c *gin.Context, v *view) error {
 	var refused []apperr.FieldError
 	var first Problem
 	for _, id := range ids {
-		if _, err := s.act(c, a, id, req); err != nil {
+		if _, err := s.transfers.Act(c, a, id, req); err != nil {
 			p := problemOf(c, s.Log, err)
 			if len(refused) == 0 {
 				first = p

@@ -132,19 +132,6 @@ func (s *Server) rowsByID(ctx context.Context, ids []string) (map[string]transfe
 	return out, nil
 }
 
-// liveState queries a started transfer's workflow; nil when it cannot.
-func (s *Server) liveState(ctx context.Context, t models.Transfer) *workflows.TransferState {
-	if t.Stage == models.StageProposed || t.Stage == models.StageRemoved {
-		return nil
-	}
-	var st workflows.TransferState
-	q, err := s.Temporal.QueryWorkflow(ctx, t.WorkflowID, "", workflows.QueryState)
-	if err != nil || q.Get(&st) != nil {
-		return nil
-	}
-	return &st
-}
-
 // stageCount is one stage's count, for tables.
 type stageCount struct {
 	Stage models.Stage

@@ -11,6 +11,7 @@ import (
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/survey"
+	"github.com/bkpsdm/mutasi/transfers"
 )
 
 // The employee's pages: my transfer (what, where, when, why, support),
@@ -33,7 +34,7 @@ type myTransfer struct {
 func (s *Server) myTransferPage(c *gin.Context, v *view) error {
 	gdb := s.DB.WithContext(c)
 	var ts []models.Transfer
-	if err := visible(gdb, v.Account.Actor()).Order("created_at DESC").Limit(10).Find(&ts).Error; err != nil {
+	if err := transfers.Visible(gdb, v.Account.Actor()).Order("created_at DESC").Limit(10).Find(&ts).Error; err != nil {
 		return err
 	}
 	rows, err := s.describe(c, ts)
@@ -43,7 +44,7 @@ func (s *Server) myTransferPage(c *gin.Context, v *view) error {
 	out := make([]myTransfer, len(rows))
 	for i, r := range rows {
 		m := myTransfer{transferRow: r}
-		m.Live = s.liveState(c, r.Transfer)
+		m.Live = s.transfers.Live(c, r.Transfer)
 		if m.Live != nil {
 			m.Stage = m.Live.Stage
 		}
@@ -95,12 +96,12 @@ var objectionCategories = []models.ObjectionCategory{models.ObjectCompetence, mo
 
 // acknowledgeForm acknowledges the transfer.
 func (s *Server) acknowledgeForm(c *gin.Context, v *view) error {
-	return s.transferForm(c, v, "answer", AcknowledgeRequest{}, "acknowledged")
+	return s.transferForm(c, v, "answer", transfers.AcknowledgeRequest{}, "acknowledged")
 }
 
 // objectionForm objects to the transfer with a category and a text.
 func (s *Server) objectionForm(c *gin.Context, v *view) error {
-	req := ObjectionRequest{Category: models.ObjectionCategory(c.PostForm("category")), Text: strings.TrimSpace(c.PostForm("text"))}
+	req := transfers.ObjectionRequest{Category: models.ObjectionCategory(c.PostForm("category")), Text: strings.TrimSpace(c.PostForm("text"))}
 	return s.transferForm(c, v, "object", req, "objected")
 }
 
@@ -127,11 +128,11 @@ type surveyItem struct {
 }
 
 func (s *Server) surveyPage(c *gin.Context, v *view) error {
-	sv, err := s.openSurvey(c, c.Param("token"))
+	sv, err := s.transfers.OpenSurvey(c, c.Param("token"))
 	if err != nil {
 		return err
 	}
-	questions := instrumentOf(sv).Items
+	questions := transfers.Instrument(sv).Items
 	items := make([]surveyItem, len(questions))
 	for i, it := range questions {
 		items[i] = surveyItem{Item: it, Name: "answers." + it.Code}
@@ -149,12 +150,12 @@ func (s *Server) surveyPage(c *gin.Context, v *view) error {
 // surveyForm reads the survey form into answers and submits them as the
 // API does: a number where one was chosen, the text as written.
 func (s *Server) surveyForm(c *gin.Context, v *view) error {
-	sv, err := s.openSurvey(c, c.Param("token"))
+	sv, err := s.transfers.OpenSurvey(c, c.Param("token"))
 	if err != nil {
 		return s.formFailed(c, v, "survey", err, s.surveyPage)
 	}
 	answers := map[string]any{}
-	for _, it := range instrumentOf(sv).Items {
+	for _, it := range transfers.Instrument(sv).Items {
 		raw := strings.TrimSpace(c.PostForm("answers." + it.Code))
 		if raw == "" {
 			continue
@@ -165,7 +166,7 @@ func (s *Server) surveyForm(c *gin.Context, v *view) error {
 			answers[it.Code] = raw
 		}
 	}
-	if _, err := s.submitSurvey(c, c.Param("token"), answers); err != nil {
+	if _, err := s.transfers.AnswerSurvey(c, c.Param("token"), answers); err != nil {
 		return s.formFailed(c, v, "survey", err, s.surveyPage)
 	}
 	v.status = http.StatusOK

@@ -16,6 +16,8 @@ import (
 	"github.com/bkpsdm/mutasi/evaluation"
 	"github.com/bkpsdm/mutasi/importer"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/rounds"
+	"github.com/bkpsdm/mutasi/transfers"
 )
 
 // The HR officer's pages: the dashboard, starting and confirming rounds,
@@ -39,7 +41,7 @@ func (s *Server) dashboardPage(c *gin.Context, v *view) error {
 		for i, r := range rounds {
 			ids[i] = r.ID
 		}
-		counts, err := s.stageCounts(c, ids...)
+		counts, err := s.rounds.StageCounts(c, ids...)
 		if err != nil {
 			return err
 		}
@@ -89,13 +91,13 @@ func (s *Server) overdue(ctx context.Context, rounds []models.Round, now time.Ti
 	}
 	var items []overdueItem
 	for _, t := range waiting {
-		st := settings[t.RoundID]
-		kind, remind, deadline := "decision", st.DecisionReminder.D(), st.DecisionEscalation.D()
+		w := settings[t.RoundID].Wait(t.Stage)
+		kind := "decision"
 		if t.Stage == models.StageSocialization {
-			kind, remind, deadline = "acknowledgement", st.AcknowledgeReminder.D(), st.AcknowledgeDeadline.D()
+			kind = "acknowledgement"
 		}
-		if due := t.UpdatedAt.Add(remind); now.After(due) {
-			end := t.UpdatedAt.Add(deadline)
+		if due := t.UpdatedAt.Add(w.Reminder); now.After(due) {
+			end := t.UpdatedAt.Add(w.Deadline)
 			items = append(items, overdueItem{transferRow: transferRow{Transfer: t}, Kind: kind, Since: t.UpdatedAt, Due: due,
 				Deadline: &end, Escalated: now.After(end)})
 		}
@@ -133,7 +135,7 @@ func (s *Server) overdue(ctx context.Context, rounds []models.Round, now time.Ti
 	out := items[:0]
 	for _, it := range items {
 		if it.Kind != "training" {
-			if live := s.liveState(ctx, it.Transfer); live != nil && live.Stage == it.Stage && live.ReminderAt != nil {
+			if live := s.transfers.Live(ctx, it.Transfer); live != nil && live.Stage == it.Stage && live.ReminderAt != nil {
 				it.Since, it.Due, it.Deadline = *live.Since, *live.ReminderAt, live.Deadline
 				it.Escalated = live.Deadline != nil && now.After(*live.Deadline)
 				if !now.After(it.Due) {
@@ -258,8 +260,8 @@ func (s *Server) startRoundForm(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	req := RoundRequest{ID: strings.TrimSpace(c.PostForm("id")), Name: strings.TrimSpace(c.PostForm("name")), Settings: raw}
-	if _, _, err := s.beginRound(c, v.Account.Actor(), req); err != nil {
+	req := rounds.Request{ID: strings.TrimSpace(c.PostForm("id")), Name: strings.TrimSpace(c.PostForm("name")), Settings: raw}
+	if _, _, err := s.rounds.Begin(c, v.Account.Actor(), req); err != nil {
 		return s.formFailed(c, v, "round", err, s.newRoundPage)
 	}
 	return done(c, "/rounds/"+req.ID, "round_started")
@@ -270,17 +272,17 @@ const exclusionsPage = 100
 
 func (s *Server) roundPage(c *gin.Context, v *view) error {
 	id := c.Param("id")
-	round, err := s.roundView(c, id)
+	round, err := s.rounds.Get(c, id)
 	if err != nil {
 		return err
 	}
-	needs, err := s.roundNeeds(c, id)
+	needs, err := s.rounds.Needs(c, id)
 	if err != nil {
 		return err
 	}
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(offset, 0)
-	props, err := s.roundProposals(c, v.Account.Actor(), id, page{limit: exclusionsPage, offset: offset})
+	props, err := s.rounds.Proposals(c, v.Account.Actor(), id, transfers.Page{Limit: exclusionsPage, Offset: offset})
 	if err != nil {
 		return err
 	}
@@ -288,7 +290,7 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	pending, err := s.pendingPlan(c, id)
+	pending, err := s.rounds.PendingPlan(c, id)
 	if err != nil {
 		return err
 	}
@@ -320,7 +322,7 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 // the round's page.
 func (s *Server) replanForm(c *gin.Context, v *view) error {
 	id := c.Param("id")
-	if _, err := s.replanRound(c, v.Account.Actor(), id); err != nil {
+	if _, err := s.rounds.Replan(c, v.Account.Actor(), id); err != nil {
 		return s.formFailed(c, v, "replan", err, s.roundPage)
 	}
 	return done(c, "/rounds/"+id, "replanned")
@@ -329,8 +331,8 @@ func (s *Server) replanForm(c *gin.Context, v *view) error {
 // confirmForm confirms a round, less the proposals ticked for removal.
 func (s *Server) confirmForm(c *gin.Context, v *view) error {
 	id := c.Param("id")
-	req := ConfirmRequest{Remove: c.PostFormArray("remove"), Note: strings.TrimSpace(c.PostForm("note"))}
-	if _, err := s.confirmRound(c, v.Account.Actor(), id, req); err != nil {
+	req := rounds.ConfirmRequest{Remove: c.PostFormArray("remove"), Note: strings.TrimSpace(c.PostForm("note"))}
+	if _, err := s.rounds.Confirm(c, v.Account.Actor(), id, req); err != nil {
 		return s.formFailed(c, v, "confirm", err, s.roundPage)
 	}
 	return done(c, "/rounds/"+id, "confirmed")
@@ -338,7 +340,7 @@ func (s *Server) confirmForm(c *gin.Context, v *view) error {
 
 // transferPage shows a transfer to whoever may see it (visible).
 func (s *Server) transferPage(c *gin.Context, v *view) error {
-	tv, err := s.transferView(c, v.Account.Actor(), c.Param("id"))
+	tv, err := s.transfers.Get(c, v.Account.Actor(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -440,39 +442,39 @@ func (s *Server) backTo(c *gin.Context) (string, pageHandler) {
 
 // resolutionForm resolves an objection.
 func (s *Server) resolutionForm(c *gin.Context, v *view) error {
-	req := ResolutionRequest{Resolution: models.Resolution(c.PostForm("resolution")), Note: strings.TrimSpace(c.PostForm("note"))}
+	req := transfers.ResolutionRequest{Resolution: models.Resolution(c.PostForm("resolution")), Note: strings.TrimSpace(c.PostForm("note"))}
 	return s.transferForm(c, v, "resolve", req, "resolved")
 }
 
 // withdrawalForm withdraws a transfer.
 func (s *Server) withdrawalForm(c *gin.Context, v *view) error {
-	return s.transferForm(c, v, "withdraw", WithdrawRequest{Reason: strings.TrimSpace(c.PostForm("reason"))}, "withdrawn")
+	return s.transferForm(c, v, "withdraw", transfers.WithdrawRequest{Reason: strings.TrimSpace(c.PostForm("reason"))}, "withdrawn")
 }
 
 // ministerApprovalForm records the minister's approval for a transfer.
 func (s *Server) ministerApprovalForm(c *gin.Context, v *view) error {
-	req := MinisterApprovalRequest{Reference: strings.TrimSpace(c.PostForm("reference"))}
+	req := transfers.MinisterApprovalRequest{Reference: strings.TrimSpace(c.PostForm("reference"))}
 	return s.transferForm(c, v, "minister", req, "minister_approved")
 }
 
 // trainingForm reports a transfer's training completed.
 func (s *Server) trainingForm(c *gin.Context, v *view) error {
-	return s.transferForm(c, v, "training", TrainingRequest{Note: strings.TrimSpace(c.PostForm("note"))}, "training_completed")
+	return s.transferForm(c, v, "training", transfers.TrainingRequest{Note: strings.TrimSpace(c.PostForm("note"))}, "training_completed")
 }
 
 // transferForm carries out a form's action on the transfer in the path
 // and returns to the page it came from; a refusal shows on that page
 // next to the form, whose ID is the form's name and the transfer's ID.
-func (s *Server) transferForm(c *gin.Context, v *view, form string, req transferAction, msg string) error {
+func (s *Server) transferForm(c *gin.Context, v *view, form string, req transfers.Action, msg string) error {
 	back, reload := s.backTo(c)
-	if _, err := s.act(c, v.Account.Actor(), c.Param("id"), req); err != nil {
+	if _, err := s.transfers.Act(c, v.Account.Actor(), c.Param("id"), req); err != nil {
 		return s.formFailed(c, v, form+"-"+c.Param("id"), err, reload)
 	}
 	return done(c, back, msg)
 }
 
 func (s *Server) evaluationPage(c *gin.Context, v *view) error {
-	r, err := s.findRound(c, c.Param("id"))
+	r, err := s.rounds.Find(c, c.Param("id"))
 	if err != nil {
 		return err
 	}

@@ -95,13 +95,6 @@ func classify(err error) *apperr.Error {
 	return errInternal
 }
 
-// workflowMissing reports whether Temporal answered that the workflow
-// does not exist (not yet started, or ended and removed).
-func workflowMissing(err error) bool {
-	_, missing := errors.AsType[*serviceerror.NotFound](err)
-	return missing
-}
-
 // writeError writes err as problem+json.
 func writeError(c *gin.Context, log *slog.Logger, err error) {
 	p := problemOf(c, log, err)

@@ -26,6 +26,8 @@ import (
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/ratelimit"
+	"github.com/bkpsdm/mutasi/rounds"
+	"github.com/bkpsdm/mutasi/transfers"
 )
 
 // Server holds what the handlers need.
@@ -45,6 +47,11 @@ type Server struct {
 	// X-Real-IP) names the client; from any other peer, the peer is the
 	// client. None by default.
 	TrustedProxies []netip.Prefix
+
+	// transfers and rounds are the application functions the API and
+	// the pages share; Handler makes them.
+	transfers *transfers.Service
+	rounds    *rounds.Service
 }
 
 // maxBody bounds request bodies (imports included).
@@ -58,6 +65,8 @@ func (s *Server) Handler() http.Handler {
 	if s.TokenLimiter == nil {
 		s.TokenLimiter = DefaultTokenLimiter()
 	}
+	s.transfers = &transfers.Service{DB: s.DB, Temporal: s.Temporal, Log: s.Log, LinkSecret: s.LinkSecret}
+	s.rounds = &rounds.Service{DB: s.DB, Temporal: s.Temporal, Transfers: s.transfers}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Handlers wait on the request's context: a client that goes away, or
@@ -104,13 +113,13 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/evaluations", s.allow(s.periodEvaluation, readers...))
 	api.GET("/transfers", s.allow(s.listTransfers, append(readers, models.RoleEmployee)...))
 	api.GET("/transfers/:id", s.allow(s.getTransfer, append(readers, models.RoleEmployee)...))
-	api.POST("/transfers/:id/decisions", s.allow(s.decide, models.RoleTPK, models.RolePPK))
-	api.POST("/transfers/:id/acknowledgement", s.allow(s.acknowledge, models.RoleEmployee))
-	api.POST("/transfers/:id/objections", s.allow(s.object, models.RoleEmployee))
-	api.POST("/transfers/:id/objection-resolution", s.allow(s.resolve, models.RoleHR))
-	api.POST("/transfers/:id/withdrawal", s.allow(s.withdraw, models.RoleHR))
-	api.POST("/transfers/:id/minister-approval", s.allow(s.approveByMinister, models.RoleHR))
-	api.POST("/transfers/:id/training-completion", s.allow(s.completeTraining, models.RoleHR, models.RoleSystem))
+	api.POST("/transfers/:id/decisions", s.allow(action[transfers.DecisionRequest](s, false), models.RoleTPK, models.RolePPK))
+	api.POST("/transfers/:id/acknowledgement", s.allow(action[transfers.AcknowledgeRequest](s, true), models.RoleEmployee))
+	api.POST("/transfers/:id/objections", s.allow(action[transfers.ObjectionRequest](s, false), models.RoleEmployee))
+	api.POST("/transfers/:id/objection-resolution", s.allow(action[transfers.ResolutionRequest](s, false), models.RoleHR))
+	api.POST("/transfers/:id/withdrawal", s.allow(action[transfers.WithdrawRequest](s, false), models.RoleHR))
+	api.POST("/transfers/:id/minister-approval", s.allow(action[transfers.MinisterApprovalRequest](s, false), models.RoleHR))
+	api.POST("/transfers/:id/training-completion", s.allow(action[transfers.TrainingRequest](s, true), models.RoleHR, models.RoleSystem))
 	return r
 }
 

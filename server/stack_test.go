@@ -22,6 +22,7 @@ import (
 	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/transfers"
 	"github.com/bkpsdm/mutasi/worker"
 )
 
@@ -154,11 +155,11 @@ func expect(t *testing.T, r response, status int) {
 // started waits until the workflow of each transfer answers its state
 // query: a confirmed transfer is awaiting the TPK in the database a
 // moment before its round has started its workflow.
-func started(t *testing.T, s *stack, transfers ...models.Transfer) {
+func started(t *testing.T, s *stack, ts ...models.Transfer) {
 	t.Helper()
-	for _, tr := range transfers {
+	for _, tr := range ts {
 		eventually(t, "the workflow of "+tr.ID+" to start", func() bool {
-			var v TransferView
+			var v transfers.View
 			s.do("GET", "/api/v1/transfers/"+tr.ID, models.RoleHR, nil).json(t, &v)
 			return v.Live != nil
 		})

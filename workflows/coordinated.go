@@ -45,7 +45,7 @@ func (t *transfer) runCoordinated(ctx workflow.Context) error {
 		case t.announce:
 			// Seated again by a re-plan after it had cleared its steps.
 			t.announce = false
-			if err := t.enter(ctx, models.StageAwaitingEffective, "", wait{}); err != nil {
+			if err := t.enter(ctx, models.StageAwaitingEffective, ""); err != nil {
 				return err
 			}
 			if err := t.tellRound(ctx, EventReady); err != nil {
@@ -66,7 +66,7 @@ func (t *transfer) runCoordinated(ctx workflow.Context) error {
 				return t.tellRound(ctx, EventEnded)
 			}
 			t.ready = true
-			if err := t.enter(ctx, models.StageAwaitingEffective, "", wait{}); err != nil {
+			if err := t.enter(ctx, models.StageAwaitingEffective, ""); err != nil {
 				return err
 			}
 			if err := t.tellRound(ctx, EventReady); err != nil {
@@ -83,7 +83,7 @@ func (t *transfer) runCoordinated(ctx workflow.Context) error {
 	}
 	date := t.effect.EffectiveDate
 	t.st.EffectiveDate, t.st.DecreeNumber = &date, t.effect.DecreeNumber
-	if err := t.enter(ctx, models.StageEffective, "", wait{}); err != nil {
+	if err := t.enter(ctx, models.StageEffective, ""); err != nil {
 		return err
 	}
 	if err := t.notify(ctx, "effective", contract.NoticeTransferEffective, models.RoleEmployee, contract.NotifyInput{}); err != nil {
@@ -92,7 +92,7 @@ func (t *transfer) runCoordinated(ctx workflow.Context) error {
 	if err := t.survey(ctx); err != nil {
 		return err
 	}
-	return t.enter(ctx, models.StageCompleted, "", wait{})
+	return t.enter(ctx, models.StageCompleted, "")
 }
 
 // untilReady takes the steps before the effective date that are not

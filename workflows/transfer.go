@@ -146,17 +146,14 @@ func (t *transfer) run(ctx workflow.Context) error {
 	if err := t.survey(ctx); err != nil {
 		return err
 	}
-	return t.enter(ctx, models.StageCompleted, "", wait{})
+	return t.enter(ctx, models.StageCompleted, "")
 }
 
-// wait is how long a stage waits for its person: a reminder after
-// reminder, the deadline (or escalation) after deadline; zero for none.
-type wait struct{ reminder, deadline time.Duration }
-
 // enter moves the transfer to a stage: the query, the search attribute
-// and the database follow. awaited is who must act next, if anyone, and w
-// when they are reminded and until when they have.
-func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited models.Role, w wait) error {
+// and the database follow. awaited is who must act next, if anyone; the
+// settings' wait for the stage says when they are reminded and until
+// when they have.
+func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited models.Role) error {
 	// The round recorded the first stage and started the run with it, so
 	// local runs do not write it again.
 	if t.in.Coordinated && ctx.Err() != nil {
@@ -168,12 +165,13 @@ func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited model
 	workflow.GetLogger(ctx).Info("transfer stage", "round", t.in.RoundID, "transfer", t.id(), "stage", stage)
 	t.st.Since, t.st.ReminderAt, t.st.Deadline = nil, nil, nil
 	now := workflow.Now(ctx)
-	if w.deadline > 0 {
-		d := now.Add(w.deadline)
+	w := t.in.Settings.Wait(stage)
+	if w.Deadline > 0 {
+		d := now.Add(w.Deadline)
 		t.st.Since, t.st.Deadline = &now, &d
 	}
-	if w.reminder > 0 {
-		r := now.Add(w.reminder)
+	if w.Reminder > 0 {
+		r := now.Add(w.Reminder)
 		t.st.ReminderAt = &r
 	}
 	if recorded {
@@ -195,19 +193,19 @@ func (t *transfer) notify(ctx workflow.Context, key string, kind contract.Notice
 // noticeKey is the outbox key of the transfer's notification key.
 func (t *transfer) noticeKey(key string) string { return "transfer-" + t.id() + ":" + key }
 
-// awaitWithReminder waits for done; after reminder it calls remind, after
-// escalation (counted from the start) it calls escalate and, unless
+// awaitWithReminder waits for done; after w.Reminder it calls remind,
+// after w.Deadline (counted from the start) it calls escalate and, unless
 // stopAtEscalation, goes on waiting. It reports whether done came true.
-func awaitWithReminder(ctx workflow.Context, done func() bool, reminder, escalation time.Duration,
+func awaitWithReminder(ctx workflow.Context, done func() bool, w models.Wait,
 	remind, escalate func() error, stopAtEscalation bool) (bool, error) {
-	ok, err := workflow.AwaitWithTimeout(ctx, reminder, done)
+	ok, err := workflow.AwaitWithTimeout(ctx, w.Reminder, done)
 	if err != nil || ok {
 		return ok, err
 	}
 	if err := remind(); err != nil {
 		return false, err
 	}
-	ok, err = workflow.AwaitWithTimeout(ctx, escalation-reminder, done)
+	ok, err = workflow.AwaitWithTimeout(ctx, w.Deadline-w.Reminder, done)
 	if err != nil || ok {
 		return ok, err
 	}
@@ -232,7 +230,7 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 		stage, decision = models.StageAwaitingPPK, &t.ppk
 	}
 	s := t.in.Settings
-	if err := t.enter(ctx, stage, step, wait{s.DecisionReminder.D(), s.DecisionEscalation.D()}); err != nil {
+	if err := t.enter(ctx, stage, step); err != nil {
 		return false, err
 	}
 	name, key := stepNames[step], string(step)
@@ -241,7 +239,7 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 		return false, err
 	}
 	_, err := awaitWithReminder(ctx, func() bool { return *decision != nil },
-		s.DecisionReminder.D(), s.DecisionEscalation.D(),
+		s.Wait(stage),
 		func() error { return t.notify(ctx, key+":reminder", contract.NoticeDecisionReminder, step, n) },
 		func() error {
 			return t.notify(ctx, key+":escalation", contract.NoticeDecisionEscalated, models.RoleHR, n)
@@ -258,7 +256,7 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 	if err := t.notify(ctx, key+":rejected", contract.NoticeTransferRejected, models.RoleHR, n); err != nil {
 		return false, err
 	}
-	return false, t.enter(ctx, models.StageRejected, "", wait{})
+	return false, t.enter(ctx, models.StageRejected, "")
 }
 
 // socialize tells the employee, who acknowledges or objects by the
@@ -266,7 +264,7 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 // HR officer's resolution. It reports whether the transfer goes on.
 func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 	s := t.in.Settings
-	if err := t.enter(ctx, models.StageSocialization, models.RoleEmployee, wait{s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D()}); err != nil {
+	if err := t.enter(ctx, models.StageSocialization, models.RoleEmployee); err != nil {
 		return false, err
 	}
 	n := contract.NotifyInput{Deadline: *t.st.Deadline}
@@ -274,7 +272,7 @@ func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 		return false, err
 	}
 	answered, err := awaitWithReminder(ctx, func() bool { return t.ack || t.objection != nil },
-		s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D(),
+		s.Wait(models.StageSocialization),
 		func() error {
 			return t.notify(ctx, "socialization:reminder", contract.NoticeAcknowledgeReminder, models.RoleEmployee, n)
 		},
@@ -348,7 +346,7 @@ func (t *transfer) awaitNoticeDelivered(ctx workflow.Context, answered func() bo
 // reminding the HR office and escalating to the PPK when it is late.
 func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 	s := t.in.Settings
-	if err := t.enter(ctx, models.StageObjectionReview, models.RoleHR, wait{s.DecisionReminder.D(), s.DecisionEscalation.D()}); err != nil {
+	if err := t.enter(ctx, models.StageObjectionReview, models.RoleHR); err != nil {
 		return false, err
 	}
 	n := contract.NotifyInput{Step: "HR", Reason: string(t.objection.Category) + ": " + t.objection.Text, Deadline: *t.st.Deadline}
@@ -356,7 +354,7 @@ func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 		return false, err
 	}
 	_, err := awaitWithReminder(ctx, func() bool { return t.resolved != nil },
-		s.DecisionReminder.D(), s.DecisionEscalation.D(),
+		s.Wait(models.StageObjectionReview),
 		func() error {
 			return t.notify(ctx, "objection:reminder", contract.NoticeDecisionReminder, models.RoleHR, n)
 		},
@@ -373,7 +371,7 @@ func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 		if err := t.notify(ctx, "cancelled", contract.NoticeTransferCancelled, models.RoleEmployee, n); err != nil {
 			return false, err
 		}
-		return false, t.enter(ctx, models.StageCancelled, "", wait{})
+		return false, t.enter(ctx, models.StageCancelled, "")
 	case models.ResolveTraining:
 		t.st.Training = true
 	}
@@ -384,7 +382,7 @@ func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 // deadline; a missed deadline is recorded and the transfer goes ahead.
 func (t *transfer) train(ctx workflow.Context) error {
 	s := t.in.Settings
-	if err := t.enter(ctx, models.StageTraining, models.RoleHR, wait{deadline: s.TrainingDeadline.D()}); err != nil {
+	if err := t.enter(ctx, models.StageTraining, models.RoleHR); err != nil {
 		return err
 	}
 	reason := "competence_gap"
@@ -399,7 +397,7 @@ func (t *transfer) train(ctx workflow.Context) error {
 	if err := t.notify(ctx, "training", contract.NoticeTrainingAssigned, models.RoleEmployee, n); err != nil {
 		return err
 	}
-	done, err := workflow.AwaitWithTimeout(ctx, s.TrainingDeadline.D(), func() bool { return t.trained })
+	done, err := workflow.AwaitWithTimeout(ctx, s.Wait(models.StageTraining).Deadline, func() bool { return t.trained })
 	if err != nil || done {
 		return err
 	}
@@ -415,7 +413,7 @@ func (t *transfer) train(ctx workflow.Context) error {
 // takeEffect fixes the effective date, out of any election blackout
 // window that covers the post, waits for it, and issues the decree.
 func (t *transfer) takeEffect(ctx workflow.Context) error {
-	if err := t.enter(ctx, models.StageAwaitingEffective, "", wait{}); err != nil {
+	if err := t.enter(ctx, models.StageAwaitingEffective, ""); err != nil {
 		return err
 	}
 	now := workflow.Now(ctx)
@@ -435,7 +433,7 @@ func (t *transfer) takeEffect(ctx workflow.Context) error {
 		return err
 	}
 	t.st.DecreeNumber = decree.Number
-	if err := t.enter(ctx, models.StageEffective, "", wait{}); err != nil {
+	if err := t.enter(ctx, models.StageEffective, ""); err != nil {
 		return err
 	}
 	return t.notify(ctx, "effective", contract.NoticeTransferEffective, models.RoleEmployee, contract.NotifyInput{})
@@ -484,7 +482,7 @@ func (t *transfer) survey(ctx workflow.Context) error {
 	if err := t.step(ctx, contract.OpenSurvey, &link, open); err != nil {
 		return err
 	}
-	if err := t.enter(ctx, models.StageSurveyOpen, models.RoleEmployee, wait{s.SurveyReminder.D(), s.SurveyWindow.D()}); err != nil {
+	if err := t.enter(ctx, models.StageSurveyOpen, models.RoleEmployee); err != nil {
 		return err
 	}
 	n := contract.NotifyInput{Deadline: *t.st.Deadline, Link: link}
@@ -492,7 +490,7 @@ func (t *transfer) survey(ctx workflow.Context) error {
 		return err
 	}
 	answered, err := awaitWithReminder(ctx, func() bool { return t.answered },
-		s.SurveyReminder.D(), s.SurveyWindow.D(),
+		s.Wait(models.StageSurveyOpen),
 		func() error {
 			return t.notify(ctx, "survey:reminder", contract.NoticeSurveyReminder, models.RoleEmployee, n)
 		},

@@ -1,0 +1,203 @@
+package transfers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// Update sends an update to a workflow and waits for its outcome. The
+// update ID comes from the request, so a repeated request gets the first
+// answer and changes nothing.
+//
+// When the workflow task that carried the update failed (the server
+// answers WorkflowNotReady), the update was dropped, not refused: the same
+// update, with the same ID, is sent again a few times, as the server
+// retries the task.
+func (s *Service) Update(ctx context.Context, workflowID, name, updateID string, arg, out any) error {
+	wait := 200 * time.Millisecond
+	for attempt := 1; ; attempt++ {
+		h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name,
+			UpdateID: updateID, Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
+		if err == nil {
+			err = h.Get(ctx, out)
+		}
+		if _, dropped := errors.AsType[*serviceerror.WorkflowNotReady](err); !dropped || attempt == updateAttempts {
+			return err
+		}
+		s.Log.Warn("update dropped by a failed workflow task; sending it again", "workflow", workflowID, "update", name,
+			"attempt", attempt)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+// RequestUpdateID names an update after the request that sends it: key
+// (what it is about, which action, whose) and its content. An identical
+// repeat gets the same ID, so the first answer and no second effect; a
+// different request gets another ID and is judged by the workflow, which
+// refuses a second, different decision.
+func RequestUpdateID(key string, arg any) (string, error) {
+	content, err := json.Marshal(arg)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256([]byte(key + "\x00" + string(content)))
+	return hex.EncodeToString(sum[:16]), nil
+}
+
+// updateAttempts is how many times an update dropped by a failed workflow
+// task is sent.
+const updateAttempts = 4
+
+// send checks the transfer exists for the actor (404 when it
+// is not theirs to see, as for GET), then sends one person's update to
+// it, keyed by transfer, action and person.
+func (s *Service) send(ctx context.Context, a models.Actor, transferID, name string, arg any) (workflows.Receipt, error) {
+	var receipt workflows.Receipt
+	var t models.Transfer
+	err := Visible(s.DB.WithContext(ctx), a).Select("id", "workflow_id", "stage").First(&t, "id = ?", transferID).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return receipt, apperr.NotFound("mutasi", transferID)
+	}
+	if err != nil {
+		return receipt, err
+	}
+	if t.Stage == models.StageProposed || t.Stage == models.StageRemoved {
+		return receipt, apperr.New(apperr.KindConflict, "", "mutasi ini belum atau tidak dikonfirmasi", "this transfer has not been confirmed")
+	}
+	id, err := RequestUpdateID(t.ID+"\x00"+name+"\x00"+a.ID, arg)
+	if err != nil {
+		return receipt, err
+	}
+	err = s.Update(ctx, t.WorkflowID, name, id, arg, &receipt)
+	if _, missing := errors.AsType[*serviceerror.NotFound](err); missing && t.Stage == models.StageAwaitingTPK {
+		// Confirmed, but the round has not started its workflow yet: a
+		// round of thousands starts them over a minute or two. (Otherwise
+		// the workflow has ended, which the server's error map says.)
+		return receipt, apperr.Conflict("", "mutasi ini sedang dimulai; coba lagi dalam beberapa detik",
+			"this transfer is still being started; try again in a few seconds")
+	}
+	return receipt, err
+}
+
+// Action is one person's request about a transfer: a decision,
+// an acknowledgement, an objection, a resolution or a training report.
+type Action interface {
+	// update checks what only the request can tell and names the
+	// workflow update to send, with its argument, for the actor.
+	update(a models.Actor) (name string, arg any, err error)
+}
+
+// Act carries out a person's request on a transfer. The API and the pages
+// both act through it, so the workflow's validators judge both alike.
+func (s *Service) Act(ctx context.Context, a models.Actor, transferID string, req Action) (workflows.Receipt, error) {
+	name, arg, err := req.update(a)
+	if err != nil {
+		return workflows.Receipt{}, err
+	}
+	return s.send(ctx, a, transferID, name, arg)
+}
+
+// DecisionRequest is a TPK or PPK decision.
+type DecisionRequest struct {
+	Approve *bool  `json:"approve"`
+	Reason  string `json:"reason"`
+}
+
+func (r DecisionRequest) update(a models.Actor) (string, any, error) {
+	if err := models.TooLong("reason", r.Reason, models.MaxText); err != nil {
+		return "", nil, err
+	}
+	if r.Approve == nil {
+		return "", nil, apperr.Invalid("approve", "approve wajib diisi (true atau false)", "approve is required (true or false)")
+	}
+	return workflows.UpdateDecide, workflows.Decision{Actor: a, Approve: *r.Approve, Reason: r.Reason}, nil
+}
+
+// AcknowledgeRequest is the employee's acknowledgement; it carries
+// nothing.
+type AcknowledgeRequest struct{}
+
+func (AcknowledgeRequest) update(a models.Actor) (string, any, error) {
+	return workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: a}, nil
+}
+
+// ObjectionRequest is an employee's objection.
+type ObjectionRequest struct {
+	Category models.ObjectionCategory `json:"category"`
+	Text     string                   `json:"text"`
+}
+
+func (r ObjectionRequest) update(a models.Actor) (string, any, error) {
+	if err := models.TooLong("text", r.Text, models.MaxText); err != nil {
+		return "", nil, err
+	}
+	return workflows.UpdateObject, workflows.Objection{Actor: a, Category: r.Category, Text: r.Text}, nil
+}
+
+// ResolutionRequest is the HR officer's resolution of an objection.
+type ResolutionRequest struct {
+	Resolution models.Resolution `json:"resolution"`
+	Note       string            `json:"note,omitempty"`
+}
+
+func (r ResolutionRequest) update(a models.Actor) (string, any, error) {
+	if err := models.TooLong("note", r.Note, models.MaxText); err != nil {
+		return "", nil, err
+	}
+	return workflows.UpdateResolve, workflows.Resolution{Actor: a, Resolution: r.Resolution, Note: r.Note}, nil
+}
+
+// WithdrawRequest is the HR officer's withdrawal of a transfer before it
+// takes effect.
+type WithdrawRequest struct {
+	Reason string `json:"reason"`
+}
+
+func (r WithdrawRequest) update(a models.Actor) (string, any, error) {
+	if err := models.TooLong("reason", r.Reason, models.MaxText); err != nil {
+		return "", nil, err
+	}
+	return workflows.UpdateWithdraw, workflows.Withdraw{Actor: a, Reason: r.Reason}, nil
+}
+
+// MinisterApprovalRequest records the minister's written approval for one
+// official's transfer, by the letter's reference.
+type MinisterApprovalRequest struct {
+	Reference string `json:"reference"`
+}
+
+func (r MinisterApprovalRequest) update(a models.Actor) (string, any, error) {
+	if err := models.TooLong("reference", r.Reference, workflows.MaxReference); err != nil {
+		return "", nil, err
+	}
+	return workflows.UpdateMinisterApproval, workflows.MinisterApproval{Actor: a, Reference: r.Reference}, nil
+}
+
+// TrainingRequest reports completed training.
+type TrainingRequest struct {
+	Note string `json:"note,omitempty"`
+}
+
+func (r TrainingRequest) update(a models.Actor) (string, any, error) {
+	if err := models.TooLong("note", r.Note, models.MaxText); err != nil {
+		return "", nil, err
+	}
+	return workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: a, Note: r.Note}, nil
+}

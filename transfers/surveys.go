@@ -1,0 +1,76 @@
+package transfers
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/contract"
+	"github.com/bkpsdm/mutasi/links"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/survey"
+	"github.com/bkpsdm/mutasi/workflows"
+)
+
+// OpenSurvey checks a survey link and returns its open survey. The link
+// is the credential: no bearer token is needed.
+func (s *Service) OpenSurvey(ctx context.Context, token string) (models.Survey, error) {
+	var sv models.Survey
+	id, err := links.Verify(s.LinkSecret, token, time.Now())
+	switch {
+	case errors.Is(err, links.ErrExpired):
+		return sv, apperr.New(apperr.KindGone, "token", "tautan survei sudah kedaluwarsa", "the survey link has expired")
+	case err != nil:
+		return sv, apperr.New(apperr.KindNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
+	}
+	err = s.DB.WithContext(ctx).First(&sv, "transfer_id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return sv, apperr.New(apperr.KindNotFound, "token", "tautan survei tidak dikenal", "unknown survey link")
+	}
+	if err != nil {
+		return sv, err
+	}
+	if sv.Status != models.SurveyOpen {
+		return sv, apperr.New(apperr.KindGone, "token", "survei ini sudah diisi atau ditutup", "this survey has been answered or closed")
+	}
+	return sv, nil
+}
+
+// Instrument is the version of the questions a survey was sent with.
+func Instrument(sv models.Survey) survey.Instrument {
+	if in, ok := survey.Lookup(sv.InstrumentVersion); ok {
+		return in
+	}
+	in, _ := survey.Lookup(survey.CurrentVersion)
+	return in
+}
+
+// AnswerSurvey checks the link and the answers and sends them to the
+// transfer's workflow. The API and the survey page both answer through
+// it.
+func (s *Service) AnswerSurvey(ctx context.Context, token string, answers map[string]any) (models.Survey, error) {
+	sv, err := s.OpenSurvey(ctx, token)
+	if err != nil {
+		return sv, err
+	}
+	if problems := Instrument(sv).Check(answers); len(problems) > 0 {
+		e := apperr.Invalid("answers", "jawaban survei belum lengkap atau tidak sah", "the survey answers are incomplete or invalid")
+		for _, p := range problems {
+			e.Errors = append(e.Errors, apperr.FieldError{Field: "answers." + p.Field, Message: p.Message, MessageEN: p.MessageEN})
+		}
+		return sv, e
+	}
+	body, _ := json.Marshal(answers)
+	sum := sha256.Sum256(append([]byte(sv.TransferID+"\x00"), body...))
+	in := workflows.SurveyAnswers{Actor: models.Actor{ID: "survey-link", Role: models.RoleSystem}, Answers: answers}
+	var receipt workflows.Receipt
+	wid := contract.TransferWorkflowID(sv.TransferID)
+	err = s.Update(ctx, wid, workflows.UpdateAnswerSurvey, "survey-"+hex.EncodeToString(sum[:16]), in, &receipt)
+	return sv, err
+}
