@@ -414,7 +414,7 @@ func (a *Activities) EvaluateRound(ctx context.Context, in contract.RoundAsOf) (
 	for _, st := range stages {
 		s.ByStage[st.Stage] = st.N
 		s.Proposed += st.N
-		if st.Stage != models.StageRemoved {
+		if st.Stage.Confirmed() {
 			s.Confirmed += st.N
 		}
 	}

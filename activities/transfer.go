@@ -327,10 +327,6 @@ func (a *Activities) RecordStage(ctx context.Context, n contract.StageNote) erro
 	})
 }
 
-// SurveyPath is where a survey link points, under the base URL: the
-// survey page, which works without signing in.
-const SurveyPath = "/surveys/"
-
 // OpenSurvey records the survey as open and returns its one-time link.
 func (a *Activities) OpenSurvey(ctx context.Context, in contract.SurveyInput) (string, error) {
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
@@ -348,7 +344,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in contract.SurveyInput) (s
 	if err != nil {
 		return "", err
 	}
-	return strings.TrimRight(a.BaseURL, "/") + SurveyPath + links.Sign(a.LinkSecret, in.TransferID, in.Expires), nil
+	return strings.TrimRight(a.BaseURL, "/") + contract.SurveyPath + links.Sign(a.LinkSecret, in.TransferID, in.Expires), nil
 }
 
 // RecordSurveyResponse stores the answers once and marks the survey

@@ -55,3 +55,8 @@ const ErrSelection = "Selection"
 // ErrNoRoom is the type of the non-retryable error Replan returns when
 // the blocked transfers cannot all be seated again.
 const ErrNoRoom = "NoRoom"
+
+// SurveyPath is where a survey link points, under the service's base
+// URL, followed by the link's signed token: the survey page, which works
+// without signing in.
+const SurveyPath = "/surveys/"

@@ -151,7 +151,7 @@ func Compute(d Data) Report {
 	transfers := map[string]models.Transfer{}
 	for _, t := range d.Transfers {
 		r.Stages[t.Stage]++
-		if t.Stage != models.StageProposed && t.Stage != models.StageRemoved {
+		if t.Stage.Confirmed() {
 			r.Transfers++
 			transfers[t.ID] = t
 		}

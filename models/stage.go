@@ -1,5 +1,7 @@
 package models
 
+import "slices"
+
 // Stage is where a transfer stands in its lifecycle.
 type Stage string
 
@@ -37,6 +39,12 @@ const (
 var Stages = []Stage{StageProposed, StageAwaitingTPK, StageAwaitingPPK, StageSocialization,
 	StageObjectionReview, StageTraining, StageBlocked, StageAwaitingEffective, StageEffective, StageSurveyOpen,
 	StageCompleted, StageRejected, StageCancelled, StageWithdrawn, StageRecheckFailed, StageRemoved}
+
+// Confirmed reports whether a transfer in stage s was confirmed by the HR
+// office: it has left the plan (proposed) without being removed from it,
+// and its workflow has started. The round's summary and the evaluation
+// count confirmed transfers by this one rule.
+func (s Stage) Confirmed() bool { return s != StageProposed && s != StageRemoved }
 
 // Final reports whether a transfer in s has ended.
 func (s Stage) Final() bool {
@@ -119,14 +127,12 @@ const (
 	ObjectOther      ObjectionCategory = "other"
 )
 
+// ObjectionCategories lists every category, in the order forms offer
+// them.
+var ObjectionCategories = []ObjectionCategory{ObjectCompetence, ObjectFamily, ObjectWorkload, ObjectHealth, ObjectOther}
+
 // Valid reports whether c is a known category.
-func (c ObjectionCategory) Valid() bool {
-	switch c {
-	case ObjectCompetence, ObjectFamily, ObjectWorkload, ObjectHealth, ObjectOther:
-		return true
-	}
-	return false
-}
+func (c ObjectionCategory) Valid() bool { return slices.Contains(ObjectionCategories, c) }
 
 // Resolution is how the HR officer resolves an objection.
 type Resolution string

@@ -18,6 +18,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
 )
@@ -152,4 +153,43 @@ func RetryDelay(failures int) time.Duration {
 		d *= 2
 	}
 	return min(d, MaxRetry)
+}
+
+// Notification is one outgoing notification as HR sees it: to whom,
+// about what, and why it could not be delivered.
+type Notification struct {
+	ID         uint                `json:"id"`
+	Key        string              `json:"key"`
+	TransferID string              `json:"transfer_id,omitempty"`
+	To         string              `json:"to"`
+	Subject    string              `json:"subject"`
+	Status     models.OutboxStatus `json:"status"`
+	Attempts   int                 `json:"attempts"`
+	LastError  string              `json:"last_error,omitempty"`
+	CreatedAt  time.Time           `json:"created_at"`
+	SentAt     *time.Time          `json:"sent_at,omitempty"`
+}
+
+// MaxListed bounds the notifications one answer or page lists.
+const MaxListed = 100
+
+// List lists the newest notifications in status, at most
+// MaxListed of them, and how many there are in all. HR reads the
+// failed ones here and on the dashboard: an employee who was never told
+// cannot be deemed to have acknowledged.
+func List(ctx context.Context, gdb *gorm.DB, status models.OutboxStatus) ([]Notification, int64, error) {
+	switch status {
+	case models.OutboxPending, models.OutboxSent, models.OutboxFailed:
+	default:
+		return nil, 0, apperr.Invalid("status", "status harus pending, sent atau failed", "status must be pending, sent or failed")
+	}
+	q := gdb.WithContext(ctx).Model(&models.OutboxMessage{}).Where("status = ?", status)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	items := []Notification{}
+	err := q.Select("id", "key", "transfer_id", "to", "subject", "status", "attempts", "last_error", "created_at", "sent_at").
+		Order("id DESC").Limit(MaxListed).Find(&items).Error
+	return items, total, err
 }

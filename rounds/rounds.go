@@ -395,3 +395,10 @@ func (s *Service) List(ctx context.Context) ([]View, error) {
 	}
 	return items, nil
 }
+
+// Open lists the rounds not yet completed, newest first.
+func (s *Service) Open(ctx context.Context) ([]models.Round, error) {
+	var rounds []models.Round
+	err := s.DB.WithContext(ctx).Where("status <> ?", models.RoundCompleted).Order("created_at DESC, id").Find(&rounds).Error
+	return rounds, err
+}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/account"
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/survey"
@@ -361,7 +362,7 @@ func pageText(r response) []byte {
 func TestPageAuthorizationMatrix(t *testing.T) {
 	q := quietRound(t)
 	sessions := pageSessions(t, q)
-	survey := surveyPagePath + q.surveyToken(t)
+	survey := contract.SurveyPath + q.surveyToken(t)
 	readers := []any{pHR, 200, pTPK, 200, pPPK, 200, pTPKUnit, 200, pPPKOther, 200}
 	approvers := []any{pTPK, 200, pPPK, 200, pTPKUnit, 200, pPPKOther, 200}
 	signedIn := []any{pHR, 303, pTPK, 303, pPPK, 303, pEmployee, 303, pTPKUnit, 303, pPPKOther, 303, pUntold, 303}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/employees"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 )
@@ -46,7 +47,7 @@ func TestEmployeeRecord(t *testing.T) {
 	}
 	h := (&Server{DB: gdb, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
 	spec := newSpecChecker(t)
-	get := func(role models.Role, nip string, status int) EmployeeView {
+	get := func(role models.Role, nip string, status int) employees.Record {
 		t.Helper()
 		path := "/api/v1/employees/" + nip
 		req := httptest.NewRequest("GET", path, nil)
@@ -59,7 +60,7 @@ func TestEmployeeRecord(t *testing.T) {
 		if err := spec.check("GET", path, rec.Code, rec.Header().Get("Content-Type"), rec.Body.Bytes()); err != nil {
 			t.Errorf("GET %s as %s: %v", path, role, err)
 		}
-		var v EmployeeView
+		var v employees.Record
 		if status == http.StatusOK {
 			if err := json.Unmarshal(rec.Body.Bytes(), &v); err != nil {
 				t.Fatal(err)

@@ -39,7 +39,7 @@ func TestUndeliveredNotificationsReachHR(t *testing.T) {
 	}
 
 	var list struct {
-		Items []NotificationView
+		Items []outbox.Notification
 		Total int
 	}
 	r := s.do("GET", "/api/v1/notifications", models.RoleHR, nil)

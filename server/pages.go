@@ -16,6 +16,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -26,10 +27,6 @@ import (
 
 //go:embed templates/*.html static/*
 var pageFS embed.FS
-
-// surveyPagePath is where the survey form is served, with the link's
-// token after it.
-const surveyPagePath = "/surveys/"
 
 // pageTemplates holds one template set per page: the layout, the shared
 // partials and the page.
@@ -204,8 +201,8 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.GET("/me", s.page(s.myTransferPage, models.RoleEmployee))
 	p.GET("/me/training", s.page(s.myTrainingPage, models.RoleEmployee))
 
-	p.GET(surveyPagePath+":token", s.page(s.surveyPage))
-	p.POST(surveyPagePath+":token", s.page(s.surveyForm))
+	p.GET(contract.SurveyPath+":token", s.page(s.surveyPage))
+	p.POST(contract.SurveyPath+":token", s.page(s.surveyForm))
 }
 
 // pageHandler serves one page or form.

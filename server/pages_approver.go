@@ -2,13 +2,11 @@ package server
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/apperr"
-	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/transfers"
 )
 
@@ -18,43 +16,12 @@ import (
 // inboxLimit bounds the inbox.
 const inboxLimit = 200
 
-// awaitedStage is the stage in which a transfer awaits the approver.
-func awaitedStage(r models.Role) models.Stage {
-	if r == models.RolePPK {
-		return models.StageAwaitingPPK
-	}
-	return models.StageAwaitingTPK
-}
-
 func (s *Server) inboxPage(c *gin.Context, v *view) error {
-	a := v.Account.Actor()
-	items, total, err := s.transfers.List(c, a, transfers.Filter{Stage: awaitedStage(a.Role)}, transfers.Page{Limit: inboxLimit})
+	rows, total, err := s.transfers.Inbox(c, v.Account.Actor(), inboxLimit)
 	if err != nil {
 		return err
 	}
-	// A decision just made is recorded before the workflow moves the
-	// transfer on: leave it out meanwhile.
-	ids := make([]string, len(items))
-	for i, t := range items {
-		ids[i] = t.ID
-	}
-	var decided []string
-	if err := s.DB.WithContext(c).Model(&models.Decision{}).Where("transfer_id IN ? AND step = ?", append(ids, ""), a.Role).
-		Pluck("transfer_id", &decided).Error; err != nil {
-		return err
-	}
-	pending := items[:0]
-	for _, t := range items {
-		if !slices.Contains(decided, t.ID) {
-			pending = append(pending, t)
-		}
-	}
-	rows, err := s.describe(c, pending)
-	if err != nil {
-		return err
-	}
-	return s.render(c, v, "inbox", "title.inbox", gin.H{"Items": rows, "Total": total - int64(len(items)-len(pending)),
-		"Back": "inbox"})
+	return s.render(c, v, "inbox", "title.inbox", gin.H{"Items": rows, "Total": total, "Back": "inbox"})
 }
 
 // decision reads an approve/reject button into the API's request.
@@ -109,29 +76,10 @@ func (s *Server) bulkDecisionForm(c *gin.Context, v *view) error {
 	return done(c, "/inbox", "decided_bulk")
 }
 
-// decisionRow is one of an approver's decisions with its transfer.
-type decisionRow struct {
-	models.Decision
-	Transfer transferRow
-}
-
 func (s *Server) decisionsPage(c *gin.Context, v *view) error {
-	var decisions []models.Decision
-	if err := s.DB.WithContext(c).Where("actor_id = ?", v.Account.Username).Order("decided_at DESC, id DESC").
-		Limit(inboxLimit).Find(&decisions).Error; err != nil {
-		return err
-	}
-	ids := make([]string, len(decisions))
-	for i, d := range decisions {
-		ids[i] = d.TransferID
-	}
-	byID, err := s.rowsByID(c, ids)
+	out, err := s.transfers.DecisionsBy(c, v.Account.Username, inboxLimit)
 	if err != nil {
 		return err
-	}
-	out := make([]decisionRow, len(decisions))
-	for i, d := range decisions {
-		out[i] = decisionRow{Decision: d, Transfer: byID[d.TransferID]}
 	}
 	return s.render(c, v, "decisions", "title.decisions", gin.H{"Items": out})
 }

@@ -8,7 +8,8 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/apperr"
-	"github.com/bkpsdm/mutasi/links"
+	"github.com/bkpsdm/mutasi/contract"
+	"github.com/bkpsdm/mutasi/employees"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/survey"
 	"github.com/bkpsdm/mutasi/transfers"
@@ -18,81 +19,20 @@ import (
 // acknowledging or objecting, my training, and the survey form, which the
 // survey link opens without signing in.
 
-// myTransfer is everything the employee's page says about one transfer.
-type myTransfer struct {
-	transferRow
-	Needs     []models.NeedReason
-	Contact   string
-	Objection *models.Objection
-	Training  *models.TrainingAssignment
-	// Answered: the employee has acknowledged or objected.
-	Answered bool
-	// SurveyLink is the survey page while the survey is open.
-	SurveyLink string
-}
-
 func (s *Server) myTransferPage(c *gin.Context, v *view) error {
-	gdb := s.DB.WithContext(c)
-	var ts []models.Transfer
-	if err := transfers.Visible(gdb, v.Account.Actor()).Order("created_at DESC").Limit(10).Find(&ts).Error; err != nil {
-		return err
-	}
-	rows, err := s.describe(c, ts)
+	out, err := s.transfers.MineOf(c, v.Account.Actor())
 	if err != nil {
 		return err
 	}
-	out := make([]myTransfer, len(rows))
-	for i, r := range rows {
-		m := myTransfer{transferRow: r}
-		m.Live = s.transfers.Live(c, r.Transfer)
-		if m.Live != nil {
-			m.Stage = m.Live.Stage
-		}
-		var needs []models.Need
-		if err := gdb.Where("round_id = ? AND position_id = ?", r.RoundID, r.ToPositionID).Order("priority").Find(&needs).Error; err != nil {
-			return err
-		}
-		for _, n := range needs {
-			m.Needs = append(m.Needs, n.Reason)
-		}
-		var round models.Round
-		if gdb.Select("id", "settings").First(&round, "id = ?", r.RoundID).Error == nil {
-			m.Contact = round.Settings.Contacts.HR
-		}
-		var o models.Objection
-		if gdb.First(&o, "transfer_id = ?", r.ID).Error == nil {
-			m.Objection, m.Answered = &o, true
-		}
-		var ta models.TrainingAssignment
-		if gdb.First(&ta, "transfer_id = ?", r.ID).Error == nil {
-			m.Training = &ta
-		}
-		var acks int64
-		if err := gdb.Model(&models.AuditEntry{}).Where("transfer_id = ? AND action IN ?", r.ID,
-			[]string{models.ActionAcknowledged, models.ActionDeemedAcknowledged}).Count(&acks).Error; err != nil {
-			return err
-		}
-		m.Answered = m.Answered || acks > 0
-		var sv models.Survey
-		if gdb.First(&sv, "transfer_id = ? AND status = ?", r.ID, models.SurveyOpen).Error == nil {
-			// The same inputs sign the same token as the emailed link.
-			m.SurveyLink = surveyPagePath + links.Sign(s.LinkSecret, sv.TransferID, sv.ExpiresAt)
-		}
-		out[i] = m
-	}
-	data := gin.H{"Items": out, "Categories": objectionCategories}
+	data := gin.H{"Items": out, "Categories": models.ObjectionCategories}
 	// The record of an account whose NIP names no employee is left out.
-	if rec, err := s.employeeView(c, v.Account.Actor(), v.Account.NIP); err == nil {
+	if rec, err := employees.Get(c, s.DB, v.Account.Actor(), v.Account.NIP); err == nil {
 		data["Record"] = rec
 	} else if !apperr.Is(err, apperr.KindNotFound) {
 		return err
 	}
 	return s.render(c, v, "me", "title.me", data)
 }
-
-// objectionCategories are the objection form's choices, in order.
-var objectionCategories = []models.ObjectionCategory{models.ObjectCompetence, models.ObjectFamily, models.ObjectWorkload,
-	models.ObjectHealth, models.ObjectOther}
 
 // acknowledgeForm acknowledges the transfer.
 func (s *Server) acknowledgeForm(c *gin.Context, v *view) error {
@@ -106,16 +46,9 @@ func (s *Server) objectionForm(c *gin.Context, v *view) error {
 }
 
 func (s *Server) myTrainingPage(c *gin.Context, v *view) error {
-	var training []models.TrainingAssignment
-	if err := s.DB.WithContext(c).Where("nip = ?", v.Account.NIP).Order("assigned_at DESC").Find(&training).Error; err != nil {
-		return err
-	}
-	items, err := s.queue(c, len(training), func(i int) string { return training[i].TransferID })
+	items, err := s.transfers.TrainingOf(c, v.Account.NIP)
 	if err != nil {
 		return err
-	}
-	for i := range items {
-		items[i].Training = training[i]
 	}
 	return s.render(c, v, "training", "title.training", gin.H{"Items": items})
 }
@@ -144,7 +77,7 @@ func (s *Server) surveyPage(c *gin.Context, v *view) error {
 		}
 	}
 	return s.render(c, v, "survey", "title.survey", gin.H{"Items": items, "ExpiresAt": sv.ExpiresAt,
-		"Action": surveyPagePath + c.Param("token")})
+		"Action": contract.SurveyPath + c.Param("token")})
 }
 
 // surveyForm reads the survey form into answers and submits them as the

@@ -1,11 +1,11 @@
 package server
 
 import (
-	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"path"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +16,7 @@ import (
 	"github.com/bkpsdm/mutasi/evaluation"
 	"github.com/bkpsdm/mutasi/importer"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/outbox"
 	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/transfers"
 )
@@ -30,8 +31,8 @@ type roundRow struct {
 }
 
 func (s *Server) dashboardPage(c *gin.Context, v *view) error {
-	var rounds []models.Round
-	if err := s.DB.WithContext(c).Where("status <> ?", models.RoundCompleted).Order("created_at DESC, id").Find(&rounds).Error; err != nil {
+	rounds, err := s.rounds.Open(c)
+	if err != nil {
 		return err
 	}
 	rows := make([]roundRow, len(rounds))
@@ -52,111 +53,16 @@ func (s *Server) dashboardPage(c *gin.Context, v *view) error {
 			}
 		}
 	}
-	overdue, err := s.overdue(c, rounds, time.Now())
+	overdue, err := s.transfers.Overdue(c, rounds, time.Now())
 	if err != nil {
 		return err
 	}
-	failed, failedTotal, err := s.notifications(c, models.OutboxFailed)
+	failed, failedTotal, err := outbox.List(c, s.DB, models.OutboxFailed)
 	if err != nil {
 		return err
 	}
 	return s.render(c, v, "dashboard", "title.dashboard", gin.H{"Rounds": rows, "Totals": ordered(totals), "Overdue": overdue,
 		"Failed": failed, "FailedTotal": failedTotal})
-}
-
-// maxOverdue bounds the overdue items the dashboard lists and asks the
-// workflows about.
-const maxOverdue = 50
-
-// overdue finds the waits of open rounds that have run past their
-// reminder: late decisions (TPK, PPK, objections), late acknowledgements
-// and training past its deadline. The database says since when each
-// transfer has been in its stage; the workflow's live state then gives
-// the exact reminder and deadline of the ones listed.
-func (s *Server) overdue(ctx context.Context, rounds []models.Round, now time.Time) ([]overdueItem, error) {
-	if len(rounds) == 0 {
-		return nil, nil
-	}
-	settings := map[string]models.RoundSettings{}
-	ids := make([]string, len(rounds))
-	for i, r := range rounds {
-		settings[r.ID], ids[i] = r.Settings, r.ID
-	}
-	gdb := s.DB.WithContext(ctx)
-	var waiting []models.Transfer
-	err := gdb.Where("round_id IN ? AND stage IN ?", ids, []models.Stage{models.StageAwaitingTPK, models.StageAwaitingPPK,
-		models.StageObjectionReview, models.StageSocialization}).Order("updated_at").Find(&waiting).Error
-	if err != nil {
-		return nil, err
-	}
-	var items []overdueItem
-	for _, t := range waiting {
-		w := settings[t.RoundID].Wait(t.Stage)
-		kind := "decision"
-		if t.Stage == models.StageSocialization {
-			kind = "acknowledgement"
-		}
-		if due := t.UpdatedAt.Add(w.Reminder); now.After(due) {
-			end := t.UpdatedAt.Add(w.Deadline)
-			items = append(items, overdueItem{transferRow: transferRow{Transfer: t}, Kind: kind, Since: t.UpdatedAt, Due: due,
-				Deadline: &end, Escalated: now.After(end)})
-		}
-	}
-	var training []models.TrainingAssignment
-	err = gdb.Joins("JOIN transfers ON transfers.id = training_assignments.transfer_id").
-		Where("transfers.round_id IN ? AND ((training_assignments.status = ? AND training_assignments.deadline < ?) OR training_assignments.status = ?)",
-			ids, models.TrainingAssigned, now, models.TrainingMissed).Find(&training).Error
-	if err != nil {
-		return nil, err
-	}
-	if len(training) > 0 {
-		tids := make([]string, len(training))
-		for i, a := range training {
-			tids[i] = a.TransferID
-		}
-		ts, err := s.transfersByID(ctx, tids)
-		if err != nil {
-			return nil, err
-		}
-		byID := map[string]models.Transfer{}
-		for _, t := range ts {
-			byID[t.ID] = t
-		}
-		for _, a := range training {
-			d := a.Deadline
-			items = append(items, overdueItem{transferRow: transferRow{Transfer: byID[a.TransferID]}, Kind: "training",
-				Since: a.AssignedAt, Due: a.Deadline, Deadline: &d, Escalated: a.Status == models.TrainingMissed})
-		}
-	}
-	sort.SliceStable(items, func(i, j int) bool { return items[i].Due.Before(items[j].Due) })
-	if len(items) > maxOverdue {
-		items = items[:maxOverdue]
-	}
-	out := items[:0]
-	for _, it := range items {
-		if it.Kind != "training" {
-			if live := s.transfers.Live(ctx, it.Transfer); live != nil && live.Stage == it.Stage && live.ReminderAt != nil {
-				it.Since, it.Due, it.Deadline = *live.Since, *live.ReminderAt, live.Deadline
-				it.Escalated = live.Deadline != nil && now.After(*live.Deadline)
-				if !now.After(it.Due) {
-					continue
-				}
-			}
-		}
-		out = append(out, it)
-	}
-	ts := make([]models.Transfer, len(out))
-	for i, it := range out {
-		ts[i] = it.Transfer
-	}
-	described, err := s.describe(ctx, ts)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		out[i].transferRow = described[i]
-	}
-	return out, nil
 }
 
 // roundFormFields are the settings the new-round form shows, by their
@@ -286,7 +192,7 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	proposals, err := s.describe(c, props.Proposals)
+	proposals, err := s.transfers.Describe(c, props.Proposals)
 	if err != nil {
 		return err
 	}
@@ -298,13 +204,9 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	for _, x := range props.Exclusions {
 		nips[x.NIP] = true
 	}
-	var emps []models.Employee
-	if err := s.DB.WithContext(c).Select("nip", "name").Where("nip IN ?", keys(nips)).Find(&emps).Error; err != nil {
+	names, err := s.transfers.Names(c, slices.Collect(maps.Keys(nips)))
+	if err != nil {
 		return err
-	}
-	names := map[string]string{}
-	for _, e := range emps {
-		names[e.NIP] = e.Name
 	}
 	next := 0
 	if int64(offset+exclusionsPage) < props.ExclusionsTotal {
@@ -340,90 +242,22 @@ func (s *Server) confirmForm(c *gin.Context, v *view) error {
 
 // transferPage shows a transfer to whoever may see it (visible).
 func (s *Server) transferPage(c *gin.Context, v *view) error {
-	tv, err := s.transfers.Get(c, v.Account.Actor(), c.Param("id"))
+	d, err := s.transfers.Detail(c, v.Account.Actor(), c.Param("id"))
 	if err != nil {
 		return err
 	}
-	row, err := s.describeOne(c, tv.Transfer)
-	if err != nil {
-		return err
-	}
-	row.Live = tv.Live
-	var timeline []models.AuditEntry
-	if err := s.DB.WithContext(c).Where("transfer_id = ?", tv.ID).Order("at, id").Find(&timeline).Error; err != nil {
-		return err
-	}
-	var objection *models.Objection
-	var o models.Objection
-	if s.DB.WithContext(c).First(&o, "transfer_id = ?", tv.ID).Error == nil {
-		objection = &o
-	}
-	var training *models.TrainingAssignment
-	var ta models.TrainingAssignment
-	if s.DB.WithContext(c).First(&ta, "transfer_id = ?", tv.ID).Error == nil {
-		training = &ta
-	}
-	return s.render(c, v, "transfer", "title.transfer", gin.H{"T": row, "Timeline": timeline, "Objection": objection,
-		"Training": training, "Back": "transfer",
-		"Withdrawable": row.Stage.Pending() && row.Stage != models.StageProposed})
+	return s.render(c, v, "transfer", "title.transfer", gin.H{"T": d.Row, "Timeline": d.Timeline, "Objection": d.Objection,
+		"Training": d.Training, "Back": "transfer",
+		"Withdrawable": d.Stage.Pending() && d.Stage != models.StageProposed})
 }
-
-// queueItem is a transfer waiting in one of HR's queues.
-type queueItem struct {
-	transferRow
-	Objection models.Objection
-	Training  models.TrainingAssignment
-}
-
-// Row is the transfer, for the partials that show one.
-func (q queueItem) Row() transferRow { return q.transferRow }
 
 func (s *Server) queuesPage(c *gin.Context, v *view) error {
-	gdb := s.DB.WithContext(c)
-	var objections []models.Objection
-	err := gdb.Joins("JOIN transfers ON transfers.id = objections.transfer_id").
-		Where("objections.resolution = '' AND transfers.stage = ?", models.StageObjectionReview).
-		Order("objections.objected_at").Find(&objections).Error
+	objections, training, err := s.transfers.Queues(c)
 	if err != nil {
 		return err
 	}
-	var training []models.TrainingAssignment
-	if err := gdb.Where("status = ?", models.TrainingAssigned).Order("deadline").Find(&training).Error; err != nil {
-		return err
-	}
-	objectionItems, err := s.queue(c, len(objections), func(i int) string { return objections[i].TransferID })
-	if err != nil {
-		return err
-	}
-	for i := range objectionItems {
-		objectionItems[i].Objection = objections[i]
-	}
-	trainingItems, err := s.queue(c, len(training), func(i int) string { return training[i].TransferID })
-	if err != nil {
-		return err
-	}
-	for i := range trainingItems {
-		trainingItems[i].Training = training[i]
-	}
-	return s.render(c, v, "queues", "title.queues", gin.H{"Objections": objectionItems, "Training": trainingItems,
+	return s.render(c, v, "queues", "title.queues", gin.H{"Objections": objections, "Training": training,
 		"Back": "queues"})
-}
-
-// queue describes the n transfers whose IDs id gives, in that order.
-func (s *Server) queue(ctx context.Context, n int, id func(int) string) ([]queueItem, error) {
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = id(i)
-	}
-	rows, err := s.rowsByID(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]queueItem, n)
-	for i, tid := range ids {
-		out[i] = queueItem{transferRow: rows[tid]}
-	}
-	return out, nil
 }
 
 // backTo is the page a transfer's form returns to: the queues, the inbox,

@@ -78,7 +78,7 @@ func (s *Service) send(ctx context.Context, a models.Actor, transferID, name str
 	if err != nil {
 		return receipt, err
 	}
-	if t.Stage == models.StageProposed || t.Stage == models.StageRemoved {
+	if !t.Stage.Confirmed() {
 		return receipt, apperr.New(apperr.KindConflict, "", "mutasi ini belum atau tidak dikonfirmasi", "this transfer has not been confirmed")
 	}
 	id, err := RequestUpdateID(t.ID+"\x00"+name+"\x00"+a.ID, arg)

@@ -99,7 +99,7 @@ func (s *Service) Get(ctx context.Context, a models.Actor, id string) (View, err
 		return View{}, err
 	}
 	v := View{Transfer: t}
-	if t.Stage != models.StageProposed && t.Stage != models.StageRemoved {
+	if t.Stage.Confirmed() {
 		var st workflows.TransferState
 		if q, err := s.Temporal.QueryWorkflow(ctx, t.WorkflowID, "", workflows.QueryState); err == nil && q.Get(&st) == nil {
 			v.Live = &st
@@ -112,7 +112,7 @@ func (s *Service) Get(ctx context.Context, a models.Actor, id string) (View, err
 // Live queries a started transfer's workflow for its live state; nil
 // when it has not started or cannot be asked.
 func (s *Service) Live(ctx context.Context, t models.Transfer) *workflows.TransferState {
-	if t.Stage == models.StageProposed || t.Stage == models.StageRemoved {
+	if !t.Stage.Confirmed() {
 		return nil
 	}
 	var st workflows.TransferState
