@@ -427,9 +427,9 @@ func (a *Activities) EvaluateRound(ctx context.Context, in contract.RoundAsOf) (
 	}{
 		{&s.Objections, &models.Objection{}, inRound, []any{in.RoundID}},
 		{&s.TrainingDone, &models.TrainingAssignment{}, inRound + " AND status = ?", []any{in.RoundID, models.TrainingCompleted}},
-		{&s.TrainingMiss, &models.TrainingAssignment{}, inRound + " AND status = ?", []any{in.RoundID, models.TrainingMissed}},
+		{&s.TrainingMissed, &models.TrainingAssignment{}, inRound + " AND status = ?", []any{in.RoundID, models.TrainingMissed}},
 		{&s.SurveysSent, &models.Survey{}, "round_id = ?", []any{in.RoundID}},
-		{&s.SurveysAnswer, &models.Survey{}, "round_id = ? AND status = ?", []any{in.RoundID, models.SurveyAnswered}},
+		{&s.SurveysAnswered, &models.Survey{}, "round_id = ? AND status = ?", []any{in.RoundID, models.SurveyAnswered}},
 	}
 	for _, c := range counts {
 		var n int64

@@ -118,14 +118,14 @@ type Round struct {
 
 // RoundSummary is the evaluation written when a round ends.
 type RoundSummary struct {
-	Proposed      int           `json:"proposed"`
-	Confirmed     int           `json:"confirmed"`
-	ByStage       map[Stage]int `json:"by_stage"`
-	Objections    int           `json:"objections"`
-	TrainingDone  int           `json:"training_completed"`
-	TrainingMiss  int           `json:"training_missed"`
-	SurveysSent   int           `json:"surveys_sent"`
-	SurveysAnswer int           `json:"surveys_answered"`
+	Proposed        int           `json:"proposed"`
+	Confirmed       int           `json:"confirmed"`
+	ByStage         map[Stage]int `json:"by_stage"`
+	Objections      int           `json:"objections"`
+	TrainingDone    int           `json:"training_completed"`
+	TrainingMissed  int           `json:"training_missed"`
+	SurveysSent     int           `json:"surveys_sent"`
+	SurveysAnswered int           `json:"surveys_answered"`
 }
 
 // Need is a position that needs someone in a round, with the reason and

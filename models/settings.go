@@ -14,8 +14,8 @@ import (
 // spell their timers in JSON.
 type Duration time.Duration
 
-// D returns d as a time.Duration.
-func (d Duration) D() time.Duration { return time.Duration(d) }
+// Std returns d as a time.Duration.
+func (d Duration) Std() time.Duration { return time.Duration(d) }
 
 // String writes whole weeks as "Nw", whole days as "Nd", and anything else
 // in Go's duration format.
@@ -434,13 +434,13 @@ type Wait struct{ Reminder, Deadline time.Duration }
 func (s RoundSettings) Wait(stage Stage) Wait {
 	switch stage {
 	case StageAwaitingTPK, StageAwaitingPPK, StageObjectionReview:
-		return Wait{s.DecisionReminder.D(), s.DecisionEscalation.D()}
+		return Wait{s.DecisionReminder.Std(), s.DecisionEscalation.Std()}
 	case StageSocialization:
-		return Wait{s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D()}
+		return Wait{s.AcknowledgeReminder.Std(), s.AcknowledgeDeadline.Std()}
 	case StageTraining:
-		return Wait{Deadline: s.TrainingDeadline.D()}
+		return Wait{Deadline: s.TrainingDeadline.Std()}
 	case StageSurveyOpen:
-		return Wait{s.SurveyReminder.D(), s.SurveyWindow.D()}
+		return Wait{s.SurveyReminder.Std(), s.SurveyWindow.Std()}
 	}
 	return Wait{}
 }

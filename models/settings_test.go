@@ -71,12 +71,12 @@ func TestContactsMustBeAddresses(t *testing.T) {
 func TestWaitPerStage(t *testing.T) {
 	s := DefaultSettings()
 	for stage, want := range map[Stage]Wait{
-		StageAwaitingTPK:       {s.DecisionReminder.D(), s.DecisionEscalation.D()},
-		StageAwaitingPPK:       {s.DecisionReminder.D(), s.DecisionEscalation.D()},
-		StageObjectionReview:   {s.DecisionReminder.D(), s.DecisionEscalation.D()},
-		StageSocialization:     {s.AcknowledgeReminder.D(), s.AcknowledgeDeadline.D()},
-		StageTraining:          {Deadline: s.TrainingDeadline.D()},
-		StageSurveyOpen:        {s.SurveyReminder.D(), s.SurveyWindow.D()},
+		StageAwaitingTPK:       {s.DecisionReminder.Std(), s.DecisionEscalation.Std()},
+		StageAwaitingPPK:       {s.DecisionReminder.Std(), s.DecisionEscalation.Std()},
+		StageObjectionReview:   {s.DecisionReminder.Std(), s.DecisionEscalation.Std()},
+		StageSocialization:     {s.AcknowledgeReminder.Std(), s.AcknowledgeDeadline.Std()},
+		StageTraining:          {Deadline: s.TrainingDeadline.Std()},
+		StageSurveyOpen:        {s.SurveyReminder.Std(), s.SurveyWindow.Std()},
 		StageAwaitingEffective: {},
 		StageCompleted:         {},
 	} {

@@ -273,7 +273,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	n := len(props.Proposals)
 	if eval.Summary == nil || eval.Summary.Confirmed != n-1 || eval.Summary.ByStage[models.StageRejected] != n-2-withdrawn ||
 		eval.Summary.ByStage[models.StageWithdrawn] != withdrawn ||
-		eval.Summary.ByStage[models.StageCompleted] != 1 || eval.Summary.SurveysAnswer != 1 {
+		eval.Summary.ByStage[models.StageCompleted] != 1 || eval.Summary.SurveysAnswered != 1 {
 		t.Errorf("evaluation summary %+v for %d proposals", eval.Summary, n)
 	}
 	rep := eval.Report

@@ -174,8 +174,11 @@ func (r *round) runTransfers(ctx workflow.Context) error {
 		var sizes []int
 		for i, chunk := range slices.Collect(slices.Chunk(confirmed, size)) {
 			cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-				WorkflowID:        fmt.Sprintf("%s-batch-%d", contract.RoundWorkflowID(r.in.RoundID), i+1),
-				ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
+				WorkflowID: fmt.Sprintf("%s-batch-%d", contract.RoundWorkflowID(r.in.RoundID), i+1),
+				// A batch starts once: a second run would find its
+				// transfers started already.
+				WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+				ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
 			})
 			batch.Proposals = chunk
 			futures = append(futures, workflow.ExecuteChildWorkflow(cctx, TransferBatchWorkflow, batch))
@@ -265,26 +268,30 @@ func (r *round) register(ctx workflow.Context) error {
 		workflow.UpdateHandlerOptions{Validator: r.checkReplan}); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateConfirm,
-		func(ctx workflow.Context, c Confirm) (RoundState, error) {
-			if err := r.checkConfirm(c); err != nil {
-				return RoundState{}, err
-			}
-			if r.st.Replan != nil {
-				return r.confirmReplan(ctx, c)
-			}
-			r.confirmed = true
-			r.st.Removed = c.Remove
-			in := contract.Confirmation{RoundID: r.in.RoundID, Remove: c.Remove, Note: c.Note,
-				By: actorRef(c.Actor), At: workflow.Now(ctx)}
-			if err := workflow.ExecuteActivity(withActivityOptions(ctx), contract.ConfirmProposals, in).Get(ctx, nil); err != nil {
-				return RoundState{}, err
-			}
-			// The answer, and the state queried from now on, say what the
-			// main flow records next (RoundWorkflow).
-			r.st.Status, r.st.Awaiting = models.RoundInProgress, ""
-			return r.st, nil
-		}, workflow.UpdateHandlerOptions{Validator: r.checkConfirm})
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateConfirm, r.confirm,
+		workflow.UpdateHandlerOptions{Validator: r.checkConfirm})
+}
+
+// confirm records the HR officer's confirmation of the proposals, or of a
+// re-plan's.
+func (r *round) confirm(ctx workflow.Context, c Confirm) (RoundState, error) {
+	if err := r.checkConfirm(c); err != nil {
+		return RoundState{}, err
+	}
+	if r.st.Replan != nil {
+		return r.confirmReplan(ctx, c)
+	}
+	r.confirmed = true
+	r.st.Removed = c.Remove
+	in := contract.Confirmation{RoundID: r.in.RoundID, Remove: c.Remove, Note: c.Note,
+		By: actorRef(c.Actor), At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(withActivityOptions(ctx), contract.ConfirmProposals, in).Get(ctx, nil); err != nil {
+		return RoundState{}, err
+	}
+	// The answer, and the state queried from now on, say what the main
+	// flow records next (RoundWorkflow).
+	r.st.Status, r.st.Awaiting = models.RoundInProgress, ""
+	return r.st, nil
 }
 
 func (r *round) checkConfirm(c Confirm) error {

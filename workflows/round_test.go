@@ -121,7 +121,7 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 	n := len(proposals)
 	answered := (n - 1 + 1) / 2
 	if summary.Proposed != n || summary.Confirmed != n-1 || summary.ByStage[models.StageCompleted] != n-1 ||
-		summary.ByStage[models.StageRemoved] != 1 || summary.SurveysSent != n-1 || summary.SurveysAnswer != answered {
+		summary.ByStage[models.StageRemoved] != 1 || summary.SurveysSent != n-1 || summary.SurveysAnswered != answered {
 		t.Errorf("summary %+v for %d proposals (%d answered surveys expected)", summary, n, answered)
 	}
 	var r models.Round

@@ -324,7 +324,7 @@ func (t *transfer) awaitNoticeDelivered(ctx workflow.Context, answered func() bo
 			if d.At.IsZero() {
 				return false, nil // delivered as recorded, at the stage's start
 			}
-			deadline := d.At.Add(t.in.Settings.AcknowledgeDeadline.D())
+			deadline := d.At.Add(t.in.Settings.AcknowledgeDeadline.Std())
 			rest := deadline.Sub(workflow.Now(ctx))
 			if rest <= 0 {
 				return false, nil
@@ -446,7 +446,7 @@ func (t *transfer) takeEffect(ctx workflow.Context) error {
 // With a time zone set, the TMT is a local date: the start of that day,
 // which may be earlier than now. moved reports whether a window pushed it.
 func EffectiveDate(now time.Time, s models.RoundSettings, covered bool) (date time.Time, moved bool) {
-	date = now.Add(s.EffectiveLead.D())
+	date = now.Add(s.EffectiveLead.Std())
 	if loc, err := s.Location(); err == nil && loc != nil {
 		y, m, d := date.In(loc).Date()
 		date = time.Date(y, m, d, 0, 0, 0, 0, loc)
@@ -471,14 +471,14 @@ func EffectiveDate(now time.Time, s models.RoundSettings, covered bool) (date ti
 // window.
 func (t *transfer) survey(ctx workflow.Context) error {
 	s := t.in.Settings
-	if wait := t.st.EffectiveDate.Add(s.SurveyDelay.D()).Sub(workflow.Now(ctx)); wait > 0 {
+	if wait := t.st.EffectiveDate.Add(s.SurveyDelay.Std()).Sub(workflow.Now(ctx)); wait > 0 {
 		if err := workflow.Sleep(ctx, wait); err != nil {
 			return err
 		}
 	}
 	now := workflow.Now(ctx)
 	var link string
-	open := contract.SurveyInput{TransferID: t.id(), At: now, Expires: now.Add(s.SurveyWindow.D())}
+	open := contract.SurveyInput{TransferID: t.id(), At: now, Expires: now.Add(s.SurveyWindow.Std())}
 	if err := t.step(ctx, contract.OpenSurvey, &link, open); err != nil {
 		return err
 	}

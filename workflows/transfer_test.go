@@ -287,8 +287,8 @@ func TestLateDecisionIsRemindedThenEscalated(t *testing.T) {
 	s := models.DefaultSettings()
 	f := newFixture(t, s, false, false)
 	var atReminder, atEscalation []string
-	f.env.RegisterDelayedCallback(func() { atReminder = f.outbox() }, s.DecisionReminder.D()+h)
-	f.env.RegisterDelayedCallback(func() { atEscalation = f.outbox() }, s.DecisionEscalation.D()+h)
+	f.env.RegisterDelayedCallback(func() { atReminder = f.outbox() }, s.DecisionReminder.Std()+h)
+	f.env.RegisterDelayedCallback(func() { atEscalation = f.outbox() }, s.DecisionEscalation.Std()+h)
 	f.at(10*24*h, "tpk", workflows.UpdateDecide, workflows.Decision{Actor: tpk, Reason: "terlambat, ditolak"})
 	f.run()
 	f.accepted("tpk")
@@ -440,7 +440,7 @@ func TestTrainingDeadlineMissed(t *testing.T) {
 	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
 	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
 	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
-	f.at(3*h+s.TrainingDeadline.D()+h, "late", workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: hr})
+	f.at(3*h+s.TrainingDeadline.Std()+h, "late", workflows.UpdateCompleteTraining, workflows.TrainingCompletion{Actor: hr})
 	st := f.run()
 	f.accepted("tpk", "ppk", "ack")
 	f.refused("late", apperr.KindConflict)
@@ -449,7 +449,7 @@ func TestTrainingDeadlineMissed(t *testing.T) {
 	if ta.Status != models.TrainingMissed || ta.Reason != "competence_gap" {
 		t.Errorf("training recorded as %+v", ta)
 	}
-	if want := start.Add(3*h + s.TrainingDeadline.D()); !st.EffectiveDate.Equal(want) {
+	if want := start.Add(3*h + s.TrainingDeadline.Std()); !st.EffectiveDate.Equal(want) {
 		t.Errorf("effective %v, want %v (the training deadline)", st.EffectiveDate, want)
 	}
 	equalKeys(t, f.outbox(), "tpk:request", "ppk:request", "socialization", "training", "training:missed",

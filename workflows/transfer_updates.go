@@ -16,84 +16,102 @@ func (t *transfer) register(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryState, func() (TransferState, error) { return t.st, nil }); err != nil {
 		return err
 	}
-	updates := []struct {
-		name     string
-		handler  any
-		validate any
-	}{
-		{UpdateDecide, func(ctx workflow.Context, d Decision) (Receipt, error) {
-			if err := t.checkDecision(d); err != nil {
-				return Receipt{}, err
-			}
-			d.At = workflow.Now(ctx)
-			step := d.Actor.Role
-			if step == models.RoleTPK {
-				t.tpk = &d
-			} else {
-				t.ppk = &d
-			}
-			t.st.Decisions = append(t.st.Decisions, d)
-			in := contract.DecisionInput{TransferID: t.id(), Step: step, Approve: d.Approve, Reason: d.Reason,
-				By: actorRef(d.Actor), At: d.At}
-			return t.record(ctx, contract.RecordDecision, in)
-		}, t.checkDecision},
-		{UpdateAcknowledge, func(ctx workflow.Context, r Acknowledge) (Receipt, error) {
-			if err := t.checkAcknowledge(r); err != nil {
-				return Receipt{}, err
-			}
-			t.ack = true
-			in := contract.Acknowledgement{TransferID: t.id(), By: actorRef(r.Actor), At: workflow.Now(ctx)}
-			return t.record(ctx, contract.RecordAcknowledgement, in)
-		}, t.checkAcknowledge},
-		{UpdateObject, func(ctx workflow.Context, o Objection) (Receipt, error) {
-			if err := t.checkObjection(o); err != nil {
-				return Receipt{}, err
-			}
-			o.At = workflow.Now(ctx)
-			t.objection = &o
-			t.st.Objection = &o
-			in := contract.ObjectionInput{TransferID: t.id(), NIP: t.in.Proposal.NIP, Category: o.Category,
-				Text: o.Text, By: actorRef(o.Actor), At: o.At}
-			return t.record(ctx, contract.RecordObjection, in)
-		}, t.checkObjection},
-		{UpdateResolve, func(ctx workflow.Context, r Resolution) (Receipt, error) {
-			if err := t.checkResolution(r); err != nil {
-				return Receipt{}, err
-			}
-			r.At = workflow.Now(ctx)
-			t.resolved = &r
-			t.st.Resolution = &r
-			in := contract.ResolutionInput{TransferID: t.id(), Resolution: r.Resolution, Note: r.Note,
-				By: actorRef(r.Actor), At: r.At}
-			return t.record(ctx, contract.RecordResolution, in)
-		}, t.checkResolution},
-		{UpdateCompleteTraining, func(ctx workflow.Context, c TrainingCompletion) (Receipt, error) {
-			if err := t.checkTraining(c); err != nil {
-				return Receipt{}, err
-			}
-			t.trained = true
-			in := contract.TrainingResult{TransferID: t.id(), Completed: true, Note: c.Note,
-				By: actorRef(c.Actor), At: workflow.Now(ctx)}
-			return t.record(ctx, contract.FinishTraining, in)
-		}, t.checkTraining},
-		{UpdateAnswerSurvey, func(ctx workflow.Context, s SurveyAnswers) (Receipt, error) {
-			if err := t.checkSurvey(s); err != nil {
-				return Receipt{}, err
-			}
-			t.answered = true
-			in := contract.SurveyAnswer{TransferID: t.id(), Answers: s.Answers, At: workflow.Now(ctx)}
-			return t.record(ctx, contract.RecordSurveyResponse, in)
-		}, t.checkSurvey},
-		{UpdateWithdraw, t.withdraw, t.checkWithdraw},
-		{UpdateMinisterApproval, t.approveByMinister, t.checkMinisterApproval},
-	}
-	for _, u := range updates {
-		if err := workflow.SetUpdateHandlerWithOptions(ctx, u.name, u.handler,
-			workflow.UpdateHandlerOptions{Validator: u.validate}); err != nil {
+	for _, err := range []error{
+		handle(ctx, UpdateDecide, t.decide, t.checkDecision),
+		handle(ctx, UpdateAcknowledge, t.acknowledge, t.checkAcknowledge),
+		handle(ctx, UpdateObject, t.object, t.checkObjection),
+		handle(ctx, UpdateResolve, t.resolve, t.checkResolution),
+		handle(ctx, UpdateCompleteTraining, t.completeTraining, t.checkTraining),
+		handle(ctx, UpdateAnswerSurvey, t.answerSurvey, t.checkSurvey),
+		handle(ctx, UpdateWithdraw, t.withdraw, t.checkWithdraw),
+		handle(ctx, UpdateMinisterApproval, t.approveByMinister, t.checkMinisterApproval),
+	} {
+		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// handle installs one update: its handler and the validator that refuses
+// it before it reaches history.
+func handle[T any](ctx workflow.Context, name string, handler func(workflow.Context, T) (Receipt, error), validate func(T) error) error {
+	return workflow.SetUpdateHandlerWithOptions(ctx, name, handler, workflow.UpdateHandlerOptions{Validator: validate})
+}
+
+// decide records a TPK's or PPK's decision.
+func (t *transfer) decide(ctx workflow.Context, d Decision) (Receipt, error) {
+	if err := t.checkDecision(d); err != nil {
+		return Receipt{}, err
+	}
+	d.At = workflow.Now(ctx)
+	step := d.Actor.Role
+	if step == models.RoleTPK {
+		t.tpk = &d
+	} else {
+		t.ppk = &d
+	}
+	t.st.Decisions = append(t.st.Decisions, d)
+	in := contract.DecisionInput{TransferID: t.id(), Step: step, Approve: d.Approve, Reason: d.Reason,
+		By: actorRef(d.Actor), At: d.At}
+	return t.record(ctx, contract.RecordDecision, in)
+}
+
+// acknowledge records the employee's acknowledgement.
+func (t *transfer) acknowledge(ctx workflow.Context, r Acknowledge) (Receipt, error) {
+	if err := t.checkAcknowledge(r); err != nil {
+		return Receipt{}, err
+	}
+	t.ack = true
+	in := contract.Acknowledgement{TransferID: t.id(), By: actorRef(r.Actor), At: workflow.Now(ctx)}
+	return t.record(ctx, contract.RecordAcknowledgement, in)
+}
+
+// object records the employee's objection.
+func (t *transfer) object(ctx workflow.Context, o Objection) (Receipt, error) {
+	if err := t.checkObjection(o); err != nil {
+		return Receipt{}, err
+	}
+	o.At = workflow.Now(ctx)
+	t.objection = &o
+	t.st.Objection = &o
+	in := contract.ObjectionInput{TransferID: t.id(), NIP: t.in.Proposal.NIP, Category: o.Category,
+		Text: o.Text, By: actorRef(o.Actor), At: o.At}
+	return t.record(ctx, contract.RecordObjection, in)
+}
+
+// resolve records the HR officer's resolution of the objection.
+func (t *transfer) resolve(ctx workflow.Context, r Resolution) (Receipt, error) {
+	if err := t.checkResolution(r); err != nil {
+		return Receipt{}, err
+	}
+	r.At = workflow.Now(ctx)
+	t.resolved = &r
+	t.st.Resolution = &r
+	in := contract.ResolutionInput{TransferID: t.id(), Resolution: r.Resolution, Note: r.Note,
+		By: actorRef(r.Actor), At: r.At}
+	return t.record(ctx, contract.RecordResolution, in)
+}
+
+// completeTraining records that the employee completed the training.
+func (t *transfer) completeTraining(ctx workflow.Context, c TrainingCompletion) (Receipt, error) {
+	if err := t.checkTraining(c); err != nil {
+		return Receipt{}, err
+	}
+	t.trained = true
+	in := contract.TrainingResult{TransferID: t.id(), Completed: true, Note: c.Note,
+		By: actorRef(c.Actor), At: workflow.Now(ctx)}
+	return t.record(ctx, contract.FinishTraining, in)
+}
+
+// answerSurvey records the employee's survey answers.
+func (t *transfer) answerSurvey(ctx workflow.Context, s SurveyAnswers) (Receipt, error) {
+	if err := t.checkSurvey(s); err != nil {
+		return Receipt{}, err
+	}
+	t.answered = true
+	in := contract.SurveyAnswer{TransferID: t.id(), Answers: s.Answers, At: workflow.Now(ctx)}
+	return t.record(ctx, contract.RecordSurveyResponse, in)
 }
 
 // record runs the activity that records an update, in the handler's own
