@@ -90,23 +90,23 @@ func (s *Service) Begin(ctx context.Context, a models.Actor, req Request) (view 
 		return view, false, apperr.Invalid("settings."+p.Field, p.Message, p.MessageEN)
 	}
 	wid := contract.RoundWorkflowID(req.ID)
-	_, err = s.Temporal.DescribeWorkflowExecution(ctx, wid, "")
-	var nf *serviceerror.NotFound
+	// Whoever starts the workflow created the round; a request that finds
+	// it started (or completed) already is a repeat, or a conflict when
+	// its values differ.
+	in := workflows.RoundInput{RoundID: req.ID, Name: req.Name, Settings: settings,
+		By: contract.ActorRef{ID: a.ID, Role: a.Role}}
+	_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		WorkflowIDConflictPolicy:                 enumspb.WORKFLOW_ID_CONFLICT_POLICY_FAIL,
+		WorkflowIDReusePolicy:                    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE}, workflows.RoundWorkflow, in)
+	var exists *serviceerror.WorkflowExecutionAlreadyStarted
 	switch {
 	case err == nil:
+		created = true
+	case errors.As(err, &exists):
 		if err := s.same(ctx, wid, req.Name, settings); err != nil {
 			return view, false, err
 		}
-	case errors.As(err, &nf):
-		in := workflows.RoundInput{RoundID: req.ID, Name: req.Name, Settings: settings,
-			By: contract.ActorRef{ID: a.ID, Role: a.Role}}
-		_, err = s.Temporal.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
-			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE}, workflows.RoundWorkflow, in)
-		if err != nil {
-			return view, false, err
-		}
-		created = true
 	default:
 		return view, false, err
 	}

@@ -21,6 +21,7 @@ import (
 // live state and the database each hold one decision, the winner's.
 func TestSimultaneousDecisions(t *testing.T) {
 	s := readyRound(t)
+	startTwice(t, s)
 	expect(t, s.do("POST", "/api/v1/rounds/E1/confirmation", models.RoleHR, map[string]any{}), http.StatusOK)
 	var list struct{ Items []models.Transfer }
 	eventually(t, "transfers awaiting the TPK", func() bool {
@@ -120,5 +121,35 @@ func checkOneDecision(t *testing.T, s *stack, tr models.Transfer, winner models.
 	approve := bytes.Contains([]byte(body), []byte("true"))
 	if len(rows) != 1 || rows[0].ActorID != winner.ID || rows[0].Approve != approve {
 		t.Errorf("%s: database holds decisions %+v, want one by %s (approve %v)", tr.ID, rows, winner.ID, approve)
+	}
+}
+
+// startTwice sends the same new round twice at the same moment: one
+// request creates it (201), the other finds it (200).
+func startTwice(t *testing.T, s *stack) {
+	t.Helper()
+	statuses := make([]int, 2)
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	for i := range 2 {
+		wg.Go(func() {
+			req, _ := http.NewRequest("POST", s.url+"/api/v1/rounds", bytes.NewBufferString(`{"id": "E2", "name": "Serentak"}`))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+s.tokens[models.RoleHR])
+			<-start
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+			statuses[i] = resp.StatusCode
+		})
+	}
+	close(start)
+	wg.Wait()
+	sort.Ints(statuses)
+	if statuses[0] != http.StatusOK || statuses[1] != http.StatusCreated {
+		t.Errorf("the same round started twice at once: %v, want one 200 and one 201", statuses)
 	}
 }
