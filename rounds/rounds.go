@@ -60,8 +60,10 @@ type View struct {
 	Settings   *models.RoundSettings `json:"settings,omitempty"`
 	Counts     map[models.Stage]int  `json:"counts"`
 	Awaiting   models.Role           `json:"awaiting,omitempty"`
-	Needs      *contract.NeedsResult `json:"needs,omitempty"`
-	Summary    *models.RoundSummary  `json:"summary,omitempty"`
+	// ReplanPending: a re-plan awaits the HR office's confirmation.
+	ReplanPending bool                  `json:"replan_pending,omitempty"`
+	Needs         *contract.NeedsResult `json:"needs,omitempty"`
+	Summary       *models.RoundSummary  `json:"summary,omitempty"`
 }
 
 // Begin checks a round request and starts its workflow unless it
@@ -205,7 +207,7 @@ func (s *Service) Get(ctx context.Context, id string) (View, error) {
 		var st workflows.RoundState
 		if q, err := s.Temporal.QueryWorkflow(ctx, v.WorkflowID, "", workflows.QueryState); err == nil && q.Get(&st) == nil {
 			found = true
-			v.Status, v.Awaiting, v.Needs = st.Status, st.Awaiting, &st.Needs
+			v.Status, v.Awaiting, v.Needs, v.ReplanPending = st.Status, st.Awaiting, &st.Needs, st.Replan != nil
 		}
 	}
 	if !found {
@@ -323,17 +325,15 @@ func (s *Service) Confirm(ctx context.Context, a models.Actor, roundID string, r
 	if _, err := s.Find(ctx, roundID); err != nil {
 		return st, err
 	}
-	latest, plan, err := s.plans(ctx, roundID)
+	live, err := s.state(ctx, roundID)
 	if err != nil {
 		return st, err
-	}
-	if plan == 0 { // confirmed already: a repeat is about the latest plan
-		plan = latest
 	}
 	// One confirmation per plan: its identical repeat gets the first
 	// answer, another is refused by the workflow (409).
 	in := workflows.Confirm{Actor: a, Remove: req.Remove, Note: req.Note}
-	id, err := transfers.RequestUpdateID(fmt.Sprintf("%s\x00confirm-%d", roundID, plan), in)
+	confirmKey, _ := updateKeys(live)
+	id, err := transfers.RequestUpdateID(roundID+"\x00"+confirmKey, in)
 	if err != nil {
 		return st, err
 	}
@@ -341,20 +341,28 @@ func (s *Service) Confirm(ctx context.Context, a models.Actor, roundID string, r
 	return st, err
 }
 
-// plans reads the round's latest plan and the plan of its proposals
-// awaiting confirmation (0 for none).
-func (s *Service) plans(ctx context.Context, roundID string) (latest, pending int, err error) {
-	var row struct{ Latest, Pending int }
-	err = s.DB.WithContext(ctx).Model(&models.Transfer{}).Where("round_id = ?", roundID).
-		Select("coalesce(max(plan), 0) AS latest, coalesce(max(CASE WHEN stage = ? THEN plan END), 0) AS pending", models.StageProposed).
-		Scan(&row).Error
-	return row.Latest, row.Pending, err
+// state queries the round's workflow for its live state.
+func (s *Service) state(ctx context.Context, roundID string) (workflows.RoundState, error) {
+	var st workflows.RoundState
+	q, err := s.Temporal.QueryWorkflow(ctx, contract.RoundWorkflowID(roundID), "", workflows.QueryState)
+	if err == nil {
+		err = q.Get(&st)
+	}
+	return st, err
 }
 
-// PendingPlan is the plan whose proposals await confirmation, or 0.
-func (s *Service) PendingPlan(ctx context.Context, roundID string) (int, error) {
-	_, pending, err := s.plans(ctx, roundID)
-	return pending, err
+// updateKeys name the round's next confirmation and re-plan by the plan
+// they are about, as the workflow counts its re-plans: the confirmation
+// of the first plan or of the latest re-plan, and a new re-plan or, while
+// one awaits confirmation, that one. A repeated request gets the same key,
+// so the first answer and no second effect, even for a re-plan that
+// proposed no one new.
+func updateKeys(st workflows.RoundState) (confirm, replan string) {
+	next := st.Replans + 1
+	if st.Replan != nil {
+		next = st.Replans
+	}
+	return fmt.Sprintf("confirm-%d", st.Replans), fmt.Sprintf("replan-%d", next)
 }
 
 // Replan asks the round's workflow for a re-plan of the seats its
@@ -365,12 +373,13 @@ func (s *Service) Replan(ctx context.Context, a models.Actor, roundID string) (w
 	if _, err := s.Find(ctx, roundID); err != nil {
 		return st, err
 	}
-	latest, _, err := s.plans(ctx, roundID)
+	live, err := s.state(ctx, roundID)
 	if err != nil {
 		return st, err
 	}
+	_, replanKey := updateKeys(live)
 	in := workflows.Replan{Actor: a}
-	err = s.Transfers.Update(ctx, contract.RoundWorkflowID(roundID), workflows.UpdateReplan, fmt.Sprintf("replan-%d", latest+1), in, &st)
+	err = s.Transfers.Update(ctx, contract.RoundWorkflowID(roundID), workflows.UpdateReplan, replanKey, in, &st)
 	return st, err
 }
 

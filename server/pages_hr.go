@@ -196,10 +196,6 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	pending, err := s.rounds.PendingPlan(c, id)
-	if err != nil {
-		return err
-	}
 	nips := map[string]bool{}
 	for _, x := range props.Exclusions {
 		nips[x.NIP] = true
@@ -215,8 +211,8 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	return s.render(c, v, "round", "title.round", gin.H{"Round": round, "Needs": needs, "Proposals": proposals,
 		"Exclusions": props.Exclusions, "ExclusionsTotal": props.ExclusionsTotal, "Names": names, "Offset": offset,
 		"Next": next, "Prev": max(offset-exclusionsPage, 0),
-		"CanConfirm": (round.Status == models.RoundAwaitingConfirmation || pending > 0) && v.Is(string(models.RoleHR)),
-		"CanReplan": round.Status == models.RoundInProgress && pending == 0 && round.Counts[models.StageBlocked] > 0 &&
+		"CanConfirm": (round.Status == models.RoundAwaitingConfirmation || round.ReplanPending) && v.Is(string(models.RoleHR)),
+		"CanReplan": round.Status == models.RoundInProgress && !round.ReplanPending && round.Counts[models.StageBlocked] > 0 &&
 			v.Is(string(models.RoleHR))})
 }
 

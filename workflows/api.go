@@ -81,6 +81,9 @@ type RoundState struct {
 	Effective     int        `json:"effective"`
 	// Replan is a re-plan awaiting the HR officer's confirmation.
 	Replan *contract.Replan `json:"replan,omitempty"`
+	// Replans counts the re-plans the round has made, the one awaiting
+	// confirmation included.
+	Replans int `json:"replans"`
 }
 
 // Replan asks the round to plan again the seats its blocked transfers and

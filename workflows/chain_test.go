@@ -327,7 +327,7 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 					return
 				}
 				var st workflows.RoundState
-				if v, err := env.QueryWorkflow(workflows.QueryState); err != nil || v.Get(&st) != nil || st.Replan == nil {
+				if v, err := env.QueryWorkflow(workflows.QueryState); err != nil || v.Get(&st) != nil || st.Replan == nil || st.Replans != 1 {
 					t.Errorf("round state after the re-plan: %+v, %v", st, err)
 					return
 				}

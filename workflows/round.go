@@ -356,6 +356,7 @@ func (r *round) replan(ctx workflow.Context, p Replan) (RoundState, error) {
 		return RoundState{}, err
 	}
 	r.st.Replan, r.st.Awaiting = &plan, models.RoleHR
+	r.st.Replans++
 	return r.st, nil
 }
 
