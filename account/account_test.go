@@ -6,8 +6,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 func TestPasswordHash(t *testing.T) {
@@ -33,7 +33,7 @@ func TestPasswordHash(t *testing.T) {
 }
 
 func TestAccountsAndSessions(t *testing.T) {
-	gdb, _ := dbtest.NewSQLite(t)
+	gdb, _ := testkit.NewSQLite(t)
 	acc, err := Create(gdb, Params{Username: " Siti.R ", Password: "rahasia-siti-2027", Role: models.RoleEmployee, NIP: "198503142010012001"})
 	if err != nil {
 		t.Fatal(err)

@@ -13,10 +13,10 @@ import (
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 var (
@@ -48,8 +48,8 @@ func rows(t *testing.T, gdb *gorm.DB, model any, where string, args ...any) int6
 }
 
 // eachBackend runs test once on each kind of database, as a subtest.
-func eachBackend(t *testing.T, test func(t *testing.T, b dbtest.Backend)) {
-	for _, b := range dbtest.Backends() {
+func eachBackend(t *testing.T, test func(t *testing.T, b testkit.Backend)) {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) { test(t, b) })
 	}
 }
@@ -57,7 +57,7 @@ func eachBackend(t *testing.T, test func(t *testing.T, b dbtest.Backend)) {
 // started returns activities on a fresh database of b's kind holding a
 // government of 60 employees and a round that has run its analysis and
 // selection twice.
-func started(t *testing.T, b dbtest.Backend) (*activities.Activities, *gorm.DB, []contract.Proposal) {
+func started(t *testing.T, b testkit.Backend) (*activities.Activities, *gorm.DB, []contract.Proposal) {
 	gdb, _ := b.New(t)
 	if err := seed.Load(gdb, seed.Generate(60, asOf, 7)); err != nil {
 		t.Fatal(err)
@@ -100,7 +100,7 @@ func started(t *testing.T, b dbtest.Backend) (*activities.Activities, *gorm.DB, 
 
 func TestRoundActivitiesWriteOnce(t *testing.T) { eachBackend(t, testRoundActivitiesWriteOnce) }
 
-func testRoundActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
+func testRoundActivitiesWriteOnce(t *testing.T, b testkit.Backend) {
 	a, gdb, proposals := started(t, b)
 	if n := rows(t, gdb, &models.Round{}, "true"); n != 1 {
 		t.Errorf("%d rounds, want 1", n)
@@ -140,7 +140,7 @@ func testRoundActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
 
 func TestTransferActivitiesWriteOnce(t *testing.T) { eachBackend(t, testTransferActivitiesWriteOnce) }
 
-func testTransferActivitiesWriteOnce(t *testing.T, b dbtest.Backend) {
+func testTransferActivitiesWriteOnce(t *testing.T, b testkit.Backend) {
 	a, gdb, proposals := started(t, b)
 	id := proposals[0].TransferID
 	at := asOf.Add(time.Hour)
@@ -261,7 +261,7 @@ func TestMakeEffectiveConcurrently(t *testing.T) { eachBackend(t, testMakeEffect
 // testMakeEffectiveConcurrently makes every proposal effective at once,
 // twice, as a busy worker would: each gets one decree, the numbers run
 // 1..n without a gap or a duplicate, and the second run changes nothing.
-func testMakeEffectiveConcurrently(t *testing.T, b dbtest.Backend) {
+func testMakeEffectiveConcurrently(t *testing.T, b testkit.Backend) {
 	a, gdb, proposals := started(t, b)
 	at := asOf.Add(time.Hour)
 	numbers := make([][]string, 2)
@@ -304,7 +304,7 @@ func testMakeEffectiveConcurrently(t *testing.T, b dbtest.Backend) {
 
 func TestNotifyRecordsOnce(t *testing.T) { eachBackend(t, testNotifyRecordsOnce) }
 
-func testNotifyRecordsOnce(t *testing.T, b dbtest.Backend) {
+func testNotifyRecordsOnce(t *testing.T, b testkit.Backend) {
 	a, gdb, proposals := started(t, b)
 	in := contract.NotifyInput{Key: "k1", Kind: contract.NoticeDecisionRequested, TransferID: proposals[0].TransferID,
 		To: models.RoleTPK, Step: "TPK", Deadline: asOf.AddDate(0, 0, 7)}

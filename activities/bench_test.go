@@ -5,9 +5,9 @@ import (
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // BenchmarkRoundAnalysisAndSelection runs the needs analysis and the
@@ -15,7 +15,7 @@ import (
 // positions) on PostgreSQL, as RoundWorkflow does: reading, selecting and
 // writing proposals and exclusions.
 func BenchmarkRoundAnalysisAndSelection(b *testing.B) {
-	gdb, _ := dbtest.New(b)
+	gdb, _ := testkit.New(b)
 	if err := seed.Load(gdb, seed.Generate(2000, asOf, 1)); err != nil {
 		b.Fatal(err)
 	}

@@ -8,10 +8,10 @@ import (
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/selection"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // analyzeAndSelect starts round id and runs its analysis and selection.
@@ -66,7 +66,7 @@ func TestSelectionPlansChains(t *testing.T) { eachBackend(t, testSelectionPlansC
 // listed as not placed; then a second round, started while the first's
 // transfers are pending, proposes none of their movers and keeps the
 // capacity rule with both rounds' transfers taken.
-func testSelectionPlansChains(t *testing.T, b dbtest.Backend) {
+func testSelectionPlansChains(t *testing.T, b testkit.Backend) {
 	gdb, _ := b.New(t)
 	data := seed.Generate(300, asOf, 7)
 	if err := seed.Load(gdb, data); err != nil {

@@ -5,12 +5,12 @@ import (
 	"testing"
 
 	"github.com/bkpsdm/mutasi/apikey"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 func TestIssueLookupRevoke(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	actor := models.Actor{ID: "tpk-a", Role: models.RoleTPK, Units: []string{"U001", "U002"}}
 	tok, err := apikey.Issue(gdb, "TPK Banjarbaru", actor)
 	if err != nil {

@@ -13,9 +13,9 @@ import (
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/auditchain"
 	"github.com/bkpsdm/mutasi/contract"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 var at = time.Date(2027, 1, 4, 9, 30, 0, 123456789, time.UTC)
@@ -73,7 +73,7 @@ func verify(t *testing.T, gdb *gorm.DB, want int) string {
 // TestConcurrentAppendsMakeOneChain appends from parallel transactions:
 // every line links to exactly one other, with no fork, and verifies.
 func TestConcurrentAppendsMakeOneChain(t *testing.T) {
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			appendMany(t, gdb, 300, 12)
@@ -96,7 +96,7 @@ func TestConcurrentAppendsMakeOneChain(t *testing.T) {
 // TestActivitiesKeepTheChain runs activities that write audit lines in
 // parallel, some twice as a retry would, and verifies the chain.
 func TestActivitiesKeepTheChain(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	ctx := context.Background()
 	if err := seed.Load(gdb, seed.Generate(200, at, 3)); err != nil {
 		t.Fatal(err)
@@ -150,7 +150,7 @@ func TestActivitiesKeepTheChain(t *testing.T) {
 // append-only trigger's back, as a superuser could, and checks that
 // Verify names the line.
 func TestTamperingShows(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	appendMany(t, gdb, 20, 1)
 	head := verify(t, gdb, 20)
 	var ids []uint

@@ -8,12 +8,12 @@ import (
 	"time"
 
 	"github.com/bkpsdm/mutasi/db"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 func TestMigrateTwiceAndAuditAppendOnly(t *testing.T) {
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			if err := db.Migrate(gdb); err != nil {
@@ -71,7 +71,7 @@ func TestOpenChoosesTheDialect(t *testing.T) {
 		}
 		sqlDB.Close()
 	}
-	pg, err := db.Open(dbtest.AdminDSN())
+	pg, err := db.Open(testkit.AdminDSN())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +81,7 @@ func TestOpenChoosesTheDialect(t *testing.T) {
 		}
 	}()
 	if db.IsSQLite(pg) {
-		t.Errorf("%s opened SQLite", dbtest.AdminDSN())
+		t.Errorf("%s opened SQLite", testkit.AdminDSN())
 	}
 	// PostgreSQL keeps a pool of connections rather than opening one per
 	// statement under load.
@@ -110,7 +110,7 @@ func TestOpenChoosesTheDialect(t *testing.T) {
 // was one flag: the flagged employees are under a legal process, the
 // others not, the old column is gone, and migrating again changes nothing.
 func TestMigrateSanctionFlag(t *testing.T) {
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			if err := gdb.Exec("ALTER TABLE employees ADD COLUMN under_sanction boolean NOT NULL DEFAULT false").Error; err != nil {
@@ -159,7 +159,7 @@ func (historyBefore) TableName() string { return "position_histories" }
 // history holds transfer ids of 64 characters: its rows stay, a transfer
 // id of models.MaxTransferID fits, and a transfer still has one spell.
 func TestMigrateWidensHistoryTransferID(t *testing.T) {
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			if err := gdb.Migrator().DropTable(&models.PositionHistory{}); err != nil {

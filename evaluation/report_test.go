@@ -13,8 +13,8 @@ import (
 	"github.com/xuri/excelize/v2"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 var base = time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
@@ -101,7 +101,7 @@ func deref(v *float64) any {
 }
 
 func computed(t *testing.T) (Report, *gorm.DB) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	fixture(t, gdb)
 	d, err := ForRound(context.Background(), gdb, "R1")
 	if err != nil {

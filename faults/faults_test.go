@@ -15,11 +15,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/db"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/devtemporal"
-	"github.com/bkpsdm/mutasi/worker"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // roundTimeout bounds one fault round.
@@ -28,22 +26,7 @@ const roundTimeout = 8 * time.Minute
 // startTemporal starts a dev server with its state in memory.
 func startTemporal(t *testing.T) client.Client {
 	t.Helper()
-	srv, err := devtemporal.Start(context.Background(), devtemporal.Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatalf("start the Temporal dev server: %v", err)
-	}
-	t.Cleanup(func() { srv.Stop() })
-	return srv.Client()
-}
-
-// startWorker runs a worker in the test's process.
-func startWorker(t *testing.T, c client.Client, gdb *gorm.DB) {
-	t.Helper()
-	w := worker.New(c, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte(linkSecret)})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
+	return testkit.Temporal(t, devtemporal.Options{Logger: quietLogger()}).Client()
 }
 
 // runRound runs a round of transfers transfers with fault injected once a
@@ -158,12 +141,8 @@ func tail(s string, n int) string {
 // round of 200 transfers is under way, starts a new one, and checks that
 // nothing was lost or doubled.
 func TestWorkerKilledMidRound(t *testing.T) {
-	srv, err := devtemporal.Start(context.Background(), devtemporal.Options{Logger: quietLogger()})
-	if err != nil {
-		t.Fatalf("start the Temporal dev server: %v", err)
-	}
-	t.Cleanup(func() { srv.Stop() })
-	gdb, dsn := dbtest.New(t)
+	srv := testkit.Temporal(t, devtemporal.Options{Logger: quietLogger()})
+	gdb, dsn := testkit.New(t)
 	seedGovernment(t, gdb)
 	w := startWorkerProcess(t, srv.FrontendHostPort(), dsn)
 	runRound(t, srv.Client(), gdb, "KILL", func(t *testing.T, start time.Time) {
@@ -181,6 +160,7 @@ func TestWorkerKilledMidRound(t *testing.T) {
 // lost or doubled. The worker and the test's client reconnect on their
 // own.
 func TestTemporalRestartedMidRound(t *testing.T) {
+	testkit.Needs(t, "the Temporal CLI")
 	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
@@ -193,9 +173,9 @@ func TestTemporalRestartedMidRound(t *testing.T) {
 	}
 	t.Cleanup(func() { srv.Stop() })
 	c := dial(t, opts.HostPort)
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	seedGovernment(t, gdb)
-	startWorker(t, c, gdb)
+	testkit.Worker(t, c, gdb, linkSecret)
 	runRound(t, c, gdb, "RESTART", func(t *testing.T, start time.Time) {
 		if err := srv.Stop(); err != nil {
 			logf(t, start, "dev server stopped: %v", err)
@@ -249,7 +229,7 @@ func TestPostgresDownMidRound(t *testing.T) {
 	}
 	t.Cleanup(func() { closeDB(wdb) })
 	c := startTemporal(t)
-	startWorker(t, c, wdb)
+	testkit.Worker(t, c, wdb, linkSecret)
 	runRound(t, c, gdb, "PGDOWN", func(t *testing.T, start time.Time) {
 		if err := pg.Stop(ctx); err != nil {
 			t.Errorf("stop PostgreSQL: %v", err)

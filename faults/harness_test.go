@@ -24,6 +24,7 @@ import (
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -38,24 +39,17 @@ const employees = 3000
 // linkSecret signs the survey links of the fault rounds.
 const linkSecret = "faults-secret"
 
-// compressed squeezes a round's weeks into seconds. Decisions are
-// reminded late enough that a fault, not the test's own pace, causes
-// reminders.
+// compressed squeezes a round's weeks into seconds (testkit.Compressed).
+// Decisions are reminded late enough that a fault, not the test's own
+// pace, causes reminders, and surveys close soon: the round ends when its
+// last survey does.
 func compressed() models.RoundSettings {
-	s := models.DefaultSettings()
-	sec := func(n float64) models.Duration { return models.Duration(time.Duration(n * float64(time.Second))) }
-	s.DecisionReminder, s.DecisionEscalation = sec(60), sec(120)
-	s.AcknowledgeReminder, s.AcknowledgeDeadline = sec(1), sec(2)
-	s.TrainingDeadline = sec(2)
-	s.SurveyDelay, s.SurveyReminder, s.SurveyWindow = sec(1), sec(1), sec(2)
+	s := testkit.Compressed()
+	s.DecisionReminder, s.DecisionEscalation = testkit.Seconds(60), testkit.Seconds(120)
+	s.TrainingDeadline = testkit.Seconds(2)
+	s.SurveyReminder, s.SurveyWindow = testkit.Seconds(1), testkit.Seconds(2)
 	return s
 }
-
-var (
-	hr  = models.Actor{ID: "hr1", Role: models.RoleHR}
-	tpk = models.Actor{ID: "tpk1", Role: models.RoleTPK}
-	ppk = models.Actor{ID: "ppk1", Role: models.RolePPK}
-)
 
 // quietLogger drops the SDK's logs: the faults make every activity and
 // poll fail for a while, and the checks, not the logs, tell the outcome.
@@ -118,7 +112,7 @@ func startRound(ctx context.Context, t *testing.T, c client.Client, id string) *
 	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},
 		workflows.RoundWorkflow, workflows.RoundInput{RoundID: id, Name: "Uji gangguan " + id, Settings: compressed(),
-			By: contract.ActorRef{ID: hr.ID, Role: hr.Role}})
+			By: contract.ActorRef{ID: testkit.HR.ID, Role: testkit.HR.Role}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +149,7 @@ func startRound(ctx context.Context, t *testing.T, c client.Client, id string) *
 		r.proposals = append(r.proposals, (*take)[0])
 		*take = (*take)[1:]
 	}
-	r.update(ctx, wid, workflows.UpdateConfirm, wid+":confirm", workflows.Confirm{Actor: hr, Remove: r.removed})
+	r.update(ctx, wid, workflows.UpdateConfirm, wid+":confirm", workflows.Confirm{Actor: testkit.HR, Remove: r.removed})
 	return r
 }
 
@@ -221,10 +215,10 @@ func (r *round) drive(ctx context.Context, concurrency int) {
 				if !approve {
 					reason = "formasi ditunda"
 				}
-				r.update(ctx, wid, workflows.UpdateDecide, wid+":tpk", workflows.Decision{Actor: tpk, Approve: approve, Reason: reason})
+				r.update(ctx, wid, workflows.UpdateDecide, wid+":tpk", workflows.Decision{Actor: testkit.TPK, Approve: approve, Reason: reason})
 				r.updates.Add(1)
 				if approve {
-					r.update(ctx, wid, workflows.UpdateDecide, wid+":ppk", workflows.Decision{Actor: ppk, Approve: true, Reason: reason})
+					r.update(ctx, wid, workflows.UpdateDecide, wid+":ppk", workflows.Decision{Actor: testkit.PPK, Approve: true, Reason: reason})
 					r.updates.Add(1)
 				}
 			}
@@ -254,11 +248,8 @@ func (r *round) at(ctx context.Context, done int64, fault func()) chan struct{} 
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		for r.updates.Load() < done {
-			if ctx.Err() != nil {
-				return
-			}
-			time.Sleep(50 * time.Millisecond)
+		if testkit.Poll(ctx, 50*time.Millisecond, "decisions", func() bool { return r.updates.Load() >= done }) != nil {
+			return
 		}
 		fault()
 	}()
@@ -422,7 +413,10 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 	query := fmt.Sprintf("MutasiRound = '%s'", r.id)
 	var runs map[string][]string
 	var open int
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(500 * time.Millisecond) {
+	pollCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	// Past the deadline, the checks below say what is missing.
+	_ = testkit.Poll(pollCtx, 500*time.Millisecond, "the round's workflows", func() bool {
 		runs, open = map[string][]string{}, 0
 		var token []byte
 		for {
@@ -441,10 +435,8 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 				break
 			}
 		}
-		if (len(runs) == len(wantIDs) && open == 0) || time.Now().After(deadline) {
-			break
-		}
-	}
+		return len(runs) == len(wantIDs) && open == 0
+	})
 	var missing, extra []string
 	for wid := range wantIDs {
 		if len(runs[wid]) != 1 || runs[wid][0] != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED.String() {
@@ -494,13 +486,12 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 			}
 			events := map[enumspb.EventType]int{}
 			effective := 0
-			it := r.c.GetWorkflowHistory(ctx, wid, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-			for it.HasNext() {
-				e, err := it.Next()
-				if err != nil {
-					t.Errorf("%s history: %v", wid, err)
-					return
-				}
+			history, err := testkit.History(ctx, r.c, wid)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			for _, e := range history {
 				events[e.GetEventType()]++
 				if workflows.ActivityOf(e) == "MakeEffective" {
 					effective++
@@ -521,13 +512,12 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 	// The round made them effective together: once per TMT, and its
 	// lead time is 0, so once (a retry after a fault is the same event).
 	together := 0
-	it := r.c.GetWorkflowHistory(ctx, contract.RoundWorkflowID(r.id), "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Errorf("round history: %v", err)
-			return
-		}
+	history, err := testkit.History(ctx, r.c, contract.RoundWorkflowID(r.id))
+	if err != nil {
+		t.Error(err)
+		return
+	}
+	for _, e := range history {
 		if workflows.ActivityOf(e) == "MakeEffectiveTogether" {
 			together++
 		}

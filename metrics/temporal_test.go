@@ -19,6 +19,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/metrics"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 func TestTemporalHandlerServesCountersGaugesTimers(t *testing.T) {
@@ -207,6 +208,7 @@ func TestTemporalTestSuiteMetrics(t *testing.T) {
 }
 
 func TestTemporalDevServerMetrics(t *testing.T) {
+	testkit.Needs(t, "the Temporal CLI")
 	cli, err := devtemporal.FindCLI()
 	if err != nil {
 		t.Fatal(err) // scripts/test.sh installs it
@@ -254,10 +256,13 @@ func TestTemporalDevServerMetrics(t *testing.T) {
 			sum(fams, "temporal_workflow_endtoend_latency_seconds", greets) >= 2
 	}
 	fams := scrape(t, srv.URL)
-	for deadline := time.Now().Add(10 * time.Second); !done(fams) && time.Now().Before(deadline); {
-		time.Sleep(50 * time.Millisecond)
+	pollCtx, stopPoll := context.WithTimeout(ctx, 10*time.Second)
+	defer stopPoll()
+	// Past the deadline, the checks below say which counter lags.
+	_ = testkit.Poll(pollCtx, 50*time.Millisecond, "the workflow counters", func() bool {
 		fams = scrape(t, srv.URL)
-	}
+		return done(fams)
+	})
 	checkConsistentLabels(t, fams)
 	if got := sum(fams, "temporal_workflow_completed_total", greets); got != 2 {
 		t.Errorf("temporal_workflow_completed_total%v = %v, want 2", greets, got)

@@ -12,11 +12,11 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
 	"github.com/bkpsdm/mutasi/outbox"
 	"github.com/bkpsdm/mutasi/smtptest"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -52,7 +52,7 @@ func count(t *testing.T, gdb *gorm.DB, where string, args ...any) int64 {
 }
 
 func TestRelaySendsInOrderOnce(t *testing.T) {
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			srv := smtptest.Start(t)
@@ -86,7 +86,7 @@ func TestRelaySendsInOrderOnce(t *testing.T) {
 }
 
 func TestRelayRetriesAFailedSendLater(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	record(t, gdb, 1)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -125,7 +125,7 @@ func TestRelayRetriesAFailedSendLater(t *testing.T) {
 }
 
 func TestRelaysShareTheOutbox(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	srv := smtptest.Start(t)
 	keys := record(t, gdb, 120)
 	var wg sync.WaitGroup
@@ -152,7 +152,7 @@ func TestRelaysShareTheOutbox(t *testing.T) {
 }
 
 func TestRunStopsWithItsContext(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	srv := smtptest.Start(t)
 	record(t, gdb, 3)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -185,7 +185,7 @@ func TestRetryDelayDoublesUpToTheCap(t *testing.T) {
 // good (550) and an address with a line break fail at once, with the
 // reason; a message the server takes still goes.
 func TestRelayFailsWhatCannotBeDelivered(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	srv := smtptest.Start(t)
 	srv.Refuse("hilang@mutasi.local")
 	for i, to := range []string{"hilang@mutasi.local", "a@mutasi.local\r\nBcc: x@mutasi.local", "ada@mutasi.local"} {
@@ -213,7 +213,7 @@ func TestRelayFailsWhatCannotBeDelivered(t *testing.T) {
 // TestRelayGivesUpAfterMaxAttempts: a server that never answers fails the
 // message after MaxAttempts sends, not never.
 func TestRelayGivesUpAfterMaxAttempts(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	record(t, gdb, 1)
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

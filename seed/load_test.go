@@ -4,8 +4,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // TestLoadTwice loads the demo data twice, on each backend: every
@@ -20,7 +20,7 @@ func TestLoadTwice(t *testing.T) {
 	if sanctions == 0 {
 		t.Fatal("the demo data has no sanctions")
 	}
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			for range 2 {

@@ -18,6 +18,7 @@ import (
 	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/survey"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/transfers"
 )
 
@@ -130,7 +131,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		}
 	}
 	var round rounds.View
-	eventually(t, "the round to await confirmation", func() bool {
+	testkit.Eventually(t, "the round to await confirmation", func() bool {
 		s.do("GET", "/api/v1/rounds/R2027_1", models.RoleHR, nil).json(t, &round)
 		return round.Status == models.RoundAwaitingConfirmation
 	})
@@ -174,7 +175,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	if r := s.do("POST", "/api/v1/rounds/R2027_1/confirmation", models.RoleHR, map[string]any{"remove": []string{keep}}); r.status != http.StatusConflict {
 		t.Errorf("a second, different confirmation: %d %s, want 409", r.status, r.body)
 	}
-	eventually(t, "the round to be recorded in progress", func() bool {
+	testkit.Eventually(t, "the round to be recorded in progress", func() bool {
 		var r models.Round
 		return s.db.First(&r, "id = ?", "R2027_1").Error == nil && r.Status == models.RoundInProgress
 	})
@@ -183,7 +184,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		Items []models.Transfer
 		Total int
 	}
-	eventually(t, "transfers awaiting the TPK", func() bool {
+	testkit.Eventually(t, "transfers awaiting the TPK", func() bool {
 		s.do("GET", "/api/v1/transfers?round=R2027_1&stage=awaiting_tpk", models.RoleTPK, nil).json(t, &list)
 		return list.Total == len(props.Proposals)-1
 	})
@@ -203,7 +204,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		}
 		r := s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "formasi ditunda"})
 		if r.status == http.StatusConflict {
-			eventually(t, "the blocked stage of "+other.ID, func() bool {
+			testkit.Eventually(t, "the blocked stage of "+other.ID, func() bool {
 				var v transfers.View
 				s.do("GET", "/api/v1/transfers/"+other.ID, models.RoleHR, nil).json(t, &v)
 				return v.Live != nil && v.Live.Stage == models.StageBlocked
@@ -233,7 +234,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	}
 	expect(t, s.do("POST", path+"/decisions", models.RolePPK, approve), http.StatusOK)
 	var view transfers.View
-	eventually(t, "socialization", func() bool {
+	testkit.Eventually(t, "socialization", func() bool {
 		s.do("GET", path, models.RoleEmployee, nil).json(t, &view)
 		return view.Live != nil && view.Live.Stage == models.StageSocialization
 	})
@@ -243,7 +244,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	expect(t, s.do("POST", path+"/acknowledgement", models.RoleEmployee, nil), http.StatusOK)
 
 	var link models.OutboxMessage
-	eventually(t, "the survey invitation", func() bool {
+	testkit.Eventually(t, "the survey invitation", func() bool {
 		return s.db.Where("key = ?", "transfer-"+mine.ID+":survey").First(&link).Error == nil
 	})
 	i := strings.Index(link.Body, "/surveys/")
@@ -265,7 +266,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	expect(t, s.do("GET", "/api/v1/surveys/"+token, "", nil), http.StatusGone)
 
 	var eval EvaluationView
-	eventually(t, "the final evaluation", func() bool {
+	testkit.Eventually(t, "the final evaluation", func() bool {
 		r := s.do("GET", "/api/v1/rounds/R2027_1/evaluation", models.RoleHR, nil)
 		r.json(t, &eval)
 		return r.status == http.StatusOK && eval.Final

@@ -16,8 +16,7 @@ import (
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/bkpsdm/mutasi/rounds"
-	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // slowSettings keep every timer of a round far beyond a test, so nothing
@@ -37,24 +36,13 @@ type quiet struct {
 }
 
 func quietRound(t *testing.T) *quiet {
-	data := seed.Generate(30, time.Now(), 9)
-	s := newStack(t, "", func(gdb *gorm.DB) {
-		if err := seed.Load(gdb, data); err != nil {
-			t.Fatal(err)
-		}
-	})
-	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": "Q1", "name": "Uji serangan", "settings": slowSettings}), http.StatusCreated)
-	eventually(t, "confirmation", func() bool {
-		var v rounds.View
-		s.do("GET", "/api/v1/rounds/Q1", models.RoleHR, nil).json(t, &v)
-		return v.Status == models.RoundAwaitingConfirmation
-	})
+	s := awaitingConfirmation(t, "Q1", "Uji serangan", slowSettings)
 	expect(t, s.do("POST", "/api/v1/rounds/Q1/confirmation", models.RoleHR, map[string]any{}), http.StatusOK)
 	var list struct {
 		Items []models.Transfer
 		Total int
 	}
-	eventually(t, "transfers awaiting the TPK", func() bool {
+	testkit.Eventually(t, "transfers awaiting the TPK", func() bool {
 		s.do("GET", "/api/v1/transfers?round=Q1&stage=awaiting_tpk&limit=500", models.RoleHR, nil).json(t, &list)
 		var requests int64
 		s.db.Model(&models.OutboxMessage{}).Where("key LIKE ?", "%:tpk:request").Count(&requests)
@@ -78,7 +66,7 @@ func quietRound(t *testing.T) *quiet {
 	own := "/api/v1/transfers/" + q.own.ID
 	expect(t, s.do("POST", own+"/decisions", models.RoleTPK, map[string]any{"approve": true, "reason": "sesuai kebutuhan"}), http.StatusOK)
 	expect(t, s.do("POST", own+"/decisions", models.RolePPK, map[string]any{"approve": true, "reason": "disetujui"}), http.StatusOK)
-	eventually(t, "the socialization notice", func() bool {
+	testkit.Eventually(t, "the socialization notice", func() bool {
 		var n int64
 		s.db.Model(&models.OutboxMessage{}).Where("key = ?", "transfer-"+q.own.ID+":socialization").Count(&n)
 		var tr models.Transfer

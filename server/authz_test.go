@@ -7,6 +7,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // TestAuthorizationMatrix sends every endpoint a request as every role: a
@@ -16,7 +17,7 @@ func TestAuthorizationMatrix(t *testing.T) {
 	s := readyRound(t)
 	expect(t, s.do("POST", "/api/v1/rounds/E1/confirmation", models.RoleHR, map[string]any{}), http.StatusOK)
 	var list struct{ Items []models.Transfer }
-	eventually(t, "transfers", func() bool {
+	testkit.Eventually(t, "transfers", func() bool {
 		s.do("GET", "/api/v1/transfers?stage=awaiting_tpk", models.RoleHR, nil).json(t, &list)
 		return len(list.Items) > 1
 	})

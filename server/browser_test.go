@@ -16,6 +16,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/survey"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -28,18 +29,16 @@ type browser struct {
 	shots string
 }
 
-// chromium finds the Debian Chromium; without it the browser tests are
-// skipped, except on CI, where .ci/run installs it.
+// chromium finds the Debian Chromium (.ci/run installs it); without it
+// the browser tests fail, and under -short they are skipped.
 func chromium(t *testing.T) string {
+	testkit.Needs(t, "Chromium")
 	for _, name := range []string{"chromium", "chromium-browser"} {
 		if p, err := exec.LookPath(name); err == nil {
 			return p
 		}
 	}
-	if os.Getenv("CI") != "" {
-		t.Fatal("Chromium is missing: .ci/run installs the Debian package chromium")
-	}
-	t.Skip("Chromium is not installed (apt-get install chromium chromium-driver)")
+	t.Fatal("Chromium is missing: apt-get install chromium chromium-driver (.ci/run does)")
 	return ""
 }
 
@@ -119,18 +118,16 @@ func (b *browser) text(sel string) string {
 func (b *browser) submit(button string) {
 	b.t.Helper()
 	b.do(chromedp.Evaluate[chromedp.Void](`window.__before = 1; undefined`, chromedp.EvalIgnoreExceptions), chromedp.Click(chromedp.CSS(button)))
-	deadline := time.Now().Add(timeout)
-	for {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	err := testkit.Poll(ctx, 50*time.Millisecond, "a page after clicking "+button, func() bool {
 		ctx, cancel := context.WithTimeout(b.ctx, 2*time.Second)
+		defer cancel()
 		loaded, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.__before === undefined && document.readyState === "complete"`))
-		cancel()
-		if err == nil && loaded {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("no page loaded after clicking %s", button)
-		}
-		time.Sleep(50 * time.Millisecond)
+		return err == nil && loaded
+	})
+	if err != nil {
+		b.t.Fatal(err)
 	}
 }
 
@@ -154,16 +151,13 @@ func (b *browser) fieldError(id string) string {
 // until reloads a page until it shows text, for a minute at most.
 func (b *browser) until(path, text string) {
 	b.t.Helper()
-	deadline := time.Now().Add(time.Minute)
-	for {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := testkit.Poll(ctx, 250*time.Millisecond, path+" to show "+text, func() bool {
 		b.visit(path)
-		if strings.Contains(b.pageText(), text) {
-			return
-		}
-		if time.Now().After(deadline) {
-			b.t.Fatalf("%s never showed %q:\n%s", path, text, b.pageText())
-		}
-		time.Sleep(250 * time.Millisecond)
+		return strings.Contains(b.pageText(), text)
+	}); err != nil {
+		b.t.Fatalf("%v:\n%s", err, b.pageText())
 	}
 }
 
@@ -209,7 +203,7 @@ func (b *browser) click(sel string) {
 // in the database and in its workflow's live state.
 func waitStage(t *testing.T, s *stack, id string, stages ...models.Stage) {
 	t.Helper()
-	eventually(t, fmt.Sprintf("transfer %s to reach %v", id, stages), func() bool {
+	testkit.Eventually(t, fmt.Sprintf("transfer %s to reach %v", id, stages), func() bool {
 		var tr models.Transfer
 		if s.db.First(&tr, "id = ?", id).Error != nil || !containsStage(stages, tr.Stage) {
 			return false
@@ -435,7 +429,7 @@ func TestTransferInTheBrowser(t *testing.T) {
 
 	// 6. The survey is answered from its link, without signing in.
 	var invitation models.OutboxMessage
-	eventually(t, "the survey invitation", func() bool {
+	testkit.Eventually(t, "the survey invitation", func() bool {
 		return s.db.Where("key = ?", "transfer-"+mine.ID+":survey").First(&invitation).Error == nil
 	})
 	i := strings.Index(invitation.Body, "/surveys/")
@@ -461,7 +455,7 @@ func TestTransferInTheBrowser(t *testing.T) {
 	b.see("Terima kasih, jawaban Anda tersimpan")
 
 	// 7. The evaluation page shows the answer.
-	eventually(t, "the round's evaluation", func() bool {
+	testkit.Eventually(t, "the round's evaluation", func() bool {
 		var r models.Round
 		return s.db.First(&r, "id = ?", "WEB1").Error == nil && r.Status == models.RoundCompleted
 	})

@@ -10,17 +10,17 @@ import (
 	"time"
 
 	"github.com/bkpsdm/mutasi/apikey"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/employees"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // TestEmployeeRecord reads employees' records through the API: HR any,
 // an employee their own only, approvers none; every answer is checked
 // against the OpenAPI document.
 func TestEmployeeRecord(t *testing.T) {
-	gdb, _ := dbtest.Backends()[0].New(t)
+	gdb, _ := testkit.Backends()[0].New(t)
 	d := seed.Generate(30, time.Now(), 4)
 	if err := seed.Load(gdb, d); err != nil {
 		t.Fatal(err)

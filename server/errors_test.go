@@ -14,22 +14,30 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
 // readyRound loads a government, starts round E1 through the API and
 // waits until its proposals await confirmation.
 func readyRound(t *testing.T) *stack {
+	return awaitingConfirmation(t, "E1", "Uji galat", fastSettings)
+}
+
+// awaitingConfirmation loads a government of 30, starts round id with
+// these settings through the API and waits until its proposals await
+// confirmation.
+func awaitingConfirmation(t *testing.T, id, name string, settings map[string]any) *stack {
 	data := seed.Generate(30, time.Now(), 9)
 	s := newStack(t, "", func(gdb *gorm.DB) {
 		if err := seed.Load(gdb, data); err != nil {
 			t.Fatal(err)
 		}
 	})
-	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": "E1", "name": "Uji galat", "settings": fastSettings}), http.StatusCreated)
-	eventually(t, "confirmation", func() bool {
+	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": id, "name": name, "settings": settings}), http.StatusCreated)
+	testkit.Eventually(t, "confirmation", func() bool {
 		var v rounds.View
-		s.do("GET", "/api/v1/rounds/E1", models.RoleHR, nil).json(t, &v)
+		s.do("GET", "/api/v1/rounds/"+id, models.RoleHR, nil).json(t, &v)
 		return v.Status == models.RoundAwaitingConfirmation
 	})
 	return s
@@ -131,7 +139,7 @@ func TestAPIErrors(t *testing.T) {
 	})
 	expect(t, s.do("POST", "/api/v1/rounds/E1/confirmation", hr, map[string]any{}), http.StatusOK)
 	var list struct{ Items []models.Transfer }
-	eventually(t, "transfers awaiting the TPK", func() bool {
+	testkit.Eventually(t, "transfers awaiting the TPK", func() bool {
 		s.do("GET", "/api/v1/transfers?stage=awaiting_tpk", hr, nil).json(t, &list)
 		return len(list.Items) > 0
 	})

@@ -15,10 +15,10 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/apperr"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/transfers"
 )
 
@@ -86,7 +86,7 @@ func FuzzRequestBodies(f *testing.F) {
 // importServer is the API on a SQLite database with a small government,
 // without Temporal (imports do not use it), and an HR token.
 func importServer(tb testing.TB) (http.Handler, string) {
-	gdb, _ := dbtest.NewSQLite(tb)
+	gdb, _ := testkit.NewSQLite(tb)
 	d := seed.Generate(20, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 1)
 	if err := seed.Load(gdb, d); err != nil {
 		tb.Fatal(err)

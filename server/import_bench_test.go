@@ -5,8 +5,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // BenchmarkImportEmployees50k imports a CSV of 50,000 employees (with
@@ -16,7 +16,7 @@ import (
 // second and later ones updating every row in place.
 func BenchmarkImportEmployees50k(b *testing.B) {
 	units, positions, employees := governmentCSV(seed.Generate(50000, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 1))
-	for _, backend := range dbtest.Backends() {
+	for _, backend := range testkit.Backends() {
 		b.Run(backend.Name, func(b *testing.B) {
 			gdb, _ := backend.New(b)
 			post := importAPI(b, gdb)

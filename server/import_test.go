@@ -20,10 +20,10 @@ import (
 	"gorm.io/gorm/schema"
 
 	"github.com/bkpsdm/mutasi/apikey"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/importer"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // importReply is the answer to an import: the problem of a refused one,
@@ -130,7 +130,7 @@ func TestImportInBatches(t *testing.T) {
 		}
 	}
 
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			post := importAPI(t, gdb)
@@ -262,7 +262,7 @@ func loadEmployee(t *testing.T, gdb *gorm.DB, nip string) models.Employee {
 // and refused, naming the row and the column, when unknown or on a
 // position of another kind.
 func TestImportPositionLevels(t *testing.T) {
-	gdb, _ := dbtest.Backends()[0].New(t)
+	gdb, _ := testkit.Backends()[0].New(t)
 	post := importAPI(t, gdb)
 	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
 	const head = "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats,functional_level,jpt_tier\n"
@@ -312,7 +312,7 @@ const employeeHead = "nip,name,status,rank,position_id,in_post_since,education,p
 // the import poster, and a maker of rows of employees in P1 whose optional
 // columns are rest.
 func onePost(t *testing.T) (*gorm.DB, func(kind, body string, status int) importReply, func(serial int, rest string) string) {
-	gdb, _ := dbtest.Backends()[0].New(t)
+	gdb, _ := testkit.Backends()[0].New(t)
 	post := importAPI(t, gdb)
 	post("units", "id,name\nU1,Dinas\n", http.StatusOK)
 	post("positions", "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats\nP1,U1,Analis,pelaksana,7,II/a,III/d,SMA,5\n", http.StatusOK)
@@ -378,7 +378,7 @@ func TestImportSanctions(t *testing.T) {
 // often the file comes; a later post closes it; a corrected post or date
 // replaces it.
 func TestImportPositionHistory(t *testing.T) {
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			post := importAPI(t, gdb)
@@ -432,7 +432,7 @@ func TestImportIDLimits(t *testing.T) {
 	comp := at(models.MaxCompetencyName)
 	const positionHead = "id,unit_id,name,kind,class,min_rank,max_rank,min_education,seats,competencies\n"
 	const employeeHead = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,competencies\n"
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			post := importAPI(t, gdb)
@@ -479,7 +479,7 @@ func TestImportIDLimits(t *testing.T) {
 // what changed. A JSON array whose objects differ is read object by
 // object, and positions keep their competencies the same way.
 func TestImportLeavesAbsentColumns(t *testing.T) {
-	for _, b := range dbtest.Backends() {
+	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
 			post := importAPI(t, gdb)
@@ -566,7 +566,7 @@ func TestImportLeavesAbsentColumns(t *testing.T) {
 // counts all 5,000.
 func TestImportErrorsAreBounded(t *testing.T) {
 	const n = 5000
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	post := importAPI(t, gdb)
 	var units, positions strings.Builder
 	units.WriteString("id,name\n")

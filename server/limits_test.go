@@ -12,6 +12,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/transfers"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -110,7 +111,7 @@ func TestLongestIDsRunATransfer(t *testing.T) {
 	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": round, "name": "Mutasi", "settings": fastSettings}),
 		http.StatusCreated)
 	var props struct{ Proposals []models.Transfer }
-	eventually(t, "the proposals", func() bool {
+	testkit.Eventually(t, "the proposals", func() bool {
 		var v rounds.View
 		s.do("GET", "/api/v1/rounds/"+round, models.RoleHR, nil).json(t, &v)
 		if v.Status != models.RoundAwaitingConfirmation {
@@ -142,13 +143,13 @@ func TestLongestIDsRunATransfer(t *testing.T) {
 	path := "/api/v1/transfers/" + mine.ID
 	expect(t, s.do("POST", path+"/decisions", models.RoleTPK, map[string]any{"approve": true, "reason": "sesuai kebutuhan"}), http.StatusOK)
 	expect(t, s.do("POST", path+"/decisions", models.RolePPK, map[string]any{"approve": true, "reason": "disetujui"}), http.StatusOK)
-	eventually(t, "socialization", func() bool {
+	testkit.Eventually(t, "socialization", func() bool {
 		var v transfers.View
 		s.do("GET", path, models.RoleEmployee, nil).json(t, &v)
 		return v.Live != nil && v.Live.Stage == models.StageSocialization
 	})
 	expect(t, s.do("POST", path+"/acknowledgement", models.RoleEmployee, nil), http.StatusOK)
-	eventually(t, "the transfer to take effect", func() bool {
+	testkit.Eventually(t, "the transfer to take effect", func() bool {
 		var spell models.PositionHistory
 		return s.db.Where("transfer_id = ?", mine.ID).First(&spell).Error == nil && spell.PositionID == mine.ToPositionID
 	})

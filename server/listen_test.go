@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bkpsdm/mutasi/dbtest"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // closeBound is how long a test waits for the server to close a
@@ -24,7 +24,7 @@ const closeBound = 30 * time.Second
 // returns its address.
 func serve(t *testing.T, conns Conns, proxies ...netip.Prefix) string {
 	t.Helper()
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	s := &Server{DB: gdb, LinkSecret: []byte("x"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), TrustedProxies: proxies}
 	srv, ln, err := s.Listen("127.0.0.1:0", conns)
 	if err != nil {

@@ -16,8 +16,8 @@ import (
 	"time"
 
 	"github.com/bkpsdm/mutasi/account"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // TestPageTexts checks that every language has every text and that every
@@ -155,7 +155,7 @@ func addAccount(t *testing.T, s *Server, username string, role models.Role, nip 
 // TestPageSessionsAndCSRF checks sign-in, sign-out, the CSRF token of
 // every POST and the refusal of the wrong role, on the database alone.
 func TestPageSessionsAndCSRF(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	srv := &Server{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
 	hs := httptest.NewServer(srv.Handler())
 	defer hs.Close()

@@ -12,6 +12,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -24,7 +25,7 @@ func TestSimultaneousDecisions(t *testing.T) {
 	startTwice(t, s)
 	expect(t, s.do("POST", "/api/v1/rounds/E1/confirmation", models.RoleHR, map[string]any{}), http.StatusOK)
 	var list struct{ Items []models.Transfer }
-	eventually(t, "transfers awaiting the TPK", func() bool {
+	testkit.Eventually(t, "transfers awaiting the TPK", func() bool {
 		s.do("GET", "/api/v1/transfers?stage=awaiting_tpk", models.RoleHR, nil).json(t, &list)
 		return len(list.Items) >= 4
 	})
@@ -85,12 +86,11 @@ func checkOneDecision(t *testing.T, s *stack, tr models.Transfer, winner models.
 	t.Helper()
 	wid := tr.WorkflowID
 	var accepted, rejected, recorded int
-	it := s.c.GetWorkflowHistory(t.Context(), wid, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	events, err := testkit.History(t.Context(), s.c, wid)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range events {
 		switch e.GetEventType() {
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
 			accepted++

@@ -14,15 +14,15 @@ import (
 	"time"
 
 	"github.com/bkpsdm/mutasi/apikey"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/ratelimit"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // guessServer is a server whose limiter allows the default burst of
 // guesses and then forgives none within a test, so counts are exact.
 func guessServer(t *testing.T, proxies ...netip.Prefix) (*Server, http.Handler) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	s := &Server{DB: gdb, LinkSecret: []byte("x"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
 		TokenLimiter: ratelimit.New(tokenFailureBurst, time.Hour), TrustedProxies: proxies}
 	return s, s.Handler()

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
@@ -11,19 +10,15 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"go.temporal.io/sdk/client"
-	tlog "go.temporal.io/sdk/log"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/apikey"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/transfers"
-	"github.com/bkpsdm/mutasi/worker"
 )
 
 // stack is the API on a real Temporal dev server, PostgreSQL and worker.
@@ -43,20 +38,12 @@ const linkSecret = "api-test-secret"
 func newStack(t *testing.T, employeeNIP string, seedFn func(*gorm.DB)) *stack {
 	t.Helper()
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	srv, err := devtemporal.Start(context.Background(), devtemporal.Options{Logger: tlog.NewStructuredLogger(logger)})
-	if err != nil {
-		t.Fatalf("Temporal dev server: %v", err)
-	}
-	t.Cleanup(func() { srv.Stop() })
-	gdb, _ := dbtest.New(t)
+	srv := testkit.Temporal(t, devtemporal.Options{})
+	gdb, _ := testkit.New(t)
 	if seedFn != nil {
 		seedFn(gdb)
 	}
-	w := worker.New(srv.Client(), &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte(linkSecret)})
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
+	testkit.Worker(t, srv.Client(), gdb, linkSecret)
 	api := &Server{DB: gdb, Temporal: srv.Client(), LinkSecret: []byte(linkSecret), Log: logger}
 	hs := httptest.NewServer(api.Handler())
 	t.Cleanup(hs.Close)
@@ -158,22 +145,10 @@ func expect(t *testing.T, r response, status int) {
 func started(t *testing.T, s *stack, ts ...models.Transfer) {
 	t.Helper()
 	for _, tr := range ts {
-		eventually(t, "the workflow of "+tr.ID+" to start", func() bool {
+		testkit.Eventually(t, "the workflow of "+tr.ID+" to start", func() bool {
 			var v transfers.View
 			s.do("GET", "/api/v1/transfers/"+tr.ID, models.RoleHR, nil).json(t, &v)
 			return v.Live != nil
 		})
-	}
-}
-
-// eventually polls check until it passes or 30 seconds go by.
-func eventually(t *testing.T, what string, check func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for !check() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(100 * time.Millisecond)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -68,12 +69,12 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 	wid := contract.RoundWorkflowID(roundID)
 	run, err := s.c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}, workflows.RoundWorkflow,
-		workflows.RoundInput{RoundID: roundID, Name: "Rantai dan tukar", Settings: compressed(),
+		workflows.RoundInput{RoundID: roundID, Name: "Rantai dan tukar", Settings: testkit.Compressed(),
 			By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := waitState(ctx, s.c, wid, func(s workflows.RoundState) bool { return s.Status == models.RoundAwaitingConfirmation })
+	st, err := testkit.WaitState(ctx, s.c, wid, func(s workflows.RoundState) bool { return s.Status == models.RoundAwaitingConfirmation })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,17 +96,17 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 			t.Errorf("proposal %s depends on %v, want %v (known: %v)", p.TransferID, p.DependsOn, deps, ok)
 		}
 	}
-	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: hr}); err != nil {
+	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: testkit.HR}); err != nil {
 		t.Fatal(err)
 	}
 	for _, p := range st.Proposals {
 		twid := contract.TransferWorkflowID(p.TransferID)
-		for _, who := range []models.Actor{tpk, ppk} {
+		for _, who := range []models.Actor{testkit.TPK, testkit.PPK} {
 			stage := models.StageAwaitingTPK
 			if who.Role == models.RolePPK {
 				stage = models.StageAwaitingPPK
 			}
-			if _, err := waitState(ctx, s.c, twid, func(s workflows.TransferState) bool { return s.Stage == stage }); err != nil {
+			if _, err := testkit.WaitState(ctx, s.c, twid, func(s workflows.TransferState) bool { return s.Stage == stage }); err != nil {
 				t.Fatal(err)
 			}
 			d := workflows.Decision{Actor: who, Approve: true, Reason: "sesuai analisis kebutuhan"}

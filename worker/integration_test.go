@@ -15,41 +15,19 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/log"
 	"google.golang.org/protobuf/encoding/protojson"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
 	"github.com/bkpsdm/mutasi/outbox"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/smtptest"
-	"github.com/bkpsdm/mutasi/worker"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/workflows"
-)
-
-// compressed squeezes the round's weeks into seconds.
-func compressed() models.RoundSettings {
-	s := models.DefaultSettings()
-	sec := func(n float64) models.Duration { return models.Duration(time.Duration(n * float64(time.Second))) }
-	s.DecisionReminder, s.DecisionEscalation = sec(2), sec(4)
-	s.AcknowledgeReminder, s.AcknowledgeDeadline = sec(1), sec(2)
-	s.TrainingDeadline = sec(3)
-	// The round's transfers take effect together, so their surveys open
-	// at once: a window the scripts catch even on a busy machine.
-	s.SurveyDelay, s.SurveyReminder, s.SurveyWindow = sec(1), sec(3), sec(8)
-	return s
-}
-
-var (
-	hr  = models.Actor{ID: "hr1", Role: models.RoleHR}
-	tpk = models.Actor{ID: "tpk1", Role: models.RoleTPK}
-	ppk = models.Actor{ID: "ppk1", Role: models.RolePPK}
 )
 
 // stack is a real Temporal dev server, PostgreSQL, an SMTP server and a
@@ -62,45 +40,16 @@ type stack struct {
 }
 
 func startStack(t *testing.T) *stack {
-	ctx := context.Background()
-	logger := log.NewStructuredLogger(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
-	srv, err := devtemporal.Start(ctx, devtemporal.Options{Logger: logger})
-	if err != nil {
-		t.Fatalf("start the Temporal dev server: %v", err)
-	}
-	t.Cleanup(func() { srv.Stop() })
-	gdb, _ := dbtest.New(t)
+	srv := testkit.Temporal(t, devtemporal.Options{})
+	gdb, _ := testkit.New(t)
 	mail := smtptest.Start(t)
-	acts := &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("integration")}
-	w := worker.New(srv.Client(), acts)
-	if err := w.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(w.Stop)
-	relayCtx, stopRelay := context.WithCancel(ctx)
+	testkit.Worker(t, srv.Client(), gdb, "integration")
+	relayCtx, stopRelay := context.WithCancel(context.Background())
 	relay := &outbox.Relay{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@mutasi.local"}}
 	go relay.Run(relayCtx)
 	t.Cleanup(stopRelay)
 	return &stack{t: t, c: srv.Client(), db: gdb, smtp: mail}
-}
-
-// waitState polls a workflow's state query until ok accepts it.
-func waitState[S any](ctx context.Context, c client.Client, workflowID string, ok func(S) bool) (S, error) {
-	var st S
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for {
-		v, err := c.QueryWorkflow(ctx, workflowID, "", workflows.QueryState)
-		if err == nil && v.Get(&st) == nil && ok(st) {
-			return st, nil
-		}
-		select {
-		case <-ctx.Done():
-			return st, fmt.Errorf("%s: state %+v never came (%v)", workflowID, st, err)
-		case <-tick.C:
-		}
-	}
 }
 
 // update sends an update and waits for its outcome.
@@ -119,7 +68,7 @@ func script(ctx context.Context, c client.Client, i int, p contract.Proposal) (m
 	wid := contract.TransferWorkflowID(p.TransferID)
 	me := models.Actor{ID: p.NIP, Role: models.RoleEmployee, NIP: p.NIP}
 	at := func(stage models.Stage) error {
-		_, err := waitState(ctx, c, wid, func(s workflows.TransferState) bool { return s.Stage == stage })
+		_, err := testkit.WaitState(ctx, c, wid, func(s workflows.TransferState) bool { return s.Stage == stage })
 		return err
 	}
 	do := func(stage models.Stage, name, id string, arg any) error {
@@ -129,13 +78,13 @@ func script(ctx context.Context, c client.Client, i int, p contract.Proposal) (m
 		return update(ctx, c, wid, name, wid+":"+id, arg)
 	}
 	reason := "sesuai analisis kebutuhan"
-	if err := do(models.StageAwaitingTPK, workflows.UpdateDecide, "tpk", workflows.Decision{Actor: tpk, Approve: i%5 != 0, Reason: reason}); err != nil {
+	if err := do(models.StageAwaitingTPK, workflows.UpdateDecide, "tpk", workflows.Decision{Actor: testkit.TPK, Approve: i%5 != 0, Reason: reason}); err != nil {
 		return "", err
 	}
 	if i%5 == 0 {
 		return models.StageRejected, nil
 	}
-	if err := do(models.StageAwaitingPPK, workflows.UpdateDecide, "ppk", workflows.Decision{Actor: ppk, Approve: true, Reason: reason}); err != nil {
+	if err := do(models.StageAwaitingPPK, workflows.UpdateDecide, "ppk", workflows.Decision{Actor: testkit.PPK, Approve: true, Reason: reason}); err != nil {
 		return "", err
 	}
 	switch i % 5 {
@@ -150,7 +99,7 @@ func script(ctx context.Context, c client.Client, i int, p contract.Proposal) (m
 		if err := do(models.StageSocialization, workflows.UpdateObject, "object", obj); err != nil {
 			return "", err
 		}
-		res := workflows.Resolution{Actor: hr, Resolution: models.ResolveTraining}
+		res := workflows.Resolution{Actor: testkit.HR, Resolution: models.ResolveTraining}
 		if err := do(models.StageObjectionReview, workflows.UpdateResolve, "resolve", res); err != nil {
 			return "", err
 		}
@@ -161,7 +110,7 @@ func script(ctx context.Context, c client.Client, i int, p contract.Proposal) (m
 		if err := do(models.StageSocialization, workflows.UpdateObject, "object", obj); err != nil {
 			return "", err
 		}
-		res := workflows.Resolution{Actor: hr, Resolution: models.ResolveCancel, Note: "diterima"}
+		res := workflows.Resolution{Actor: testkit.HR, Resolution: models.ResolveCancel, Note: "diterima"}
 		return models.StageCancelled, do(models.StageObjectionReview, workflows.UpdateResolve, "resolve", res)
 	}
 	return models.StageCompleted, nil // silent: deemed to acknowledge, survey closes unanswered
@@ -208,7 +157,7 @@ func TestRoundEndToEnd(t *testing.T) {
 	wid := contract.RoundWorkflowID(roundID)
 	opts := client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}
-	in := workflows.RoundInput{RoundID: roundID, Name: "Uji integrasi", Settings: compressed(),
+	in := workflows.RoundInput{RoundID: roundID, Name: "Uji integrasi", Settings: testkit.Compressed(),
 		By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}}
 	run, err := s.c.ExecuteWorkflow(ctx, opts, workflows.RoundWorkflow, in)
 	if err != nil {
@@ -218,24 +167,24 @@ func TestRoundEndToEnd(t *testing.T) {
 	if err != nil || again.GetRunID() != run.GetRunID() {
 		t.Fatalf("a second start gave run %s (%v), want the first run %s", again.GetRunID(), err, run.GetRunID())
 	}
-	st, err := waitState(ctx, s.c, wid, func(s workflows.RoundState) bool { return s.Status == models.RoundAwaitingConfirmation })
+	st, err := testkit.WaitState(ctx, s.c, wid, func(s workflows.RoundState) bool { return s.Status == models.RoundAwaitingConfirmation })
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(st.Proposals) < 6 {
 		t.Fatalf("only %d proposals from 60 employees", len(st.Proposals))
 	}
-	err = update(ctx, s.c, wid, workflows.UpdateConfirm, "bad", workflows.Confirm{Actor: tpk})
+	err = update(ctx, s.c, wid, workflows.UpdateConfirm, "bad", workflows.Confirm{Actor: testkit.TPK})
 	if r, ok := workflows.AsRefusal(err); !ok || r.Kind != apperr.KindForbidden {
 		t.Fatalf("confirmation by the TPK: %v, want Forbidden", err)
 	}
 	st.Proposals = scriptOrder(t, st.Proposals)
 	removed := st.Proposals[len(st.Proposals)-1].TransferID
-	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: hr, Remove: []string{removed}}); err != nil {
+	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: testkit.HR, Remove: []string{removed}}); err != nil {
 		t.Fatal(err)
 	}
 	// Repeating the same update ID returns the first outcome.
-	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: hr}); err != nil {
+	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: testkit.HR}); err != nil {
 		t.Fatalf("repeated confirmation: %v", err)
 	}
 
@@ -323,21 +272,13 @@ func checkMail(t *testing.T, s *stack) {
 	}
 	s.smtp.Wait(time.Minute, func(m []smtptest.Mail) bool { return len(m) >= len(recorded) })
 	// The relay marks a message sent just after the server accepts it.
-	var pending int64
-	tick := time.NewTicker(50 * time.Millisecond)
-	defer tick.Stop()
-	for range 200 {
+	testkit.Eventually(t, "every outbox message marked sent", func() bool {
+		var pending int64
 		if err := s.db.Model(&models.OutboxMessage{}).Where("status <> ?", models.OutboxSent).Count(&pending).Error; err != nil {
 			t.Fatal(err)
 		}
-		if pending == 0 {
-			break
-		}
-		<-tick.C
-	}
-	if pending != 0 {
-		t.Errorf("%d outbox messages not marked sent", pending)
-	}
+		return pending == 0
+	})
 	got := s.smtp.Messages()
 	if len(got) != len(recorded) || len(got) == 0 {
 		t.Fatalf("SMTP received %d messages, the outbox holds %d", len(got), len(recorded))
@@ -360,13 +301,12 @@ func checkMail(t *testing.T, s *stack) {
 // checkHistoryUntouched checks that the refused confirmation left no trace
 // in the round's history: one update accepted, none rejected.
 func checkHistoryUntouched(ctx context.Context, t *testing.T, c client.Client, wid string) {
-	it := c.GetWorkflowHistory(ctx, wid, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	events, err := testkit.History(ctx, c, wid)
+	if err != nil {
+		t.Fatal(err)
+	}
 	accepted := 0
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, e := range events {
 		switch e.GetEventType() {
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
 			accepted++
@@ -384,16 +324,14 @@ func checkHistoryUntouched(ctx context.Context, t *testing.T, c client.Client, w
 func checkSearchAttributes(ctx context.Context, t *testing.T, c client.Client, roundID string, completed int) {
 	query := fmt.Sprintf("MutasiRound = '%s' AND MutasiStage = '%s'", roundID, models.StageCompleted)
 	var found int
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+	testkit.Eventually(t, fmt.Sprintf("visibility query %q to find %d transfers", query, completed), func() bool {
 		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if found = len(resp.Executions); found == completed {
-			return
-		}
-	}
-	t.Errorf("visibility query %q found %d transfers, want %d", query, found, completed)
+		found = len(resp.Executions)
+		return found == completed
+	})
 }
 
 // saveHistories writes the round's history and some transfers' histories
@@ -404,15 +342,11 @@ func saveHistories(ctx context.Context, t *testing.T, c client.Client, roundWID 
 		ids = append(ids, contract.TransferWorkflowID(p.TransferID))
 	}
 	for i, id := range ids {
-		var h historypb.History
-		it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-		for it.HasNext() {
-			e, err := it.Next()
-			if err != nil {
-				t.Fatal(err)
-			}
-			h.Events = append(h.Events, e)
+		events, err := testkit.History(ctx, c, id)
+		if err != nil {
+			t.Fatal(err)
 		}
+		h := historypb.History{Events: events}
 		b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(&h)
 		if err != nil {
 			t.Fatal(err)

@@ -16,9 +16,9 @@ import (
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -64,6 +64,7 @@ func holders(t *testing.T, gdb *gorm.DB) map[string]int {
 // transfers it depends on effective too, none is left blocked, and each
 // one's stage is final or effective.
 func TestChainsKeepCapacity(t *testing.T) {
+	testkit.Needs(t, "PostgreSQL")
 	blocks := 0
 	for seedN := uint64(1); seedN <= 8; seedN++ {
 		t.Run(fmt.Sprint("seed=", seedN), func(t *testing.T) { blocks += chainsKeepCapacity(t, seedN) })
@@ -76,7 +77,7 @@ func TestChainsKeepCapacity(t *testing.T) {
 // chainsKeepCapacity runs one round and returns how many of its transfers
 // were blocked.
 func chainsKeepCapacity(t *testing.T, seedN uint64) int {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	if err := seed.Load(gdb, seed.Generate(150, start, seedN)); err != nil {
 		t.Fatal(err)
 	}
@@ -192,7 +193,7 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 // official, the round sets its TMT again, at once, and every transfer
 // takes effect inside the window.
 func TestMinisterApprovalPerOfficial(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	if err := seed.Load(gdb, seed.Generate(150, start, 2)); err != nil {
 		t.Fatal(err)
 	}
@@ -275,7 +276,7 @@ func TestMinisterApprovalPerOfficial(t *testing.T) {
 // seat is free), the re-plan's proposals are confirmed and approved, and
 // every transfer takes effect or ends, with the capacity rule kept.
 func TestReplanSeatsBlockedTransfers(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	if err := seed.Load(gdb, seed.Generate(150, start, 6)); err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +429,7 @@ func checkRoundEnd(t *testing.T, gdb *gorm.DB, roundID string, limit map[string]
 // the TMT stops that transfer at recheck_failed, with the reason; the
 // others take effect, those depending on it blocked and withdrawn.
 func TestRecheckAtTMT(t *testing.T) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	if err := seed.Load(gdb, seed.Generate(150, start, 5)); err != nil {
 		t.Fatal(err)
 	}

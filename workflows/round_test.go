@@ -11,9 +11,9 @@ import (
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -30,7 +30,7 @@ func TestRoundFromAnalysisToEvaluation(t *testing.T) {
 }
 
 func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	if err := seed.Load(gdb, seed.Generate(40, start, 3)); err != nil {
 		t.Fatal(err)
 	}

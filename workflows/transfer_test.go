@@ -18,9 +18,9 @@ import (
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
-	"github.com/bkpsdm/mutasi/dbtest"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -29,10 +29,8 @@ import (
 var start = time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
 
 var (
-	hr       = models.Actor{ID: "hr1", Role: models.RoleHR}
-	tpk      = models.Actor{ID: "tpk1", Role: models.RoleTPK}
-	ppk      = models.Actor{ID: "ppk1", Role: models.RolePPK}
-	training = models.Actor{ID: "lms", Role: models.RoleSystem}
+	hr, tpk, ppk = testkit.HR, testkit.TPK, testkit.PPK
+	training     = models.Actor{ID: "lms", Role: models.RoleSystem}
 )
 
 // fixture is one transfer ready to run on a fresh database.
@@ -54,7 +52,7 @@ func newFixture(t *testing.T, settings models.RoundSettings, covered, training b
 	// coordinated them and set local TMT dates did: their timers are
 	// checked to the instant. TestEffectiveDateLocal covers local dates.
 	settings.TimeZone = ""
-	gdb, _ := dbtest.New(t)
+	gdb, _ := testkit.New(t)
 	data := seed.Generate(30, start, 1)
 	if err := seed.Load(gdb, data); err != nil {
 		t.Fatal(err)

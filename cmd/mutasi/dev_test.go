@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,6 +20,7 @@ import (
 	"time"
 
 	"github.com/bkpsdm/mutasi/survey"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // freePort returns a loopback port nobody listens on.
@@ -188,17 +190,18 @@ func TestDevStackWalkthrough(t *testing.T) {
 
 func waitReady(t *testing.T, base string, out *bytes.Buffer) {
 	t.Helper()
-	deadline := time.Now().Add(3 * time.Minute)
-	for time.Now().Before(deadline) {
-		if resp, err := http.Get(base + "/readyz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return
-			}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	if err := testkit.Poll(ctx, 200*time.Millisecond, "mutasi dev to be ready", func() bool {
+		resp, err := http.Get(base + "/readyz")
+		if err != nil {
+			return false
 		}
-		time.Sleep(200 * time.Millisecond)
+		resp.Body.Close()
+		return resp.StatusCode == 200
+	}); err != nil {
+		t.Fatalf("%v:\n%s", err, out)
 	}
-	t.Fatalf("mutasi dev never became ready:\n%s", out)
 }
 
 // issue runs `mutasi token` against the dev stack's state folder.
@@ -267,12 +270,10 @@ func (c apiClient) call(token, method, path string, body any, status int, out an
 
 func (c apiClient) poll(what string, ok func() bool) {
 	c.t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for !ok() {
-		if time.Now().After(deadline) {
-			c.t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(200 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := testkit.Poll(ctx, 200*time.Millisecond, what, ok); err != nil {
+		c.t.Fatal(err)
 	}
 }
 

@@ -1,8 +1,4 @@
-// Package dbtest gives tests a fresh, migrated database of their own: a
-// PostgreSQL database on the server named by MUTASI_TEST_DATABASE_URL
-// (default: the local server with trust auth), or an SQLite file in the
-// test's temporary folder.
-package dbtest
+package testkit
 
 import (
 	"crypto/rand"
@@ -30,9 +26,10 @@ func AdminDSN() string {
 // that the test starts.
 func New(tb testing.TB) (*gorm.DB, string) {
 	tb.Helper()
+	Needs(tb, "PostgreSQL")
 	admin, err := db.Open(AdminDSN())
 	if err != nil {
-		tb.Fatalf("dbtest: %v (is PostgreSQL running? see README)", err)
+		tb.Fatalf("testkit: %v (is PostgreSQL running? see README)", err)
 	}
 	b := make([]byte, 6)
 	if _, err := rand.Read(b); err != nil {
@@ -40,7 +37,7 @@ func New(tb testing.TB) (*gorm.DB, string) {
 	}
 	name := "mutasi_test_" + hex.EncodeToString(b)
 	if err := admin.Exec("CREATE DATABASE " + name).Error; err != nil {
-		tb.Fatalf("dbtest: create database: %v", err)
+		tb.Fatalf("testkit: create database: %v", err)
 	}
 	dsn := AdminDSN() + " dbname=" + name
 	gdb, err := db.Open(dsn)
@@ -83,7 +80,7 @@ type Backend struct {
 }
 
 // Backends lists every kind of database Mutasi runs on, for tests that
-// check each: for _, b := range dbtest.Backends() { t.Run(b.Name, ...) }.
+// check each: for _, b := range testkit.Backends() { t.Run(b.Name, ...) }.
 func Backends() []Backend {
 	return []Backend{{Name: "postgres", New: New}, {Name: "sqlite", New: NewSQLite}}
 }
