@@ -96,7 +96,7 @@ func (a *Activities) SelectCandidates(ctx context.Context, in contract.RoundAsOf
 			return nil, err
 		}
 	}
-	return proposalsOf(gdb, in.RoundID, 1)
+	return ProposalsOf(gdb, in.RoundID, 1)
 }
 
 // ReplanRound reruns selection for a round under way: every transfer of it
@@ -130,7 +130,7 @@ func (a *Activities) ReplanRound(ctx context.Context, in contract.RoundAsOf) (co
 			return contract.Replan{}, err
 		}
 	}
-	ps, err := proposalsOf(gdb, in.RoundID, n)
+	ps, err := ProposalsOf(gdb, in.RoundID, n)
 	if err != nil {
 		return contract.Replan{}, err
 	}
@@ -146,8 +146,10 @@ func (a *Activities) ReplanRound(ctx context.Context, in contract.RoundAsOf) (co
 	return out, nil
 }
 
-// proposalsOf reads what the round workflow needs of a plan's proposals.
-func proposalsOf(gdb *gorm.DB, roundID string, plan int) ([]contract.Proposal, error) {
+// ProposalsOf reads what the round workflow needs of a plan's proposals
+// (the first plan is 1, re-plans 2 and on); tests and the benchmark read
+// a round's proposals with it too.
+func ProposalsOf(gdb *gorm.DB, roundID string, plan int) ([]contract.Proposal, error) {
 	var transfers []models.Transfer
 	if err := gdb.Where("round_id = ? AND plan = ?", roundID, plan).Order("id").Find(&transfers).Error; err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	sdkworker "go.temporal.io/sdk/worker"
 	"go.temporal.io/sdk/workflow"
 
+	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/workflows"
@@ -40,14 +41,18 @@ func (b *bench) throughput(n int) (string, error) {
 		return "", fmt.Errorf("round %s: analysis and selection: %w", id, err)
 	}
 	selected := time.Since(start)
-	if len(st.Proposals) < n {
-		return "", fmt.Errorf("round %s proposes %d transfers, fewer than %d", id, len(st.Proposals), n)
+	proposals, err := activities.ProposalsOf(b.gdb.WithContext(b.ctx), id, 1)
+	if err != nil {
+		return "", err
+	}
+	if len(proposals) < n {
+		return "", fmt.Errorf("round %s proposes %d transfers, fewer than %d", id, len(proposals), n)
 	}
 	var remove []string
-	for _, p := range st.Proposals[n:] {
+	for _, p := range proposals[n:] {
 		remove = append(remove, p.TransferID)
 	}
-	b.logf("round %s: %d proposals after %v; confirming %d", id, len(st.Proposals), selected.Round(time.Millisecond), n)
+	b.logf("round %s: %d proposals after %v; confirming %d", id, len(proposals), selected.Round(time.Millisecond), n)
 	t0 := time.Now()
 	h, err := b.c.UpdateWorkflow(b.ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: workflows.UpdateConfirm,
 		UpdateID: "confirm", Args: []any{workflows.Confirm{Actor: models.Actor{ID: "bench", Role: models.RoleHR}, Remove: remove}},

@@ -35,7 +35,7 @@ func runRound(t *testing.T, c client.Client, gdb *gorm.DB, id string, fault func
 	ctx, cancel := context.WithTimeout(context.Background(), roundTimeout)
 	defer cancel()
 	start := time.Now()
-	r := startRound(ctx, t, c, id)
+	r := startRound(ctx, t, c, gdb, id)
 	logf(t, start, "round %s confirmed: %d transfers, %d removed", id, len(r.proposals), len(r.removed))
 	injected := r.at(ctx, r.totalUpdates()/3, func() { fault(t, start) })
 	r.drive(ctx, 24)

@@ -105,7 +105,7 @@ func wantOutcome(i int) models.Stage {
 }
 
 // startRound starts round id and confirms its first transfers proposals.
-func startRound(ctx context.Context, t *testing.T, c client.Client, id string) *round {
+func startRound(ctx context.Context, t *testing.T, c client.Client, gdb *gorm.DB, id string) *round {
 	t.Helper()
 	r := &round{t: t, c: c, id: id}
 	wid := contract.RoundWorkflowID(id)
@@ -127,15 +127,16 @@ func startRound(ctx context.Context, t *testing.T, c client.Client, id string) *
 		}
 		return err
 	})
-	if len(st.Proposals) < transfers {
-		t.Fatalf("round %s proposes %d transfers, want at least %d", id, len(st.Proposals), transfers)
+	proposals := testkit.Proposals(t, gdb, id)
+	if len(proposals) < transfers {
+		t.Fatalf("round %s proposes %d transfers, want at least %d", id, len(proposals), transfers)
 	}
 	// Removed and rejected transfers are ones no other depends on, so
 	// that none is blocked and each ends as wantOutcome says.
-	free, needed := contract.Independent(st.Proposals)
-	extra := len(st.Proposals) - transfers
+	free, needed := contract.Independent(proposals)
+	extra := len(proposals) - transfers
 	if len(free) < extra+transfers/5+1 {
-		t.Fatalf("round %s: %d of %d proposals are depended on, too many for the test", id, len(needed), len(st.Proposals))
+		t.Fatalf("round %s: %d of %d proposals are depended on, too many for the test", id, len(needed), len(proposals))
 	}
 	for _, p := range free[len(free)-extra:] {
 		r.removed = append(r.removed, p.TransferID)

@@ -77,7 +77,7 @@ func (s *Server) confirm(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"round_id": st.RoundID, "status": st.Status,
-		"confirmed": len(st.Proposals) - len(st.Removed), "removed": st.Removed})
+		"confirmed": st.Proposed - len(st.Removed), "removed": st.Removed})
 	return nil
 }
 

@@ -26,6 +26,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/worker"
@@ -157,4 +158,15 @@ func History(ctx context.Context, c client.Client, workflowID string) ([]*histor
 		events = append(events, e)
 	}
 	return events, nil
+}
+
+// Proposals reads the proposals of a round's first plan, as the round
+// workflow has them.
+func Proposals(tb testing.TB, gdb *gorm.DB, roundID string) []contract.Proposal {
+	tb.Helper()
+	ps, err := activities.ProposalsOf(gdb, roundID, 1)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ps
 }

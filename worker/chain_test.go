@@ -74,10 +74,10 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := testkit.WaitState(ctx, s.c, wid, func(s workflows.RoundState) bool { return s.Status == models.RoundAwaitingConfirmation })
-	if err != nil {
+	if _, err := testkit.WaitState(ctx, s.c, wid, func(s workflows.RoundState) bool { return s.Status == models.RoundAwaitingConfirmation }); err != nil {
 		t.Fatal(err)
 	}
+	proposals := testkit.Proposals(t, s.db, roundID)
 	nip := func(seq int) string { return fmt.Sprintf("19800101200501100%d", seq) }
 	id := func(seq int, to string) string { return contract.TransferID(roundID, nip(seq), to) }
 	want := map[string][]string{
@@ -87,10 +87,10 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 		id(4, "S2"): {id(5, "S1")},
 		id(5, "S1"): {id(4, "S2")},
 	}
-	if len(st.Proposals) != len(want) {
-		t.Fatalf("proposals %+v, want %v", st.Proposals, want)
+	if len(proposals) != len(want) {
+		t.Fatalf("proposals %+v, want %v", proposals, want)
 	}
-	for _, p := range st.Proposals {
+	for _, p := range proposals {
 		deps, ok := want[p.TransferID]
 		if !ok || fmt.Sprint(p.DependsOn) != fmt.Sprint(deps) {
 			t.Errorf("proposal %s depends on %v, want %v (known: %v)", p.TransferID, p.DependsOn, deps, ok)
@@ -99,7 +99,7 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: testkit.HR}); err != nil {
 		t.Fatal(err)
 	}
-	for _, p := range st.Proposals {
+	for _, p := range proposals {
 		twid := contract.TransferWorkflowID(p.TransferID)
 		for _, who := range []models.Actor{testkit.TPK, testkit.PPK} {
 			stage := models.StageAwaitingTPK

@@ -171,15 +171,19 @@ func TestRoundEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(st.Proposals) < 6 {
-		t.Fatalf("only %d proposals from 60 employees", len(st.Proposals))
+	proposals := testkit.Proposals(t, s.db, roundID)
+	if st.Proposed != len(proposals) {
+		t.Errorf("the round counts %d proposals, the database holds %d", st.Proposed, len(proposals))
+	}
+	if len(proposals) < 6 {
+		t.Fatalf("only %d proposals from 60 employees", len(proposals))
 	}
 	err = update(ctx, s.c, wid, workflows.UpdateConfirm, "bad", workflows.Confirm{Actor: testkit.TPK})
 	if r, ok := workflows.AsRefusal(err); !ok || r.Kind != apperr.KindForbidden {
 		t.Fatalf("confirmation by the TPK: %v, want Forbidden", err)
 	}
-	st.Proposals = scriptOrder(t, st.Proposals)
-	removed := st.Proposals[len(st.Proposals)-1].TransferID
+	proposals = scriptOrder(t, proposals)
+	removed := proposals[len(proposals)-1].TransferID
 	if err := update(ctx, s.c, wid, workflows.UpdateConfirm, "ok", workflows.Confirm{Actor: testkit.HR, Remove: []string{removed}}); err != nil {
 		t.Fatal(err)
 	}
@@ -191,8 +195,8 @@ func TestRoundEndToEnd(t *testing.T) {
 	want := map[models.Stage]int{models.StageRemoved: 1}
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	errs := make(chan error, len(st.Proposals))
-	for i, p := range st.Proposals[:len(st.Proposals)-1] {
+	errs := make(chan error, len(proposals))
+	for i, p := range proposals[:len(proposals)-1] {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -220,7 +224,7 @@ func TestRoundEndToEnd(t *testing.T) {
 			t.Errorf("%d transfers %s, want %d (summary %+v)", summary.ByStage[stage], stage, n, summary)
 		}
 	}
-	n := len(st.Proposals) - 1
+	n := len(proposals) - 1
 	if summary.Confirmed != n || summary.Objections != (n+2)/5+(n+1)/5 {
 		t.Errorf("summary %+v for %d confirmed transfers", summary, n)
 	}
@@ -229,7 +233,7 @@ func TestRoundEndToEnd(t *testing.T) {
 	checkHistoryUntouched(ctx, t, s.c, wid)
 	checkSearchAttributes(ctx, t, s.c, roundID, summary.ByStage[models.StageCompleted])
 	if os.Getenv("MUTASI_UPDATE_HISTORIES") != "" {
-		saveHistories(ctx, t, s.c, wid, st.Proposals[:5])
+		saveHistories(ctx, t, s.c, wid, proposals[:5])
 	}
 }
 

@@ -63,16 +63,19 @@ type RoundInput struct {
 
 // RoundState is what the round's state query answers.
 type RoundState struct {
-	RoundID   string               `json:"round_id"`
-	Status    models.RoundStatus   `json:"status"`
-	Needs     contract.NeedsResult `json:"needs"`
-	Proposals []contract.Proposal  `json:"proposals,omitempty"`
-	Removed   []string             `json:"removed,omitempty"`
-	Running   int                  `json:"running"`
-	Finished  int                  `json:"finished"`
-	Failed    []string             `json:"failed,omitempty"`
-	Summary   *models.RoundSummary `json:"summary,omitempty"`
-	Awaiting  models.Role          `json:"awaiting,omitempty"`
+	RoundID string               `json:"round_id"`
+	Status  models.RoundStatus   `json:"status"`
+	Needs   contract.NeedsResult `json:"needs"`
+	// Proposed counts the proposals of every plan; the proposals
+	// themselves are read from the database, as a province's would not fit
+	// in a query's answer.
+	Proposed int                  `json:"proposed"`
+	Removed  []string             `json:"removed,omitempty"`
+	Running  int                  `json:"running"`
+	Finished int                  `json:"finished"`
+	Failed   []string             `json:"failed,omitempty"`
+	Summary  *models.RoundSummary `json:"summary,omitempty"`
+	Awaiting models.Role          `json:"awaiting,omitempty"`
 	// Blocked lists the transfers waiting for a withdrawal or a re-plan;
 	// EffectiveDate is the round's next (or last) collective TMT;
 	// Effective counts the transfers that took effect.

@@ -59,7 +59,7 @@ type coordinator struct {
 func newCoordinator(ctx workflow.Context, r *round, confirmed []contract.Proposal) *coordinator {
 	c := &coordinator{round: r, at: map[string]progress{}, dependsOn: map[string][]string{},
 		dependents: map[string][]string{}, covered: map[string]bool{}, failures: workflow.NewChannel(ctx)}
-	for _, p := range r.st.Proposals {
+	for _, p := range r.proposals {
 		c.ids = append(c.ids, p.TransferID)
 		c.at[p.TransferID] = ended // removed at confirmation, unless confirmed below
 		c.dependsOn[p.TransferID] = p.DependsOn

@@ -37,10 +37,11 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 	if err := r.setStatus(ctx, models.RoundSelection); err != nil {
 		return models.RoundSummary{}, err
 	}
-	if err := workflow.ExecuteActivity(long, contract.SelectCandidates, asOf).Get(ctx, &r.st.Proposals); err != nil {
+	if err := workflow.ExecuteActivity(long, contract.SelectCandidates, asOf).Get(ctx, &r.proposals); err != nil {
 		return models.RoundSummary{}, err
 	}
-	if len(r.st.Proposals) > 0 {
+	r.st.Proposed = len(r.proposals)
+	if len(r.proposals) > 0 {
 		if err := r.setStatus(ctx, models.RoundAwaitingConfirmation); err != nil {
 			return models.RoundSummary{}, err
 		}
@@ -89,8 +90,10 @@ const roundInProgress = "round-in-progress"
 // once its transfers run (collective.go), extra the children its re-plans
 // started.
 type round struct {
-	in        RoundInput
-	st        RoundState
+	in RoundInput
+	st RoundState
+	// proposals are the proposals of every plan.
+	proposals []contract.Proposal
 	confirmed bool
 	coord     *coordinator
 	extra     []workflow.ChildWorkflowFuture
@@ -134,7 +137,7 @@ const transferBatches = "transfer-batches"
 // them all. A transfer that fails is listed; the round goes on.
 func (r *round) runTransfers(ctx workflow.Context) error {
 	var confirmed []contract.Proposal
-	for _, p := range r.st.Proposals {
+	for _, p := range r.proposals {
 		if !slices.Contains(r.st.Removed, p.TransferID) {
 			confirmed = append(confirmed, p)
 		}
@@ -299,7 +302,7 @@ func (r *round) checkConfirm(c Confirm) error {
 		return refuse(apperr.KindForbidden, "actor", "hanya petugas BKPSDM yang dapat mengonfirmasi usulan",
 			"only an HR officer can confirm the proposals")
 	}
-	proposals := r.st.Proposals
+	proposals := r.proposals
 	switch {
 	case r.st.Replan != nil:
 		proposals = r.st.Replan.Proposals
@@ -370,7 +373,8 @@ func (r *round) confirmReplan(ctx workflow.Context, c Confirm) (RoundState, erro
 	if err := workflow.ExecuteActivity(withActivityOptions(ctx), contract.ConfirmProposals, in).Get(ctx, nil); err != nil {
 		return RoundState{}, err
 	}
-	r.st.Proposals = append(r.st.Proposals, plan.Proposals...)
+	r.proposals = append(r.proposals, plan.Proposals...)
+	r.st.Proposed = len(r.proposals)
 	r.st.Removed = append(r.st.Removed, c.Remove...)
 	batch := TransferBatch{RoundID: r.in.RoundID, Settings: r.in.Settings, Coordinated: true}
 	var err error
