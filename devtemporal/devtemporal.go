@@ -108,20 +108,29 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 		o.Output = io.Discard
 	}
 	opts := testsuite.DevServerOptions{
-		ExistingPath:  cli,
-		ClientOptions: &client.Options{HostPort: o.HostPort, Logger: o.Logger, MetricsHandler: o.Metrics},
-		DBFilename:    o.DBFile,
-		EnableUI:      o.UIPort != "",
-		UIPort:        o.UIPort,
-		LogLevel:      "error",
-		SearchAttributes: temporal.NewSearchAttributes(workflows.StageKey.ValueSet(""),
-			workflows.RoundKey.ValueSet(""), workflows.UnitKey.ValueSet("")),
-		Stdout: o.Output,
-		Stderr: o.Output,
+		ExistingPath:     cli,
+		ClientOptions:    &client.Options{HostPort: o.HostPort, Logger: o.Logger, MetricsHandler: o.Metrics},
+		DBFilename:       o.DBFile,
+		EnableUI:         o.UIPort != "",
+		UIPort:           o.UIPort,
+		LogLevel:         "error",
+		SearchAttributes: searchAttributes(),
+		Stdout:           o.Output,
+		Stderr:           o.Output,
 	}
 	if o.DBFile != "" {
 		// WAL and relaxed syncs make the SQLite store about 2.5x faster.
 		opts.ExtraArgs = []string{"--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"}
 	}
 	return testsuite.StartDevServer(ctx, opts)
+}
+
+// searchAttributes are Mutasi's search attributes, for the dev server to
+// register.
+func searchAttributes() temporal.SearchAttributes {
+	var updates []temporal.SearchAttributeUpdate
+	for _, k := range workflows.SearchAttributeKeys {
+		updates = append(updates, k.ValueSet(""))
+	}
+	return temporal.NewSearchAttributes(updates...)
 }

@@ -411,7 +411,7 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 			wantIDs[contract.TransferWorkflowID(id)] = id
 		}
 	}
-	query := fmt.Sprintf("MutasiRound = '%s'", r.id)
+	query := fmt.Sprintf("MutasiRound = '%s' AND WorkflowType = 'TransferWorkflow'", r.id)
 	var runs map[string][]string
 	var open int
 	pollCtx, cancel := context.WithTimeout(ctx, 30*time.Second)

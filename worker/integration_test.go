@@ -157,8 +157,10 @@ func TestRoundEndToEnd(t *testing.T) {
 	wid := contract.RoundWorkflowID(roundID)
 	opts := client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}
+	// The round starts its transfers through batches of 4, so that its
+	// recorded history covers that branch (the workflow tests cover both).
 	in := workflows.RoundInput{RoundID: roundID, Name: "Uji integrasi", Settings: testkit.Compressed(),
-		By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}}
+		By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}, TransferBatch: 4}
 	run, err := s.c.ExecuteWorkflow(ctx, opts, workflows.RoundWorkflow, in)
 	if err != nil {
 		t.Fatal(err)
@@ -323,25 +325,29 @@ func checkHistoryUntouched(ctx context.Context, t *testing.T, c client.Client, w
 	}
 }
 
-// checkSearchAttributes finds the completed transfers through visibility,
-// the way `temporal workflow list --query` does.
+// checkSearchAttributes finds the completed transfers, and the completed
+// round by its own attributes, through visibility, the way `temporal
+// workflow list --query` does.
 func checkSearchAttributes(ctx context.Context, t *testing.T, c client.Client, roundID string, completed int) {
-	query := fmt.Sprintf("MutasiRound = '%s' AND MutasiStage = '%s'", roundID, models.StageCompleted)
-	var found int
-	testkit.Eventually(t, fmt.Sprintf("visibility query %q to find %d transfers", query, completed), func() bool {
-		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
-		if err != nil {
-			t.Fatal(err)
-		}
-		found = len(resp.Executions)
-		return found == completed
-	})
+	for query, want := range map[string]int{
+		fmt.Sprintf("MutasiRound = '%s' AND MutasiStage = '%s'", roundID, models.StageCompleted):              completed,
+		fmt.Sprintf("MutasiRound = '%s' AND MutasiRoundStatus = '%s'", roundID, models.RoundCompleted):        1,
+		fmt.Sprintf("MutasiRound = '%s' AND WorkflowType = 'RoundWorkflow' AND MutasiStage IS NULL", roundID): 1,
+	} {
+		testkit.Eventually(t, fmt.Sprintf("visibility query %q to find %d", query, want), func() bool {
+			resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(resp.Executions) == want
+		})
+	}
 }
 
-// saveHistories writes the round's history and some transfers' histories
-// into workflows/testdata for the replay test.
+// saveHistories writes the round's history, its first batch's and some
+// transfers' histories into workflows/testdata for the replay test.
 func saveHistories(ctx context.Context, t *testing.T, c client.Client, roundWID string, ps []contract.Proposal) {
-	ids := []string{roundWID}
+	ids := []string{roundWID, roundWID + "-batch-1"}
 	for _, p := range ps {
 		ids = append(ids, contract.TransferWorkflowID(p.TransferID))
 	}
@@ -356,8 +362,11 @@ func saveHistories(ctx context.Context, t *testing.T, c client.Client, roundWID 
 			t.Fatal(err)
 		}
 		name := "transfer"
-		if i == 0 {
+		switch i {
+		case 0:
 			name = "round"
+		case 1:
+			name = "batch"
 		}
 		dir := filepath.Join("..", "workflows", "testdata", os.Getenv("MUTASI_UPDATE_HISTORIES"))
 		if err := os.MkdirAll(dir, 0o755); err != nil {

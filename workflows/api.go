@@ -42,12 +42,18 @@ const (
 )
 
 // The typed search attributes the workflows keep current; the dev server
-// and production namespaces register them as Keyword.
+// and production namespaces register them as Keyword (SearchAttributeKeys
+// lists them). A transfer has its stage, round and target unit; a round
+// has its own id and status.
 var (
-	StageKey = temporal.NewSearchAttributeKeyKeyword("MutasiStage")
-	RoundKey = temporal.NewSearchAttributeKeyKeyword("MutasiRound")
-	UnitKey  = temporal.NewSearchAttributeKeyKeyword("MutasiUnit")
+	StageKey       = temporal.NewSearchAttributeKeyKeyword("MutasiStage")
+	RoundKey       = temporal.NewSearchAttributeKeyKeyword("MutasiRound")
+	UnitKey        = temporal.NewSearchAttributeKeyKeyword("MutasiUnit")
+	RoundStatusKey = temporal.NewSearchAttributeKeyKeyword("MutasiRoundStatus")
 )
+
+// SearchAttributeKeys lists every search attribute the workflows set.
+var SearchAttributeKeys = []temporal.SearchAttributeKeyKeyword{StageKey, RoundKey, UnitKey, RoundStatusKey}
 
 // RoundInput starts a round.
 type RoundInput struct {

@@ -68,7 +68,7 @@ func RoundWorkflow(ctx workflow.Context, in RoundInput) (models.RoundSummary, er
 		return summary, err
 	}
 	r.st.Summary, r.st.Status = &summary, models.RoundCompleted
-	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(models.RoundCompleted))); err != nil {
+	if err := r.showStatus(ctx, models.RoundCompleted); err != nil {
 		return summary, err
 	}
 	return summary, workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
@@ -99,10 +99,18 @@ type round struct {
 	extra     []workflow.ChildWorkflowFuture
 }
 
+// showStatus sets the round's status in its search attributes. (Rounds
+// started before these existed wrote their status into MutasiStage; an
+// upsert's content is not part of what a replay checks, so they replay,
+// and their next status goes to the new attributes.)
+func (r *round) showStatus(ctx workflow.Context, s models.RoundStatus) error {
+	return workflow.UpsertTypedSearchAttributes(ctx, RoundKey.ValueSet(r.in.RoundID), RoundStatusKey.ValueSet(string(s)))
+}
+
 func (r *round) setStatus(ctx workflow.Context, s models.RoundStatus) error {
 	r.st.Status = s
 	workflow.GetLogger(ctx).Info("round status", "round", r.in.RoundID, "status", s)
-	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(s))); err != nil {
+	if err := r.showStatus(ctx, s); err != nil {
 		return err
 	}
 	return workflow.ExecuteActivity(ctx, contract.SetRoundStatus, r.in.RoundID, s).Get(ctx, nil)
