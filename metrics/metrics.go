@@ -20,6 +20,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.temporal.io/sdk/client"
 )
 
 // Path is where the metrics are served.
@@ -31,7 +32,7 @@ type Registry struct {
 	reg      *prometheus.Registry
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
-	sdk      *sdkCollector
+	temporal client.MetricsHandler
 }
 
 // New makes a Registry with the Go runtime and process collectors, the HTTP
@@ -48,15 +49,14 @@ func New() *Registry {
 			Help:    "Time taken to answer HTTP requests, by method, route template and status code.",
 			Buckets: prometheus.DefBuckets,
 		}, httpLabels),
-		sdk: newSDKCollector(),
 	}
 	r.reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
 		r.requests,
 		r.duration,
-		r.sdk,
 	)
+	r.temporal = newTemporalHandler(r.reg)
 	return r
 }
 
