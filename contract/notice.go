@@ -21,3 +21,9 @@ const (
 	NoticeSurveyInvitation    NoticeKind = "survey_invitation"    // to the employee
 	NoticeSurveyReminder      NoticeKind = "survey_reminder"      // to the employee
 )
+
+// NoticeKinds lists every notification kind.
+var NoticeKinds = []NoticeKind{NoticeDecisionRequested, NoticeDecisionReminder, NoticeDecisionEscalated,
+	NoticeSocialization, NoticeAcknowledgeReminder, NoticeObjectionReceived, NoticeTransferRejected,
+	NoticeTransferCancelled, NoticeTransferBlocked, NoticeRecheckFailed, NoticeTrainingAssigned,
+	NoticeTrainingMissed, NoticeTransferEffective, NoticeSurveyInvitation, NoticeSurveyReminder}

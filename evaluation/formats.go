@@ -9,6 +9,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/bkpsdm/mutasi/csvsafe"
+	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -166,11 +167,7 @@ func (r Report) Excel(w io.Writer, lang string) error {
 		header = append(header, strconv.Itoa(v))
 	}
 	for _, it := range r.Items {
-		text := it.Text
-		if lang == "en" {
-			text = it.TextEN
-		}
-		row := []any{it.Code, text, it.N, val(it.Mean), val(it.Top2)}
+		row := []any{it.Code, i18n.Pick(lang, it.Text, it.TextEN), it.N, val(it.Mean), val(it.Top2)}
 		if len(it.Distribution) == 5 {
 			row = append(row, "") // no 0 on a 1-5 scale
 		}

@@ -22,6 +22,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/db"
+	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -424,11 +425,10 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 		r.fail("email", "alamat e-mail tidak sah: tulis satu alamat saja, mis. budi@banjarbarukota.go.id",
 			"invalid e-mail address: give one plain address, e.g. budi@banjarbarukota.go.id")
 	}
-	switch e.Lang {
-	case "":
-		e.Lang = "id"
-	case "id", "en":
-	default:
+	if e.Lang == "" {
+		e.Lang = i18n.Default
+	}
+	if !i18n.Known(e.Lang) {
 		r.fail("lang", "bahasa harus id atau en", "lang must be id or en")
 	}
 	switch e.Status {

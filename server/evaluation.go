@@ -11,6 +11,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/evaluation"
+	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -30,8 +31,7 @@ const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
 
 // reportLang reads ?lang=id|en (default id).
 func reportLang(c *gin.Context) (string, error) {
-	switch lang := c.DefaultQuery("lang", "id"); lang {
-	case "id", "en":
+	if lang := c.DefaultQuery("lang", i18n.Default); i18n.Known(lang) {
 		return lang, nil
 	}
 	return "", apperr.New(apperr.KindMalformed, "lang", "bahasa harus id atau en", "lang must be id or en")

@@ -17,6 +17,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
+	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -108,16 +109,11 @@ type formState struct {
 }
 
 // T returns the text of key in the page's language.
-func (v *view) T(key string, args ...any) string { return translate(v.Lang, key, args...) }
+func (v *view) T(key string, args ...any) string { return i18n.T(v.Lang, key, args...) }
 
 // Pick returns the Indonesian or the English of a message that comes in
 // both, such as an exclusion's rule or a workflow's refusal.
-func (v *view) Pick(id, en string) string {
-	if v.Lang == "en" && en != "" {
-		return en
-	}
-	return id
-}
+func (v *view) Pick(id, en string) string { return i18n.Pick(v.Lang, id, en) }
 
 // Err returns the error of a field of a form, if that form was refused.
 func (v *view) Err(form, field string) string {
@@ -241,7 +237,7 @@ func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 		}
 		v.CSRF = csrfToken(csrfSeed(c, true))
 		if msg := c.Query("msg"); msg != "" {
-			if t := translate(v.Lang, "flash."+msg); t != "flash."+msg {
+			if t := i18n.T(v.Lang, "flash."+msg); t != "flash."+msg {
 				v.Flash = t
 			}
 		}
@@ -263,15 +259,15 @@ func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 // pageLang is the visitor's language: ?lang= (remembered in a cookie),
 // else the cookie, else Bahasa Indonesia.
 func pageLang(c *gin.Context) string {
-	if l := c.Query("lang"); knownLang(l) {
+	if l := c.Query("lang"); i18n.Known(l) {
 		http.SetCookie(c.Writer, &http.Cookie{Name: "mutasi_lang", Value: l, Path: "/", MaxAge: 365 * 24 * 3600,
 			HttpOnly: true, Secure: secureRequest(c), SameSite: http.SameSiteLaxMode})
 		return l
 	}
-	if l, err := c.Cookie("mutasi_lang"); err == nil && knownLang(l) {
+	if l, err := c.Cookie("mutasi_lang"); err == nil && i18n.Known(l) {
 		return l
 	}
-	return defaultLang
+	return i18n.Default
 }
 
 // render serves a page with its data.

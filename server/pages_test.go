@@ -16,38 +16,28 @@ import (
 	"time"
 
 	"github.com/bkpsdm/mutasi/account"
+	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/testkit"
 )
 
-// TestPageTexts checks that every language has every text and that every
-// text a template names exists.
+// TestPageTexts checks that every text a template names exists, and the
+// texts of every stage, role, action and category (package i18n checks
+// that the languages match).
 func TestPageTexts(t *testing.T) {
-	for lang, m := range texts {
-		for key := range texts[defaultLang] {
-			if _, ok := m[key]; !ok {
-				t.Errorf("%s lacks %q", lang, key)
-			}
-		}
-		for key := range m {
-			if _, ok := texts[defaultLang][key]; !ok {
-				t.Errorf("%s has %q, which %s lacks", lang, key, defaultLang)
-			}
-		}
-	}
 	literal := regexp.MustCompile(`\.T "([a-z0-9_.]+)"`)
 	files, _ := fs.Glob(pageFS, "templates/*.html")
 	for _, f := range files {
 		b, _ := pageFS.ReadFile(f)
 		for _, m := range literal.FindAllStringSubmatch(string(b), -1) {
-			if _, ok := texts[defaultLang][m[1]]; !ok {
+			if !i18n.Has(i18n.Default, m[1]) {
 				t.Errorf("%s uses the missing text %q", f, m[1])
 			}
 		}
 	}
 	for _, prefix := range []string{"stage.", "role.", "action.", "category.", "resolution.", "status."} {
 		n := 0
-		for key := range texts[defaultLang] {
+		for _, key := range i18n.Keys(i18n.Default) {
 			if strings.HasPrefix(key, prefix) {
 				n++
 			}
@@ -57,14 +47,14 @@ func TestPageTexts(t *testing.T) {
 		}
 	}
 	for _, st := range models.Stages {
-		if _, ok := texts[defaultLang]["stage."+string(st)]; !ok {
+		if !i18n.Has(i18n.Default, "stage."+string(st)) {
 			t.Errorf("no text for stage %s", st)
 		}
 	}
 	// Every action of the audit trail shows in the timeline by its text.
 	for _, action := range models.AuditActions() {
-		for lang := range texts {
-			if _, ok := texts[lang]["action."+action]; !ok {
+		for _, lang := range i18n.Langs() {
+			if !i18n.Has(lang, "action."+action) {
 				t.Errorf("no %s text for the audit action %s", lang, action)
 			}
 		}
