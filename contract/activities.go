@@ -46,26 +46,6 @@ type Proposal struct {
 	DependsOn []string `json:",omitempty"`
 }
 
-// Independent splits proposals into those no other proposal depends on
-// (removing one, or seeing it rejected, blocks no other) and the rest,
-// each in the order given.
-func Independent(ps []Proposal) (free, needed []Proposal) {
-	depended := map[string]bool{}
-	for _, p := range ps {
-		for _, d := range p.DependsOn {
-			depended[d] = true
-		}
-	}
-	for _, p := range ps {
-		if depended[p.TransferID] {
-			needed = append(needed, p)
-		} else {
-			free = append(free, p)
-		}
-	}
-	return free, needed
-}
-
 // Replan is a re-plan's outcome: its number, its proposals (stage
 // proposed), and the new dependencies of the round's blocked transfers it
 // seated again, by transfer ID.

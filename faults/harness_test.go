@@ -133,7 +133,7 @@ func startRound(ctx context.Context, t *testing.T, c client.Client, gdb *gorm.DB
 	}
 	// Removed and rejected transfers are ones no other depends on, so
 	// that none is blocked and each ends as wantOutcome says.
-	free, needed := contract.Independent(proposals)
+	free, needed := testkit.Independent(proposals)
 	extra := len(proposals) - transfers
 	if len(free) < extra+transfers/5+1 {
 		t.Fatalf("round %s: %d of %d proposals are depended on, too many for the test", id, len(needed), len(proposals))

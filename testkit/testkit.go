@@ -170,3 +170,23 @@ func Proposals(tb testing.TB, gdb *gorm.DB, roundID string) []contract.Proposal 
 	}
 	return ps
 }
+
+// Independent splits proposals into those no other proposal depends on
+// (removing one, or seeing it rejected, blocks no other) and the rest,
+// each in the order given.
+func Independent(ps []contract.Proposal) (free, needed []contract.Proposal) {
+	depended := map[string]bool{}
+	for _, p := range ps {
+		for _, d := range p.DependsOn {
+			depended[d] = true
+		}
+	}
+	for _, p := range ps {
+		if depended[p.TransferID] {
+			needed = append(needed, p)
+		} else {
+			free = append(free, p)
+		}
+	}
+	return free, needed
+}

@@ -122,7 +122,7 @@ func script(ctx context.Context, c client.Client, i int, p contract.Proposal) (m
 // blocked and each ends as script says.
 func scriptOrder(t *testing.T, ps []contract.Proposal) []contract.Proposal {
 	t.Helper()
-	free, needed := contract.Independent(ps)
+	free, needed := testkit.Independent(ps)
 	if len(free) == 0 {
 		t.Fatal("every proposal is depended on")
 	}

@@ -64,7 +64,7 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 			t.Errorf("round state before confirmation: %+v, %v", st, err)
 			return
 		}
-		free, needed := contract.Independent(testkit.Proposals(t, gdb, roundID))
+		free, needed := testkit.Independent(testkit.Proposals(t, gdb, roundID))
 		proposals = append(free, needed...) // the first, removed, blocks nobody
 		wid := contract.RoundWorkflowID(roundID)
 		send(wid, "confirm-by-tpk", workflows.UpdateConfirm, workflows.Confirm{Actor: tpk})
