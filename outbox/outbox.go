@@ -13,7 +13,6 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"net/textproto"
 	"time"
 
 	"gorm.io/gorm"
@@ -114,7 +113,7 @@ func (r *Relay) claim(gdb *gorm.DB, id uint, now time.Time) (bool, error) {
 // send delivers one claimed message and records the outcome.
 func (r *Relay) send(ctx context.Context, gdb *gorm.DB, m models.OutboxMessage) error {
 	sctx, cancel := context.WithTimeout(ctx, SendTimeout)
-	err := r.Mailer.Send(sctx, notify.Message{To: m.To, Subject: m.Subject, Body: m.Body})
+	err := r.Mailer.Send(sctx, notify.Message{ID: m.Key, To: m.To, Subject: m.Subject, Body: m.Body})
 	cancel()
 	if ctx.Err() != nil {
 		return errors.Join(err, ctx.Err()) // stopping: the lease hands it on
@@ -125,7 +124,7 @@ func (r *Relay) send(ctx context.Context, gdb *gorm.DB, m models.OutboxMessage) 
 		return row.Updates(map[string]any{"status": models.OutboxSent, "sent_at": now, "next_attempt_at": nil}).Error
 	}
 	attempts := m.Attempts + 1
-	if Permanent(err) || attempts >= MaxAttempts {
+	if notify.Permanent(err) || attempts >= MaxAttempts {
 		r.Log.Error("notification failed for good", "key", m.Key, "attempts", attempts, "error", err)
 		return row.Updates(map[string]any{"status": models.OutboxFailed, "attempts": attempts, "last_error": err.Error(),
 			"next_attempt_at": nil}).Error
@@ -133,16 +132,6 @@ func (r *Relay) send(ctx context.Context, gdb *gorm.DB, m models.OutboxMessage) 
 	r.Log.Warn("notification not sent", "key", m.Key, "attempt", attempts, "error", err)
 	return row.Updates(map[string]any{"attempts": attempts, "last_error": err.Error(),
 		"next_attempt_at": now.Add(RetryDelay(attempts))}).Error
-}
-
-// Permanent reports whether a failed send will fail again however often
-// it is tried: an address that is not one, or a mail server's 5xx reply
-// (no such mailbox, relaying denied).
-func Permanent(err error) bool {
-	if tp, ok := errors.AsType[*textproto.Error](err); ok {
-		return tp.Code >= 500 && tp.Code < 600
-	}
-	return errors.Is(err, models.ErrEmail)
 }
 
 // RetryDelay is how long the relay waits after the failures-th failed

@@ -39,7 +39,7 @@ func record(t *testing.T, gdb *gorm.DB, n int) []string {
 
 func relayTo(gdb *gorm.DB, srv *smtptest.Server) *outbox.Relay {
 	return &outbox.Relay{DB: gdb, Log: quiet,
-		Mailer: notify.SMTP{Host: srv.Host, Port: srv.Port, From: "bkpsdm@mutasi.local"}}
+		Mailer: notify.SMTP{Host: srv.Host, Port: srv.Port, From: "bkpsdm@mutasi.local", Security: notify.SecurityNone}}
 }
 
 func count(t *testing.T, gdb *gorm.DB, where string, args ...any) int64 {
@@ -94,7 +94,7 @@ func TestRelayRetriesAFailedSendLater(t *testing.T) {
 	}
 	closed := l.Addr().(*net.TCPAddr)
 	l.Close() // nothing listens there now
-	down := &outbox.Relay{DB: gdb, Log: quiet, Mailer: notify.SMTP{Host: "127.0.0.1", Port: closed.Port, From: "x@y"}}
+	down := &outbox.Relay{DB: gdb, Log: quiet, Mailer: notify.SMTP{Host: "127.0.0.1", Port: closed.Port, From: "x@y", Security: notify.SecurityNone}}
 	before := time.Now()
 	if _, err := down.SendDue(context.Background()); err != nil {
 		t.Fatal(err)
@@ -221,7 +221,7 @@ func TestRelayGivesUpAfterMaxAttempts(t *testing.T) {
 	}
 	port := l.Addr().(*net.TCPAddr).Port
 	l.Close()
-	down := &outbox.Relay{DB: gdb, Log: quiet, Mailer: notify.SMTP{Host: "127.0.0.1", Port: port, From: "x@y"}}
+	down := &outbox.Relay{DB: gdb, Log: quiet, Mailer: notify.SMTP{Host: "127.0.0.1", Port: port, From: "x@y", Security: notify.SecurityNone}}
 	for i := range outbox.MaxAttempts {
 		// Move the retry into the past instead of waiting for it.
 		if err := gdb.Model(&models.OutboxMessage{}).Where("1 = 1").Update("next_attempt_at", nil).Error; err != nil {

@@ -33,7 +33,7 @@ func TestUndeliveredNotificationsReachHR(t *testing.T) {
 		}
 	}
 	relay := &outbox.Relay{DB: s.db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@banjarbarukota.go.id"}}
+		Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@banjarbarukota.go.id", Security: notify.SecurityNone}}
 	if _, err := relay.SendDue(context.Background()); err != nil {
 		t.Fatal(err)
 	}

@@ -19,10 +19,11 @@ import (
 
 // Mail is one received message, with its subject decoded.
 type Mail struct {
-	From    string
-	To      []string
-	Subject string
-	Body    string
+	From      string
+	To        []string
+	Subject   string
+	Body      string
+	MessageID string
 }
 
 // Server is a running SMTP server.
@@ -34,6 +35,15 @@ type Server struct {
 	received []Mail
 	arrived  chan struct{}
 	refused  map[string]bool
+	stall    time.Duration
+}
+
+// Stall makes the server sit on the next MAIL command for d before it
+// accepts it, as a busy or stuck server does.
+func (s *Server) Stall(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.stall = d
 }
 
 // Refuse makes the server refuse mail to addr for good, as a server does
@@ -98,6 +108,11 @@ func (x *session) Reset()        { x.from, x.to = "", nil }
 func (x *session) Logout() error { return nil }
 
 func (x *session) Mail(from string, _ *smtp.MailOptions) error {
+	x.s.mu.Lock()
+	stall := x.s.stall
+	x.s.stall = 0
+	x.s.mu.Unlock()
+	time.Sleep(stall)
 	x.from = from
 	return nil
 }
@@ -126,7 +141,8 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	m := Mail{From: x.from, To: x.to, Subject: subject, Body: strings.ReplaceAll(string(body), "\r\n", "\n")}
+	m := Mail{From: x.from, To: x.to, Subject: subject, Body: strings.ReplaceAll(string(body), "\r\n", "\n"),
+		MessageID: msg.Header.Get("Message-Id")}
 	x.s.mu.Lock()
 	x.s.received = append(x.s.received, m)
 	x.s.mu.Unlock()

@@ -46,7 +46,7 @@ func startStack(t *testing.T) *stack {
 	testkit.Worker(t, srv.Client(), gdb, "integration")
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	relay := &outbox.Relay{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
-		Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@mutasi.local"}}
+		Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@mutasi.local", Security: notify.SecurityNone}}
 	go relay.Run(relayCtx)
 	t.Cleanup(stopRelay)
 	return &stack{t: t, c: srv.Client(), db: gdb, smtp: mail}

@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -35,6 +36,7 @@ type config struct {
 	smtpFrom    string
 	smtpUser    string
 	smtpPass    string
+	smtpSec     string
 	baseURL     string
 	linkSecret  string
 	logFormat   string
@@ -76,6 +78,8 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.smtpFrom, "smtp-from", env("MUTASI_SMTP_FROM", "bkpsdm@mutasi.local"), "sender address (MUTASI_SMTP_FROM)")
 	fs.StringVar(&c.smtpUser, "smtp-user", env("MUTASI_SMTP_USER", ""), "SMTP username (MUTASI_SMTP_USER)")
 	fs.StringVar(&c.smtpPass, "smtp-password", env("MUTASI_SMTP_PASSWORD", ""), "SMTP password (MUTASI_SMTP_PASSWORD)")
+	fs.StringVar(&c.smtpSec, "smtp-security", env("MUTASI_SMTP_SECURITY", notify.SecurityStartTLS),
+		"SMTP connection: starttls (port 587), tls (implicit, port 465) or none (a relay on this host) (MUTASI_SMTP_SECURITY)")
 	fs.StringVar(&c.baseURL, "base-url", env("MUTASI_BASE_URL", "http://localhost:8080"), "public URL of the service, for survey links (MUTASI_BASE_URL)")
 	fs.StringVar(&c.linkSecret, "link-secret", env("MUTASI_LINK_SECRET", ""), "secret that signs survey links (MUTASI_LINK_SECRET)")
 	fs.StringVar(&c.logFormat, "log-format", env("MUTASI_LOG_FORMAT", "text"), "text or json (MUTASI_LOG_FORMAT)")
@@ -172,8 +176,11 @@ func (c *config) startRelay(ctx context.Context, gdb *gorm.DB, log *slog.Logger)
 	if err != nil {
 		return fmt.Errorf("--smtp %q: bad port", c.smtpAddr)
 	}
-	r := &outbox.Relay{DB: gdb, Log: log,
-		Mailer: notify.SMTP{Host: host, Port: p, From: c.smtpFrom, Username: c.smtpUser, Password: c.smtpPass}}
+	if !slices.Contains(notify.Securities, c.smtpSec) {
+		return fmt.Errorf("--smtp-security %q: want one of %v", c.smtpSec, notify.Securities)
+	}
+	r := &outbox.Relay{DB: gdb, Log: log, Mailer: notify.SMTP{Host: host, Port: p, From: c.smtpFrom,
+		Username: c.smtpUser, Password: c.smtpPass, Security: c.smtpSec}}
 	go r.Run(ctx)
 	return nil
 }
