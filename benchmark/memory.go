@@ -75,7 +75,7 @@ func (b *bench) memory(n int) error {
 	var ins []workflows.TransferInput
 	now := time.Now()
 	for r := 0; len(ins) < n; r++ {
-		roundID := fmt.Sprintf("MEM%d", r+1)
+		roundID := fmt.Sprintf("MEM%d_%d", r+1, b.report.Started.Unix())
 		round := models.Round{ID: roundID, Name: "Benchmark memory", Status: models.RoundInProgress, Settings: s,
 			WorkflowID: contract.RoundWorkflowID(roundID), CreatedBy: "bench", CreatedAt: now, UpdatedAt: now}
 		var rows []models.Transfer

@@ -21,7 +21,9 @@ import (
 // children with the same number of no-op activities, and reports both
 // rates and their ratio. It returns the round's ID.
 func (b *bench) throughput(n int) (string, error) {
-	id := fmt.Sprintf("BENCH%d", n)
+	// The run's start in the ID: a cluster keeps the workflows of earlier
+	// runs, whose IDs cannot be used again.
+	id := fmt.Sprintf("BENCH%d_%d", n, b.report.Started.Unix())
 	wid := contract.RoundWorkflowID(id)
 	start := time.Now()
 	_, err := b.c.ExecuteWorkflow(b.ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue},

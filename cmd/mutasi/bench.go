@@ -16,8 +16,9 @@ func init() {
 	commands["bench"] = command{"measure throughput against a bare workflow, API latency and worker memory", runBench}
 }
 
-// runBench runs the benchmark on a Temporal dev server it starts and a
-// fresh PostgreSQL database, prints the table and writes it to a file.
+// runBench runs the benchmark on a Temporal dev server it starts (or the
+// running one --cluster names) and a fresh PostgreSQL database, prints the
+// table and writes it to a file.
 func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, _ := newFlags("bench", stderr)
 	admin := fs.String("admin-database-url", env("MUTASI_BENCH_DATABASE_URL", "host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable"),
@@ -27,10 +28,12 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	duration := fs.Duration("duration", 10*time.Second, "how long each endpoint is attacked")
 	open := fs.Int("open-transfers", 10000, "transfers held open for the memory measurement; 0 skips it")
 	out := fs.String("out", "bench-results.md", "file the table is written to")
+	cluster := fs.String("cluster", "", "measure on the Temporal frontend at host:port (scripts/cluster.sh) instead of a dev server it starts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	cfg := benchmark.Config{AdminDSN: *admin, Rate: *rate, Duration: *duration, MemoryTransfers: *open, Log: stderr}
+	cfg := benchmark.Config{AdminDSN: *admin, Rate: *rate, Duration: *duration, MemoryTransfers: *open, Log: stderr,
+		TemporalAddress: *cluster}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
