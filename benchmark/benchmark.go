@@ -15,6 +15,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"strings"
@@ -50,6 +51,9 @@ type Config struct {
 	// process for it (e.g. the mutasi binary and "worker").
 	MemoryTransfers int
 	WorkerCommand   []string
+	// Load is how many busy processes run beside the measurements, each
+	// spinning on a CPU, so that the figures show a loaded machine.
+	Load int
 	// TemporalAddress is the frontend of a running Temporal (e.g. the
 	// cluster of scripts/cluster.sh) to measure on; empty starts a dev
 	// server for the run.
@@ -70,14 +74,16 @@ type Row struct {
 type Report struct {
 	Machine string
 	Started time.Time
-	Rows    []Row
+	// Load is how many busy processes ran beside the measurements.
+	Load int
+	Rows []Row
 }
 
 // Table renders the report as a Markdown table under the machine's
 // description.
 func (r Report) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Machine: %s\nRun: %s\n\n", r.Machine, r.Started.Format(time.RFC3339))
+	fmt.Fprintf(&b, "Machine: %s\nRun: %s\nLoad: %d busy processes\n\n", r.Machine, r.Started.Format(time.RFC3339), r.Load)
 	fmt.Fprintf(&b, "| measure | value | target | met |\n|---|---|---|---|\n")
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.Measure, row.Value, row.Target, row.Met)
@@ -118,8 +124,13 @@ const benchCache = 20000
 
 // Run runs every measurement and returns the report.
 func Run(ctx context.Context, cfg Config) (Report, error) {
-	rep := Report{Machine: Machine(), Started: time.Now()}
+	rep := Report{Machine: Machine(), Started: time.Now(), Load: cfg.Load}
 	b := &bench{cfg: cfg, ctx: ctx, report: &rep}
+	stopLoad, _, err := startLoad(cfg.Load)
+	if err != nil {
+		return rep, err
+	}
+	defer stopLoad()
 	dir, err := os.MkdirTemp("", "mutasi-bench-")
 	if err != nil {
 		return rep, err
@@ -270,4 +281,25 @@ func Machine() string {
 		mem = fmt.Sprintf(", %.1f GB RAM", float64(kb)/1024/1024)
 	}
 	return fmt.Sprintf("%s, %d logical CPUs%s, %s/%s, %s", model, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// startLoad starts n processes that each keep a CPU busy, and returns
+// what stops them, and their process IDs.
+func startLoad(n int) (stop func(), pids []int, err error) {
+	var hogs []*exec.Cmd
+	stop = func() {
+		for _, h := range hogs {
+			h.Process.Kill()
+			h.Wait()
+		}
+	}
+	for range n {
+		h := exec.Command("sh", "-c", "while :; do :; done")
+		if err := h.Start(); err != nil {
+			stop()
+			return nil, nil, fmt.Errorf("start a busy process: %w", err)
+		}
+		hogs, pids = append(hogs, h), append(pids, h.Process.Pid)
+	}
+	return stop, pids, nil
 }
