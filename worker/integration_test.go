@@ -40,16 +40,20 @@ type stack struct {
 }
 
 func startStack(t *testing.T) *stack {
-	srv := testkit.Temporal(t, devtemporal.Options{})
+	return startStackOn(t, testkit.Temporal(t, devtemporal.Options{}).Client())
+}
+
+// startStackOn is the stack on the Temporal server c speaks to.
+func startStackOn(t *testing.T, c client.Client) *stack {
 	gdb, _ := testkit.New(t)
 	mail := smtptest.Start(t)
-	testkit.Worker(t, srv.Client(), gdb, "integration")
+	testkit.Worker(t, c, gdb, "integration")
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	relay := &outbox.Relay{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@mutasi.local", Security: notify.SecurityNone}}
 	go relay.Run(relayCtx)
 	t.Cleanup(stopRelay)
-	return &stack{t: t, c: srv.Client(), db: gdb, smtp: mail}
+	return &stack{t: t, c: c, db: gdb, smtp: mail}
 }
 
 // update sends an update and waits for its outcome.
@@ -146,8 +150,16 @@ func scriptOrder(t *testing.T, ps []contract.Proposal) []contract.Proposal {
 // TestRoundEndToEnd runs a round of a 60-employee government through a real
 // Temporal server, PostgreSQL and SMTP server, with every path taken by
 // some transfer.
-func TestRoundEndToEnd(t *testing.T) {
-	s := startStack(t)
+func TestRoundEndToEnd(t *testing.T) { roundEndToEnd(t, startStack(t)) }
+
+// TestRoundEndToEndOnTheCluster runs the same round on the production
+// shape: the official Temporal server on PostgreSQL (scripts/cluster.sh).
+func TestRoundEndToEndOnTheCluster(t *testing.T) {
+	roundEndToEnd(t, startStackOn(t, testkit.Cluster(t)))
+}
+
+// roundEndToEnd runs the round on the stack s and checks its outcome.
+func roundEndToEnd(t *testing.T, s *stack) {
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 	if err := seed.Load(s.db, seed.Generate(60, time.Now(), 11)); err != nil {

@@ -1,0 +1,162 @@
+package testkit
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	mathrand "math/rand/v2"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/client"
+
+	"github.com/bkpsdm/mutasi/db"
+)
+
+// Cluster starts the production shape of Temporal for the test with
+// scripts/cluster.sh (the official server on PostgreSQL), on free ports
+// and in databases of the test's own, and returns a client of it; the
+// server stops and its databases are dropped when the test ends. The
+// first run on a machine builds the server (minutes).
+func Cluster(tb testing.TB) client.Client {
+	tb.Helper()
+	Needs(tb, "PostgreSQL and the Temporal server build")
+	root, err := moduleRoot()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	b := make([]byte, 4)
+	rand.Read(b)
+	suffix := hex.EncodeToString(b)
+	env := []string{"TEMPORAL_DB=temporal_" + suffix, "TEMPORAL_VISIBILITY_DB=temporal_visibility_" + suffix}
+	var frontend int
+	for _, name := range []string{"FRONTEND", "FRONTEND_HTTP", "HISTORY", "MATCHING", "WORKER", "FRONTEND_MEMBERSHIP",
+		"HISTORY_MEMBERSHIP", "MATCHING_MEMBERSHIP", "WORKER_MEMBERSHIP", "METRICS"} {
+		port, err := freePort()
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if name == "FRONTEND" {
+			frontend = port
+		}
+		env = append(env, fmt.Sprintf("TEMPORAL_%s_PORT=%d", name, port))
+	}
+	cmd := exec.Command(filepath.Join(root, "scripts", "cluster.sh"))
+	cmd.Dir = root
+	cmd.Env = append(os.Environ(), env...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	log := &strings.Builder{}
+	var logMu sync.Mutex
+	cmd.Stderr = writerFunc(func(p []byte) (int, error) {
+		logMu.Lock()
+		defer logMu.Unlock()
+		return log.Write(p)
+	})
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
+		cmd.Wait()
+		if admin, err := db.Open(AdminDSN()); err == nil {
+			for _, e := range env[:2] {
+				admin.Exec("DROP DATABASE IF EXISTS " + strings.SplitN(e, "=", 2)[1] + " WITH (FORCE)")
+			}
+			closeDB(admin)
+		}
+	})
+	up := make(chan bool, 1)
+	go func() {
+		lines := bufio.NewScanner(out)
+		for lines.Scan() {
+			if strings.Contains(lines.Text(), "is up at") {
+				up <- true
+			} else {
+				logMu.Lock()
+				log.WriteString(lines.Text() + "\n")
+				logMu.Unlock()
+			}
+		}
+		up <- false
+	}()
+	select {
+	case ok := <-up:
+		if !ok {
+			logMu.Lock()
+			defer logMu.Unlock()
+			tb.Fatalf("scripts/cluster.sh exited:\n%s", tail(log.String(), 3000))
+		}
+	case <-time.After(15 * time.Minute):
+		tb.Fatalf("scripts/cluster.sh did not come up:\n%s", tail(log.String(), 3000))
+	}
+	c, err := client.Dial(client.Options{HostPort: "127.0.0.1:" + strconv.Itoa(frontend), Logger: Logger()})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(c.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// moduleRoot is the folder of the module's go.mod, above the test's.
+func moduleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("no go.mod above the test's folder")
+		}
+		dir = parent
+	}
+}
+
+// freePort finds a free loopback port below 32768: Temporal keeps its
+// membership ports in a smallint column.
+func freePort() (int, error) {
+	for range 100 {
+		port := 20000 + mathrand.IntN(12000)
+		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))
+		if err == nil {
+			l.Close()
+			return port, nil
+		}
+	}
+	return 0, fmt.Errorf("no free port between 20000 and 32000")
+}
+
+// tail is the end of s, at most n bytes.
+func tail(s string, n int) string {
+	if len(s) > n {
+		return "..." + s[len(s)-n:]
+	}
+	return s
+}
+
+// writerFunc is a function as an io.Writer.
+type writerFunc func(p []byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
