@@ -65,7 +65,7 @@ func (b *bench) bareDecisions() error {
 		return err
 	}
 	defer w.Stop()
-	n := b.cfg.Rate * int(b.cfg.Duration/time.Second)
+	n := b.cfg.Rate * int(b.duration()/time.Second)
 	prefix := fmt.Sprintf("bare-decider-%d", time.Now().UnixNano())
 	noops.Store(0)
 	for i := range n {

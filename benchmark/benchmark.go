@@ -101,6 +101,17 @@ type bench struct {
 	dsn        string
 	report     *Report
 	stopWorker func()
+	// span is how long each endpoint is attacked when fewer transfers
+	// await the TPK than Config.Duration needs; zero for the whole of it.
+	span time.Duration
+}
+
+// duration is how long each endpoint is attacked.
+func (b *bench) duration() time.Duration {
+	if b.span > 0 {
+		return b.span
+	}
+	return b.cfg.Duration
 }
 
 func (b *bench) logf(format string, args ...any) {
