@@ -48,10 +48,9 @@ func insertOnce(tx *gorm.DB, rows any) error {
 	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(rows).Error
 }
 
-// audit appends one line to the audit trail, once per key, chained to the
-// line before (package auditchain). Call it last in the transaction that
-// makes the change it records: on PostgreSQL it holds the chain's lock
-// until that transaction ends.
+// audit appends one line to the audit trail, once per key, in the
+// transaction that makes the change it records; the sealer chains it
+// shortly after (package auditchain).
 func audit(tx *gorm.DB, key string, e models.AuditEntry) error {
 	e.Key = key
 	_, err := auditchain.Append(tx, &e)

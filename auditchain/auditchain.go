@@ -1,15 +1,23 @@
-// Package auditchain keeps the audit trail a hash chain. Each line stores
-// the hash of the line before it (in insertion order, per database) and
-// its own hash, SHA-256 over its content and that previous hash. Changing,
-// removing or inserting a line afterwards breaks the chain from that line
-// on, and Verify finds where.
+// Package auditchain keeps the audit trail a hash chain without making
+// the writes that record changes wait on one another.
 //
-// The database makes the trail append-only (a trigger refuses UPDATE and
-// DELETE); the chain shows tampering by someone who can get past the
-// trigger, such as a superuser. Someone who rewrites every line from the
-// tampered one to the end can recompute the hashes too: keep the head
-// that Verify returns somewhere else (a report, a log, a signed copy) to
-// detect that.
+// A change's transaction appends its line unsealed (Append): no lock, no
+// hash, so parallel transactions never queue on the trail. A single
+// sealer (Seal, run by every worker process; one at a time holds the
+// chain) then gives the waiting lines their place in the chain shortly
+// after, in order: a sequence number, the hash of the line before, and
+// its own hash, SHA-256 over its content and that previous hash. Changing,
+// removing or inserting a sealed line breaks the chain from that line on,
+// and Verify finds where.
+//
+// The database makes the trail append-only: a trigger refuses UPDATE and
+// DELETE, except the seal itself (once per line, content unchanged).
+// Someone who gets past the trigger, such as a superuser, could rewrite
+// the chain from a tampered line to the end, or cut its end off. Against
+// that, the sealer signs checkpoints of the head (the count and the last
+// hash) with an Ed25519 key the database does not hold and keeps them
+// outside it (a file and the log); Verify checks the chain against the
+// latest one.
 package auditchain
 
 import (
@@ -27,14 +35,10 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 )
 
-// lockKey is the PostgreSQL advisory lock that serialises appends:
-// "mtau" (mutasi audit).
-const lockKey = 0x6d746175
-
 // Hash is the hash of an entry whose predecessor's hash is prev: SHA-256
-// over every field but the ID and the hashes, each length-prefixed, the
-// time as microseconds since 1970 (the precision both databases keep),
-// then prev. It is hex-encoded.
+// over every field but the ID, the seal and the recording time, each
+// length-prefixed, the time as microseconds since 1970 (the precision
+// both databases keep), then prev. It is hex-encoded.
 func Hash(e models.AuditEntry, prev string) string {
 	h := sha256.New()
 	for _, s := range []string{"mutasi-audit-v1", e.Key, e.RoundID, e.TransferID, e.ActorID, string(e.Role), e.Action, e.Detail} {
@@ -54,95 +58,100 @@ func writeString(h hash.Hash, s string) {
 	h.Write([]byte(s))
 }
 
-// Append adds e to the trail once per e.Key, chained to the last line. It
-// reports whether it added the line (false: a line with that key is
-// already there, e.g. written by an earlier try of the same activity).
+// Append adds e to the trail once per e.Key, unsealed: the sealer chains
+// it shortly after. It reports whether it added the line (false: a line
+// with that key is already there, e.g. written by an earlier try of the
+// same activity).
 //
 // Call it inside the transaction that makes the change it records, so
-// the line commits or rolls back with the change. On PostgreSQL it takes
-// a transaction-scoped advisory lock, held until that transaction ends,
-// so that parallel transactions append one after the other: write the
-// audit line last in the transaction. SQLite has one writer at a time
-// already.
+// the line commits or rolls back with the change. It takes no lock.
 func Append(tx *gorm.DB, e *models.AuditEntry) (added bool, err error) {
-	err = tx.Transaction(func(tx *gorm.DB) error {
+	e.At = e.At.Truncate(time.Microsecond)
+	now := time.Now()
+	e.Seq, e.PrevHash, e.Hash, e.RecordedAt = nil, "", "", &now
+	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(e)
+	return res.RowsAffected == 1, res.Error
+}
+
+// Head is where the sealed chain ends: how many lines it holds and the
+// last one's hash, which covers them all.
+type Head struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"head"`
+}
+
+// sealLockKey is the PostgreSQL advisory lock one sealer at a time holds:
+// "mtau" (mutasi audit). Appends never take it.
+const sealLockKey = 0x6d746175
+
+// sealBatch is how many lines one sealing transaction chains.
+const sealBatch = 500
+
+// ErrBusy says another sealer holds the chain: the lines will be sealed
+// by it.
+var ErrBusy = errors.New("another sealer is sealing the audit trail")
+
+// Seal chains every line waiting for its seal, in batches of one
+// transaction each, and returns the head. On PostgreSQL it returns ErrBusy
+// at once when another process is sealing.
+func Seal(gdb *gorm.DB) (Head, error) {
+	for {
+		head, n, err := sealBatchOnce(gdb)
+		if err != nil || n < sealBatch {
+			return head, err
+		}
+	}
+}
+
+// sealBatchOnce seals up to sealBatch lines in one transaction, in the
+// order they were inserted.
+func sealBatchOnce(gdb *gorm.DB) (head Head, sealed int, err error) {
+	err = gdb.Transaction(func(tx *gorm.DB) error {
 		if tx.Dialector.Name() == "postgres" {
-			if err := tx.Exec("SELECT pg_advisory_xact_lock(?)", lockKey).Error; err != nil {
-				return fmt.Errorf("audit chain lock: %w", err)
+			var got bool
+			if err := tx.Raw("SELECT pg_try_advisory_xact_lock(?)", sealLockKey).Scan(&got).Error; err != nil {
+				return fmt.Errorf("audit seal lock: %w", err)
+			}
+			if !got {
+				return ErrBusy
 			}
 		}
-		var n int64
-		if err := tx.Model(&models.AuditEntry{}).Where("key = ?", e.Key).Count(&n).Error; err != nil {
+		var err error
+		if head, err = headOf(tx); err != nil {
 			return err
 		}
-		if n > 0 {
-			return nil
+		var waiting []models.AuditEntry
+		if err := tx.Where("seq IS NULL").Order("id").Limit(sealBatch).Find(&waiting).Error; err != nil {
+			return fmt.Errorf("audit lines to seal: %w", err)
 		}
-		var head models.AuditEntry
-		err := tx.Select("id", "hash").Order("id DESC").Limit(1).Take(&head).Error
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return fmt.Errorf("audit chain head: %w", err)
+		for _, e := range waiting {
+			seq := head.Seq + 1
+			h := Hash(e, head.Hash)
+			res := tx.Model(&models.AuditEntry{}).Where("id = ? AND seq IS NULL", e.ID).
+				Updates(map[string]any{"seq": seq, "prev_hash": head.Hash, "hash": h})
+			if res.Error != nil {
+				return fmt.Errorf("seal audit line %d: %w", e.ID, res.Error)
+			}
+			if res.RowsAffected != 1 {
+				return fmt.Errorf("seal audit line %d: sealed meanwhile", e.ID)
+			}
+			head = Head{Seq: seq, Hash: h}
 		}
-		e.At = e.At.Truncate(time.Microsecond)
-		e.PrevHash = head.Hash
-		e.Hash = Hash(*e, e.PrevHash)
-		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(e)
-		added = res.RowsAffected == 1
-		return res.Error
-	})
-	return added, err
-}
-
-// BrokenError says where the chain breaks.
-type BrokenError struct {
-	ID     uint   // the first line that does not fit
-	Key    string // its key
-	Reason string
-}
-
-// Error says which line breaks the chain and why.
-func (e *BrokenError) Error() string {
-	return fmt.Sprintf("audit trail tampered with at line %d (%s): %s", e.ID, e.Key, e.Reason)
-}
-
-// Verify walks the whole trail in insertion order and checks every link
-// and every hash. It returns the number of lines checked and the head,
-// the last line's hash, which covers the whole trail; a *BrokenError
-// names the first line that does not fit.
-//
-// Lines written before the chain existed (no hash, at the start of the
-// trail only) are counted as unchained and skipped.
-func Verify(gdb *gorm.DB) (checked, unchained int, head string, err error) {
-	var prev *models.AuditEntry
-	var batch []models.AuditEntry
-	err = gdb.Order("id").FindInBatches(&batch, 1000, func(tx *gorm.DB, _ int) error {
-		for i := range batch {
-			e := batch[i]
-			if e.Hash == "" && prev == nil && e.PrevHash == "" {
-				unchained++
-				continue
-			}
-			want := ""
-			if prev != nil {
-				want = prev.Hash
-			}
-			switch {
-			case e.PrevHash != want:
-				reason := "it does not follow the line before it (a line was removed, inserted or changed)"
-				if prev != nil {
-					reason += fmt.Sprintf("; the line before is %d", prev.ID)
-				}
-				return &BrokenError{ID: e.ID, Key: e.Key, Reason: reason}
-			case Hash(e, e.PrevHash) != e.Hash:
-				return &BrokenError{ID: e.ID, Key: e.Key, Reason: "its content does not match its hash"}
-			}
-			checked++
-			prev = &e
-		}
+		sealed = len(waiting)
 		return nil
-	}).Error
-	if prev != nil {
-		head = prev.Hash
+	})
+	return head, sealed, err
+}
+
+// headOf reads the sealed chain's head.
+func headOf(tx *gorm.DB) (Head, error) {
+	var last models.AuditEntry
+	err := tx.Select("seq", "hash").Where("seq IS NOT NULL").Order("seq DESC").Limit(1).Take(&last).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return Head{}, nil
 	}
-	return checked, unchained, head, err
+	if err != nil {
+		return Head{}, fmt.Errorf("audit chain head: %w", err)
+	}
+	return Head{Seq: *last.Seq, Hash: last.Hash}, nil
 }

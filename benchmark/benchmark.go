@@ -22,11 +22,13 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	tlog "go.temporal.io/sdk/log"
 	sdkworker "go.temporal.io/sdk/worker"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
@@ -54,6 +56,9 @@ type Config struct {
 	// Load is how many busy processes run beside the measurements, each
 	// spinning on a CPU, so that the figures show a loaded machine.
 	Load int
+	// CPUProfile, when set, is the file a CPU profile of the process
+	// during the decisions is written to.
+	CPUProfile string
 	// TemporalAddress is the frontend of a running Temporal (e.g. the
 	// cluster of scripts/cluster.sh) to measure on; empty starts a dev
 	// server for the run.
@@ -104,6 +109,12 @@ type bench struct {
 	// span is how long each endpoint is attacked when fewer transfers
 	// await the TPK than Config.Duration needs; zero for the whole of it.
 	span time.Duration
+	// times says where the decisions' time goes.
+	times breakdown
+	// payloadKeys encrypt the run's payloads (MUTASI_PAYLOAD_KEYS), and
+	// payloads is their data converter.
+	payloadKeys string
+	payloads    converter.DataConverter
 }
 
 // duration is how long each endpoint is attacked.
@@ -148,9 +159,19 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	defer os.RemoveAll(dir)
 	quiet := tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
+	// Payloads are encrypted, as in production.
+	if b.payloadKeys, err = codec.NewKey("bench"); err != nil {
+		return rep, err
+	}
+	cd, err := codec.Parse(b.payloadKeys)
+	if err != nil {
+		return rep, err
+	}
+	b.payloads = cd.DataConverter()
 	if cfg.TemporalAddress != "" {
 		b.logf("measuring on the Temporal server at %s", cfg.TemporalAddress)
-		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Logger: quiet})
+		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Logger: quiet, MetricsHandler: b.times.metrics(),
+			DataConverter: cd.DataConverter()})
 		if err != nil {
 			return rep, err
 		}
@@ -158,7 +179,8 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		b.c, b.hostPort = c, cfg.TemporalAddress
 	} else {
 		b.logf("starting the Temporal dev server (state on disk, as mutasi dev)")
-		srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(dir, "temporal.db"), Logger: quiet})
+		srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(dir, "temporal.db"), Logger: quiet,
+			Metrics: b.times.metrics(), DataConverter: cd.DataConverter()})
 		if err != nil {
 			return rep, err
 		}

@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
+	"runtime/pprof"
 	"sync/atomic"
 	"time"
 
@@ -20,7 +22,7 @@ import (
 // in turn at the configured rate: reading a transfer, listing transfers
 // and posting a TPK decision (each on a transfer not decided before).
 func (b *bench) latency(rounds []string) error {
-	api := &server.Server{DB: b.gdb, Temporal: b.c, LinkSecret: []byte(linkSecret),
+	api := &server.Server{DB: b.gdb, Temporal: b.c, Payloads: b.payloads, LinkSecret: []byte(linkSecret),
 		Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -77,14 +79,44 @@ func (b *bench) latency(rounds []string) error {
 			[]byte(`{"approve": true, "reason": "sesuai analisis kebutuhan"}`)), 150 * time.Millisecond, true},
 	}
 	for _, c := range cases {
+		stop := func() {}
 		if c.fresh {
 			next.Store(0)
+			b.times.start()
+			if stop, err = b.profile(); err != nil {
+				return err
+			}
 		}
 		m := b.attack(c.name, c.target)
+		stop()
+		b.times.stop()
 		met := m.Latencies.P99 < c.p99 && m.Success == 1
 		b.add(fmt.Sprintf("%s at %d/s", c.name, b.cfg.Rate), describe(m), fmt.Sprintf("p99 < %v, no errors", c.p99), &met)
 	}
+	for _, name := range b.times.names() {
+		b.add("… "+name, b.times.describe(name), "", nil)
+	}
 	return b.bareDecisions()
+}
+
+// profile starts the CPU profile, when one is asked for; the function it
+// returns ends it.
+func (b *bench) profile() (func(), error) {
+	if b.cfg.CPUProfile == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(b.cfg.CPUProfile)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // attack sends the targets' requests at the configured rate for the

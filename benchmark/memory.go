@@ -44,7 +44,8 @@ func (b *bench) memory(n int) error {
 	args := append(append([]string{}, b.cfg.WorkerCommand[1:]...), "--temporal", b.hostPort, "--database-url", b.dsn,
 		"--metrics-addr", metricsAddr)
 	cmd := exec.Command(b.cfg.WorkerCommand[0], args...)
-	cmd.Env = append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=", "MUTASI_LOG_FORMAT=text")
+	cmd.Env = append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=", "MUTASI_LOG_FORMAT=text",
+		"MUTASI_PAYLOAD_KEYS="+b.payloadKeys)
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

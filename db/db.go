@@ -97,9 +97,8 @@ func Open(dsn string) (*gorm.DB, error) {
 }
 
 // PoolSize is how many PostgreSQL connections one process keeps at most:
-// enough for the worker's concurrent steps (the audit trail serialises its
-// appends anyway), and an API server and a worker stay well under
-// PostgreSQL's default of 100 connections.
+// enough for the worker's concurrent steps, while a few API servers and
+// workers stay well under PostgreSQL's default of 100 connections.
 const PoolSize = 20
 
 // IsSQLite reports whether gdb is an SQLite database (as opposed to
@@ -108,23 +107,32 @@ func IsSQLite(gdb *gorm.DB) bool {
 	return gdb.Dialector.Name() == "sqlite"
 }
 
-// appendOnlyAuditPostgres and appendOnlyAuditSQLite make the audit trail
-// append-only in the database itself: any UPDATE or DELETE on
-// audit_entries fails. Each replaces the trigger it finds.
-const (
-	appendOnlyAuditPostgres = `
-CREATE OR REPLACE FUNCTION mutasi_audit_append_only() RETURNS trigger AS $$
-BEGIN
-  RAISE EXCEPTION 'audit_entries is append-only';
-END;
-$$ LANGUAGE plpgsql;
-DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries;
-CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
-  FOR EACH ROW EXECUTE FUNCTION mutasi_audit_append_only();
-`
-	appendOnlyAuditSQLite = `
+// auditContent are the audit_entries columns that never change. The one
+// UPDATE the trail allows is the seal (package auditchain): a line
+// without a seq gets its seq, prev_hash and hash, its content unchanged.
+var auditContent = []string{"id", "key", "round_id", "transfer_id", "actor_id", "role", "action", "detail", "at", "recorded_at"}
+
+// auditSeal is the condition under which an UPDATE of an audit line is
+// the seal.
+func auditSeal() string {
+	cond := []string{"OLD.seq IS NULL", "NEW.seq IS NOT NULL"}
+	for _, c := range auditContent {
+		cond = append(cond, fmt.Sprintf("NEW.%[1]s IS NOT DISTINCT FROM OLD.%[1]s", c))
+	}
+	return strings.Join(cond, " AND ")
+}
+
+// appendOnlyAudit is the SQL that makes the audit trail append-only in
+// the database itself: any DELETE on audit_entries, and any UPDATE but
+// the seal, fails. It replaces the triggers it finds.
+func appendOnlyAudit(sqlite bool) string {
+	if sqlite {
+		// SQLite spells IS NOT DISTINCT FROM as IS.
+		seal := strings.ReplaceAll(auditSeal(), "IS NOT DISTINCT FROM", "IS")
+		return `
 DROP TRIGGER IF EXISTS audit_entries_no_update;
 CREATE TRIGGER audit_entries_no_update BEFORE UPDATE ON audit_entries
+WHEN NOT (` + seal + `)
 BEGIN
   SELECT RAISE(ABORT, 'audit_entries is append-only');
 END;
@@ -134,7 +142,34 @@ BEGIN
   SELECT RAISE(ABORT, 'audit_entries is append-only');
 END;
 `
-)
+	}
+	return `
+CREATE OR REPLACE FUNCTION mutasi_audit_append_only() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP = 'UPDATE' AND ` + auditSeal() + ` THEN
+    RETURN NEW;
+  END IF;
+  RAISE EXCEPTION 'audit_entries is append-only';
+END;
+$$ LANGUAGE plpgsql;
+DROP TRIGGER IF EXISTS audit_entries_append_only ON audit_entries;
+CREATE TRIGGER audit_entries_append_only BEFORE UPDATE OR DELETE ON audit_entries
+  FOR EACH ROW EXECUTE FUNCTION mutasi_audit_append_only();
+`
+}
+
+// numberAuditChain gives the lines chained before the sealer existed,
+// which are linked in ID order, their place in the chain. Lines without a
+// hash are left to the sealer. Once any line has a number it does nothing.
+func numberAuditChain(tx *gorm.DB) error {
+	var numbered int64
+	if err := tx.Model(&models.AuditEntry{}).Where("seq IS NOT NULL").Limit(1).Count(&numbered).Error; err != nil || numbered > 0 {
+		return err
+	}
+	return tx.Exec(`UPDATE audit_entries SET seq = n.seq FROM
+		(SELECT id, row_number() OVER (ORDER BY id) AS seq FROM audit_entries WHERE hash <> '') AS n
+		WHERE audit_entries.id = n.id`).Error
+}
 
 // migrateSanctionFlag moves the old employees.under_sanction flag, which
 // meant "a disciplinary sanction or a legal process" with no type and no
@@ -161,9 +196,7 @@ func migrateSanctionFlag(conn *gorm.DB) error {
 // on the same file are not serialised.
 func Migrate(gdb *gorm.DB) error {
 	return gdb.Connection(func(conn *gorm.DB) error {
-		trigger := appendOnlyAuditSQLite
 		if !IsSQLite(conn) {
-			trigger = appendOnlyAuditPostgres
 			const lockKey = 0x6d757461 // "muta"
 			if err := conn.Exec("SELECT pg_advisory_lock(?)", lockKey).Error; err != nil {
 				return fmt.Errorf("migrate: lock: %w", err)
@@ -176,7 +209,12 @@ func Migrate(gdb *gorm.DB) error {
 		if err := migrateSanctionFlag(conn); err != nil {
 			return fmt.Errorf("migrate: under_sanction: %w", err)
 		}
-		err := conn.Transaction(func(tx *gorm.DB) error { return tx.Exec(trigger).Error })
+		err := conn.Transaction(func(tx *gorm.DB) error {
+			if err := tx.Exec(appendOnlyAudit(IsSQLite(tx))).Error; err != nil {
+				return err
+			}
+			return numberAuditChain(tx)
+		})
 		if err != nil {
 			return fmt.Errorf("migrate: audit trigger: %w", err)
 		}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
@@ -96,6 +97,8 @@ type Options struct {
 	Logger log.Logger
 	// Metrics receives the client's SDK metrics; nil drops them.
 	Metrics client.MetricsHandler
+	// DataConverter is the client's; nil keeps the SDK's default.
+	DataConverter converter.DataConverter
 }
 
 // Start starts a dev server and returns it once it accepts clients.
@@ -109,7 +112,7 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 	}
 	opts := testsuite.DevServerOptions{
 		ExistingPath:     cli,
-		ClientOptions:    &client.Options{HostPort: o.HostPort, Logger: o.Logger, MetricsHandler: o.Metrics},
+		ClientOptions:    &client.Options{HostPort: o.HostPort, Logger: o.Logger, MetricsHandler: o.Metrics, DataConverter: o.DataConverter},
 		DBFilename:       o.DBFile,
 		EnableUI:         o.UIPort != "",
 		UIPort:           o.UIPort,

@@ -93,7 +93,7 @@ func startWorkerProcess(t *testing.T, hostPort, dsn string) *workerProcess {
 	}
 	cmd := exec.Command(bin, "worker", "--temporal", hostPort, "--database-url", dsn,
 		"--metrics-addr", fmt.Sprintf("127.0.0.1:%d", port), "--base-url", "http://mutasi.test")
-	cmd.Env = append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=")
+	cmd.Env = append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=", "MUTASI_PAYLOAD_KEYS="+testkit.PayloadKeys)
 	w := &workerProcess{cmd: cmd, out: &bytes.Buffer{}}
 	cmd.Stdout, cmd.Stderr = w.out, w.out
 	if err := cmd.Start(); err != nil {
@@ -166,7 +166,7 @@ func TestTemporalRestartedMidRound(t *testing.T) {
 		t.Fatal(err)
 	}
 	opts := devtemporal.Options{DBFile: filepath.Join(t.TempDir(), "temporal.db"),
-		HostPort: fmt.Sprintf("127.0.0.1:%d", port), Logger: quietLogger()}
+		HostPort: fmt.Sprintf("127.0.0.1:%d", port), Logger: quietLogger(), DataConverter: testkit.DataConverter()}
 	srv, err := devtemporal.Start(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("start the Temporal dev server: %v", err)

@@ -284,11 +284,11 @@ type SurveyResponse struct {
 }
 
 // AuditEntry is one line of the append-only audit trail: who did what,
-// when, to which transfer. Key makes each write happen once. The lines of
-// a database form a hash chain in insertion (ID) order: PrevHash is the
-// Hash of the line before, and Hash covers this line's content and
-// PrevHash (see package auditchain), so a line changed, removed or slipped
-// in afterwards shows.
+// when, to which transfer. Key makes each write happen once. A line is
+// written unsealed; the sealer then gives it its place in the trail's hash
+// chain: Seq, PrevHash (the Hash of line Seq-1) and Hash, which covers this
+// line's content and PrevHash (see package auditchain), so a line changed,
+// removed or slipped in afterwards shows.
 type AuditEntry struct {
 	ID         uint      `gorm:"primaryKey" json:"id"`
 	Key        string    `gorm:"size:200;not null;uniqueIndex" json:"-"`
@@ -299,8 +299,13 @@ type AuditEntry struct {
 	Action     string    `gorm:"size:40;not null" json:"action"`
 	Detail     string    `json:"detail,omitempty"`
 	At         time.Time `gorm:"not null" json:"at"`
-	PrevHash   string    `gorm:"size:64;not null;default:''" json:"prev_hash"`
-	Hash       string    `gorm:"size:64;not null;default:''" json:"hash"`
+	// RecordedAt is when the line was written (nil for lines written
+	// before the sealer existed).
+	RecordedAt *time.Time `json:"-"`
+	// Seq is the line's place in the chain, from 1; nil until sealed.
+	Seq      *int64 `gorm:"uniqueIndex" json:"seq,omitempty"`
+	PrevHash string `gorm:"size:64;not null;default:''" json:"prev_hash"`
+	Hash     string `gorm:"size:64;not null;default:''" json:"hash"`
 }
 
 // OutboxStatus is where an outgoing message stands.

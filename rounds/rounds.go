@@ -34,8 +34,11 @@ import (
 // Service reads rounds from the database and drives their workflows
 // through Temporal.
 type Service struct {
-	DB        *gorm.DB
-	Temporal  client.Client
+	DB       *gorm.DB
+	Temporal client.Client
+	// Payloads decodes what is read from the round's history: the Temporal
+	// client's data converter.
+	Payloads  converter.DataConverter
 	Transfers *transfers.Service
 }
 
@@ -137,7 +140,7 @@ func (s *Service) same(ctx context.Context, wid, name string, settings models.Ro
 	if started == nil {
 		return fmt.Errorf("round workflow %s: first event is %s", wid, first.GetEventType())
 	}
-	if err := converter.GetDefaultDataConverter().FromPayloads(started.GetInput(), &in); err != nil {
+	if err := s.Payloads.FromPayloads(started.GetInput(), &in); err != nil {
 		return err
 	}
 	var differ []apperr.FieldError

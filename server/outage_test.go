@@ -16,6 +16,7 @@ import (
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/faults"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // TestDatabaseDownAnswers503 stops the API's PostgreSQL and checks that
@@ -43,7 +44,8 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	api := &Server{DB: gdb, Temporal: tc, LinkSecret: []byte(linkSecret), Log: slog.New(slog.DiscardHandler)}
+	api := &Server{DB: gdb, Temporal: tc, LinkSecret: []byte(linkSecret), Log: slog.New(slog.DiscardHandler),
+		Payloads: testkit.DataConverter()}
 	hs := httptest.NewServer(api.Handler())
 	t.Cleanup(hs.Close)
 	spec := newSpecChecker(t)

@@ -97,7 +97,7 @@ func checkOneDecision(t *testing.T, s *stack, tr models.Transfer, winner models.
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED:
 			rejected++
 		}
-		if workflows.ActivityOf(e) == "RecordDecision" {
+		if workflows.ActivityOf(e, testkit.DataConverter()) == "RecordDecision" {
 			recorded++
 		}
 	}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/apikey"
@@ -47,6 +48,10 @@ type Server struct {
 	// X-Real-IP) names the client; from any other peer, the peer is the
 	// client. None by default.
 	TrustedProxies []netip.Prefix
+	// Payloads decodes what is read straight from Temporal's history: the
+	// Temporal client's data converter (it decrypts); nil takes the SDK's
+	// default.
+	Payloads converter.DataConverter
 
 	// transfers and rounds are the application functions the API and
 	// the pages share; Handler makes them.
@@ -66,7 +71,10 @@ func (s *Server) Handler() http.Handler {
 		s.TokenLimiter = DefaultTokenLimiter()
 	}
 	s.transfers = &transfers.Service{DB: s.DB, Temporal: s.Temporal, Log: s.Log, LinkSecret: s.LinkSecret}
-	s.rounds = &rounds.Service{DB: s.DB, Temporal: s.Temporal, Transfers: s.transfers}
+	if s.Payloads == nil {
+		s.Payloads = converter.GetDefaultDataConverter()
+	}
+	s.rounds = &rounds.Service{DB: s.DB, Temporal: s.Temporal, Payloads: s.Payloads, Transfers: s.transfers}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Handlers wait on the request's context: a client that goes away, or

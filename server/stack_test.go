@@ -44,7 +44,7 @@ func newStack(t *testing.T, employeeNIP string, seedFn func(*gorm.DB)) *stack {
 		seedFn(gdb)
 	}
 	testkit.Worker(t, srv.Client(), gdb, linkSecret)
-	api := &Server{DB: gdb, Temporal: srv.Client(), LinkSecret: []byte(linkSecret), Log: logger}
+	api := &Server{DB: gdb, Temporal: srv.Client(), LinkSecret: []byte(linkSecret), Log: logger, Payloads: testkit.DataConverter()}
 	hs := httptest.NewServer(api.Handler())
 	t.Cleanup(hs.Close)
 	s := &stack{t: t, url: hs.URL, db: gdb, c: srv.Client(), tokens: map[models.Role]string{}, spec: newSpecChecker(t),

@@ -103,7 +103,8 @@ func Cluster(tb testing.TB) client.Client {
 	case <-time.After(15 * time.Minute):
 		tb.Fatalf("scripts/cluster.sh did not come up:\n%s", tail(log.String(), 3000))
 	}
-	c, err := client.Dial(client.Options{HostPort: "127.0.0.1:" + strconv.Itoa(frontend), Logger: Logger()})
+	c, err := client.Dial(client.Options{HostPort: "127.0.0.1:" + strconv.Itoa(frontend), Logger: Logger(),
+		DataConverter: DataConverter()})
 	if err != nil {
 		tb.Fatal(err)
 	}

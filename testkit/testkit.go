@@ -21,11 +21,13 @@ import (
 	historypb "go.temporal.io/api/history/v1"
 
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
@@ -55,6 +57,9 @@ func Temporal(tb testing.TB, o devtemporal.Options) *testsuite.DevServer {
 	Needs(tb, "the Temporal CLI")
 	if o.Logger == nil {
 		o.Logger = Logger()
+	}
+	if o.DataConverter == nil {
+		o.DataConverter = DataConverter()
 	}
 	srv, err := devtemporal.Start(context.Background(), o)
 	if err != nil {
@@ -189,4 +194,17 @@ func Independent(ps []contract.Proposal) (free, needed []contract.Proposal) {
 		}
 	}
 	return free, needed
+}
+
+// PayloadKeys is the tests' payload key (MUTASI_PAYLOAD_KEYS): the tests
+// encrypt what goes to Temporal, as production does.
+const PayloadKeys = "test1:bXV0YXNpLXRlc3QtcGF5bG9hZC1rZXktMzJieXRlcyE="
+
+// DataConverter encrypts with PayloadKeys.
+func DataConverter() converter.DataConverter {
+	c, err := codec.Parse(PayloadKeys)
+	if err != nil {
+		panic(err)
+	}
+	return c.DataConverter()
 }

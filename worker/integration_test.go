@@ -1,6 +1,7 @@
 package worker_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -11,14 +12,18 @@ import (
 	"testing"
 	"time"
 
+	commonpb "go.temporal.io/api/common/v1"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/api/proxy"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
+	"google.golang.org/protobuf/proto"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
@@ -96,7 +101,7 @@ func script(ctx context.Context, c client.Client, i int, p contract.Proposal) (m
 		if err := do(models.StageSocialization, workflows.UpdateAcknowledge, "ack", workflows.Acknowledge{Actor: me}); err != nil {
 			return "", err
 		}
-		answers := workflows.SurveyAnswers{Actor: me, Answers: map[string]any{"motivation": 4, "enps": 9}}
+		answers := workflows.SurveyAnswers{Actor: me, Answers: map[string]any{"motivation": 4, "enps": 9, "comments": surveyComment}}
 		return models.StageCompleted, do(models.StageSurveyOpen, workflows.UpdateAnswerSurvey, "survey", answers)
 	case 2: // objects, trains, leaves the survey unanswered
 		obj := workflows.Objection{Actor: me, Category: models.ObjectCompetence, Text: "perlu pelatihan keuangan"}
@@ -110,7 +115,7 @@ func script(ctx context.Context, c client.Client, i int, p contract.Proposal) (m
 		done := workflows.TrainingCompletion{Actor: models.Actor{ID: "lms", Role: models.RoleSystem}}
 		return models.StageCompleted, do(models.StageTraining, workflows.UpdateCompleteTraining, "trained", done)
 	case 3: // objects, and the HR officer cancels
-		obj := workflows.Objection{Actor: me, Category: models.ObjectFamily, Text: "orang tua sakit"}
+		obj := workflows.Objection{Actor: me, Category: models.ObjectFamily, Text: objectionText}
 		if err := do(models.StageSocialization, workflows.UpdateObject, "object", obj); err != nil {
 			return "", err
 		}
@@ -245,6 +250,7 @@ func roundEndToEnd(t *testing.T, s *stack) {
 	checkChains(t, s, roundID)
 	checkMail(t, s)
 	checkHistoryUntouched(ctx, t, s.c, wid)
+	checkPrivate(ctx, t, s, wid, proposals[:len(proposals)-1])
 	checkSearchAttributes(ctx, t, s.c, roundID, summary.ByStage[models.StageCompleted])
 	if os.Getenv("MUTASI_UPDATE_HISTORIES") != "" {
 		saveHistories(ctx, t, s.c, wid, proposals[:5])
@@ -334,6 +340,79 @@ func checkHistoryUntouched(ctx context.Context, t *testing.T, c client.Client, w
 	}
 	if accepted != 1 {
 		t.Errorf("%d accepted updates in the round's history, want 1", accepted)
+	}
+}
+
+// The texts script sends that are someone's private matters.
+const (
+	surveyComment = "atasan baru sangat membantu"
+	objectionText = "orang tua sakit"
+)
+
+// checkPrivate reads the raw histories of the round, its batches and its
+// transfers, as Temporal stores them and its Web UI shows them, and finds
+// no objection text, survey answer or employee name in plain text; the
+// same histories decrypted hold them, so the search can find them.
+func checkPrivate(ctx context.Context, t *testing.T, s *stack, roundWID string, ps []contract.Proposal) {
+	cd, err := codec.Parse(testkit.PayloadKeys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	private := []string{surveyComment, objectionText, "perlu pelatihan keuangan"}
+	var names []string
+	nips := make([]string, len(ps))
+	for i, p := range ps {
+		nips[i] = p.NIP
+	}
+	if err := s.db.Model(&models.Employee{}).Where("nip IN ?", nips).Pluck("name", &names).Error; err != nil || len(names) == 0 {
+		t.Fatalf("names: %v, %v", names, err)
+	}
+	private = append(private, names...)
+	ids := []string{roundWID}
+	for _, p := range ps {
+		ids = append(ids, contract.TransferWorkflowID(p.TransferID))
+	}
+	for i := 1; ; i++ { // the batches, as many as there are
+		batch := fmt.Sprintf("%s-batch-%d", roundWID, i)
+		if _, err := s.c.DescribeWorkflowExecution(ctx, batch, ""); err != nil {
+			break
+		}
+		ids = append(ids, batch)
+	}
+	var raw, decrypted []byte
+	for _, id := range ids {
+		events, err := testkit.History(ctx, s.c, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := &historypb.History{Events: events}
+		b, err := proto.Marshal(h)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raw = append(raw, b...)
+		err = proxy.VisitPayloads(ctx, h, proxy.VisitPayloadsOptions{
+			Visitor: func(_ *proxy.VisitPayloadsContext, p []*commonpb.Payload) ([]*commonpb.Payload, error) {
+				return cd.Decode(p)
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err = proto.Marshal(h); err != nil {
+			t.Fatal(err)
+		}
+		decrypted = append(decrypted, b...)
+	}
+	for _, text := range private {
+		if bytes.Contains(raw, []byte(text)) {
+			t.Errorf("%q is in a workflow history in plain text", text)
+		}
+	}
+	for _, text := range []string{surveyComment, objectionText} {
+		if !bytes.Contains(decrypted, []byte(text)) {
+			t.Errorf("%q is not in the decrypted histories either: the search finds nothing", text)
+		}
 	}
 }
 

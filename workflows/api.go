@@ -273,8 +273,9 @@ type Receipt struct {
 // step, whose result it records; "" for any other event. A local step's
 // failed attempts, which the SDK records before a retry timer, are not
 // counted, as a regular activity's retries schedule nothing new. Tests and
-// tools count a transfer's steps with it, whichever way the run took them.
-func ActivityOf(e *historypb.HistoryEvent) string {
+// tools count a transfer's steps with it, whichever way the run took them;
+// dc decodes the history's payloads (the client's data converter).
+func ActivityOf(e *historypb.HistoryEvent, dc converter.DataConverter) string {
 	if a := e.GetActivityTaskScheduledEventAttributes(); a != nil {
 		return a.GetActivityType().GetName()
 	}
@@ -283,7 +284,7 @@ func ActivityOf(e *historypb.HistoryEvent) string {
 		return ""
 	}
 	var marker struct{ ActivityType string }
-	if converter.GetDefaultDataConverter().FromPayloads(m.GetDetails()["data"], &marker) != nil {
+	if dc.FromPayloads(m.GetDetails()["data"], &marker) != nil {
 		return ""
 	}
 	return marker.ActivityType

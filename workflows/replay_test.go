@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -39,7 +40,10 @@ func TestReplayRecordedHistories(t *testing.T) {
 func replay(t *testing.T, files []string) {
 	for _, f := range files {
 		t.Run(filepath.Base(filepath.Dir(f))+"/"+filepath.Base(f), func(t *testing.T) {
-			r := sdkworker.NewWorkflowReplayer()
+			r, err := sdkworker.NewWorkflowReplayerWithOptions(sdkworker.WorkflowReplayerOptions{DataConverter: testkit.DataConverter()})
+			if err != nil {
+				t.Fatal(err)
+			}
 			worker.RegisterWorkflows(r)
 			if err := r.ReplayWorkflowHistoryFromJSONFile(quietLogger(), f); err != nil {
 				t.Fatal(err)
@@ -75,7 +79,7 @@ func steps(t *testing.T, file string) []string {
 	}
 	var names []string
 	for _, e := range h.GetEvents() {
-		if n := workflows.ActivityOf(e); n != "" {
+		if n := workflows.ActivityOf(e, testkit.DataConverter()); n != "" {
 			names = append(names, n)
 		}
 	}

@@ -29,12 +29,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	open := fs.Int("open-transfers", 10000, "transfers held open for the memory measurement; 0 skips it")
 	out := fs.String("out", "bench-results.md", "file the table is written to")
 	load := fs.Int("load", 0, "busy processes kept running beside the measurements, each spinning on a CPU")
+	profile := fs.String("cpu-profile", "", "file to write a CPU profile of the bench process during the decisions to (go tool pprof reads it)")
 	cluster := fs.String("cluster", "", "measure on the Temporal frontend at host:port (scripts/cluster.sh) instead of a dev server it starts")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := benchmark.Config{AdminDSN: *admin, Rate: *rate, Duration: *duration, MemoryTransfers: *open, Log: stderr,
-		TemporalAddress: *cluster, Load: *load}
+		TemporalAddress: *cluster, Load: *load, CPUProfile: *profile}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {

@@ -20,6 +20,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
+	"github.com/bkpsdm/mutasi/auditchain"
+	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/notify"
@@ -41,6 +43,12 @@ type config struct {
 	linkSecret  string
 	logFormat   string
 	dir         string
+	// auditKey signs the audit trail's checkpoints (base64 seed), which
+	// are appended to auditCheckpoints.
+	auditKey         string
+	auditCheckpoints string
+	// payloadKeys encrypt what goes to Temporal (package codec).
+	payloadKeys string
 }
 
 func env(name, def string) string {
@@ -84,6 +92,12 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.linkSecret, "link-secret", env("MUTASI_LINK_SECRET", ""), "secret that signs survey links (MUTASI_LINK_SECRET)")
 	fs.StringVar(&c.logFormat, "log-format", env("MUTASI_LOG_FORMAT", "text"), "text or json (MUTASI_LOG_FORMAT)")
 	fs.StringVar(&c.dir, "dir", env("MUTASI_DIR", defaultDir), "the dev stack's state folder, which holds the default SQLite database (MUTASI_DIR)")
+	fs.StringVar(&c.payloadKeys, "payload-keys", env("MUTASI_PAYLOAD_KEYS", ""),
+		"keys that encrypt what goes to Temporal, id:base64key,... the first encrypting, from `mutasi payload-key` (MUTASI_PAYLOAD_KEYS)")
+	fs.StringVar(&c.auditKey, "audit-signing-key", env("MUTASI_AUDIT_SIGNING_KEY", ""),
+		"key that signs the audit trail's checkpoints, from `mutasi audit-key`; keep it out of the database (MUTASI_AUDIT_SIGNING_KEY)")
+	fs.StringVar(&c.auditCheckpoints, "audit-checkpoints", env("MUTASI_AUDIT_CHECKPOINTS", ""),
+		"file the signed audit checkpoints are appended to, outside the database; they are logged too (MUTASI_AUDIT_CHECKPOINTS)")
 }
 
 // dbURL is the database the command uses: the one configured, or the dev
@@ -137,28 +151,64 @@ func serveMetrics(ctx context.Context, reg *metrics.Registry, addr string, log *
 	}()
 }
 
-// dial connects to Temporal, logging through log and counting the SDK's
-// metrics into reg.
+// dial connects to Temporal, logging through log, counting the SDK's
+// metrics into reg, and encrypting every payload.
 func (c *config) dial(log *slog.Logger, reg *metrics.Registry) (client.Client, error) {
+	cd, err := c.codec()
+	if err != nil {
+		return nil, err
+	}
 	return client.Dial(client.Options{HostPort: c.temporal, Namespace: c.namespace,
-		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal()})
+		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal(), DataConverter: cd.DataConverter()})
 }
 
-// needLinkSecret refuses to go on without the secret that signs and
-// checks survey links: there is no fallback written in the code.
-func (c *config) needLinkSecret() error {
+// codec is the payload codec of the configured keys, which are required:
+// nothing goes to Temporal in plain text.
+func (c *config) codec() (*codec.Codec, error) {
+	if c.payloadKeys == "" {
+		return nil, fmt.Errorf("set MUTASI_PAYLOAD_KEYS (or --payload-keys): they encrypt what goes to Temporal; `mutasi payload-key` makes one")
+	}
+	cd, err := codec.Parse(c.payloadKeys)
+	if err != nil {
+		return nil, fmt.Errorf("--payload-keys: %w", err)
+	}
+	return cd, nil
+}
+
+// needSecrets refuses to go on without the secret that signs and checks
+// survey links, or without the keys that encrypt what goes to Temporal:
+// there is no fallback written in the code.
+func (c *config) needSecrets() error {
 	if c.linkSecret == "" {
 		return fmt.Errorf("set MUTASI_LINK_SECRET (or --link-secret): it signs and checks survey links")
 	}
-	return nil
+	_, err := c.codec()
+	return err
 }
 
 // activities builds the activities on gdb.
 func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
-	if err := c.needLinkSecret(); err != nil {
+	if err := c.needSecrets(); err != nil {
 		return nil, err
 	}
 	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret), Relayed: c.smtpAddr != ""}, nil
+}
+
+// startSealer seals the audit trail's new lines until ctx is done,
+// signing checkpoints of its head when a key is set.
+func (c *config) startSealer(ctx context.Context, gdb *gorm.DB, log *slog.Logger) error {
+	s := &auditchain.Sealer{DB: gdb, Checkpoints: c.auditCheckpoints, Log: log}
+	if c.auditKey == "" {
+		log.Warn("audit checkpoints are off: set MUTASI_AUDIT_SIGNING_KEY (mutasi audit-key makes one) so that a rewritten audit trail shows")
+	} else {
+		key, err := auditchain.ParseKey(c.auditKey)
+		if err != nil {
+			return fmt.Errorf("--audit-signing-key: %w", err)
+		}
+		s.Key = key
+	}
+	go s.Run(ctx)
+	return nil
 }
 
 // startRelay sends the outbox's messages over the configured SMTP server

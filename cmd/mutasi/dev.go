@@ -17,6 +17,8 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/auditchain"
+	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/metrics"
@@ -54,6 +56,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		}
 		c.linkSecret = secret
 	}
+	if err := c.devKeys(); err != nil {
+		return err
+	}
 	if err := ensureDatabase(c.dbURL()); err != nil {
 		return err
 	}
@@ -77,9 +82,13 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	fmt.Fprintln(stdout, "starting the Temporal dev server...")
 	log := newLogger(c.logFormat, logFile(c.dir))
 	reg := metrics.New()
+	cd, err := c.codec()
+	if err != nil {
+		return err
+	}
 	srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(c.dir, "temporal.db"),
 		HostPort: c.temporal, UIPort: *uiPort, Output: logFile(c.dir), Logger: tlog.NewStructuredLogger(log),
-		Metrics: reg.Temporal()})
+		Metrics: reg.Temporal(), DataConverter: cd.DataConverter()})
 	if err != nil {
 		return err
 	}
@@ -101,10 +110,15 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := c.startRelay(ctx, gdb, log); err != nil {
 		return err
 	}
+	if err := c.startSealer(ctx, gdb, log); err != nil {
+		return err
+	}
 	serveMetrics(ctx, reg, *metricsAddr, log)
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
-	go func() { errc <- serveAPI(ctx, *addr, hc, gdb, srv.Client(), []byte(c.linkSecret), log, reg) }()
+	go func() {
+		errc <- serveAPI(ctx, *addr, hc, gdb, srv.Client(), cd.DataConverter(), []byte(c.linkSecret), log, reg)
+	}()
 	fmt.Fprintf(stdout, devBanner, *addr, token, filepath.Join(c.dir, "admin-token"), adminUsername, password,
 		filepath.Join(c.dir, "admin-password"), c.temporal, *uiPort, workflows.TaskQueue, *metricsAddr, c.dir)
 	err = <-errc
@@ -119,12 +133,45 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 // at random on the first run, so no two dev stacks share one and nobody
 // can forge a link from the source code.
 func devSecret(dir string) (string, error) {
-	file := filepath.Join(dir, "link-secret")
-	if b, err := os.ReadFile(file); err == nil && len(strings.TrimSpace(string(b))) >= 32 {
+	return devKept(dir, "link-secret", func(v string) bool { return len(v) >= 32 },
+		func() (string, error) { return rand.Text() + rand.Text(), nil })
+}
+
+// devKept returns the secret kept in file in the dev stack's folder dir
+// when ok accepts it, or else makes one with fresh and keeps it there,
+// readable by its owner only.
+func devKept(dir, file string, ok func(string) bool, fresh func() (string, error)) (string, error) {
+	path := filepath.Join(dir, file)
+	if b, err := os.ReadFile(path); err == nil && ok(strings.TrimSpace(string(b))) {
 		return strings.TrimSpace(string(b)), nil
 	}
-	secret := rand.Text() + rand.Text()
-	return secret, os.WriteFile(file, []byte(secret+"\n"), 0o600)
+	v, err := fresh()
+	if err != nil {
+		return "", err
+	}
+	return v, os.WriteFile(path, []byte(v+"\n"), 0o600)
+}
+
+// devKeys gives the dev stack the keys it needs and has not been given,
+// each kept in its state folder: the payload key, and the audit
+// checkpoints' signing key and file.
+func (c *config) devKeys() error {
+	var err error
+	if c.payloadKeys == "" {
+		c.payloadKeys, err = devKept(c.dir, "payload-keys", func(v string) bool { _, err := codec.Parse(v); return err == nil },
+			func() (string, error) { return codec.NewKey("dev1") })
+		if err != nil {
+			return err
+		}
+	}
+	if c.auditCheckpoints == "" {
+		c.auditCheckpoints = filepath.Join(c.dir, devAuditCheckpoints)
+	}
+	if c.auditKey == "" {
+		c.auditKey, err = devKept(c.dir, devAuditKeyFile, func(v string) bool { _, err := auditchain.ParseKey(v); return err == nil },
+			func() (string, error) { secret, _, err := auditchain.NewKey(); return secret, err })
+	}
+	return err
 }
 
 // adminToken issues the first HR officer token of a new dev stack and

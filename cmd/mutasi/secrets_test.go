@@ -13,16 +13,37 @@ import (
 )
 
 // TestLongRunningCommandsTakeSecretsFromTheEnvironment checks that the
-// server and the worker refuse to start without MUTASI_LINK_SECRET rather
-// than fall back to a secret written in the code.
+// server and the worker refuse to start without MUTASI_LINK_SECRET or
+// MUTASI_PAYLOAD_KEYS rather than fall back to a secret written in the
+// code, or send payloads to Temporal in plain text; and the codec server
+// without its keys or token.
 func TestLongRunningCommandsTakeSecretsFromTheEnvironment(t *testing.T) {
-	t.Setenv("MUTASI_LINK_SECRET", "")
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
-	for _, cmd := range []string{"server", "worker"} {
+	for _, c := range []struct{ env, missing string }{
+		{"MUTASI_LINK_SECRET", "MUTASI_LINK_SECRET"},
+		{"MUTASI_PAYLOAD_KEYS", "MUTASI_PAYLOAD_KEYS"},
+	} {
+		t.Setenv("MUTASI_LINK_SECRET", "a-secret-long-enough-for-the-test-0123")
+		t.Setenv("MUTASI_PAYLOAD_KEYS", "")
+		t.Setenv(c.env, "")
+		for _, cmd := range []string{"server", "worker"} {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{cmd, "--database-url", dbURL, "--temporal", "127.0.0.1:1"}, &stdout, &stderr)
+			if code == 0 || !strings.Contains(stderr.String(), c.missing) {
+				t.Errorf("mutasi %s without %s: exit %d, %q", cmd, c.missing, code, stderr.String())
+			}
+		}
+	}
+	t.Setenv("MUTASI_CODEC_TOKEN", "")
+	for _, c := range []struct{ keys, token, missing string }{
+		{"", "an-operator-token-0123", "MUTASI_PAYLOAD_KEYS"},
+		{"k1:bXV0YXNpLXRlc3QtcGF5bG9hZC1rZXktMzJieXRlcyE=", "", "MUTASI_CODEC_TOKEN"},
+	} {
+		t.Setenv("MUTASI_PAYLOAD_KEYS", c.keys)
 		var stdout, stderr bytes.Buffer
-		code := run(context.Background(), []string{cmd, "--database-url", dbURL, "--temporal", "127.0.0.1:1"}, &stdout, &stderr)
-		if code == 0 || !strings.Contains(stderr.String(), "MUTASI_LINK_SECRET") {
-			t.Errorf("mutasi %s without a link secret: exit %d, %q", cmd, code, stderr.String())
+		code := run(context.Background(), []string{"codec-server", "--codec-token", c.token, "--http-addr", "127.0.0.1:0"}, &stdout, &stderr)
+		if code == 0 || !strings.Contains(stderr.String(), c.missing) {
+			t.Errorf("mutasi codec-server without %s: exit %d, %q", c.missing, code, stderr.String())
 		}
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/server"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 )
 
 func init() {
@@ -51,7 +52,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := c.needLinkSecret(); err != nil {
+	if err := c.needSecrets(); err != nil {
 		return err
 	}
 	log := newLogger(c.logFormat, stderr)
@@ -66,7 +67,11 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer tc.Close()
 	serveMetrics(ctx, reg, *metricsAddr, log)
-	return serveAPI(ctx, *addr, hc, gdb, tc, []byte(c.linkSecret), log, reg)
+	cd, err := c.codec()
+	if err != nil {
+		return err
+	}
+	return serveAPI(ctx, *addr, hc, gdb, tc, cd.DataConverter(), []byte(c.linkSecret), log, reg)
 }
 
 // httpFlags are the flags of `mutasi server` and `mutasi dev` that say
@@ -132,9 +137,9 @@ func (f *httpFlags) parse() (httpConfig, error) {
 
 // serveAPI serves the API on addr, counting its requests into reg, until
 // ctx is done, then shuts down gracefully.
-func serveAPI(ctx context.Context, addr string, hc httpConfig, gdb *gorm.DB, tc client.Client, secret []byte,
-	log *slog.Logger, reg *metrics.Registry) error {
-	api := &server.Server{DB: gdb, Temporal: tc, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies,
+func serveAPI(ctx context.Context, addr string, hc httpConfig, gdb *gorm.DB, tc client.Client, payloads converter.DataConverter,
+	secret []byte, log *slog.Logger, reg *metrics.Registry) error {
+	api := &server.Server{DB: gdb, Temporal: tc, Payloads: payloads, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies,
 		Middleware: []gin.HandlerFunc{reg.Middleware()}}
 	srv, ln, err := api.Listen(addr, hc.conns)
 	if err != nil {

@@ -21,7 +21,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := c.needLinkSecret(); err != nil {
+	if err := c.needSecrets(); err != nil {
 		return err
 	}
 	gdb, err := c.openDB()
@@ -40,6 +40,9 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer tc.Close()
 	if err := c.startRelay(ctx, gdb, log); err != nil {
+		return err
+	}
+	if err := c.startSealer(ctx, gdb, log); err != nil {
 		return err
 	}
 	serveMetrics(ctx, reg, *metricsAddr, log)
