@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -58,7 +59,7 @@ func BareDecider(ctx workflow.Context, _ workflows.TransferInput) error {
 // sent through a loopback HTTP endpoint that only makes the update, as the
 // API does, and waits for its outcome.
 func (b *bench) bareDecisions() error {
-	w := sdkworker.New(b.c, bareQueue, sdkworker.Options{})
+	w := sdkworker.New(b.c, bareQueue, worker.Options())
 	w.RegisterWorkflow(BareDecider)
 	w.RegisterActivity(Noop)
 	if err := w.Start(); err != nil {

@@ -209,7 +209,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	// the transfers out of a cache capped as in production (worker.New):
 	// it keeps them all. The memory row measures the production worker.
 	sdkworker.SetStickyWorkflowCacheSize(benchCache)
-	w := sdkworker.New(b.c, workflows.TaskQueue, sdkworker.Options{})
+	w := sdkworker.New(b.c, workflows.TaskQueue, worker.Options())
 	worker.Register(w, acts)
 	if err := w.Start(); err != nil {
 		return rep, err

@@ -89,7 +89,7 @@ func (b *bench) memory(n int) error {
 			rows = append(rows, models.Transfer{ID: id, RoundID: roundID, NIP: e.NIP, FromPositionID: e.PositionID,
 				ToPositionID: p.ID, ToUnitID: p.UnitID, Stage: models.StageAwaitingTPK, WorkflowID: contract.TransferWorkflowID(id),
 				CreatedAt: now, UpdatedAt: now})
-			ins = append(ins, workflows.TransferInput{RoundID: roundID, Settings: s, LocalSteps: true,
+			ins = append(ins, workflows.TransferInput{RoundID: roundID, Settings: s,
 				Proposal: contract.Proposal{TransferID: id, NIP: e.NIP, ToPositionID: p.ID, ToUnitID: p.UnitID}})
 		}
 		err := b.gdb.Transaction(func(tx *gorm.DB) error {

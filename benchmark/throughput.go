@@ -14,6 +14,7 @@ import (
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -142,7 +143,7 @@ func BareParent(ctx workflow.Context, prefix string, n int) error {
 // bareInput is the i-th bare workflow's input: a transfer's, with a
 // made-up proposal.
 func bareInput(prefix string, i int) workflows.TransferInput {
-	return workflows.TransferInput{RoundID: prefix, Settings: settings(), LocalSteps: true,
+	return workflows.TransferInput{RoundID: prefix, Settings: settings(),
 		Proposal: contract.Proposal{TransferID: fmt.Sprintf("%s-%04d-000000000000000000-U000-P00", prefix, i),
 			NIP: "000000000000000000", ToPositionID: "U000-P00", ToUnitID: fmt.Sprintf("U%03d", i%20)}}
 }
@@ -165,7 +166,7 @@ func BareChild(ctx workflow.Context, _ workflows.TransferInput) error {
 // bare runs BareParent with n children on its own worker, on the same
 // server, and returns the time until every child ran its activities.
 func (b *bench) bare(n int) (time.Duration, error) {
-	w := sdkworker.New(b.c, bareQueue, sdkworker.Options{})
+	w := sdkworker.New(b.c, bareQueue, worker.Options())
 	w.RegisterWorkflow(BareParent)
 	w.RegisterWorkflow(BareChild)
 	w.RegisterActivity(Noop)

@@ -22,11 +22,19 @@ const StopTimeout = 30 * time.Second
 // evicted run is rebuilt from its history on its next event.
 const CacheSize = 2000
 
+// Options are the worker's options, which the benchmark's workers share.
+// (Poller autoscaling was measured under load and left out: with the CPU
+// already short, more pollers moved the wait from the task queue into
+// the tasks and made decisions slower; see BENCHMARKS.md.)
+func Options() sdkworker.Options {
+	return sdkworker.Options{WorkerStopTimeout: StopTimeout}
+}
+
 // New makes a worker for workflows.TaskQueue with every workflow and
 // activity registered. Start it with Start or Run.
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 	sdkworker.SetStickyWorkflowCacheSize(CacheSize)
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{WorkerStopTimeout: StopTimeout})
+	w := sdkworker.New(c, workflows.TaskQueue, Options())
 	Register(w, acts)
 	return w
 }

@@ -114,15 +114,10 @@ type TransferInput struct {
 	RoundID  string
 	Proposal contract.Proposal
 	Settings models.RoundSettings
-	// LocalSteps runs the transfer's steps as local activities, inside its
-	// workflow tasks. Each step is a short database transaction (the
-	// outbox relay sends the mail), so this spares the server an activity
-	// task per step: a decision is answered in one workflow task instead
-	// of four. Rounds set it on every transfer they start; transfers
-	// started before it existed run regular activities, so their
-	// histories still replay. (A flag in the input rather than
-	// workflow.GetVersion, whose marker would add a search-attribute write
-	// to every transfer's start.)
+	// LocalSteps is read only for transfers started while it decided
+	// whether the steps are local activities (their histories carry no
+	// version marker): they keep taking them so. New transfers leave it
+	// false; ChangeLocalSteps, recorded in their history, decides.
 	LocalSteps bool
 	// Coordinated: the round makes the transfer effective, together with
 	// the round's others, once it is ready; it can be withdrawn, and is

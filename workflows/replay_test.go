@@ -18,13 +18,14 @@ import (
 // server, one folder per version of the workflows (v1: regular
 // activities; v2: local steps; v3: collective TMT, a confirmed round in
 // progress, acknowledgement from the notice's delivery; v4: the round's
-// own search attributes, its transfers started through batches). Record
-// a new folder with the worker's integration test:
-// MUTASI_UPDATE_HISTORIES=v5 go test ./worker/ -run
-// EndToEnd. A change to the workflows that would break runs already under
+// own search attributes, its transfers started through batches; v5:
+// local steps chosen by ChangeLocalSteps in history, payloads encrypted
+// with testkit.PayloadKeys). Record a new folder with the worker's
+// integration test: MUTASI_UPDATE_HISTORIES=v6 go test ./worker/ -run
+// 'EndToEnd$'. A change to the workflows that would break runs already under
 // way fails here; guard such a change with workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
-	for _, v := range []string{"v1", "v2", "v3", "v4"} {
+	for _, v := range []string{"v1", "v2", "v3", "v4", "v5"} {
 		files, err := filepath.Glob(filepath.Join("testdata", v, "*.json"))
 		if err != nil {
 			t.Fatal(err)

@@ -250,7 +250,7 @@ func TransferBatchWorkflow(ctx workflow.Context, in TransferBatch) ([]string, er
 func startTransfers(ctx workflow.Context, b TransferBatch, ended func(failed []string)) error {
 	futures := make([]workflow.ChildWorkflowFuture, len(b.Proposals))
 	for i, p := range b.Proposals {
-		in := TransferInput{RoundID: b.RoundID, Proposal: p, Settings: b.Settings, LocalSteps: true, Coordinated: b.Coordinated}
+		in := TransferInput{RoundID: b.RoundID, Proposal: p, Settings: b.Settings, Coordinated: b.Coordinated}
 		if blk, ok := b.Blocked[p.TransferID]; ok {
 			in.Blocked = &blk
 		}
@@ -393,7 +393,7 @@ func (r *round) confirmReplan(ctx workflow.Context, c Confirm) (RoundState, erro
 		if slices.Contains(c.Remove, p.TransferID) {
 			continue
 		}
-		tin := TransferInput{RoundID: r.in.RoundID, Proposal: p, Settings: r.in.Settings, LocalSteps: true, Coordinated: true}
+		tin := TransferInput{RoundID: r.in.RoundID, Proposal: p, Settings: r.in.Settings, Coordinated: true}
 		if blk, ok := batch.Blocked[p.TransferID]; ok {
 			tin.Blocked = &blk
 		}

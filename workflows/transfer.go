@@ -17,7 +17,7 @@ import (
 func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, error) {
 	// The round has already recorded the transfer as awaiting the TPK, so
 	// the state says so from the first moment, before the stage activity.
-	t := &transfer{in: in, local: in.LocalSteps, st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
+	t := &transfer{in: in, local: takesLocalSteps(ctx, in), st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
 		Awaiting: models.RoleTPK, Training: in.Proposal.Training}}
 	if err := t.register(ctx); err != nil {
 		return t.st, err
@@ -32,6 +32,26 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 		return t.st, err
 	}
 	return t.st, nil
+}
+
+// ChangeLocalSteps is the change (workflow.GetVersion) from whose version
+// 1 on a transfer takes its steps as local activities, inside its
+// workflow tasks. Each step is a short database transaction (the outbox
+// relay sends the mail), so this spares the server an activity task per
+// step: a decision is answered in one workflow task instead of four.
+const ChangeLocalSteps = "local-steps"
+
+// takesLocalSteps says whether the run takes its steps as local
+// activities. The choice is recorded in the run's history, so every
+// worker that replays it, during a rolling deploy too, takes the same
+// one. Runs started while an input flag decided (TransferInput.LocalSteps)
+// have no marker and keep their flag; runs started before either
+// existed take regular activities (DefaultVersion on replay).
+func takesLocalSteps(ctx workflow.Context, in TransferInput) bool {
+	if in.LocalSteps {
+		return true
+	}
+	return workflow.GetVersion(ctx, ChangeLocalSteps, workflow.DefaultVersion, 1) >= 1
 }
 
 // withActivityOptions sets the timeouts and retries every activity of the
@@ -71,7 +91,7 @@ type transfer struct {
 	in TransferInput
 	st TransferState
 	// local says whether this run takes its steps as local activities
-	// (TransferInput.LocalSteps).
+	// (takesLocalSteps).
 	local     bool
 	tpk, ppk  *Decision
 	ack       bool

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/activities"
@@ -80,7 +81,7 @@ func newFixture(t *testing.T, settings models.RoundSettings, covered, training b
 	worker.Register(env, acts)
 	return &fixture{t: t, db: gdb, env: env, acts: acts, results: map[string]error{},
 		employee: models.Actor{ID: e.NIP, Role: models.RoleEmployee, NIP: e.NIP},
-		in: workflows.TransferInput{RoundID: roundID, Settings: settings, LocalSteps: true, Proposal: contract.Proposal{
+		in: workflows.TransferInput{RoundID: roundID, Settings: settings, Proposal: contract.Proposal{
 			TransferID: id, NIP: e.NIP, ToPositionID: to.ID, ToUnitID: to.UnitID, Training: training, Covered: covered}}}
 }
 
@@ -186,19 +187,27 @@ func approve(who models.Actor) workflows.Decision {
 	return workflows.Decision{Actor: who, Approve: true, Reason: "sesuai kebutuhan organisasi"}
 }
 
-// TestApprovedAcknowledgedSurveyAnswered walks the plain path twice: as
-// rounds start transfers now, with local steps, and as transfers started
-// before LocalSteps existed run, with regular activities. Both must do
-// the same, each through its own kind of activity only.
+// TestApprovedAcknowledgedSurveyAnswered walks the plain path three times:
+// as rounds start transfers now (local steps, by version 1 of
+// ChangeLocalSteps), as transfers started with the old input flag run
+// (local steps, no marker), and as transfers started before either run
+// (regular activities: DefaultVersion). All must do the same, each
+// through its own kind of activity only.
 func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
-	for _, local := range []bool{true, false} {
-		t.Run(fmt.Sprintf("local=%v", local), func(t *testing.T) { approvedAcknowledgedSurveyAnswered(t, local) })
+	for _, c := range []struct {
+		name        string
+		flag, local bool
+	}{{"version 1", false, true}, {"input flag", true, true}, {"before both", false, false}} {
+		t.Run(c.name, func(t *testing.T) { approvedAcknowledgedSurveyAnswered(t, c.flag, c.local) })
 	}
 }
 
-func approvedAcknowledgedSurveyAnswered(t *testing.T, local bool) {
+func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local bool) {
 	f := newFixture(t, models.DefaultSettings(), false, false)
-	f.in.LocalSteps = local
+	f.in.LocalSteps = flag
+	if !local {
+		f.env.OnGetVersion(workflows.ChangeLocalSteps, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	}
 	var regular, locals int
 	f.env.SetOnActivityStartedListener(func(*activity.Info, context.Context, converter.EncodedValues) { regular++ })
 	f.env.SetOnLocalActivityStartedListener(func(*activity.Info, context.Context, []any) { locals++ })

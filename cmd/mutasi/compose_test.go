@@ -121,6 +121,7 @@ func (d *dependencies) UnmarshalYAML(n *yaml.Node) error {
 // long syntax.
 type port struct {
 	Published, Target int
+	HostIP            string // "" for every interface
 }
 
 func (p *port) UnmarshalYAML(n *yaml.Node) error {
@@ -152,6 +153,9 @@ func (p *port) UnmarshalYAML(n *yaml.Node) error {
 		if p.Published, err = strconv.Atoi(parts[len(parts)-2]); err != nil {
 			return fmt.Errorf("port %q: %w", n.Value, err)
 		}
+	}
+	if len(parts) > 2 {
+		p.HostIP = strings.Join(parts[:len(parts)-2], ":")
 	}
 	return nil
 }
@@ -321,6 +325,69 @@ func TestComposeDependencies(t *testing.T) {
 		if !temporal {
 			t.Errorf("service %s does not depend on the Temporal server", name)
 		}
+	}
+}
+
+// TestComposeProductionShape checks what production asks of the shape:
+// the official Temporal server (not auto-setup, which Temporal no longer
+// builds) with its schema from the admin tools; separate database users
+// for Mutasi and Temporal, neither the superuser; the Web UI, the codec
+// server and Temporal's frontend on this host only; /metrics published
+// nowhere; TLS in front of the API, whose proxy alone is trusted.
+func TestComposeProductionShape(t *testing.T) {
+	c := loadCompose(t)
+	userOf := regexp.MustCompile(`(?:^|\s)user=(\S+)`)
+	var mutasiUser, temporalUser, schemaUser string
+	var caddy bool
+	for name, s := range c.Services {
+		switch {
+		case strings.HasPrefix(s.Image, "temporalio/auto-setup"):
+			t.Errorf("service %s runs temporalio/auto-setup", name)
+		case strings.HasPrefix(s.Image, "temporalio/server:"):
+			temporalUser = s.Environment["POSTGRES_USER"]
+		case strings.HasPrefix(s.Image, "temporalio/admin-tools:") && s.Environment["SQL_USER"] != "":
+			schemaUser = s.Environment["SQL_USER"]
+		case strings.HasPrefix(s.Image, "caddy:"):
+			caddy = true
+			checkPublishes(t, name, s, 443, 443)
+		}
+		if m := userOf.FindStringSubmatch(s.Environment["MUTASI_DATABASE_URL"]); m != nil {
+			if mutasiUser != "" && m[1] != mutasiUser {
+				t.Errorf("service %s connects as %s, others as %s", name, m[1], mutasiUser)
+			}
+			mutasiUser = m[1]
+		}
+		if name == "temporal" || name == "temporal-ui" || name == "codec-server" {
+			for _, p := range s.Ports {
+				if p.HostIP != "127.0.0.1" {
+					t.Errorf("service %s publishes port %d on %q, want 127.0.0.1 only", name, p.Published, p.HostIP)
+				}
+			}
+		}
+		if addr := s.Environment["MUTASI_METRICS_ADDR"]; addr != "" {
+			_, mp, _ := net.SplitHostPort(addr)
+			for _, p := range s.Ports {
+				if strconv.Itoa(p.Target) == mp {
+					t.Errorf("service %s publishes its metrics port %s", name, mp)
+				}
+			}
+		}
+	}
+	for _, u := range []string{mutasiUser, temporalUser} {
+		if u == "" || u == "postgres" {
+			t.Errorf("database users: Mutasi %q, Temporal %q; want each its own, not the superuser", mutasiUser, temporalUser)
+			break
+		}
+	}
+	if mutasiUser == temporalUser || schemaUser != temporalUser {
+		t.Errorf("database users: Mutasi %q, Temporal %q, Temporal's schema %q", mutasiUser, temporalUser, schemaUser)
+	}
+	caddyfile, err := os.ReadFile(filepath.Join("..", "..", "deploy", "Caddyfile"))
+	if !caddy || err != nil || !strings.Contains(string(caddyfile), "reverse_proxy server:8080") {
+		t.Errorf("no Caddy in front of the API server (service %v, deploy/Caddyfile: %v)", caddy, err)
+	}
+	if c.Services["server"].Environment["MUTASI_TRUSTED_PROXIES"] == "" {
+		t.Error("the server trusts no proxy: behind Caddy every client would be Caddy")
 	}
 }
 

@@ -1,0 +1,13 @@
+#!/bin/sh
+# Runs once, when the postgres service initialises an empty data volume:
+# a database user for Mutasi and one for Temporal, each owning its own
+# databases, so that neither runs as the PostgreSQL superuser.
+set -eu
+psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
+  -v mutasi_pw="$APP_DB_PASSWORD" -v temporal_pw="$TEMPORAL_DB_PASSWORD" <<'SQL'
+CREATE ROLE mutasi LOGIN PASSWORD :'mutasi_pw';
+CREATE ROLE temporal LOGIN PASSWORD :'temporal_pw';
+CREATE DATABASE mutasi OWNER mutasi;
+CREATE DATABASE temporal OWNER temporal;
+CREATE DATABASE temporal_visibility OWNER temporal;
+SQL
