@@ -5,8 +5,8 @@
 set -eu
 psql -v ON_ERROR_STOP=1 --username "$POSTGRES_USER" --dbname postgres \
   -v mutasi_pw="$APP_DB_PASSWORD" -v temporal_pw="$TEMPORAL_DB_PASSWORD" <<'SQL'
-CREATE ROLE mutasi LOGIN PASSWORD :'mutasi_pw';
-CREATE ROLE temporal LOGIN PASSWORD :'temporal_pw';
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', 'mutasi', :'mutasi_pw') \gexec
+SELECT format('CREATE ROLE %I LOGIN PASSWORD %L', 'temporal', :'temporal_pw') \gexec
 CREATE DATABASE mutasi OWNER mutasi;
 CREATE DATABASE temporal OWNER temporal;
 CREATE DATABASE temporal_visibility OWNER temporal;
