@@ -32,6 +32,7 @@ import (
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/smtptest"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/transfers"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -61,14 +62,26 @@ func startStackOn(t *testing.T, c client.Client) *stack {
 	return &stack{t: t, c: c, db: gdb, smtp: mail}
 }
 
-// update sends an update and waits for its outcome.
+// update sends an update as the API does (transfers.Service.Update, which
+// sends again an update dropped by a failed workflow task, and logs it)
+// and waits for its outcome. When it fails, the error tells the workflow
+// tasks that failed or timed out, from history.
 func update(ctx context.Context, c client.Client, workflowID, name, id string, arg any) error {
-	h, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name, UpdateID: id,
-		Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
-	if err != nil {
+	api := &transfers.Service{Temporal: c, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	err := api.Update(ctx, workflowID, name, id, arg, nil)
+	if _, refused := workflows.AsRefusal(err); err == nil || refused {
 		return err
 	}
-	return h.Get(ctx, nil)
+	events, _ := testkit.History(ctx, c, workflowID)
+	for _, e := range events {
+		if a := e.GetWorkflowTaskFailedEventAttributes(); a != nil {
+			err = fmt.Errorf("%w; workflow task failed at event %d: %s: %s", err, e.GetEventId(), a.GetCause(), a.GetFailure().GetMessage())
+		}
+		if a := e.GetWorkflowTaskTimedOutEventAttributes(); a != nil {
+			err = fmt.Errorf("%w; workflow task timed out at event %d (%s)", err, e.GetEventId(), a.GetTimeoutType())
+		}
+	}
+	return fmt.Errorf("%s %s: %w", name, id, err)
 }
 
 // script drives one transfer along a path chosen by its index, and
