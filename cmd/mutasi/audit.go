@@ -61,8 +61,8 @@ func runAuditVerify(ctx context.Context, args []string, stdout, stderr io.Writer
 
 // latestCheckpoint reads the latest checkpoint signed by the public key
 // (given, or the dev stack's) from the checkpoints file (given, or the
-// dev stack's). With neither file nor key there is none; with only one
-// of them, that is an error.
+// dev stack's). The dev stack's file not there yet means none; a file
+// given and not there, or a file and no key, is an error.
 func (c *config) latestCheckpoint(public string) (*auditchain.Checkpoint, error) {
 	file := c.auditCheckpoints
 	if file == "" {
@@ -83,7 +83,7 @@ func (c *config) latestCheckpoint(public string) (*auditchain.Checkpoint, error)
 	}
 	f, err := os.Open(file)
 	switch {
-	case errors.Is(err, fs.ErrNotExist) && pub == nil && c.auditCheckpoints == "":
+	case errors.Is(err, fs.ErrNotExist) && c.auditCheckpoints == "":
 		return nil, nil
 	case err != nil:
 		return nil, fmt.Errorf("audit checkpoints: %w", err)

@@ -65,6 +65,22 @@ func TestToolsUseTheStateFolder(t *testing.T) {
 		!strings.Contains(stdout.String(), "audit trail intact") {
 		t.Fatalf("mutasi audit-verify --dir: exit %d, %q %s", code, stdout.String(), stderr.String())
 	}
+	// A dev stack that has its key but has signed nothing yet has no
+	// checkpoint to check against, and says so; a checkpoints file named
+	// and missing is an error.
+	c := &config{dir: state}
+	if err := c.devKeys(); err != nil {
+		t.Fatal(err)
+	}
+	stdout.Reset()
+	if code := run(context.Background(), []string{"audit-verify", "--dir", state}, &stdout, &stderr); code != 0 ||
+		!strings.Contains(stdout.String(), "no signed checkpoint") {
+		t.Fatalf("mutasi audit-verify with a key and no checkpoint yet: exit %d, %q %s", code, stdout.String(), stderr.String())
+	}
+	missing := filepath.Join(state, "elsewhere.jsonl")
+	if code := run(context.Background(), []string{"audit-verify", "--dir", state, "--audit-checkpoints", missing}, &stdout, &stderr); code == 0 {
+		t.Fatalf("mutasi audit-verify with a missing checkpoints file passed: %q", stdout.String())
+	}
 }
 
 // TestDevSecretIsRandomAndKept checks that each dev stack makes its own
