@@ -27,7 +27,10 @@ import (
 // scripts/cluster.sh (the official server on PostgreSQL), on free ports
 // and in databases of the test's own, and returns a client of it; the
 // server stops and its databases are dropped when the test ends. The
-// first run on a machine builds the server (minutes).
+// first run on a machine builds the server (minutes). A port found free
+// can be taken by another process before the server binds it: a start
+// that fails is tried once more on other ports, and the first failure's
+// errors are logged.
 func Cluster(tb testing.TB) client.Client {
 	tb.Helper()
 	Needs(tb, "PostgreSQL and the Temporal server build")
@@ -35,6 +38,19 @@ func Cluster(tb testing.TB) client.Client {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	c, err := startCluster(tb, root)
+	if err != nil {
+		tb.Logf("scripts/cluster.sh failed to start, trying other ports: %v", err)
+		c, err = startCluster(tb, root)
+	}
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return c
+}
+
+// startCluster makes one attempt at Cluster's work.
+func startCluster(tb testing.TB, root string) (client.Client, error) {
 	b := make([]byte, 4)
 	rand.Read(b)
 	suffix := hex.EncodeToString(b)
@@ -44,7 +60,7 @@ func Cluster(tb testing.TB) client.Client {
 		"HISTORY_MEMBERSHIP", "MATCHING_MEMBERSHIP", "WORKER_MEMBERSHIP", "METRICS"} {
 		port, err := freePort()
 		if err != nil {
-			tb.Fatal(err)
+			return nil, err
 		}
 		if name == "FRONTEND" {
 			frontend = port
@@ -57,7 +73,7 @@ func Cluster(tb testing.TB) client.Client {
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
 	log := &strings.Builder{}
 	var logMu sync.Mutex
@@ -67,7 +83,7 @@ func Cluster(tb testing.TB) client.Client {
 		return log.Write(p)
 	})
 	if err := cmd.Start(); err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
 	tb.Cleanup(func() {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
@@ -82,6 +98,7 @@ func Cluster(tb testing.TB) client.Client {
 	up := make(chan bool, 1)
 	go func() {
 		lines := bufio.NewScanner(out)
+		lines.Buffer(make([]byte, 64<<10), 1<<20)
 		for lines.Scan() {
 			if strings.Contains(lines.Text(), "is up at") {
 				up <- true
@@ -98,23 +115,36 @@ func Cluster(tb testing.TB) client.Client {
 		if !ok {
 			logMu.Lock()
 			defer logMu.Unlock()
-			tb.Fatalf("scripts/cluster.sh exited:\n%s", tail(log.String(), 3000))
+			return nil, fmt.Errorf("scripts/cluster.sh exited:\n%s", diagnose(log.String()))
 		}
 	case <-time.After(15 * time.Minute):
-		tb.Fatalf("scripts/cluster.sh did not come up:\n%s", tail(log.String(), 3000))
+		return nil, fmt.Errorf("scripts/cluster.sh did not come up:\n%s", diagnose(log.String()))
 	}
 	c, err := client.Dial(client.Options{HostPort: "127.0.0.1:" + strconv.Itoa(frontend), Logger: Logger(),
 		DataConverter: DataConverter()})
 	if err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
 	tb.Cleanup(c.Close)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		tb.Fatal(err)
+		return nil, err
 	}
-	return c
+	return c, nil
+}
+
+// diagnose is what a failed start logged: its first fatal or error lines,
+// where the cause is, then the end.
+func diagnose(log string) string {
+	var first []string
+	for line := range strings.SplitSeq(log, "\n") {
+		if len(first) < 3 && (strings.Contains(line, `"level":"fatal"`) || strings.Contains(line, `"level":"error"`) ||
+			strings.Contains(line, "address already in use")) {
+			first = append(first, tail(line, 600))
+		}
+	}
+	return strings.Join(first, "\n") + "\n...\n" + tail(log, 1500)
 }
 
 // moduleRoot is the folder of the module's go.mod, above the test's.

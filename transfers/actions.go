@@ -6,8 +6,10 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
@@ -37,7 +39,7 @@ func (s *Service) Update(ctx context.Context, workflowID, name, updateID string,
 			return err
 		}
 		s.Log.Warn("update dropped by a failed workflow task; sending it again", "workflow", workflowID, "update", name,
-			"attempt", attempt)
+			"attempt", attempt, "task", s.lastTaskFailure(ctx, workflowID))
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
@@ -45,6 +47,27 @@ func (s *Service) Update(ctx context.Context, workflowID, name, updateID string,
 		}
 		wait *= 2
 	}
+}
+
+// lastTaskFailure says how the workflow's last failed or timed-out
+// workflow task ended, from its history, to tell in the log why an update
+// was dropped; "" when history shows none.
+func (s *Service) lastTaskFailure(ctx context.Context, workflowID string) string {
+	last := ""
+	it := s.Temporal.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			return last
+		}
+		if a := e.GetWorkflowTaskFailedEventAttributes(); a != nil {
+			last = fmt.Sprintf("event %d failed: %s: %s", e.GetEventId(), a.GetCause(), a.GetFailure().GetMessage())
+		}
+		if a := e.GetWorkflowTaskTimedOutEventAttributes(); a != nil {
+			last = fmt.Sprintf("event %d timed out (%s)", e.GetEventId(), a.GetTimeoutType())
+		}
+	}
+	return last
 }
 
 // RequestUpdateID names an update after the request that sends it: key
