@@ -152,12 +152,17 @@ func (s *Sealer) Run(ctx context.Context) {
 		case <-tick.C:
 		}
 		head, err := Seal(s.DB)
+		due := s.Key != nil && (done || time.Since(last) >= cpEvery)
 		if errors.Is(err, ErrBusy) {
-			head, err = headOf(s.DB)
+			// Another worker sealed; its head is read only to sign it.
+			err = nil
+			if due {
+				head, err = headOf(s.DB)
+			}
 		}
 		if err != nil {
 			s.Log.Error("audit seal", "err", err)
-		} else if s.Key != nil && head.Seq > signed.Seq && (done || time.Since(last) >= cpEvery) {
+		} else if due && head.Seq > signed.Seq {
 			if err := s.checkpoint(head); err != nil {
 				s.Log.Error("audit checkpoint", "err", err)
 			} else {

@@ -152,12 +152,8 @@ func serveMetrics(ctx context.Context, reg *metrics.Registry, addr string, log *
 }
 
 // dial connects to Temporal, logging through log, counting the SDK's
-// metrics into reg, and encrypting every payload.
-func (c *config) dial(log *slog.Logger, reg *metrics.Registry) (client.Client, error) {
-	cd, err := c.codec()
-	if err != nil {
-		return nil, err
-	}
+// metrics into reg, and encrypting every payload with cd.
+func (c *config) dial(log *slog.Logger, reg *metrics.Registry, cd *codec.Codec) (client.Client, error) {
 	return client.Dial(client.Options{HostPort: c.temporal, Namespace: c.namespace,
 		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal(), DataConverter: cd.DataConverter()})
 }
@@ -177,18 +173,26 @@ func (c *config) codec() (*codec.Codec, error) {
 
 // needSecrets refuses to go on without the secret that signs and checks
 // survey links, or without the keys that encrypt what goes to Temporal:
-// there is no fallback written in the code.
-func (c *config) needSecrets() error {
+// there is no fallback written in the code. It returns the keys' codec.
+func (c *config) needSecrets() (*codec.Codec, error) {
+	if err := c.needLinkSecret(); err != nil {
+		return nil, err
+	}
+	return c.codec()
+}
+
+// needLinkSecret refuses to go on without the secret that signs and
+// checks survey links.
+func (c *config) needLinkSecret() error {
 	if c.linkSecret == "" {
 		return fmt.Errorf("set MUTASI_LINK_SECRET (or --link-secret): it signs and checks survey links")
 	}
-	_, err := c.codec()
-	return err
+	return nil
 }
 
 // activities builds the activities on gdb.
 func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
-	if err := c.needSecrets(); err != nil {
+	if err := c.needLinkSecret(); err != nil {
 		return nil, err
 	}
 	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret), Relayed: c.smtpAddr != ""}, nil

@@ -52,7 +52,8 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
-	if err := c.needSecrets(); err != nil {
+	cd, err := c.needSecrets()
+	if err != nil {
 		return err
 	}
 	log := newLogger(c.logFormat, stderr)
@@ -61,16 +62,12 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	reg := metrics.New()
-	tc, err := c.dial(log, reg)
+	tc, err := c.dial(log, reg, cd)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
 	serveMetrics(ctx, reg, *metricsAddr, log)
-	cd, err := c.codec()
-	if err != nil {
-		return err
-	}
 	return serveAPI(ctx, *addr, hc, gdb, tc, cd.DataConverter(), []byte(c.linkSecret), log, reg)
 }
 

@@ -21,7 +21,8 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if err := c.needSecrets(); err != nil {
+	cd, err := c.needSecrets()
+	if err != nil {
 		return err
 	}
 	gdb, err := c.openDB()
@@ -34,7 +35,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	reg := metrics.New()
 	log := newLogger(c.logFormat, stderr)
-	tc, err := c.dial(log, reg)
+	tc, err := c.dial(log, reg, cd)
 	if err != nil {
 		return err
 	}
