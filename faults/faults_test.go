@@ -17,6 +17,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/devtemporal"
+	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/testkit"
 )
 
@@ -29,22 +30,34 @@ func startTemporal(t *testing.T) client.Client {
 	return testkit.Temporal(t, devtemporal.Options{Logger: quietLogger()}).Client()
 }
 
-// runRound runs a round of transfers transfers with fault injected once a
-// third of the decisions are in, and checks the outcome.
+// runRound runs a round of transfers transfers, acting straight on
+// Temporal, with fault injected once a third of the decisions are in, and
+// checks the outcome.
 func runRound(t *testing.T, c client.Client, gdb *gorm.DB, id string, fault func(t *testing.T, start time.Time)) {
 	ctx, cancel := context.WithTimeout(context.Background(), roundTimeout)
 	defer cancel()
 	start := time.Now()
-	r := startRound(ctx, t, c, gdb, id)
+	r, summary := runFaultyRound(ctx, t, c, gdb, id, transfers, onTemporal{c}, start, fault)
+	r.check(ctx, gdb, summary)
+	logf(t, start, "checked")
+}
+
+// runFaultyRound starts and confirms a round of n transfers, decides
+// them with people, and injects the faults in turn, spread evenly over
+// the decisions; it returns once the round has completed, with the
+// round's summary.
+func runFaultyRound(ctx context.Context, t *testing.T, c client.Client, gdb *gorm.DB, id string, n int, people people,
+	start time.Time, faults ...func(t *testing.T, start time.Time)) (*round, models.RoundSummary) {
+	r := startRound(ctx, t, c, gdb, id, n, people)
 	logf(t, start, "round %s confirmed: %d transfers, %d removed", id, len(r.proposals), len(r.removed))
-	injected := r.at(ctx, r.totalUpdates()/3, func() { fault(t, start) })
+	injected := r.at(ctx, func(i int) int64 { return r.totalUpdates() * int64(i+1) / int64(len(faults)+1) }, len(faults),
+		func(i int) { faults[i](t, start) })
 	r.drive(ctx, 24)
 	logf(t, start, "all %d decisions accepted (%d calls repeated)", r.updates.Load(), r.retries.Load())
 	<-injected
 	summary := r.wait(ctx)
 	logf(t, start, "round completed: %+v", summary.ByStage)
-	r.check(ctx, gdb, summary)
-	logf(t, start, "checked")
+	return r, summary
 }
 
 // binDir holds the mutasi binary the tests build; TestMain removes it.
@@ -73,29 +86,56 @@ var mutasiBinary = sync.OnceValues(func() (string, error) {
 	return bin, nil
 })
 
-// workerProcess is `mutasi worker` running as its own OS process.
-type workerProcess struct {
-	cmd *exec.Cmd
-	out *bytes.Buffer
+// runMutasi runs a mutasi command to its end and returns its output.
+func runMutasi(args ...string) (string, error) {
+	bin, err := mutasiBinary()
+	if err != nil {
+		return "", err
+	}
+	out, err := exec.Command(bin, args...).CombinedOutput()
+	return string(out), err
 }
 
-// startWorkerProcess starts `mutasi worker` against the Temporal server
-// and the database.
-func startWorkerProcess(t *testing.T, hostPort, dsn string) *workerProcess {
+// process is a mutasi command running as its own OS process.
+type process struct {
+	cmd *exec.Cmd
+	out *output
+}
+
+// output collects a process's output; it may be read while the process
+// writes.
+type output struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.Write(p)
+}
+
+// String is the output so far.
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.buf.String()
+}
+
+// startProcess starts the mutasi command args with the fault tests'
+// secrets and env added to its environment; it is stopped (SIGTERM) when
+// the test ends, and its output logged if the test failed.
+func startProcess(t *testing.T, env []string, args ...string) *process {
 	t.Helper()
 	bin, err := mutasiBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(bin, "worker", "--temporal", hostPort, "--database-url", dsn,
-		"--metrics-addr", fmt.Sprintf("127.0.0.1:%d", port), "--base-url", "http://mutasi.test")
-	cmd.Env = append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=", "MUTASI_PAYLOAD_KEYS="+testkit.PayloadKeys)
-	w := &workerProcess{cmd: cmd, out: &bytes.Buffer{}}
-	cmd.Stdout, cmd.Stderr = w.out, w.out
+	cmd := exec.Command(bin, args...)
+	cmd.Env = append(append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=",
+		"MUTASI_PAYLOAD_KEYS="+testkit.PayloadKeys, "MUTASI_BASE_URL=http://mutasi.test"), env...)
+	p := &process{cmd: cmd, out: &output{}}
+	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -112,21 +152,43 @@ func startWorkerProcess(t *testing.T, hostPort, dsn string) *workerProcess {
 			}
 		}
 		if t.Failed() {
-			t.Logf("worker output:\n%s", tail(w.out.String(), 4000))
+			t.Logf("mutasi %s output:\n%s", args[0], tail(p.out.String(), 4000))
 		}
 	})
-	return w
+	return p
 }
 
-// kill kills the worker with SIGKILL: no graceful stop, activities cut
-// off in the middle of their transactions.
-func (w *workerProcess) kill(t *testing.T) {
-	if err := w.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+// startWorkerProcess starts `mutasi worker` against the Temporal server
+// and the database, with env added to its environment.
+func startWorkerProcess(t *testing.T, hostPort, dsn string, env ...string) *process {
+	t.Helper()
+	port, err := freePort()
+	if err != nil {
 		t.Fatal(err)
 	}
-	err := w.cmd.Wait()
-	if ws, ok := w.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
-		t.Fatalf("worker ended with %v, want killed by SIGKILL", err)
+	return startProcess(t, env, "worker", "--temporal", hostPort, "--database-url", dsn,
+		"--metrics-addr", fmt.Sprintf("127.0.0.1:%d", port))
+}
+
+// stop stops the process gracefully (SIGTERM) and waits for it.
+func (p *process) stop(t *testing.T) {
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Errorf("mutasi %s stopped with %v", p.cmd.Args[1], err)
+	}
+}
+
+// kill kills the process with SIGKILL: no graceful stop, activities and
+// requests cut off in the middle of their transactions.
+func (p *process) kill(t *testing.T) {
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	err := p.cmd.Wait()
+	if ws, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+		t.Fatalf("mutasi %s ended with %v, want killed by SIGKILL", p.cmd.Args[1], err)
 	}
 }
 
@@ -143,7 +205,7 @@ func tail(s string, n int) string {
 func TestWorkerKilledMidRound(t *testing.T) {
 	srv := testkit.Temporal(t, devtemporal.Options{Logger: quietLogger()})
 	gdb, dsn := testkit.New(t)
-	seedGovernment(t, gdb)
+	seedGovernment(t, gdb, transfers)
 	w := startWorkerProcess(t, srv.FrontendHostPort(), dsn)
 	runRound(t, srv.Client(), gdb, "KILL", func(t *testing.T, start time.Time) {
 		w.kill(t)
@@ -174,7 +236,7 @@ func TestTemporalRestartedMidRound(t *testing.T) {
 	t.Cleanup(func() { srv.Stop() })
 	c := dial(t, opts.HostPort)
 	gdb, _ := testkit.New(t)
-	seedGovernment(t, gdb)
+	seedGovernment(t, gdb, transfers)
 	testkit.Worker(t, c, gdb, linkSecret)
 	runRound(t, c, gdb, "RESTART", func(t *testing.T, start time.Time) {
 		if err := srv.Stop(); err != nil {
@@ -222,7 +284,7 @@ func TestPostgresDownMidRound(t *testing.T) {
 	if err := db.Migrate(gdb); err != nil {
 		t.Fatal(err)
 	}
-	seedGovernment(t, gdb)
+	seedGovernment(t, gdb, transfers)
 	wdb, err := db.Open(pg.DSN("mutasi"))
 	if err != nil {
 		t.Fatal(err)

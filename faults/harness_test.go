@@ -19,7 +19,6 @@ import (
 	"go.temporal.io/sdk/log"
 	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/auditchain"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
@@ -28,13 +27,14 @@ import (
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
-// transfers is how many transfers each fault round confirms; the round's
-// other proposals are removed at confirmation.
+// transfers is how many transfers each fault round on the dev server
+// confirms; the round's other proposals are removed at confirmation.
 const transfers = 200
 
-// employees makes a government whose round proposes more than transfers
-// (seed 7 proposes 95 of 1,000, as the plan moves only whom it must).
-const employees = 3000
+// governmentFor is how many employees make a government whose round
+// proposes more than n transfers (seed 7 proposes 95 of 1,000, as the
+// plan moves only whom it must).
+func governmentFor(n int) int { return max(3000, n*12) }
 
 // linkSecret signs the survey links of the fault rounds.
 const linkSecret = "faults-secret"
@@ -69,10 +69,10 @@ func dial(t *testing.T, hostPort string) client.Client {
 	return c
 }
 
-// seedGovernment loads the fault rounds' government.
-func seedGovernment(t *testing.T, gdb *gorm.DB) {
+// seedGovernment loads a government for a round of n transfers.
+func seedGovernment(t *testing.T, gdb *gorm.DB, n int) {
 	t.Helper()
-	if err := seed.Load(gdb, seed.Generate(employees, time.Now(), 7)); err != nil {
+	if err := seed.Load(gdb, seed.Generate(governmentFor(n), time.Now(), 7)); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -86,6 +86,9 @@ type round struct {
 	t  *testing.T
 	c  client.Client
 	id string
+	// n is how many transfers the round confirms; people act in it.
+	n      int
+	people people
 	// proposals are the confirmed transfers, removed the others.
 	proposals []contract.Proposal
 	removed   []string
@@ -104,18 +107,15 @@ func wantOutcome(i int) models.Stage {
 	return models.StageCompleted
 }
 
-// startRound starts round id and confirms its first transfers proposals.
-func startRound(ctx context.Context, t *testing.T, c client.Client, gdb *gorm.DB, id string) *round {
+// startRound starts round id and confirms its first n proposals; people
+// act in it.
+func startRound(ctx context.Context, t *testing.T, c client.Client, gdb *gorm.DB, id string, n int, people people) *round {
 	t.Helper()
-	r := &round{t: t, c: c, id: id}
-	wid := contract.RoundWorkflowID(id)
-	_, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: wid, TaskQueue: workflows.TaskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING},
-		workflows.RoundWorkflow, workflows.RoundInput{RoundID: id, Name: "Uji gangguan " + id, Settings: compressed(),
-			By: contract.ActorRef{ID: testkit.HR.ID, Role: testkit.HR.Role}})
-	if err != nil {
+	r := &round{t: t, c: c, id: id, n: n, people: people}
+	if err := people.start(ctx, id, "Uji gangguan "+id, compressed()); err != nil {
 		t.Fatal(err)
 	}
+	wid := contract.RoundWorkflowID(id)
 	var st workflows.RoundState
 	r.retry(ctx, "round "+id+" awaiting confirmation", func(ctx context.Context) error {
 		v, err := c.QueryWorkflow(ctx, wid, "", workflows.QueryState)
@@ -128,21 +128,21 @@ func startRound(ctx context.Context, t *testing.T, c client.Client, gdb *gorm.DB
 		return err
 	})
 	proposals := testkit.Proposals(t, gdb, id)
-	if len(proposals) < transfers {
-		t.Fatalf("round %s proposes %d transfers, want at least %d", id, len(proposals), transfers)
+	if len(proposals) < n {
+		t.Fatalf("round %s proposes %d transfers, want at least %d", id, len(proposals), n)
 	}
 	// Removed and rejected transfers are ones no other depends on, so
 	// that none is blocked and each ends as wantOutcome says.
 	free, needed := testkit.Independent(proposals)
-	extra := len(proposals) - transfers
-	if len(free) < extra+transfers/5+1 {
+	extra := len(proposals) - n
+	if len(free) < extra+n/5+1 {
 		t.Fatalf("round %s: %d of %d proposals are depended on, too many for the test", id, len(needed), len(proposals))
 	}
 	for _, p := range free[len(free)-extra:] {
 		r.removed = append(r.removed, p.TransferID)
 	}
 	free = free[:len(free)-extra]
-	for i := range transfers {
+	for i := range n {
 		take := &needed
 		if wantOutcome(i) == models.StageRejected || len(needed) == 0 {
 			take = &free
@@ -150,7 +150,7 @@ func startRound(ctx context.Context, t *testing.T, c client.Client, gdb *gorm.DB
 		r.proposals = append(r.proposals, (*take)[0])
 		*take = (*take)[1:]
 	}
-	r.update(ctx, wid, workflows.UpdateConfirm, wid+":confirm", workflows.Confirm{Actor: testkit.HR, Remove: r.removed})
+	r.retry(ctx, "confirm round "+id, func(ctx context.Context) error { return people.confirm(ctx, id, r.removed) })
 	return r
 }
 
@@ -169,6 +169,10 @@ func (r *round) retry(ctx context.Context, what string, f func(context.Context) 
 		if err == nil {
 			return
 		}
+		if ref, ok := errors.AsType[refused](err); ok {
+			r.t.Errorf("%s: %v", what, ref.err)
+			return
+		}
 		if ctx.Err() != nil {
 			r.t.Errorf("%s: %v (last error %v)", what, ctx.Err(), err)
 			return
@@ -179,27 +183,6 @@ func (r *round) retry(ctx context.Context, what string, f func(context.Context) 
 		time.Sleep(wait)
 		wait = min(wait*3/2, 2*time.Second)
 	}
-}
-
-// update sends an update until the workflow accepts it. A refusal
-// (Conflict: the transfer is not at that stage yet) is tried again; the
-// update ID makes a repeat of an accepted update a no-op.
-func (r *round) update(ctx context.Context, wid, name, id string, arg any) {
-	r.retry(ctx, wid+" "+id, func(ctx context.Context) error {
-		h, err := r.c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: name, UpdateID: id,
-			Args: []any{arg}, WaitForStage: client.WorkflowUpdateStageCompleted})
-		if err == nil {
-			err = h.Get(ctx, nil)
-		}
-		if ref, ok := workflows.AsRefusal(err); ok {
-			if ref.Kind != apperr.KindConflict {
-				r.t.Errorf("%s: refused %+v", id, ref)
-				return nil
-			}
-			return errNotYet
-		}
-		return err
-	})
 }
 
 // drive decides every transfer, concurrency at a time.
@@ -216,10 +199,14 @@ func (r *round) drive(ctx context.Context, concurrency int) {
 				if !approve {
 					reason = "formasi ditunda"
 				}
-				r.update(ctx, wid, workflows.UpdateDecide, wid+":tpk", workflows.Decision{Actor: testkit.TPK, Approve: approve, Reason: reason})
+				r.retry(ctx, wid+" tpk", func(ctx context.Context) error {
+					return r.people.decide(ctx, p.TransferID, workflows.Decision{Actor: testkit.TPK, Approve: approve, Reason: reason})
+				})
 				r.updates.Add(1)
 				if approve {
-					r.update(ctx, wid, workflows.UpdateDecide, wid+":ppk", workflows.Decision{Actor: testkit.PPK, Approve: true, Reason: reason})
+					r.retry(ctx, wid+" ppk", func(ctx context.Context) error {
+						return r.people.decide(ctx, p.TransferID, workflows.Decision{Actor: testkit.PPK, Approve: true, Reason: reason})
+					})
 					r.updates.Add(1)
 				}
 			}
@@ -244,15 +231,18 @@ func (r *round) totalUpdates() int64 {
 	return n
 }
 
-// at calls fault once the driver has had done decisions accepted.
-func (r *round) at(ctx context.Context, done int64, fault func()) chan struct{} {
+// at calls fault(i) for i from 0 to n-1, in turn, each once the driver
+// has had when(i) decisions accepted.
+func (r *round) at(ctx context.Context, when func(i int) int64, n int, fault func(i int)) chan struct{} {
 	finished := make(chan struct{})
 	go func() {
 		defer close(finished)
-		if testkit.Poll(ctx, 50*time.Millisecond, "decisions", func() bool { return r.updates.Load() >= done }) != nil {
-			return
+		for i := range n {
+			if testkit.Poll(ctx, 50*time.Millisecond, "decisions", func() bool { return r.updates.Load() >= when(i) }) != nil {
+				return
+			}
+			fault(i)
 		}
-		fault()
 	}()
 	return finished
 }
@@ -283,8 +273,8 @@ func (r *round) check(ctx context.Context, gdb *gorm.DB, summary models.RoundSum
 	for _, id := range r.removed {
 		want[id] = models.StageRemoved
 	}
-	if summary.Confirmed != transfers || len(summary.ByStage) != len(counts) {
-		t.Errorf("round summary %+v, want %d confirmed and stages %v", summary, transfers, counts)
+	if summary.Confirmed != r.n || len(summary.ByStage) != len(counts) {
+		t.Errorf("round summary %+v, want %d confirmed and stages %v", summary, r.n, counts)
 	}
 	for stage, n := range counts {
 		if summary.ByStage[stage] != n {

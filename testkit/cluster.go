@@ -23,39 +23,57 @@ import (
 	"github.com/bkpsdm/mutasi/db"
 )
 
+// ClusterServer is the production shape of Temporal started for a test
+// (Cluster): the official server on PostgreSQL, in databases of the
+// test's own.
+type ClusterServer struct {
+	root     string
+	env      []string
+	hostPort string
+	client   client.Client
+	// stop ends the running server process and waits for it.
+	stop func()
+}
+
+// Client is a client of the server; it reconnects on its own after a
+// Restart.
+func (s *ClusterServer) Client() client.Client { return s.client }
+
+// HostPort is the server's frontend address, for processes the test
+// starts.
+func (s *ClusterServer) HostPort() string { return s.hostPort }
+
 // Cluster starts the production shape of Temporal for the test with
 // scripts/cluster.sh (the official server on PostgreSQL), on free ports
-// and in databases of the test's own, and returns a client of it; the
-// server stops and its databases are dropped when the test ends. The
-// first run on a machine builds the server (minutes). A port found free
-// can be taken by another process before the server binds it: a start
-// that fails is tried once more on other ports, and the first failure's
-// errors are logged.
-func Cluster(tb testing.TB) client.Client {
+// and in databases of the test's own; the server stops and its databases
+// are dropped when the test ends. The first run on a machine builds the
+// server (minutes). A port found free can be taken by another process
+// before the server binds it: a start that fails is tried once more on
+// other ports, and the first failure's errors are logged.
+func Cluster(tb testing.TB) *ClusterServer {
 	tb.Helper()
 	Needs(tb, "PostgreSQL and the Temporal server build")
 	root, err := moduleRoot()
 	if err != nil {
 		tb.Fatal(err)
 	}
-	c, err := startCluster(tb, root)
+	s, err := startCluster(tb, root)
 	if err != nil {
 		tb.Logf("scripts/cluster.sh failed to start, trying other ports: %v", err)
-		c, err = startCluster(tb, root)
+		s, err = startCluster(tb, root)
 	}
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return c
+	return s
 }
 
 // startCluster makes one attempt at Cluster's work.
-func startCluster(tb testing.TB, root string) (client.Client, error) {
+func startCluster(tb testing.TB, root string) (*ClusterServer, error) {
 	b := make([]byte, 4)
 	rand.Read(b)
 	suffix := hex.EncodeToString(b)
-	env := []string{"TEMPORAL_DB=temporal_" + suffix, "TEMPORAL_VISIBILITY_DB=temporal_visibility_" + suffix}
-	var frontend int
+	s := &ClusterServer{root: root, env: []string{"TEMPORAL_DB=temporal_" + suffix, "TEMPORAL_VISIBILITY_DB=temporal_visibility_" + suffix}}
 	for _, name := range []string{"FRONTEND", "FRONTEND_HTTP", "HISTORY", "MATCHING", "WORKER", "FRONTEND_MEMBERSHIP",
 		"HISTORY_MEMBERSHIP", "MATCHING_MEMBERSHIP", "WORKER_MEMBERSHIP", "METRICS"} {
 		port, err := freePort()
@@ -63,17 +81,67 @@ func startCluster(tb testing.TB, root string) (client.Client, error) {
 			return nil, err
 		}
 		if name == "FRONTEND" {
-			frontend = port
+			s.hostPort = "127.0.0.1:" + strconv.Itoa(port)
 		}
-		env = append(env, fmt.Sprintf("TEMPORAL_%s_PORT=%d", name, port))
+		s.env = append(s.env, fmt.Sprintf("TEMPORAL_%s_PORT=%d", name, port))
 	}
-	cmd := exec.Command(filepath.Join(root, "scripts", "cluster.sh"))
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), env...)
+	tb.Cleanup(func() {
+		s.Stop()
+		if admin, err := db.Open(AdminDSN()); err == nil {
+			for _, name := range s.Databases() {
+				admin.Exec("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)")
+			}
+			closeDB(admin)
+		}
+	})
+	if err := s.Start(); err != nil {
+		return nil, err
+	}
+	c, err := client.Dial(client.Options{HostPort: s.hostPort, Logger: Logger(), DataConverter: DataConverter()})
+	if err != nil {
+		return nil, err
+	}
+	tb.Cleanup(c.Close)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+		return nil, err
+	}
+	s.client = c
+	return s, nil
+}
+
+// Databases are the names of the server's two databases: its own and
+// its visibility store.
+func (s *ClusterServer) Databases() []string {
+	return []string{strings.TrimPrefix(s.env[0], "TEMPORAL_DB="), strings.TrimPrefix(s.env[1], "TEMPORAL_VISIBILITY_DB=")}
+}
+
+// Stop stops the server (SIGTERM) and waits for it to exit.
+func (s *ClusterServer) Stop() {
+	if s.stop != nil {
+		s.stop()
+		s.stop = nil
+	}
+}
+
+// Restart stops the server and starts it again on the same ports and
+// databases, as an operator's restart or an upgrade would.
+func (s *ClusterServer) Restart() error {
+	s.Stop()
+	return s.Start()
+}
+
+// Start runs scripts/cluster.sh and waits until it says the server is
+// up: after a Stop, on the same ports and databases.
+func (s *ClusterServer) Start() error {
+	cmd := exec.Command(filepath.Join(s.root, "scripts", "cluster.sh"))
+	cmd.Dir = s.root
+	cmd.Env = append(os.Environ(), s.env...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	out, err := cmd.StdoutPipe()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	log := &strings.Builder{}
 	var logMu sync.Mutex
@@ -83,18 +151,12 @@ func startCluster(tb testing.TB, root string) (client.Client, error) {
 		return log.Write(p)
 	})
 	if err := cmd.Start(); err != nil {
-		return nil, err
+		return err
 	}
-	tb.Cleanup(func() {
+	s.stop = func() {
 		syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM)
 		cmd.Wait()
-		if admin, err := db.Open(AdminDSN()); err == nil {
-			for _, e := range env[:2] {
-				admin.Exec("DROP DATABASE IF EXISTS " + strings.SplitN(e, "=", 2)[1] + " WITH (FORCE)")
-			}
-			closeDB(admin)
-		}
-	})
+	}
 	up := make(chan bool, 1)
 	go func() {
 		lines := bufio.NewScanner(out)
@@ -112,26 +174,17 @@ func startCluster(tb testing.TB, root string) (client.Client, error) {
 	}()
 	select {
 	case ok := <-up:
-		if !ok {
-			logMu.Lock()
-			defer logMu.Unlock()
-			return nil, fmt.Errorf("scripts/cluster.sh exited:\n%s", diagnose(log.String()))
+		if ok {
+			return nil
 		}
+		logMu.Lock()
+		defer logMu.Unlock()
+		return fmt.Errorf("scripts/cluster.sh exited:\n%s", diagnose(log.String()))
 	case <-time.After(15 * time.Minute):
-		return nil, fmt.Errorf("scripts/cluster.sh did not come up:\n%s", diagnose(log.String()))
+		logMu.Lock()
+		defer logMu.Unlock()
+		return fmt.Errorf("scripts/cluster.sh did not come up:\n%s", diagnose(log.String()))
 	}
-	c, err := client.Dial(client.Options{HostPort: "127.0.0.1:" + strconv.Itoa(frontend), Logger: Logger(),
-		DataConverter: DataConverter()})
-	if err != nil {
-		return nil, err
-	}
-	tb.Cleanup(c.Close)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	if _, err := c.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-		return nil, err
-	}
-	return c, nil
 }
 
 // diagnose is what a failed start logged: its first fatal or error lines,

@@ -173,7 +173,7 @@ func TestRoundEndToEnd(t *testing.T) { roundEndToEnd(t, startStack(t)) }
 // TestRoundEndToEndOnTheCluster runs the same round on the production
 // shape: the official Temporal server on PostgreSQL (scripts/cluster.sh).
 func TestRoundEndToEndOnTheCluster(t *testing.T) {
-	roundEndToEnd(t, startStackOn(t, testkit.Cluster(t)))
+	roundEndToEnd(t, startStackOn(t, testkit.Cluster(t).Client()))
 }
 
 // roundEndToEnd runs the round on the stack s and checks its outcome.
