@@ -77,5 +77,9 @@ func (a *Activities) SetRoundStatus(ctx context.Context, roundID string, status 
 
 // SetStage records the stage a transfer has reached.
 func (a *Activities) SetStage(ctx context.Context, transferID string, stage models.Stage) error {
-	return a.DB.WithContext(ctx).Model(&models.Transfer{}).Where("id = ?", transferID).Update("stage", stage).Error
+	return setStage(a.DB.WithContext(ctx), transferID, stage)
+}
+
+func setStage(tx *gorm.DB, transferID string, stage models.Stage) error {
+	return tx.Model(&models.Transfer{}).Where("id = ?", transferID).Update("stage", stage).Error
 }

@@ -337,3 +337,40 @@ func testNotifyRecordsOnce(t *testing.T, b testkit.Backend) {
 		t.Errorf("notify about an unknown transfer: %v", err)
 	}
 }
+
+func TestApplyWritesOnceInOneTransaction(t *testing.T) {
+	eachBackend(t, testApplyWritesOnceInOneTransaction)
+}
+
+func testApplyWritesOnceInOneTransaction(t *testing.T, b testkit.Backend) {
+	a, gdb, proposals := started(t, b)
+	id := proposals[0].TransferID
+	at := asOf.Add(time.Hour)
+	steps := []contract.Step{
+		{Decision: &contract.DecisionInput{TransferID: id, Step: models.RoleTPK, Approve: true, Reason: "ok", By: tpk, At: at}},
+		{Stage: &contract.StageChange{TransferID: id, Stage: models.StageAwaitingPPK}},
+		{Notice: &contract.NotifyInput{Key: "k1", Kind: contract.NoticeDecisionRequested, TransferID: id, To: models.RolePPK,
+			Step: "PPK", Deadline: at.AddDate(0, 0, 7)}},
+	}
+	twice(t, "Apply", func() error { return a.Apply(ctx, steps) })
+	var tr models.Transfer
+	gdb.First(&tr, "id = ?", id)
+	if n, m := rows(t, gdb, &models.Decision{}, "transfer_id = ?", id), rows(t, gdb, &models.OutboxMessage{}, "key = ?", "k1"); n != 1 || m != 1 || tr.Stage != models.StageAwaitingPPK {
+		t.Errorf("%d decisions, %d notices, stage %s; want 1, 1, %s", n, m, tr.Stage, models.StageAwaitingPPK)
+	}
+	// A step that fails undoes the batch's others: one transaction.
+	other := proposals[1].TransferID
+	failing := []contract.Step{
+		{Decision: &contract.DecisionInput{TransferID: other, Step: models.RoleTPK, Approve: true, Reason: "ok", By: tpk, At: at}},
+		{Notice: &contract.NotifyInput{Key: "k2", Kind: contract.NoticeSocialization, TransferID: "nope", To: models.RoleEmployee}},
+	}
+	if err := a.Apply(ctx, failing); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("a batch with a notice about an unknown transfer: %v", err)
+	}
+	if err := a.Apply(ctx, []contract.Step{{}}); err == nil || !strings.Contains(err.Error(), "names nothing") {
+		t.Errorf("an empty step: %v", err)
+	}
+	if n := rows(t, gdb, &models.Decision{}, "transfer_id = ?", other); n != 0 {
+		t.Errorf("%d decisions recorded by a batch that failed, want 0", n)
+	}
+}

@@ -16,7 +16,11 @@ import (
 // it in the outbox, once per key; the outbox relay sends it. It only
 // writes to the database, so the transfer runs it as a local activity.
 func (a *Activities) Notify(ctx context.Context, in contract.NotifyInput) error {
-	gdb := a.DB.WithContext(ctx)
+	return recordNotice(a.DB.WithContext(ctx), in)
+}
+
+// recordNotice renders the notification and records it in the outbox, once.
+func recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
 	m, err := render(gdb, in)
 	if err != nil {
 		return err

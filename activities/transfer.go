@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
@@ -20,13 +21,41 @@ import (
 
 // RecordDecision records a decision once per transfer and step.
 func (a *Activities) RecordDecision(ctx context.Context, d contract.DecisionInput) error {
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return recordDecision(tx, d) })
+}
+
+func recordDecision(tx *gorm.DB, d contract.DecisionInput) error {
+	row := models.Decision{TransferID: d.TransferID, Step: d.Step, Approve: d.Approve, Reason: d.Reason,
+		ActorID: d.By.ID, DecidedAt: d.At}
+	if err := insertOnce(tx, &row); err != nil {
+		return err
+	}
+	return auditTransfer(tx, d.TransferID, "decision:"+string(d.Step), d.By, models.DecisionAction(d.Step, d.Approve), d.Reason, d.At)
+}
+
+// Apply records a transfer's write-only steps in one transaction, in
+// their order: one commit for a decision, the stage it leads to and the
+// next approver's notice, instead of one each. Each step writes once, as
+// its own activity does, so a retry writes nothing twice.
+func (a *Activities) Apply(ctx context.Context, steps []contract.Step) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		row := models.Decision{TransferID: d.TransferID, Step: d.Step, Approve: d.Approve, Reason: d.Reason,
-			ActorID: d.By.ID, DecidedAt: d.At}
-		if err := insertOnce(tx, &row); err != nil {
-			return err
+		for i, s := range steps {
+			var err error
+			switch {
+			case s.Decision != nil:
+				err = recordDecision(tx, *s.Decision)
+			case s.Stage != nil:
+				err = setStage(tx, s.Stage.TransferID, s.Stage.Stage)
+			case s.Notice != nil:
+				err = recordNotice(tx, *s.Notice)
+			default:
+				err = temporal.NewNonRetryableApplicationError(fmt.Sprintf("step %d names nothing to apply", i), contract.ErrInvalidStep, nil)
+			}
+			if err != nil {
+				return err
+			}
 		}
-		return auditTransfer(tx, d.TransferID, "decision:"+string(d.Step), d.By, models.DecisionAction(d.Step, d.Approve), d.Reason, d.At)
+		return nil
 	})
 }
 

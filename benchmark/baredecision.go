@@ -20,23 +20,21 @@ import (
 
 // BareDecider takes decisions as a transfer awaiting the TPK does, with
 // no-op steps: its first task runs one no-op local activity (the request's
-// notice) and waits; a "decide" update runs one (the decision's record),
-// and then the workflow moves on as a transfer moves to the PPK: it
-// upserts its stage search attribute, runs two more (stage and notice)
-// and waits again. It is the engine's share of a decision.
+// notice) and waits; a "decide" update wakes it, it upserts its stage
+// search attribute as a transfer moving to the PPK does, runs one more
+// (the batch of the decision's record, the stage and the notice:
+// workflows.ChangeOneTransaction), answers the update and waits again. It
+// is the engine's share of a decision.
 func BareDecider(ctx workflow.Context, _ workflows.TransferInput) error {
-	local := func(ctx workflow.Context) workflow.Context {
-		return workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
-	}
-	decided := false
+	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
+	decided, recorded := false, false
 	err := workflow.SetUpdateHandlerWithOptions(ctx, workflows.UpdateDecide, func(ctx workflow.Context, _ workflows.Decision) error {
 		decided = true
-		return workflow.ExecuteLocalActivity(local(ctx), Noop, false).Get(ctx, nil)
+		return workflow.Await(ctx, func() bool { return recorded })
 	}, workflow.UpdateHandlerOptions{Validator: func(workflows.Decision) error { return nil }})
 	if err != nil {
 		return err
 	}
-	ctx = local(ctx)
 	if err := workflow.ExecuteLocalActivity(ctx, Noop, true).Get(ctx, nil); err != nil {
 		return err
 	}
@@ -46,11 +44,10 @@ func BareDecider(ctx workflow.Context, _ workflows.TransferInput) error {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, workflows.StageKey.ValueSet(string(models.StageAwaitingPPK))); err != nil {
 		return err
 	}
-	for range 2 {
-		if err := workflow.ExecuteLocalActivity(ctx, Noop, false).Get(ctx, nil); err != nil {
-			return err
-		}
+	if err := workflow.ExecuteLocalActivity(ctx, Noop, false).Get(ctx, nil); err != nil {
+		return err
 	}
+	recorded = true
 	_, err = workflow.AwaitWithTimeout(ctx, 30*24*time.Hour, func() bool { return false })
 	return err
 }

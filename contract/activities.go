@@ -88,6 +88,20 @@ type Delivery struct {
 	At     time.Time
 }
 
+// Step is one of a transfer's write-only steps: Apply records several in
+// one transaction, in order. Exactly one field is set.
+type Step struct {
+	Decision *DecisionInput `json:",omitempty"` // as RecordDecision
+	Stage    *StageChange   `json:",omitempty"` // as SetStage
+	Notice   *NotifyInput   `json:",omitempty"` // as Notify
+}
+
+// StageChange is the stage a transfer has reached.
+type StageChange struct {
+	TransferID string
+	Stage      models.Stage
+}
+
 // DecisionInput is a TPK or PPK decision on a transfer.
 type DecisionInput struct {
 	TransferID string

@@ -47,6 +47,10 @@ var System = ActorRef{ID: "system", Role: models.RoleSystem}
 // when a record it needs does not exist.
 const ErrNotFound = "NotFound"
 
+// ErrInvalidStep is the type of the non-retryable error Apply returns for
+// a step that names nothing to apply.
+const ErrInvalidStep = "InvalidStep"
+
 // ErrSelection is the type of the non-retryable error selection returns
 // when the round's data cannot be planned (an inconsistency retrying
 // cannot fix).

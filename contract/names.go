@@ -31,6 +31,7 @@ const (
 	OpenSurvey             = "OpenSurvey"             // SurveyInput → survey link
 	RecordSurveyResponse   = "RecordSurveyResponse"   // SurveyAnswer
 	CloseSurvey            = "CloseSurvey"            // transfer ID, time
+	Apply                  = "Apply"                  // []Step
 )
 
 // ActivityNames lists every activity name above.
@@ -38,4 +39,4 @@ var ActivityNames = []string{StartRound, SetRoundStatus, AnalyzeNeeds, SelectCan
 	ConfirmProposals, EvaluateRound, SetStage, RecordStage, Notify, NoticeDelivery, RecordDecision,
 	RecordAcknowledgement, RecordObjection, RecordResolution, AssignTraining, FinishTraining,
 	RecordWithdrawal, RecordMinisterApproval, RecheckAtTMT, MakeEffective, MakeEffectiveTogether,
-	OpenSurvey, RecordSurveyResponse, CloseSurvey}
+	OpenSurvey, RecordSurveyResponse, CloseSurvey, Apply}

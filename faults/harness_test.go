@@ -413,16 +413,20 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 	query := fmt.Sprintf("MutasiRound = '%s' AND WorkflowType = 'TransferWorkflow'", r.id)
 	var runs map[string][]string
 	var open int
-	pollCtx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	var listErr error
+	pollCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
-	// Past the deadline, the checks below say what is missing.
+	// Past the deadline, the checks below say what is missing. A list that
+	// fails (on a busy cluster a page can outlast the client's RPC timeout
+	// right after a big round) is tried again.
 	_ = testkit.Poll(pollCtx, 500*time.Millisecond, "the round's workflows", func() bool {
-		runs, open = map[string][]string{}, 0
+		runs, open, listErr = map[string][]string{}, 0, nil
 		var token []byte
 		for {
-			resp, err := r.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token, PageSize: 1000})
+			resp, err := r.c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, NextPageToken: token, PageSize: 500})
 			if err != nil {
-				t.Fatal(err)
+				listErr = err
+				return false
 			}
 			for _, e := range resp.Executions {
 				id := e.Execution.WorkflowId
@@ -437,6 +441,9 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 		}
 		return len(runs) == len(wantIDs) && open == 0
 	})
+	if listErr != nil {
+		t.Fatalf("listing the round's workflows: %v", listErr)
+	}
 	var missing, extra []string
 	for wid := range wantIDs {
 		if len(runs[wid]) != 1 || runs[wid][0] != enumspb.WORKFLOW_EXECUTION_STATUS_COMPLETED.String() {

@@ -11,6 +11,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/workflows"
@@ -90,15 +91,27 @@ func checkOneDecision(t *testing.T, s *stack, tr models.Transfer, winner models.
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The decision is recorded by RecordDecision or, in a batched run
+	// (workflows.ChangeOneTransaction), by the one Apply between the
+	// update's acceptance and its completion.
+	open := false
 	for _, e := range events {
 		switch e.GetEventType() {
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
 			accepted++
+			open = true
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED:
+			open = false
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_REJECTED:
 			rejected++
 		}
-		if workflows.ActivityOf(e, testkit.DataConverter()) == "RecordDecision" {
+		switch workflows.ActivityOf(e, testkit.DataConverter()) {
+		case contract.RecordDecision:
 			recorded++
+		case contract.Apply:
+			if open {
+				recorded++
+			}
 		}
 	}
 	if accepted != 1 || rejected != 0 || recorded != 1 {

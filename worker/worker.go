@@ -22,12 +22,18 @@ const StopTimeout = 30 * time.Second
 // evicted run is rebuilt from its history on its next event.
 const CacheSize = 2000
 
+// WorkflowTaskPollers is how many requests for workflow tasks a worker
+// keeps open. With the SDK's default of 2, a poll's round trip caps a
+// worker's pace; on a loaded machine it grows until decisions queue for
+// seconds before any worker takes them. 8 took that wait at 50
+// decisions/s on two loaded CPUs from p50 2.9 s to 84 ms; 16, and the
+// SDK's autoscaling, moved the wait into the tasks themselves
+// (BENCHMARKS.md).
+const WorkflowTaskPollers = 8
+
 // Options are the worker's options, which the benchmark's workers share.
-// (Poller autoscaling was measured under load and left out: with the CPU
-// already short, more pollers moved the wait from the task queue into
-// the tasks and made decisions slower; see BENCHMARKS.md.)
 func Options() sdkworker.Options {
-	return sdkworker.Options{WorkerStopTimeout: StopTimeout}
+	return sdkworker.Options{WorkerStopTimeout: StopTimeout, MaxConcurrentWorkflowTaskPollers: WorkflowTaskPollers}
 }
 
 // New makes a worker for workflows.TaskQueue with every workflow and

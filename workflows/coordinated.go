@@ -185,6 +185,9 @@ func (t *transfer) stop() {
 
 // tellRound signals the round the transfer's news.
 func (t *transfer) tellRound(ctx workflow.Context, kind EventKind) error {
+	if err := t.drain(ctx); err != nil {
+		return err
+	}
 	ev := TransferEvent{TransferID: t.id(), Kind: kind, Stage: t.st.Stage}
 	return workflow.SignalExternalWorkflow(ctx, contract.RoundWorkflowID(t.in.RoundID), "", SignalTransferEvent, ev).Get(ctx, nil)
 }

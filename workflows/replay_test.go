@@ -20,12 +20,13 @@ import (
 // progress, acknowledgement from the notice's delivery; v4: the round's
 // own search attributes, its transfers started through batches; v5:
 // local steps chosen by ChangeLocalSteps in history, payloads encrypted
-// with testkit.PayloadKeys). Record a new folder with the worker's
-// integration test: MUTASI_UPDATE_HISTORIES=v6 go test ./worker/ -run
+// with testkit.PayloadKeys; v6: write-only steps applied together,
+// ChangeOneTransaction). Record a new folder with the worker's
+// integration test: MUTASI_UPDATE_HISTORIES=v7 go test ./worker/ -run
 // 'EndToEnd$'. A change to the workflows that would break runs already under
 // way fails here; guard such a change with workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
-	for _, v := range []string{"v1", "v2", "v3", "v4", "v5"} {
+	for _, v := range []string{"v1", "v2", "v3", "v4", "v5", "v6"} {
 		files, err := filepath.Glob(filepath.Join("testdata", v, "*.json"))
 		if err != nil {
 			t.Fatal(err)

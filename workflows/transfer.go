@@ -19,10 +19,11 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 	// the state says so from the first moment, before the stage activity.
 	t := &transfer{in: in, local: takesLocalSteps(ctx, in), st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
 		Awaiting: models.RoleTPK, Training: in.Proposal.Training}}
+	t.batched = t.local && workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, 1) >= 1
 	if err := t.register(ctx); err != nil {
 		return t.st, err
 	}
-	err := t.run(ctx)
+	err := t.runBatched(ctx)
 	if err != nil {
 		return t.st, err
 	}
@@ -52,6 +53,94 @@ func takesLocalSteps(ctx workflow.Context, in TransferInput) bool {
 		return true
 	}
 	return workflow.GetVersion(ctx, ChangeLocalSteps, workflow.DefaultVersion, 1) >= 1
+}
+
+// ChangeOneTransaction is the change (workflow.GetVersion) from whose
+// version 1 on a transfer that takes local steps records its write-only
+// steps together: those taken one after the other, and an update's that
+// the flow then answers, are applied in one local activity and one
+// transaction (contract.Apply). A decision, the stage it leads to and the
+// next approver's notice take one commit instead of three.
+const ChangeOneTransaction = "one-transaction"
+
+// runBatched runs the stages. In a batched run they run in a coroutine of
+// their own, and a second one applies the steps queued (applyQueued):
+// the workflow's coroutines run in the order they were started, so when an
+// update wakes the stages, they queue their next steps before the applier
+// runs, and one batch takes them with the update's. A batch that fails
+// fails the run, as a step that fails does.
+func (t *transfer) runBatched(ctx workflow.Context) error {
+	if !t.batched {
+		return t.run(ctx)
+	}
+	var err error
+	ran := false
+	workflow.Go(ctx, func(ctx workflow.Context) { err, ran = t.run(ctx), true })
+	workflow.Go(ctx, t.applyQueued)
+	if err := workflow.Await(ctx, func() bool { return ran || t.applyErr != nil }); err != nil {
+		return err
+	}
+	if t.applyErr != nil {
+		return t.applyErr
+	}
+	if err != nil {
+		return err
+	}
+	return t.drain(ctx)
+}
+
+// applyQueued applies the queued steps, as soon as there are any, in one
+// local activity, until one fails.
+func (t *transfer) applyQueued(ctx workflow.Context) {
+	for {
+		if workflow.Await(ctx, func() bool { return len(t.queue) > 0 }) != nil {
+			return
+		}
+		steps := t.queue
+		t.queue, t.applying = nil, true
+		err := workflow.ExecuteLocalActivity(withLocalOptions(ctx), contract.Apply, steps).Get(ctx, nil)
+		t.applying = false
+		if err != nil {
+			t.applyErr = err
+			return
+		}
+		t.applied += len(steps)
+	}
+}
+
+// drain waits until every queued step has been applied, so that a step
+// taken after it, or a signal sent, finds them recorded.
+func (t *transfer) drain(ctx workflow.Context) error {
+	if !t.batched {
+		return nil
+	}
+	err := workflow.Await(ctx, func() bool { return t.applyErr != nil || len(t.queue) == 0 && !t.applying })
+	if err != nil {
+		return err
+	}
+	return t.applyErr
+}
+
+// write takes a write-only step: a batched run queues it, any other runs
+// it at once as its own activity. For a coordinated transfer it is not
+// taken once ctx is cancelled (see step).
+func (t *transfer) write(ctx workflow.Context, s contract.Step) error {
+	if t.in.Coordinated && ctx.Err() != nil {
+		return ctx.Err()
+	}
+	if t.batched {
+		t.queue = append(t.queue, s)
+		t.queued++
+		return nil
+	}
+	switch {
+	case s.Decision != nil:
+		return t.step(ctx, contract.RecordDecision, nil, *s.Decision)
+	case s.Stage != nil:
+		return t.step(ctx, contract.SetStage, nil, s.Stage.TransferID, s.Stage.Stage)
+	default:
+		return t.step(ctx, contract.Notify, nil, *s.Notice)
+	}
 }
 
 // withActivityOptions sets the timeouts and retries every activity of the
@@ -92,13 +181,22 @@ type transfer struct {
 	st TransferState
 	// local says whether this run takes its steps as local activities
 	// (takesLocalSteps).
-	local     bool
-	tpk, ppk  *Decision
-	ack       bool
-	objection *Objection
-	resolved  *Resolution
-	trained   bool
-	answered  bool
+	local bool
+	// batched says whether it applies its write-only steps together
+	// (ChangeOneTransaction): queue holds those not yet taken by a batch,
+	// queued and applied count them, applying says a batch is running,
+	// applyErr is why one failed.
+	batched         bool
+	queue           []contract.Step
+	queued, applied int
+	applying        bool
+	applyErr        error
+	tpk, ppk        *Decision
+	ack             bool
+	objection       *Objection
+	resolved        *Resolution
+	trained         bool
+	answered        bool
 	// trainingClosed and surveyClosed are set when a deadline has passed,
 	// so no late answer slips in while the closing is recorded.
 	trainingClosed bool
@@ -126,12 +224,17 @@ func (t *transfer) id() string { return t.in.Proposal.TransferID }
 // start once ctx is cancelled, and a step started runs to its end even if
 // ctx is cancelled meanwhile: a withdrawal or a block stops the transfer
 // between steps, never inside one.
+//
+// In a batched run it first waits for the queued steps to be applied.
 func (t *transfer) step(ctx workflow.Context, activity any, out any, args ...any) error {
 	if t.in.Coordinated {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
 		ctx, _ = workflow.NewDisconnectedContext(ctx)
+	}
+	if err := t.drain(ctx); err != nil {
+		return err
 	}
 	if t.local {
 		return workflow.ExecuteLocalActivity(withLocalOptions(ctx), activity, args...).Get(ctx, out)
@@ -200,14 +303,14 @@ func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited model
 	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage))); err != nil {
 		return err
 	}
-	return t.step(ctx, contract.SetStage, nil, t.id(), stage)
+	return t.write(ctx, contract.Step{Stage: &contract.StageChange{TransferID: t.id(), Stage: stage}})
 }
 
 // notify sends one notification about the transfer; key names the step
 // so a replayed or retried send happens once.
 func (t *transfer) notify(ctx workflow.Context, key string, kind contract.NoticeKind, to models.Role, n contract.NotifyInput) error {
 	n.Key, n.Kind, n.TransferID, n.To = t.noticeKey(key), kind, t.id(), to
-	return t.step(ctx, contract.Notify, nil, n)
+	return t.write(ctx, contract.Step{Notice: &n})
 }
 
 // noticeKey is the outbox key of the transfer's notification key.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -187,30 +188,42 @@ func approve(who models.Actor) workflows.Decision {
 	return workflows.Decision{Actor: who, Approve: true, Reason: "sesuai kebutuhan organisasi"}
 }
 
-// TestApprovedAcknowledgedSurveyAnswered walks the plain path three times:
-// as rounds start transfers now (local steps, by version 1 of
-// ChangeLocalSteps), as transfers started with the old input flag run
-// (local steps, no marker), and as transfers started before either run
-// (regular activities: DefaultVersion). All must do the same, each
-// through its own kind of activity only.
+// TestApprovedAcknowledgedSurveyAnswered walks the plain path four
+// times: as rounds start transfers now (local steps, write-only steps
+// applied together: ChangeOneTransaction), as transfers started with
+// version 1 of ChangeLocalSteps and none of ChangeOneTransaction run, as
+// transfers started with the old input flag run (local steps, no
+// marker), and as transfers started before either run (regular
+// activities: DefaultVersion). All must do the same, each through its
+// own kind of activity only.
 func TestApprovedAcknowledgedSurveyAnswered(t *testing.T) {
 	for _, c := range []struct {
-		name        string
-		flag, local bool
-	}{{"version 1", false, true}, {"input flag", true, true}, {"before both", false, false}} {
-		t.Run(c.name, func(t *testing.T) { approvedAcknowledgedSurveyAnswered(t, c.flag, c.local) })
+		name                 string
+		flag, local, batched bool
+	}{{"one transaction", false, true, true}, {"version 1", false, true, false}, {"input flag", true, true, false},
+		{"before both", false, false, false}} {
+		t.Run(c.name, func(t *testing.T) { approvedAcknowledgedSurveyAnswered(t, c.flag, c.local, c.batched) })
 	}
 }
 
-func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local bool) {
+func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local, batched bool) {
 	f := newFixture(t, models.DefaultSettings(), false, false)
 	f.in.LocalSteps = flag
 	if !local {
 		f.env.OnGetVersion(workflows.ChangeLocalSteps, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	}
+	if !batched {
+		f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	}
+	var batches []string
 	var regular, locals int
+	f.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, args []any) {
+		locals++
+		if steps, ok := args[0].([]contract.Step); ok && info.ActivityType.Name == contract.Apply {
+			batches = append(batches, batchOf(steps))
+		}
+	})
 	f.env.SetOnActivityStartedListener(func(*activity.Info, context.Context, converter.EncodedValues) { regular++ })
-	f.env.SetOnLocalActivityStartedListener(func(*activity.Info, context.Context, []any) { locals++ })
 	f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
 	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
 	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
@@ -252,11 +265,43 @@ func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local bool) {
 	}
 	// Steps: 4 records of updates, 6 stage changes after the first, 5
 	// notices, the decree, the survey's opening; the first stage is the
-	// round's in local runs.
-	want := map[bool][2]int{true: {0, 17}, false: {18, 0}}[local]
+	// round's in local runs. Applied together, the 13 write-only ones take
+	// 7 batches, each decision one with the stage and the notice it leads
+	// to.
+	want := [2]int{18, 0}
+	switch {
+	case batched:
+		want = [2]int{0, 11}
+	case local:
+		want = [2]int{0, 17}
+	}
 	if regular != want[0] || locals != want[1] {
 		t.Errorf("%d regular and %d local activities, want %d and %d", regular, locals, want[0], want[1])
 	}
+	if batched {
+		wantBatches := []string{"notice:tpk:request", "decision:tpk stage:awaiting_ppk notice:ppk:request",
+			"decision:ppk stage:socialization notice:socialization", "stage:awaiting_effective",
+			"stage:effective notice:effective", "stage:survey_open notice:survey", "stage:completed"}
+		if !slices.Equal(batches, wantBatches) {
+			t.Errorf("batches applied:\n%s\nwant:\n%s", strings.Join(batches, "\n"), strings.Join(wantBatches, "\n"))
+		}
+	}
+}
+
+// batchOf names a batch's steps: decision:ROLE, stage:STAGE, notice:KEY.
+func batchOf(steps []contract.Step) string {
+	var names []string
+	for _, s := range steps {
+		switch {
+		case s.Decision != nil:
+			names = append(names, "decision:"+string(s.Decision.Step))
+		case s.Stage != nil:
+			names = append(names, "stage:"+string(s.Stage.Stage))
+		case s.Notice != nil:
+			names = append(names, "notice:"+s.Notice.Key[strings.Index(s.Notice.Key, ":")+1:])
+		}
+	}
+	return strings.Join(names, " ")
 }
 
 func TestRejectedByTPK(t *testing.T) {

@@ -54,7 +54,21 @@ func (t *transfer) decide(ctx workflow.Context, d Decision) (Receipt, error) {
 	t.st.Decisions = append(t.st.Decisions, d)
 	in := contract.DecisionInput{TransferID: t.id(), Step: step, Approve: d.Approve, Reason: d.Reason,
 		By: actorRef(d.Actor), At: d.At}
-	return t.record(ctx, contract.RecordDecision, in)
+	if err := t.write(ctx, contract.Step{Decision: &in}); err != nil {
+		return Receipt{}, err
+	}
+	if t.batched {
+		// Answered once its batch is applied: usually with the steps the
+		// decision leads to (runBatched).
+		seq := t.queued
+		if err := workflow.Await(ctx, func() bool { return t.applied >= seq || t.applyErr != nil }); err != nil {
+			return Receipt{}, err
+		}
+		if t.applyErr != nil {
+			return Receipt{}, t.applyErr
+		}
+	}
+	return Receipt{TransferID: t.id(), Stage: t.st.Stage}, nil
 }
 
 // acknowledge records the employee's acknowledgement.
