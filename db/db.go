@@ -96,10 +96,14 @@ func Open(dsn string) (*gorm.DB, error) {
 	return gdb, nil
 }
 
-// PoolSize is how many PostgreSQL connections one process keeps at most:
-// enough for the worker's concurrent steps, while a few API servers and
-// workers stay well under PostgreSQL's default of 100 connections.
-const PoolSize = 20
+// PoolSize is how many PostgreSQL connections one process keeps at most;
+// a request or step beyond it waits for one. It is enough for a worker's
+// concurrent steps, while the production shape (three workers, two API
+// servers and Temporal's own 30, in faults.TestProductionShapeUnderFaults)
+// stays under PostgreSQL's default of 100 connections. At 20, that shape
+// reached the limit, and a request that needed a new connection then was
+// answered 503.
+const PoolSize = 10
 
 // IsSQLite reports whether gdb is an SQLite database (as opposed to
 // PostgreSQL).
