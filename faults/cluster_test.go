@@ -63,6 +63,7 @@ func TestProductionShapeUnderFaults(t *testing.T) {
 		func(t *testing.T, start time.Time) {
 			if err := cluster.Restart(); err != nil {
 				t.Errorf("restart the Temporal server: %v", err)
+				cancel() // without Temporal the round cannot end: stop waiting for it
 				return
 			}
 			logf(t, start, "Temporal server restarted")

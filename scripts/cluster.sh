@@ -69,8 +69,15 @@ for _ in $(seq 1 120); do
   kill -0 $server 2>/dev/null || { echo "the Temporal server exited" >&2; exit 1; }
   sleep 1
 done
-"$cli" operator namespace describe --address "$address" --namespace default >/dev/null 2>&1 ||
-  "$cli" operator namespace create --address "$address" --namespace default --retention 720h >/dev/null
+# A server just healthy may not answer every call yet: a describe that
+# failed would send create onto a namespace that exists, and end the
+# script. Try until it is described.
+for _ in $(seq 1 60); do
+  "$cli" operator namespace describe --address "$address" --namespace default >/dev/null 2>&1 && break
+  "$cli" operator namespace create --address "$address" --namespace default --retention 720h >/dev/null 2>&1 || sleep 1
+done
+"$cli" operator namespace describe --address "$address" --namespace default >/dev/null ||
+  { echo "could not create the namespace default" >&2; exit 1; }
 # A new namespace takes a moment to reach every service: try until each
 # attribute is listed.
 for name in MutasiStage MutasiRound MutasiUnit MutasiRoundStatus; do

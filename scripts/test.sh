@@ -22,6 +22,18 @@ if [ -z "${MUTASI_TEMPORAL_CLI:-}" ]; then
 fi
 export MUTASI_TEMPORAL_CLI
 
+# Up to two Temporal clusters and five Mutasi processes run at once beside
+# the test processes' own pools; fewer connections than this make tests
+# fail with "too many clients" (.ci/run raises the setting).
+min_connections=300
+pg=${MUTASI_TEST_DATABASE_URL:-"host=127.0.0.1 user=postgres dbname=test"}
+have=$(psql "$pg" -Atc 'show max_connections')
+if [ "$have" -lt "$min_connections" ]; then
+  echo "PostgreSQL allows $have connections; the tests need $min_connections:" >&2
+  echo "  psql -c 'ALTER SYSTEM SET max_connections = $min_connections' and restart PostgreSQL (.ci/run does this)" >&2
+  exit 1
+fi
+
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))
 if [ -n "$unformatted" ]; then
   echo "gofmt would change:" >&2

@@ -13,6 +13,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/faults"
 	"github.com/bkpsdm/mutasi/models"
@@ -84,14 +85,20 @@ func TestDatabaseDownAnswers503(t *testing.T) {
 }
 
 // TestTemporalUnavailableIsUnavailable checks that Temporal's own
-// "unavailable" maps to 503 too.
+// "unavailable", and an update call its stopping frontend canceled, map to
+// 503 too, and its deadline to 504 (seen as 500 while the production shape
+// restarted Temporal).
 func TestTemporalUnavailableIsUnavailable(t *testing.T) {
-	for _, err := range []error{serviceerror.NewUnavailable("frontend down"), errors.Join(errors.New("start"), serviceerror.NewUnavailable("x"))} {
-		if !unavailable(err) {
+	for _, err := range []error{serviceerror.NewUnavailable("frontend down"), errors.Join(errors.New("start"), serviceerror.NewUnavailable("x")),
+		client.NewWorkflowUpdateServiceTimeoutOrCanceledError(serviceerror.NewCanceled("context canceled"))} {
+		if !unavailable(err) || classify(err).Kind != apperr.KindUnavailable {
 			t.Errorf("unavailable(%v) = false", err)
 		}
 	}
 	if unavailable(errors.New("boom")) {
 		t.Error("any error counts as unavailable")
+	}
+	if k := classify(client.NewWorkflowUpdateServiceTimeoutOrCanceledError(serviceerror.NewDeadlineExceeded("deadline"))).Kind; k != apperr.KindTimeout {
+		t.Errorf("Temporal's deadline exceeded is %s, want %s", k, apperr.KindTimeout)
 	}
 }

@@ -87,7 +87,7 @@ func classify(err error) *apperr.Error {
 		// Temporal not finding it means it has ended (and its history
 		// been removed).
 		return errEnded
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, context.DeadlineExceeded), errors.As(err, new(*serviceerror.DeadlineExceeded)):
 		return errTimeout
 	case unavailable(err):
 		return errUnavailable
@@ -130,7 +130,8 @@ const retryAfterUnavailable = "5"
 // reached or is shutting down, a moment's fault rather than the
 // request's or the code's: PostgreSQL's connection exceptions (class 08),
 // its shutdown and too-many-connections codes, a refused or broken
-// connection, and Temporal's Unavailable.
+// connection, Temporal's Unavailable, and a call Temporal canceled (its
+// frontend cancels the calls in it when it stops).
 func unavailable(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
@@ -143,6 +144,7 @@ func unavailable(err error) bool {
 	var connectErr *pgconn.ConnectError
 	var netErr net.Error
 	var temporalDown *serviceerror.Unavailable
-	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.As(err, &temporalDown) ||
+	var temporalCanceled *serviceerror.Canceled
+	return errors.As(err, &connectErr) || errors.As(err, &netErr) || errors.As(err, &temporalDown) || errors.As(err, &temporalCanceled) ||
 		errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) || pgconn.SafeToRetry(err)
 }

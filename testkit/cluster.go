@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	mathrand "math/rand/v2"
 	"net"
@@ -27,6 +28,7 @@ import (
 // (Cluster): the official server on PostgreSQL, in databases of the
 // test's own.
 type ClusterServer struct {
+	tb       testing.TB
 	root     string
 	env      []string
 	hostPort string
@@ -73,7 +75,7 @@ func startCluster(tb testing.TB, root string) (*ClusterServer, error) {
 	b := make([]byte, 4)
 	rand.Read(b)
 	suffix := hex.EncodeToString(b)
-	s := &ClusterServer{root: root, env: []string{"TEMPORAL_DB=temporal_" + suffix, "TEMPORAL_VISIBILITY_DB=temporal_visibility_" + suffix}}
+	s := &ClusterServer{tb: tb, root: root, env: []string{"TEMPORAL_DB=temporal_" + suffix, "TEMPORAL_VISIBILITY_DB=temporal_visibility_" + suffix}}
 	for _, name := range []string{"FRONTEND", "FRONTEND_HTTP", "HISTORY", "MATCHING", "WORKER", "FRONTEND_MEMBERSHIP",
 		"HISTORY_MEMBERSHIP", "MATCHING_MEMBERSHIP", "WORKER_MEMBERSHIP", "METRICS"} {
 		port, err := freePort()
@@ -126,10 +128,19 @@ func (s *ClusterServer) Stop() {
 }
 
 // Restart stops the server and starts it again on the same ports and
-// databases, as an operator's restart or an upgrade would.
+// databases, as an operator's restart or an upgrade would. A start that
+// fails is logged and tried once more: a busy machine can be slow to free
+// a port.
 func (s *ClusterServer) Restart() error {
 	s.Stop()
-	return s.Start()
+	err := s.Start()
+	if err != nil {
+		s.tb.Logf("scripts/cluster.sh failed to start again, trying once more: %v", err)
+		s.Stop()
+		time.Sleep(2 * time.Second)
+		err = s.Start()
+	}
+	return err
 }
 
 // Start runs scripts/cluster.sh and waits until it says the server is
@@ -187,17 +198,25 @@ func (s *ClusterServer) Start() error {
 	}
 }
 
-// diagnose is what a failed start logged: its first fatal or error lines,
-// where the cause is, then the end.
+// diagnose is what a failed start logged: the script's and the CLI's own
+// lines and the server's fatal ones, where the cause is (else its first
+// errors), then the end.
 func diagnose(log string) string {
-	var first []string
+	var causes, errs []string
 	for line := range strings.SplitSeq(log, "\n") {
-		if len(first) < 3 && (strings.Contains(line, `"level":"fatal"`) || strings.Contains(line, `"level":"error"`) ||
-			strings.Contains(line, "address already in use")) {
-			first = append(first, tail(line, 600))
+		var entry struct{ Level, Msg, Error string }
+		switch {
+		case strings.TrimSpace(line) == "":
+		case json.Unmarshal([]byte(line), &entry) != nil || entry.Level == "fatal":
+			causes = append(causes, tail(line, 600))
+		case entry.Level == "error" && len(errs) < 3:
+			errs = append(errs, entry.Msg+": "+tail(entry.Error, 600))
 		}
 	}
-	return strings.Join(first, "\n") + "\n...\n" + tail(log, 1500)
+	if len(causes) == 0 {
+		causes = errs
+	}
+	return strings.Join(causes[:min(len(causes), 10)], "\n") + "\n...\n" + tail(log, 1500)
 }
 
 // moduleRoot is the folder of the module's go.mod, above the test's.
