@@ -13,6 +13,7 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -503,6 +504,7 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 				if workflows.ActivityOf(e, testkit.DataConverter()) == "MakeEffective" {
 					effective++
 				}
+				logFailedTask(t, wid, e)
 			}
 			if n := events[enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED]; n != wantUpdates || len(st.Decisions) != wantUpdates {
 				t.Errorf("%s: %d updates accepted and %d decisions, want %d", wid, n, len(st.Decisions), wantUpdates)
@@ -528,9 +530,18 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 		if workflows.ActivityOf(e, testkit.DataConverter()) == "MakeEffectiveTogether" {
 			together++
 		}
+		logFailedTask(t, contract.RoundWorkflowID(r.id), e)
 	}
 	if together != 1 {
 		t.Errorf("the round scheduled MakeEffectiveTogether %d times, want 1", together)
+	}
+}
+
+// logFailedTask logs e if it is a failed workflow task: the tests that
+// count failed tasks say which workflows they were in, and why.
+func logFailedTask(t *testing.T, workflowID string, e *historypb.HistoryEvent) {
+	if a := e.GetWorkflowTaskFailedEventAttributes(); a != nil {
+		t.Logf("%s: workflow task failed at event %d: %s: %s", workflowID, e.GetEventId(), a.GetCause(), a.GetFailure().GetMessage())
 	}
 }
 

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	mathrand "math/rand/v2"
 	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -117,6 +118,48 @@ func startCluster(tb testing.TB, root string) (*ClusterServer, error) {
 // its visibility store.
 func (s *ClusterServer) Databases() []string {
 	return []string{strings.TrimPrefix(s.env[0], "TEMPORAL_DB="), strings.TrimPrefix(s.env[1], "TEMPORAL_VISIBILITY_DB=")}
+}
+
+// FailedWorkflowTasks counts, by cause, the workflow tasks the server
+// failed when their completion came in (BAD_SEARCH_ATTRIBUTES,
+// UNHANDLED_COMMAND, ...), from its failed_workflow_tasks metric since it
+// last started. Such a failure drops the updates the task carried
+// (WorkflowNotReady); with the SDK's own and timed-out tasks it is a bug
+// until proven otherwise.
+func (s *ClusterServer) FailedWorkflowTasks() (map[string]float64, error) {
+	port := ""
+	for _, kv := range s.env {
+		if v, ok := strings.CutPrefix(kv, "TEMPORAL_METRICS_PORT="); ok {
+			port = v
+		}
+	}
+	resp, err := http.Get("http://127.0.0.1:" + port + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	counts := map[string]float64{}
+	lines := bufio.NewScanner(resp.Body)
+	lines.Buffer(make([]byte, 64<<10), 1<<20)
+	for lines.Scan() {
+		labels, ok := strings.CutPrefix(lines.Text(), "failed_workflow_tasks{")
+		if !ok {
+			continue
+		}
+		labels, value, _ := strings.Cut(labels, "} ")
+		n, err := strconv.ParseFloat(value, 64)
+		if err != nil {
+			return nil, fmt.Errorf("failed_workflow_tasks: %q: %w", lines.Text(), err)
+		}
+		cause := "unknown"
+		for l := range strings.SplitSeq(labels, ",") {
+			if v, ok := strings.CutPrefix(l, `failure="`); ok {
+				cause = strings.TrimSuffix(v, `"`)
+			}
+		}
+		counts[cause] += n
+	}
+	return counts, lines.Err()
 }
 
 // Stop stops the server (SIGTERM) and waits for it to exit.

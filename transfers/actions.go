@@ -26,7 +26,13 @@ import (
 // When the workflow task that carried the update failed (the server
 // answers WorkflowNotReady), the update was dropped, not refused: the same
 // update, with the same ID, is sent again a few times, as the server
-// retries the task.
+// retries the task. Temporal does this by design: a signal that reaches a
+// workflow while it completes fails that task with UnhandledCommand, and
+// the task is tried again with the signal (docs.temporal.io/references/events,
+// WorkflowTaskFailed); the updates the failed task carried are aborted
+// with WorkflowNotReady and not retried by the server (temporalio/temporal
+// service/history/workflow/update/abort_reason.go). The production-shape
+// test saw such tasks on transfers the round signalled as they ended.
 func (s *Service) Update(ctx context.Context, workflowID, name, updateID string, arg, out any) error {
 	wait := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {

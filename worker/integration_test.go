@@ -172,8 +172,18 @@ func TestRoundEndToEnd(t *testing.T) { roundEndToEnd(t, startStack(t)) }
 
 // TestRoundEndToEndOnTheCluster runs the same round on the production
 // shape: the official Temporal server on PostgreSQL (scripts/cluster.sh).
+// No workflow task may fail on the server: a failed one drops the
+// updates it carried.
 func TestRoundEndToEndOnTheCluster(t *testing.T) {
-	roundEndToEnd(t, startStackOn(t, testkit.Cluster(t).Client()))
+	cluster := testkit.Cluster(t)
+	roundEndToEnd(t, startStackOn(t, cluster.Client()))
+	failed, err := cluster.FailedWorkflowTasks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(failed) > 0 {
+		t.Errorf("the server failed workflow tasks, by cause: %v", failed)
+	}
 }
 
 // roundEndToEnd runs the round on the stack s and checks its outcome.
