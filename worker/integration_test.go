@@ -172,8 +172,10 @@ func TestRoundEndToEnd(t *testing.T) { roundEndToEnd(t, startStack(t)) }
 
 // TestRoundEndToEndOnTheCluster runs the same round on the production
 // shape: the official Temporal server on PostgreSQL (scripts/cluster.sh).
-// No workflow task may fail on the server: a failed one drops the
-// updates it carried.
+// No workflow task may fail on the server but for UnhandledCommand,
+// Temporal's designed retry of a task that completed a workflow as a
+// signal reached it (a transfer the round blocks as it ends); a transfer
+// tells its round before it completes, so that task carries no update.
 func TestRoundEndToEndOnTheCluster(t *testing.T) {
 	cluster := testkit.Cluster(t)
 	roundEndToEnd(t, startStackOn(t, cluster.Client()))
@@ -181,6 +183,7 @@ func TestRoundEndToEndOnTheCluster(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	delete(failed, enumspb.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND.String())
 	if len(failed) > 0 {
 		t.Errorf("the server failed workflow tasks, by cause: %v", failed)
 	}
