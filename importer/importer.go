@@ -470,8 +470,9 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 	return e, r.errs
 }
 
-// readRows reads a CSV (with a header) or, when contentType says so, a
-// JSON array of objects.
+// readRows reads a CSV (with a header; comma- or semicolon-separated,
+// with or without a byte order mark) or, when contentType says so, a JSON
+// array of objects.
 func readRows(contentType string, body []byte, imp spec) ([]row, error) {
 	if strings.HasPrefix(contentType, "application/json") {
 		var objs []map[string]any
@@ -493,7 +494,9 @@ func readRows(contentType string, body []byte, imp spec) ([]row, error) {
 	if contentType != "text/csv" && contentType != "" {
 		return nil, apperr.New(apperr.KindUnsupported, "Content-Type", "kirim text/csv atau application/json", "send text/csv or application/json")
 	}
+	body = bytes.TrimPrefix(body, []byte("\ufeff")) // Excel's "CSV UTF-8" begins with a byte order mark
 	rd := csv.NewReader(bytes.NewReader(body))
+	rd.Comma = separator(body)
 	rd.TrimLeadingSpace = true
 	records, err := rd.ReadAll()
 	if err != nil {
@@ -521,6 +524,18 @@ func readRows(contentType string, body []byte, imp spec) ([]row, error) {
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// separator is the field separator of a CSV file: a semicolon when its
+// header line has more semicolons than commas, as Excel writes CSV where
+// the comma is the decimal mark (Indonesian settings), else a comma. No
+// column name holds either.
+func separator(body []byte) rune {
+	header, _, _ := bytes.Cut(body, []byte("\n"))
+	if bytes.Count(header, []byte(";")) > bytes.Count(header, []byte(",")) {
+		return ';'
+	}
+	return ','
 }
 
 // Load loads one file of units, positions or employees into gdb and says

@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -634,5 +635,51 @@ func TestImportEmailAddresses(t *testing.T) {
 	var n int64
 	if gdb.Model(&models.Employee{}).Count(&n); n != 0 {
 		t.Errorf("%d employees after a refused file, want 0", n)
+	}
+}
+
+// asExcelWrites rewrites a comma-separated CSV file as Excel writes it
+// where the comma is the decimal mark: "CSV UTF-8" with its byte order
+// mark, semicolons between fields (fields holding one quoted) and CRLF.
+func asExcelWrites(t *testing.T, file string) string {
+	records, err := csv.NewReader(strings.NewReader(file)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("\ufeff")
+	w := csv.NewWriter(&b)
+	w.Comma, w.UseCRLF = ';', true
+	if err := w.WriteAll(records); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestImportExcelCSV imports the same government as plain CSV and as
+// Excel's semicolon CSV with a byte order mark: both import, and leave the
+// same data.
+func TestImportExcelCSV(t *testing.T) {
+	d := seed.Generate(40, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 5)
+	units, positions, employees := governmentCSV(d)
+	if !strings.Contains(asExcelWrites(t, employees), `";`) {
+		t.Fatal("no employee field holds a semicolon: the quoting is not tested")
+	}
+	var states []string
+	for _, excel := range []bool{false, true} {
+		gdb, _ := testkit.New(t)
+		post := importAPI(t, gdb)
+		for _, f := range []struct{ kind, file string }{{"units", units}, {"positions", positions}, {"employees", employees}} {
+			if excel {
+				f.file = asExcelWrites(t, f.file)
+			}
+			if r := post(f.kind, f.file, http.StatusOK); r.Result.Created == 0 {
+				t.Errorf("excel %v: %s created nothing", excel, f.kind)
+			}
+		}
+		states = append(states, importedState(t, gdb))
+	}
+	if states[0] != states[1] {
+		t.Errorf("Excel's CSV imported other data than plain CSV:\n%.2000s\n---\n%.2000s", states[0], states[1])
 	}
 }
