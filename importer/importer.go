@@ -129,7 +129,7 @@ func (r *row) rank(field string) models.Rank {
 	}
 	rk, err := models.ParseRank(v)
 	if err != nil {
-		r.fail(field, "pangkat/golongan tidak dikenal: "+v+" (contoh III/a)", "unknown rank "+v+" (e.g. III/a)")
+		r.fail(field, "pangkat/golongan tidak dikenal: "+v+" (contoh III/a atau Penata Muda)", "unknown rank "+v+" (e.g. III/a or Penata Muda)")
 	}
 	return rk
 }
@@ -161,8 +161,22 @@ func (r *row) level(field string) models.Level {
 	return 0
 }
 
-// dateLayout is how imports write dates.
-const dateLayout = "2006-01-02"
+// dateLayouts are the ways an import may write a date: ISO, or
+// day/month/year as Indonesian spreadsheets do (leading zeros optional).
+var dateLayouts = []string{"2006-01-02", "2/1/2006"}
+
+// parseDate reads a date in one of dateLayouts.
+func parseDate(v string) (time.Time, error) {
+	v = strings.TrimSpace(v)
+	var err error
+	for _, layout := range dateLayouts {
+		var d time.Time
+		if d, err = time.Parse(layout, v); err == nil {
+			return d, nil
+		}
+	}
+	return time.Time{}, err
+}
 
 // sanctions reads "type:start..end" lists, e.g.
 // "sedang:2025-03-01..2026-03-01;berat:2026-01-05..": end is the first
@@ -172,16 +186,16 @@ func (r *row) sanctions(field, nip string) []models.Sanction {
 	for _, p := range r.pairs(field) {
 		typ, ok := models.ParseChoice(p[0], models.SanctionTypes)
 		from, to, _ := strings.Cut(p[1], "..")
-		start, err := time.Parse(dateLayout, strings.TrimSpace(from))
+		start, err := parseDate(from)
 		s := models.Sanction{NIP: nip, Type: typ, Start: start}
 		if to = strings.TrimSpace(to); to != "" && err == nil {
-			end, endErr := time.Parse(dateLayout, to)
+			end, endErr := parseDate(to)
 			s.End, err = &end, endErr
 		}
 		switch {
 		case !ok || err != nil:
-			r.fail(field, "sanksi harus jenis:mulai..selesai, jenis ringan, sedang atau berat, tanggal YYYY-MM-DD, mis. sedang:2025-03-01..2026-03-01",
-				"a sanction must be type:start..end, type ringan, sedang or berat, dates YYYY-MM-DD, e.g. sedang:2025-03-01..2026-03-01")
+			r.fail(field, "sanksi harus jenis:mulai..selesai, jenis ringan, sedang atau berat, tanggal YYYY-MM-DD atau DD/MM/YYYY, mis. sedang:2025-03-01..2026-03-01",
+				"a sanction must be type:start..end, type ringan, sedang or berat, dates YYYY-MM-DD or DD/MM/YYYY, e.g. sedang:2025-03-01..2026-03-01")
 		case s.End == nil && typ != models.SanctionBerat:
 			r.fail(field, "sanksi "+string(typ)+" harus punya tanggal selesai", "a "+string(typ)+" sanction must have an end date")
 		case s.End != nil && !s.End.After(start):
@@ -437,9 +451,9 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 		r.fail("status", "status harus pns, cpns, study_leave atau retired", "status must be pns, cpns, study_leave or retired")
 	}
 	if v := r.text("in_post_since", true); v != "" {
-		d, err := time.Parse(dateLayout, v)
+		d, err := parseDate(v)
 		if err != nil {
-			r.fail("in_post_since", "tanggal harus YYYY-MM-DD", "the date must be YYYY-MM-DD")
+			r.fail("in_post_since", "tanggal harus YYYY-MM-DD atau DD/MM/YYYY", "the date must be YYYY-MM-DD or DD/MM/YYYY")
 		}
 		e.InPostSince = d
 	}

@@ -48,6 +48,20 @@ func TestRankAndPredicate(t *testing.T) {
 	if _, err := ParseRank("V/a"); err == nil {
 		t.Error("V/a accepted")
 	}
+	for in, want := range map[string]Rank{"Penata Muda": 9, "penata muda tingkat i": 10, "Penata Muda Tk. I": 10,
+		" Penata  Muda Tk.I ": 10, "Juru Muda": 1, "Pembina Utama": 17, "PEMBINA UTAMA MADYA": 16, "Pembina Tingkat I": 14} {
+		if r, err := ParseRank(in); err != nil || r != want {
+			t.Errorf("ParseRank(%q) = %v, %v; want %v", in, r, err, want)
+		}
+	}
+	for r := Rank(1); r.Valid(); r++ {
+		if back, err := ParseRank(r.Title()); err != nil || back != r {
+			t.Errorf("ParseRank(%q) = %v, %v; want %v", r.Title(), back, err, r)
+		}
+	}
+	if _, err := ParseRank("Penata Utama"); err == nil {
+		t.Error("Penata Utama accepted")
+	}
 	for in, want := range map[string]Predicate{
 		" sangat  baik": SangatBaik, "SANGAT BAIK": SangatBaik, "Baik": Baik, "5": SangatBaik,
 		"Butuh Perbaikan": ButuhPerbaikan, "butuh_perbaikan": ButuhPerbaikan,

@@ -21,15 +21,33 @@ var rankNames = []string{
 	"IV/a", "IV/b", "IV/c", "IV/d", "IV/e",
 }
 
-// ParseRank reads a golongan code such as "III/b" (case-insensitive).
+// rankTitles lists the pangkat of each golongan, in rankNames' order
+// (PP 99/2000), with "Tingkat I" written out.
+var rankTitles = []string{
+	"Juru Muda", "Juru Muda Tingkat I", "Juru", "Juru Tingkat I",
+	"Pengatur Muda", "Pengatur Muda Tingkat I", "Pengatur", "Pengatur Tingkat I",
+	"Penata Muda", "Penata Muda Tingkat I", "Penata", "Penata Tingkat I",
+	"Pembina", "Pembina Tingkat I", "Pembina Utama Muda", "Pembina Utama Madya", "Pembina Utama",
+}
+
+// ParseRank reads a golongan code such as "III/b", or its pangkat such as
+// "Penata Muda Tingkat I" or "Penata Muda Tk. I" (case-insensitive).
 func ParseRank(s string) (Rank, error) {
-	s = strings.TrimSpace(s)
-	for i, n := range rankNames {
-		if strings.EqualFold(n, s) {
+	title := strings.Join(strings.Fields(strings.NewReplacer("Tk.", "Tingkat ", "tk.", "Tingkat ", "TK.", "Tingkat ").Replace(s)), " ")
+	for i := range rankNames {
+		if strings.EqualFold(rankNames[i], strings.TrimSpace(s)) || strings.EqualFold(rankTitles[i], title) {
 			return Rank(i + 1), nil
 		}
 	}
-	return 0, fmt.Errorf("unknown rank %q: want a golongan from I/a to IV/e", s)
+	return 0, fmt.Errorf("unknown rank %q: want a golongan from I/a to IV/e, or its pangkat", s)
+}
+
+// Title returns the pangkat, e.g. "Penata Muda Tingkat I" for III/b.
+func (r Rank) Title() string {
+	if !r.Valid() {
+		return r.String()
+	}
+	return rankTitles[r-1]
 }
 
 // String returns the golongan code, e.g. "III/b".

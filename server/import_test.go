@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -361,7 +362,7 @@ func TestImportSanctions(t *testing.T) {
 	for _, e := range prob.Errors {
 		errs = append(errs, fmt.Sprintf("%d %s: %s", e.Row, e.Field, e.MessageEN))
 	}
-	format := "sanctions: a sanction must be type:start..end, type ringan, sedang or berat, dates YYYY-MM-DD, e.g. sedang:2025-03-01..2026-03-01"
+	format := "sanctions: a sanction must be type:start..end, type ringan, sedang or berat, dates YYYY-MM-DD or DD/MM/YYYY, e.g. sedang:2025-03-01..2026-03-01"
 	want := []string{"2 " + format, "3 sanctions: a sedang sanction must have an end date",
 		"4 sanctions: a sanction must end after it starts", "5 " + format,
 		"6 sanctions: the sanction ringan:2025-03-01 is given twice"}
@@ -638,13 +639,33 @@ func TestImportEmailAddresses(t *testing.T) {
 	}
 }
 
-// asExcelWrites rewrites a comma-separated CSV file as Excel writes it
-// where the comma is the decimal mark: "CSV UTF-8" with its byte order
-// mark, semicolons between fields (fields holding one quoted) and CRLF.
-func asExcelWrites(t *testing.T, file string) string {
+// asTheOfficeHasIt rewrites a comma-separated CSV file as an HR office's
+// spreadsheet has it: ranks as their pangkat ("Penata Muda"), dates day
+// first (1/3/2025), and saved by Excel where the comma is the decimal
+// mark: "CSV UTF-8" with its byte order mark, semicolons between fields
+// (fields holding one quoted) and CRLF.
+func asTheOfficeHasIt(t *testing.T, file string) string {
 	records, err := csv.NewReader(strings.NewReader(file)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
+	}
+	isoDate := regexp.MustCompile(`(\d{4})-(\d{2})-(\d{2})`)
+	for _, rec := range records[1:] {
+		for i, col := range records[0] {
+			switch col {
+			case "rank", "min_rank", "max_rank":
+				r, err := models.ParseRank(rec[i])
+				if err != nil {
+					t.Fatal(err)
+				}
+				rec[i] = r.Title()
+			case "in_post_since", "sanctions":
+				rec[i] = isoDate.ReplaceAllStringFunc(rec[i], func(d string) string {
+					day, _ := time.Parse("2006-01-02", d)
+					return day.Format("2/1/2006")
+				})
+			}
+		}
 	}
 	var b strings.Builder
 	b.WriteString("\ufeff")
@@ -656,14 +677,17 @@ func asExcelWrites(t *testing.T, file string) string {
 	return b.String()
 }
 
-// TestImportExcelCSV imports the same government as plain CSV and as
-// Excel's semicolon CSV with a byte order mark: both import, and leave the
-// same data.
-func TestImportExcelCSV(t *testing.T) {
+// TestImportAsTheOfficeHasIt imports the same government as plain CSV
+// and as an office's Excel file (asTheOfficeHasIt): both import, and leave
+// the same data.
+func TestImportAsTheOfficeHasIt(t *testing.T) {
 	d := seed.Generate(40, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 5)
 	units, positions, employees := governmentCSV(d)
-	if !strings.Contains(asExcelWrites(t, employees), `";`) {
-		t.Fatal("no employee field holds a semicolon: the quoting is not tested")
+	office := asTheOfficeHasIt(t, employees)
+	for _, want := range []string{`";`, "Penata", "/20"} {
+		if !strings.Contains(office, want) {
+			t.Fatalf("the office's employee file holds no %q: that form is not tested", want)
+		}
 	}
 	var states []string
 	for _, excel := range []bool{false, true} {
@@ -671,7 +695,7 @@ func TestImportExcelCSV(t *testing.T) {
 		post := importAPI(t, gdb)
 		for _, f := range []struct{ kind, file string }{{"units", units}, {"positions", positions}, {"employees", employees}} {
 			if excel {
-				f.file = asExcelWrites(t, f.file)
+				f.file = asTheOfficeHasIt(t, f.file)
 			}
 			if r := post(f.kind, f.file, http.StatusOK); r.Result.Created == 0 {
 				t.Errorf("excel %v: %s created nothing", excel, f.kind)
@@ -680,6 +704,6 @@ func TestImportExcelCSV(t *testing.T) {
 		states = append(states, importedState(t, gdb))
 	}
 	if states[0] != states[1] {
-		t.Errorf("Excel's CSV imported other data than plain CSV:\n%.2000s\n---\n%.2000s", states[0], states[1])
+		t.Errorf("the office's file imported other data than plain CSV:\n%.2000s\n---\n%.2000s", states[0], states[1])
 	}
 }
