@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -24,6 +25,7 @@ import (
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/xuri/excelize/v2"
 )
 
 // MaxRowErrors bounds the row errors a refused import answers with; the
@@ -73,11 +75,15 @@ type ChildCount struct {
 	Written int `json:"written"`
 }
 
-// row is one record of an import, by column name, with its 1-based line.
+// row is one record of an import, by column name, with its 1-based line
+// (or row of the sheet).
 type row struct {
 	n      int
 	fields map[string]string
 	errs   []apperr.FieldError
+	// serialDates: the row comes from a workbook, where a date cell holds
+	// Excel's serial day number.
+	serialDates bool
 }
 
 func (r *row) fail(field, id, en string) {
@@ -164,6 +170,25 @@ func (r *row) level(field string) models.Level {
 // dateLayouts are the ways an import may write a date: ISO, or
 // day/month/year as Indonesian spreadsheets do (leading zeros optional).
 var dateLayouts = []string{"2006-01-02", "2/1/2006"}
+
+// date reads a required date column: text in one of dateLayouts or, in
+// a workbook, a date cell.
+func (r *row) date(field string) time.Time {
+	v := r.text(field, true)
+	if v == "" {
+		return time.Time{}
+	}
+	if serial, err := strconv.ParseFloat(v, 64); err == nil && r.serialDates {
+		if d, err := excelize.ExcelDateToTime(serial, false); err == nil {
+			return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.UTC)
+		}
+	}
+	d, err := parseDate(v)
+	if err != nil {
+		r.fail(field, "tanggal harus YYYY-MM-DD atau DD/MM/YYYY", "the date must be YYYY-MM-DD or DD/MM/YYYY")
+	}
+	return d
+}
 
 // parseDate reads a date in one of dateLayouts.
 func parseDate(v string) (time.Time, error) {
@@ -450,13 +475,7 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 	default:
 		r.fail("status", "status harus pns, cpns, study_leave atau retired", "status must be pns, cpns, study_leave or retired")
 	}
-	if v := r.text("in_post_since", true); v != "" {
-		d, err := parseDate(v)
-		if err != nil {
-			r.fail("in_post_since", "tanggal harus YYYY-MM-DD atau DD/MM/YYYY", "the date must be YYYY-MM-DD or DD/MM/YYYY")
-		}
-		e.InPostSince = d
-	}
+	e.InPostSince = r.date("in_post_since")
 	e.Sanctions = r.sanctions("sanctions", e.NIP)
 	years := map[int]bool{}
 	for _, p := range r.pairs("skp") {
@@ -484,11 +503,21 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 	return e, r.errs
 }
 
+// ContentTypeXLSX is the media type of an Excel workbook (.xlsx).
+const ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 // readRows reads a CSV (with a header; comma- or semicolon-separated,
-// with or without a byte order mark) or, when contentType says so, a JSON
-// array of objects.
+// with or without a byte order mark), the first sheet of an Excel
+// workbook (its first row the header) or, when contentType says so, a
+// JSON array of objects.
 func readRows(contentType string, body []byte, imp spec) ([]row, error) {
-	if strings.HasPrefix(contentType, "application/json") {
+	var records [][]string
+	var lines []int // of each record after the header; nil: the header's line + i
+	switch contentType {
+	case "application/json":
+		if err := models.CheckText(body); err != nil {
+			return nil, err
+		}
 		var objs []map[string]any
 		if err := json.Unmarshal(body, &objs); err != nil {
 			return nil, apperr.New(apperr.KindMalformed, "", "JSON harus berupa array objek: "+err.Error(), "JSON must be an array of objects: "+err.Error())
@@ -504,17 +533,26 @@ func readRows(contentType string, body []byte, imp spec) ([]row, error) {
 			}
 		}
 		return rows, nil
-	}
-	if contentType != "text/csv" && contentType != "" {
-		return nil, apperr.New(apperr.KindUnsupported, "Content-Type", "kirim text/csv atau application/json", "send text/csv or application/json")
-	}
-	body = bytes.TrimPrefix(body, []byte("\ufeff")) // Excel's "CSV UTF-8" begins with a byte order mark
-	rd := csv.NewReader(bytes.NewReader(body))
-	rd.Comma = separator(body)
-	rd.TrimLeadingSpace = true
-	records, err := rd.ReadAll()
-	if err != nil {
-		return nil, apperr.New(apperr.KindMalformed, "", "CSV tidak sah: "+err.Error(), "malformed CSV: "+err.Error())
+	case ContentTypeXLSX:
+		var err error
+		if records, lines, err = sheetRecords(body); err != nil {
+			return nil, err
+		}
+	case "text/csv", "":
+		if err := models.CheckText(body); err != nil {
+			return nil, err
+		}
+		body = bytes.TrimPrefix(body, []byte("\ufeff")) // Excel's "CSV UTF-8" begins with a byte order mark
+		rd := csv.NewReader(bytes.NewReader(body))
+		rd.Comma = separator(body)
+		rd.TrimLeadingSpace = true
+		var err error
+		if records, err = rd.ReadAll(); err != nil {
+			return nil, apperr.New(apperr.KindMalformed, "", "CSV tidak sah: "+err.Error(), "malformed CSV: "+err.Error())
+		}
+	default:
+		return nil, apperr.New(apperr.KindUnsupported, "Content-Type", "kirim text/csv, berkas Excel (.xlsx) atau application/json",
+			"send text/csv, an Excel workbook (.xlsx) or application/json")
 	}
 	if len(records) == 0 {
 		return nil, apperr.New(apperr.KindMalformed, "", "berkas kosong", "empty file")
@@ -531,13 +569,80 @@ func readRows(contentType string, body []byte, imp spec) ([]row, error) {
 	}
 	rows := make([]row, 0, len(records)-1)
 	for i, rec := range records[1:] {
-		r := row{n: i + 2, fields: map[string]string{}}
+		r := row{n: i + 2, fields: map[string]string{}, serialDates: lines != nil}
+		if lines != nil {
+			r.n = lines[i]
+		}
 		for j, h := range header {
 			r.fields[strings.TrimSpace(h)] = rec[j]
 		}
 		rows = append(rows, r)
 	}
 	return rows, nil
+}
+
+// Limits on a workbook's unpacked size, checked as it is read: an .xlsx
+// is a zip archive, and a small one can unpack into gigabytes.
+const (
+	maxSheetUnzipped = 256 << 20
+	maxSheetXML      = 128 << 20
+)
+
+// sheetRecords reads the first sheet of an Excel workbook: its non-empty
+// rows, each as long as the first (the header), with raw cell values (a
+// date is its serial day number), and each record's row number after the
+// header.
+func sheetRecords(body []byte) ([][]string, []int, error) {
+	malformed := func(err error) error {
+		return apperr.New(apperr.KindMalformed, "", "berkas Excel tidak sah: "+err.Error(), "malformed Excel workbook: "+err.Error())
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{RawCellValue: true,
+		UnzipSizeLimit: maxSheetUnzipped, UnzipXMLSizeLimit: maxSheetXML})
+	if err != nil {
+		return nil, nil, malformed(err)
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, nil, malformed(errors.New("no sheet"))
+	}
+	it, err := f.Rows(sheets[0])
+	if err != nil {
+		return nil, nil, malformed(err)
+	}
+	defer it.Close()
+	var records [][]string
+	var lines []int
+	for n := 1; it.Next(); n++ {
+		cells, err := it.Columns(excelize.Options{RawCellValue: true})
+		if err != nil {
+			return nil, nil, malformed(err)
+		}
+		if !slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) != "" }) {
+			continue
+		}
+		for _, c := range cells {
+			if err := models.CheckText([]byte(c)); err != nil {
+				return nil, nil, err
+			}
+		}
+		if len(records) > 0 {
+			if len(cells) > len(records[0]) {
+				return nil, nil, apperr.New(apperr.KindMalformed, "", fmt.Sprintf("baris %d punya lebih banyak sel daripada judul kolom", n),
+					fmt.Sprintf("row %d has more cells than the header", n))
+			}
+			cells = append(cells, make([]string, len(records[0])-len(cells))...)
+			lines = append(lines, n)
+		}
+		records = append(records, cells)
+	}
+	if err := it.Error(); err != nil {
+		return nil, nil, malformed(err)
+	}
+	if lines == nil {
+		lines = []int{}
+	}
+	return records, lines, nil
 }
 
 // separator is the field separator of a CSV file: a semicolon when its
@@ -565,9 +670,6 @@ func Load(ctx context.Context, gdb *gorm.DB, kind, contentType string, body []by
 	imp, ok := specs[kind]
 	if !ok {
 		return res, apperr.New(apperr.KindNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
-	}
-	if err := models.CheckText(body); err != nil {
-		return res, err
 	}
 	rows, err := readRows(contentType, body, imp)
 	if err != nil {

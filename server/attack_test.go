@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/apikey"
+	"github.com/bkpsdm/mutasi/importer"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/testkit"
@@ -293,7 +294,10 @@ func TestAttacksAreRefused(t *testing.T) {
 			{"units", "text/csv", "id,name\nU900\n"},
 			{"units", "text/csv", "id,name\nU900,Di\"nas\n"},
 			{"units", "text/csv", "id,name\nU900,Dinas,Lebih\n"},
-			{"units", "text/csv", "\ufeffid,name\nU900,Dinas\n"},
+			{"units", "text/csv", "\ufeff\ufeffid,name\nU900,Dinas\n"}, // one byte order mark is Excel's; two are not
+			{"units", "text/csv", "id;name\nU900,Dinas\n"},
+			{"units", importer.ContentTypeXLSX, "PK\x03\x04 not a workbook"},
+			{"units", importer.ContentTypeXLSX, "id,name\nU900,Dinas\n"},
 			{"units", "text/csv", "\x00\x01\x02\xff\xfe"},
 			{"units", "text/csv", ""},
 			{"units", "text/csv", "id,name\n,\n"},

@@ -26,6 +26,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/xuri/excelize/v2"
 )
 
 // importReply is the answer to an import: the problem of a refused one,
@@ -39,6 +40,13 @@ type importReply struct {
 // the import API of a server on gdb, as HR, and expects the given status.
 func importAPI(tb testing.TB, gdb *gorm.DB) func(kind, body string, status int) importReply {
 	tb.Helper()
+	return importAPIAs(tb, gdb, "")
+}
+
+// importAPIAs is importAPI sending the given Content-Type ("": text/csv,
+// or application/json for a body that starts with "[").
+func importAPIAs(tb testing.TB, gdb *gorm.DB, contentType string) func(kind, body string, status int) importReply {
+	tb.Helper()
 	tok, err := apikey.Issue(gdb, "hr", models.Actor{ID: "hr1", Role: models.RoleHR})
 	if err != nil {
 		tb.Fatal(err)
@@ -50,6 +58,9 @@ func importAPI(tb testing.TB, gdb *gorm.DB) func(kind, body string, status int) 
 		req.Header.Set("Content-Type", "text/csv")
 		if strings.HasPrefix(body, "[") {
 			req.Header.Set("Content-Type", "application/json")
+		}
+		if contentType != "" {
+			req.Header.Set("Content-Type", contentType)
 		}
 		req.Header.Set("Authorization", "Bearer "+tok)
 		rec := httptest.NewRecorder()
@@ -639,17 +650,15 @@ func TestImportEmailAddresses(t *testing.T) {
 	}
 }
 
-// asTheOfficeHasIt rewrites a comma-separated CSV file as an HR office's
-// spreadsheet has it: ranks as their pangkat ("Penata Muda"), dates day
-// first (1/3/2025), and saved by Excel where the comma is the decimal
-// mark: "CSV UTF-8" with its byte order mark, semicolons between fields
-// (fields holding one quoted) and CRLF.
-func asTheOfficeHasIt(t *testing.T, file string) string {
+// officeRecords reads a comma-separated CSV file and writes its ranks as
+// their pangkat ("Penata Muda") and, when dayFirst, its dates day first
+// (1/3/2025), as an HR office's spreadsheet has them.
+func officeRecords(t *testing.T, file string, dayFirst bool) [][]string {
 	records, err := csv.NewReader(strings.NewReader(file)).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
-	isoDate := regexp.MustCompile(`(\d{4})-(\d{2})-(\d{2})`)
+	isoDate := regexp.MustCompile(`\d{4}-\d{2}-\d{2}`)
 	for _, rec := range records[1:] {
 		for i, col := range records[0] {
 			switch col {
@@ -660,13 +669,22 @@ func asTheOfficeHasIt(t *testing.T, file string) string {
 				}
 				rec[i] = r.Title()
 			case "in_post_since", "sanctions":
-				rec[i] = isoDate.ReplaceAllStringFunc(rec[i], func(d string) string {
-					day, _ := time.Parse("2006-01-02", d)
-					return day.Format("2/1/2006")
-				})
+				if dayFirst {
+					rec[i] = isoDate.ReplaceAllStringFunc(rec[i], func(d string) string {
+						day, _ := time.Parse("2006-01-02", d)
+						return day.Format("2/1/2006")
+					})
+				}
 			}
 		}
 	}
+	return records
+}
+
+// asExcelCSV writes an office's records as Excel saves them where the
+// comma is the decimal mark: "CSV UTF-8" with its byte order mark,
+// semicolons between fields (fields holding one quoted) and CRLF.
+func asExcelCSV(t *testing.T, records [][]string) string {
 	var b strings.Builder
 	b.WriteString("\ufeff")
 	w := csv.NewWriter(&b)
@@ -677,33 +695,78 @@ func asTheOfficeHasIt(t *testing.T, file string) string {
 	return b.String()
 }
 
-// TestImportAsTheOfficeHasIt imports the same government as plain CSV
-// and as an office's Excel file (asTheOfficeHasIt): both import, and leave
-// the same data.
+// asWorkbook writes an office's records (with ISO dates) as an Excel
+// workbook: text cells, and in_post_since as a date cell. A blank row
+// after the header is skipped by the import.
+func asWorkbook(t *testing.T, records [][]string) string {
+	f := excelize.NewFile()
+	defer f.Close()
+	for r, rec := range records {
+		row := r + 1
+		if r > 0 {
+			row++
+		}
+		for c, v := range rec {
+			cell, err := excelize.CoordinatesToCellName(c+1, row)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var value any = v
+			if records[0][c] == "in_post_since" && r > 0 {
+				if value, err = time.Parse("2006-01-02", v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := f.SetCellValue("Sheet1", cell, value); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	var b bytes.Buffer
+	if err := f.Write(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+// TestImportAsTheOfficeHasIt imports the same government as plain CSV, as
+// an office's Excel CSV (byte order mark, semicolons, pangkat, day-first
+// dates) and as an office's workbook (pangkat, date cells): all three
+// import, and leave the same data.
 func TestImportAsTheOfficeHasIt(t *testing.T) {
 	d := seed.Generate(40, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 5)
 	units, positions, employees := governmentCSV(d)
-	office := asTheOfficeHasIt(t, employees)
+	office := asExcelCSV(t, officeRecords(t, employees, true))
 	for _, want := range []string{`";`, "Penata", "/20"} {
 		if !strings.Contains(office, want) {
 			t.Fatalf("the office's employee file holds no %q: that form is not tested", want)
 		}
 	}
+	forms := []struct {
+		name, contentType string
+		write             func(file string) string
+	}{
+		{"plain CSV", "text/csv", func(file string) string { return file }},
+		{"Excel's CSV", "text/csv", func(file string) string { return asExcelCSV(t, officeRecords(t, file, true)) }},
+		{"workbook", importer.ContentTypeXLSX, func(file string) string { return asWorkbook(t, officeRecords(t, file, false)) }},
+	}
 	var states []string
-	for _, excel := range []bool{false, true} {
+	for _, form := range forms {
 		gdb, _ := testkit.New(t)
-		post := importAPI(t, gdb)
+		post := importAPIAs(t, gdb, form.contentType)
 		for _, f := range []struct{ kind, file string }{{"units", units}, {"positions", positions}, {"employees", employees}} {
-			if excel {
-				f.file = asTheOfficeHasIt(t, f.file)
+			if r := post(f.kind, form.write(f.file), http.StatusOK); r.Result.Created == 0 {
+				t.Errorf("%s: %s created nothing", form.name, f.kind)
 			}
-			if r := post(f.kind, f.file, http.StatusOK); r.Result.Created == 0 {
-				t.Errorf("excel %v: %s created nothing", excel, f.kind)
+		}
+		if form.contentType == importer.ContentTypeXLSX {
+			if r := post("units", "PK\x03\x04 not a workbook", http.StatusBadRequest); !strings.Contains(r.Problem.DetailEN, "malformed Excel workbook") {
+				t.Errorf("a broken workbook: %+v", r.Problem)
 			}
 		}
 		states = append(states, importedState(t, gdb))
-	}
-	if states[0] != states[1] {
-		t.Errorf("the office's file imported other data than plain CSV:\n%.2000s\n---\n%.2000s", states[0], states[1])
+		if states[len(states)-1] != states[0] {
+			t.Errorf("the %s imported other data than plain CSV:\n%.2000s\n---\n%.2000s", form.name, states[0], states[len(states)-1])
+		}
 	}
 }

@@ -323,12 +323,13 @@ func (s *Server) importPage(c *gin.Context, v *view) error {
 	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds})
 }
 
-// importForm loads an uploaded CSV or JSON file as the API's import does.
+// importForm loads an uploaded CSV, Excel or JSON file as the API's import
+// does.
 func (s *Server) importForm(c *gin.Context, v *view) error {
 	kind := c.PostForm("kind")
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.formFailed(c, v, "import", apperr.Invalid("file", "pilih berkas CSV atau JSON", "choose a CSV or JSON file"), s.importPage)
+		return s.formFailed(c, v, "import", apperr.Invalid("file", "pilih berkas CSV, Excel (.xlsx) atau JSON", "choose a CSV, Excel (.xlsx) or JSON file"), s.importPage)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -340,8 +341,11 @@ func (s *Server) importForm(c *gin.Context, v *view) error {
 		return err
 	}
 	ct := "text/csv"
-	if strings.EqualFold(path.Ext(fh.Filename), ".json") {
+	switch strings.ToLower(path.Ext(fh.Filename)) {
+	case ".json":
 		ct = "application/json"
+	case ".xlsx":
+		ct = importer.ContentTypeXLSX
 	}
 	res, err := importer.Load(c, s.DB, kind, ct, body)
 	if err != nil {
