@@ -512,7 +512,8 @@ const ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadshe
 // JSON array of objects.
 func readRows(contentType string, body []byte, imp spec) ([]row, error) {
 	var records [][]string
-	var lines []int // of each record after the header; nil: the header's line + i
+	var lines []int // a sheet's row of each record after the header
+	sheet := contentType == ContentTypeXLSX
 	switch contentType {
 	case "application/json":
 		if err := models.CheckText(body); err != nil {
@@ -569,8 +570,8 @@ func readRows(contentType string, body []byte, imp spec) ([]row, error) {
 	}
 	rows := make([]row, 0, len(records)-1)
 	for i, rec := range records[1:] {
-		r := row{n: i + 2, fields: map[string]string{}, serialDates: lines != nil}
-		if lines != nil {
+		r := row{n: i + 2, fields: map[string]string{}, serialDates: sheet}
+		if sheet {
 			r.n = lines[i]
 		}
 		for j, h := range header {
@@ -638,9 +639,6 @@ func sheetRecords(body []byte) ([][]string, []int, error) {
 	}
 	if err := it.Error(); err != nil {
 		return nil, nil, malformed(err)
-	}
-	if lines == nil {
-		lines = []int{}
 	}
 	return records, lines, nil
 }
