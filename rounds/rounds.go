@@ -295,16 +295,33 @@ func (s *Service) Proposals(ctx context.Context, a models.Actor, roundID string,
 	if err := transfers.Visible(gdb, a).Where("round_id = ?", roundID).Order("to_position_id, nip").Find(&out.Proposals).Error; err != nil {
 		return out, err
 	}
-	if len(a.Units) > 0 {
-		out.Exclusions = []models.Exclusion{}
-		return out, nil
-	}
-	q := gdb.Model(&models.Exclusion{}).Where("round_id = ?", roundID)
-	if err := q.Count(&out.ExclusionsTotal).Error; err != nil {
-		return out, err
-	}
-	err := q.Order("must_move DESC, nip").Limit(pg.Limit).Offset(pg.Offset).Find(&out.Exclusions).Error
+	var err error
+	out.Exclusions, out.ExclusionsTotal, err = s.exclusions(ctx, a, roundID, pg)
 	return out, err
+}
+
+// Exclusions reads a page of the employees the round excluded, each with
+// its rule, those who must move but cannot be placed first, and how many
+// there are. An approver limited to some units sees none.
+func (s *Service) Exclusions(ctx context.Context, a models.Actor, roundID string, pg transfers.Page) ([]models.Exclusion, int64, error) {
+	if _, err := s.Find(ctx, roundID); err != nil {
+		return nil, 0, err
+	}
+	return s.exclusions(ctx, a, roundID, pg)
+}
+
+func (s *Service) exclusions(ctx context.Context, a models.Actor, roundID string, pg transfers.Page) ([]models.Exclusion, int64, error) {
+	out := []models.Exclusion{}
+	if len(a.Units) > 0 {
+		return out, 0, nil
+	}
+	var total int64
+	q := s.DB.WithContext(ctx).Model(&models.Exclusion{}).Where("round_id = ?", roundID)
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	err := q.Order("must_move DESC, nip").Limit(pg.Limit).Offset(pg.Offset).Find(&out).Error
+	return out, total, err
 }
 
 // ConfirmRequest is the HR officer's confirmation.

@@ -222,6 +222,7 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"POST", survey, map[string]any{"answers": map[string]any{}}, every(422), nil},
 		{"POST", "/api/v1/imports/units", "id,name\n" + unit.ID + "," + csvField(unit.Name) + "\n",
 			statuses(pHR, 200, pSystem, 200), nil},
+		{"GET", "/api/v1/imports/units/template", nil, statuses(pHR, 200, pSystem, 200), nil},
 		// An employee reads their own record; anyone else's is not found.
 		{"GET", "/api/v1/employees/" + q.own.NIP, nil, statuses(pHR, 200, pEmployee, 200), nil},
 		{"GET", "/api/v1/employees/" + q.other.NIP, nil, statuses(pHR, 200, pEmployee, 404), nil},
@@ -232,6 +233,7 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"GET", "/api/v1/rounds/Q1", nil, statuses(readers...), nil},
 		{"GET", "/api/v1/rounds/Q1/needs", nil, statuses(readers...), nil},
 		{"GET", "/api/v1/rounds/Q1/proposals", nil, statuses(readers...), nil},
+		{"GET", "/api/v1/rounds/Q1/exclusions", nil, statuses(readers...), nil},
 		// A repeated confirmation gets the first answer.
 		{"POST", "/api/v1/rounds/Q1/confirmation", map[string]any{}, statuses(pHR, 200), nil},
 		// A re-plan of a round that does not exist.

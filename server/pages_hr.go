@@ -316,11 +316,8 @@ func (s *Server) evaluationPage(c *gin.Context, v *view) error {
 		"API": "/api/v1/rounds/" + r.ID + "/evaluation", "Charts": evaluation.Charts})
 }
 
-// importKinds are what the import page loads, in the order to load them.
-var importKinds = []string{"units", "positions", "employees"}
-
 func (s *Server) importPage(c *gin.Context, v *view) error {
-	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds})
+	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importer.Kinds})
 }
 
 // importForm loads an uploaded CSV, Excel or JSON file as the API's import
@@ -351,5 +348,5 @@ func (s *Server) importForm(c *gin.Context, v *view) error {
 	if err != nil {
 		return s.formFailed(c, v, "import", err, s.importPage)
 	}
-	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importKinds, "Result": res})
+	return s.render(c, v, "imports", "title.imports", gin.H{"Kinds": importer.Kinds, "Result": res})
 }

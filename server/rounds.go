@@ -6,6 +6,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/rounds"
+	"github.com/bkpsdm/mutasi/sheet"
 )
 
 func (s *Server) startRound(c *gin.Context) error {
@@ -54,6 +55,12 @@ func (s *Server) listNeeds(c *gin.Context) error {
 }
 
 func (s *Server) listProposals(c *gin.Context) error {
+	id := c.Param("id")
+	if done, err := table(c, "usulan-"+id, func(lang string) (sheet.Table, error) {
+		return s.exports.Proposals(c, actor(c), id, lang)
+	}); done {
+		return err
+	}
 	page, err := pageParams(c)
 	if err != nil {
 		return err

@@ -25,6 +25,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/exports"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/ratelimit"
 	"github.com/bkpsdm/mutasi/rounds"
@@ -57,6 +58,7 @@ type Server struct {
 	// the pages share; Handler makes them.
 	transfers *transfers.Service
 	rounds    *rounds.Service
+	exports   *exports.Service
 }
 
 // maxBody bounds request bodies (imports included).
@@ -75,6 +77,7 @@ func (s *Server) Handler() http.Handler {
 		s.Payloads = converter.GetDefaultDataConverter()
 	}
 	s.rounds = &rounds.Service{DB: s.DB, Temporal: s.Temporal, Payloads: s.Payloads, Transfers: s.transfers}
+	s.exports = &exports.Service{DB: s.DB, Rounds: s.rounds, Records: s.transfers}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Handlers wait on the request's context: a client that goes away, or
@@ -107,6 +110,7 @@ func (s *Server) Handler() http.Handler {
 	readers := []models.Role{models.RoleHR, models.RoleTPK, models.RolePPK}
 	api := v1.Group("", s.authenticate)
 	api.POST("/imports/:kind", s.allow(s.importData, models.RoleHR, models.RoleSystem))
+	api.GET("/imports/:kind/template", s.allow(s.importTemplate, models.RoleHR, models.RoleSystem))
 	api.GET("/employees/:nip", s.allow(s.getEmployee, models.RoleHR, models.RoleEmployee))
 	api.GET("/notifications", s.allow(s.listNotifications, models.RoleHR))
 	api.POST("/rounds", s.allow(s.startRound, models.RoleHR))
@@ -114,6 +118,7 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/rounds/:id", s.allow(s.getRound, readers...))
 	api.GET("/rounds/:id/needs", s.allow(s.listNeeds, readers...))
 	api.GET("/rounds/:id/proposals", s.allow(s.listProposals, readers...))
+	api.GET("/rounds/:id/exclusions", s.allow(s.listExclusions, readers...))
 	api.POST("/rounds/:id/confirmation", s.allow(s.confirm, models.RoleHR))
 	api.POST("/rounds/:id/replan", s.allow(s.replan, models.RoleHR))
 	api.GET("/rounds/:id/evaluation", s.allow(s.roundEvaluation, readers...))

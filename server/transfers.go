@@ -7,7 +7,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/apperr"
-	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/sheet"
 	"github.com/bkpsdm/mutasi/transfers"
 )
 
@@ -32,11 +32,20 @@ func pageParams(c *gin.Context) (transfers.Page, error) {
 }
 
 func (s *Server) listTransfers(c *gin.Context) error {
+	f := transferFilter(c)
+	name := "mutasi"
+	if f.Round != "" {
+		name += "-" + f.Round
+	}
+	if done, err := table(c, name, func(lang string) (sheet.Table, error) {
+		return s.exports.Transfers(c, actor(c), f, lang)
+	}); done {
+		return err
+	}
 	p, err := pageParams(c)
 	if err != nil {
 		return err
 	}
-	f := transfers.Filter{Round: c.Query("round"), Stage: models.Stage(c.Query("stage")), Unit: c.Query("unit")}
 	items, total, err := s.transfers.List(c, actor(c), f, p)
 	if err != nil {
 		return err

@@ -59,26 +59,35 @@ type Filter struct {
 
 // List lists a page of the transfers the actor may see.
 func (s *Service) List(ctx context.Context, a models.Actor, f Filter, p Page) ([]models.Transfer, int64, error) {
-	q := Visible(s.DB.WithContext(ctx).Model(&models.Transfer{}), a)
-	if f.Round != "" {
-		q = q.Where("round_id = ?", f.Round)
-	}
-	if f.Stage != "" {
-		if !slices.Contains(models.Stages, f.Stage) {
-			return nil, 0, apperr.New(apperr.KindMalformed, "stage", "tahap "+string(f.Stage)+" tidak dikenal", "unknown stage "+string(f.Stage))
-		}
-		q = q.Where("stage = ?", f.Stage)
-	}
-	if f.Unit != "" {
-		q = q.Where("to_unit_id = ?", f.Unit)
+	q, err := s.Matching(ctx, a, f)
+	if err != nil {
+		return nil, 0, err
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var items []models.Transfer
-	err := q.Order("round_id, id").Limit(p.Limit).Offset(p.Offset).Find(&items).Error
+	err = q.Order("round_id, id").Limit(p.Limit).Offset(p.Offset).Find(&items).Error
 	return items, total, err
+}
+
+// Matching is the query of the transfers the actor may see that match f.
+func (s *Service) Matching(ctx context.Context, a models.Actor, f Filter) (*gorm.DB, error) {
+	q := Visible(s.DB.WithContext(ctx).Model(&models.Transfer{}), a)
+	if f.Round != "" {
+		q = q.Where("round_id = ?", f.Round)
+	}
+	if f.Stage != "" {
+		if !slices.Contains(models.Stages, f.Stage) {
+			return nil, apperr.New(apperr.KindMalformed, "stage", "tahap "+string(f.Stage)+" tidak dikenal", "unknown stage "+string(f.Stage))
+		}
+		q = q.Where("stage = ?", f.Stage)
+	}
+	if f.Unit != "" {
+		q = q.Where("to_unit_id = ?", f.Unit)
+	}
+	return q, nil
 }
 
 // View is a transfer with its live state from the workflow.
