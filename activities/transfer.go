@@ -174,38 +174,54 @@ func makeEffective(tx *gorm.DB, transferID string, date, at time.Time) (models.D
 	if err := tx.Select("id", "settings").First(&round, "id = ?", t.RoundID).Error; err != nil {
 		return decree, notFound(err, "round "+t.RoundID)
 	}
+	if decree, err = nextDecree(tx, round.Settings, date, at); err != nil {
+		return decree, err
+	}
+	return decree, recordEffect(tx, t, decree)
+}
+
+// nextDecree numbers a decree that takes effect on date with the next
+// number of its year: the TMT's local year.
+func nextDecree(tx *gorm.DB, s models.RoundSettings, date, at time.Time) (models.Decree, error) {
 	year := date.Year()
-	if loc, err := round.Settings.Location(); err == nil && loc != nil {
+	if loc, err := s.Location(); err == nil && loc != nil {
 		year = date.In(loc).Year()
 	}
 	var seq int
 	if err := tx.Raw(`INSERT INTO decree_counters (year, last) VALUES (?, 1)
 		ON CONFLICT (year) DO UPDATE SET last = decree_counters.last + 1 RETURNING last`, year).Scan(&seq).Error; err != nil {
-		return decree, fmt.Errorf("next decree number: %w", err)
+		return models.Decree{}, fmt.Errorf("next decree number: %w", err)
 	}
-	decree = models.Decree{TransferID: t.ID, Number: round.Settings.DecreeNumber(year, seq), Year: year, Seq: seq,
-		EffectiveDate: date, IssuedAt: at}
+	return models.Decree{Number: s.DecreeNumber(year, seq), Year: year, Seq: seq, EffectiveDate: date, IssuedAt: at}, nil
+}
+
+// recordEffect records that the decree makes t effective: its line of
+// the decree, the transfer's TMT and number, the employee's new position
+// and position history, and the audit line.
+func recordEffect(tx *gorm.DB, t models.Transfer, decree models.Decree) error {
+	decree.TransferID = t.ID
+	date, at := decree.EffectiveDate, decree.IssuedAt
 	if err := tx.Create(&decree).Error; err != nil {
-		return decree, err
+		return err
 	}
 	if err := tx.Model(&t).Updates(map[string]any{"effective_date": date,
 		"decree_number": decree.Number, "updated_at": at}).Error; err != nil {
-		return decree, err
+		return err
 	}
 	if err := tx.Model(&models.PositionHistory{}).Where("nip = ? AND \"end\" IS NULL", t.NIP).
 		Update("end", date).Error; err != nil {
-		return decree, err
+		return err
 	}
 	spell := models.PositionHistory{NIP: t.NIP, PositionID: t.ToPositionID, UnitID: t.ToUnitID,
 		Start: date, DecreeNumber: decree.Number, TransferID: t.ID}
 	if err := tx.Create(&spell).Error; err != nil {
-		return decree, err
+		return err
 	}
 	if err := tx.Model(&models.Employee{}).Where("nip = ?", t.NIP).Updates(map[string]any{
 		"position_id": t.ToPositionID, "in_post_since": date}).Error; err != nil {
-		return decree, err
+		return err
 	}
-	return decree, auditTransfer(tx, t.ID, "effective", contract.System, models.ActionTransferEffective, decree.Number, at)
+	return auditTransfer(tx, t.ID, "effective", contract.System, models.ActionTransferEffective, decree.Number, at)
 }
 
 // MakeEffectiveTogether makes the transfers of in effective in one
@@ -213,13 +229,14 @@ func makeEffective(tx *gorm.DB, transferID string, date, at time.Time) (models.D
 // transfer ID: a vacancy chain or a swap never leaves a post over its seats
 // in between. A transfer withdrawn meanwhile (RecordWithdrawal won the row
 // lock) is left out, with every transfer of in that depends on it,
-// directly or not; they get no number. A retry returns the decrees issued
-// the first time.
+// directly or not; they get no number. The others share one collective
+// decree, issued as a document (issueDocument) in the same transaction. A
+// retry returns the decree issued the first time.
 func (a *Activities) MakeEffectiveTogether(ctx context.Context, in contract.CollectiveEffect) (map[string]string, error) {
 	numbers := map[string]string{}
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var ts []models.Transfer
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "stage", "depends_on").
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
 			Where("id IN ?", in.TransferIDs).Order("id").Find(&ts).Error; err != nil {
 			return err
 		}
@@ -235,23 +252,48 @@ func (a *Activities) MakeEffectiveTogether(ctx context.Context, in contract.Coll
 				}
 			}
 		}
-		var ids []string
+		var moving []models.Transfer
 		for _, t := range ts {
-			if out[t.ID] {
-				continue
+			if !out[t.ID] {
+				moving = append(moving, t)
 			}
-			d, err := makeEffective(tx, t.ID, in.EffectiveDate, in.At)
-			if err != nil {
-				return err
-			}
-			numbers[t.ID] = d.Number
-			ids = append(ids, t.ID)
 		}
-		if len(ids) == 0 {
+		if len(moving) == 0 {
 			return nil
 		}
-		return tx.Model(&models.Transfer{}).Where("id IN ?", ids).
-			Updates(map[string]any{"stage": models.StageEffective, "updated_at": in.At}).Error
+		ids := make([]string, len(moving))
+		for i, t := range moving {
+			ids[i] = t.ID
+		}
+		var issued []models.Decree
+		if err := tx.Where("transfer_id IN ?", ids).Find(&issued).Error; err != nil {
+			return err
+		}
+		if len(issued) > 0 { // a retry: the first run committed them all
+			for _, d := range issued {
+				numbers[d.TransferID] = d.Number
+			}
+			return nil
+		}
+		var round models.Round
+		if err := tx.First(&round, "id = ?", in.RoundID).Error; err != nil {
+			return notFound(err, "round "+in.RoundID)
+		}
+		decree, err := nextDecree(tx, round.Settings, in.EffectiveDate, in.At)
+		if err != nil {
+			return err
+		}
+		for _, t := range moving {
+			if err := recordEffect(tx, t, decree); err != nil {
+				return err
+			}
+			numbers[t.ID] = decree.Number
+		}
+		if err := tx.Model(&models.Transfer{}).Where("id IN ?", ids).
+			Updates(map[string]any{"stage": models.StageEffective, "updated_at": in.At}).Error; err != nil {
+			return err
+		}
+		return a.issueDocument(tx, round, decree, moving)
 	})
 	return numbers, err
 }

@@ -64,3 +64,8 @@ const ErrNoRoom = "NoRoom"
 // URL, followed by the link's signed token: the survey page, which works
 // without signing in.
 const SurveyPath = "/surveys/"
+
+// DecreeVerifyPath is where the QR code on a decree's pages points, under
+// the service's base URL, before the decree's token: its public
+// verification page.
+const DecreeVerifyPath = "/verifikasi/"

@@ -193,6 +193,21 @@ func migrateSanctionFlag(conn *gorm.DB) error {
 	})
 }
 
+// dropUniqueDecreeNumbers drops the unique indexes that gave every
+// transfer's decree a number of its own: the transfers of a collective
+// decree share its number. AutoMigrate then makes the plain indexes.
+func dropUniqueDecreeNumbers(conn *gorm.DB) error {
+	m := conn.Migrator()
+	for _, idx := range []string{"idx_decrees_number", "idx_decree_seq"} {
+		if m.HasIndex(&models.Decree{}, idx) {
+			if err := m.DropIndex(&models.Decree{}, idx); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // Migrate brings the schema up to date. It is safe to run any number of
 // times. On PostgreSQL it is also safe from several processes at once: an
 // advisory lock serialises the runs. On SQLite the pool's one connection
@@ -206,6 +221,9 @@ func Migrate(gdb *gorm.DB) error {
 				return fmt.Errorf("migrate: lock: %w", err)
 			}
 			defer conn.Exec("SELECT pg_advisory_unlock(?)", lockKey)
+		}
+		if err := dropUniqueDecreeNumbers(conn); err != nil {
+			return fmt.Errorf("migrate: decree numbers: %w", err)
 		}
 		if err := conn.AutoMigrate(models.All()...); err != nil {
 			return fmt.Errorf("migrate: %w", err)

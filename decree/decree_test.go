@@ -461,7 +461,7 @@ func TestValidate(t *testing.T) {
 		{"too many movers", func(d *Decree) { d.Movers = make([]Mover, MaxMovers+1) }, "Movers",
 			"must list at most 20000 employees, got 20001"},
 		{"long name", func(d *Decree) { d.Movers[1].Name = strings.Repeat("é", maxName+1) }, "Movers[1].Name",
-			"decree: Movers[1].Name must be at most 150 characters, got 151"},
+			"decree: Movers[1].Name must be at most 200 characters, got 201"},
 		{"long subject", func(d *Decree) { d.Subject = strings.Repeat("x", maxSubject+1) }, "Subject", "at most 300"},
 		{"bad NIP", func(d *Decree) { d.Movers[2].NIP = "19800101 200501 1 001" }, "Movers[2].NIP", "must be 18 digits"},
 		{"no TMT", func(d *Decree) { d.Movers[0].TMT = time.Time{} }, "Movers[0].TMT", "is required"},

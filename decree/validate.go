@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/models"
 )
 
 // MaxMovers is the most employees one decree may move.
@@ -19,18 +20,18 @@ const MaxMovers = 20000
 // logo. They keep every table row within one page and bound the work any
 // input can cause.
 const (
-	maxName     = 150  // a person's name, with titles
-	maxTitle    = 120  // an office, a government, a region, a place
-	maxLine     = 250  // an address, a position, a unit, a copy recipient
-	maxNumber   = 100  // the decree number
-	maxSubject  = 300  // the subject
-	maxRank     = 80   // a pangkat and golongan
-	maxItem     = 1000 // a consideration or a legal basis
-	maxNote     = 120  // the signature note
-	maxURL      = 300  // the verification URL, so the QR code stays legible at 22 mm
-	maxLetters  = 26   // considerations, lettered a. to z.
-	maxBases    = 40   // legal bases
-	maxCopies   = 40   // copy recipients
+	maxName     = models.MaxName // a person's name, with titles, as the import takes it
+	maxTitle    = 120            // an office, a government, a region, a place
+	maxLine     = 250            // an address, a position, a unit, a copy recipient
+	maxNumber   = 100            // the decree number
+	maxSubject  = 300            // the subject
+	maxRank     = 80             // a pangkat and golongan
+	maxItem     = 1000           // a consideration or a legal basis
+	maxNote     = 120            // the signature note
+	maxURL      = 300            // the verification URL, so the QR code stays legible at 22 mm
+	maxLetters  = 26             // considerations, lettered a. to z.
+	maxBases    = 40             // legal bases
+	maxCopies   = 40             // copy recipients
 	maxLogo     = 1 << 20
 	maxLogoSide = 4000 // pixels
 	maxProblems = 20   // problems listed in the error; all are counted

@@ -301,13 +301,16 @@ func (r *round) check(ctx context.Context, gdb *gorm.DB, summary models.RoundSum
 		}
 	}
 
-	// One decree per effective transfer; numbers 1..n, none skipped or doubled.
+	// One decree line per effective transfer; the collective decrees
+	// numbered 1..k, none skipped or doubled, each issued once as a
+	// document listing its movers.
 	var decrees []models.Decree
 	gdb.Where("transfer_id IN (SELECT id FROM transfers WHERE round_id = ?)", r.id).Order("seq").Find(&decrees)
 	if len(decrees) != len(effective) {
-		t.Errorf("%d decrees for %d effective transfers", len(decrees), len(effective))
+		t.Errorf("%d decree lines for %d effective transfers", len(decrees), len(effective))
 	}
-	for i, d := range decrees {
+	movers := map[string]int{}
+	for _, d := range decrees {
 		tr, ok := effective[d.TransferID]
 		switch {
 		case !ok:
@@ -315,9 +318,20 @@ func (r *round) check(ctx context.Context, gdb *gorm.DB, summary models.RoundSum
 		case tr.DecreeNumber != d.Number:
 			t.Errorf("transfer %s names decree %q, the decree is %s", d.TransferID, tr.DecreeNumber, d.Number)
 		}
-		if d.Seq != i+1 {
-			t.Errorf("decree numbers skip or repeat: the %d-th is %s", i+1, d.Number)
+		if movers[d.Number] == 0 && d.Seq != len(movers)+1 {
+			t.Errorf("decree numbers skip or repeat: the %d-th is %s", len(movers)+1, d.Number)
 			break
+		}
+		movers[d.Number]++
+	}
+	var docs []models.DecreeDocument
+	gdb.Select("number", "movers").Where("round_id = ?", r.id).Find(&docs)
+	if len(docs) != len(movers) {
+		t.Errorf("%d decree documents for %d decree numbers", len(docs), len(movers))
+	}
+	for _, doc := range docs {
+		if doc.Movers != movers[doc.Number] {
+			t.Errorf("decree %s lists %d movers, %d transfers name it", doc.Number, doc.Movers, movers[doc.Number])
 		}
 	}
 	// The employee moved once: one position spell per effective transfer.

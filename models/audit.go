@@ -15,6 +15,8 @@ const (
 	ActionTrainingCompleted  = "training_completed"
 	ActionTrainingMissed     = "training_missed"
 	ActionTransferEffective  = "transfer_effective"
+	ActionDecreeIssued       = "decree_issued"
+	ActionDecreeRevoked      = "decree_revoked"
 	ActionWithdrawn          = "withdrawn"
 	ActionMinisterApproved   = "minister_approved"
 	ActionSurveySent         = "survey_sent"
@@ -43,8 +45,8 @@ func StageAction(s Stage) string { return string(s) }
 func AuditActions() []string {
 	actions := []string{ActionRoundStarted, ActionNeedsAnalyzed, ActionSelectionDone, ActionProposalsConfirmed,
 		ActionRoundEvaluated, ActionAcknowledged, ActionDeemedAcknowledged, ActionObjected, ActionTrainingAssigned,
-		ActionTrainingCompleted, ActionTrainingMissed, ActionTransferEffective, ActionWithdrawn, ActionMinisterApproved,
-		ActionSurveySent, ActionSurveyAnswered, ActionSurveyClosed,
+		ActionTrainingCompleted, ActionTrainingMissed, ActionTransferEffective, ActionDecreeIssued, ActionDecreeRevoked,
+		ActionWithdrawn, ActionMinisterApproved, ActionSurveySent, ActionSurveyAnswered, ActionSurveyClosed,
 		StageAction(StageBlocked), StageAction(StageWithdrawn), StageAction(StageRecheckFailed)}
 	for _, step := range []Role{RoleTPK, RolePPK} {
 		actions = append(actions, DecisionAction(step, true), DecisionAction(step, false))

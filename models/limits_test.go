@@ -24,8 +24,9 @@ func TestColumnsHoldTheirIDs(t *testing.T) {
 		"position_competencies.name": MaxCompetencyName, "employee_competencies.name": MaxCompetencyName,
 	}
 	// The system's own identifiers: workflow ids (checked against their
-	// columns in package activities), API key prefixes and session ids.
-	own := map[string]bool{"workflow_id": true, "api_keys.id": true, "sessions.id": true}
+	// columns in package activities), API key prefixes, session ids and
+	// decree tokens (22 characters, activities.DecreeToken).
+	own := map[string]bool{"workflow_id": true, "api_keys.id": true, "sessions.id": true, "decree_documents.id": true}
 	checked := map[string]bool{}
 	for _, m := range All() {
 		s, err := schema.Parse(m, &sync.Map{}, schema.NamingStrategy{})

@@ -239,14 +239,40 @@ type TrainingAssignment struct {
 	Note        string         `json:"note,omitempty"`
 }
 
-// Decree is the SK that makes a transfer effective. Numbers run per year.
+// Decree is the SK that makes a transfer effective: its line in the
+// collective decree of its round's TMT (DecreeDocument, whose number it
+// shares with the others moved that day) or, in a round begun before
+// rounds took effect together, a decree of its own. Numbers run per year.
 type Decree struct {
 	TransferID    string    `gorm:"primaryKey;size:80" json:"transfer_id"`
-	Number        string    `gorm:"not null;uniqueIndex" json:"number"`
-	Year          int       `gorm:"not null;uniqueIndex:idx_decree_seq" json:"year"`
-	Seq           int       `gorm:"not null;uniqueIndex:idx_decree_seq" json:"seq"`
+	Number        string    `gorm:"not null;index:idx_decree_number" json:"number"`
+	Year          int       `gorm:"not null;index:idx_decree_year_seq" json:"year"`
+	Seq           int       `gorm:"not null;index:idx_decree_year_seq" json:"seq"`
 	EffectiveDate time.Time `gorm:"not null" json:"effective_date"`
 	IssuedAt      time.Time `gorm:"not null" json:"issued_at"`
+}
+
+// DecreeDocument is a collective decree as issued: the PDF made once at
+// its TMT (its lampiran listing every mover), the hash that proves it,
+// and what it says, from which each mover's petikan is made again, the
+// same bytes each time. ID is the token of its public verification page.
+type DecreeDocument struct {
+	ID            string    `gorm:"primaryKey;size:32" json:"id"`
+	Number        string    `gorm:"size:100;not null;uniqueIndex" json:"number"`
+	RoundID       string    `gorm:"size:40;not null;index" json:"round_id"`
+	EffectiveDate time.Time `gorm:"not null" json:"effective_date"`
+	IssuedAt      time.Time `gorm:"not null" json:"issued_at"`
+	Movers        int       `gorm:"not null" json:"movers"`
+	// SHA256 is the hex SHA-256 of PDF.
+	SHA256 string `gorm:"size:64;not null" json:"sha256"`
+	PDF    []byte `gorm:"not null" json:"-"`
+	// Content is the decree as rendered (package decree's Decree, JSON).
+	Content []byte `gorm:"not null" json:"-"`
+	// RevokedAt, RevokedBy and RevocationReason record its revocation
+	// (pembatalan) by the HR office.
+	RevokedAt        *time.Time `json:"revoked_at,omitempty"`
+	RevokedBy        string     `gorm:"size:64;not null;default:''" json:"revoked_by,omitempty"`
+	RevocationReason string     `gorm:"not null;default:''" json:"revocation_reason,omitempty"`
 }
 
 // SurveyStatus is where a survey stands.
@@ -352,7 +378,7 @@ func All() []any {
 	return []any{
 		&Unit{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
 		&EmployeeCompetency{}, &PositionHistory{}, &Round{}, &Need{}, &Transfer{},
-		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{},
+		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{}, &DecreeDocument{},
 		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
 		&Account{}, &Session{},
 	}

@@ -232,6 +232,81 @@ type RoundSettings struct {
 	DecreeNumberFormat string `json:"decree_number_format,omitempty"`
 
 	Contacts Contacts `json:"contacts"`
+
+	// Decree is what the round's collective decrees (SK) say beyond their
+	// movers: who sets them, where, and on which grounds.
+	Decree DecreeSettings `json:"decree"`
+}
+
+// DecreeSettings are the parts of a collective decree that come from the
+// government rather than from its movers. Empty considerations or legal
+// bases take package decree's defaults (today's regulations), and so does
+// every empty text of a round recorded before decrees were written.
+type DecreeSettings struct {
+	// Government heads the letterhead ("PEMERINTAH KOTA BANJARBARU"),
+	// Address is the line under it.
+	Government string `json:"government"`
+	Address    string `json:"address,omitempty"`
+	// OfficialTitle and Region name who sets the decree: "WALI KOTA" and
+	// "BANJARBARU" make "KEPUTUSAN WALI KOTA BANJARBARU".
+	OfficialTitle string `json:"official_title"`
+	Region        string `json:"region"`
+	// OfficialName (with any titles) and, for an appointed official,
+	// OfficialNIP and OfficialRank are printed under the signature.
+	OfficialName string `json:"official_name"`
+	OfficialNIP  string `json:"official_nip,omitempty"`
+	OfficialRank string `json:"official_rank,omitempty"`
+	// AttesterTitle, AttesterName and AttesterNIP certify each petikan as
+	// a true copy ("Salinan sesuai dengan aslinya").
+	AttesterTitle string `json:"attester_title"`
+	AttesterName  string `json:"attester_name"`
+	AttesterNIP   string `json:"attester_nip,omitempty"`
+	// Place is where the decree is set; Subject what it is about.
+	Place   string `json:"place"`
+	Subject string `json:"subject"`
+	// Considerations (Menimbang), LegalBases (Mengingat) and Copies
+	// (Tembusan), in order.
+	Considerations []string `json:"considerations,omitempty"`
+	LegalBases     []string `json:"legal_bases,omitempty"`
+	Copies         []string `json:"copies,omitempty"`
+	// SignatureNote is printed in the box kept for the electronic
+	// signature.
+	SignatureNote string `json:"signature_note,omitempty"`
+}
+
+// MaxDecreeSettings bounds the decree settings, as JSON, in bytes: they
+// travel with every transfer of the round.
+const MaxDecreeSettings = 16 << 10
+
+// unsigned is printed where no name is set: a line to write it on.
+const unsigned = "...................................."
+
+// DefaultDecreeSettings are the decree settings of the demo city.
+func DefaultDecreeSettings() DecreeSettings {
+	return DecreeSettings{
+		Government: "PEMERINTAH KOTA BANJARBARU", OfficialTitle: "WALI KOTA", Region: "BANJARBARU",
+		OfficialName: unsigned, AttesterTitle: "KEPALA BKPSDM KOTA BANJARBARU", AttesterName: unsigned,
+		Place: "Banjarbaru", Subject: "MUTASI PEGAWAI NEGERI SIPIL DI LINGKUNGAN PEMERINTAH KOTA BANJARBARU",
+	}
+}
+
+// OrDefaults fills every empty text of d from DefaultDecreeSettings: a
+// round recorded before decrees were written has none.
+func (d DecreeSettings) OrDefaults() DecreeSettings {
+	def := DefaultDecreeSettings()
+	for _, f := range []struct {
+		v   *string
+		def string
+	}{
+		{&d.Government, def.Government}, {&d.OfficialTitle, def.OfficialTitle}, {&d.Region, def.Region},
+		{&d.OfficialName, def.OfficialName}, {&d.AttesterTitle, def.AttesterTitle}, {&d.AttesterName, def.AttesterName},
+		{&d.Place, def.Place}, {&d.Subject, def.Subject},
+	} {
+		if *f.v == "" {
+			*f.v = f.def
+		}
+	}
+	return d
 }
 
 const day = Duration(24 * time.Hour)
@@ -272,6 +347,7 @@ func DefaultSettings() RoundSettings {
 			TPK: "tpk@mutasi.local",
 			PPK: "ppk@mutasi.local",
 		},
+		Decree: DefaultDecreeSettings(),
 	}
 }
 
@@ -377,6 +453,10 @@ func (s RoundSettings) Check() *SettingError {
 		strings.Count(f, "{") != 2 || strings.Count(f, "}") != 2) {
 		return &SettingError{"decree_number_format", "harus memuat {seq} dan {year} masing-masing sekali, paling banyak 100 karakter",
 			"must hold {seq} and {year} once each, in at most 100 characters"}
+	}
+	if b, err := json.Marshal(s.Decree); err != nil || len(b) > MaxDecreeSettings {
+		return &SettingError{"decree", fmt.Sprintf("paling banyak %d KB", MaxDecreeSettings>>10),
+			fmt.Sprintf("must take at most %d KB", MaxDecreeSettings>>10)}
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
+	"github.com/bkpsdm/mutasi/decree"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/transfers"
 	"github.com/bkpsdm/mutasi/workflows"
@@ -93,6 +94,9 @@ func (s *Service) Begin(ctx context.Context, a models.Actor, req Request) (view 
 	}
 	if p := settings.Check(); p != nil {
 		return view, false, apperr.Invalid("settings."+p.Field, p.Message, p.MessageEN)
+	}
+	if err := decree.CheckSettings(settings.Decree); err != nil {
+		return view, false, err
 	}
 	wid := contract.RoundWorkflowID(req.ID)
 	// Whoever starts the workflow created the round; a request that finds

@@ -242,6 +242,15 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"GET", "/api/v1/rounds/Q1/evaluation/charts/stages.svg", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/evaluations", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/transfers", nil, statuses(append(readers, pEmployee, 200)...), nil},
+		// No transfer has taken effect: no decree, no petikan.
+		{"GET", "/api/v1/decrees", nil, statuses(pHR, 400, pTPK, 400, pPPK, 400, pTPKUnit, 400, pPPKOther, 400), nil},
+		{"GET", "/api/v1/decrees/nope", nil, statuses(pHR, 404, pTPK, 404, pPPK, 404, pTPKUnit, 404, pPPKOther, 404), nil},
+		// An approver limited to some units may not read a whole lampiran.
+		{"GET", "/api/v1/decrees/nope/pdf", nil, statuses(pHR, 404, pTPK, 404, pPPK, 404), nil},
+		{"POST", "/api/v1/decrees/nope/revocation", map[string]any{"reason": "x"}, statuses(pHR, 404), nil},
+		{"GET", "/api/v1/transfers/{id}/petikan", nil,
+			statuses(pHR, 404, pTPK, 404, pPPK, 404, pTPKUnit, 404, pPPKOther, 404, pEmployee, 404),
+			statuses(pHR, 404, pTPK, 404, pPPK, 404, pTPKUnit, 404, pPPKOther, 404, pEmployee, 404)},
 		{"GET", "/api/v1/transfers/{id}", nil,
 			statuses(append(readers, pEmployee, 200, pPPKOther, 404)...),
 			statuses(append(readers, pEmployee, 404, pTPKUnit, 404, pPPKOther, 404)...)},
@@ -391,6 +400,10 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"GET", "/decisions", nil, pageGET(approvers...), nil},
 		{"GET", "/me", nil, pageGET(pEmployee, 200, pUntold, 200), nil},
 		{"GET", "/me/training", nil, pageGET(pEmployee, 200, pUntold, 200), nil},
+		// A decree's verification page is public: no decree, not found for
+		// anyone.
+		{"GET", "/verifikasi/nope", nil, every(404), nil},
+		{"POST", "/rounds/Q1/decrees/nope/revocation", url.Values{"reason": {"x"}}, statuses(pHR, 404), nil},
 		// The survey link is the credential: a session changes nothing.
 		{"GET", survey, nil, every(200), nil},
 		{"POST", survey, nil, every(422), nil},

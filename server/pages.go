@@ -198,6 +198,8 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.GET("/me/training", s.page(s.myTrainingPage, models.RoleEmployee))
 
 	p.GET(contract.SurveyPath+":token", s.page(s.surveyPage))
+	p.GET(contract.DecreeVerifyPath+":token", s.page(s.verifyPage))
+	p.POST("/rounds/:id/decrees/:decree/revocation", s.page(s.revokeForm, hr...))
 	p.POST(contract.SurveyPath+":token", s.page(s.surveyForm))
 }
 

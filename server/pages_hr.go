@@ -13,6 +13,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/decrees"
 	"github.com/bkpsdm/mutasi/evaluation"
 	"github.com/bkpsdm/mutasi/importer"
 	"github.com/bkpsdm/mutasi/models"
@@ -204,13 +205,17 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
+	decrees, err := s.decrees.List(c, id)
+	if err != nil {
+		return err
+	}
 	next := 0
 	if int64(offset+exclusionsPage) < props.ExclusionsTotal {
 		next = offset + exclusionsPage
 	}
 	return s.render(c, v, "round", "title.round", gin.H{"Round": round, "Needs": needs, "Proposals": proposals,
 		"Exclusions": props.Exclusions, "ExclusionsTotal": props.ExclusionsTotal, "Names": names, "Offset": offset,
-		"Next": next, "Prev": max(offset-exclusionsPage, 0),
+		"Next": next, "Prev": max(offset-exclusionsPage, 0), "Decrees": decrees,
 		"CanConfirm": (round.Status == models.RoundAwaitingConfirmation || round.ReplanPending) && v.Is(string(models.RoleHR)),
 		"CanReplan": round.Status == models.RoundInProgress && !round.ReplanPending && round.Counts[models.StageBlocked] > 0 &&
 			v.Is(string(models.RoleHR))})
@@ -224,6 +229,27 @@ func (s *Server) replanForm(c *gin.Context, v *view) error {
 		return s.formFailed(c, v, "replan", err, s.roundPage)
 	}
 	return done(c, "/rounds/"+id, "replanned")
+}
+
+// revokeForm revokes a decree of the round, with the reason given.
+func (s *Server) revokeForm(c *gin.Context, v *view) error {
+	id, dec := c.Param("id"), c.Param("decree")
+	req := decrees.RevokeRequest{Reason: c.PostForm("reason")}
+	if _, err := s.decrees.Revoke(c, v.Account.Actor(), dec, req, time.Now()); err != nil {
+		return s.formFailed(c, v, "revoke-"+dec, err, s.roundPage)
+	}
+	return done(c, "/rounds/"+id, "decree_revoked")
+}
+
+// verifyPage is a decree's public verification page, which its QR codes
+// open: what the decree's first page shows, its hash and whether it
+// stands. It needs no sign-in and shows no one's personal data.
+func (s *Server) verifyPage(c *gin.Context, v *view) error {
+	ver, err := s.decrees.Verify(c, c.Param("token"))
+	if err != nil {
+		return err
+	}
+	return s.render(c, v, "verify", "title.verify", gin.H{"V": ver})
 }
 
 // confirmForm confirms a round, less the proposals ticked for removal.

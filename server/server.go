@@ -25,6 +25,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/decrees"
 	"github.com/bkpsdm/mutasi/exports"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/ratelimit"
@@ -59,6 +60,7 @@ type Server struct {
 	transfers *transfers.Service
 	rounds    *rounds.Service
 	exports   *exports.Service
+	decrees   *decrees.Service
 }
 
 // maxBody bounds request bodies (imports included).
@@ -78,6 +80,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	s.rounds = &rounds.Service{DB: s.DB, Temporal: s.Temporal, Payloads: s.Payloads, Transfers: s.transfers}
 	s.exports = &exports.Service{DB: s.DB, Rounds: s.rounds, Records: s.transfers}
+	s.decrees = &decrees.Service{DB: s.DB}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Handlers wait on the request's context: a client that goes away, or
@@ -124,7 +127,12 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/rounds/:id/evaluation", s.allow(s.roundEvaluation, readers...))
 	api.GET("/rounds/:id/evaluation/charts/:chart", s.allow(s.roundEvaluationChart, readers...))
 	api.GET("/evaluations", s.allow(s.periodEvaluation, readers...))
+	api.GET("/decrees", s.allow(s.listDecrees, readers...))
+	api.GET("/decrees/:id", s.allow(s.getDecree, readers...))
+	api.GET("/decrees/:id/pdf", s.allow(s.decreePDF, readers...))
+	api.POST("/decrees/:id/revocation", s.allow(s.revokeDecree, models.RoleHR))
 	api.GET("/transfers", s.allow(s.listTransfers, append(readers, models.RoleEmployee)...))
+	api.GET("/transfers/:id/petikan", s.allow(s.petikanPDF, append(readers, models.RoleEmployee)...))
 	api.GET("/transfers/:id", s.allow(s.getTransfer, append(readers, models.RoleEmployee)...))
 	api.POST("/transfers/:id/decisions", s.allow(action[transfers.DecisionRequest](s, false), models.RoleTPK, models.RolePPK))
 	api.POST("/transfers/:id/acknowledgement", s.allow(action[transfers.AcknowledgeRequest](s, true), models.RoleEmployee))

@@ -88,7 +88,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.smtpPass, "smtp-password", env("MUTASI_SMTP_PASSWORD", ""), "SMTP password (MUTASI_SMTP_PASSWORD)")
 	fs.StringVar(&c.smtpSec, "smtp-security", env("MUTASI_SMTP_SECURITY", notify.SecurityStartTLS),
 		"SMTP connection: starttls (port 587), tls (implicit, port 465) or none (a relay on this host) (MUTASI_SMTP_SECURITY)")
-	fs.StringVar(&c.baseURL, "base-url", env("MUTASI_BASE_URL", "http://localhost:8080"), "public URL of the service, for survey links (MUTASI_BASE_URL)")
+	fs.StringVar(&c.baseURL, "base-url", env("MUTASI_BASE_URL", "http://localhost:8080"), "public URL of the service, for survey links and the decrees' QR codes (MUTASI_BASE_URL)")
 	fs.StringVar(&c.linkSecret, "link-secret", env("MUTASI_LINK_SECRET", ""), "secret that signs survey links (MUTASI_LINK_SECRET)")
 	fs.StringVar(&c.logFormat, "log-format", env("MUTASI_LOG_FORMAT", "text"), "text or json (MUTASI_LOG_FORMAT)")
 	fs.StringVar(&c.dir, "dir", env("MUTASI_DIR", defaultDir), "the dev stack's state folder, which holds the default SQLite database (MUTASI_DIR)")
