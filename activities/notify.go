@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -16,12 +17,12 @@ import (
 // it in the outbox, once per key; the outbox relay sends it. It only
 // writes to the database, so the transfer runs it as a local activity.
 func (a *Activities) Notify(ctx context.Context, in contract.NotifyInput) error {
-	return recordNotice(a.DB.WithContext(ctx), in)
+	return a.recordNotice(a.DB.WithContext(ctx), in)
 }
 
 // recordNotice renders the notification and records it in the outbox, once.
-func recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
-	m, err := render(gdb, in)
+func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
+	m, err := render(gdb, a.BaseURL, in)
 	if err != nil {
 		return err
 	}
@@ -65,8 +66,10 @@ LEFT JOIN positions tp ON tp.id = t.to_position_id
 WHERE t.id = ?`
 
 // render fills the notification with what the database knows of the
-// transfer and picks the recipient's address and language.
-func render(gdb *gorm.DB, in contract.NotifyInput) (notify.Message, error) {
+// transfer and picks the recipient's address and language. The notice
+// that a transfer took effect links the employee's page (under base),
+// where its petikan downloads.
+func render(gdb *gorm.DB, base string, in contract.NotifyInput) (notify.Message, error) {
 	var rows []notice
 	if err := gdb.Raw(noticeQuery, in.TransferID).Scan(&rows).Error; err != nil {
 		return notify.Message{}, err
@@ -99,6 +102,9 @@ func render(gdb *gorm.DB, in contract.NotifyInput) (notify.Message, error) {
 		Training: t.TrainingProposed, DecreeNumber: t.DecreeNumber}
 	if t.EffectiveDate != nil {
 		d.Effective = *t.EffectiveDate
+	}
+	if in.Kind == contract.NoticeTransferEffective && d.Link == "" {
+		d.Link = strings.TrimSuffix(base, "/") + "/me"
 	}
 	// Dates read as the government's: the TMT is a local date.
 	if loc, err := t.Settings.Location(); err == nil && loc != nil {

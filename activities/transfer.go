@@ -47,7 +47,7 @@ func (a *Activities) Apply(ctx context.Context, steps []contract.Step) error {
 			case s.Stage != nil:
 				err = setStage(tx, s.Stage.TransferID, s.Stage.Stage)
 			case s.Notice != nil:
-				err = recordNotice(tx, *s.Notice)
+				err = a.recordNotice(tx, *s.Notice)
 			default:
 				err = temporal.NewNonRetryableApplicationError(fmt.Sprintf("step %d names nothing to apply", i), contract.ErrInvalidStep, nil)
 			}

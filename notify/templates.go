@@ -98,8 +98,8 @@ var notices = map[contract.NoticeKind]notice{
 	contract.NoticeTransferEffective: {
 		i18n.Text{ID: "Mutasi Anda berlaku: SK {{.DecreeNumber}}",
 			EN: "Your transfer takes effect: decree {{.DecreeNumber}}"},
-		i18n.Text{ID: "Yth. {{.Name}},\n\nMutasi Anda ke {{.ToPosition}}, {{.ToUnit}} ditetapkan dengan SK nomor {{.DecreeNumber}} dan berlaku mulai {{date .Effective}} (TMT).\nNomor mutasi: {{.TransferID}}",
-			EN: "Dear {{.Name}},\n\nYour transfer to {{.ToPosition}}, {{.ToUnit}} is decreed by SK number {{.DecreeNumber}} and takes effect on {{date .Effective}} (TMT).\nTransfer number: {{.TransferID}}"}},
+		i18n.Text{ID: "Yth. {{.Name}},\n\nMutasi Anda ke {{.ToPosition}}, {{.ToUnit}} ditetapkan dengan SK nomor {{.DecreeNumber}} dan berlaku mulai {{date .Effective}} (TMT).{{if .Link}}\nPetikan SK Anda dapat diunduh setelah masuk di {{.Link}}{{end}}\nNomor mutasi: {{.TransferID}}",
+			EN: "Dear {{.Name}},\n\nYour transfer to {{.ToPosition}}, {{.ToUnit}} is decreed by SK number {{.DecreeNumber}} and takes effect on {{date .Effective}} (TMT).{{if .Link}}\nYour petikan (extract) of the decree downloads once you sign in at {{.Link}}{{end}}\nTransfer number: {{.TransferID}}"}},
 	contract.NoticeSurveyInvitation: {
 		i18n.Text{ID: "Survei pascamutasi",
 			EN: "Post-transfer survey"},

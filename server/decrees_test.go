@@ -115,6 +115,16 @@ func TestDecreesOfARound(t *testing.T) {
 		}
 	}
 
+	// The employee's notice that the transfer took effect links their page,
+	// where the petikan downloads.
+	var notice models.OutboxMessage
+	testkit.Eventually(t, "the notice that the transfer took effect", func() bool {
+		return s.db.Where("transfer_id = ? AND subject LIKE ?", movers[0].ID, "Mutasi Anda berlaku%").First(&notice).Error == nil
+	})
+	if !strings.Contains(notice.Body, "Petikan SK Anda dapat diunduh") || !strings.Contains(notice.Body, "/me") {
+		t.Errorf("the notice that %s took effect reads %q", movers[0].ID, notice.Body)
+	}
+
 	// The petikan, for the employee and the HR office alike.
 	m, other := movers[0], movers[len(movers)-1]
 	tok, err := apikey.Issue(s.db, "employee", models.Actor{ID: m.NIP, Role: models.RoleEmployee, NIP: m.NIP})
