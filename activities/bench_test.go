@@ -1,6 +1,7 @@
 package activities_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/bkpsdm/mutasi/activities"
@@ -8,6 +9,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/testkit/heap"
 )
 
 // BenchmarkRoundAnalysisAndSelection runs the needs analysis and the
@@ -43,4 +45,62 @@ func BenchmarkRoundAnalysisAndSelection(b *testing.B) {
 	}
 	b.ReportMetric(float64(proposals), "proposals")
 	b.ReportMetric(float64(exclusions), "exclusions")
+}
+
+// BenchmarkDecree3000 makes 3,000 transfers of a round effective
+// together on PostgreSQL, as the round does on its TMT: one transaction
+// that locks them, writes their decree lines, moves the employees, and
+// issues the collective decree (its PDF rendered and stored with its
+// hash). Each operation is a new round of the same 3,000 moves, made
+// outside the timer. It reports the peak live heap.
+func BenchmarkDecree3000(b *testing.B) {
+	const n = 3000
+	gdb, _ := testkit.New(b)
+	data := seed.Generate(n+500, asOf, 3)
+	if err := seed.Load(gdb, data); err != nil {
+		b.Fatal(err)
+	}
+	unitOf := map[string]string{}
+	for _, p := range data.Positions {
+		unitOf[p.ID] = p.UnitID
+	}
+	a := &activities.Activities{DB: gdb, BaseURL: "https://mutasi.example.go.id", LinkSecret: []byte("k")}
+	peak := heap.Peak()
+	var pdfBytes int
+	for i := 0; b.Loop(); i++ {
+		b.StopTimer()
+		round := fmt.Sprintf("D%d", i)
+		if err := a.StartRound(ctx, contract.RoundStart{RoundID: round, Name: "bench", Settings: models.DefaultSettings(),
+			WorkflowID: contract.RoundWorkflowID(round), By: contract.System, At: asOf}); err != nil {
+			b.Fatal(err)
+		}
+		var ts []models.Transfer
+		var ids []string
+		for j, e := range data.Employees[:n] {
+			to := data.Positions[(j*7+i+1)%len(data.Positions)]
+			t := models.Transfer{ID: round + "-" + e.NIP, RoundID: round, NIP: e.NIP, FromPositionID: e.PositionID,
+				FromUnitID: unitOf[e.PositionID], ToPositionID: to.ID, ToUnitID: to.UnitID, Stage: models.StageAwaitingEffective,
+				WorkflowID: "transfer-" + round + "-" + e.NIP, CreatedAt: asOf, UpdatedAt: asOf}
+			ts, ids = append(ts, t), append(ids, t.ID)
+		}
+		if err := gdb.CreateInBatches(ts, 500).Error; err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+		tmt := asOf.AddDate(0, 1, i)
+		numbers, err := a.MakeEffectiveTogether(ctx, contract.CollectiveEffect{RoundID: round, TransferIDs: ids,
+			EffectiveDate: tmt, At: tmt})
+		if err != nil || len(numbers) != n {
+			b.Fatalf("%d decree lines: %v", len(numbers), err)
+		}
+		b.StopTimer()
+		var doc models.DecreeDocument
+		if err := gdb.Select("movers", "pdf").First(&doc, "round_id = ?", round).Error; err != nil || doc.Movers != n {
+			b.Fatalf("the decree moves %d (%v)", doc.Movers, err)
+		}
+		pdfBytes = len(doc.PDF)
+		b.StartTimer()
+	}
+	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
+	b.ReportMetric(float64(pdfBytes)/(1<<10), "pdf-KB")
 }

@@ -7,8 +7,6 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"runtime"
-	"runtime/metrics"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +14,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit/heap"
 	"github.com/ledongthuc/pdf"
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
@@ -543,7 +542,7 @@ func TestTitleCase(t *testing.T) {
 func BenchmarkCollective3000(b *testing.B) {
 	d := sample(b, 3000)
 	var out bytes.Buffer
-	peak := sampleHeap()
+	peak := heap.Peak()
 	b.ReportAllocs()
 	b.ResetTimer()
 	for b.Loop() {
@@ -556,33 +555,4 @@ func BenchmarkCollective3000(b *testing.B) {
 	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(out.Len())/(1<<10), "pdf-KB")
 	b.ReportMetric(float64(bytes.Count(out.Bytes(), []byte("/Type /Page\n"))), "pages")
-}
-
-// sampleHeap samples the live heap until the returned function is called,
-// which returns the largest sample.
-func sampleHeap() func() uint64 {
-	runtime.GC()
-	s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
-	var peak uint64
-	stop := make(chan struct{})
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		tick := time.NewTicker(time.Millisecond)
-		defer tick.Stop()
-		for {
-			metrics.Read(s)
-			peak = max(peak, s[0].Value.Uint64())
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-			}
-		}
-	}()
-	return func() uint64 {
-		close(stop)
-		<-done
-		return peak
-	}
 }
