@@ -7,6 +7,7 @@ package exports
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -113,8 +114,63 @@ func (s *Service) Transfers(ctx context.Context, a models.Actor, f transfers.Fil
 		Columns: slices.Concat(moverColumns, transferColumns),
 		Rows: s.describe(ctx, ts, func(add func(...any) error, r transfers.Row, d dates) error {
 			tpk, ppk, dec := d.decisions[r.ID+"/tpk"], d.decisions[r.ID+"/ppk"], d.decrees[r.ID]
-			return add(slices.Concat(mover(r), []any{r.RoundID, stage(r.Stage, lang), r.CreatedAt, verdict(tpk, lang), decided(tpk),
-				verdict(ppk, lang), decided(ppk), r.EffectiveDate, dec.Number, issued(dec), r.UpdatedAt})...)
+			in := d.zones[r.RoundID]
+			return add(slices.Concat(mover(r), []any{r.RoundID, stage(r.Stage, lang), in(&r.CreatedAt), verdict(tpk, lang),
+				in(decided(tpk)), verdict(ppk, lang), in(decided(ppk)), in(r.EffectiveDate), dec.Number, in(issued(dec)),
+				in(&r.UpdatedAt)})...)
+		}),
+	}, nil
+}
+
+// siasnColumns are the changes the office records in SIASN (BKN's
+// civil-service information system) after the TMT, as its position
+// history (riwayat jabatan) asks for them.
+var siasnColumns = []sheet.Column{
+	col("nip", "NIP", "NIP", 20), col("name", "Nama", "Name", 28),
+	col("position_type", "Jenis Jabatan", "Position type", 14),
+	col("from_position", "Jabatan Lama", "Former position", 30), col("from_unit", "Unit Organisasi Lama", "Former unit", 28),
+	col("to_position", "Jabatan Baru", "New position", 30), col("to_unit", "Unit Organisasi Baru", "New unit", 28),
+	col("tmt", "TMT Jabatan", "Effective date (TMT)", 12), col("decree_number", "Nomor SK", "Decree number", 26),
+	col("decree_date", "Tanggal SK", "Decree date", 12),
+}
+
+// positionTypes are SIASN's types of position (jenis jabatan), by kind.
+var positionTypes = map[models.PositionKind]i18n.Text{
+	models.KindJPT: {ID: "Struktural", EN: "Structural"}, models.KindAdministrator: {ID: "Struktural", EN: "Structural"},
+	models.KindPengawas: {ID: "Struktural", EN: "Structural"}, models.KindFungsional: {ID: "Fungsional", EN: "Functional"},
+	models.KindPelaksana: {ID: "Pelaksana", EN: "Executive"},
+}
+
+// SIASNChanges is what changed for each employee the round moved, once
+// the move took effect: the position and unit left and taken, the TMT and
+// the decree, for the office to record in SIASN.
+func (s *Service) SIASNChanges(ctx context.Context, a models.Actor, roundID, lang string) (sheet.Table, error) {
+	all, err := s.transfers(ctx, a, transfers.Filter{Round: roundID}, "to_unit_id, to_position_id, nip")
+	if err != nil {
+		return sheet.Table{}, err
+	}
+	ts := slices.DeleteFunc(all, func(t models.Transfer) bool { return !t.Stage.Effective() })
+	kinds := map[string]models.PositionKind{}
+	var positions []models.Position
+	for part := range slices.Chunk(ts, batch) {
+		ids := make([]string, len(part))
+		for i, t := range part {
+			ids[i] = t.ToPositionID
+		}
+		if err := s.DB.WithContext(ctx).Select("id", "kind").Where("id IN ?", ids).Find(&positions).Error; err != nil {
+			return sheet.Table{}, err
+		}
+		for _, p := range positions {
+			kinds[p.ID] = p.Kind
+		}
+	}
+	return sheet.Table{
+		Name:    i18n.Text{ID: "Perubahan SIASN", EN: "SIASN changes"},
+		Columns: siasnColumns,
+		Rows: s.describe(ctx, ts, func(add func(...any) error, r transfers.Row, d dates) error {
+			dec, in := d.decrees[r.ID], d.zones[r.RoundID]
+			return add(r.NIP, r.Employee, positionTypes[kinds[r.ToPositionID]].In(lang), r.FromPosition, r.FromUnit,
+				r.ToPosition, r.ToUnit, in(r.EffectiveDate), dec.Number, in(issued(dec)))
 		}),
 	}, nil
 }
@@ -183,10 +239,29 @@ func (s *Service) transfers(ctx context.Context, a models.Actor, f transfers.Fil
 	return ts, q.Order(order).Find(&ts).Error
 }
 
-// dates are the decisions and decrees of a batch of transfers.
+// dates are the decisions and decrees of a batch of transfers, and the
+// time zones of their rounds.
 type dates struct {
 	decisions map[string]*models.Decision // by transfer ID and step: "<id>/tpk"
 	decrees   map[string]models.Decree
+	zones     map[string]func(*time.Time) *time.Time // by round ID
+}
+
+// local returns a function that reads an instant as a day of the round
+// whose settings are s: a TMT is a local date, and midnight in Makassar
+// is the day before in UTC.
+func local(s models.RoundSettings) func(*time.Time) *time.Time {
+	loc, err := s.Location()
+	if err != nil || loc == nil {
+		loc = time.UTC
+	}
+	return func(t *time.Time) *time.Time {
+		if t == nil {
+			return nil
+		}
+		l := t.In(loc)
+		return &l
+	}
 }
 
 // describe returns rows that write the transfers batch by batch, each
@@ -218,8 +293,20 @@ func (s *Service) dates(ctx context.Context, ts []models.Transfer) (dates, error
 	for i, t := range ts {
 		ids[i] = t.ID
 	}
-	d := dates{decisions: map[string]*models.Decision{}, decrees: map[string]models.Decree{}}
+	d := dates{decisions: map[string]*models.Decision{}, decrees: map[string]models.Decree{},
+		zones: map[string]func(*time.Time) *time.Time{}}
 	gdb := s.DB.WithContext(ctx)
+	rounds := map[string]bool{}
+	for _, t := range ts {
+		rounds[t.RoundID] = true
+	}
+	var rs []models.Round
+	if err := gdb.Select("id", "settings").Where("id IN ?", slices.Collect(maps.Keys(rounds))).Find(&rs).Error; err != nil {
+		return d, err
+	}
+	for _, r := range rs {
+		d.zones[r.ID] = local(r.Settings)
+	}
 	var decisions []models.Decision
 	if err := gdb.Where("transfer_id IN ?", ids).Find(&decisions).Error; err != nil {
 		return d, err

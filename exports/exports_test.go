@@ -34,9 +34,10 @@ func TestColumnsDocumented(t *testing.T) {
 		t.Fatal(err)
 	}
 	for path, columns := range map[string][]sheet.Column{
-		"/api/v1/rounds/{id}/proposals":  slices.Concat(moverColumns, proposalColumns),
-		"/api/v1/transfers":              slices.Concat(moverColumns, transferColumns),
-		"/api/v1/rounds/{id}/exclusions": exclusionColumns,
+		"/api/v1/rounds/{id}/proposals":     slices.Concat(moverColumns, proposalColumns),
+		"/api/v1/transfers":                 slices.Concat(moverColumns, transferColumns),
+		"/api/v1/rounds/{id}/exclusions":    exclusionColumns,
+		"/api/v1/rounds/{id}/siasn-changes": siasnColumns,
 	} {
 		api := doc.Paths[path]["get"].Description
 		for _, c := range columns {

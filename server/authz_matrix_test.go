@@ -234,6 +234,7 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"GET", "/api/v1/rounds/Q1/needs", nil, statuses(readers...), nil},
 		{"GET", "/api/v1/rounds/Q1/proposals", nil, statuses(readers...), nil},
 		{"GET", "/api/v1/rounds/Q1/exclusions", nil, statuses(readers...), nil},
+		{"GET", "/api/v1/rounds/Q1/siasn-changes", nil, statuses(pHR, 200), nil},
 		// A repeated confirmation gets the first answer.
 		{"POST", "/api/v1/rounds/Q1/confirmation", map[string]any{}, statuses(pHR, 200), nil},
 		// A re-plan of a round that does not exist.

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"io"
 	"maps"
+	"slices"
 	"net/http"
 	"strings"
 	"testing"
@@ -114,6 +115,25 @@ func TestDecreesOfARound(t *testing.T) {
 			t.Errorf("transfer %s names decree %q, which is not listed", m.ID, m.DecreeNumber)
 		}
 	}
+
+	// What changed, for SIASN: a row per mover with their decree and TMT.
+	rows := download(t, s, "/api/v1/rounds/SK1/siasn-changes?format=csv", models.RoleHR)
+	if len(rows) != len(movers)+1 {
+		t.Errorf("the SIASN changes list %d rows for %d movers", len(rows)-1, len(movers))
+	}
+	// The TMT is the government's local date (Asia/Makassar by default).
+	makassar, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	nips, numbers, tmts := column(t, rows, "nip"), column(t, rows, "decree_number"), column(t, rows, "tmt")
+	for _, m := range movers {
+		i := slices.Index(nips, m.NIP)
+		if i < 0 || numbers[i] != m.DecreeNumber || tmts[i] != m.EffectiveDate.In(makassar).Format("2006-01-02") {
+			t.Errorf("the SIASN changes of %s: row %d", m.NIP, i)
+		}
+	}
+	expect(t, s.do("GET", "/api/v1/rounds/SK1/siasn-changes", models.RoleTPK, nil), http.StatusForbidden)
 
 	// The employee's notice that the transfer took effect links their page,
 	// where the petikan downloads.

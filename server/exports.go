@@ -92,6 +92,19 @@ func (s *Server) listExclusions(c *gin.Context) error {
 	return nil
 }
 
+func (s *Server) siasnChanges(c *gin.Context) error {
+	id := c.Param("id")
+	format, lang, err := fileParams(c, "csv atau xlsx", "csv or xlsx")
+	if err != nil {
+		return err
+	}
+	t, err := s.exports.SIASNChanges(c, actor(c), id, lang)
+	if err != nil {
+		return err
+	}
+	return sendFile(c, "perubahan-siasn-"+id, format, lang, t)
+}
+
 // transferFilter reads the transfer list's filter from the query.
 func transferFilter(c *gin.Context) transfers.Filter {
 	return transfers.Filter{Round: c.Query("round"), Stage: models.Stage(c.Query("stage")), Unit: c.Query("unit")}

@@ -166,6 +166,10 @@ func TestExportsAsFiles(t *testing.T) {
 			map[string]any{"approve": true, "reason": "sesuai kebutuhan"}).status == http.StatusOK
 	})
 
+	makassar, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, format := range []string{"csv", "xlsx"} {
 		t.Run(format, func(t *testing.T) {
 			// A workbook is read by its labels (Indonesian by default), a
@@ -220,9 +224,11 @@ func TestExportsAsFiles(t *testing.T) {
 				t.Errorf("transfers file lists %d transfers, want %d", len(got), len(ids))
 			}
 			i := slices.Index(got, decided.ID)
-			today := time.Now().Format("2006-01-02")
+			// The day as the government's (Asia/Makassar) clock reads it.
+			now := time.Now().In(makassar)
+			today := now.Format("2006-01-02")
 			if format == "xlsx" {
-				today = time.Now().Format("02/01/2006")
+				today = now.Format("02/01/2006")
 			}
 			if i < 0 {
 				t.Fatalf("the decided transfer is not in the file")

@@ -122,6 +122,7 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/rounds/:id/needs", s.allow(s.listNeeds, readers...))
 	api.GET("/rounds/:id/proposals", s.allow(s.listProposals, readers...))
 	api.GET("/rounds/:id/exclusions", s.allow(s.listExclusions, readers...))
+	api.GET("/rounds/:id/siasn-changes", s.allow(s.siasnChanges, models.RoleHR))
 	api.POST("/rounds/:id/confirmation", s.allow(s.confirm, models.RoleHR))
 	api.POST("/rounds/:id/replan", s.allow(s.replan, models.RoleHR))
 	api.GET("/rounds/:id/evaluation", s.allow(s.roundEvaluation, readers...))
