@@ -18,9 +18,9 @@ type columnDoc struct {
 // Kinds are the kinds of import, in the order an office loads them.
 var Kinds = []string{"units", "positions", "employees"}
 
-// docs explains every import column, by kind and column; a test keeps it,
+// columnDocs explains every import column, by kind and column; a test keeps it,
 // the specs, the README and the OpenAPI document in step.
-var docs = map[string]map[string]columnDoc{
+var columnDocs = map[string]map[string]columnDoc{
 	"units": {
 		"id":   {i18n.Text{ID: "Kode unit kerja (OPD), unik, huruf/angka, paling banyak 32 karakter", EN: "The unit's (OPD's) code, unique, at most 32 characters"}, "DINSOS"},
 		"name": {i18n.Text{ID: "Nama unit kerja", EN: "The unit's name"}, "Dinas Sosial"},
@@ -94,7 +94,7 @@ func Template(kind, lang string) (data, help sheet.Table, err error) {
 			if slices.Contains(imp.columns, c) {
 				required = i18n.Text{ID: "ya", EN: "yes"}
 			}
-			d := docs[kind][c]
+			d := columnDocs[kind][c]
 			if err := add(c, required.In(lang), d.text.In(lang), d.example); err != nil {
 				return err
 			}

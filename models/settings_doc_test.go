@@ -2,10 +2,11 @@ package models
 
 import (
 	"encoding/json"
-	"os"
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/bkpsdm/mutasi/testkit/docs"
 )
 
 // settingNames lists the JSON names of t's fields: a struct field's own
@@ -33,24 +34,8 @@ func settingNames(t reflect.Type, prefix string) []string {
 // included, named in the README's settings table and described in the
 // OpenAPI document's Settings schema.
 func TestSettingsDocumented(t *testing.T) {
-	b, err := os.ReadFile("../README.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, table, _ := strings.Cut(string(b), "\n## Round settings\n")
-	table, _, _ = strings.Cut(table, "\n## ")
-	b, err = os.ReadFile("../server/openapi.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var doc struct {
-		Components struct {
-			Schemas map[string]json.RawMessage
-		}
-	}
-	if err := json.Unmarshal(b, &doc); err != nil {
-		t.Fatal(err)
-	}
+	table := docs.READMESection(t, "## Round settings")
+	doc := docs.ReadOpenAPI(t)
 	var schema map[string]any
 	if err := json.Unmarshal(doc.Components.Schemas["Settings"], &schema); err != nil {
 		t.Fatal(err)
