@@ -27,6 +27,9 @@ type Activities struct {
 	BaseURL string
 	// LinkSecret signs survey links.
 	LinkSecret []byte
+	// DecreeLogo is the government's logo, a PNG, on the letterhead of
+	// the decrees; none when nil.
+	DecreeLogo []byte
 	// Relayed says a relay sends the outbox's messages (package outbox).
 	// Without one, as in the dev stack, the outbox table is the mailbox:
 	// a message counts as delivered once it is recorded.

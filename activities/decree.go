@@ -40,6 +40,7 @@ func (a *Activities) issueDocument(tx *gorm.DB, round models.Round, dec models.D
 	d := decree.FromSettings(round.Settings.Decree)
 	token := DecreeToken(a.LinkSecret, dec.Number)
 	d.Number, d.Date = dec.Number, dec.IssuedAt.In(loc)
+	d.Logo = a.DecreeLogo
 	d.VerifyURL = strings.TrimSuffix(cmp.Or(a.BaseURL, "http://localhost"), "/") + contract.DecreeVerifyPath + token
 	movers, err := movers(tx, moving, dec.EffectiveDate.In(loc))
 	if err != nil {

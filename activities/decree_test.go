@@ -1,8 +1,11 @@
 package activities_test
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"image"
+	"image/png"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +32,11 @@ func testCollectiveDecree(t *testing.T, b testkit.Backend) {
 	for i, p := range proposals {
 		ids[i] = p.TransferID
 	}
+	var logo bytes.Buffer
+	if err := png.Encode(&logo, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	a.DecreeLogo = logo.Bytes()
 	first, last := ids[:len(ids)-1], ids[len(ids)-1:]
 	tmt := time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
 	var numbers map[string]string
@@ -56,6 +64,9 @@ func testCollectiveDecree(t *testing.T, b testkit.Backend) {
 	if doc.Number != want || doc.Movers != len(first) || doc.SHA256 != hex.EncodeToString(sum[:]) ||
 		doc.ID != activities.DecreeToken([]byte("k"), want) || doc.RoundID != round {
 		t.Errorf("document %+v", doc)
+	}
+	if !bytes.Contains(doc.PDF, []byte("/Subtype /Image")) {
+		t.Error("the decree has no logo")
 	}
 	text := strings.Join(testkit.PDFPages(t, doc.PDF), "\n")
 	for _, s := range []string{"KEPUTUSAN WALI KOTA BANJARBARU", "NOMOR " + want, "LAMPIRAN"} {

@@ -79,6 +79,14 @@ func (d Decree) validate(petikan bool) error {
 	return c.err()
 }
 
+// CheckLogo checks a letterhead logo as Validate does: a PNG of at most
+// 1 MB and 4,000 pixels a side.
+func CheckLogo(b []byte) error {
+	var c checker
+	c.logo(b)
+	return c.err()
+}
+
 // checker collects the problems Validate finds.
 type checker struct {
 	problems []apperr.FieldError

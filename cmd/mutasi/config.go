@@ -23,6 +23,7 @@ import (
 	"github.com/bkpsdm/mutasi/auditchain"
 	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/db"
+	"github.com/bkpsdm/mutasi/decree"
 	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/notify"
 	"github.com/bkpsdm/mutasi/outbox"
@@ -41,6 +42,7 @@ type config struct {
 	smtpSec     string
 	baseURL     string
 	linkSecret  string
+	decreeLogo  string
 	logFormat   string
 	dir         string
 	// auditKey signs the audit trail's checkpoints (base64 seed), which
@@ -90,6 +92,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 		"SMTP connection: starttls (port 587), tls (implicit, port 465) or none (a relay on this host) (MUTASI_SMTP_SECURITY)")
 	fs.StringVar(&c.baseURL, "base-url", env("MUTASI_BASE_URL", "http://localhost:8080"), "public URL of the service, for survey links and the decrees' QR codes (MUTASI_BASE_URL)")
 	fs.StringVar(&c.linkSecret, "link-secret", env("MUTASI_LINK_SECRET", ""), "secret that signs survey links (MUTASI_LINK_SECRET)")
+	fs.StringVar(&c.decreeLogo, "decree-logo", env("MUTASI_DECREE_LOGO", ""), "PNG file of the government's logo, on the decrees' letterhead (MUTASI_DECREE_LOGO)")
 	fs.StringVar(&c.logFormat, "log-format", env("MUTASI_LOG_FORMAT", "text"), "text or json (MUTASI_LOG_FORMAT)")
 	fs.StringVar(&c.dir, "dir", env("MUTASI_DIR", defaultDir), "the dev stack's state folder, which holds the default SQLite database (MUTASI_DIR)")
 	fs.StringVar(&c.payloadKeys, "payload-keys", env("MUTASI_PAYLOAD_KEYS", ""),
@@ -195,7 +198,19 @@ func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
 	if err := c.needLinkSecret(); err != nil {
 		return nil, err
 	}
-	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret), Relayed: c.smtpAddr != ""}, nil
+	var logo []byte
+	if c.decreeLogo != "" {
+		b, err := os.ReadFile(c.decreeLogo)
+		if err == nil {
+			err = decree.CheckLogo(b)
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--decree-logo %s: %w", c.decreeLogo, err)
+		}
+		logo = b
+	}
+	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret), Relayed: c.smtpAddr != "",
+		DecreeLogo: logo}, nil
 }
 
 // startSealer seals the audit trail's new lines until ctx is done,

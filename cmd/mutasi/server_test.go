@@ -1,9 +1,14 @@
 package main
 
 import (
+	"bytes"
 	"flag"
+	"image"
+	"image/png"
 	"io"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -47,6 +52,32 @@ func TestHTTPFlags(t *testing.T) {
 		{"--http-max-conns", "-1"}, {"--http-max-conns-per-client", "many"}} {
 		if _, err := parse(bad...); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%v: %v, want an error naming %s", bad, err, bad[0])
+		}
+	}
+}
+
+// TestDecreeLogo: the worker reads the logo once, at start; a file that is
+// not a PNG stops it with the flag named, a PNG is kept for the decrees.
+func TestDecreeLogo(t *testing.T) {
+	dir := t.TempDir()
+	bad, good := filepath.Join(dir, "logo.jpg"), filepath.Join(dir, "logo.png")
+	os.WriteFile(bad, []byte("not a picture"), 0o644)
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 8, 8))); err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(good, b.Bytes(), 0o644)
+	for _, c := range []struct {
+		file string
+		ok   bool
+	}{{bad, false}, {filepath.Join(dir, "none.png"), false}, {good, true}} {
+		cfg := &config{linkSecret: "s", decreeLogo: c.file}
+		a, err := cfg.activities(nil)
+		switch {
+		case c.ok && (err != nil || !bytes.Equal(a.DecreeLogo, b.Bytes())):
+			t.Errorf("%s: %v", c.file, err)
+		case !c.ok && (err == nil || !strings.Contains(err.Error(), "--decree-logo")):
+			t.Errorf("%s: %v, want a refusal naming --decree-logo", c.file, err)
 		}
 	}
 }
