@@ -18,12 +18,12 @@ import (
 	"github.com/bkpsdm/mutasi/testkit"
 )
 
-// effectiveRound runs a round on a generated city until its transfers
+// effectiveRound runs a round on the government d until its transfers
 // have taken effect: every proposal confirmed and approved, every
 // employee deemed to acknowledge. It returns the effective transfers.
-func effectiveRound(t *testing.T, s *stack, id string) []models.Transfer {
+func effectiveRound(t *testing.T, s *stack, id string, d seed.Data) []models.Transfer {
 	t.Helper()
-	units, positions, employees := governmentCSV(seed.Generate(40, time.Now(), 5))
+	units, positions, employees := governmentCSV(d)
 	for _, f := range []struct{ kind, body string }{{"units", units}, {"positions", positions}, {"employees", employees}} {
 		expect(t, s.do("POST", "/api/v1/imports/"+f.kind, models.RoleHR, f.body, "text/csv"), http.StatusOK)
 	}
@@ -81,7 +81,9 @@ func get(t *testing.T, url string) (int, string) {
 // office has revoked it, that it was revoked; in a browser too.
 func TestDecreesOfARound(t *testing.T) {
 	s := newStack(t, "", nil)
-	movers := effectiveRound(t, s, "SK1")
+	// Every name starts as a formula would: the decree prints them, the
+	// exports keep them text.
+	movers := effectiveRound(t, s, "SK1", evilGovernment())
 
 	var list struct{ Items []models.DecreeDocument }
 	s.do("GET", "/api/v1/decrees?round=SK1", models.RoleTPK, nil).json(t, &list)
@@ -118,6 +120,10 @@ func TestDecreesOfARound(t *testing.T) {
 
 	// What changed, for SIASN: a row per mover with their decree and TMT.
 	rows := download(t, s, "/api/v1/rounds/SK1/siasn-changes?format=csv", models.RoleHR)
+	checkCSVCells(t, "siasn-changes", rows)
+	if x := download(t, s, "/api/v1/rounds/SK1/siasn-changes?format=xlsx", models.RoleHR); len(x) != len(rows) {
+		t.Errorf("the SIASN workbook has %d rows, the CSV %d", len(x), len(rows))
+	}
 	if len(rows) != len(movers)+1 {
 		t.Errorf("the SIASN changes list %d rows for %d movers", len(rows)-1, len(movers))
 	}
