@@ -44,10 +44,26 @@ var spellStatements = []string{
 // in their transaction; running it again changes nothing.
 func RecordPosts(tx *gorm.DB, nips []string) error {
 	for ids := range slices.Chunk(nips, 1000) {
-		for _, stmt := range spellStatements {
-			if err := tx.Exec(stmt, ids).Error; err != nil {
-				return err
-			}
+		if err := recordPosts(tx, ids); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// RecordPostsOf is RecordPosts for the employees whose NIPs query, a
+// SELECT in SQL, selects, with one statement of each kind for all of
+// them.
+func RecordPostsOf(tx *gorm.DB, query string) error {
+	return recordPosts(tx, gorm.Expr("("+query+")"))
+}
+
+// recordPosts runs the spellStatements for nips: a list of NIPs or an
+// expression that selects them.
+func recordPosts(tx *gorm.DB, nips any) error {
+	for _, stmt := range spellStatements {
+		if err := tx.Exec(stmt, nips).Error; err != nil {
+			return err
 		}
 	}
 	return nil

@@ -1,16 +1,13 @@
 // Package importer loads the office's data, units, positions and
-// employees, from CSV or JSON files: every row is checked first, one bad
-// row refuses the whole file with every row's errors, and a good file is
-// upserted in one transaction, so that loading it twice changes nothing.
-// The API and the import page both load through it.
+// employees, from CSV files, Excel workbooks or JSON arrays, read as they
+// arrive: every row is checked first, one bad row refuses the whole file
+// with every row's errors, and a good file is upserted in one
+// transaction, so that loading it twice changes nothing. The API and the
+// import page both load through it.
 package importer
 
 import (
-	"bytes"
-	"context"
-	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -19,7 +16,6 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/db"
@@ -32,28 +28,60 @@ import (
 // rest are counted (apperr.Error.Count).
 const MaxRowErrors = 1000
 
-// spec parses one kind of row and writes a batch of them.
+// spec parses one kind of row and says where it is written.
 type spec struct {
 	columns  []string // required columns, in CSV order
 	optional []string
 	// sets maps each optional column that holds a value of the row
 	// itself to the database column it sets: rows that lack the column
 	// leave that value as it was. (The other optional columns hold child
-	// rows, which write replaces only for rows that have the column.)
+	// rows, which are replaced only for rows that have the column.)
 	sets map[string]string
 	// limits bounds the columns that hold an identifier or a name, in
 	// characters.
 	limits map[string]int
 	parse  func(r row) (any, []apperr.FieldError)
-	write  func(tx *gorm.DB, b batch, res *Result) error
+	// table is where parsed rows are upserted, keyed by its first
+	// column.
+	table table
+	// ref is the column of table that names a row of refTable, which
+	// must exist; empty names none.
+	ref, refTable string
+	// children are the child rows a parsed row holds.
+	children []children
+	// after runs once the rows are written, in their transaction, with
+	// the SELECT (SQL) of their keys.
+	after func(tx *gorm.DB, keys string) error
 }
 
-// batch is rows of an import that have the same columns, to be written
-// together.
-type batch struct {
-	rows []any
-	has  map[string]bool // the optional columns the rows have
-	keep []string        // the database columns the rows leave as they are
+// table is a database table an import writes: the columns it writes and
+// their values for one parsed row (or child row).
+type table struct {
+	name    string
+	columns []string
+	values  func(v any) []any
+}
+
+// children are child rows of a kind (skp, competencies, sanctions): the
+// optional column that holds them, the table they go to, keyed by its
+// first column (the parent's key), and the child rows of a parsed row.
+type children struct {
+	column string
+	table
+	of func(v any) []any
+}
+
+// childrenOf describes the child rows of type C that of gives for a
+// parent of type P, written to the columns of name by values.
+func childrenOf[P, C any](column, name string, columns []string, of func(P) []C, values func(C) []any) children {
+	return children{column: column, table: table{name, columns, func(v any) []any { return values(v.(C)) }},
+		of: func(v any) []any {
+			var out []any
+			for _, c := range of(v.(P)) {
+				out = append(out, c)
+			}
+			return out
+		}}
 }
 
 // Result says what an import wrote: how many rows it created and
@@ -297,14 +325,10 @@ var specs = map[string]spec{
 			u := models.Unit{ID: r.text("id", true), Name: r.text("name", true)}
 			return u, r.errs
 		},
-		write: func(tx *gorm.DB, b batch, res *Result) error {
-			units, ids := make([]models.Unit, len(b.rows)), make([]string, len(b.rows))
-			for i, v := range b.rows {
-				units[i] = v.(models.Unit)
-				ids[i] = units[i].ID
-			}
-			return upsert(tx, res, ids, units, b.keep)
-		},
+		table: table{"units", []string{"id", "name"}, func(v any) []any {
+			u := v.(models.Unit)
+			return []any{u.ID, u.Name}
+		}},
 	},
 	"positions": {
 		columns:  []string{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats"},
@@ -330,19 +354,17 @@ var specs = map[string]spec{
 			}
 			return p, r.errs
 		},
-		write: func(tx *gorm.DB, b batch, res *Result) error {
-			positions, ids := make([]models.Position, len(b.rows)), make([]string, len(b.rows))
-			var comps []models.PositionCompetency
-			for i, v := range b.rows {
-				p := v.(models.Position)
-				comps = append(comps, p.Competencies...)
-				p.Competencies = nil
-				positions[i], ids[i] = p, p.ID
-			}
-			if err := upsert(tx, res, ids, positions, b.keep); err != nil {
-				return err
-			}
-			return replaceChildren(tx, res, b, "competencies", "position_id", ids, comps)
+		table: table{"positions", []string{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats",
+			"extra_duty", "functional_level", "jpt_tier"}, func(v any) []any {
+			p := v.(models.Position)
+			return []any{p.ID, p.UnitID, p.Name, string(p.Kind), int64(p.Class), int64(p.MinRank), int64(p.MaxRank), int64(p.MinEducation),
+				int64(p.Seats), p.ExtraDuty, string(p.FunctionalLevel), string(p.JPTTier)}
+		}},
+		ref: "unit_id", refTable: "units",
+		children: []children{
+			childrenOf("competencies", "position_competencies", []string{"position_id", "name", "level"},
+				func(p models.Position) []models.PositionCompetency { return p.Competencies },
+				func(c models.PositionCompetency) []any { return []any{c.PositionID, c.Name, int64(c.Level)} }),
 		},
 	},
 	"employees": {
@@ -353,98 +375,37 @@ var specs = map[string]spec{
 			"relative_nips": "relative_nips"},
 		limits: map[string]int{"name": models.MaxName, "position_id": models.MaxPositionID},
 		parse:  parseEmployee,
-		write: func(tx *gorm.DB, b batch, res *Result) error {
-			employees, nips := make([]models.Employee, len(b.rows)), make([]string, len(b.rows))
-			var skp []models.EmployeeSKP
-			var comps []models.EmployeeCompetency
-			var sanctions []models.Sanction
-			for i, v := range b.rows {
-				e := v.(models.Employee)
-				skp, comps, sanctions = append(skp, e.SKP...), append(comps, e.Competencies...), append(sanctions, e.Sanctions...)
-				e.SKP, e.Competencies, e.Sanctions = nil, nil, nil
-				employees[i], nips[i] = e, e.NIP
+		table: table{"employees", []string{"nip", "name", "email", "lang", "status", "rank", "position_id", "in_post_since",
+			"education", "performance", "potential", "legal_process", "relative_nips"}, func(v any) []any {
+			e := v.(models.Employee)
+			var relatives any // NULL for none, as GORM's JSON serializer writes it
+			if e.RelativeNIPs != nil {
+				b, _ := json.Marshal(e.RelativeNIPs)
+				relatives = string(b)
 			}
-			if err := upsert(tx, res, nips, employees, b.keep); err != nil {
-				return err
-			}
-			if err := db.RecordPosts(tx, nips); err != nil {
-				return err
-			}
-			if err := replaceChildren(tx, res, b, "skp", "nip", nips, skp); err != nil {
-				return err
-			}
-			if err := replaceChildren(tx, res, b, "sanctions", "nip", nips, sanctions); err != nil {
-				return err
-			}
-			return replaceChildren(tx, res, b, "competencies", "nip", nips, comps)
+			return []any{e.NIP, e.Name, e.Email, e.Lang, string(e.Status), int64(e.Rank), e.PositionID, e.InPostSince,
+				int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, relatives}
+		}},
+		ref: "position_id", refTable: "positions",
+		children: []children{
+			childrenOf("skp", "employee_skps", []string{"nip", "year", "predicate"},
+				func(e models.Employee) []models.EmployeeSKP { return e.SKP },
+				func(s models.EmployeeSKP) []any { return []any{s.NIP, int64(s.Year), int64(s.Predicate)} }),
+			childrenOf("sanctions", "sanctions", []string{"nip", "type", "start", "end"},
+				func(e models.Employee) []models.Sanction { return e.Sanctions },
+				func(s models.Sanction) []any {
+					var end any // NULL: open-ended
+					if s.End != nil {
+						end = *s.End
+					}
+					return []any{s.NIP, string(s.Type), s.Start, end}
+				}),
+			childrenOf("competencies", "employee_competencies", []string{"nip", "name", "level"},
+				func(e models.Employee) []models.EmployeeCompetency { return e.Competencies },
+				func(c models.EmployeeCompetency) []any { return []any{c.NIP, c.Name, int64(c.Level)} }),
 		},
+		after: db.RecordPostsOf,
 	},
-}
-
-// BatchParams is how many bind parameters an import puts in one
-// statement, far below the limits of SQLite (32,766) and PostgreSQL
-// (65,535): PostgreSQL is no faster with larger statements, and the
-// SQLite driver looks each parameter up by a linear search, so a
-// statement's cost grows with the square of its parameters.
-const BatchParams = 2048
-
-// insert creates rows in batches of as many as fit in BatchParams; tx may
-// carry an ON CONFLICT clause.
-func insert[T any](tx *gorm.DB, rows []T) error {
-	stmt := &gorm.Statement{DB: tx}
-	if err := stmt.Parse(new(T)); err != nil {
-		return err
-	}
-	return tx.CreateInBatches(&rows, BatchParams/len(stmt.Schema.DBNames)).Error
-}
-
-// upsert writes rows by their primary key, keys[i] being that of rows[i]:
-// a new key is inserted, a known one has its row updated in place but for
-// the columns in keep. It counts the rows it created and updated in res.
-func upsert[T any](tx *gorm.DB, res *Result, keys []string, rows []T, keep []string) error {
-	stmt := &gorm.Statement{DB: tx}
-	if err := stmt.Parse(new(T)); err != nil {
-		return err
-	}
-	pk := stmt.Schema.PrioritizedPrimaryField.DBName
-	for ids := range slices.Chunk(keys, BatchParams) {
-		var known int64
-		if err := tx.Model(new(T)).Where(pk+" IN ?", ids).Count(&known).Error; err != nil {
-			return err
-		}
-		res.Created, res.Updated = res.Created+len(ids)-int(known), res.Updated+int(known)
-	}
-	var update []string
-	for _, col := range stmt.Schema.DBNames {
-		if col != pk && !slices.Contains(keep, col) {
-			update = append(update, col)
-		}
-	}
-	return insert(tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: pk}}, DoUpdates: clause.AssignmentColumns(update)}), rows)
-}
-
-// replaceChildren makes rows the child rows of the parents when the batch
-// has their column: it deletes every row of T whose key column names one
-// of parents, then inserts rows, and counts both in res under column.
-// Without the column it leaves the child rows as they are.
-func replaceChildren[T any](tx *gorm.DB, res *Result, b batch, column, key string, parents []string, rows []T) error {
-	if !b.has[column] {
-		return nil
-	}
-	c := res.Children[column]
-	for ids := range slices.Chunk(parents, BatchParams) {
-		del := tx.Where(key+" IN ?", ids).Delete(new(T))
-		if del.Error != nil {
-			return del.Error
-		}
-		c.Removed += int(del.RowsAffected)
-	}
-	c.Written += len(rows)
-	if res.Children == nil {
-		res.Children = map[string]ChildCount{}
-	}
-	res.Children[column] = c
-	return insert(tx, rows)
 }
 
 func parseEmployee(r row) (any, []apperr.FieldError) {
@@ -503,249 +464,6 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 	return e, r.errs
 }
 
-// ContentTypeXLSX is the media type of an Excel workbook (.xlsx).
-const ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-// readRows reads a CSV (with a header; comma- or semicolon-separated,
-// with or without a byte order mark), the first sheet of an Excel
-// workbook (its first row the header) or, when contentType says so, a
-// JSON array of objects.
-func readRows(contentType string, body []byte, imp spec) ([]row, error) {
-	var records [][]string
-	var lines []int // a sheet's row of each record after the header
-	sheet := contentType == ContentTypeXLSX
-	switch contentType {
-	case "application/json":
-		if err := models.CheckText(body); err != nil {
-			return nil, err
-		}
-		var objs []map[string]any
-		if err := json.Unmarshal(body, &objs); err != nil {
-			return nil, apperr.New(apperr.KindMalformed, "", "JSON harus berupa array objek: "+err.Error(), "JSON must be an array of objects: "+err.Error())
-		}
-		rows := make([]row, len(objs))
-		for i, o := range objs {
-			rows[i] = row{n: i + 1, fields: map[string]string{}}
-			for k, v := range o {
-				rows[i].fields[k] = "" // null: the column is there, and empty
-				if v != nil {
-					rows[i].fields[k] = fmt.Sprint(v)
-				}
-			}
-		}
-		return rows, nil
-	case ContentTypeXLSX:
-		var err error
-		if records, lines, err = sheetRecords(body); err != nil {
-			return nil, err
-		}
-	case "text/csv", "":
-		if err := models.CheckText(body); err != nil {
-			return nil, err
-		}
-		body = bytes.TrimPrefix(body, []byte("\ufeff")) // Excel's "CSV UTF-8" begins with a byte order mark
-		rd := csv.NewReader(bytes.NewReader(body))
-		rd.Comma = separator(body)
-		rd.TrimLeadingSpace = true
-		var err error
-		if records, err = rd.ReadAll(); err != nil {
-			return nil, apperr.New(apperr.KindMalformed, "", "CSV tidak sah: "+err.Error(), "malformed CSV: "+err.Error())
-		}
-	default:
-		return nil, apperr.New(apperr.KindUnsupported, "Content-Type", "kirim text/csv, berkas Excel (.xlsx) atau application/json",
-			"send text/csv, an Excel workbook (.xlsx) or application/json")
-	}
-	if len(records) == 0 {
-		return nil, apperr.New(apperr.KindMalformed, "", "berkas kosong", "empty file")
-	}
-	header := records[0]
-	known := map[string]bool{}
-	for _, col := range append(append([]string{}, imp.columns...), imp.optional...) {
-		known[col] = true
-	}
-	for _, h := range header {
-		if !known[strings.TrimSpace(h)] {
-			return nil, apperr.New(apperr.KindMalformed, strings.TrimSpace(h), "kolom tidak dikenal: "+h, "unknown column: "+h)
-		}
-	}
-	rows := make([]row, 0, len(records)-1)
-	for i, rec := range records[1:] {
-		r := row{n: i + 2, fields: map[string]string{}, serialDates: sheet}
-		if sheet {
-			r.n = lines[i]
-		}
-		for j, h := range header {
-			r.fields[strings.TrimSpace(h)] = rec[j]
-		}
-		rows = append(rows, r)
-	}
-	return rows, nil
-}
-
-// Limits on a workbook's unpacked size, checked as it is read: an .xlsx
-// is a zip archive, and a small one can unpack into gigabytes.
-const (
-	maxSheetUnzipped = 256 << 20
-	maxSheetXML      = 128 << 20
-)
-
-// sheetRecords reads the first sheet of an Excel workbook: its non-empty
-// rows, each as long as the first (the header), with raw cell values (a
-// date is its serial day number), and each record's row number after the
-// header.
-func sheetRecords(body []byte) ([][]string, []int, error) {
-	malformed := func(err error) error {
-		return apperr.New(apperr.KindMalformed, "", "berkas Excel tidak sah: "+err.Error(), "malformed Excel workbook: "+err.Error())
-	}
-	f, err := excelize.OpenReader(bytes.NewReader(body), excelize.Options{RawCellValue: true,
-		UnzipSizeLimit: maxSheetUnzipped, UnzipXMLSizeLimit: maxSheetXML})
-	if err != nil {
-		return nil, nil, malformed(err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return nil, nil, malformed(errors.New("no sheet"))
-	}
-	it, err := f.Rows(sheets[0])
-	if err != nil {
-		return nil, nil, malformed(err)
-	}
-	defer it.Close()
-	var records [][]string
-	var lines []int
-	for n := 1; it.Next(); n++ {
-		cells, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return nil, nil, malformed(err)
-		}
-		if !slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) != "" }) {
-			continue
-		}
-		for _, c := range cells {
-			if err := models.CheckText([]byte(c)); err != nil {
-				return nil, nil, err
-			}
-		}
-		if len(records) > 0 {
-			if len(cells) > len(records[0]) {
-				return nil, nil, apperr.New(apperr.KindMalformed, "", fmt.Sprintf("baris %d punya lebih banyak sel daripada judul kolom", n),
-					fmt.Sprintf("row %d has more cells than the header", n))
-			}
-			cells = append(cells, make([]string, len(records[0])-len(cells))...)
-			lines = append(lines, n)
-		}
-		records = append(records, cells)
-	}
-	if err := it.Error(); err != nil {
-		return nil, nil, malformed(err)
-	}
-	return records, lines, nil
-}
-
-// separator is the field separator of a CSV file: a semicolon when its
-// header line has more semicolons than commas, as Excel writes CSV where
-// the comma is the decimal mark (Indonesian settings), else a comma. No
-// column name holds either.
-func separator(body []byte) rune {
-	header, _, _ := bytes.Cut(body, []byte("\n"))
-	if bytes.Count(header, []byte(";")) > bytes.Count(header, []byte(",")) {
-		return ';'
-	}
-	return ','
-}
-
-// Load loads one file of units, positions or employees into gdb and says
-// what it wrote. Every row is checked first; one bad row refuses the
-// whole file with the rows' errors (the first MaxRowErrors, and the count
-// of all), and nothing is written. Rows are upserted by their key, so
-// importing the same file twice changes nothing; a row without an
-// optional column leaves what the column holds as it was, a row with the
-// column empty clears it. The API and the import page both load through
-// it.
-func Load(ctx context.Context, gdb *gorm.DB, kind, contentType string, body []byte) (Result, error) {
-	res := Result{Kind: kind}
-	imp, ok := specs[kind]
-	if !ok {
-		return res, apperr.New(apperr.KindNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
-	}
-	rows, err := readRows(contentType, body, imp)
-	if err != nil {
-		return res, err
-	}
-	if len(rows) == 0 {
-		return res, apperr.Invalid("", "berkas tidak berisi baris data", "the file has no data rows")
-	}
-	var parsed []any
-	var lines []int
-	var errs rowErrors
-	keys := map[string]int{}
-	for _, r := range rows {
-		for _, col := range slices.Concat(imp.columns, imp.optional) {
-			if max, ok := imp.limits[col]; ok {
-				r.checkLength(col, strings.TrimSpace(r.fields[col]), max)
-			}
-		}
-		v, rowErrs := imp.parse(r)
-		key := strings.TrimSpace(r.fields[imp.columns[0]])
-		if first, dup := keys[key]; dup && key != "" {
-			rowErrs = append(rowErrs, apperr.FieldError{Row: r.n, Field: imp.columns[0],
-				Message: fmt.Sprintf("duplikat baris %d", first), MessageEN: fmt.Sprintf("duplicate of row %d", first)})
-		}
-		keys[key] = r.n
-		errs.add(rowErrs...)
-		if errs.total == 0 { // a file with errors is not written: keep no more of it
-			parsed, lines = append(parsed, v), append(lines, r.n)
-		}
-	}
-	if errs.total == 0 {
-		if err := checkReferences(ctx, gdb, kind, parsed, lines, &errs); err != nil {
-			return res, err
-		}
-	}
-	if errs.total > 0 {
-		return res, errs.problem()
-	}
-	err = gdb.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		for _, b := range imp.batches(rows, parsed) {
-			if err := imp.write(tx, b, &res); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		return Result{Kind: kind}, err
-	}
-	res.Rows = len(parsed)
-	return res, nil
-}
-
-// batches splits the rows of a file, parsed[i] being rows[i], by the
-// optional columns they have (every row of a CSV file has the same; the
-// objects of a JSON array may differ).
-func (imp spec) batches(rows []row, parsed []any) []batch {
-	var out []batch
-	index := map[string]int{}
-	for i, r := range rows {
-		has := map[string]bool{}
-		var cols []string
-		for _, col := range imp.optional {
-			if _, ok := r.fields[col]; ok {
-				has[col], cols = true, append(cols, col)
-			}
-		}
-		sig := strings.Join(cols, ",")
-		k, ok := index[sig]
-		if !ok {
-			k, index[sig] = len(out), len(out)
-			out = append(out, batch{has: has, keep: imp.keep(has)})
-		}
-		out[k].rows = append(out[k].rows, parsed[i])
-	}
-	return out
-}
-
 // keep lists the database columns that rows with the optional columns in
 // has leave as they are: those no column they have sets.
 func (imp spec) keep(has map[string]bool) []string {
@@ -786,41 +504,4 @@ func (e *rowErrors) problem() error {
 		en += fmt.Sprintf(" (the first %d are listed)", len(e.list))
 	}
 	return &apperr.Error{Kind: apperr.KindInvalid, Message: id, MessageEN: en, Errors: e.list, Count: e.total}
-}
-
-// checkReferences checks that positions name known units and employees
-// known positions, adding a row error for each that does not to errs.
-func checkReferences(ctx context.Context, gdb *gorm.DB, kind string, parsed []any, lines []int, errs *rowErrors) error {
-	table, field := "", ""
-	var refs []string
-	switch kind {
-	case "positions":
-		table, field = "units", "unit_id"
-		for _, v := range parsed {
-			refs = append(refs, v.(models.Position).UnitID)
-		}
-	case "employees":
-		table, field = "positions", "position_id"
-		for _, v := range parsed {
-			refs = append(refs, v.(models.Employee).PositionID)
-		}
-	default:
-		return nil
-	}
-	ok := map[string]bool{"": kind == "employees"}
-	for ids := range slices.Chunk(slices.Compact(slices.Sorted(slices.Values(refs))), BatchParams) {
-		var known []string
-		if err := gdb.WithContext(ctx).Table(table).Where("id IN ?", ids).Pluck("id", &known).Error; err != nil {
-			return err
-		}
-		for _, k := range known {
-			ok[k] = true
-		}
-	}
-	for i, ref := range refs {
-		if !ok[ref] {
-			errs.add(apperr.FieldError{Row: lines[i], Field: field, Message: ref + " tidak ditemukan", MessageEN: ref + " not found"})
-		}
-	}
-	return nil
 }

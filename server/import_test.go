@@ -33,7 +33,8 @@ import (
 // the result of one that wrote.
 type importReply struct {
 	Problem
-	Result importer.Result
+	Result      importer.Result
+	ContentType string
 }
 
 // importAPI returns a function that posts a CSV file (or a JSON array) to
@@ -47,28 +48,42 @@ func importAPI(tb testing.TB, gdb *gorm.DB) func(kind, body string, status int) 
 // or application/json for a body that starts with "[").
 func importAPIAs(tb testing.TB, gdb *gorm.DB, contentType string) func(kind, body string, status int) importReply {
 	tb.Helper()
+	post := importFile(tb, gdb)
+	return func(kind, body string, status int) importReply {
+		tb.Helper()
+		ct := contentType
+		switch {
+		case ct != "":
+		case strings.HasPrefix(body, "["):
+			ct = "application/json"
+		default:
+			ct = "text/csv"
+		}
+		return post(kind, ct, strings.NewReader(body), status)
+	}
+}
+
+// importFile returns a function that posts a body of the given
+// Content-Type to the import API of a server on gdb, as HR, and expects
+// the given status.
+func importFile(tb testing.TB, gdb *gorm.DB) func(kind, contentType string, body io.Reader, status int) importReply {
+	tb.Helper()
 	tok, err := apikey.Issue(gdb, "hr", models.Actor{ID: "hr1", Role: models.RoleHR})
 	if err != nil {
 		tb.Fatal(err)
 	}
 	h := (&Server{DB: gdb, LinkSecret: []byte("x"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}).Handler()
-	return func(kind, body string, status int) importReply {
+	return func(kind, contentType string, body io.Reader, status int) importReply {
 		tb.Helper()
-		req := httptest.NewRequest("POST", "/api/v1/imports/"+kind, strings.NewReader(body))
-		req.Header.Set("Content-Type", "text/csv")
-		if strings.HasPrefix(body, "[") {
-			req.Header.Set("Content-Type", "application/json")
-		}
-		if contentType != "" {
-			req.Header.Set("Content-Type", contentType)
-		}
+		req := httptest.NewRequest("POST", "/api/v1/imports/"+kind, body)
+		req.Header.Set("Content-Type", contentType)
 		req.Header.Set("Authorization", "Bearer "+tok)
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, req)
 		if rec.Code != status {
 			tb.Fatalf("import %s: %d, want %d: %.300s", kind, rec.Code, status, rec.Body)
 		}
-		var r importReply
+		r := importReply{ContentType: rec.Header().Get("Content-Type")}
 		into := any(&r.Problem)
 		if status == http.StatusOK {
 			into = &r.Result
@@ -768,5 +783,155 @@ func TestImportAsTheOfficeHasIt(t *testing.T) {
 		if states[len(states)-1] != states[0] {
 			t.Errorf("the %s imported other data than plain CSV:\n%.2000s\n---\n%.2000s", form.name, states[0], states[len(states)-1])
 		}
+	}
+}
+
+// lines reads, without end, the lines that line makes of 1, 2, 3, ...
+type lines struct {
+	line    func(i int) string
+	i       int
+	pending string
+}
+
+func (l *lines) Read(p []byte) (int, error) {
+	n := 0
+	for n < len(p) {
+		if l.pending == "" {
+			l.i++
+			l.pending = l.line(l.i)
+		}
+		k := copy(p[n:], l.pending)
+		n, l.pending = n+k, l.pending[k:]
+	}
+	return n, nil
+}
+
+// counted counts the bytes read from r.
+type counted struct {
+	r io.Reader
+	n int64
+}
+
+func (c *counted) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// TestImportBodyLimit imports a body over the import's own limit, which
+// is larger than other requests': the answer is 413 as problem+json, and
+// nothing is written, though every row read was good. A body over the
+// other requests' limit and under the import's is read to its end.
+func TestImportBodyLimit(t *testing.T) {
+	if maxImportBody <= maxBody {
+		t.Fatalf("the import limit, %d, is not above other requests', %d", maxImportBody, maxBody)
+	}
+	gdb, _ := testkit.New(t)
+	post := importFile(t, gdb)
+	// Units with distinct IDs and long names, to the limit and past it.
+	name := strings.Repeat("n", models.MaxName)
+	units := func(size int64) io.Reader {
+		rows := &lines{line: func(i int) string { return fmt.Sprintf("U%07d,%s\n", i, name) }}
+		return io.LimitReader(io.MultiReader(strings.NewReader("id,name\n"), rows), size)
+	}
+	r := post("units", "text/csv", units(maxImportBody+1<<20), http.StatusRequestEntityTooLarge)
+	if !strings.HasPrefix(r.ContentType, "application/problem+json") || !strings.Contains(r.DetailEN, "at most 256 MB") {
+		t.Errorf("an import over the limit answered %s %+v", r.ContentType, r.Problem)
+	}
+	var n int64
+	if gdb.Model(&models.Unit{}).Count(&n); n != 0 {
+		t.Errorf("an import over the limit wrote %d units", n)
+	}
+
+	// Over other requests' limit, under the import's: every row is read
+	// (the last one, cut in the middle, is a unit named "n..." of its own).
+	r = post("units", "text/csv", units(maxBody+1<<20), http.StatusOK)
+	if want := (maxBody + 1<<20 - len("id,name\n")) / len(fmt.Sprintf("U%07d,%s\n", 1, name)); r.Result.Created < want {
+		t.Errorf("an import of %d MB created %d units, want at least %d", (maxBody+1<<20)>>20, r.Result.Created, want)
+	}
+}
+
+// TestImportStreamsJSON imports a JSON array that turns malformed after
+// many good objects and then goes on without end: the import reads it
+// object by object, answers 400 at the first bad byte without reading
+// much further, and writes nothing.
+func TestImportStreamsJSON(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	post := importFile(t, gdb)
+	var good strings.Builder
+	good.WriteString("[")
+	for i := range 100000 {
+		fmt.Fprintf(&good, `{"id": "U%d", "name": "Dinas %d"},`, i, i)
+	}
+	body := &counted{r: io.MultiReader(strings.NewReader(good.String()), &lines{line: func(int) string { return "x" }})}
+	r := post("units", "application/json", body, http.StatusBadRequest)
+	if !strings.Contains(r.DetailEN, "JSON must be an array of objects") {
+		t.Errorf("a JSON array gone bad answered %+v", r.Problem)
+	}
+	if body.n > int64(good.Len())+1<<20 {
+		t.Errorf("the import read %d bytes of a body that went bad after %d", body.n, good.Len())
+	}
+	var n int64
+	if gdb.Model(&models.Unit{}).Count(&n); n != 0 {
+		t.Errorf("a refused JSON array wrote %d units", n)
+	}
+}
+
+// TestImportFailureWritesNothing makes each statement that writes an
+// import fail in turn, on each backend: the import answers 500 and leaves
+// everything as it was, the position history included.
+func TestImportFailureWritesNothing(t *testing.T) {
+	d := seed.Generate(300, time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC), 7)
+	units, positions, employees := governmentCSV(d)
+	// Everyone renamed, with other SKP; a few moved to another post.
+	changed := append([]models.Employee(nil), d.Employees...)
+	for i := range changed {
+		e := &changed[i]
+		e.Name += " Baru"
+		e.SKP = []models.EmployeeSKP{{NIP: e.NIP, Year: 2020, Predicate: models.SangatBaik}}
+		if i%50 == 0 {
+			e.PositionID, e.InPostSince = d.Positions[len(d.Positions)-1].ID, time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	_, _, file := governmentCSV(seed.Data{Employees: changed})
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			post := importAPI(t, gdb)
+			post("units", units, http.StatusOK)
+			post("positions", positions, http.StatusOK)
+			post("employees", employees, http.StatusOK)
+			state := func() string {
+				var history []models.PositionHistory
+				var sanctions []models.Sanction
+				if err := errors.Join(gdb.Order("nip, start, id").Find(&history).Error, gdb.Order("nip, start").Find(&sanctions).Error); err != nil {
+					t.Fatal(err)
+				}
+				return fmt.Sprintf("%s\n%+v\n%+v", importedState(t, gdb), history, sanctions)
+			}
+			before := state()
+			for _, stmt := range []string{"INSERT INTO employees", "DELETE FROM employee_skps", "INSERT INTO employee_competencies",
+				"UPDATE position_histories SET start"} {
+				err := gdb.Callback().Raw().Before("gorm:raw").Register("test:fail", func(tx *gorm.DB) {
+					if strings.HasPrefix(strings.TrimSpace(tx.Statement.SQL.String()), stmt) {
+						tx.AddError(errors.New("injected failure"))
+					}
+				})
+				if err != nil {
+					t.Fatal(err)
+				}
+				post("employees", file, http.StatusInternalServerError)
+				if err := gdb.Callback().Raw().Remove("test:fail"); err != nil {
+					t.Fatal(err)
+				}
+				if state() != before {
+					t.Fatalf("an import that failed at %q changed the data", stmt)
+				}
+			}
+			post("employees", file, http.StatusOK)
+			if state() == before {
+				t.Fatal("the changed file, imported without failures, changed nothing")
+			}
+		})
 	}
 }

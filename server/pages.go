@@ -179,7 +179,7 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.GET("/rounds/:id/evaluation", s.page(s.evaluationPage, readers...))
 	p.GET("/queues", s.page(s.queuesPage, hr...))
 	p.GET("/imports", s.page(s.importPage, hr...))
-	p.POST("/imports", s.page(s.importForm, hr...))
+	p.POST("/imports", bodyLimit(maxImportBody), s.page(s.importForm, hr...))
 
 	p.GET("/transfers/:id", s.page(s.transferPage, signedIn...))
 	p.POST("/transfers/:id/decision", s.page(s.decisionForm, approvers...))
@@ -212,7 +212,7 @@ type pageHandler func(c *gin.Context, v *view) error
 // error page.
 func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+		limitBody(c)
 		v := &view{Lang: pageLang(c), Path: c.Request.URL.Path}
 		if sess := currentSession(c); sess != nil {
 			v.Account = &sess.account

@@ -2,7 +2,6 @@ package server
 
 import (
 	"encoding/json"
-	"io"
 	"maps"
 	"path"
 	"slices"
@@ -359,10 +358,6 @@ func (s *Server) importForm(c *gin.Context, v *view) error {
 		return err
 	}
 	defer f.Close()
-	body, err := io.ReadAll(f)
-	if err != nil {
-		return err
-	}
 	ct := "text/csv"
 	switch strings.ToLower(path.Ext(fh.Filename)) {
 	case ".json":
@@ -370,7 +365,7 @@ func (s *Server) importForm(c *gin.Context, v *view) error {
 	case ".xlsx":
 		ct = importer.ContentTypeXLSX
 	}
-	res, err := importer.Load(c, s.DB, kind, ct, body)
+	res, err := importer.Load(c, s.DB, kind, ct, f)
 	if err != nil {
 		return s.formFailed(c, v, "import", err, s.importPage)
 	}

@@ -63,8 +63,28 @@ type Server struct {
 	decrees   *decrees.Service
 }
 
-// maxBody bounds request bodies (imports included).
+// maxBody bounds request bodies, but those of the routes that set their
+// own limit with bodyLimit (imports: maxImportBody).
 const maxBody = 32 << 20
+
+// bodyLimitKey holds, on a request's context, the limit bodyLimit set.
+const bodyLimitKey = "body-limit"
+
+// bodyLimit sets the limit of a route's request bodies, instead of
+// maxBody.
+func bodyLimit(n int64) gin.HandlerFunc {
+	return func(c *gin.Context) { c.Set(bodyLimitKey, n) }
+}
+
+// limitBody bounds the request's body by its route's bodyLimit, or else
+// by maxBody.
+func limitBody(c *gin.Context) {
+	limit := int64(maxBody)
+	if n, ok := c.Get(bodyLimitKey); ok {
+		limit = n.(int64)
+	}
+	c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+}
 
 // Handler returns the API's HTTP handler.
 func (s *Server) Handler() http.Handler {
@@ -112,7 +132,7 @@ func (s *Server) Handler() http.Handler {
 
 	readers := []models.Role{models.RoleHR, models.RoleTPK, models.RolePPK}
 	api := v1.Group("", s.authenticate)
-	api.POST("/imports/:kind", s.allow(s.importData, models.RoleHR, models.RoleSystem))
+	api.POST("/imports/:kind", bodyLimit(maxImportBody), s.allow(s.importData, models.RoleHR, models.RoleSystem))
 	api.GET("/imports/:kind/template", s.allow(s.importTemplate, models.RoleHR, models.RoleSystem))
 	api.GET("/employees/:nip", s.allow(s.getEmployee, models.RoleHR, models.RoleEmployee))
 	api.GET("/notifications", s.allow(s.listNotifications, models.RoleHR))
@@ -148,7 +168,7 @@ func (s *Server) Handler() http.Handler {
 // handle adapts a handler that returns an error.
 func (s *Server) handle(h func(*gin.Context) error) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxBody)
+		limitBody(c)
 		err := checkRequest(c)
 		if err == nil {
 			err = h(c)

@@ -1,0 +1,403 @@
+package importer
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/db"
+)
+
+// Load loads one file of units, positions or employees into gdb and says
+// what it wrote. It reads body as it arrives (a workbook, which needs
+// random access, is copied to a temporary file first), checking every
+// row and keeping the good ones in temporary tables; one bad row refuses
+// the whole file with the rows' errors (the first MaxRowErrors, and the
+// count of all), and nothing is written. A good file is then written in
+// one transaction, from the temporary tables: by COPY into them on
+// PostgreSQL, by INSERTs of many rows on SQLite. Rows are upserted by
+// their key, so importing the same file twice changes nothing; a row
+// without an optional column leaves what the column holds as it was, a
+// row with the column empty clears it. The API and the import page both
+// load through it.
+func Load(ctx context.Context, gdb *gorm.DB, kind, contentType string, body io.Reader) (Result, error) {
+	res := Result{Kind: kind}
+	imp, ok := specs[kind]
+	if !ok {
+		return res, apperr.New(apperr.KindNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
+	}
+	read, err := readerFor(contentType)
+	if err != nil {
+		return res, err
+	}
+	err = gdb.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		s, err := newStage(ctx, conn, imp)
+		if s != nil {
+			defer s.drop()
+		}
+		if err != nil {
+			return err
+		}
+		errs, err := s.read(read, body)
+		switch {
+		case err != nil:
+			return err
+		case s.rows == 0:
+			return apperr.Invalid("", "berkas tidak berisi baris data", "the file has no data rows")
+		case errs.total > 0:
+			return errs.problem()
+		}
+		return conn.Transaction(func(tx *gorm.DB) error { return s.write(tx, &res) })
+	})
+	if err != nil {
+		return Result{Kind: kind}, err
+	}
+	return res, nil
+}
+
+// stage holds the checked rows of an import in temporary tables of the
+// one connection it runs on, until they are written at once: the rows in
+// stageRows, with their line and the optional columns they have, and
+// each kind of child rows in a table of its own.
+type stage struct {
+	ctx      context.Context
+	conn     *gorm.DB
+	raw      *sql.Conn
+	postgres bool
+	imp      spec
+	parents  *bulk
+	children []*bulk  // of each of imp.children
+	rows     int      // rows read
+	masks    []uint64 // the sets of optional columns the rows have, a bit for each column of imp.optional
+}
+
+// stageRows is the temporary table of an import's rows; the table of its
+// child rows of a column c is "import_" + c.
+const stageRows = "import_rows"
+
+// newStage makes the temporary tables of an import of imp on conn, a
+// single connection; drop removes them.
+func newStage(ctx context.Context, conn *gorm.DB, imp spec) (*stage, error) {
+	raw, ok := conn.Statement.ConnPool.(*sql.Conn)
+	if !ok {
+		return nil, fmt.Errorf("import: not on a single connection (%T)", conn.Statement.ConnPool)
+	}
+	s := &stage{ctx: ctx, conn: conn, raw: raw, postgres: !db.IsSQLite(conn), imp: imp}
+	var err error
+	if s.parents, err = s.table(stageRows, imp.table, "0 AS line, 0 AS cols, "); err != nil {
+		return s, err
+	}
+	for _, c := range imp.children {
+		b, err := s.table("import_"+c.column, c.table, "")
+		if err != nil {
+			return s, err
+		}
+		s.children = append(s.children, b)
+	}
+	return s, nil
+}
+
+// temp is the name of a temporary table of the connection.
+func (s *stage) temp(name string) string {
+	if s.postgres {
+		return "pg_temp." + name
+	}
+	return "temp." + name
+}
+
+// table makes an empty temporary table, name, with the columns and types
+// of the columns t writes, after the ones extra selects.
+func (s *stage) table(name string, t table, extra string) (*bulk, error) {
+	if err := s.conn.Exec("DROP TABLE IF EXISTS " + s.temp(name)).Error; err != nil {
+		return nil, err
+	}
+	err := s.conn.Exec("CREATE TEMP TABLE " + s.temp(name) + " AS SELECT " + extra + quote(t.columns) + " FROM " + t.name + " WHERE 1 = 0").Error
+	if err != nil {
+		return nil, err
+	}
+	b := &bulk{s: s, name: name, columns: t.columns}
+	if extra != "" {
+		b.columns = slices.Concat([]string{"line", "cols"}, t.columns)
+	}
+	return b, nil
+}
+
+// drop removes the temporary tables, even when the import was cancelled.
+func (s *stage) drop() {
+	conn := s.conn.WithContext(context.WithoutCancel(s.ctx))
+	for _, b := range append([]*bulk{s.parents}, s.children...) {
+		if b != nil {
+			b.close()
+			conn.Exec("DROP TABLE IF EXISTS " + s.temp(b.name))
+		}
+	}
+}
+
+// read reads the rows of a file with read, checks them, and stages those
+// of a file without errors so far; it returns the rows' errors.
+func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
+	var errs rowErrors
+	keys := map[string]int{}
+	columns := slices.Concat(s.imp.columns, s.imp.optional)
+	err := read(body, s.imp, func(r row) error {
+		s.rows++
+		for _, col := range columns {
+			if max, ok := s.imp.limits[col]; ok {
+				r.checkLength(col, strings.TrimSpace(r.fields[col]), max)
+			}
+		}
+		v, rowErrs := s.imp.parse(r)
+		key := strings.TrimSpace(r.fields[s.imp.columns[0]])
+		if first, dup := keys[key]; dup && key != "" {
+			rowErrs = append(rowErrs, apperr.FieldError{Row: r.n, Field: s.imp.columns[0],
+				Message: fmt.Sprintf("duplikat baris %d", first), MessageEN: fmt.Sprintf("duplicate of row %d", first)})
+		}
+		keys[strings.Clone(key)] = r.n
+		errs.add(rowErrs...)
+		if errs.total > 0 { // a file with errors is not written: stage no more of it
+			return nil
+		}
+		return s.add(r, v)
+	})
+	if err != nil || errs.total > 0 {
+		return errs, err
+	}
+	for _, b := range append([]*bulk{s.parents}, s.children...) {
+		if err := b.flush(); err != nil {
+			return errs, err
+		}
+	}
+	if s.postgres { // statistics, for the plans of the statements that read it
+		return errs, s.conn.Exec("ANALYZE " + s.temp(stageRows)).Error
+	}
+	return errs, nil
+}
+
+// add stages a row, parsed into v, and its child rows (when it has their
+// column).
+func (s *stage) add(r row, v any) error {
+	var mask uint64
+	for i, col := range s.imp.optional {
+		if _, ok := r.fields[col]; ok {
+			mask |= 1 << i
+		}
+	}
+	if !slices.Contains(s.masks, mask) {
+		s.masks = append(s.masks, mask)
+	}
+	if err := s.parents.add(append([]any{r.n, int64(mask)}, s.imp.table.values(v)...)); err != nil {
+		return err
+	}
+	for i, c := range s.imp.children {
+		if mask&s.bit(c.column) == 0 {
+			continue
+		}
+		for _, child := range c.of(v) {
+			if err := s.children[i].add(c.values(child)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// bit is the bit of an optional column in a row's mask.
+func (s *stage) bit(column string) uint64 {
+	return 1 << slices.Index(s.imp.optional, column)
+}
+
+// write writes the staged rows, in tx, and counts in res what it wrote:
+// it checks their references, upserts them (leaving the columns of the
+// optional columns a row lacks), and replaces the child rows of those
+// that have their column.
+func (s *stage) write(tx *gorm.DB, res *Result) error {
+	t, key, rows := s.imp.table, s.imp.table.columns[0], s.temp(stageRows)
+	// Every statement below joins the import's rows with a table: hash
+	// (or merge) joins suit them, and a nested loop planned on statistics
+	// from before the import (an empty position history) rescans a table
+	// once per row, for hours.
+	if s.postgres {
+		if err := tx.Exec("SET LOCAL enable_nestloop = off").Error; err != nil {
+			return err
+		}
+	}
+	if err := s.checkReferences(tx); err != nil {
+		return err
+	}
+	var updated int64
+	err := tx.Raw("SELECT COUNT(*) FROM " + rows + " s WHERE EXISTS (SELECT 1 FROM " + t.name + " t WHERE t." + key + " = s." + key + ")").
+		Scan(&updated).Error
+	if err != nil {
+		return err
+	}
+	res.Rows, res.Created, res.Updated = s.rows, s.rows-int(updated), int(updated)
+	for _, mask := range s.masks {
+		has := map[string]bool{}
+		for _, col := range s.imp.optional {
+			has[col] = mask&s.bit(col) != 0
+		}
+		keep := s.imp.keep(has)
+		var set []string
+		for _, col := range t.columns[1:] {
+			if !slices.Contains(keep, col) {
+				q := quote([]string{col})
+				set = append(set, q+" = excluded."+q)
+			}
+		}
+		err := tx.Exec("INSERT INTO "+t.name+" ("+quote(t.columns)+") SELECT "+quote(t.columns)+" FROM "+rows+" WHERE cols = ?"+
+			" ON CONFLICT ("+key+") DO UPDATE SET "+strings.Join(set, ", "), mask).Error
+		if err != nil {
+			return err
+		}
+	}
+	for i, c := range s.imp.children {
+		bit := s.bit(c.column)
+		if !slices.ContainsFunc(s.masks, func(m uint64) bool { return m&bit != 0 }) {
+			continue
+		}
+		del := tx.Exec("DELETE FROM "+c.name+" WHERE "+c.columns[0]+" IN (SELECT "+key+" FROM "+rows+" WHERE (cols & ?) <> 0)", bit)
+		if del.Error != nil {
+			return del.Error
+		}
+		ins := tx.Exec("INSERT INTO " + c.name + " (" + quote(c.columns) + ") SELECT " + quote(c.columns) + " FROM " + s.temp(s.children[i].name))
+		if ins.Error != nil {
+			return ins.Error
+		}
+		if res.Children == nil {
+			res.Children = map[string]ChildCount{}
+		}
+		res.Children[c.column] = ChildCount{Removed: int(del.RowsAffected), Written: int(ins.RowsAffected)}
+	}
+	if s.imp.after != nil {
+		return s.imp.after(tx, "SELECT "+key+" FROM "+rows)
+	}
+	return nil
+}
+
+// checkReferences refuses the rows whose reference column names no row
+// of the table it refers to, each with a row error.
+func (s *stage) checkReferences(tx *gorm.DB) error {
+	if s.imp.ref == "" {
+		return nil
+	}
+	ref := s.imp.ref
+	rows, err := tx.Raw("SELECT line, " + ref + " FROM " + s.temp(stageRows) + " s WHERE " + ref + " <> '' AND NOT EXISTS (SELECT 1 FROM " +
+		s.imp.refTable + " r WHERE r.id = s." + ref + ") ORDER BY line").Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	var errs rowErrors
+	for rows.Next() {
+		var line int
+		var id string
+		if err := rows.Scan(&line, &id); err != nil {
+			return err
+		}
+		errs.add(apperr.FieldError{Row: line, Field: ref, Message: id + " tidak ditemukan", MessageEN: id + " not found"})
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	if errs.total > 0 {
+		return errs.problem()
+	}
+	return nil
+}
+
+// quote lists columns, each quoted (end is a keyword).
+func quote(columns []string) string {
+	q := make([]string, len(columns))
+	for i, c := range columns {
+		q[i] = `"` + c + `"`
+	}
+	return strings.Join(q, ", ")
+}
+
+// BatchParams is how many bind parameters an INSERT of many rows into
+// SQLite holds at most, far below its limit (32,766): the SQLite driver
+// looks each parameter up by a linear search, so a statement's cost grows
+// with the square of its parameters.
+const BatchParams = 2048
+
+// copyRows is how many rows go in one COPY into PostgreSQL.
+const copyRows = 10000
+
+// bulk loads rows into a temporary table in batches: by COPY on
+// PostgreSQL, by INSERTs of many rows (a prepared statement) on SQLite.
+type bulk struct {
+	s       *stage
+	name    string
+	columns []string
+	rows    [][]any
+	args    []any     // SQLite: the parameters of a batch
+	insert  *sql.Stmt // SQLite: the INSERT of a full batch
+}
+
+// size is how many rows go in a batch.
+func (b *bulk) size() int {
+	if b.s.postgres {
+		return copyRows
+	}
+	return BatchParams / len(b.columns)
+}
+
+// add adds a row, the values of b's columns, loading a full batch.
+func (b *bulk) add(values []any) error {
+	b.rows = append(b.rows, values)
+	if len(b.rows) < b.size() {
+		return nil
+	}
+	return b.flush()
+}
+
+// flush loads the rows added since the last batch.
+func (b *bulk) flush() error {
+	if len(b.rows) == 0 {
+		return nil
+	}
+	defer func() { b.rows = b.rows[:0] }()
+	if b.s.postgres {
+		return b.s.raw.Raw(func(dc any) error {
+			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(b.s.ctx, pgx.Identifier{"pg_temp", b.name}, b.columns, pgx.CopyFromRows(b.rows))
+			return err
+		})
+	}
+	b.args = b.args[:0]
+	for _, r := range b.rows {
+		b.args = append(b.args, r...)
+	}
+	if len(b.rows) < b.size() {
+		_, err := b.s.raw.ExecContext(b.s.ctx, b.insertSQL(len(b.rows)), b.args...)
+		return err
+	}
+	if b.insert == nil {
+		var err error
+		if b.insert, err = b.s.raw.PrepareContext(b.s.ctx, b.insertSQL(len(b.rows))); err != nil {
+			return err
+		}
+	}
+	_, err := b.insert.ExecContext(b.s.ctx, b.args...)
+	return err
+}
+
+// insertSQL is the INSERT of n rows into b's table.
+func (b *bulk) insertSQL(n int) string {
+	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(b.columns)), ", ") + ")"
+	return "INSERT INTO " + b.s.temp(b.name) + " (" + quote(b.columns) + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+}
+
+// close closes the prepared statement.
+func (b *bulk) close() {
+	if b.insert != nil {
+		b.insert.Close()
+	}
+}
