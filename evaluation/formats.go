@@ -6,11 +6,10 @@ import (
 	"sort"
 	"strconv"
 
-	"github.com/xuri/excelize/v2"
-
 	"github.com/bkpsdm/mutasi/csvsafe"
 	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/sheet"
 )
 
 // summaryRow is one line of the report's summary: a key, its label and
@@ -122,31 +121,25 @@ func (r Report) CSV(w io.Writer) error {
 // Excel writes the report as a workbook with a sheet per part, labelled
 // in lang ("id" or "en").
 func (r Report) Excel(w io.Writer, lang string) error {
-	x := excelize.NewFile()
-	defer x.Close()
-	bold, err := x.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}})
-	if err != nil {
-		return err
-	}
-	sheet := func(key string, header []any, rows [][]any) error {
-		name := word(key, lang)
-		if _, err := x.NewSheet(name); err != nil {
-			return err
-		}
-		if err := x.SetSheetRow(name, "A1", &header); err != nil {
-			return err
-		}
-		last, _ := excelize.CoordinatesToCellName(len(header), 1)
-		if err := x.SetCellStyle(name, "A1", last, bold); err != nil {
-			return err
-		}
-		for i, row := range rows {
-			cell, _ := excelize.CoordinatesToCellName(1, i+2)
-			if err := x.SetSheetRow(name, cell, &row); err != nil {
-				return err
+	// table is a sheet whose columns are labelled by the report's words;
+	// its first column is wide.
+	table := func(key string, header []sheet.Column, rows [][]any) sheet.Table {
+		header[0].Width = 42
+		return sheet.Table{Name: words[key], Columns: header, Rows: func(add func(...any) error) error {
+			for _, row := range rows {
+				if err := add(row...); err != nil {
+					return err
+				}
 			}
+			return nil
+		}}
+	}
+	cols := func(keys ...string) []sheet.Column {
+		out := make([]sheet.Column, len(keys))
+		for i, k := range keys {
+			out[i] = sheet.Column{Key: k, Label: words[k]}
 		}
-		return x.SetColWidth(name, "A", "A", 42)
+		return out
 	}
 	val := func(v *float64) any {
 		if v == nil {
@@ -154,17 +147,18 @@ func (r Report) Excel(w io.Writer, lang string) error {
 		}
 		return *v
 	}
+	var tables []sheet.Table
 	var rows [][]any
 	for _, s := range r.summary() {
 		rows = append(rows, []any{word(s.key, lang), val(s.value)})
 	}
-	if err := sheet("sheet_summary", []any{word("metric", lang), word("value", lang)}, rows); err != nil {
-		return err
-	}
+	tables = append(tables, table("sheet_summary", cols("metric", "value"), rows))
 	rows = nil
-	header := []any{word("code", lang), word("question", lang), "N", word("mean", lang), word("top2", lang)}
+	header := cols("code", "question")
+	header = append(header, sheet.Column{Key: "N"})
+	header = append(header, cols("mean", "top2")...)
 	for v := 0; v <= 10; v++ {
-		header = append(header, strconv.Itoa(v))
+		header = append(header, sheet.Column{Key: strconv.Itoa(v)})
 	}
 	for _, it := range r.Items {
 		row := []any{it.Code, i18n.Pick(lang, it.Text, it.TextEN), it.N, val(it.Mean), val(it.Top2)}
@@ -176,9 +170,7 @@ func (r Report) Excel(w io.Writer, lang string) error {
 		}
 		rows = append(rows, row)
 	}
-	if err := sheet("sheet_items", header, rows); err != nil {
-		return err
-	}
+	tables = append(tables, table("sheet_items", header, rows))
 	for _, part := range []struct {
 		sheet, col string
 		groups     []Group
@@ -191,29 +183,18 @@ func (r Report) Excel(w io.Writer, lang string) error {
 			}
 			rows = append(rows, []any{g.Name, g.Transfers, *g.Respondents, val(g.Motivated), val(g.ENPS)})
 		}
-		header := []any{word(part.col, lang), word("transfers", lang), word("respondents", lang), word("motivated", lang), word("enps", lang)}
-		if err := sheet(part.sheet, header, rows); err != nil {
-			return err
-		}
+		tables = append(tables, table(part.sheet, cols(part.col, "transfers", "respondents", "motivated", "enps"), rows))
 	}
 	rows = nil
 	for c, n := range r.Objections.ByCategory {
 		rows = append(rows, []any{string(c), n})
 	}
 	sort.Slice(rows, func(i, j int) bool { return rows[i][0].(string) < rows[j][0].(string) })
-	if err := sheet("sheet_objections", []any{word("category", lang), word("count", lang)}, rows); err != nil {
-		return err
-	}
+	tables = append(tables, table("sheet_objections", cols("category", "count"), rows))
 	rows = nil
 	for _, st := range r.stageKeys() {
 		rows = append(rows, []any{string(st), r.Stages[st]})
 	}
-	if err := sheet("sheet_stages", []any{word("stage", lang), word("count", lang)}, rows); err != nil {
-		return err
-	}
-	if err := x.DeleteSheet("Sheet1"); err != nil {
-		return err
-	}
-	x.SetActiveSheet(0)
-	return x.Write(w)
+	tables = append(tables, table("sheet_stages", cols("stage", "count"), rows))
+	return sheet.Workbook(w, lang, tables...)
 }
