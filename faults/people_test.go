@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -125,8 +124,11 @@ func (p *throughAPI) decide(ctx context.Context, transferID string, d workflows.
 }
 
 // call POSTs body to path on the next server. 409 (not at that stage, or
-// not started yet) is errNotYet; 503 and a broken connection are faults
-// in progress; any other answer but success is refused.
+// not started yet) is errNotYet; 503, 504 (Temporal did not answer in
+// time, as while it restarts) and a broken connection are faults in
+// progress, and the same call is safe to repeat: the API keys its update
+// by transfer, action, person and content; any other answer but success
+// is refused.
 func (p *throughAPI) call(ctx context.Context, token, path string, body any) error {
 	b, err := json.Marshal(body)
 	if err != nil {
@@ -155,8 +157,8 @@ func (p *throughAPI) call(ctx context.Context, token, path string, body any) err
 		return nil
 	case resp.StatusCode == http.StatusConflict:
 		return errNotYet
-	case resp.StatusCode == http.StatusServiceUnavailable:
-		return errors.New("503: " + string(answer))
+	case resp.StatusCode == http.StatusServiceUnavailable, resp.StatusCode == http.StatusGatewayTimeout:
+		return fmt.Errorf("%d: %s", resp.StatusCode, answer)
 	default:
 		return refused{fmt.Errorf("POST %s: %d %s", path, resp.StatusCode, answer)}
 	}
