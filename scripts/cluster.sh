@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VERSION=v1.29.1
+VERSION=v1.32.1
 bin=${MUTASI_TEMPORAL_SERVER_BIN:-$HOME/.cache/mutasi/temporal-$VERSION}
 export TEMPORAL_DB_HOST=${TEMPORAL_DB_HOST:-127.0.0.1}
 export TEMPORAL_DB_PORT=${TEMPORAL_DB_PORT:-5432}

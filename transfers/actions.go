@@ -33,6 +33,13 @@ import (
 // with WorkflowNotReady and not retried by the server (temporalio/temporal
 // service/history/workflow/update/abort_reason.go). The production-shape
 // test saw such tasks on transfers the round signalled as they ended.
+// It saw a second cause too, a server bug: a worker that lost its cached
+// workflow (killed, or the server restarted) fetched a history without
+// the update's speculative task and failed it with "premature end of
+// stream" (WorkflowWorkerUnhandledFailure; temporalio/temporal#7741,
+// fixed in server v1.31.0 by temporalio/temporal#9325 and #9389). The
+// cluster (scripts/cluster.sh, docker-compose.yml) runs v1.32.1; the dev
+// server of Temporal CLI v1.5.1 is v1.29.1 and still has it.
 func (s *Service) Update(ctx context.Context, workflowID, name, updateID string, arg, out any) error {
 	wait := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
