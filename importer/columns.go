@@ -2,6 +2,7 @@ package importer
 
 import (
 	"slices"
+	"strings"
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/i18n"
@@ -15,8 +16,14 @@ type columnDoc struct {
 	example string
 }
 
-// Kinds are the kinds of import, in the order an office loads them.
-var Kinds = []string{"units", "positions", "employees"}
+// Kinds are the kinds of import, in the order an office loads them: its
+// own units, positions and employees, then (or instead of employees)
+// SIASN's data utama and histories, keyed by NIP.
+var Kinds = []string{"units", "positions", "employees", "siasn-asn", "siasn-rw-skp", "siasn-rw-hukdis"}
+
+// unknownKind refuses an import or template of a kind not in Kinds.
+var unknownKind = apperr.New(apperr.KindNotFound, "kind", "jenis impor harus salah satu dari "+strings.Join(Kinds, ", "),
+	"the import kind must be one of "+strings.Join(Kinds, ", "))
 
 // columnDocs explains every import column, by kind and column; a test keeps it,
 // the specs, the README and the OpenAPI document in step.
@@ -24,6 +31,8 @@ var columnDocs = map[string]map[string]columnDoc{
 	"units": {
 		"id":   {i18n.Text{ID: "Kode unit kerja (OPD), unik, huruf/angka, paling banyak 32 karakter", EN: "The unit's (OPD's) code, unique, at most 32 characters"}, "DINSOS"},
 		"name": {i18n.Text{ID: "Nama unit kerja", EN: "The unit's name"}, "Dinas Sosial"},
+		"siasn_unor_ids": {i18n.Text{ID: "Opsional. UNOR ID SIASN (unit organisasi sampai yang terdalam) milik unit ini, dipisah titik koma; satu UNOR ID hanya milik satu unit",
+			EN: "Optional. The SIASN UNOR IDs (organisational units, down to the deepest) that belong to this unit, separated by semicolons; a UNOR ID belongs to one unit only"}, "3c1d9e2f-0001-4a1b-9c8d-7e6f5a4b3c2d;3c1d9e2f-0002-4a1b-9c8d-7e6f5a4b3c2d"},
 	},
 	"positions": {
 		"id":            {i18n.Text{ID: "Kode jabatan, unik, paling banyak 32 karakter", EN: "The position's code, unique, at most 32 characters"}, "DINSOS-ANL-01"},
@@ -40,6 +49,8 @@ var columnDocs = map[string]map[string]columnDoc{
 		"functional_level": {i18n.Text{ID: "Opsional, hanya jabatan fungsional: pemula, terampil, mahir, penyelia, ahli_pertama, ahli_muda, ahli_madya atau ahli_utama; menentukan batas usia pensiun",
 			EN: "Optional, functional posts only: pemula, terampil, mahir, penyelia, ahli_pertama, ahli_muda, ahli_madya or ahli_utama; sets the retirement age"}, "ahli_muda"},
 		"jpt_tier": {i18n.Text{ID: "Opsional, hanya JPT: utama, madya atau pratama", EN: "Optional, JPT only: utama, madya or pratama"}, ""},
+		"siasn_jabatan_id": {i18n.Text{ID: "Opsional. JABATAN ID jabatan ini di SIASN; jabatan fungsional memakai id yang sama di semua unit, jadi impor siasn-asn mencari jabatan dengan unit dan id ini",
+			EN: "Optional. The position's JABATAN ID in SIASN; a functional position shares its id across units, so the siasn-asn import finds the position by unit and this id"}, "9B2E4F6A1C3D5E7F8091A2B3C4D5E6F7"},
 	},
 	"employees": {
 		"nip":            {i18n.Text{ID: "NIP 18 digit yang sah (tulis sebagai teks agar Excel tidak mengubahnya)", EN: "A valid 18-digit NIP (a text cell, so that Excel keeps every digit)"}, "198503122010011004"},
@@ -62,6 +73,43 @@ var columnDocs = map[string]map[string]columnDoc{
 		"competencies":  {i18n.Text{ID: "Opsional. Kompetensi yang dimiliki, nama:level (1-5) dipisah titik koma", EN: "Optional. Competencies held, name:level (1-5) separated by semicolons"}, "analisis_kebijakan:3"},
 		"relative_nips": {i18n.Text{ID: "Opsional. NIP keluarga yang juga pegawai, dipisah titik koma (mencegah penempatan di unit yang sama)", EN: "Optional. NIPs of relatives who are also employees, separated by semicolons (keeps them out of the same unit)"}, ""},
 	},
+	"siasn-asn": {
+		"NIP BARU":                {i18n.Text{ID: "NIP 18 digit yang sah (tanda ' di depannya dibuang)", EN: "A valid 18-digit NIP (a leading ' is dropped)"}, "'198503122010011001"},
+		"PNS ID":                  {i18n.Text{ID: "PNS ID SIASN, disimpan untuk pemutakhiran SIASN", EN: "SIASN's PNS ID, kept for the write-back to SIASN"}, "0F3A9C2E7B1D4E5F8A6B2C9D0E1F3A4B"},
+		"NAMA":                    {i18n.Text{ID: "Nama tanpa gelar", EN: "The name without titles"}, "Budi Contoh"},
+		"STATUS CPNS PNS":         {i18n.Text{ID: "PNS atau CPNS (dipakai bila kedudukan hukum Aktif)", EN: "PNS or CPNS (used when the legal standing is Aktif)"}, "PNS"},
+		"KEDUDUKAN HUKUM NAMA":    {i18n.Text{ID: "Aktif (status pns atau cpns), Tugas Belajar (study_leave) atau Pensiun (retired); yang lain ditolak", EN: "Aktif (status pns or cpns), Tugas Belajar (study_leave) or Pensiun (retired); others are refused"}, "Aktif"},
+		"GOL AKHIR NAMA":          {i18n.Text{ID: "Golongan (III/a) atau pangkat (Penata Muda)", EN: "Golongan (III/a) or pangkat (Penata Muda)"}, "III/c"},
+		"TINGKAT PENDIDIKAN NAMA": {i18n.Text{ID: "Tingkat pendidikan: SLTA, Diploma I-IV, S-1/Sarjana, S-2, S-3 (Diploma I-II dihitung SLTA)", EN: "Education level: SLTA, Diploma I-IV, S-1/Sarjana, S-2, S-3 (Diploma I-II count as SLTA)"}, "S-1/Sarjana"},
+		"UNOR ID":                 {i18n.Text{ID: "UNOR ID SIASN: unitnya adalah unit yang memuatnya di siasn_unor_ids, atau unit dengan id yang sama", EN: "SIASN's UNOR ID: its unit is the one that lists it in siasn_unor_ids, or the unit of that id"}, "3c1d9e2f-0001-4a1b-9c8d-7e6f5a4b3c2d"},
+		"JABATAN ID":              {i18n.Text{ID: "JABATAN ID SIASN: jabatan unit tersebut dengan siasn_jabatan_id ini menjadi position_id", EN: "SIASN's JABATAN ID: the unit's position with this siasn_jabatan_id becomes position_id"}, "9B2E4F6A1C3D5E7F8091A2B3C4D5E6F7"},
+		"TMT JABATAN":             {i18n.Text{ID: "Tanggal mulai jabatan sekarang (in_post_since): DD-MM-YYYY atau YYYY-MM-DD", EN: "Date the current post began (in_post_since): DD-MM-YYYY or YYYY-MM-DD"}, "01-03-2021"},
+		"GELAR DEPAN":             {i18n.Text{ID: "Opsional. Gelar di depan nama", EN: "Optional. Titles before the name"}, "Dr."},
+		"GELAR BELAKANG":          {i18n.Text{ID: "Opsional. Gelar di belakang nama, ditulis setelah koma", EN: "Optional. Titles after the name, written after a comma"}, "S.Sos."},
+		"EMAIL GOV":               {i18n.Text{ID: "Opsional. Alamat e-mail dinas, dipakai lebih dulu daripada EMAIL", EN: "Optional. The government e-mail address, used before EMAIL"}, "budi@banjarbarukota.go.id"},
+		"EMAIL":                   {i18n.Text{ID: "Opsional. Alamat e-mail, dipakai bila EMAIL GOV kosong", EN: "Optional. The e-mail address, used when EMAIL GOV is empty"}, "budi.contoh@example.com"},
+		"UNOR NAMA":               {i18n.Text{ID: "Opsional. Nama UNOR, hanya untuk pesan kesalahan", EN: "Optional. The UNOR's name, for error messages only"}, "Bidang Perlindungan Sosial"},
+		"JABATAN NAMA":            {i18n.Text{ID: "Opsional. Nama jabatan, hanya untuk pesan kesalahan", EN: "Optional. The position's name, for error messages only"}, "Pengadministrasi Perkantoran"},
+	},
+	"siasn-rw-skp": {
+		"nipBaru":             {i18n.Text{ID: "NIP pegawai (di JSON boleh kosong bila pnsDinilaiId dikenal)", EN: "The employee's NIP (in JSON it may be left out when pnsDinilaiId is known)"}, "198503122010011001"},
+		"tahun":               {i18n.Text{ID: "Tahun SKP", EN: "The SKP's year"}, "2024"},
+		"pnsDinilaiId":        {i18n.Text{ID: "Opsional. PNS ID yang dinilai, dipakai bila nipBaru kosong (PNS ID dari impor siasn-asn)", EN: "Optional. The appraised PNS ID, used when nipBaru is empty (PNS ID from the siasn-asn import)"}, ""},
+		"KuadranKinerjaNilai": {i18n.Text{ID: "Opsional. Id predikat SIASN: 1 Sangat Baik, 2 Baik, 3 Butuh Perbaikan, 4 Kurang/Misconduct, 5 Sangat Kurang", EN: "Optional. SIASN's predicate id: 1 Sangat Baik, 2 Baik, 3 Butuh Perbaikan, 4 Kurang/Misconduct, 5 Sangat Kurang"}, "2"},
+		"kuadranKinerja":      {i18n.Text{ID: "Opsional. Nama predikat, dipakai bila KuadranKinerjaNilai kosong; salah satunya wajib", EN: "Optional. The predicate's name, used when KuadranKinerjaNilai is empty; one of them is required"}, "BAIK"},
+	},
+	"siasn-rw-hukdis": {
+		"nipBaru":               {i18n.Text{ID: "NIP pegawai (di JSON boleh kosong bila pnsOrang dikenal)", EN: "The employee's NIP (in JSON it may be left out when pnsOrang is known)"}, "198709302011012004"},
+		"hukumanTanggal":        {i18n.Text{ID: "Tanggal mulai hukuman: DD-MM-YYYY atau YYYY-MM-DD", EN: "The day the sanction starts: DD-MM-YYYY or YYYY-MM-DD"}, "01-03-2024"},
+		"pnsOrang":              {i18n.Text{ID: "Opsional. PNS ID yang dihukum, dipakai bila nipBaru kosong", EN: "Optional. The sanctioned PNS ID, used when nipBaru is empty"}, ""},
+		"jenisTingkatHukumanId": {i18n.Text{ID: "Opsional. Tingkat hukuman: R (ringan), S (sedang), B (berat)", EN: "Optional. The level: R (ringan), S (sedang), B (berat)"}, "S"},
+		"jenisHukuman":          {i18n.Text{ID: "Opsional. Kode jenis hukuman SIASN (1-14 PP 53/2010, 21-28 PP 94/2021), untuk tingkat bila jenisTingkatHukumanId kosong", EN: "Optional. SIASN's sanction type code (1-14 PP 53/2010, 21-28 PP 94/2021), for the level when jenisTingkatHukumanId is empty"}, "23"},
+		"akhirHukumTanggal":     {i18n.Text{ID: "Opsional. Hari terakhir hukuman (bebas sejak hari berikutnya)", EN: "Optional. The sanction's last day (free from the next day)"}, "28-02-2025"},
+		"akhirHukumanTanggal":   {i18n.Text{ID: "Opsional. Ejaan lain akhirHukumTanggal", EN: "Optional. Another spelling of akhirHukumTanggal"}, ""},
+		"masaTahun":             {i18n.Text{ID: "Opsional. Masa hukuman dalam tahun, bila tanpa tanggal akhir", EN: "Optional. The sanction's period in years, when it has no end date"}, "0"},
+		"masaBulan":             {i18n.Text{ID: "Opsional. Masa hukuman dalam bulan, bila tanpa tanggal akhir; hukuman sedang wajib punya akhir atau masa, hukuman ringan tanpa keduanya berlaku satu hari, berat tanpa keduanya tanpa akhir", EN: "Optional. The period in months, when it has no end date; a sedang sanction needs an end or a period, a ringan one without either lasts one day, a berat one without either has no end"}, "12"},
+		"skPembatalanNomor":     {i18n.Text{ID: "Opsional. Nomor SK pembatalan: hukuman yang dibatalkan tidak disimpan", EN: "Optional. The number of a decree annulling the sanction: an annulled sanction is not stored"}, ""},
+	},
 }
 
 // Template is the import template of a kind: a sheet with the header
@@ -71,8 +119,7 @@ var columnDocs = map[string]map[string]columnDoc{
 func Template(kind, lang string) (data, help sheet.Table, err error) {
 	imp, ok := specs[kind]
 	if !ok {
-		return data, help, apperr.New(apperr.KindNotFound, "kind", "jenis impor harus units, positions atau employees",
-			"the import kind must be units, positions or employees")
+		return data, help, unknownKind
 	}
 	columns := slices.Concat(imp.columns, imp.optional)
 	data = sheet.Table{Name: i18n.Text{ID: "Data", EN: "Data"}, Rows: func(func(...any) error) error { return nil }}

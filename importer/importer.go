@@ -52,6 +52,34 @@ type spec struct {
 	// after runs once the rows are written, in their transaction, with
 	// the SELECT (SQL) of their keys.
 	after func(tx *gorm.DB, keys string) error
+
+	// siasn: the file is one of SIASN's, its columns named as SIASN names
+	// them: a header matches a column whatever its case, spaces and
+	// underscores ("NIP BARU", "nip_baru", "nipBaru"), columns no kind
+	// reads are ignored, a leading apostrophe (SIASN's mark of a text
+	// cell) and the value "null" are dropped from every value.
+	siasn bool
+	// load reads, before the rows, what parse needs to know of the
+	// database (see siasnRefs).
+	load func(conn *gorm.DB) (*siasnRefs, error)
+	// unchanged lists database columns the upsert of an existing row
+	// never changes (values the file does not carry).
+	unchanged []string
+	// talentDefault: a new row gets the middle performance and potential,
+	// and Result.DefaultTalent counts them.
+	talentDefault bool
+	// replace, when set, makes each row a record of a history, not a
+	// keyed row: the file replaces, for each key (NIP) it holds, the
+	// records of that key in table that came from SIASN (its column
+	// source), and takes the place of others with the same primary key,
+	// conflict; Result.Children counts them under the name replace.
+	// keyOf gives the key that no two rows may share (nil: the first
+	// column's value).
+	replace  string
+	conflict []string
+	keyOf    func(v any) string
+	// refKey is the column of refTable that ref names (empty: id).
+	refKey string
 }
 
 // table is a database table an import writes: the columns it writes and
@@ -69,6 +97,11 @@ type children struct {
 	column string
 	table
 	of func(v any) []any
+	// unique is a column of table whose value names one parent at most
+	// (e.g. a SIASN UNOR ID maps to one unit): a value given for two
+	// parents, or already held by a parent the file does not replace, is
+	// a row error.
+	unique string
 }
 
 // childrenOf describes the child rows of type C that of gives for a
@@ -94,6 +127,10 @@ type Result struct {
 	Created  int                   `json:"created"`
 	Updated  int                   `json:"updated"`
 	Children map[string]ChildCount `json:"children,omitempty"`
+	// DefaultTalent counts the employees a SIASN import created with the
+	// middle performance and potential, which SIASN does not carry: HR
+	// loads the talent data for them.
+	DefaultTalent int `json:"default_talent,omitempty"`
 }
 
 // ChildCount counts the child rows of one kind that an import replaced:
@@ -112,6 +149,8 @@ type row struct {
 	// serialDates: the row comes from a workbook, where a date cell holds
 	// Excel's serial day number.
 	serialDates bool
+	// refs is what a SIASN import knows of the database (spec.load).
+	refs *siasnRefs
 }
 
 func (r *row) fail(field, id, en string) {
@@ -195,9 +234,10 @@ func (r *row) level(field string) models.Level {
 	return 0
 }
 
-// dateLayouts are the ways an import may write a date: ISO, or
-// day/month/year as Indonesian spreadsheets do (leading zeros optional).
-var dateLayouts = []string{"2006-01-02", "2/1/2006"}
+// dateLayouts are the ways an import may write a date: ISO, day/month/year
+// as Indonesian spreadsheets do (leading zeros optional), day-month-year
+// as SIASN does, or an ISO time stamp (SIASN's API writes some dates so).
+var dateLayouts = []string{"2006-01-02", "2/1/2006", "2-1-2006", time.RFC3339}
 
 // date reads a required date column: text in one of dateLayouts or, in
 // a workbook, a date cell.
@@ -213,7 +253,7 @@ func (r *row) date(field string) time.Time {
 	}
 	d, err := parseDate(v)
 	if err != nil {
-		r.fail(field, "tanggal harus YYYY-MM-DD atau DD/MM/YYYY", "the date must be YYYY-MM-DD or DD/MM/YYYY")
+		r.fail(field, "tanggal harus YYYY-MM-DD, DD/MM/YYYY atau DD-MM-YYYY", "the date must be YYYY-MM-DD, DD/MM/YYYY or DD-MM-YYYY")
 	}
 	return d
 }
@@ -319,27 +359,37 @@ func (r *row) competencies(field string) map[string]int {
 
 var specs = map[string]spec{
 	"units": {
-		columns: []string{"id", "name"},
-		limits:  map[string]int{"id": models.MaxUnitID, "name": models.MaxName},
+		columns:  []string{"id", "name"},
+		optional: []string{"siasn_unor_ids"},
+		limits:   map[string]int{"id": models.MaxUnitID, "name": models.MaxName},
 		parse: func(r row) (any, []apperr.FieldError) {
-			u := models.Unit{ID: r.text("id", true), Name: r.text("name", true)}
+			u := unit{Unit: models.Unit{ID: r.text("id", true), Name: r.text("name", true)}}
+			for _, id := range r.list("siasn_unor_ids", models.MaxSIASNID) {
+				u.unors = append(u.unors, models.UnitSIASNUnor{UnorID: id, UnitID: u.ID})
+			}
 			return u, r.errs
 		},
 		table: table{"units", []string{"id", "name"}, func(v any) []any {
-			u := v.(models.Unit)
+			u := v.(unit)
 			return []any{u.ID, u.Name}
 		}},
+		children: []children{withUnique("unor_id",
+			childrenOf("siasn_unor_ids", "unit_siasn_unors", []string{"unit_id", "unor_id"},
+				func(u unit) []models.UnitSIASNUnor { return u.unors },
+				func(m models.UnitSIASNUnor) []any { return []any{m.UnitID, m.UnorID} }))},
 	},
 	"positions": {
 		columns:  []string{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats"},
-		optional: []string{"extra_duty", "competencies", "functional_level", "jpt_tier"},
-		sets:     map[string]string{"extra_duty": "extra_duty", "functional_level": "functional_level", "jpt_tier": "jpt_tier"},
-		limits:   map[string]int{"id": models.MaxPositionID, "unit_id": models.MaxUnitID, "name": models.MaxName},
+		optional: []string{"extra_duty", "competencies", "functional_level", "jpt_tier", "siasn_jabatan_id"},
+		sets: map[string]string{"extra_duty": "extra_duty", "functional_level": "functional_level", "jpt_tier": "jpt_tier",
+			"siasn_jabatan_id": "siasn_jabatan_id"},
+		limits: map[string]int{"id": models.MaxPositionID, "unit_id": models.MaxUnitID, "name": models.MaxName,
+			"siasn_jabatan_id": models.MaxSIASNID},
 		parse: func(r row) (any, []apperr.FieldError) {
 			p := models.Position{ID: r.text("id", true), UnitID: r.text("unit_id", true), Name: r.text("name", true),
 				Kind: models.PositionKind(r.text("kind", true)), Class: r.integer("class", 1, 17), MinRank: r.rank("min_rank"),
 				MaxRank: r.rank("max_rank"), MinEducation: r.education("min_education"), Seats: r.integer("seats", 0, 10000),
-				ExtraDuty: r.flag("extra_duty")}
+				ExtraDuty: r.flag("extra_duty"), SIASNJabatanID: r.text("siasn_jabatan_id", false)}
 			if p.Kind != "" && !p.Kind.Valid() {
 				r.fail("kind", "jenis jabatan harus jpt, administrator, pengawas, fungsional atau pelaksana",
 					"kind must be jpt, administrator, pengawas, fungsional or pelaksana")
@@ -355,10 +405,10 @@ var specs = map[string]spec{
 			return p, r.errs
 		},
 		table: table{"positions", []string{"id", "unit_id", "name", "kind", "class", "min_rank", "max_rank", "min_education", "seats",
-			"extra_duty", "functional_level", "jpt_tier"}, func(v any) []any {
+			"extra_duty", "functional_level", "jpt_tier", "siasn_jabatan_id"}, func(v any) []any {
 			p := v.(models.Position)
 			return []any{p.ID, p.UnitID, p.Name, string(p.Kind), int64(p.Class), int64(p.MinRank), int64(p.MaxRank), int64(p.MinEducation),
-				int64(p.Seats), p.ExtraDuty, string(p.FunctionalLevel), string(p.JPTTier)}
+				int64(p.Seats), p.ExtraDuty, string(p.FunctionalLevel), string(p.JPTTier), p.SIASNJabatanID}
 		}},
 		ref: "unit_id", refTable: "units",
 		children: []children{
@@ -375,56 +425,109 @@ var specs = map[string]spec{
 			"relative_nips": "relative_nips"},
 		limits: map[string]int{"name": models.MaxName, "position_id": models.MaxPositionID},
 		parse:  parseEmployee,
-		table: table{"employees", []string{"nip", "name", "email", "lang", "status", "rank", "position_id", "in_post_since",
-			"education", "performance", "potential", "legal_process", "relative_nips"}, func(v any) []any {
-			e := v.(models.Employee)
-			var relatives any // NULL for none, as GORM's JSON serializer writes it
-			if e.RelativeNIPs != nil {
-				b, _ := json.Marshal(e.RelativeNIPs)
-				relatives = string(b)
-			}
-			return []any{e.NIP, e.Name, e.Email, e.Lang, string(e.Status), int64(e.Rank), e.PositionID, e.InPostSince,
-				int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, relatives}
-		}},
-		ref: "position_id", refTable: "positions",
+		table:  table{"employees", employeeColumns, func(v any) []any { return employeeValues(v.(models.Employee)) }},
+		ref:    "position_id", refTable: "positions",
 		children: []children{
 			childrenOf("skp", "employee_skps", []string{"nip", "year", "predicate"},
 				func(e models.Employee) []models.EmployeeSKP { return e.SKP },
 				func(s models.EmployeeSKP) []any { return []any{s.NIP, int64(s.Year), int64(s.Predicate)} }),
 			childrenOf("sanctions", "sanctions", []string{"nip", "type", "start", "end"},
-				func(e models.Employee) []models.Sanction { return e.Sanctions },
-				func(s models.Sanction) []any {
-					var end any // NULL: open-ended
-					if s.End != nil {
-						end = *s.End
-					}
-					return []any{s.NIP, string(s.Type), s.Start, end}
-				}),
+				func(e models.Employee) []models.Sanction { return e.Sanctions }, sanctionValues),
 			childrenOf("competencies", "employee_competencies", []string{"nip", "name", "level"},
 				func(e models.Employee) []models.EmployeeCompetency { return e.Competencies },
 				func(c models.EmployeeCompetency) []any { return []any{c.NIP, c.Name, int64(c.Level)} }),
 		},
 		after: db.RecordPostsOf,
 	},
+	"siasn-asn":       siasnASN,
+	"siasn-rw-skp":    siasnSKP,
+	"siasn-rw-hukdis": siasnHukdis,
+}
+
+// nip reads a required NIP, which must be valid.
+func (r *row) nip(field string) string {
+	nip := r.text(field, true)
+	if nip != "" {
+		if _, err := models.ParseNIP(nip); err != nil {
+			r.fail(field, "NIP tidak sah: "+err.Error(), "invalid NIP: "+err.Error())
+		}
+	}
+	return nip
+}
+
+// email checks an e-mail address read from field (empty: none).
+func (r *row) email(field, address string) {
+	if address != "" && models.CheckEmail(address) != nil {
+		r.fail(field, "alamat e-mail tidak sah: tulis satu alamat saja, mis. budi@banjarbarukota.go.id",
+			"invalid e-mail address: give one plain address, e.g. budi@banjarbarukota.go.id")
+	}
+}
+
+// sanctionValues are the values of a sanction's nip, type, start and end.
+func sanctionValues(s models.Sanction) []any {
+	var end any // NULL: open-ended
+	if s.End != nil {
+		end = *s.End
+	}
+	return []any{s.NIP, string(s.Type), s.Start, end}
+}
+
+// employeeColumns are the columns of employees an import of employees
+// writes, in the order of employeeValues.
+var employeeColumns = []string{"nip", "name", "email", "lang", "status", "rank", "position_id", "in_post_since",
+	"education", "performance", "potential", "legal_process", "relative_nips"}
+
+// employeeValues are the values of employeeColumns for e.
+func employeeValues(e models.Employee) []any {
+	var relatives any // NULL for none, as GORM's JSON serializer writes it
+	if e.RelativeNIPs != nil {
+		b, _ := json.Marshal(e.RelativeNIPs)
+		relatives = string(b)
+	}
+	return []any{e.NIP, e.Name, e.Email, e.Lang, string(e.Status), int64(e.Rank), e.PositionID, e.InPostSince,
+		int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, relatives}
+}
+
+// unit is a parsed row of units: the unit and the SIASN UNOR IDs that
+// belong to it.
+type unit struct {
+	models.Unit
+	unors []models.UnitSIASNUnor
+}
+
+// withUnique is c whose column unique names one parent at most.
+func withUnique(unique string, c children) children {
+	c.unique = unique
+	return c
+}
+
+// list reads a list separated by semicolons, each item at most max
+// characters and given once.
+func (r *row) list(field string, max int) []string {
+	var out []string
+	for _, v := range strings.Split(r.text(field, false), ";") {
+		if v = strings.TrimSpace(v); v == "" {
+			continue
+		}
+		r.checkLength(field, v, max)
+		if slices.Contains(out, v) {
+			r.fail(field, v+" disebut dua kali", v+" is given twice")
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func parseEmployee(r row) (any, []apperr.FieldError) {
-	e := models.Employee{NIP: r.text("nip", true), Name: r.text("name", true), Email: r.text("email", false),
+	e := models.Employee{NIP: r.nip("nip"), Name: r.text("name", true), Email: r.text("email", false),
 		Lang: r.text("lang", false), Status: models.EmployeeStatus(r.text("status", true)), Rank: r.rank("rank"),
 		PositionID: r.text("position_id", false), Education: r.education("education"),
 		Performance: r.level("performance"), Potential: r.level("potential"),
 		// under_sanction is the column's old name: the flag it set said
 		// neither which sanction nor until when, as legal_process does.
 		LegalProcess: r.flag("legal_process") || r.flag("under_sanction")}
-	if e.NIP != "" {
-		if _, err := models.ParseNIP(e.NIP); err != nil {
-			r.fail("nip", "NIP tidak sah: "+err.Error(), "invalid NIP: "+err.Error())
-		}
-	}
-	if e.Email != "" && models.CheckEmail(e.Email) != nil {
-		r.fail("email", "alamat e-mail tidak sah: tulis satu alamat saja, mis. budi@banjarbarukota.go.id",
-			"invalid e-mail address: give one plain address, e.g. budi@banjarbarukota.go.id")
-	}
+	r.email("email", e.Email)
 	if e.Lang == "" {
 		e.Lang = i18n.Default
 	}
@@ -465,9 +568,11 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 }
 
 // keep lists the database columns that rows with the optional columns in
-// has leave as they are: those no column they have sets.
+// has leave as they are: those no column they have sets, and those the
+// kind never changes.
 func (imp spec) keep(has map[string]bool) []string {
-	var keep, set []string
+	keep := slices.Clone(imp.unchanged)
+	var set []string
 	for col, dbCol := range imp.sets {
 		if has[col] {
 			set = append(set, dbCol)

@@ -105,23 +105,78 @@ func (t *textReader) readErr(err error, malformed func(error) error) error {
 
 // header checks a file's header and returns a function that makes the
 // row of each record, numbered n, by the header's columns. The rows share
-// one map: each must be done with before the next is made.
+// one map: each must be done with before the next is made. A SIASN file's
+// header is matched loosely, and must have every required column.
 func header(cols []string, imp spec) (func(n int, rec []string) row, error) {
-	known := slices.Concat(imp.columns, imp.optional)
 	names := make([]string, len(cols))
 	for i, h := range cols {
-		names[i] = strings.TrimSpace(h)
-		if !slices.Contains(known, names[i]) {
-			return nil, apperr.New(apperr.KindMalformed, names[i], "kolom tidak dikenal: "+h, "unknown column: "+h)
+		name, ok := imp.column(h)
+		switch {
+		case ok && imp.siasn && slices.Contains(names[:i], name):
+			return nil, apperr.New(apperr.KindMalformed, name, "kolom "+name+" ada dua kali", "the column "+name+" is there twice")
+		case ok:
+			names[i] = name
+		case !imp.siasn:
+			return nil, apperr.New(apperr.KindMalformed, strings.TrimSpace(h), "kolom tidak dikenal: "+h, "unknown column: "+h)
+		}
+	}
+	if imp.siasn {
+		var missing []string
+		for _, c := range imp.columns {
+			if !slices.Contains(names, c) {
+				missing = append(missing, c)
+			}
+		}
+		if len(missing) > 0 {
+			list := strings.Join(missing, ", ")
+			return nil, apperr.New(apperr.KindMalformed, missing[0], "kolom wajib tidak ada: "+list, "required columns missing: "+list)
 		}
 	}
 	fields := make(map[string]string, len(names))
 	return func(n int, rec []string) row {
 		for i, name := range names {
-			fields[name] = rec[i]
+			if name != "" {
+				fields[name] = imp.clean(rec[i])
+			}
 		}
 		return row{n: n, fields: fields}
 	}, nil
+}
+
+// column is the column of imp that a header (or JSON key) h names, if
+// any: h itself, or, in a SIASN file, the column whose siasnKey is h's.
+func (imp spec) column(h string) (string, bool) {
+	h = strings.TrimSpace(h)
+	known := slices.Concat(imp.columns, imp.optional)
+	if !imp.siasn {
+		return h, slices.Contains(known, h)
+	}
+	for _, c := range known {
+		if siasnKey(c) == siasnKey(h) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// siasnKey is a SIASN column name without case, spaces, underscores or
+// hyphens: "NIP BARU", "nip_baru" and "nipBaru" are all "nipbaru".
+func siasnKey(name string) string {
+	return strings.ToLower(strings.NewReplacer(" ", "", "_", "", "-", "").Replace(name))
+}
+
+// clean is a value of a SIASN file without SIASN's marks: the apostrophe
+// its export puts before a number kept as text (NIP, NIK), and "null" for
+// no value. Other kinds' values are as they were.
+func (imp spec) clean(v string) string {
+	if !imp.siasn {
+		return v
+	}
+	v = strings.TrimPrefix(strings.TrimSpace(v), "'")
+	if strings.EqualFold(v, "null") {
+		return ""
+	}
+	return v
 }
 
 // emptyFile refuses a file with no header.
@@ -180,9 +235,11 @@ func separator(start []byte) rune {
 	return ','
 }
 
-// readJSON reads a JSON array of objects as it arrives, object by object;
-// its rows are numbered from 1. A null value is an empty cell.
-func readJSON(body io.Reader, _ spec, each func(row) error) error {
+// readJSON reads a JSON array of objects as it arrives, object by object,
+// or the same array as the "data" of an object, as SIASN's API answers
+// ({"code": 1, "data": [...]}); its rows are numbered from 1. A null value
+// is an empty cell.
+func readJSON(body io.Reader, imp spec, each func(row) error) error {
 	text := &textReader{r: body}
 	dec := json.NewDecoder(text)
 	malformed := func(err error) error {
@@ -192,9 +249,17 @@ func readJSON(body io.Reader, _ spec, each func(row) error) error {
 		return apperr.New(apperr.KindMalformed, "", "JSON harus berupa array objek: "+err.Error(), "JSON must be an array of objects: "+err.Error())
 	}
 	notArray := errors.New("not an array")
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+	tok, err := dec.Token()
+	envelope := err == nil && tok == json.Delim('{')
+	if envelope {
+		if tok, err = toData(dec); err == io.EOF {
+			err = errors.New(`no "data" array`)
+		}
+	}
+	if err != nil || tok != json.Delim('[') {
 		return text.readErr(firstErr(err, notArray), malformed)
 	}
+	columns := map[string]string{} // the column of each key seen, "" for none
 	for n := 1; dec.More(); n++ {
 		var o map[string]any
 		if err := dec.Decode(&o); err != nil {
@@ -202,12 +267,26 @@ func readJSON(body io.Reader, _ spec, each func(row) error) error {
 		}
 		r := row{n: n, fields: make(map[string]string, len(o))}
 		for k, v := range o {
-			r.fields[k] = "" // null: the column is there, and empty
-			if v != nil {
-				r.fields[k] = fmt.Sprint(v)
-			}
 			// An escaped NUL (\u0000) is NUL once decoded.
-			if err := models.CheckText([]byte(k + r.fields[k])); err != nil {
+			if err := models.CheckText([]byte(k)); err != nil {
+				return err
+			}
+			col, seen := columns[k]
+			if !seen {
+				col = k // other kinds: every key, unknown ones unread
+				if imp.siasn {
+					col, _ = imp.column(k)
+				}
+				columns[strings.Clone(k)] = col
+			}
+			if col == "" {
+				continue
+			}
+			r.fields[col] = "" // null: the column is there, and empty
+			if v != nil {
+				r.fields[col] = imp.clean(fmt.Sprint(v))
+			}
+			if err := models.CheckText([]byte(r.fields[col])); err != nil {
 				return err
 			}
 		}
@@ -218,10 +297,38 @@ func readJSON(body io.Reader, _ spec, each func(row) error) error {
 	if tok, err := dec.Token(); err != nil || tok != json.Delim(']') {
 		return text.readErr(firstErr(err, notArray), malformed)
 	}
+	if envelope {
+		if _, err := toData(dec); err != io.EOF {
+			return text.readErr(firstErr(err, errors.New("two data arrays")), malformed)
+		}
+	}
 	if _, err := dec.Token(); err != io.EOF {
 		return text.readErr(firstErr(err, errors.New("more than one JSON value")), malformed)
 	}
 	return nil
+}
+
+// toData reads the members of a JSON object up to its "data" member and
+// returns that member's first token; past the object's end, io.EOF. The
+// other members are skipped.
+func toData(dec *json.Decoder) (json.Token, error) {
+	for dec.More() {
+		key, err := dec.Token()
+		if err != nil {
+			return nil, err
+		}
+		if key == "data" {
+			return dec.Token()
+		}
+		var skip json.RawMessage
+		if err := dec.Decode(&skip); err != nil {
+			return nil, err
+		}
+	}
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('}') {
+		return nil, firstErr(err, errors.New("no data array"))
+	}
+	return nil, io.EOF
 }
 
 // firstErr returns the first of errs that is not nil.

@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/db"
+	"github.com/bkpsdm/mutasi/models"
 )
 
 // Load loads one file of units, positions or employees into gdb and says
@@ -32,7 +34,7 @@ func Load(ctx context.Context, gdb *gorm.DB, kind, contentType string, body io.R
 	res := Result{Kind: kind}
 	imp, ok := specs[kind]
 	if !ok {
-		return res, apperr.New(apperr.KindNotFound, "kind", "jenis impor harus units, positions atau employees", "the import kind must be units, positions or employees")
+		return res, unknownKind
 	}
 	read, err := readerFor(contentType)
 	if err != nil {
@@ -145,10 +147,18 @@ func (s *stage) drop() {
 // of a file without errors so far; it returns the rows' errors.
 func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 	var errs rowErrors
+	var refs *siasnRefs
+	if s.imp.load != nil {
+		var err error
+		if refs, err = s.imp.load(s.conn); err != nil {
+			return errs, err
+		}
+	}
 	keys := map[string]int{}
 	columns := slices.Concat(s.imp.columns, s.imp.optional)
 	err := read(body, s.imp, func(r row) error {
 		s.rows++
+		r.refs = refs
 		for _, col := range columns {
 			if max, ok := s.imp.limits[col]; ok {
 				r.checkLength(col, strings.TrimSpace(r.fields[col]), max)
@@ -156,13 +166,16 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 		}
 		v, rowErrs := s.imp.parse(r)
 		key := strings.TrimSpace(r.fields[s.imp.columns[0]])
+		if s.imp.keyOf != nil && len(rowErrs) == 0 && v != nil {
+			key = s.imp.keyOf(v)
+		}
 		if first, dup := keys[key]; dup && key != "" {
 			rowErrs = append(rowErrs, apperr.FieldError{Row: r.n, Field: s.imp.columns[0],
 				Message: fmt.Sprintf("duplikat baris %d", first), MessageEN: fmt.Sprintf("duplicate of row %d", first)})
 		}
 		keys[strings.Clone(key)] = r.n
 		errs.add(rowErrs...)
-		if errs.total > 0 { // a file with errors is not written: stage no more of it
+		if errs.total > 0 || v == nil { // a file with errors is not written: stage no more of it
 			return nil
 		}
 		return s.add(r, v)
@@ -232,6 +245,9 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 	if err := s.checkReferences(tx); err != nil {
 		return err
 	}
+	if s.imp.replace != "" {
+		return s.replace(tx, res)
+	}
 	var updated int64
 	err := tx.Raw("SELECT COUNT(*) FROM " + rows + " s WHERE EXISTS (SELECT 1 FROM " + t.name + " t WHERE t." + key + " = s." + key + ")").
 		Scan(&updated).Error
@@ -239,6 +255,9 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 		return err
 	}
 	res.Rows, res.Created, res.Updated = s.rows, s.rows-int(updated), int(updated)
+	if s.imp.talentDefault {
+		res.DefaultTalent = res.Created
+	}
 	for _, mask := range s.masks {
 		has := map[string]bool{}
 		for _, col := range s.imp.optional {
@@ -267,6 +286,9 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 		if del.Error != nil {
 			return del.Error
 		}
+		if err := s.checkUnique(tx, i); err != nil {
+			return err
+		}
 		ins := tx.Exec("INSERT INTO " + c.name + " (" + quote(c.columns) + ") SELECT " + quote(c.columns) + " FROM " + s.temp(s.children[i].name))
 		if ins.Error != nil {
 			return ins.Error
@@ -282,15 +304,86 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 	return nil
 }
 
+// replace writes the staged records of a history kind (spec.replace):
+// for each key (NIP) among them, it removes the records of table that
+// came from SIASN (source) and writes the staged ones, which take the
+// place of a record the office imported under the same primary key
+// (spec.conflict); it counts both in res.
+func (s *stage) replace(tx *gorm.DB, res *Result) error {
+	t, key, rows := s.imp.table, s.imp.table.columns[0], s.temp(stageRows)
+	del := tx.Exec("DELETE FROM "+t.name+" WHERE source = ? AND "+key+" IN (SELECT "+key+" FROM "+rows+")", models.SourceSIASN)
+	if del.Error != nil {
+		return del.Error
+	}
+	var set []string
+	for _, col := range t.columns {
+		if !slices.Contains(s.imp.conflict, col) {
+			q := quote([]string{col})
+			set = append(set, q+" = excluded."+q)
+		}
+	}
+	// "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the
+	// INSERT, not to a join of the SELECT.
+	ins := tx.Exec("INSERT INTO " + t.name + " (" + quote(t.columns) + ") SELECT " + quote(t.columns) + " FROM " + rows +
+		" WHERE true ON CONFLICT (" + quote(s.imp.conflict) + ") DO UPDATE SET " + strings.Join(set, ", "))
+	if ins.Error != nil {
+		return ins.Error
+	}
+	res.Rows = s.rows
+	res.Children = map[string]ChildCount{s.imp.replace: {Removed: int(del.RowsAffected), Written: int(ins.RowsAffected)}}
+	return nil
+}
+
 // checkReferences refuses the rows whose reference column names no row
 // of the table it refers to, each with a row error.
 func (s *stage) checkReferences(tx *gorm.DB) error {
 	if s.imp.ref == "" {
 		return nil
 	}
-	ref := s.imp.ref
-	rows, err := tx.Raw("SELECT line, " + ref + " FROM " + s.temp(stageRows) + " s WHERE " + ref + " <> '' AND NOT EXISTS (SELECT 1 FROM " +
-		s.imp.refTable + " r WHERE r.id = s." + ref + ") ORDER BY line").Rows()
+	ref, refKey := s.imp.ref, cmp.Or(s.imp.refKey, "id")
+	return rowProblems(tx, "SELECT line, "+ref+", '' FROM "+s.temp(stageRows)+" s WHERE "+ref+" <> '' AND NOT EXISTS (SELECT 1 FROM "+
+		s.imp.refTable+" r WHERE r."+refKey+" = s."+ref+") ORDER BY line", func(id, _ string) apperr.FieldError {
+		return apperr.FieldError{Field: s.fieldOf(ref), Message: id + " tidak ditemukan", MessageEN: id + " not found"}
+	})
+}
+
+// fieldOf is the import column that holds the database column col: the
+// first column, for the key of a history kind, else col.
+func (s *stage) fieldOf(col string) string {
+	if col == s.imp.table.columns[0] {
+		return s.imp.columns[0]
+	}
+	return col
+}
+
+// checkUnique refuses, once the child rows of the i-th kind that the file
+// replaces are removed, the child rows whose unique value another parent
+// holds, in the file or in the database, each with a row error on its
+// parent's line.
+func (s *stage) checkUnique(tx *gorm.DB, i int) error {
+	c := s.imp.children[i]
+	if c.unique == "" {
+		return nil
+	}
+	u, parent, key := c.unique, c.columns[0], s.imp.table.columns[0]
+	staged := s.temp(s.children[i].name)
+	return rowProblems(tx, "SELECT r.line, c."+u+", COALESCE(m."+parent+", '') FROM "+staged+" c JOIN "+s.temp(stageRows)+
+		" r ON r."+key+" = c."+parent+" LEFT JOIN "+c.name+" m ON m."+u+" = c."+u+" WHERE m."+u+" IS NOT NULL OR c."+u+
+		" IN (SELECT "+u+" FROM "+staged+" GROUP BY "+u+" HAVING COUNT(*) > 1) ORDER BY r.line", func(value, holder string) apperr.FieldError {
+		if holder == "" {
+			return apperr.FieldError{Field: c.column, Message: value + " disebut untuk lebih dari satu baris",
+				MessageEN: value + " is given for more than one row"}
+		}
+		return apperr.FieldError{Field: c.column, Message: value + " sudah milik " + holder + "; hapus dahulu dari baris " + holder,
+			MessageEN: value + " already belongs to " + holder + "; remove it from the row of " + holder + " first"}
+	})
+}
+
+// rowProblems runs query, which selects a line and two values, and
+// refuses the file with a row error, made by fail from the values, for
+// each row it selects.
+func rowProblems(tx *gorm.DB, query string, fail func(value, detail string) apperr.FieldError) error {
+	rows, err := tx.Raw(query).Rows()
 	if err != nil {
 		return err
 	}
@@ -298,11 +391,13 @@ func (s *stage) checkReferences(tx *gorm.DB) error {
 	var errs rowErrors
 	for rows.Next() {
 		var line int
-		var id string
-		if err := rows.Scan(&line, &id); err != nil {
+		var v, detail string
+		if err := rows.Scan(&line, &v, &detail); err != nil {
 			return err
 		}
-		errs.add(apperr.FieldError{Row: line, Field: ref, Message: id + " tidak ditemukan", MessageEN: id + " not found"})
+		e := fail(v, detail)
+		e.Row = line
+		errs.add(e)
 	}
 	if err := rows.Err(); err != nil {
 		return err

@@ -19,6 +19,9 @@ const (
 	MaxTransferID = 80
 	// NIPLength is the length of a NIP: 18 digits (see ParseNIP).
 	NIPLength = 18
+	// MaxSIASNID bounds an id of SIASN's (a PNS ID, UNOR ID or JABATAN
+	// ID: a GUID of 32 or 36 characters), imported.
+	MaxSIASNID = 64
 )
 
 // MaxName bounds a name: a round's name, and the imported names of units,

@@ -23,9 +23,21 @@ type Position struct {
 	ExtraDuty    bool         `gorm:"not null;default:false" json:"extra_duty"` // head of a school or puskesmas
 	// FunctionalLevel is the jenjang of a functional position (empty for
 	// other kinds, or not recorded); JPTTier the tier of a JPT position.
-	FunctionalLevel FunctionalLevel      `gorm:"size:16;not null;default:''" json:"functional_level,omitempty"`
-	JPTTier         JPTTier              `gorm:"size:8;not null;default:''" json:"jpt_tier,omitempty"`
-	Competencies    []PositionCompetency `gorm:"constraint:OnDelete:CASCADE" json:"competencies"`
+	FunctionalLevel FunctionalLevel `gorm:"size:16;not null;default:''" json:"functional_level,omitempty"`
+	JPTTier         JPTTier         `gorm:"size:8;not null;default:''" json:"jpt_tier,omitempty"`
+	// SIASNJabatanID is SIASN's JABATAN ID for this position (empty: not
+	// mapped). A functional position's id is shared by every unit that
+	// has it, so the pair (unit, SIASNJabatanID) finds the position.
+	SIASNJabatanID string               `gorm:"column:siasn_jabatan_id;size:64;not null;default:'';index:idx_position_siasn" json:"siasn_jabatan_id,omitempty"`
+	Competencies   []PositionCompetency `gorm:"constraint:OnDelete:CASCADE" json:"competencies"`
+}
+
+// UnitSIASNUnor maps one of SIASN's organisational units (UNOR ID, down
+// to the deepest sub-unit) to the unit (OPD) it belongs to: every UNOR ID
+// belongs to one unit at most.
+type UnitSIASNUnor struct {
+	UnorID string `gorm:"column:unor_id;primaryKey;size:64" json:"unor_id"`
+	UnitID string `gorm:"size:32;not null;index" json:"unit_id"`
 }
 
 // PositionCompetency is a competency a position requires, at a level 1-5.
@@ -57,6 +69,10 @@ type Employee struct {
 	SKP          []EmployeeSKP        `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"skp"`
 	Competencies []EmployeeCompetency `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"competencies"`
 	Sanctions    []Sanction           `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"sanctions"`
+	// SIASNPNSID is SIASN's PNS ID (a GUID) of the employee, which
+	// SIASN's write-back takes instead of the NIP; empty until the
+	// SIASN import has loaded it.
+	SIASNPNSID string `gorm:"column:siasn_pns_id;size:64;not null;default:''" json:"siasn_pns_id,omitempty"`
 }
 
 // Sanction is a disciplinary sanction an employee serves from Start until
@@ -67,7 +83,14 @@ type Sanction struct {
 	Type  SanctionType `gorm:"primaryKey;size:8" json:"type"`
 	Start time.Time    `gorm:"primaryKey" json:"start"`
 	End   *time.Time   `json:"end,omitempty"`
+	// Source is SourceSIASN for a sanction loaded from SIASN's history,
+	// empty for one the office imported itself.
+	Source string `gorm:"size:8;not null;default:''" json:"source,omitempty"`
 }
+
+// SourceSIASN marks a record loaded from SIASN: loading SIASN's history
+// of an employee again replaces such records, and leaves the others.
+const SourceSIASN = "siasn"
 
 // Active reports whether the sanction holds at t: Start <= t < End.
 func (s Sanction) Active(t time.Time) bool {
@@ -79,6 +102,9 @@ type EmployeeSKP struct {
 	NIP       string    `gorm:"column:nip;primaryKey;size:18" json:"-"`
 	Year      int       `gorm:"primaryKey" json:"year"`
 	Predicate Predicate `gorm:"not null" json:"predicate"`
+	// Source is SourceSIASN for a predicate loaded from SIASN's history,
+	// empty for one the office imported itself.
+	Source string `gorm:"size:8;not null;default:''" json:"source,omitempty"`
 }
 
 // EmployeeCompetency is a competency an employee holds, at a level 1-5.
@@ -376,7 +402,7 @@ type DecreeCounter struct {
 // All lists every persisted model, in an order that migrations can create.
 func All() []any {
 	return []any{
-		&Unit{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
+		&Unit{}, &UnitSIASNUnor{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
 		&EmployeeCompetency{}, &PositionHistory{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{}, &DecreeDocument{},
 		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},

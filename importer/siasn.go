@@ -1,0 +1,419 @@
+package importer
+
+// The SIASN kinds load what BKN's SIASN holds of the office's employees:
+// the data utama of its "Export Data ASN" (siasn-asn) and, keyed by NIP,
+// the histories its API answers GET /pns/rw-* with (siasn-rw-skp,
+// siasn-rw-hukdis). Their columns are SIASN's names as
+// docs/siasn-fields.md records them; BKN publishes no reference of its
+// API or exports, so those names come from open-source clients, and a
+// column SIASN adds later is ignored.
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/db"
+	"github.com/bkpsdm/mutasi/i18n"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// siasnRefs is what a SIASN import knows of the database before it reads
+// a row: how SIASN's ids map to the office's units and positions, and
+// whose SIASN PNS ID is whose NIP.
+type siasnRefs struct {
+	units     map[string]bool        // the units' ids
+	unors     map[string]string      // SIASN UNOR ID → unit
+	positions map[[2]string]string   // (unit, SIASN JABATAN ID) → position, when one position has it
+	shared    map[[2]string][]string // (unit, SIASN JABATAN ID) → positions, when several have it
+	holders   map[string]string      // NIP → the position it holds, of those in shared
+	nips      map[string]string      // SIASN PNS ID → NIP
+}
+
+// loadPosts reads the units, their SIASN UNOR IDs and the positions
+// that have a SIASN JABATAN ID.
+func loadPosts(conn *gorm.DB) (*siasnRefs, error) {
+	refs := &siasnRefs{units: map[string]bool{}, unors: map[string]string{}, positions: map[[2]string]string{},
+		shared: map[[2]string][]string{}, holders: map[string]string{}}
+	var units []string
+	var unors []models.UnitSIASNUnor
+	var positions []models.Position
+	err := query(conn).Model(&models.Unit{}).Pluck("id", &units).Error
+	if err == nil {
+		err = query(conn).Find(&unors).Error
+	}
+	if err == nil {
+		err = query(conn).Select("id", "unit_id", "siasn_jabatan_id").Where("siasn_jabatan_id <> ''").Order("id").Find(&positions).Error
+	}
+	if err != nil {
+		return nil, err
+	}
+	for _, u := range units {
+		refs.units[u] = true
+	}
+	for _, m := range unors {
+		refs.unors[m.UnorID] = m.UnitID
+	}
+	for _, p := range positions {
+		k := [2]string{p.UnitID, p.SIASNJabatanID}
+		if first, ok := refs.positions[k]; ok {
+			refs.shared[k] = []string{first}
+			delete(refs.positions, k)
+		}
+		if ids, ok := refs.shared[k]; ok {
+			refs.shared[k] = append(ids, p.ID)
+			continue
+		}
+		refs.positions[k] = p.ID
+	}
+	if len(refs.shared) == 0 {
+		return refs, nil
+	}
+	var held []models.Employee
+	err = query(conn).Select("nip", "position_id").
+		Where("position_id IN (SELECT p.id FROM positions p JOIN positions q ON q.unit_id = p.unit_id AND q.siasn_jabatan_id = p.siasn_jabatan_id AND q.id <> p.id WHERE p.siasn_jabatan_id <> '')").
+		Find(&held).Error
+	for _, e := range held {
+		refs.holders[e.NIP] = e.PositionID
+	}
+	return refs, err
+}
+
+// query is a new query on conn's connection.
+func query(conn *gorm.DB) *gorm.DB { return conn.Session(&gorm.Session{NewDB: true}) }
+
+// loadPNSIDs reads the SIASN PNS IDs of the employees.
+func loadPNSIDs(conn *gorm.DB) (*siasnRefs, error) {
+	var employees []models.Employee
+	if err := query(conn).Select("nip", "siasn_pns_id").Where("siasn_pns_id <> ''").Find(&employees).Error; err != nil {
+		return nil, err
+	}
+	refs := &siasnRefs{nips: make(map[string]string, len(employees))}
+	for _, e := range employees {
+		refs.nips[e.SIASNPNSID] = e.NIP
+	}
+	return refs, nil
+}
+
+// siasnASN is the kind siasn-asn: SIASN's "Export Data ASN", upserted into
+// the employees by NIP. What SIASN does not carry (performance,
+// potential, competencies, relatives, legal process, language, SKP,
+// sanctions) stays as it was; a new employee gets the middle performance
+// and potential.
+var siasnASN = spec{
+	siasn: true,
+	columns: []string{"NIP BARU", "PNS ID", "NAMA", "STATUS CPNS PNS", "KEDUDUKAN HUKUM NAMA", "GOL AKHIR NAMA",
+		"TINGKAT PENDIDIKAN NAMA", "UNOR ID", "JABATAN ID", "TMT JABATAN"},
+	optional: []string{"GELAR DEPAN", "GELAR BELAKANG", "EMAIL GOV", "EMAIL", "UNOR NAMA", "JABATAN NAMA"},
+	sets:     map[string]string{"EMAIL": "email", "EMAIL GOV": "email"},
+	limits: map[string]int{"PNS ID": models.MaxSIASNID, "UNOR ID": models.MaxSIASNID, "JABATAN ID": models.MaxSIASNID, "NAMA": models.MaxName,
+		"GELAR DEPAN": models.MaxName, "GELAR BELAKANG": models.MaxName, "UNOR NAMA": models.MaxName, "JABATAN NAMA": models.MaxName},
+	load:          loadPosts,
+	parse:         parseASN,
+	unchanged:     []string{"lang", "performance", "potential", "legal_process", "relative_nips"},
+	talentDefault: true,
+	table: table{"employees", append(slices.Clone(employeeColumns), "siasn_pns_id"), func(v any) []any {
+		e := v.(models.Employee)
+		return append(employeeValues(e), e.SIASNPNSID)
+	}},
+	ref: "position_id", refTable: "positions",
+	after: db.RecordPostsOf,
+}
+
+func parseASN(r row) (any, []apperr.FieldError) {
+	e := models.Employee{NIP: r.nip("NIP BARU"), SIASNPNSID: r.text("PNS ID", true), Name: r.fullName(),
+		Status: r.siasnStatus(), Rank: r.rank("GOL AKHIR NAMA"), Education: r.siasnEducation("TINGKAT PENDIDIKAN NAMA"),
+		InPostSince: r.siasnDate("TMT JABATAN", true), Lang: i18n.Default, Performance: models.Medium, Potential: models.Medium}
+	for _, field := range []string{"EMAIL GOV", "EMAIL"} {
+		if e.Email = r.text(field, false); e.Email != "" {
+			r.email(field, e.Email)
+			break
+		}
+	}
+	e.PositionID = r.siasnPosition(e.NIP)
+	return e, r.errs
+}
+
+// fullName is the name with its titles as Indonesians write it: GELAR
+// DEPAN, NAMA, then a comma and GELAR BELAKANG ("Dr. Budi Santoso,
+// S.Sos.").
+func (r *row) fullName() string {
+	name := strings.Join(strings.Fields(r.text("GELAR DEPAN", false)+" "+r.text("NAMA", true)), " ")
+	if after := r.text("GELAR BELAKANG", false); after != "" {
+		name += ", " + after
+	}
+	r.checkLength("NAMA", name, models.MaxName)
+	return name
+}
+
+// siasnStatus reads the status from KEDUDUKAN HUKUM NAMA (Aktif, Tugas
+// Belajar, Pensiun) and, for an active one, STATUS CPNS PNS.
+func (r *row) siasnStatus() models.EmployeeStatus {
+	position, status := r.text("KEDUDUKAN HUKUM NAMA", true), r.text("STATUS CPNS PNS", true)
+	switch strings.ToLower(strings.Join(strings.Fields(position), " ")) {
+	case "":
+		return ""
+	case "aktif":
+		switch strings.ToUpper(status) {
+		case "PNS":
+			return models.StatusPNS
+		case "CPNS":
+			return models.StatusCPNS
+		case "":
+			return ""
+		}
+		r.fail("STATUS CPNS PNS", "status "+status+" tidak dikenal: PNS atau CPNS", "unknown status "+status+": PNS or CPNS")
+	case "tugas belajar":
+		return models.StatusStudyLeave
+	case "pensiun":
+		return models.StatusRetired
+	default:
+		r.fail("KEDUDUKAN HUKUM NAMA", "kedudukan hukum "+position+" tidak dapat diimpor: Mutasi mengenal Aktif, Tugas Belajar dan Pensiun",
+			"the legal standing "+position+" cannot be imported: Mutasi knows Aktif, Tugas Belajar and Pensiun")
+	}
+	return ""
+}
+
+// siasnEducation reads SIASN's TINGKAT PENDIDIKAN NAMA ("S-1/Sarjana",
+// "Diploma III", "SLTA") as an education. Diploma I and II satisfy what
+// SLTA does; SIASN's levels below SLTA have no counterpart.
+func (r *row) siasnEducation(field string) models.Education {
+	v := r.text(field, true)
+	if v == "" {
+		return 0
+	}
+	level, _, _ := strings.Cut(v, "/")
+	t := strings.ToUpper(strings.NewReplacer("-", "", " ", "", ".", "").Replace(level))
+	t = strings.Replace(t, "DIPLOMA", "D", 1)
+	switch {
+	case strings.HasPrefix(t, "SLTA"), t == "SMU", t == "DI", t == "DII", t == "D1", t == "D2":
+		t = "SMA"
+	}
+	e, err := models.ParseEducation(t)
+	if err != nil {
+		r.fail(field, "tingkat pendidikan tidak dikenal: "+v+" (SLTA, Diploma I-IV, S-1, S-2, S-3; di bawah SLTA tidak ada padanannya)",
+			"unknown education level "+v+" (SLTA, Diploma I-IV, S-1, S-2, S-3; below SLTA has no counterpart)")
+	}
+	return e
+}
+
+// siasnDate reads a SIASN date: dd-mm-yyyy or ISO, where "01-01-0001"
+// (as "" and "null") means no date.
+func (r *row) siasnDate(field string, required bool) time.Time {
+	v := r.text(field, false)
+	if v == "" || v == "01-01-0001" || strings.HasPrefix(v, "0001-01-01") {
+		if required {
+			r.fail(field, "wajib diisi", "is required")
+		}
+		return time.Time{}
+	}
+	return r.date(field)
+}
+
+// siasnPosition finds the position of the employee nip from UNOR ID and
+// JABATAN ID: the unit that UNOR ID belongs to (units' siasn_unor_ids,
+// or the unit whose id it is) and that unit's position with the SIASN
+// JABATAN ID; of several such positions, the one the employee holds.
+func (r *row) siasnPosition(nip string) string {
+	unor, job := r.text("UNOR ID", true), r.text("JABATAN ID", true)
+	if unor == "" || job == "" {
+		return ""
+	}
+	unit, ok := r.refs.unors[unor]
+	if !ok && r.refs.units[unor] {
+		unit, ok = unor, true
+	}
+	unorName, jobName := r.text("UNOR NAMA", false), r.text("JABATAN NAMA", false)
+	if !ok {
+		r.fail("UNOR ID", fmt.Sprintf("UNOR ID %s (%s) bukan milik unit mana pun: tambahkan ke kolom siasn_unor_ids unitnya pada impor unit", unor, unorName),
+			fmt.Sprintf("UNOR ID %s (%s) belongs to no unit: add it to its unit's siasn_unor_ids in the units import", unor, unorName))
+		return ""
+	}
+	k := [2]string{unit, job}
+	if id, ok := r.refs.positions[k]; ok {
+		return id
+	}
+	ids, ok := r.refs.shared[k]
+	switch {
+	case !ok:
+		r.fail("JABATAN ID", fmt.Sprintf("unit %s tidak punya jabatan dengan siasn_jabatan_id %s (%s): isi siasn_jabatan_id jabatan itu pada impor jabatan", unit, job, jobName),
+			fmt.Sprintf("unit %s has no position with siasn_jabatan_id %s (%s): give that position this siasn_jabatan_id in the positions import", unit, job, jobName))
+	case slices.Contains(ids, r.refs.holders[nip]):
+		return r.refs.holders[nip]
+	default:
+		list := strings.Join(ids, ", ")
+		r.fail("JABATAN ID", fmt.Sprintf("JABATAN ID %s (%s) cocok dengan beberapa jabatan unit %s (%s) dan pegawai ini tidak menduduki satu pun: tetapkan jabatannya dengan position_id pada impor employees, atau beri siasn_jabatan_id %s hanya satu jabatan pada impor jabatan", job, jobName, unit, list, job),
+			fmt.Sprintf("JABATAN ID %s (%s) matches several positions of unit %s (%s) and the employee holds none of them: set the post with position_id in the employees import, or give siasn_jabatan_id %s to one position only in the positions import", job, jobName, unit, list, job))
+	}
+	return ""
+}
+
+// siasnNIP reads the NIP a history record is of: field (nipBaru) or, for
+// a record of SIASN's API without it, the NIP of the employee whose SIASN
+// PNS ID guid holds (loaded by siasn-asn).
+func (r *row) siasnNIP(field, guid string) string {
+	if r.text(field, false) != "" || r.text(guid, false) == "" {
+		return r.nip(field)
+	}
+	id := r.text(guid, false)
+	nip, ok := r.refs.nips[id]
+	if !ok {
+		r.fail(guid, "PNS ID "+id+" tidak dikenal: impor data utama pegawai ini (siasn-asn) dahulu, atau isi nipBaru",
+			"unknown PNS ID "+id+": import the employee's data utama (siasn-asn) first, or give nipBaru")
+	}
+	return nip
+}
+
+// siasnSKP is the kind siasn-rw-skp: SKP predicates per year from SIASN's
+// rw-skp22 (SKP from 2022 on), which replace those SIASN gave before for
+// the employee and take the place of the office's own for the same year.
+var siasnSKP = spec{
+	siasn:    true,
+	replace:  "skp",
+	columns:  []string{"nipBaru", "tahun"},
+	optional: []string{"pnsDinilaiId", "KuadranKinerjaNilai", "kuadranKinerja"},
+	limits:   map[string]int{"pnsDinilaiId": models.MaxSIASNID},
+	load:     loadPNSIDs,
+	parse: func(r row) (any, []apperr.FieldError) {
+		s := models.EmployeeSKP{NIP: r.siasnNIP("nipBaru", "pnsDinilaiId"), Year: r.integer("tahun", 1990, 2100), Predicate: r.quadrant()}
+		return s, r.errs
+	},
+	keyOf: func(v any) string {
+		s := v.(models.EmployeeSKP)
+		return s.NIP + " " + strconv.Itoa(s.Year)
+	},
+	table: table{"employee_skps", []string{"nip", "year", "predicate", "source"}, func(v any) []any {
+		s := v.(models.EmployeeSKP)
+		return []any{s.NIP, int64(s.Year), int64(s.Predicate), models.SourceSIASN}
+	}},
+	conflict: []string{"nip", "year"},
+	ref:      "nip", refTable: "employees", refKey: "nip",
+}
+
+// quadrant reads the SKP predicate: SIASN's KuadranKinerjaNilai, its id
+// (1 Sangat Baik to 5 Sangat Kurang, the reverse of Predicate's order),
+// or else the name kuadranKinerja. SIASN's predicate is taken as it is,
+// never recomputed from hasil kerja and perilaku.
+func (r *row) quadrant() models.Predicate {
+	if id := r.text("KuadranKinerjaNilai", false); id != "" {
+		n, err := strconv.Atoi(id)
+		if err != nil || n < 1 || n > 5 {
+			r.fail("KuadranKinerjaNilai", "harus 1 (Sangat Baik) sampai 5 (Sangat Kurang)", "must be 1 (Sangat Baik) to 5 (Sangat Kurang)")
+		}
+		return models.Predicate(6 - n)
+	}
+	name := r.text("kuadranKinerja", false)
+	p, err := models.ParsePredicate(name)
+	if err != nil || name == "" || strings.Trim(name, "0123456789") == "" {
+		r.fail("kuadranKinerja", "predikat SKP tidak dikenal: "+name+" (isi KuadranKinerjaNilai atau kuadranKinerja, mis. BAIK)",
+			"unknown SKP predicate "+name+" (give KuadranKinerjaNilai or kuadranKinerja, e.g. BAIK)")
+	}
+	return p
+}
+
+// siasnHukdis is the kind siasn-rw-hukdis: disciplinary sanctions from
+// SIASN's rw-hukdis, which replace those SIASN gave before for the
+// employee (the office's own stay). A record with a decree annulling it
+// (skPembatalanNomor) is left out.
+var siasnHukdis = spec{
+	siasn:   true,
+	replace: "sanctions",
+	columns: []string{"nipBaru", "hukumanTanggal"},
+	optional: []string{"pnsOrang", "jenisTingkatHukumanId", "jenisHukuman", "akhirHukumTanggal",
+		"akhirHukumanTanggal", "masaTahun", "masaBulan", "skPembatalanNomor"},
+	limits: map[string]int{"pnsOrang": models.MaxSIASNID},
+	load:   loadPNSIDs,
+	parse:  parseHukdis,
+	keyOf: func(v any) string {
+		s := v.(models.Sanction)
+		return s.NIP + " " + string(s.Type) + " " + s.Start.Format(time.DateOnly)
+	},
+	table: table{"sanctions", []string{"nip", "type", "start", "end", "source"}, func(v any) []any {
+		return append(sanctionValues(v.(models.Sanction)), models.SourceSIASN)
+	}},
+	conflict: []string{"nip", "type", "start"},
+	ref:      "nip", refTable: "employees", refKey: "nip",
+}
+
+// hukdisLevels are the levels of SIASN's jenisHukuman ids (its code table
+// of PP 53/2010, ids 1-14, and PP 94/2021, ids 21-28; see
+// docs/siasn-fields.md §2.3).
+var hukdisLevels = map[string]models.SanctionType{
+	"1": models.SanctionRingan, "2": models.SanctionRingan, "3": models.SanctionRingan,
+	"4": models.SanctionSedang, "5": models.SanctionSedang, "6": models.SanctionSedang, "7": models.SanctionSedang,
+	"8": models.SanctionSedang, "9": models.SanctionBerat, "10": models.SanctionBerat, "11": models.SanctionBerat,
+	"12": models.SanctionBerat, "13": models.SanctionBerat, "14": models.SanctionBerat,
+	"21": models.SanctionRingan, "22": models.SanctionRingan, "23": models.SanctionSedang, "24": models.SanctionSedang,
+	"25": models.SanctionSedang, "27": models.SanctionBerat, "28": models.SanctionBerat,
+}
+
+func parseHukdis(r row) (any, []apperr.FieldError) {
+	s := models.Sanction{NIP: r.siasnNIP("nipBaru", "pnsOrang"), Type: r.hukdisLevel(), Start: r.siasnDate("hukumanTanggal", true)}
+	if r.text("skPembatalanNomor", false) != "" {
+		return nil, r.errs
+	}
+	// SIASN's end date is the sanction's last day; Sanction.End is the
+	// first day free of it. Without one, the period (masaTahun, masaBulan)
+	// gives it.
+	end := r.siasnDate("akhirHukumTanggal", false)
+	if end.IsZero() {
+		end = r.siasnDate("akhirHukumanTanggal", false)
+	}
+	years, months := r.count("masaTahun"), r.count("masaBulan")
+	switch {
+	case s.Start.IsZero() || s.Type == "":
+	case !end.IsZero() && end.Before(s.Start):
+		r.fail("akhirHukumTanggal", "akhir hukuman sebelum tanggal mulainya", "the sanction ends before it starts")
+	case !end.IsZero():
+		end = end.AddDate(0, 0, 1)
+		s.End = &end
+	case years > 0 || months > 0:
+		end = s.Start.AddDate(years, months, 0)
+		s.End = &end
+	case s.Type == models.SanctionRingan:
+		// A reprimand has no period: it is served the day it is given.
+		end = s.Start.AddDate(0, 0, 1)
+		s.End = &end
+	case s.Type == models.SanctionSedang:
+		r.fail("akhirHukumTanggal", "hukuman sedang harus punya akhirHukumTanggal atau masaTahun/masaBulan",
+			"a sedang sanction needs akhirHukumTanggal or masaTahun/masaBulan")
+	}
+	return s, r.errs
+}
+
+// hukdisLevel reads the sanction's level: jenisTingkatHukumanId (R, S,
+// B) or else the level of jenisHukuman.
+func (r *row) hukdisLevel() models.SanctionType {
+	switch level := strings.ToUpper(r.text("jenisTingkatHukumanId", false)); level {
+	case "R":
+		return models.SanctionRingan
+	case "S":
+		return models.SanctionSedang
+	case "B":
+		return models.SanctionBerat
+	case "":
+	default:
+		r.fail("jenisTingkatHukumanId", "harus R, S atau B, bukan "+level, "must be R, S or B, not "+level)
+		return ""
+	}
+	id := r.text("jenisHukuman", false)
+	t, ok := hukdisLevels[id]
+	if !ok {
+		r.fail("jenisHukuman", "jenis hukuman tidak dikenal: "+id+" (isi jenisTingkatHukumanId R, S atau B)",
+			"unknown sanction type "+id+" (give jenisTingkatHukumanId R, S or B)")
+	}
+	return t
+}
+
+// count reads an optional whole number from 0 to 100 (empty: 0).
+func (r *row) count(field string) int {
+	if r.text(field, false) == "" {
+		return 0
+	}
+	return r.integer(field, 0, 100)
+}
