@@ -19,7 +19,8 @@ type columnDoc struct {
 // Kinds are the kinds of import, in the order an office loads them: its
 // own units, positions and employees, then (or instead of employees)
 // SIASN's data utama and histories, keyed by NIP.
-var Kinds = []string{"units", "positions", "employees", "siasn-asn", "siasn-rw-skp", "siasn-rw-hukdis"}
+var Kinds = []string{"units", "positions", "employees", "siasn-asn", "siasn-rw-skp", "siasn-rw-hukdis", "siasn-rw-jabatan",
+	"siasn-rw-golongan"}
 
 // unknownKind refuses an import or template of a kind not in Kinds.
 var unknownKind = apperr.New(apperr.KindNotFound, "kind", "jenis impor harus salah satu dari "+strings.Join(Kinds, ", "),
@@ -97,6 +98,35 @@ var columnDocs = map[string]map[string]columnDoc{
 		"pnsDinilaiId":        {i18n.Text{ID: "Opsional. PNS ID yang dinilai, dipakai bila nipBaru kosong (PNS ID dari impor siasn-asn)", EN: "Optional. The appraised PNS ID, used when nipBaru is empty (PNS ID from the siasn-asn import)"}, ""},
 		"KuadranKinerjaNilai": {i18n.Text{ID: "Opsional. Id predikat SIASN: 1 Sangat Baik, 2 Baik, 3 Butuh Perbaikan, 4 Kurang/Misconduct, 5 Sangat Kurang", EN: "Optional. SIASN's predicate id: 1 Sangat Baik, 2 Baik, 3 Butuh Perbaikan, 4 Kurang/Misconduct, 5 Sangat Kurang"}, "2"},
 		"kuadranKinerja":      {i18n.Text{ID: "Opsional. Nama predikat, dipakai bila KuadranKinerjaNilai kosong; salah satunya wajib", EN: "Optional. The predicate's name, used when KuadranKinerjaNilai is empty; one of them is required"}, "BAIK"},
+	},
+	"siasn-rw-jabatan": {
+		"nipBaru":                   {i18n.Text{ID: "NIP pegawai (boleh kosong bila idPns dikenal)", EN: "The employee's NIP (may be empty when idPns is known)"}, "198503122010011001"},
+		"id":                        {i18n.Text{ID: "Id catatan riwayat di SIASN", EN: "SIASN's id of the history record"}, "0F3A9C2E7B1D4E5F8A6B2C9D0E1F3A4C"},
+		"tmtJabatan":                {i18n.Text{ID: "Tanggal mulai jabatan: DD-MM-YYYY atau YYYY-MM-DD", EN: "The day the post began: DD-MM-YYYY or YYYY-MM-DD"}, "01-02-2021"},
+		"idPns":                     {i18n.Text{ID: "Opsional. PNS ID, dipakai bila nipBaru kosong", EN: "Optional. The PNS ID, used when nipBaru is empty"}, ""},
+		"jenisJabatan":              {i18n.Text{ID: "Opsional. Jenis jabatan SIASN: 1 struktural, 2 fungsional, 3 rangkap, 4 fungsional umum (pelaksana)", EN: "Optional. SIASN's position type: 1 structural, 2 functional, 3 both, 4 general functional (pelaksana)"}, "4"},
+		"namaJabatan":               {i18n.Text{ID: "Opsional. Nama jabatan struktural (jenis 1 dan 3)", EN: "Optional. The structural position's name (types 1 and 3)"}, ""},
+		"jabatanFungsionalId":       {i18n.Text{ID: "Opsional. Id jabatan fungsional (jenis 2): dengan unit dari unorId menemukan jabatan kita", EN: "Optional. The functional position's id (type 2): with the unit of unorId it finds our position"}, ""},
+		"jabatanFungsionalNama":     {i18n.Text{ID: "Opsional. Nama jabatan fungsional (jenis 2)", EN: "Optional. The functional position's name (type 2)"}, ""},
+		"jabatanFungsionalUmumId":   {i18n.Text{ID: "Opsional. Id jabatan pelaksana (jenis 4): dengan unit dari unorId menemukan jabatan kita", EN: "Optional. The pelaksana position's id (type 4): with the unit of unorId it finds our position"}, "9B2E4F6A1C3D5E7F8091A2B3C4D5E6F7"},
+		"jabatanFungsionalUmumNama": {i18n.Text{ID: "Opsional. Nama jabatan pelaksana (jenis 4)", EN: "Optional. The pelaksana position's name (type 4)"}, "Pengadministrasi Perkantoran"},
+		"unorId":                    {i18n.Text{ID: "Opsional. UNOR ID; unit kita bila dipetakan (siasn_unor_ids), selain itu hanya disimpan", EN: "Optional. The UNOR ID; our unit when mapped (siasn_unor_ids), else only kept"}, "3c1d9e2f-0001-4a1b-9c8d-7e6f5a4b3c2d"},
+		"unorNama":                  {i18n.Text{ID: "Opsional. Nama UNOR", EN: "Optional. The UNOR's name"}, "Bidang Perlindungan Sosial"},
+		"instansiKerjaNama":         {i18n.Text{ID: "Opsional. Nama instansi (jabatan di instansi lain tidak punya unit kita)", EN: "Optional. The agency's name (a post in another agency has no unit of ours)"}, "Pemerintah Kota Contoh"},
+		"nomorSk":                   {i18n.Text{ID: "Opsional. Nomor SK jabatan", EN: "Optional. The decree's number"}, "821/123/BKPSDM/2021"},
+		"tanggalSk":                 {i18n.Text{ID: "Opsional. Tanggal SK", EN: "Optional. The decree's date"}, "20-01-2021"},
+	},
+	"siasn-rw-golongan": {
+		"nipBaru":     {i18n.Text{ID: "NIP pegawai (boleh kosong bila idPns dikenal)", EN: "The employee's NIP (may be empty when idPns is known)"}, "198503122010011001"},
+		"id":          {i18n.Text{ID: "Id catatan riwayat di SIASN", EN: "SIASN's id of the history record"}, "0F3A9C2E7B1D4E5F8A6B2C9D0E1F3A4D"},
+		"tmtGolongan": {i18n.Text{ID: "TMT golongan: DD-MM-YYYY atau YYYY-MM-DD; golongan catatan terakhir harus sama dengan data utama", EN: "The rank's TMT: DD-MM-YYYY or YYYY-MM-DD; the latest record's rank must be the data utama's"}, "01-04-2018"},
+		"idPns":       {i18n.Text{ID: "Opsional. PNS ID, dipakai bila nipBaru kosong", EN: "Optional. The PNS ID, used when nipBaru is empty"}, ""},
+		"golongan":    {i18n.Text{ID: "Opsional. Golongan, mis. III/c; salah satu dari golongan, golonganId, pangkat wajib", EN: "Optional. The golongan, e.g. III/c; one of golongan, golonganId, pangkat is required"}, "III/c"},
+		"golonganId":  {i18n.Text{ID: "Opsional. Kode golongan SIASN, 11 (I/a) sampai 45 (IV/e), bila golongan kosong", EN: "Optional. SIASN's golongan code, 11 (I/a) to 45 (IV/e), when golongan is empty"}, "33"},
+		"pangkat":     {i18n.Text{ID: "Opsional. Pangkat, bila golongan dan golonganId kosong", EN: "Optional. The pangkat, when golongan and golonganId are empty"}, "Penata"},
+		"skNomor":     {i18n.Text{ID: "Opsional. Nomor SK kenaikan pangkat", EN: "Optional. The promotion decree's number"}, "823/045/BKPSDM/2018"},
+		"skTanggal":   {i18n.Text{ID: "Opsional. Tanggal SK", EN: "Optional. The decree's date"}, "15-03-2018"},
+		"jenisKPNama": {i18n.Text{ID: "Opsional. Jenis kenaikan pangkat, mis. Reguler", EN: "Optional. The kind of promotion, e.g. Reguler"}, "Reguler"},
 	},
 	"siasn-rw-hukdis": {
 		"nipBaru":               {i18n.Text{ID: "NIP pegawai (di JSON boleh kosong bila pnsOrang dikenal)", EN: "The employee's NIP (in JSON it may be left out when pnsOrang is known)"}, "198709302011012004"},

@@ -78,6 +78,10 @@ type spec struct {
 	replace  string
 	conflict []string
 	keyOf    func(v any) string
+	// check, when set, refuses a history's staged records (in the table
+	// rows) that contradict what the database holds, with row errors,
+	// before they are written.
+	check func(tx *gorm.DB, rows string) error
 	// refKey is the column of refTable that ref names (empty: id).
 	refKey string
 }
@@ -439,9 +443,11 @@ var specs = map[string]spec{
 		},
 		after: db.RecordPostsOf,
 	},
-	"siasn-asn":       siasnASN,
-	"siasn-rw-skp":    siasnSKP,
-	"siasn-rw-hukdis": siasnHukdis,
+	"siasn-asn":         siasnASN,
+	"siasn-rw-skp":      siasnSKP,
+	"siasn-rw-hukdis":   siasnHukdis,
+	"siasn-rw-jabatan":  siasnJabatan,
+	"siasn-rw-golongan": siasnGolongan,
 }
 
 // nip reads a required NIP, which must be valid.

@@ -9,6 +9,7 @@ package importer
 // column SIASN adds later is ignored.
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -86,6 +87,29 @@ func loadPosts(conn *gorm.DB) (*siasnRefs, error) {
 
 // query is a new query on conn's connection.
 func query(conn *gorm.DB) *gorm.DB { return conn.Session(&gorm.Session{NewDB: true}) }
+
+// unit is the unit a SIASN UNOR ID belongs to: the one that lists it in
+// siasn_unor_ids, or the unit of that id.
+func (refs *siasnRefs) unit(unor string) (string, bool) {
+	if unit, ok := refs.unors[unor]; ok {
+		return unit, true
+	}
+	return unor, refs.units[unor]
+}
+
+// loadAll reads what loadPosts and loadPNSIDs read.
+func loadAll(conn *gorm.DB) (*siasnRefs, error) {
+	refs, err := loadPosts(conn)
+	if err != nil {
+		return nil, err
+	}
+	ids, err := loadPNSIDs(conn)
+	if err != nil {
+		return nil, err
+	}
+	refs.nips = ids.nips
+	return refs, nil
+}
 
 // loadPNSIDs reads the SIASN PNS IDs of the employees.
 func loadPNSIDs(conn *gorm.DB) (*siasnRefs, error) {
@@ -224,10 +248,7 @@ func (r *row) siasnPosition(nip string) string {
 	if unor == "" || job == "" {
 		return ""
 	}
-	unit, ok := r.refs.unors[unor]
-	if !ok && r.refs.units[unor] {
-		unit, ok = unor, true
-	}
+	unit, ok := r.refs.unit(unor)
 	unorName, jobName := r.text("UNOR NAMA", false), r.text("JABATAN NAMA", false)
 	if !ok {
 		r.fail("UNOR ID", fmt.Sprintf("UNOR ID %s (%s) bukan milik unit mana pun: tambahkan ke kolom siasn_unor_ids unitnya pada impor unit", unor, unorName),
@@ -416,4 +437,149 @@ func (r *row) count(field string) int {
 		return 0
 	}
 	return r.integer(field, 0, 100)
+}
+
+// siasnJabatan is the kind siasn-rw-jabatan: SIASN's position history
+// (rw-jabatan), kept beside the office's own (models.SIASNPosition), with
+// the office's unit and position where SIASN's ids map to one; for each
+// NIP in the file, it replaces what an earlier one gave.
+var siasnJabatan = spec{
+	siasn:   true,
+	replace: "jabatan",
+	columns: []string{"nipBaru", "id", "tmtJabatan"},
+	optional: []string{"idPns", "jenisJabatan", "namaJabatan", "jabatanFungsionalId", "jabatanFungsionalNama",
+		"jabatanFungsionalUmumId", "jabatanFungsionalUmumNama", "unorId", "unorNama", "instansiKerjaNama", "nomorSk", "tanggalSk"},
+	limits: map[string]int{"id": models.MaxSIASNID, "idPns": models.MaxSIASNID, "jabatanFungsionalId": models.MaxSIASNID,
+		"jabatanFungsionalUmumId": models.MaxSIASNID, "unorId": models.MaxSIASNID, "namaJabatan": models.MaxName,
+		"jabatanFungsionalNama": models.MaxName, "jabatanFungsionalUmumNama": models.MaxName, "unorNama": models.MaxName,
+		"instansiKerjaNama": models.MaxName, "nomorSk": models.MaxName},
+	load:  loadAll,
+	parse: parseJabatan,
+	keyOf: func(v any) string {
+		p := v.(models.SIASNPosition)
+		return p.NIP + " " + p.RecordID
+	},
+	table: table{"siasn_positions", []string{"nip", "record_id", "type", "jabatan_id", "name", "unor_id", "unor_name", "agency_name",
+		"unit_id", "position_id", "start", "decree_number", "decree_date"}, func(v any) []any {
+		p := v.(models.SIASNPosition)
+		return []any{p.NIP, p.RecordID, p.Type, p.JabatanID, p.Name, p.UnorID, p.UnorName, p.AgencyName, p.UnitID, p.PositionID,
+			p.Start, p.DecreeNumber, optionalDate(p.DecreeDate)}
+	}},
+	ref: "nip", refTable: "employees", refKey: "nip",
+}
+
+func parseJabatan(r row) (any, []apperr.FieldError) {
+	p := models.SIASNPosition{NIP: r.siasnNIP("nipBaru", "idPns"), RecordID: r.text("id", true), Type: r.text("jenisJabatan", false),
+		UnorID: r.text("unorId", false), UnorName: r.text("unorNama", false), AgencyName: r.text("instansiKerjaNama", false),
+		Start: r.siasnDate("tmtJabatan", true), DecreeNumber: r.text("nomorSk", false), DecreeDate: r.optionalDate("tanggalSk")}
+	// SIASN names the position in the field of its type (jenisJabatan,
+	// docs/siasn-fields.md §2.1); a structural post is its UNOR's.
+	structural, functional, general := r.text("namaJabatan", false), r.text("jabatanFungsionalNama", false), r.text("jabatanFungsionalUmumNama", false)
+	switch p.Type {
+	case "1", "3":
+		p.Name = structural
+	case "2":
+		p.JabatanID, p.Name = r.text("jabatanFungsionalId", false), functional
+	case "4":
+		p.JabatanID, p.Name = r.text("jabatanFungsionalUmumId", false), general
+	case "":
+	default:
+		r.fail("jenisJabatan", "jenis jabatan harus 1, 2, 3 atau 4, bukan "+p.Type, "the position type must be 1, 2, 3 or 4, not "+p.Type)
+	}
+	p.Name = cmp.Or(p.Name, structural, functional, general)
+	if unit, ok := r.refs.unit(p.UnorID); ok && p.UnorID != "" {
+		p.UnitID = unit
+		p.PositionID = r.refs.positions[[2]string{unit, p.JabatanID}]
+	}
+	return p, r.errs
+}
+
+// optionalDate reads an optional SIASN date: nil for none.
+func (r *row) optionalDate(field string) *time.Time {
+	d := r.siasnDate(field, false)
+	if d.IsZero() {
+		return nil
+	}
+	return &d
+}
+
+// optionalDate is the value of an optional date: NULL for none.
+func optionalDate(d *time.Time) any {
+	if d == nil {
+		return nil
+	}
+	return *d
+}
+
+// siasnGolongan is the kind siasn-rw-golongan: SIASN's rank history
+// (rw-golongan, models.SIASNRank); for each NIP in the file, it replaces
+// what an earlier one gave. The rank of a NIP's latest record must be the
+// employee's rank: a history that says otherwise is refused, never
+// stored beside a rank it contradicts.
+var siasnGolongan = spec{
+	siasn:    true,
+	replace:  "golongan",
+	columns:  []string{"nipBaru", "id", "tmtGolongan"},
+	optional: []string{"idPns", "golongan", "golonganId", "pangkat", "skNomor", "skTanggal", "jenisKPNama"},
+	limits: map[string]int{"id": models.MaxSIASNID, "idPns": models.MaxSIASNID, "skNomor": models.MaxName,
+		"jenisKPNama": models.MaxName},
+	load: loadPNSIDs,
+	parse: func(r row) (any, []apperr.FieldError) {
+		g := models.SIASNRank{NIP: r.siasnNIP("nipBaru", "idPns"), RecordID: r.text("id", true), Rank: r.siasnRank(),
+			Start: r.siasnDate("tmtGolongan", true), DecreeNumber: r.text("skNomor", false), DecreeDate: r.optionalDate("skTanggal"),
+			Promotion: r.text("jenisKPNama", false)}
+		return g, r.errs
+	},
+	keyOf: func(v any) string {
+		g := v.(models.SIASNRank)
+		return g.NIP + " " + g.RecordID
+	},
+	table: table{"siasn_ranks", []string{"nip", "record_id", "rank", "start", "decree_number", "decree_date", "promotion"}, func(v any) []any {
+		g := v.(models.SIASNRank)
+		return []any{g.NIP, g.RecordID, int64(g.Rank), g.Start, g.DecreeNumber, optionalDate(g.DecreeDate), g.Promotion}
+	}},
+	ref: "nip", refTable: "employees", refKey: "nip",
+	check: latestRank,
+}
+
+// siasnRank reads a rank history record's rank: golongan ("III/a"), else
+// SIASN's golonganId ("31": group III, grade a), else pangkat.
+func (r *row) siasnRank() models.Rank {
+	if r.text("golongan", false) != "" {
+		return r.rank("golongan")
+	}
+	if id := r.text("golonganId", false); id != "" {
+		groups, grades := []string{"I", "II", "III", "IV"}, "abcde"
+		if len(id) == 2 && id[0] >= '1' && id[0] <= '4' && id[1] >= '1' && id[1] <= '5' {
+			if rk, err := models.ParseRank(groups[id[0]-'1'] + "/" + grades[id[1]-'1':id[1]-'0']); err == nil {
+				return rk
+			}
+		}
+		r.fail("golonganId", "kode golongan tidak dikenal: "+id+" (11 sampai 45)", "unknown golongan code "+id+" (11 to 45)")
+		return 0
+	}
+	if r.text("pangkat", false) != "" {
+		return r.rank("pangkat")
+	}
+	r.fail("golongan", "wajib diisi (golongan, golonganId atau pangkat)", "is required (golongan, golonganId or pangkat)")
+	return 0
+}
+
+// latestRank refuses the rank history records, staged in rows, that are
+// their NIP's latest and hold another rank than the employee's.
+func latestRank(tx *gorm.DB, rows string) error {
+	return rowProblems(tx, "SELECT s.line, CAST(s.rank AS TEXT), CAST(e.rank AS TEXT) FROM "+rows+" s JOIN employees e ON e.nip = s.nip"+
+		" WHERE s.rank <> e.rank AND s.start = (SELECT MAX(x.start) FROM "+rows+" x WHERE x.nip = s.nip) ORDER BY s.line",
+		func(history, current string) apperr.FieldError {
+			h, c := rankText(history), rankText(current)
+			return apperr.FieldError{Field: "golongan",
+				Message:   "golongan terakhir riwayat ini " + h + ", data utama pegawai " + c + ": impor data utama (siasn-asn) yang lebih baru, atau perbaiki riwayat di SIASN",
+				MessageEN: "the latest rank of this history is " + h + ", the employee's data utama says " + c + ": import newer data utama (siasn-asn), or correct the history in SIASN"}
+		})
+}
+
+// rankText is the golongan of a rank written as its number.
+func rankText(n string) string {
+	i, _ := strconv.Atoi(n)
+	return models.Rank(i).String()
 }

@@ -62,11 +62,13 @@ func siasnState(t *testing.T, gdb *gorm.DB) string {
 	var history []models.PositionHistory
 	var unors []models.UnitSIASNUnor
 	var positions []models.Position
+	var jabatan []models.SIASNPosition
+	var ranks []models.SIASNRank
 	err := gdb.Preload("Competencies").Order("nip").Find(&employees).Error
 	for _, q := range []struct {
 		into  any
 		order string
-	}{{&skp, "nip, year"}, {&sanctions, "nip, start"}, {&history, "nip, start"}, {&unors, "unor_id"}, {&positions, "id"}} {
+	}{{&skp, "nip, year"}, {&sanctions, "nip, start"}, {&history, "nip, start"}, {&unors, "unor_id"}, {&positions, "id"}, {&jabatan, "nip, record_id"}, {&ranks, "nip, record_id"}} {
 		if err == nil {
 			err = gdb.Order(q.order).Find(q.into).Error
 		}
@@ -77,7 +79,7 @@ func siasnState(t *testing.T, gdb *gorm.DB) string {
 	for i := range history {
 		history[i].ID = 0
 	}
-	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v\n%+v\n%+v", employees, skp, sanctions, history, unors, positions)
+	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v", employees, skp, sanctions, history, unors, positions, jabatan, ranks)
 }
 
 // day is a date at midnight UTC.
@@ -88,9 +90,18 @@ func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0,
 // PostgreSQL, checks what was stored field by field and that loading
 // them again changes nothing, and that a file with an unmapped JABATAN ID
 // or UNOR ID, a bad date, an unknown legal standing, an ambiguous post or
-// a NIP not among the employees is refused with nothing written.
+// a NIP not among the employees is refused with nothing written; on
+// PostgreSQL and SQLite.
 func TestSIASNImport(t *testing.T) {
-	gdb, _ := testkit.New(t)
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			testSIASNImport(t, gdb)
+		})
+	}
+}
+
+func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 	for _, f := range []struct{ kind, body string }{{"units", siasnUnits}, {"positions", siasnPositions}, {"employees", siasnEmployees}} {
 		if _, err := loadFile(gdb, f.kind, "text/csv", f.body); err != nil {
 			t.Fatalf("%s: %v", f.kind, err)
@@ -197,10 +208,65 @@ func TestSIASNImport(t *testing.T) {
 		t.Errorf("sanctions\n %s\nwant\n %s", got, w)
 	}
 
+	res, err = loadFile(gdb, "siasn-rw-jabatan", "application/json", fixture(t, "rw_jabatan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Children["jabatan"]; res.Rows != 5 || c != (ChildCount{Removed: 0, Written: 5}) {
+		t.Errorf("jabatan result %+v", res)
+	}
+	res, err = loadFile(gdb, "siasn-rw-golongan", "application/json", fixture(t, "rw_golongan.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := res.Children["golongan"]; res.Rows != 4 || c != (ChildCount{Removed: 0, Written: 4}) {
+		t.Errorf("golongan result %+v", res)
+	}
+	var jabatan []models.SIASNPosition
+	var ranks []models.SIASNRank
+	if err := gdb.Order("nip, start").Find(&jabatan).Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := gdb.Order("nip, start").Find(&ranks).Error; err != nil {
+		t.Fatal(err)
+	}
+	// A post in another agency keeps SIASN's names and ids; a post whose
+	// UNOR and JABATAN ID map to one position gets it; one whose JABATAN
+	// ID two positions share gets the unit alone.
+	var got []string
+	for _, j := range jabatan {
+		got = append(got, fmt.Sprintf("%s %s type %s %q %q %s %q %q %q %q %s %q %s", j.NIP, j.RecordID, j.Type, j.JabatanID, j.Name,
+			j.UnorID, j.UnorName, j.AgencyName, j.UnitID, j.PositionID, dateOf(&j.Start), j.DecreeNumber, dateOf(j.DecreeDate)))
+	}
+	wantJabatan := []string{
+		nipAgus + ` TEST-RWJAB-0004 type 1 "" "Kepala Bidang Perlindungan dan Jaminan Sosial" TEST-UNOR-0102 "Bidang Perlindungan dan Jaminan Sosial" "Pemerintah Kota Contoh" "DINSOS" "" 2023-01-02 "821/TEST/001/2023" 2022-12-28`,
+		nipBudi + ` TEST-RWJAB-0001 type 4 "TEST-JFU-0009" "Pengadministrasi Umum" TEST-UNOR-9901 "Bagian Umum" "Pemerintah Kabupaten Contoh Lain" "" "" 2011-01-01 "821/TEST/001/2011" 2010-12-20`,
+		nipBudi + ` TEST-RWJAB-0002 type 4 "TEST-JFU-0001" "Pengadministrasi Perkantoran" TEST-UNOR-0102 "Bidang Perlindungan dan Jaminan Sosial" "Pemerintah Kota Contoh" "DINSOS" "" 2021-02-01 "821/TEST/014/2021" none`,
+		nipSari + ` TEST-RWJAB-0003 type 2 "TEST-JFT-0001" "Analis Sumber Daya Manusia Aparatur Ahli Pertama" BKPSDM "Badan Kepegawaian dan Pengembangan Sumber Daya Manusia" "Pemerintah Kota Contoh" "BKPSDM" "BKPSDM-ASDM" 2020-07-15 "821/TEST/020/2020" 2020-07-10`,
+		nipEko + ` TEST-RWJAB-0005 type 4 "TEST-JFU-0002" "" TEST-UNOR-0101 "Sekretariat Dinas Sosial" "Pemerintah Kota Contoh" "DINSOS" "DINSOS-DATA" 2019-03-01 "" none`,
+	}
+	if !slices.Equal(got, wantJabatan) {
+		t.Errorf("position history\n %s\nwant\n %s", strings.Join(got, "\n "), strings.Join(wantJabatan, "\n "))
+	}
+	got = nil
+	for _, g := range ranks {
+		got = append(got, fmt.Sprintf("%s %s %s %s %q %s %q", g.NIP, g.RecordID, g.Rank, dateOf(&g.Start), g.DecreeNumber, dateOf(g.DecreeDate), g.Promotion))
+	}
+	wantRanks := []string{
+		nipBudi + ` TEST-RWGOL-0001 III/a 2010-01-01 "813/TEST/001/2009" none "Gol. dari Pengadaan CPNS/PNS"`,
+		nipBudi + ` TEST-RWGOL-0002 III/b 2014-04-01 "823/TEST/014/2014" 2014-03-20 "Reguler"`,
+		nipBudi + ` TEST-RWGOL-0003 III/c 2018-04-01 "823/TEST/018/2018" 2018-03-15 "Reguler"`,
+		nipSari + ` TEST-RWGOL-0004 III/b 2019-04-01 "823/TEST/019/2019" 2019-03-31 "Reguler"`,
+	}
+	if !slices.Equal(got, wantRanks) {
+		t.Errorf("rank history\n %s\nwant\n %s", strings.Join(got, "\n "), strings.Join(wantRanks, "\n "))
+	}
+
 	// Loading every file again changes nothing.
 	before := siasnState(t, gdb)
 	for _, f := range []struct{ kind, ct, body string }{{"siasn-asn", "text/csv", asn},
-		{"siasn-rw-skp", "application/json", fixture(t, "rw_skp22.json")}, {"siasn-rw-hukdis", "application/json", fixture(t, "rw_hukdis.json")}} {
+		{"siasn-rw-skp", "application/json", fixture(t, "rw_skp22.json")}, {"siasn-rw-hukdis", "application/json", fixture(t, "rw_hukdis.json")},
+		{"siasn-rw-jabatan", "application/json", fixture(t, "rw_jabatan.json")}, {"siasn-rw-golongan", "application/json", fixture(t, "rw_golongan.json")}} {
 		res, err := loadFile(gdb, f.kind, f.ct, f.body)
 		if err != nil {
 			t.Fatalf("%s again: %v", f.kind, err)
@@ -242,6 +308,8 @@ func TestSIASNImport(t *testing.T) {
 			5, "nipBaru", "199505052020122006 tidak ditemukan", "not found"},
 		{"an unknown PNS ID", "siasn-rw-hukdis", strings.Replace(fixture(t, "rw_hukdis.json"), "TEST0000000000000000000000000004", "TEST0000000000000000000000000099", 1),
 			1, "pnsOrang", "TEST0000000000000000000000000099", "import the employee's data utama"},
+		{"a rank history that contradicts the data utama", "siasn-rw-golongan", strings.Replace(fixture(t, "rw_golongan.json"), `"golonganId": "33", "golongan": "III/c"`, `"golonganId": "34", "golongan": "III/d"`, 1),
+			3, "golongan", "III/d, data utama pegawai III/c", "the employee's data utama says III/c"},
 		{"a UNOR ID of two units", "units", "id,name,siasn_unor_ids\nBKPSDM,BKPSDM,TEST-UNOR-0102\n", 2, "siasn_unor_ids", "sudah milik DINSOS", "already belongs to DINSOS"},
 	} {
 		ct := "text/csv"
@@ -275,4 +343,12 @@ func sanctionList(list []models.Sanction) string {
 		fmt.Fprintf(&b, "%s %s %s..%s %q; ", s.NIP, s.Type, s.Start.UTC().Format(time.DateOnly), end, s.Source)
 	}
 	return b.String()
+}
+
+// dateOf writes a date, or "none".
+func dateOf(d *time.Time) string {
+	if d == nil {
+		return "none"
+	}
+	return d.UTC().Format(time.DateOnly)
 }

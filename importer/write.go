@@ -306,26 +306,36 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 
 // replace writes the staged records of a history kind (spec.replace):
 // for each key (NIP) among them, it removes the records of table that
-// came from SIASN (source) and writes the staged ones, which take the
-// place of a record the office imported under the same primary key
-// (spec.conflict); it counts both in res.
+// came from SIASN and writes the staged ones; it counts both in res. In
+// a table that also holds the office's own records (spec.conflict set),
+// those are the records whose source is SIASN, and a staged record takes
+// the place of the office's under the same primary key, conflict.
 func (s *stage) replace(tx *gorm.DB, res *Result) error {
 	t, key, rows := s.imp.table, s.imp.table.columns[0], s.temp(stageRows)
-	del := tx.Exec("DELETE FROM "+t.name+" WHERE source = ? AND "+key+" IN (SELECT "+key+" FROM "+rows+")", models.SourceSIASN)
+	if s.imp.check != nil {
+		if err := s.imp.check(tx, rows); err != nil {
+			return err
+		}
+	}
+	where, args, upsert := "", []any{}, ""
+	if s.imp.conflict != nil {
+		where, args = "source = ? AND ", []any{models.SourceSIASN}
+		var set []string
+		for _, col := range t.columns {
+			if !slices.Contains(s.imp.conflict, col) {
+				q := quote([]string{col})
+				set = append(set, q+" = excluded."+q)
+			}
+		}
+		// "WHERE true" tells SQLite's parser that ON CONFLICT belongs to
+		// the INSERT, not to a join of the SELECT.
+		upsert = " WHERE true ON CONFLICT (" + quote(s.imp.conflict) + ") DO UPDATE SET " + strings.Join(set, ", ")
+	}
+	del := tx.Exec("DELETE FROM "+t.name+" WHERE "+where+key+" IN (SELECT "+key+" FROM "+rows+")", args...)
 	if del.Error != nil {
 		return del.Error
 	}
-	var set []string
-	for _, col := range t.columns {
-		if !slices.Contains(s.imp.conflict, col) {
-			q := quote([]string{col})
-			set = append(set, q+" = excluded."+q)
-		}
-	}
-	// "WHERE true" tells SQLite's parser that ON CONFLICT belongs to the
-	// INSERT, not to a join of the SELECT.
-	ins := tx.Exec("INSERT INTO " + t.name + " (" + quote(t.columns) + ") SELECT " + quote(t.columns) + " FROM " + rows +
-		" WHERE true ON CONFLICT (" + quote(s.imp.conflict) + ") DO UPDATE SET " + strings.Join(set, ", "))
+	ins := tx.Exec("INSERT INTO " + t.name + " (" + quote(t.columns) + ") SELECT " + quote(t.columns) + " FROM " + rows + upsert)
 	if ins.Error != nil {
 		return ins.Error
 	}

@@ -22,7 +22,7 @@ func TestColumnsHoldTheirIDs(t *testing.T) {
 		"transfers.id": MaxTransferID, "transfer_id": MaxTransferID,
 		"nip": NIPLength, "incumbent_nip": NIPLength,
 		"position_competencies.name": MaxCompetencyName, "employee_competencies.name": MaxCompetencyName,
-		"unor_id": MaxSIASNID, "siasn_jabatan_id": MaxSIASNID, "siasn_pns_id": MaxSIASNID,
+		"unor_id": MaxSIASNID, "siasn_jabatan_id": MaxSIASNID, "siasn_pns_id": MaxSIASNID, "record_id": MaxSIASNID, "jabatan_id": MaxSIASNID,
 	}
 	// The system's own identifiers: workflow ids (checked against their
 	// columns in package activities), API key prefixes, session ids and

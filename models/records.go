@@ -127,6 +127,44 @@ type PositionHistory struct {
 	TransferID   string     `gorm:"size:80;uniqueIndex:idx_history_transfer,where:transfer_id <> ''" json:"transfer_id,omitempty"`
 }
 
+// SIASNPosition is one record of an employee's position history as SIASN
+// holds it (riwayat jabatan), kept beside PositionHistory: a post in
+// another agency, or before the office's units were mapped, has no unit
+// or position of the office's, so SIASN's ids and names are kept, with
+// the office's unit and position where SIASN's ids map to them.
+type SIASNPosition struct {
+	NIP string `gorm:"column:nip;primaryKey;size:18" json:"nip"`
+	// RecordID is SIASN's id of the record.
+	RecordID string `gorm:"primaryKey;size:64" json:"record_id"`
+	// Type is SIASN's jenis jabatan: 1 structural, 2 functional, 4
+	// functional umum (pelaksana).
+	Type         string     `gorm:"size:2;not null" json:"type"`
+	JabatanID    string     `gorm:"column:jabatan_id;size:64;not null" json:"jabatan_id,omitempty"`
+	Name         string     `gorm:"not null" json:"name"`
+	UnorID       string     `gorm:"column:unor_id;size:64;not null" json:"unor_id,omitempty"`
+	UnorName     string     `gorm:"not null" json:"unor_name,omitempty"`
+	AgencyName   string     `gorm:"not null" json:"agency_name,omitempty"`
+	UnitID       string     `gorm:"size:32;not null" json:"unit_id,omitempty"`
+	PositionID   string     `gorm:"size:32;not null" json:"position_id,omitempty"`
+	Start        time.Time  `gorm:"not null" json:"start"`
+	DecreeNumber string     `gorm:"not null" json:"decree_number,omitempty"`
+	DecreeDate   *time.Time `json:"decree_date,omitempty"`
+}
+
+// SIASNRank is one record of an employee's rank history as SIASN holds
+// it (riwayat golongan).
+type SIASNRank struct {
+	NIP string `gorm:"column:nip;primaryKey;size:18" json:"nip"`
+	// RecordID is SIASN's id of the record.
+	RecordID     string     `gorm:"primaryKey;size:64" json:"record_id"`
+	Rank         Rank       `gorm:"not null" json:"rank"`
+	Start        time.Time  `gorm:"not null" json:"start"`
+	DecreeNumber string     `gorm:"not null" json:"decree_number,omitempty"`
+	DecreeDate   *time.Time `json:"decree_date,omitempty"`
+	// Promotion is SIASN's kind of promotion (jenis KP), e.g. Reguler.
+	Promotion string `gorm:"not null" json:"promotion,omitempty"`
+}
+
 // Round is a transfer round: one run of needs analysis, selection and the
 // transfers that follow.
 type Round struct {
@@ -403,7 +441,7 @@ type DecreeCounter struct {
 func All() []any {
 	return []any{
 		&Unit{}, &UnitSIASNUnor{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
-		&EmployeeCompetency{}, &PositionHistory{}, &Round{}, &Need{}, &Transfer{},
+		&EmployeeCompetency{}, &PositionHistory{}, &SIASNPosition{}, &SIASNRank{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{}, &DecreeDocument{},
 		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
 		&Account{}, &Session{},
