@@ -126,7 +126,7 @@ func (s *Service) Transfers(ctx context.Context, a models.Actor, f transfers.Fil
 // civil-service information system) after the TMT, as its position
 // history (riwayat jabatan) asks for them.
 var siasnColumns = []sheet.Column{
-	col("nip", "NIP", "NIP", 20), col("name", "Nama", "Name", 28),
+	col("nip", "NIP", "NIP", 20), col("name", "Nama", "Name", 28), col("pns_id", "PNS ID", "SIASN PNS ID", 34),
 	col("position_type", "Jenis Jabatan", "Position type", 14),
 	col("from_position", "Jabatan Lama", "Former position", 30), col("from_unit", "Unit Organisasi Lama", "Former unit", 28),
 	col("to_position", "Jabatan Baru", "New position", 30), col("to_unit", "Unit Organisasi Baru", "New unit", 28),
@@ -150,12 +150,13 @@ func (s *Service) SIASNChanges(ctx context.Context, a models.Actor, roundID, lan
 		return sheet.Table{}, err
 	}
 	ts := slices.DeleteFunc(all, func(t models.Transfer) bool { return !t.Stage.Effective() })
-	kinds := map[string]models.PositionKind{}
+	kinds, pnsIDs := map[string]models.PositionKind{}, map[string]string{}
 	var positions []models.Position
+	var employees []models.Employee
 	for part := range slices.Chunk(ts, batch) {
-		ids := make([]string, len(part))
+		ids, nips := make([]string, len(part)), make([]string, len(part))
 		for i, t := range part {
-			ids[i] = t.ToPositionID
+			ids[i], nips[i] = t.ToPositionID, t.NIP
 		}
 		if err := s.DB.WithContext(ctx).Select("id", "kind").Where("id IN ?", ids).Find(&positions).Error; err != nil {
 			return sheet.Table{}, err
@@ -163,13 +164,21 @@ func (s *Service) SIASNChanges(ctx context.Context, a models.Actor, roundID, lan
 		for _, p := range positions {
 			kinds[p.ID] = p.Kind
 		}
+		// SIASN's write-back names the employee by the PNS ID the SIASN
+		// import stored.
+		if err := s.DB.WithContext(ctx).Select("nip", "siasn_pns_id").Where("nip IN ?", nips).Find(&employees).Error; err != nil {
+			return sheet.Table{}, err
+		}
+		for _, e := range employees {
+			pnsIDs[e.NIP] = e.SIASNPNSID
+		}
 	}
 	return sheet.Table{
 		Name:    i18n.Text{ID: "Perubahan SIASN", EN: "SIASN changes"},
 		Columns: siasnColumns,
 		Rows: s.describe(ctx, ts, func(add func(...any) error, r transfers.Row, d dates) error {
 			dec, in := d.decrees[r.ID], d.zones[r.RoundID]
-			return add(r.NIP, r.Employee, positionTypes[kinds[r.ToPositionID]].In(lang), r.FromPosition, r.FromUnit,
+			return add(r.NIP, r.Employee, pnsIDs[r.NIP], positionTypes[kinds[r.ToPositionID]].In(lang), r.FromPosition, r.FromUnit,
 				r.ToPosition, r.ToUnit, in(r.EffectiveDate), dec.Number, in(issued(dec)))
 		}),
 	}, nil

@@ -20,7 +20,7 @@ type columnDoc struct {
 // own units, positions and employees, then (or instead of employees)
 // SIASN's data utama and histories, keyed by NIP.
 var Kinds = []string{"units", "positions", "employees", "siasn-asn", "siasn-rw-skp", "siasn-rw-hukdis", "siasn-rw-jabatan",
-	"siasn-rw-golongan"}
+	"siasn-rw-golongan", "siasn-rw-diklat", "siasn-rw-kursus"}
 
 // unknownKind refuses an import or template of a kind not in Kinds.
 var unknownKind = apperr.New(apperr.KindNotFound, "kind", "jenis impor harus salah satu dari "+strings.Join(Kinds, ", "),
@@ -127,6 +127,32 @@ var columnDocs = map[string]map[string]columnDoc{
 		"skNomor":     {i18n.Text{ID: "Opsional. Nomor SK kenaikan pangkat", EN: "Optional. The promotion decree's number"}, "823/045/BKPSDM/2018"},
 		"skTanggal":   {i18n.Text{ID: "Opsional. Tanggal SK", EN: "Optional. The decree's date"}, "15-03-2018"},
 		"jenisKPNama": {i18n.Text{ID: "Opsional. Jenis kenaikan pangkat, mis. Reguler", EN: "Optional. The kind of promotion, e.g. Reguler"}, "Reguler"},
+	},
+	"siasn-rw-diklat": {
+		"nipBaru":                {i18n.Text{ID: "NIP pegawai (boleh kosong bila idPns dikenal)", EN: "The employee's NIP (may be empty when idPns is known)"}, "197811202005011003"},
+		"id":                     {i18n.Text{ID: "Id catatan riwayat di SIASN", EN: "SIASN's id of the history record"}, "0F3A9C2E7B1D4E5F8A6B2C9D0E1F3A4E"},
+		"latihanStrukturalNama":  {i18n.Text{ID: "Nama diklat struktural (kepemimpinan)", EN: "The structural (leadership) training's name"}, "SEPADYA/SPAMA/PIM III"},
+		"idPns":                  {i18n.Text{ID: "Opsional. PNS ID, dipakai bila nipBaru kosong", EN: "Optional. The PNS ID, used when nipBaru is empty"}, ""},
+		"tanggal":                {i18n.Text{ID: "Opsional. Tanggal mulai: DD-MM-YYYY atau YYYY-MM-DD", EN: "Optional. The first day: DD-MM-YYYY or YYYY-MM-DD"}, "01-03-2019"},
+		"tanggalSelesai":         {i18n.Text{ID: "Opsional. Tanggal selesai", EN: "Optional. The last day"}, "30-04-2019"},
+		"tahun":                  {i18n.Text{ID: "Opsional. Tahun (bila kosong: tahun tanggal mulai)", EN: "Optional. The year (when empty: the first day's)"}, "2019"},
+		"jumlahJam":              {i18n.Text{ID: "Opsional. Jumlah jam pelajaran, 0 sampai 10.000", EN: "Optional. Hours of study, 0 to 10,000"}, "285"},
+		"institusiPenyelenggara": {i18n.Text{ID: "Opsional. Penyelenggara", EN: "Optional. The institution that held it"}, "Lembaga Pelatihan Contoh"},
+		"nomor":                  {i18n.Text{ID: "Opsional. Nomor sertifikat", EN: "Optional. The certificate's number"}, "PIM3/2019/001"},
+	},
+	"siasn-rw-kursus": {
+		"nipBaru":                {i18n.Text{ID: "NIP pegawai (boleh kosong bila idPns dikenal)", EN: "The employee's NIP (may be empty when idPns is known)"}, "199001052015032002"},
+		"id":                     {i18n.Text{ID: "Id catatan riwayat di SIASN", EN: "SIASN's id of the history record"}, "0F3A9C2E7B1D4E5F8A6B2C9D0E1F3A4F"},
+		"namaKursus":             {i18n.Text{ID: "Nama kursus atau pelatihan", EN: "The course's or training's name"}, "Bimbingan Teknis Manajemen ASN"},
+		"idPns":                  {i18n.Text{ID: "Opsional. PNS ID, dipakai bila nipBaru kosong", EN: "Optional. The PNS ID, used when nipBaru is empty"}, ""},
+		"tanggalKursus":          {i18n.Text{ID: "Opsional. Tanggal mulai: DD-MM-YYYY atau YYYY-MM-DD", EN: "Optional. The first day: DD-MM-YYYY or YYYY-MM-DD"}, "10-06-2023"},
+		"tanggalSelesaiKursus":   {i18n.Text{ID: "Opsional. Tanggal selesai", EN: "Optional. The last day"}, "13-06-2023"},
+		"tahunKursus":            {i18n.Text{ID: "Opsional. Tahun (bila kosong: tahun tanggal mulai)", EN: "Optional. The year (when empty: the first day's)"}, "2023"},
+		"jumlahJam":              {i18n.Text{ID: "Opsional. Jumlah jam pelajaran, 0 sampai 10.000", EN: "Optional. Hours of study, 0 to 10,000"}, "32"},
+		"institusiPenyelenggara": {i18n.Text{ID: "Opsional. Penyelenggara", EN: "Optional. The institution that held it"}, "BKPSDM Kota Contoh"},
+		"noSertipikat":           {i18n.Text{ID: "Opsional. Nomor sertifikat", EN: "Optional. The certificate's number"}, "BIMTEK/2023/017"},
+		"jenisDiklatId":          {i18n.Text{ID: "Opsional. Jenis diklat SIASN: 1 Diklat Struktural, 2 Fungsional, 3 Teknis, 4 Workshop, 5 Pelatihan Manajerial, 6 Sosial Kultural, 7 Sosialisasi, 8 Bimtek, 9 Seminar, 10 Magang, 11 Kursus, 12 Penataran", EN: "Optional. SIASN's kind of training: 1 Diklat Struktural, 2 Fungsional, 3 Teknis, 4 Workshop, 5 Pelatihan Manajerial, 6 Sosial Kultural, 7 Sosialisasi, 8 Bimtek, 9 Seminar, 10 Magang, 11 Kursus, 12 Penataran"}, "8"},
+		"jenisKursusNama":        {i18n.Text{ID: "Opsional. Nama katalog kursus, jenisnya bila jenisDiklatId tidak dikenal", EN: "Optional. The course catalogue's name, the kind when jenisDiklatId is unknown"}, "Bimbingan Teknis"},
 	},
 	"siasn-rw-hukdis": {
 		"nipBaru":               {i18n.Text{ID: "NIP pegawai (di JSON boleh kosong bila pnsOrang dikenal)", EN: "The employee's NIP (in JSON it may be left out when pnsOrang is known)"}, "198709302011012004"},

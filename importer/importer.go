@@ -70,12 +70,14 @@ type spec struct {
 	talentDefault bool
 	// replace, when set, makes each row a record of a history, not a
 	// keyed row: the file replaces, for each key (NIP) it holds, the
-	// records of that key in table that came from SIASN (its column
-	// source), and takes the place of others with the same primary key,
-	// conflict; Result.Children counts them under the name replace.
+	// records of that key in table, or, when source is set, those whose
+	// column source holds it; a record takes the place of another with
+	// the same primary key, conflict (nil: none can have it).
+	// Result.Children counts them under the name replace.
 	// keyOf gives the key that no two rows may share (nil: the first
 	// column's value).
 	replace  string
+	source   string
 	conflict []string
 	keyOf    func(v any) string
 	// check, when set, refuses a history's staged records (in the table
@@ -448,6 +450,8 @@ var specs = map[string]spec{
 	"siasn-rw-hukdis":   siasnHukdis,
 	"siasn-rw-jabatan":  siasnJabatan,
 	"siasn-rw-golongan": siasnGolongan,
+	"siasn-rw-diklat":   siasnDiklat,
+	"siasn-rw-kursus":   siasnKursus,
 }
 
 // nip reads a required NIP, which must be valid.

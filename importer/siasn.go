@@ -3,7 +3,8 @@ package importer
 // The SIASN kinds load what BKN's SIASN holds of the office's employees:
 // the data utama of its "Export Data ASN" (siasn-asn) and, keyed by NIP,
 // the histories its API answers GET /pns/rw-* with (siasn-rw-skp,
-// siasn-rw-hukdis). Their columns are SIASN's names as
+// siasn-rw-hukdis, siasn-rw-jabatan, siasn-rw-golongan, siasn-rw-diklat,
+// siasn-rw-kursus). Their columns are SIASN's names as
 // docs/siasn-fields.md records them; BKN publishes no reference of its
 // API or exports, so those names come from open-source clients, and a
 // column SIASN adds later is ignored.
@@ -296,6 +297,7 @@ func (r *row) siasnNIP(field, guid string) string {
 var siasnSKP = spec{
 	siasn:    true,
 	replace:  "skp",
+	source:   models.SourceSIASN,
 	columns:  []string{"nipBaru", "tahun"},
 	optional: []string{"pnsDinilaiId", "KuadranKinerjaNilai", "kuadranKinerja"},
 	limits:   map[string]int{"pnsDinilaiId": models.MaxSIASNID},
@@ -344,6 +346,7 @@ func (r *row) quadrant() models.Predicate {
 var siasnHukdis = spec{
 	siasn:   true,
 	replace: "sanctions",
+	source:  models.SourceSIASN,
 	columns: []string{"nipBaru", "hukumanTanggal"},
 	optional: []string{"pnsOrang", "jenisTingkatHukumanId", "jenisHukuman", "akhirHukumTanggal",
 		"akhirHukumanTanggal", "masaTahun", "masaBulan", "skPembatalanNomor"},
@@ -385,7 +388,7 @@ func parseHukdis(r row) (any, []apperr.FieldError) {
 	if end.IsZero() {
 		end = r.siasnDate("akhirHukumanTanggal", false)
 	}
-	years, months := r.count("masaTahun"), r.count("masaBulan")
+	years, months := r.count("masaTahun", 100), r.count("masaBulan", 1200)
 	switch {
 	case s.Start.IsZero() || s.Type == "":
 	case !end.IsZero() && end.Before(s.Start):
@@ -431,12 +434,12 @@ func (r *row) hukdisLevel() models.SanctionType {
 	return t
 }
 
-// count reads an optional whole number from 0 to 100 (empty: 0).
-func (r *row) count(field string) int {
+// count reads an optional whole number from 0 to max (empty: 0).
+func (r *row) count(field string, max int) int {
 	if r.text(field, false) == "" {
 		return 0
 	}
-	return r.integer(field, 0, 100)
+	return r.integer(field, 0, max)
 }
 
 // siasnJabatan is the kind siasn-rw-jabatan: SIASN's position history
@@ -583,3 +586,72 @@ func rankText(n string) string {
 	i, _ := strconv.Atoi(n)
 	return models.Rank(i).String()
 }
+
+// trainingFields are the names a SIASN training history gives a
+// record's fields.
+type trainingFields struct {
+	source, name, start, end, year, certificate string
+	typeOf                                      func(r *row) string
+}
+
+// trainingSpec is the kind that loads the training history of fields:
+// for each NIP in the file, it replaces what an earlier file of that
+// history gave (models.SIASNTraining).
+func trainingSpec(f trainingFields, optional ...string) spec {
+	return spec{
+		siasn:    true,
+		replace:  "training",
+		source:   f.source,
+		columns:  []string{"nipBaru", "id", f.name},
+		optional: slices.Concat([]string{"idPns", f.start, f.end, f.year, "jumlahJam", "institusiPenyelenggara", f.certificate}, optional),
+		limits: map[string]int{"id": models.MaxSIASNID, "idPns": models.MaxSIASNID, f.name: models.MaxName,
+			"institusiPenyelenggara": models.MaxName, f.certificate: models.MaxName, "jenisKursusNama": models.MaxName,
+			"jenisDiklatId": models.MaxSIASNID},
+		load: loadPNSIDs,
+		parse: func(r row) (any, []apperr.FieldError) {
+			t := models.SIASNTraining{NIP: r.siasnNIP("nipBaru", "idPns"), RecordID: r.text("id", true), Source: f.source,
+				Type: f.typeOf(&r), Name: r.text(f.name, true), Start: r.optionalDate(f.start), End: r.optionalDate(f.end),
+				Hours: r.count("jumlahJam", 10000), Institution: r.text("institusiPenyelenggara", false), Certificate: r.text(f.certificate, false)}
+			if r.text(f.year, false) != "" {
+				t.Year = r.integer(f.year, 1950, 2100)
+			} else if t.Start != nil {
+				t.Year = t.Start.Year()
+			}
+			if t.Start != nil && t.End != nil && t.End.Before(*t.Start) {
+				r.fail(f.end, "tanggal selesai sebelum tanggal mulai", "ends before it starts")
+			}
+			return t, r.errs
+		},
+		keyOf: func(v any) string {
+			t := v.(models.SIASNTraining)
+			return t.NIP + " " + t.RecordID
+		},
+		table: table{"siasn_trainings", []string{"nip", "record_id", "source", "type", "name", "year", "start", "end", "hours",
+			"institution", "certificate"}, func(v any) []any {
+			t := v.(models.SIASNTraining)
+			return []any{t.NIP, t.RecordID, t.Source, t.Type, t.Name, int64(t.Year), optionalDate(t.Start), optionalDate(t.End),
+				int64(t.Hours), t.Institution, t.Certificate}
+		}},
+		ref: "nip", refTable: "employees", refKey: "nip",
+	}
+}
+
+// trainingTypes are SIASN's kinds of training (jenisDiklat, by id;
+// docs/siasn-fields.md §2.7).
+var trainingTypes = map[string]string{"1": "Diklat Struktural", "2": "Diklat Fungsional", "3": "Diklat Teknis", "4": "Workshop",
+	"5": "Pelatihan Manajerial", "6": "Pelatihan Sosial Kultural", "7": "Sosialisasi", "8": "Bimtek", "9": "Seminar", "10": "Magang",
+	"11": "Kursus", "12": "Penataran"}
+
+// siasnDiklat is the kind siasn-rw-diklat: SIASN's structural
+// (leadership) trainings, rw-diklat.
+var siasnDiklat = trainingSpec(trainingFields{source: "rw-diklat", name: "latihanStrukturalNama", start: "tanggal",
+	end: "tanggalSelesai", year: "tahun", certificate: "nomor", typeOf: func(*row) string { return trainingTypes["1"] }})
+
+// siasnKursus is the kind siasn-rw-kursus: SIASN's other trainings
+// (courses, technical and functional trainings, workshops...), rw-kursus;
+// the kind is jenisDiklatId's, else the course's catalogue name.
+var siasnKursus = trainingSpec(trainingFields{source: "rw-kursus", name: "namaKursus", start: "tanggalKursus",
+	end: "tanggalSelesaiKursus", year: "tahunKursus", certificate: "noSertipikat", typeOf: func(r *row) string {
+		id := r.text("jenisDiklatId", false)
+		return cmp.Or(trainingTypes[id], r.text("jenisKursusNama", false), id)
+	}}, "jenisDiklatId", "jenisKursusNama")

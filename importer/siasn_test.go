@@ -64,11 +64,12 @@ func siasnState(t *testing.T, gdb *gorm.DB) string {
 	var positions []models.Position
 	var jabatan []models.SIASNPosition
 	var ranks []models.SIASNRank
+	var trainings []models.SIASNTraining
 	err := gdb.Preload("Competencies").Order("nip").Find(&employees).Error
 	for _, q := range []struct {
 		into  any
 		order string
-	}{{&skp, "nip, year"}, {&sanctions, "nip, start"}, {&history, "nip, start"}, {&unors, "unor_id"}, {&positions, "id"}, {&jabatan, "nip, record_id"}, {&ranks, "nip, record_id"}} {
+	}{{&skp, "nip, year"}, {&sanctions, "nip, start"}, {&history, "nip, start"}, {&unors, "unor_id"}, {&positions, "id"}, {&jabatan, "nip, record_id"}, {&ranks, "nip, record_id"}, {&trainings, "nip, record_id"}} {
 		if err == nil {
 			err = gdb.Order(q.order).Find(q.into).Error
 		}
@@ -79,7 +80,8 @@ func siasnState(t *testing.T, gdb *gorm.DB) string {
 	for i := range history {
 		history[i].ID = 0
 	}
-	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v", employees, skp, sanctions, history, unors, positions, jabatan, ranks)
+	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v", employees, skp, sanctions, history, unors, positions, jabatan, ranks,
+		trainings)
 }
 
 // day is a date at midnight UTC.
@@ -262,11 +264,49 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 		t.Errorf("rank history\n %s\nwant\n %s", strings.Join(got, "\n "), strings.Join(wantRanks, "\n "))
 	}
 
+	for _, f := range []struct {
+		kind, file string
+		rows       int
+	}{{"siasn-rw-diklat", "rw_diklat.json", 1}, {"siasn-rw-kursus", "rw_kursus.json", 3}} {
+		res, err = loadFile(gdb, f.kind, "application/json", fixture(t, f.file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := res.Children["training"]; res.Rows != f.rows || c != (ChildCount{Removed: 0, Written: f.rows}) {
+			t.Errorf("%s result %+v", f.kind, res)
+		}
+	}
+	var trainings []models.SIASNTraining
+	if err := gdb.Order("nip, record_id").Find(&trainings).Error; err != nil {
+		t.Fatal(err)
+	}
+	got = nil
+	for _, x := range trainings {
+		got = append(got, fmt.Sprintf("%s %s %s %q %q %d %s..%s %dh %q %q", x.NIP, x.RecordID, x.Source, x.Type, x.Name, x.Year,
+			dateOf(x.Start), dateOf(x.End), x.Hours, x.Institution, x.Certificate))
+	}
+	wantTrainings := []string{
+		nipAgus + ` TEST-RWDIK-0001 rw-diklat "Diklat Struktural" "SEPADYA/SPAMA/PIM III" 2019 2019-03-01..2019-04-30 285h "Lembaga Pelatihan Contoh" "TEST/PIM3/2019/001"`,
+		nipAgus + ` TEST-RWKUR-0003 rw-kursus "Seminar Nasional" "Seminar Kebijakan Sosial" 2024 2024-09-12..2024-09-12 8h "" ""`,
+		nipBudi + ` TEST-RWKUR-0002 rw-kursus "Diklat Teknis" "Pelatihan Teknis Kearsipan" 2022 none..none 40h "Arsip Nasional Contoh" ""`,
+		nipSari + ` TEST-RWKUR-0001 rw-kursus "Bimtek" "Bimbingan Teknis Manajemen ASN" 2023 2023-06-10..2023-06-13 32h "BKPSDM Kota Contoh" "TEST/BIMTEK/2023/017"`,
+	}
+	if !slices.Equal(got, wantTrainings) {
+		t.Errorf("training history\n %s\nwant\n %s", strings.Join(got, "\n "), strings.Join(wantTrainings, "\n "))
+	}
+	// Loading rw-diklat again replaces its own record of Agus's, and
+	// leaves his course of rw-kursus.
+	if res, err := loadFile(gdb, "siasn-rw-diklat", "application/json", fixture(t, "rw_diklat.json")); err != nil ||
+		res.Children["training"] != (ChildCount{Removed: 1, Written: 1}) {
+		t.Errorf("rw-diklat again: %+v, %v", res, err)
+	}
+
 	// Loading every file again changes nothing.
 	before := siasnState(t, gdb)
 	for _, f := range []struct{ kind, ct, body string }{{"siasn-asn", "text/csv", asn},
 		{"siasn-rw-skp", "application/json", fixture(t, "rw_skp22.json")}, {"siasn-rw-hukdis", "application/json", fixture(t, "rw_hukdis.json")},
-		{"siasn-rw-jabatan", "application/json", fixture(t, "rw_jabatan.json")}, {"siasn-rw-golongan", "application/json", fixture(t, "rw_golongan.json")}} {
+		{"siasn-rw-jabatan", "application/json", fixture(t, "rw_jabatan.json")}, {"siasn-rw-golongan", "application/json", fixture(t, "rw_golongan.json")},
+		{"siasn-rw-diklat", "application/json", fixture(t, "rw_diklat.json")}, {"siasn-rw-kursus", "application/json", fixture(t, "rw_kursus.json")}} {
 		res, err := loadFile(gdb, f.kind, f.ct, f.body)
 		if err != nil {
 			t.Fatalf("%s again: %v", f.kind, err)
@@ -329,6 +369,22 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 		if after := siasnState(t, gdb); after != before {
 			t.Errorf("%s: the refused file changed\n%s\ninto\n%s", c.name, before, after)
 		}
+	}
+}
+
+// TestSIASNAnnulledSanctions loads two annulled sanctions of one NIP:
+// both are left out, and neither is taken for a duplicate of the other.
+func TestSIASNAnnulledSanctions(t *testing.T) {
+	gdb, _ := testkit.NewSQLite(t)
+	for _, f := range []struct{ kind, body string }{{"units", siasnUnits}, {"positions", siasnPositions}, {"employees", siasnEmployees}} {
+		if _, err := loadFile(gdb, f.kind, "text/csv", f.body); err != nil {
+			t.Fatalf("%s: %v", f.kind, err)
+		}
+	}
+	annulled := `{"nipBaru": "197811202005011003", "jenisTingkatHukumanId": "B", "hukumanTanggal": "01-08-2022", "skPembatalanNomor": "X/1"}`
+	res, err := loadFile(gdb, "siasn-rw-hukdis", "application/json", "["+annulled+","+strings.Replace(annulled, "2022", "2023", 1)+"]")
+	if err != nil || res.Rows != 2 || res.Children["sanctions"].Written != 0 {
+		t.Errorf("two annulled sanctions: %+v, %v", res, err)
 	}
 }
 

@@ -15,7 +15,6 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/db"
-	"github.com/bkpsdm/mutasi/models"
 )
 
 // Load loads one file of units, positions or employees into gdb and says
@@ -166,8 +165,11 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 		}
 		v, rowErrs := s.imp.parse(r)
 		key := strings.TrimSpace(r.fields[s.imp.columns[0]])
-		if s.imp.keyOf != nil && len(rowErrs) == 0 && v != nil {
-			key = s.imp.keyOf(v)
+		if s.imp.keyOf != nil {
+			key = "" // none to compare: a row with errors, or one left out
+			if len(rowErrs) == 0 && v != nil {
+				key = s.imp.keyOf(v)
+			}
 		}
 		if first, dup := keys[key]; dup && key != "" {
 			rowErrs = append(rowErrs, apperr.FieldError{Row: r.n, Field: s.imp.columns[0],
@@ -306,10 +308,10 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 
 // replace writes the staged records of a history kind (spec.replace):
 // for each key (NIP) among them, it removes the records of table that
-// came from SIASN and writes the staged ones; it counts both in res. In
-// a table that also holds the office's own records (spec.conflict set),
-// those are the records whose source is SIASN, and a staged record takes
-// the place of the office's under the same primary key, conflict.
+// came from the kind's source (spec.source; all, when it is empty) and
+// writes the staged ones, each taking the place of a record of another
+// source with the same primary key (spec.conflict); it counts both in
+// res.
 func (s *stage) replace(tx *gorm.DB, res *Result) error {
 	t, key, rows := s.imp.table, s.imp.table.columns[0], s.temp(stageRows)
 	if s.imp.check != nil {
@@ -318,8 +320,10 @@ func (s *stage) replace(tx *gorm.DB, res *Result) error {
 		}
 	}
 	where, args, upsert := "", []any{}, ""
+	if s.imp.source != "" {
+		where, args = "source = ? AND ", []any{s.imp.source}
+	}
 	if s.imp.conflict != nil {
-		where, args = "source = ? AND ", []any{models.SourceSIASN}
 		var set []string
 		for _, col := range t.columns {
 			if !slices.Contains(s.imp.conflict, col) {

@@ -165,6 +165,26 @@ type SIASNRank struct {
 	Promotion string `gorm:"not null" json:"promotion,omitempty"`
 }
 
+// SIASNTraining is one record of an employee's training as SIASN holds
+// it: a structural (leadership) training of its rw-diklat, or a course or
+// other training of its rw-kursus (Source says which).
+type SIASNTraining struct {
+	NIP string `gorm:"column:nip;primaryKey;size:18" json:"nip"`
+	// RecordID is SIASN's id of the record.
+	RecordID string `gorm:"primaryKey;size:64" json:"record_id"`
+	// Source is the history the record came from: rw-diklat or rw-kursus.
+	Source string `gorm:"size:16;not null" json:"source"`
+	// Type is the kind of training, e.g. Diklat Struktural, Bimtek.
+	Type        string     `gorm:"not null" json:"type"`
+	Name        string     `gorm:"not null" json:"name"`
+	Year        int        `gorm:"not null" json:"year,omitempty"`
+	Start       *time.Time `json:"start,omitempty"`
+	End         *time.Time `json:"end,omitempty"`
+	Hours       int        `gorm:"not null" json:"hours,omitempty"`
+	Institution string     `gorm:"not null" json:"institution,omitempty"`
+	Certificate string     `gorm:"not null" json:"certificate,omitempty"`
+}
+
 // Round is a transfer round: one run of needs analysis, selection and the
 // transfers that follow.
 type Round struct {
@@ -441,7 +461,7 @@ type DecreeCounter struct {
 func All() []any {
 	return []any{
 		&Unit{}, &UnitSIASNUnor{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
-		&EmployeeCompetency{}, &PositionHistory{}, &SIASNPosition{}, &SIASNRank{}, &Round{}, &Need{}, &Transfer{},
+		&EmployeeCompetency{}, &PositionHistory{}, &SIASNPosition{}, &SIASNRank{}, &SIASNTraining{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{}, &DecreeDocument{},
 		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
 		&Account{}, &Session{},

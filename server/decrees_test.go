@@ -118,8 +118,15 @@ func TestDecreesOfARound(t *testing.T) {
 		}
 	}
 
-	// What changed, for SIASN: a row per mover with their decree and TMT.
+	// What changed, for SIASN: a row per mover with their decree and TMT,
+	// and the PNS ID the SIASN import stored (here, for the first mover).
+	if err := s.db.Model(&models.Employee{}).Where("nip = ?", movers[0].NIP).Update("siasn_pns_id", "TEST-PNS-ID-1").Error; err != nil {
+		t.Fatal(err)
+	}
 	rows := download(t, s, "/api/v1/rounds/SK1/siasn-changes?format=csv", models.RoleHR)
+	if pns := column(t, rows, "pns_id"); !slices.Contains(pns, "TEST-PNS-ID-1") || slices.Index(pns, "TEST-PNS-ID-1") != slices.Index(column(t, rows, "nip"), movers[0].NIP) {
+		t.Errorf("the SIASN changes' PNS IDs %q, want TEST-PNS-ID-1 on %s's row", pns, movers[0].NIP)
+	}
 	checkCSVCells(t, "siasn-changes", rows)
 	if x := download(t, s, "/api/v1/rounds/SK1/siasn-changes?format=xlsx", models.RoleHR); len(x) != len(rows) {
 		t.Errorf("the SIASN workbook has %d rows, the CSV %d", len(x), len(rows))
