@@ -121,12 +121,19 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 		Stdout:           o.Output,
 		Stderr:           o.Output,
 	}
+	// The buffer of signals waiting for a busy workflow, as on the
+	// cluster (cluster/config/dynamicconfig/cluster.yaml says why).
+	opts.ExtraArgs = []string{"--dynamic-config-value", fmt.Sprintf("history.maximumBufferedEventsBatch=%d", bufferedEventsBatch)}
 	if o.DBFile != "" {
 		// WAL and relaxed syncs make the SQLite store about 2.5x faster.
-		opts.ExtraArgs = []string{"--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal"}
+		opts.ExtraArgs = append(opts.ExtraArgs, "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal")
 	}
 	return testsuite.StartDevServer(ctx, opts)
 }
+
+// bufferedEventsBatch is how many signals may wait for a workflow whose
+// task is running before the server fails that task to flush them.
+const bufferedEventsBatch = 2000
 
 // searchAttributes are Mutasi's search attributes, for the dev server to
 // register.

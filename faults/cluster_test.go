@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/auditchain"
@@ -50,7 +51,9 @@ func TestProductionShapeUnderFaults(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Minute)
+	// About 13 minutes on a quiet machine; more than 20 with a load of 11
+	// on its two cores.
+	ctx, cancel := context.WithTimeout(context.Background(), 28*time.Minute)
 	defer cancel()
 	failed := map[string]float64{} // workflow tasks the server failed, by cause, across its restart
 	start := time.Now()
@@ -111,17 +114,29 @@ func TestProductionShapeUnderFaults(t *testing.T) {
 			failed[cause] += n
 		}
 	}
-	// Logged, with the failed tasks' workflows (checkWorkflows), not yet
-	// failed on: under these faults some runs see an UnhandledCommand (a
-	// round's signal reached a transfer as it completed) or a worker's
-	// unhandled failure (cause not found yet). TestRoundEndToEndOnTheCluster
-	// fails on any.
 	logf(t, start, "workflow tasks the server failed, by cause: %v", failed)
 	if n := people.answers()[http.StatusInternalServerError]; n > 0 {
 		t.Errorf("the API answered 500 %d times", n)
 	}
 	r.check(ctx, gdb, summary)
 	logf(t, start, "checked")
+	// No workflow task may fail, by the server's count or in the
+	// histories (which also hold the tasks the server fails itself, such
+	// as ForceCloseCommand when too many signals wait for a busy round),
+	// but for UnhandledCommand: Temporal's designed retry of a task that
+	// completed a transfer as a round's signal reached it. A worker's
+	// unhandled failure is logged (with its message, from the history)
+	// and not failed on yet: on server v1.29.1 it was "premature end of
+	// stream" (temporalio/temporal#7741); on v1.32.1 one loaded run of
+	// two still had one, whose message that run did not reach.
+	for cause, n := range r.failedTaskCauses() {
+		failed[cause] = max(failed[cause], float64(n))
+	}
+	delete(failed, enumspb.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND.String())
+	delete(failed, enumspb.WORKFLOW_TASK_FAILED_CAUSE_WORKFLOW_WORKER_UNHANDLED_FAILURE.String())
+	if len(failed) > 0 {
+		t.Errorf("workflow tasks failed, by cause: %v", failed)
+	}
 	s.verifyAudit(t, start)
 }
 
@@ -171,29 +186,54 @@ func (s *shape) verifyAudit(t *testing.T, start time.Time) {
 // base URL.
 func startAPIProcess(t *testing.T, hostPort, dsn, addr string) (string, *process) {
 	t.Helper()
-	if addr == "" {
-		port, err := freePort()
-		if err != nil {
-			t.Fatal(err)
-		}
-		addr = fmt.Sprintf("127.0.0.1:%d", port)
+	// A free port picked here may be taken by another test's process
+	// before the server binds it: a fresh server tries other ports.
+	tries := 3
+	if addr != "" {
+		tries = 1 // a restarted server keeps its address
 	}
-	metrics, err := freePort()
+	for try := 1; ; try++ {
+		at := addr
+		if at == "" {
+			at = fmt.Sprintf("127.0.0.1:%d", mustFreePort(t))
+		}
+		p := startProcess(t, nil, "server", "--temporal", hostPort, "--database-url", dsn, "--http-addr", at,
+			"--metrics-addr", fmt.Sprintf("127.0.0.1:%d", mustFreePort(t)))
+		base := "http://" + at
+		taken := false
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := testkit.Poll(ctx, 100*time.Millisecond, "mutasi server ready at "+base, func() bool {
+			if taken = strings.Contains(p.out.String(), "address already in use"); taken {
+				return true
+			}
+			resp, err := http.Get(base + "/readyz")
+			if err != nil {
+				return false
+			}
+			resp.Body.Close()
+			return resp.StatusCode == http.StatusOK
+		})
+		cancel()
+		switch {
+		case err != nil:
+			t.Fatal(err)
+		case !taken:
+			return base, p
+		case try == tries:
+			t.Fatalf("mutasi server: %s was taken, %d tries", at, tries)
+		}
+		p.cmd.Wait()
+	}
+}
+
+// mustFreePort is a port free a moment ago, or fails the test.
+func mustFreePort(t *testing.T) int {
+	t.Helper()
+	port, err := freePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := startProcess(t, nil, "server", "--temporal", hostPort, "--database-url", dsn, "--http-addr", addr,
-		"--metrics-addr", fmt.Sprintf("127.0.0.1:%d", metrics))
-	base := "http://" + addr
-	testkit.Eventually(t, "mutasi server ready at "+base, func() bool {
-		resp, err := http.Get(base + "/readyz")
-		if err != nil {
-			return false
-		}
-		resp.Body.Close()
-		return resp.StatusCode == http.StatusOK
-	})
-	return base, p
+	return port
 }
 
 // TestRestoreFromBackup follows the README's backup and restore on the

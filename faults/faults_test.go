@@ -7,6 +7,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"testing"
@@ -151,6 +153,11 @@ func startProcess(t *testing.T, env []string, args ...string) *process {
 				<-done
 			}
 		}
+		// The worker's own account of a failed workflow task, which the
+		// server records only as its cause.
+		if lines := grepLines(p.out.String(), 10, "Failed to process workflow task", "Workflow panic"); lines != "" {
+			t.Logf("mutasi %s's failed workflow tasks:\n%s", args[0], lines)
+		}
 		if t.Failed() {
 			t.Logf("mutasi %s output:\n%s", args[0], tail(p.out.String(), 4000))
 		}
@@ -162,12 +169,8 @@ func startProcess(t *testing.T, env []string, args ...string) *process {
 // and the database, with env added to its environment.
 func startWorkerProcess(t *testing.T, hostPort, dsn string, env ...string) *process {
 	t.Helper()
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
 	return startProcess(t, env, "worker", "--temporal", hostPort, "--database-url", dsn,
-		"--metrics-addr", fmt.Sprintf("127.0.0.1:%d", port))
+		"--metrics-addr", fmt.Sprintf("127.0.0.1:%d", mustFreePort(t)))
 }
 
 // stop stops the process gracefully (SIGTERM) and waits for it.
@@ -190,6 +193,17 @@ func (p *process) kill(t *testing.T) {
 	if ws, ok := p.cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
 		t.Fatalf("mutasi %s ended with %v, want killed by SIGKILL", p.cmd.Args[1], err)
 	}
+}
+
+// grepLines is the first n lines of s that hold any of subs.
+func grepLines(s string, n int, subs ...string) string {
+	var out []string
+	for line := range strings.Lines(s) {
+		if len(out) < n && slices.ContainsFunc(subs, func(sub string) bool { return strings.Contains(line, sub) }) {
+			out = append(out, strings.TrimRight(line, "\n"))
+		}
+	}
+	return strings.Join(out, "\n")
 }
 
 func tail(s string, n int) string {
@@ -223,12 +237,8 @@ func TestWorkerKilledMidRound(t *testing.T) {
 // own.
 func TestTemporalRestartedMidRound(t *testing.T) {
 	testkit.Needs(t, "the Temporal CLI")
-	port, err := freePort()
-	if err != nil {
-		t.Fatal(err)
-	}
 	opts := devtemporal.Options{DBFile: filepath.Join(t.TempDir(), "temporal.db"),
-		HostPort: fmt.Sprintf("127.0.0.1:%d", port), Logger: quietLogger(), DataConverter: testkit.DataConverter()}
+		HostPort: fmt.Sprintf("127.0.0.1:%d", mustFreePort(t)), Logger: quietLogger(), DataConverter: testkit.DataConverter()}
 	srv, err := devtemporal.Start(context.Background(), opts)
 	if err != nil {
 		t.Fatalf("start the Temporal dev server: %v", err)

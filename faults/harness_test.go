@@ -98,6 +98,9 @@ type round struct {
 	updates atomic.Int64
 	// retries counts driver calls that failed and were repeated.
 	retries atomic.Int64
+	// failedTasks counts the failed workflow tasks checkWorkflows found
+	// in the round's and its transfers' histories, by cause.
+	failedTasks sync.Map // cause (string) -> *atomic.Int64
 }
 
 // wantOutcome is the end the test steers transfer i to.
@@ -518,7 +521,7 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 				if workflows.ActivityOf(e, testkit.DataConverter()) == "MakeEffective" {
 					effective++
 				}
-				logFailedTask(t, wid, e)
+				r.failedTask(wid, e)
 			}
 			if n := events[enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED]; n != wantUpdates || len(st.Decisions) != wantUpdates {
 				t.Errorf("%s: %d updates accepted and %d decisions, want %d", wid, n, len(st.Decisions), wantUpdates)
@@ -544,19 +547,35 @@ func (r *round) checkWorkflows(ctx context.Context, want map[string]models.Stage
 		if workflows.ActivityOf(e, testkit.DataConverter()) == "MakeEffectiveTogether" {
 			together++
 		}
-		logFailedTask(t, contract.RoundWorkflowID(r.id), e)
+		r.failedTask(contract.RoundWorkflowID(r.id), e)
 	}
 	if together != 1 {
 		t.Errorf("the round scheduled MakeEffectiveTogether %d times, want 1", together)
 	}
 }
 
-// logFailedTask logs e if it is a failed workflow task: the tests that
-// count failed tasks say which workflows they were in, and why.
-func logFailedTask(t *testing.T, workflowID string, e *historypb.HistoryEvent) {
-	if a := e.GetWorkflowTaskFailedEventAttributes(); a != nil {
-		t.Logf("%s: workflow task failed at event %d: %s: %s", workflowID, e.GetEventId(), a.GetCause(), a.GetFailure().GetMessage())
+// failedTask logs and counts e if it is a failed workflow task: the
+// tests that look at failed tasks say which workflows they were in, and
+// why.
+func (r *round) failedTask(workflowID string, e *historypb.HistoryEvent) {
+	a := e.GetWorkflowTaskFailedEventAttributes()
+	if a == nil {
+		return
 	}
+	r.t.Logf("%s: workflow task failed at event %d: %s: %s", workflowID, e.GetEventId(), a.GetCause(), a.GetFailure().GetMessage())
+	n, _ := r.failedTasks.LoadOrStore(a.GetCause().String(), new(atomic.Int64))
+	n.(*atomic.Int64).Add(1)
+}
+
+// failedTaskCauses is how many failed workflow tasks checkWorkflows
+// found, by cause.
+func (r *round) failedTaskCauses() map[string]int64 {
+	out := map[string]int64{}
+	r.failedTasks.Range(func(cause, n any) bool {
+		out[cause.(string)] = n.(*atomic.Int64).Load()
+		return true
+	})
+	return out
 }
 
 // logf logs with the elapsed time.
