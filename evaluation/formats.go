@@ -13,10 +13,12 @@ import (
 )
 
 // summaryRow is one line of the report's summary: a key, its label and
-// its value (nil when there is nothing to show).
+// its value (nil when there is nothing to show); hidden marks a survey
+// figure the report suppresses.
 type summaryRow struct {
-	key   string
-	value *float64
+	key    string
+	value  *float64
+	hidden bool
 }
 
 func f(v float64) *float64 { return &v }
@@ -25,16 +27,21 @@ func fi(v int) *float64    { return f(float64(v)) }
 // summary lists the report's headline figures in order.
 func (r Report) summary() []summaryRow {
 	rows := []summaryRow{
-		{"transfers", fi(r.Transfers)}, {"socialized", fi(r.Socialized)},
-		{"sent", fi(r.Response.Sent)}, {"answered", fi(r.Response.Answered)}, {"response_rate", r.Response.Rate},
-		{"motivated", r.Motivated}, {"enps", nil},
-		{"objections", fi(r.Objections.Count)}, {"objection_rate", r.Objections.Rate},
-		{"assigned", fi(r.Training.Assigned)}, {"completed", fi(r.Training.Completed)},
-		{"missed", fi(r.Training.Missed)}, {"pending", fi(r.Training.Pending)},
-		{"to_eff_mean", r.ToEffective.Mean}, {"to_eff_median", r.ToEffective.Median}, {"to_eff_max", r.ToEffective.Max},
+		{key: "transfers", value: fi(r.Transfers)}, {key: "socialized", value: fi(r.Socialized)},
+		{key: "sent", value: fi(r.Response.Sent)}, {key: "answered", value: fi(r.Response.Answered)},
+		{key: "response_rate", value: r.Response.Rate},
+		{key: "motivated", value: r.Motivated, hidden: r.Suppressed}, {key: "enps", hidden: r.Suppressed},
+		{key: "objections", value: fi(r.Objections.Count)}, {key: "objection_rate", value: r.Objections.Rate},
+		{key: "assigned", value: fi(r.Training.Assigned)}, {key: "completed", value: fi(r.Training.Completed)},
+		{key: "missed", value: fi(r.Training.Missed)}, {key: "pending", value: fi(r.Training.Pending)},
+		{key: "to_eff_mean", value: r.ToEffective.Mean}, {key: "to_eff_median", value: r.ToEffective.Median},
+		{key: "to_eff_max", value: r.ToEffective.Max},
 	}
 	if r.ENPS != nil {
 		rows[6].value = &r.ENPS.Score
+	}
+	if r.Live {
+		rows = append(rows, summaryRow{key: "live", value: fi(1)})
 	}
 	return rows
 }
@@ -57,7 +64,9 @@ func (r Report) stageKeys() []models.Stage {
 }
 
 // CSV writes the report as rows of section, group, metric and value; the
-// metric names are stable keys, for spreadsheets and scripts. A group can
+// metric names are stable keys, for spreadsheets and scripts. A
+// suppressed figure is left empty and its part has a "suppressed" row
+// with value true instead of its figures. A group can
 // be data people imported (a unit id), so the cells go through package
 // csvsafe: a spreadsheet shows a formula in one as text.
 func (r Report) CSV(w io.Writer) error {
@@ -66,6 +75,9 @@ func (r Report) CSV(w io.Writer) error {
 	row("section", "group", "metric", "value")
 	for _, s := range r.summary() {
 		row("summary", "", s.key, num(s.value))
+	}
+	if r.Suppressed {
+		row("summary", "", "suppressed", "true")
 	}
 	for _, st := range r.stageKeys() {
 		row("stage", string(st), "transfers", strconv.Itoa(r.Stages[st]))
@@ -80,6 +92,10 @@ func (r Report) CSV(w io.Writer) error {
 	}
 	for _, it := range r.Items {
 		row("item", it.Code, "n", strconv.Itoa(it.N))
+		if it.Suppressed {
+			row("item", it.Code, "suppressed", "true")
+			continue
+		}
 		row("item", it.Code, "mean", num(it.Mean))
 		row("item", it.Code, "top2_share", num(it.Top2))
 		lo := 1
@@ -150,6 +166,10 @@ func (r Report) Excel(w io.Writer, lang string) error {
 	var tables []sheet.Table
 	var rows [][]any
 	for _, s := range r.summary() {
+		if s.hidden {
+			rows = append(rows, []any{word(s.key, lang), word("suppressed", lang)})
+			continue
+		}
 		rows = append(rows, []any{word(s.key, lang), val(s.value)})
 	}
 	tables = append(tables, table("sheet_summary", cols("metric", "value"), rows))
@@ -162,6 +182,10 @@ func (r Report) Excel(w io.Writer, lang string) error {
 	}
 	for _, it := range r.Items {
 		row := []any{it.Code, i18n.Pick(lang, it.Text, it.TextEN), it.N, val(it.Mean), val(it.Top2)}
+		if it.Suppressed {
+			rows = append(rows, []any{it.Code, i18n.Pick(lang, it.Text, it.TextEN), it.N, word("suppressed", lang)})
+			continue
+		}
 		if len(it.Distribution) == 5 {
 			row = append(row, "") // no 0 on a 1-5 scale
 		}

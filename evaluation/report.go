@@ -2,9 +2,16 @@
 // across the rounds of a period: the survey's figures (response rate, per
 // item mean, distribution and top-2-box share, eNPS), objections,
 // training, the time from approval to the effective date and the counts
-// per stage, with breakdowns by unit and by position kind in which any
-// group of fewer than MinGroup respondents is suppressed. It renders the
+// per stage, with breakdowns by unit and by position kind. It renders the
 // report as CSV, an Excel workbook and SVG charts.
+//
+// The survey's figures keep answers anonymous: no figure of the round, a
+// unit or a position kind comes from fewer than MinGroup answers; a
+// hidden group is joined by the next smallest until the shown groups
+// subtracted from the total leave nobody or at least MinGroup people;
+// while a survey window is open the figures count answers in blocks of
+// MinGroup, in the order they were given, so one more answer changes
+// nothing; and comments wait for the window to close.
 package evaluation
 
 import (
@@ -18,9 +25,13 @@ import (
 	"github.com/bkpsdm/mutasi/survey"
 )
 
-// MinGroup is the smallest number of respondents a breakdown group shows;
-// smaller groups are suppressed so that no one can be identified.
+// MinGroup is the fewest answers any survey figure is computed from:
+// the round's, a unit's or a position kind's figures from fewer are
+// suppressed so that no one's answers can be read off them.
 const MinGroup = 5
+
+// enough reports whether n answers may make a figure.
+func enough(n int) bool { return n >= MinGroup }
 
 // Report is an evaluation.
 type Report struct {
@@ -39,9 +50,17 @@ type Report struct {
 	ByUnit      []Group              `json:"by_unit"`
 	ByKind      []Group              `json:"by_position_kind"`
 	// Comments are the open answers, unattributed and sorted, shown only
-	// when at least MinGroup people answered.
+	// once the survey window has closed and at least MinGroup people
+	// answered.
 	Comments []string `json:"comments"`
 	MinGroup int      `json:"min_group"`
+	// Live says a survey window is still open (see WindowOpen): the
+	// figures, Response.Answered included, count the answers in the
+	// order given, in whole blocks of MinGroup.
+	Live bool `json:"live"`
+	// Suppressed says the round's survey figures (items, motivation,
+	// eNPS) are hidden: some answers are counted, fewer than MinGroup.
+	Suppressed bool `json:"suppressed"`
 }
 
 // Scope is what a report covers: one round, or the rounds created in
@@ -59,13 +78,16 @@ type ResponseRate struct {
 	Rate     *float64 `json:"rate"`
 }
 
-// ItemStats are one rated item's figures.
+// ItemStats are one rated item's figures; with fewer than MinGroup
+// answers it has only its N (an empty distribution), and Suppressed when
+// N is not 0.
 type ItemStats struct {
 	Code         string       `json:"code"`
 	Text         string       `json:"text"`
 	TextEN       string       `json:"text_en"`
 	Scale        survey.Scale `json:"scale"`
 	N            int          `json:"n"`
+	Suppressed   bool         `json:"suppressed"`
 	Mean         *float64     `json:"mean"`
 	Distribution []int        `json:"distribution"` // count per value, from the scale's lowest
 	Top2         *float64     `json:"top2_share"`   // share answering 4 or 5 (not for eNPS)
@@ -73,7 +95,7 @@ type ItemStats struct {
 
 // ENPS is the employee net promoter score: promoters answer 9-10,
 // detractors 0-6; the score is the promoters' share minus the
-// detractors', in points (-100..100).
+// detractors', in points (-100..100). It needs MinGroup answers.
 type ENPS struct {
 	N          int     `json:"n"`
 	Promoters  int     `json:"promoters"`
@@ -108,7 +130,9 @@ type DurationStats struct {
 }
 
 // Group is one unit's or position kind's figures; a suppressed group
-// shows only its name.
+// shows only its name and transfers. A group is suppressed when fewer
+// than MinGroup of its answers are counted, or to protect another such
+// group (see protect).
 type Group struct {
 	Key         string             `json:"key"`
 	Name        string             `json:"name"`
@@ -188,36 +212,17 @@ func Compute(d Data) Report {
 	r.ToEffective = durationStats(days)
 	r.Response.Sent = len(d.Surveys)
 
-	// Read every response against its own instrument version.
-	byTransfer := map[string][]answer{}
-	var all []answer
-	for _, resp := range d.Responses {
-		in, ok := survey.Lookup(resp.InstrumentVersion)
-		if !ok {
-			continue
-		}
-		r.Response.Answered++
-		for code, v := range resp.Answers {
-			it, ok := in.Item(code)
-			if !ok {
-				continue
-			}
-			if it.Scale == survey.Text {
-				if s, ok := v.(string); ok && s != "" {
-					r.Comments = append(r.Comments, s)
-				}
-				continue
-			}
-			if n, ok := number(v); ok {
-				a := answer{it, n}
-				byTransfer[resp.TransferID] = append(byTransfer[resp.TransferID], a)
-				all = append(all, a)
-			}
-		}
-	}
+	r.Live = WindowOpen(d)
+	counted := blocks(replies(d.Responses), r.Live)
+	r.Response.Answered = len(counted)
 	r.Response.Rate = share(r.Response.Answered, r.Response.Sent)
-	if r.Response.Answered < MinGroup {
-		r.Comments = []string{}
+	r.Suppressed = r.Response.Answered > 0 && !enough(r.Response.Answered)
+	var all []answer
+	for _, s := range counted {
+		all = append(all, s.answers...)
+		if !r.Live && enough(len(counted)) {
+			r.Comments = append(r.Comments, s.comments...)
+		}
 	}
 	sort.Strings(r.Comments)
 	r.Items = itemStats(all)
@@ -229,9 +234,84 @@ func Compute(d Data) Report {
 		k := string(d.Positions[t.ToPositionID].Kind)
 		return k, k
 	}
-	r.ByUnit = groups(transfers, byTransfer, unitOf)
-	r.ByKind = groups(transfers, byTransfer, kindOf)
+	r.ByUnit = groups(d.Transfers, counted, r.Live, unitOf)
+	r.ByKind = groups(d.Transfers, counted, r.Live, kindOf)
 	return r
+}
+
+// WindowOpen reports whether answers may still come in the report's
+// scope, from what the data holds: a survey is still open, or a transfer
+// has not reached a final stage (its survey is yet to be sent or
+// answered; a completed transfer's survey was answered or closed).
+func WindowOpen(d Data) bool {
+	for _, s := range d.Surveys {
+		if s.Status == models.SurveyOpen {
+			return true
+		}
+	}
+	for _, t := range d.Transfers {
+		if !t.Stage.Final() {
+			return true
+		}
+	}
+	return false
+}
+
+// reply is one response read against its instrument version: its
+// transfer, numeric answers and comments.
+type reply struct {
+	transferID string
+	answers    []answer
+	comments   []string
+}
+
+// replies reads the responses, in the order they were given (submission
+// time, then transfer), so that a new answer comes after every earlier
+// one; responses to an unknown instrument version are left out.
+func replies(responses []models.SurveyResponse) []reply {
+	ordered := slices.Clone(responses)
+	slices.SortStableFunc(ordered, func(a, b models.SurveyResponse) int {
+		if c := a.SubmittedAt.Compare(b.SubmittedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.TransferID, b.TransferID)
+	})
+	var out []reply
+	for _, resp := range ordered {
+		in, ok := survey.Lookup(resp.InstrumentVersion)
+		if !ok {
+			continue
+		}
+		s := reply{transferID: resp.TransferID}
+		// Items in instrument order, so a reply reads the same every time.
+		for _, it := range in.Items {
+			v, ok := resp.Answers[it.Code]
+			if !ok {
+				continue
+			}
+			if it.Scale == survey.Text {
+				if c, ok := v.(string); ok && c != "" {
+					s.comments = append(s.comments, c)
+				}
+				continue
+			}
+			if n, ok := number(v); ok {
+				s.answers = append(s.answers, answer{it, n})
+			}
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+// blocks is what a live report counts of the replies, in order: the
+// first whole blocks of MinGroup, so that the figures change only when
+// MinGroup more people have answered. Once the window has closed, all.
+func blocks(s []reply, live bool) []reply {
+	if !live {
+		return s
+	}
+	return s[:len(s)/MinGroup*MinGroup]
 }
 
 // itemStats computes each rated item's figures, in instrument order.
@@ -267,8 +347,12 @@ func itemFigures(it survey.Item, values []float64) ItemStats {
 	if it.Scale == survey.NPS {
 		lo, hi = 0, 10
 	}
-	s := ItemStats{Code: it.Code, Text: it.Text, TextEN: it.TextEN, Scale: it.Scale, N: len(values),
-		Distribution: make([]int, hi-lo+1)}
+	s := ItemStats{Code: it.Code, Text: it.Text, TextEN: it.TextEN, Scale: it.Scale, N: len(values), Distribution: []int{}}
+	if !enough(len(values)) {
+		s.Suppressed = len(values) > 0
+		return s
+	}
+	s.Distribution = make([]int, hi-lo+1)
 	top := 0
 	for _, v := range values {
 		if i := int(v) - lo; i >= 0 && i < len(s.Distribution) {
@@ -295,6 +379,9 @@ func motivated(all []answer) *float64 {
 			}
 		}
 	}
+	if !enough(n) {
+		return nil
+	}
 	return share(top, n)
 }
 
@@ -314,54 +401,107 @@ func enps(all []answer) *ENPS {
 			e.Passives++
 		}
 	}
-	if e.N == 0 {
+	if !enough(e.N) {
 		return nil
 	}
 	e.Score = round(100 * float64(e.Promoters-e.Detractors) / float64(e.N))
 	return &e
 }
 
-// groups breaks the figures down by the key that group gives each
-// transfer, suppressing groups with fewer than MinGroup respondents.
-func groups(transfers map[string]models.Transfer, answers map[string][]answer, group func(models.Transfer) (string, string)) []Group {
+// groups breaks the counted replies down by the key group gives each
+// transfer. Each group counts its own replies as the round does (blocks
+// while live), shows its figures only from MinGroup of them, and protect
+// hides more groups where subtraction would give a hidden one away.
+func groups(transfers []models.Transfer, counted []reply, live bool, group func(models.Transfer) (string, string)) []Group {
 	byKey := map[string]*Group{}
-	values := map[string][]answer{}
-	respondents := map[string]int{}
-	for id, t := range transfers {
+	keyOf := map[string]*Group{}
+	for _, t := range transfers {
 		key, name := group(t)
 		g := byKey[key]
 		if g == nil {
 			g = &Group{Key: key, Name: name}
 			byKey[key] = g
 		}
-		g.Transfers++
-		if as := answers[id]; len(as) > 0 {
-			respondents[key]++
-			values[key] = append(values[key], as...)
+		keyOf[t.ID] = g
+		if t.Stage.Confirmed() {
+			g.Transfers++
 		}
 	}
+	members := map[*Group][]reply{}
+	for _, s := range counted {
+		if g := keyOf[s.transferID]; g != nil {
+			members[g] = append(members[g], s)
+		}
+	}
+	sizes := map[string]int{}
+	for key, g := range byKey {
+		members[g] = blocks(members[g], live)
+		sizes[key] = len(members[g])
+	}
+	shown := protect(sizes, len(counted))
 	out := make([]Group, 0, len(byKey))
 	for key, g := range byKey {
-		n := respondents[key]
-		if n < MinGroup {
+		if g.Transfers == 0 && sizes[key] == 0 {
+			continue // only unconfirmed transfers there
+		}
+		if !shown[key] {
 			g.Suppressed = true
-		} else {
-			g.Respondents = &n
-			g.Means = map[string]float64{}
-			for _, it := range itemStats(values[key]) {
-				if it.Mean != nil {
-					g.Means[it.Code] = *it.Mean
-				}
+			out = append(out, *g)
+			continue
+		}
+		var values []answer
+		for _, s := range members[g] {
+			values = append(values, s.answers...)
+		}
+		n := sizes[key]
+		g.Respondents = &n
+		g.Means = map[string]float64{}
+		for _, it := range itemStats(values) {
+			if it.Mean != nil {
+				g.Means[it.Code] = *it.Mean
 			}
-			g.Motivated = motivated(values[key])
-			if e := enps(values[key]); e != nil {
-				g.ENPS = &e.Score
-			}
+		}
+		g.Motivated = motivated(values)
+		if e := enps(values); e != nil {
+			g.ENPS = &e.Score
 		}
 		out = append(out, *g)
 	}
 	slices.SortFunc(out, func(a, b Group) int { return strings.Compare(a.Key, b.Key) })
 	return out
+}
+
+// protect says which groups of a breakdown show their figures, given
+// how many counted answers each group's figures would come from and how
+// many the round's figures come from. A group of fewer than MinGroup is
+// hidden; then, while the total minus the shown groups leaves between 1
+// and MinGroup-1 answers (one hidden group alone, two hidden groups of 1
+// and 2, or the answers outside every group), the smallest shown group
+// (then by key) is hidden too. What subtraction yields is then nobody or
+// at least MinGroup people's answers taken together.
+func protect(sizes map[string]int, total int) map[string]bool {
+	shown := map[string]bool{}
+	rest := total
+	for key, n := range sizes {
+		if enough(n) {
+			shown[key] = true
+			rest -= n
+		}
+	}
+	for rest > 0 && !enough(rest) {
+		next := ""
+		for key := range shown {
+			if next == "" || sizes[key] < sizes[next] || sizes[key] == sizes[next] && key < next {
+				next = key
+			}
+		}
+		if next == "" {
+			break
+		}
+		delete(shown, next)
+		rest += sizes[next]
+	}
+	return shown
 }
 
 func durationStats(days []float64) DurationStats {

@@ -165,12 +165,48 @@ func TestReportAgainstHandComputedFixture(t *testing.T) {
 		t.Errorf("comments %q", r.Comments)
 	}
 	// U1: eight confirmed transfers (T12 was rejected there) and six
-	// respondents (shown); U2: one respondent (suppressed).
+	// respondents; U2: one respondent. The old rule showed U1 and hid U2,
+	// so the round minus U1 gave away U2's one answer: both are hidden.
 	if len(r.ByUnit) != 2 {
 		t.Fatalf("by unit %+v", r.ByUnit)
 	}
-	u1, u2 := r.ByUnit[0], r.ByUnit[1]
-	if u1.Suppressed || u1.Respondents == nil || *u1.Respondents != 6 || u1.Transfers != 8 || u1.Name != "Dinas Sosial" {
+	for _, g := range append(r.ByUnit, r.ByKind...) {
+		if !g.Suppressed || g.Respondents != nil || g.Means != nil || g.Motivated != nil || g.ENPS != nil {
+			t.Errorf("group %s shown: %+v", g.Key, g)
+		}
+	}
+	if u1, u2 := r.ByUnit[0], r.ByUnit[1]; u1.Transfers != 8 || u1.Name != "Dinas Sosial" || u2.Transfers != 3 {
+		t.Errorf("units %+v", r.ByUnit)
+	}
+	if len(r.ByKind) != 2 || r.ByKind[0].Key != "fungsional" || r.ByKind[1].Key != "pelaksana" {
+		t.Errorf("by kind %+v", r.ByKind)
+	}
+}
+
+// TestShownGroupAgainstHandComputedFixture adds to the fixture a unit U3
+// of five respondents: U1 shows its hand-computed figures, U2 (one
+// respondent) is hidden and so is U3, the smallest shown group, so that
+// the round minus U1 gives six answers of two units.
+func TestShownGroupAgainstHandComputedFixture(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	fixture(t, gdb)
+	d, err := ForRound(context.Background(), gdb, "R1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.Units["U3"] = "Dinas Pendidikan"
+	for i := range MinGroup {
+		id := fmt.Sprint("U3-", i)
+		d.Transfers = append(d.Transfers, models.Transfer{ID: id, ToUnitID: "U3", ToPositionID: "P1", Stage: models.StageCompleted})
+		d.Responses = append(d.Responses, models.SurveyResponse{TransferID: id, InstrumentVersion: 1,
+			Answers: map[string]any{"motivation": 3.0, "enps": 8.0}, SubmittedAt: base})
+	}
+	r := Compute(d)
+	if len(r.ByUnit) != 3 {
+		t.Fatalf("by unit %+v", r.ByUnit)
+	}
+	u1, u2, u3 := r.ByUnit[0], r.ByUnit[1], r.ByUnit[2]
+	if u1.Suppressed || u1.Respondents == nil || *u1.Respondents != 6 || u1.Transfers != 8 {
 		t.Errorf("U1 %+v", u1)
 	}
 	if u1.Means["motivation"] != 3.33 || u1.Means["fairness"] != 3.17 {
@@ -178,11 +214,8 @@ func TestReportAgainstHandComputedFixture(t *testing.T) {
 	}
 	eq(t, "U1 more motivated", u1.Motivated, 0.5)
 	eq(t, "U1 eNPS", u1.ENPS, 0)
-	if !u2.Suppressed || u2.Respondents != nil || u2.Means != nil || u2.ENPS != nil || u2.Transfers != 3 {
-		t.Errorf("U2 not suppressed: %+v", u2)
-	}
-	if len(r.ByKind) != 2 || r.ByKind[0].Key != "fungsional" || !r.ByKind[0].Suppressed || r.ByKind[1].Suppressed {
-		t.Errorf("by kind %+v", r.ByKind)
+	if !u2.Suppressed || !u3.Suppressed || u3.Respondents != nil || u3.Transfers != 5 {
+		t.Errorf("U2 %+v, U3 %+v: want both suppressed", u2, u3)
 	}
 }
 
@@ -206,15 +239,20 @@ func TestENPSAndSuppressionEdges(t *testing.T) {
 		values []int
 		score  float64
 	}{
-		{[]int{9, 10, 9}, 100}, {[]int{0, 6, 6}, -100}, {[]int{7, 8}, 0}, {[]int{6, 7, 9}, 0}, {[]int{9, 9, 6}, 33.33},
+		{[]int{9, 10, 9, 9, 10}, 100}, {[]int{0, 6, 6, 0, 1}, -100}, {[]int{7, 8, 7, 8, 7}, 0},
+		{[]int{6, 7, 9, 8, 7}, 0}, {[]int{9, 9, 6, 9, 9, 6}, 33.33},
 	} {
 		r := Compute(npsData(c.values...))
 		if r.ENPS == nil || r.ENPS.Score != c.score {
 			t.Errorf("eNPS of %v = %+v, want %v", c.values, r.ENPS, c.score)
 		}
 	}
-	if g := Compute(npsData(9, 9, 9, 9)).ByUnit[0]; !g.Suppressed {
+	r := Compute(npsData(9, 9, 9, 9))
+	if g := r.ByUnit[0]; !g.Suppressed {
 		t.Errorf("four respondents shown: %+v", g)
+	}
+	if e := item(r, "enps"); r.ENPS != nil || !r.Suppressed || !e.Suppressed || e.N != 4 || e.Mean != nil || len(e.Distribution) != 0 {
+		t.Errorf("the round's figures of four respondents shown: eNPS %+v, item %+v", r.ENPS, e)
 	}
 	if g := Compute(npsData(9, 9, 9, 9, 0)).ByUnit[0]; g.Suppressed || g.ENPS == nil || *g.ENPS != 60 {
 		t.Errorf("five respondents: %+v", g)
@@ -254,15 +292,17 @@ func TestCSVExcelAndCharts(t *testing.T) {
 	}
 	for key, want := range map[string]string{
 		"summary//response_rate": "0.7", "summary//enps": "14.29", "summary//motivated": "0.5714",
-		"item/motivation/mean": "3.43", "item/enps/answered_10": "2", "unit/U1/respondents": "6",
+		"item/motivation/mean": "3.43", "item/enps/answered_10": "2", "unit/U1/suppressed": "true",
 		"unit/U2/suppressed": "true", "objection/competence/count": "1", "stage/completed/transfers": "10",
 	} {
 		if got[key] != want {
 			t.Errorf("CSV %s = %q, want %q", key, got[key], want)
 		}
 	}
-	if _, leaked := got["unit/U2/respondents"]; leaked {
-		t.Error("the CSV shows a suppressed group's respondents")
+	for _, key := range []string{"unit/U1/respondents", "unit/U2/respondents", "summary//suppressed", "item/workload/suppressed"} {
+		if _, leaked := got[key]; leaked {
+			t.Errorf("the CSV has %s", key)
+		}
 	}
 
 	var b bytes.Buffer
@@ -287,8 +327,9 @@ func TestCSVExcelAndCharts(t *testing.T) {
 	for _, c := range []struct{ sheet, ref, want string }{
 		{"Ringkasan", "A1", "Ukuran"}, {"Ringkasan", "A6", "Tingkat respons"}, {"Ringkasan", "B6", "0.7"},
 		{"Ringkasan", "B8", "14.29"}, {"Butir survei", "A12", "motivation"}, {"Butir survei", "D12", "3.43"},
-		{"Butir survei", "E12", "0.5714"}, {"Per unit", "A2", "Dinas Sosial"}, {"Per unit", "C2", "6"},
-		{"Per unit", "C3", "disembunyikan (< 5 responden)"}, {"Keberatan", "B2", "1"},
+		{"Butir survei", "E12", "0.5714"}, {"Per unit", "A2", "Dinas Sosial"},
+		{"Per unit", "C2", "disembunyikan demi anonimitas (min. 5 responden)"},
+		{"Per unit", "C3", "disembunyikan demi anonimitas (min. 5 responden)"}, {"Keberatan", "B2", "1"},
 	} {
 		if got := cell(c.sheet, c.ref); got != c.want {
 			t.Errorf("%s!%s = %q, want %q", c.sheet, c.ref, got, c.want)

@@ -43,25 +43,36 @@ func (r Report) Chart(name, lang string) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// rated are the items on a 1-5 scale that have answers.
+// rated are the items on a 1-5 scale whose figures are shown.
 func (r Report) rated() []ItemStats {
 	var out []ItemStats
 	for _, it := range r.Items {
-		if it.Scale != survey.NPS && it.N > 0 {
+		if it.Scale != survey.NPS && it.Mean != nil {
 			out = append(out, it)
 		}
 	}
 	return out
 }
 
-func open(b *bytes.Buffer, rows int, title, lang string) {
+// empty is the word a survey chart without rows shows: suppressed or no
+// data yet.
+func (r Report) empty() string {
+	if r.Suppressed {
+		return "suppressed"
+	}
+	return "no_data"
+}
+
+// open starts a chart of rows rows; a chart without rows says the word
+// empty.
+func open(b *bytes.Buffer, rows int, title, empty, lang string) {
 	h := 40 + max(rows, 1)*rowHeight + 10
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s" font-family="sans-serif" font-size="13">`,
 		chartWidth, h, chartWidth, h, html.EscapeString(title))
 	fmt.Fprintf(b, `<title>%s</title><rect width="100%%" height="100%%" fill="#fff"/>`, html.EscapeString(title))
 	fmt.Fprintf(b, `<text x="10" y="22" font-size="15" font-weight="bold" fill="#222">%s</text>`, html.EscapeString(title))
 	if rows == 0 {
-		fmt.Fprintf(b, `<text x="10" y="56" fill="#444">%s</text>`, html.EscapeString(word("no_data", lang)))
+		fmt.Fprintf(b, `<text x="10" y="56" fill="#444">%s</text>`, html.EscapeString(word(empty, lang)))
 	}
 }
 
@@ -73,7 +84,7 @@ func rowLabel(b *bytes.Buffer, i int, text string) int {
 
 func (r Report) itemsChart(b *bytes.Buffer, lang string) {
 	items := r.rated()
-	open(b, len(items), word("chart_items", lang), lang)
+	open(b, len(items), word("chart_items", lang), r.empty(), lang)
 	span := float64(chartWidth - labelWidth - 60)
 	for i, it := range items {
 		y := rowLabel(b, i, itemName(it.Code, lang))
@@ -87,7 +98,7 @@ func (r Report) itemsChart(b *bytes.Buffer, lang string) {
 
 func (r Report) distributionChart(b *bytes.Buffer, lang string) {
 	items := r.rated()
-	open(b, len(items), word("chart_dist", lang), lang)
+	open(b, len(items), word("chart_dist", lang), r.empty(), lang)
 	span := float64(chartWidth - labelWidth - 20)
 	for i, it := range items {
 		y := rowLabel(b, i, itemName(it.Code, lang))
@@ -105,12 +116,12 @@ func (r Report) distributionChart(b *bytes.Buffer, lang string) {
 func (r Report) enpsChart(b *bytes.Buffer, lang string) {
 	title := word("chart_enps", lang)
 	if r.ENPS == nil {
-		open(b, 0, title, lang)
+		open(b, 0, title, r.empty(), lang)
 		b.WriteString(`</svg>`)
 		return
 	}
 	e := r.ENPS
-	open(b, 3, fmt.Sprintf("%s: %+.1f", title, e.Score), lang)
+	open(b, 3, fmt.Sprintf("%s: %+.1f", title, e.Score), "", lang)
 	span := float64(chartWidth - labelWidth - 60)
 	for i, part := range []struct {
 		key    string
@@ -127,7 +138,7 @@ func (r Report) enpsChart(b *bytes.Buffer, lang string) {
 
 func (r Report) stagesChart(b *bytes.Buffer, lang string) {
 	stages := r.stageKeys()
-	open(b, len(stages), word("chart_stages", lang), lang)
+	open(b, len(stages), word("chart_stages", lang), "no_data", lang)
 	most := 1
 	for _, s := range stages {
 		most = max(most, r.Stages[s])
