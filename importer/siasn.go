@@ -154,14 +154,27 @@ func parseASN(r row) (any, []apperr.FieldError) {
 	e := models.Employee{NIP: r.nip("NIP BARU"), SIASNPNSID: r.text("PNS ID", true), Name: r.fullName(),
 		Status: r.siasnStatus(), Rank: r.rank("GOL AKHIR NAMA"), Education: r.siasnEducation("TINGKAT PENDIDIKAN NAMA"),
 		InPostSince: r.siasnDate("TMT JABATAN", true), Lang: i18n.Default, Performance: models.Medium, Potential: models.Medium}
-	for _, field := range []string{"EMAIL GOV", "EMAIL"} {
-		if e.Email = r.text(field, false); e.Email != "" {
-			r.email(field, e.Email)
-			break
-		}
-	}
+	e.Email = r.siasnEmail()
 	e.PositionID = r.siasnPosition(e.NIP)
 	return e, r.errs
+}
+
+// siasnEmail is the first valid address of EMAIL GOV and EMAIL (SIASN's
+// are often placeholders such as "-"); when neither is, an address given
+// is a row error.
+func (r *row) siasnEmail() string {
+	var first string
+	for _, field := range []string{"EMAIL GOV", "EMAIL"} {
+		if v := r.text(field, false); v != "" && models.CheckEmail(v) == nil {
+			return v
+		} else if v != "" && first == "" {
+			first = field
+		}
+	}
+	if first != "" {
+		r.email(first, r.text(first, false))
+	}
+	return ""
 }
 
 // fullName is the name with its titles as Indonesians write it: GELAR

@@ -321,13 +321,14 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 
 	// Headers as another tool writes them (lower case, underscores,
 	// semicolons, a byte order mark) match SIASN's.
-	loose := "\ufeffnip_baru;pns_id;nama;status_cpns_pns;kedudukan_hukum_nama;gol_akhir_nama;tingkat_pendidikan_nama;unor_id;jabatan_id;tmt_jabatan;warna\n" +
-		"'199204142019031005;TEST0000000000000000000000000005;Eko Sampel;PNS;Aktif;II/c;Diploma I;TEST-UNOR-0101;TEST-JFU-0002;01-03-2019;biru\n"
+	loose := "\ufeffnip_baru;pns_id;nama;status_cpns_pns;kedudukan_hukum_nama;gol_akhir_nama;tingkat_pendidikan_nama;unor_id;jabatan_id;tmt_jabatan;warna;email_gov;email\n" +
+		"'199204142019031005;TEST0000000000000000000000000005;Eko Sampel;PNS;Aktif;II/c;Diploma I;TEST-UNOR-0101;TEST-JFU-0002;01-03-2019;biru;-;eko.sampel@example.com\n"
 	if _, err := loadFile(gdb, "siasn-asn", "text/csv", loose); err != nil {
 		t.Fatal(err)
 	}
 	var eko models.Employee
-	if err := gdb.First(&eko, "nip = ?", nipEko).Error; err != nil || eko.Status != models.StatusPNS || eko.Education != models.EduSMA {
+	if err := gdb.First(&eko, "nip = ?", nipEko).Error; err != nil || eko.Status != models.StatusPNS || eko.Education != models.EduSMA ||
+		eko.Email != "eko.sampel@example.com" {
 		t.Errorf("Eko after the loose header: %+v, %v", eko, err)
 	}
 	before = siasnState(t, gdb)
@@ -342,6 +343,7 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 		{"an unmapped JABATAN ID", "siasn-asn", strings.Replace(asn, "TEST-JFT-0001", "TEST-JFT-9999", 1), 3, "JABATAN ID", "siasn_jabatan_id TEST-JFT-9999", "positions import"},
 		{"an unmapped UNOR ID", "siasn-asn", strings.Replace(asn, "TEST-UNOR-0101,Sekretariat", "TEST-UNOR-0999,Sekretariat", 1), 5, "UNOR ID", "TEST-UNOR-0999", "siasn_unor_ids"},
 		{"a bad date", "siasn-asn", strings.Replace(asn, "15-07-2020", "31-02-2020", 1), 3, "TMT JABATAN", "DD-MM-YYYY", "the date must be"},
+		{"no valid e-mail address", "siasn-asn", strings.Replace(asn, "budi.contoh@example.com,budi.contoh@contoh.go.id", "-,budi di kantor", 1), 2, "EMAIL GOV", "alamat e-mail tidak sah", "invalid e-mail address"},
 		{"an unknown legal standing", "siasn-asn", strings.Replace(asn, "03,Tugas Belajar", "02,CLTN", 1), 5, "KEDUDUKAN HUKUM NAMA", "CLTN", "cannot be imported"},
 		{"an ambiguous post", "siasn-asn", strings.Replace(asn, budi, newNIP, 1), 2, "JABATAN ID", "DINSOS-ADM-1, DINSOS-ADM-2", "holds none"},
 		{"a NIP not among the employees", "siasn-rw-skp", strings.Replace(fixture(t, "rw_skp22.json"), `"nipBaru": "197811202005011003"`, `"nipBaru": "199505052020122006"`, 1),
