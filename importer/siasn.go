@@ -355,7 +355,8 @@ func (r *row) quadrant() models.Predicate {
 // siasnHukdis is the kind siasn-rw-hukdis: disciplinary sanctions from
 // SIASN's rw-hukdis, which replace those SIASN gave before for the
 // employee (the office's own stay). A record with a decree annulling it
-// (skPembatalanNomor) is left out.
+// (skPembatalanNomor) is not stored, but counts as its NIP's record, so
+// that a sanction annulled since the last load goes.
 var siasnHukdis = spec{
 	siasn:   true,
 	replace: "sanctions",
@@ -392,7 +393,7 @@ var hukdisLevels = map[string]models.SanctionType{
 func parseHukdis(r row) (any, []apperr.FieldError) {
 	s := models.Sanction{NIP: r.siasnNIP("nipBaru", "pnsOrang"), Type: r.hukdisLevel(), Start: r.siasnDate("hukumanTanggal", true)}
 	if r.text("skPembatalanNomor", false) != "" {
-		return nil, r.errs
+		return omitted{s.NIP}, r.errs
 	}
 	// SIASN's end date is the sanction's last day; Sanction.End is the
 	// first day free of it. Without one, the period (masaTahun, masaBulan)

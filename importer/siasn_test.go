@@ -374,19 +374,34 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 	}
 }
 
-// TestSIASNAnnulledSanctions loads two annulled sanctions of one NIP:
-// both are left out, and neither is taken for a duplicate of the other.
+// TestSIASNAnnulledSanctions annuls a sanction an earlier SIASN history
+// gave: the employee's history, now of two annulled sanctions, removes it
+// (though the file stores nothing for them) and leaves the office's own,
+// and neither annulled record is taken for a duplicate of the other; on
+// PostgreSQL and SQLite.
 func TestSIASNAnnulledSanctions(t *testing.T) {
-	gdb, _ := testkit.NewSQLite(t)
-	for _, f := range []struct{ kind, body string }{{"units", siasnUnits}, {"positions", siasnPositions}, {"employees", siasnEmployees}} {
-		if _, err := loadFile(gdb, f.kind, "text/csv", f.body); err != nil {
-			t.Fatalf("%s: %v", f.kind, err)
-		}
-	}
-	annulled := `{"nipBaru": "197811202005011003", "jenisTingkatHukumanId": "B", "hukumanTanggal": "01-08-2022", "skPembatalanNomor": "X/1"}`
-	res, err := loadFile(gdb, "siasn-rw-hukdis", "application/json", "["+annulled+","+strings.Replace(annulled, "2022", "2023", 1)+"]")
-	if err != nil || res.Rows != 2 || res.Children["sanctions"].Written != 0 {
-		t.Errorf("two annulled sanctions: %+v, %v", res, err)
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			for _, f := range []struct{ kind, body string }{{"units", siasnUnits}, {"positions", siasnPositions}, {"employees", siasnEmployees}} {
+				if _, err := loadFile(gdb, f.kind, "text/csv", f.body); err != nil {
+					t.Fatalf("%s: %v", f.kind, err)
+				}
+			}
+			given := `{"nipBaru": "197811202005011003", "jenisTingkatHukumanId": "B", "hukumanTanggal": "01-08-2022", "masaTahun": "1"}`
+			if res, err := loadFile(gdb, "siasn-rw-hukdis", "application/json", "["+given+"]"); err != nil || res.Children["sanctions"].Written != 1 {
+				t.Fatalf("a sanction: %+v, %v", res, err)
+			}
+			annulled := strings.Replace(given, `"masaTahun": "1"`, `"skPembatalanNomor": "X/1"`, 1)
+			res, err := loadFile(gdb, "siasn-rw-hukdis", "application/json", "["+annulled+","+strings.Replace(annulled, "2022", "2023", 1)+"]")
+			if err != nil || res.Rows != 2 || res.Children["sanctions"] != (ChildCount{Removed: 1, Written: 0}) {
+				t.Errorf("two annulled sanctions: %+v, %v", res, err)
+			}
+			var sanctions []models.Sanction
+			if err := gdb.Find(&sanctions).Error; err != nil || len(sanctions) != 1 || sanctions[0].Source != "" {
+				t.Errorf("sanctions %+v, %v: want the office's own alone", sanctions, err)
+			}
+		})
 	}
 }
 

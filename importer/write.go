@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/jackc/pgx/v5"
@@ -166,8 +167,8 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 		v, rowErrs := s.imp.parse(r)
 		key := strings.TrimSpace(r.fields[s.imp.columns[0]])
 		if s.imp.keyOf != nil {
-			key = "" // none to compare: a row with errors, or one left out
-			if len(rowErrs) == 0 && v != nil {
+			key = "" // none to compare: a row with errors, or one omitted
+			if _, omit := v.(omitted); len(rowErrs) == 0 && !omit {
 				key = s.imp.keyOf(v)
 			}
 		}
@@ -177,8 +178,11 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 		}
 		keys[strings.Clone(key)] = r.n
 		errs.add(rowErrs...)
-		if errs.total > 0 || v == nil { // a file with errors is not written: stage no more of it
+		if errs.total > 0 { // a file with errors is not written: stage no more of it
 			return nil
+		}
+		if o, ok := v.(omitted); ok {
+			return s.omit(r, o)
 		}
 		return s.add(r, v)
 	})
@@ -222,6 +226,22 @@ func (s *stage) add(r row, v any) error {
 		}
 	}
 	return nil
+}
+
+// omitted is a record of a history that a file holds and that is not
+// stored (an annulled sanction): its key's earlier records are replaced
+// all the same.
+type omitted struct{ key string }
+
+// omitLine marks, in the cols of stageRows, a row staged only for its
+// key (omitted).
+const omitLine = -1
+
+// omit stages the key of an omitted record.
+func (s *stage) omit(r row, o omitted) error {
+	values := make([]any, len(s.imp.table.columns))
+	values[0] = o.key
+	return s.parents.add(append([]any{r.n, int64(omitLine)}, values...))
 }
 
 // bit is the bit of an optional column in a row's mask.
@@ -315,7 +335,7 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 func (s *stage) replace(tx *gorm.DB, res *Result) error {
 	t, key, rows := s.imp.table, s.imp.table.columns[0], s.temp(stageRows)
 	if s.imp.check != nil {
-		if err := s.imp.check(tx, rows); err != nil {
+		if err := s.imp.check(tx, "(SELECT * FROM "+rows+" WHERE cols <> "+strconv.Itoa(omitLine)+")"); err != nil {
 			return err
 		}
 	}
@@ -331,15 +351,15 @@ func (s *stage) replace(tx *gorm.DB, res *Result) error {
 				set = append(set, q+" = excluded."+q)
 			}
 		}
-		// "WHERE true" tells SQLite's parser that ON CONFLICT belongs to
-		// the INSERT, not to a join of the SELECT.
-		upsert = " WHERE true ON CONFLICT (" + quote(s.imp.conflict) + ") DO UPDATE SET " + strings.Join(set, ", ")
+		// The SELECT's WHERE tells SQLite's parser that ON CONFLICT
+		// belongs to the INSERT, not to a join of the SELECT.
+		upsert = " ON CONFLICT (" + quote(s.imp.conflict) + ") DO UPDATE SET " + strings.Join(set, ", ")
 	}
 	del := tx.Exec("DELETE FROM "+t.name+" WHERE "+where+key+" IN (SELECT "+key+" FROM "+rows+")", args...)
 	if del.Error != nil {
 		return del.Error
 	}
-	ins := tx.Exec("INSERT INTO " + t.name + " (" + quote(t.columns) + ") SELECT " + quote(t.columns) + " FROM " + rows + upsert)
+	ins := tx.Exec("INSERT INTO "+t.name+" ("+quote(t.columns)+") SELECT "+quote(t.columns)+" FROM "+rows+" WHERE cols <> ?"+upsert, omitLine)
 	if ins.Error != nil {
 		return ins.Error
 	}
