@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/bkpsdm/mutasi/survey"
 )
 
 // BenchmarkComputeRoundOf1000Answers computes the report of a round of
@@ -29,17 +28,7 @@ func BenchmarkComputeRoundOf1000Answers(b *testing.B) {
 		if i >= 1000 {
 			continue
 		}
-		answers := map[string]any{"comments": "ok"}
-		for _, it := range survey.Items {
-			switch it.Scale {
-			case survey.NPS:
-				answers[it.Code] = float64(rng.IntN(11))
-			case survey.Text:
-			default:
-				answers[it.Code] = float64(1 + rng.IntN(5))
-			}
-		}
-		d.Responses = append(d.Responses, models.SurveyResponse{TransferID: id, InstrumentVersion: 1, Answers: answers})
+		d.Responses = append(d.Responses, models.SurveyResponse{TransferID: id, InstrumentVersion: 1, Answers: fullAnswers(rng, "ok")})
 	}
 	var r Report
 	for b.Loop() {
