@@ -49,7 +49,7 @@ func TestRankAndPredicate(t *testing.T) {
 		t.Error("V/a accepted")
 	}
 	for in, want := range map[string]Rank{"Penata Muda": 9, "penata muda tingkat i": 10, "Penata Muda Tk. I": 10,
-		" Penata  Muda Tk.I ": 10, "Juru Muda": 1, "Pembina Utama": 17, "PEMBINA UTAMA MADYA": 16, "Pembina Tingkat I": 14} {
+		" Penata  Muda Tk.I ": 10, "Penata Muda Tk I": 10, "PENATA TK I": 12, "Juru Muda": 1, "Pembina Utama": 17, "PEMBINA UTAMA MADYA": 16, "Pembina Tingkat I": 14} {
 		if r, err := ParseRank(in); err != nil || r != want {
 			t.Errorf("ParseRank(%q) = %v, %v; want %v", in, r, err, want)
 		}

@@ -33,7 +33,14 @@ var rankTitles = []string{
 // ParseRank reads a golongan code such as "III/b", or its pangkat such as
 // "Penata Muda Tingkat I" or "Penata Muda Tk. I" (case-insensitive).
 func ParseRank(s string) (Rank, error) {
-	title := strings.Join(strings.Fields(strings.NewReplacer("Tk.", "Tingkat ", "tk.", "Tingkat ", "TK.", "Tingkat ").Replace(s)), " ")
+	// "Tk." and "Tk" (SIASN writes both) abbreviate "Tingkat".
+	words := strings.Fields(strings.NewReplacer("Tk.", "Tingkat ", "tk.", "Tingkat ", "TK.", "Tingkat ").Replace(s))
+	for i, w := range words {
+		if strings.EqualFold(w, "tk") {
+			words[i] = "Tingkat"
+		}
+	}
+	title := strings.Join(words, " ")
 	for i := range rankNames {
 		if strings.EqualFold(rankNames[i], strings.TrimSpace(s)) || strings.EqualFold(rankTitles[i], title) {
 			return Rank(i + 1), nil
