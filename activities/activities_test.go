@@ -243,16 +243,20 @@ func testTransferActivitiesWriteOnce(t *testing.T, b testkit.Backend) {
 	twice(t, "CloseSurvey", func() error { return a.CloseSurvey(ctx, id, at) })
 	var sv models.Survey
 	gdb.First(&sv, "transfer_id = ?", id)
-	if sv.Status != models.SurveyAnswered {
-		t.Errorf("an answered survey was closed: %s", sv.Status)
+	if sv.Status != models.SurveyAnswered || !sv.Trained {
+		t.Errorf("survey %s, trained %v: want answered by a trained mover", sv.Status, sv.Trained)
 	}
-	if n := rows(t, gdb, &models.SurveyResponse{}, "transfer_id = ?", id); n != 1 {
-		t.Errorf("%d responses, want 1", n)
+	if n := rows(t, gdb, &models.SurveyAnswer{}, "round_id = ?", round); n != 1 {
+		t.Errorf("%d answers, want 1", n)
 	}
 	// decision, acknowledgement, objection, resolution, training, training
-	// end, effective, survey open, answer, close: once each.
-	if n := rows(t, gdb, &models.AuditEntry{}, "transfer_id = ?", id); n != 10 {
-		t.Errorf("%d audit entries, want 10", n)
+	// end, effective, survey open, close: once each; the answer's line
+	// names no transfer.
+	if n := rows(t, gdb, &models.AuditEntry{}, "transfer_id = ?", id); n != 9 {
+		t.Errorf("%d audit entries, want 9", n)
+	}
+	if n := rows(t, gdb, &models.AuditEntry{}, "action = ?", models.ActionSurveyAnswered); n != 1 {
+		t.Errorf("%d audit lines of an answered survey, want 1", n)
 	}
 }
 

@@ -2,6 +2,8 @@ package activities
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
@@ -399,14 +401,21 @@ func (a *Activities) RecordStage(ctx context.Context, n contract.StageNote) erro
 }
 
 // OpenSurvey records the survey as open and returns its one-time link.
+// The survey keeps whether the employee completed training for the move,
+// which decides whether they are asked the items for trained movers.
 func (a *Activities) OpenSurvey(ctx context.Context, in contract.SurveyInput) (string, error) {
 	err := a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var t models.Transfer
 		if err := tx.Select("id", "round_id", "nip").First(&t, "id = ?", in.TransferID).Error; err != nil {
 			return notFound(err, "transfer "+in.TransferID)
 		}
+		var trained int64
+		if err := tx.Model(&models.TrainingAssignment{}).Where("transfer_id = ? AND status = ?", t.ID, models.TrainingCompleted).
+			Count(&trained).Error; err != nil {
+			return err
+		}
 		row := models.Survey{TransferID: t.ID, RoundID: t.RoundID, NIP: t.NIP, Status: models.SurveyOpen,
-			InstrumentVersion: survey.CurrentVersion, SentAt: in.At, ExpiresAt: in.Expires}
+			InstrumentVersion: survey.CurrentVersion, Trained: trained > 0, SentAt: in.At, ExpiresAt: in.Expires}
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
@@ -418,26 +427,118 @@ func (a *Activities) OpenSurvey(ctx context.Context, in contract.SurveyInput) (s
 	return strings.TrimRight(a.BaseURL, "/") + contract.SurveyPath + links.Sign(a.LinkSecret, in.TransferID, in.Expires), nil
 }
 
-// RecordSurveyResponse stores the answers once and marks the survey
-// answered.
+// RecordSurveyResponse marks the survey answered and stores the answers
+// apart, in one transaction, so that nothing at rest links them to the
+// person: a models.SurveyAnswer with a random ID and the round, the
+// destination unit, its position kind and whether the mover was trained,
+// copied now; no transfer, NIP or time (in.At is not stored). The survey
+// keeps only that it was answered, and the audit trail a line saying that
+// a survey of the round was answered, without the transfer and dated
+// the round's start. A survey already answered writes nothing, so a
+// retry or a repeated request stores the answers once.
+//
+// The answer waits without a block until the round has MinBlock answers
+// waiting; then they take the next block number together (see
+// fillBlock). Each answer rewrites the waiting ones, so that on
+// PostgreSQL they share the newest transaction's ID (xmin) rather than
+// each keeping the ID of the transaction that marked its survey answered.
 func (a *Activities) RecordSurveyResponse(ctx context.Context, in contract.SurveyAnswer) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var s models.Survey
-		if err := tx.First(&s, "transfer_id = ?", in.TransferID).Error; err != nil {
+		if err := tx.Select("transfer_id", "round_id", "status", "instrument_version", "trained").
+			First(&s, "transfer_id = ?", in.TransferID).Error; err != nil {
 			return notFound(err, "survey of "+in.TransferID)
 		}
-		row := models.SurveyResponse{TransferID: s.TransferID, RoundID: s.RoundID, InstrumentVersion: s.InstrumentVersion,
-			Answers: in.Answers, SubmittedAt: in.At}
-		if err := insertOnce(tx, &row); err != nil {
+		// One answer at a time per round, so that blocks fill whole.
+		var r models.Round
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Select("id", "created_at").
+			First(&r, "id = ?", s.RoundID).Error; err != nil {
+			return notFound(err, "round "+s.RoundID)
+		}
+		res := tx.Model(&models.Survey{}).Where("transfer_id = ? AND status = ?", s.TransferID, models.SurveyOpen).
+			Update("status", models.SurveyAnswered)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			if err := tx.Select("status").First(&s, "transfer_id = ?", s.TransferID).Error; err != nil {
+				return err
+			}
+			if s.Status == models.SurveyAnswered {
+				return nil // answered before: this is a retry or a repeat
+			}
+			return temporal.NewNonRetryableApplicationError("the survey of "+s.TransferID+" is "+string(s.Status),
+				contract.ErrInvalidStep, nil)
+		}
+		var t models.Transfer
+		if err := tx.Select("id", "to_unit_id", "to_position_id").First(&t, "id = ?", s.TransferID).Error; err != nil {
+			return notFound(err, "transfer "+s.TransferID)
+		}
+		var p models.Position
+		if err := tx.Select("id", "kind").Limit(1).Find(&p, "id = ?", t.ToPositionID).Error; err != nil {
 			return err
 		}
-		if err := tx.Model(&s).Where("status = ?", models.SurveyOpen).
-			Updates(map[string]any{"status": models.SurveyAnswered, "answered_at": in.At}).Error; err != nil {
+		id, err := randomID()
+		if err != nil {
 			return err
 		}
-		return auditTransfer(tx, s.TransferID, "survey_answer", contract.ActorRef{ID: s.NIP, Role: models.RoleEmployee},
-			models.ActionSurveyAnswered, "", in.At)
+		row := models.SurveyAnswer{ID: id, RoundID: s.RoundID, UnitID: t.ToUnitID, PositionKind: p.Kind, Trained: s.Trained,
+			InstrumentVersion: s.InstrumentVersion, Answers: in.Answers}
+		if err := tx.Create(&row).Error; err != nil {
+			return err
+		}
+		if err := fillBlock(tx, s.RoundID); err != nil {
+			return err
+		}
+		key, err := randomID() // not the answer's ID: the line has a time
+		if err != nil {
+			return err
+		}
+		return audit(tx, "survey_answer:"+key, models.AuditEntry{RoundID: s.RoundID, Role: models.RoleEmployee,
+			Action: models.ActionSurveyAnswered, At: r.CreatedAt})
 	})
+}
+
+// fillBlock rewrites the round's answers waiting for a block and, once
+// MinBlock of them wait, gives them the next block number, higher than
+// any block of any round (so that answers ordered by block keep their
+// order as blocks are added, across rounds too). It rewrites them one by
+// one in the order of their random IDs, so that not even where PostgreSQL
+// puts the rows keeps the order they came in.
+func fillBlock(tx *gorm.DB, roundID string) error {
+	var waiting []string
+	if err := tx.Model(&models.SurveyAnswer{}).Where("round_id = ? AND block IS NULL", roundID).
+		Order("id").Pluck("id", &waiting).Error; err != nil {
+		return err
+	}
+	var block any // NULL: rewritten, still waiting
+	if len(waiting) >= models.MinBlock {
+		var last *int
+		if err := tx.Model(&models.SurveyAnswer{}).Select("MAX(block)").Scan(&last).Error; err != nil {
+			return err
+		}
+		next := 1
+		if last != nil {
+			next = *last + 1
+		}
+		block = next
+	}
+	for _, id := range waiting {
+		if err := tx.Model(&models.SurveyAnswer{}).Where("id = ?", id).Update("block", block).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// randomID is 16 random bytes in hex: an ID that says nothing about
+// what it names, nor when it was made.
+func randomID() (string, error) {
+	b := make([]byte, 16)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(b), nil
 }
 
 // CloseSurvey closes an unanswered survey.

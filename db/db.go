@@ -231,6 +231,9 @@ func Migrate(gdb *gorm.DB) error {
 		if err := migrateSanctionFlag(conn); err != nil {
 			return fmt.Errorf("migrate: under_sanction: %w", err)
 		}
+		if err := moveSurveyResponses(conn); err != nil {
+			return fmt.Errorf("migrate: survey answers: %w", err)
+		}
 		err := conn.Transaction(func(tx *gorm.DB) error {
 			if err := tx.Exec(appendOnlyAudit(IsSQLite(tx))).Error; err != nil {
 				return err

@@ -8,7 +8,6 @@ import (
 	"math/rand/v2"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -41,6 +40,7 @@ func TestSmallRoundSuppressedInEveryFormat(t *testing.T) {
 		d := npsData(make([]int, n)...)
 		for i := range d.Responses {
 			d.Responses[i].Answers = fullAnswers(rng, "rahasia")
+			d.Responses[i].InstrumentVersion = survey.CurrentVersion
 		}
 		r := Compute(d)
 		if r.Live || !r.Suppressed || r.Response.Answered != n || r.ENPS != nil || r.Motivated != nil || len(r.Comments) != 0 {
@@ -62,7 +62,7 @@ func TestSmallRoundSuppressedInEveryFormat(t *testing.T) {
 		for _, row := range rows[1:] {
 			got[row[0]+"/"+row[1]+"/"+row[2]] = row[3]
 		}
-		if got["summary//suppressed"] != "true" || got["item/fairness/suppressed"] != "true" || got["summary//enps"] != "" ||
+		if got["summary//suppressed"] != "true" || got["item/process_fairness/suppressed"] != "true" || got["summary//enps"] != "" ||
 			got["summary//motivated"] != "" || got["unit/U/suppressed"] != "true" {
 			t.Errorf("%d respondents: CSV %v", n, got)
 		}
@@ -101,9 +101,9 @@ func TestSmallRoundSuppressedInEveryFormat(t *testing.T) {
 }
 
 // liveRound is a round whose survey window is open (one survey still
-// open), with n answers given one minute apart by transfers whose IDs
-// sort in the reverse order of answering, so that a new answer sorts
-// first by transfer.
+// open), with n answers in the blocks the survey activity gives them,
+// whose IDs sort in the reverse order of answering, so that a new
+// answer sorts first by ID.
 func liveRound(n int) Data {
 	rng := rand.New(rand.NewPCG(3, 4))
 	d := Data{Units: map[string]string{"U": "Unit", "V": "Unit V"}, Positions: map[string]models.Position{"P": {Kind: models.KindPelaksana}}}
@@ -121,10 +121,10 @@ func liveRound(n int) Data {
 		d.Surveys = append(d.Surveys, models.Survey{TransferID: id, Status: status})
 		a := fullAnswers(rng, fmt.Sprint("komentar ", i))
 		if i < n {
-			d.Responses = append(d.Responses, models.SurveyResponse{TransferID: id, InstrumentVersion: 1, Answers: a,
-				SubmittedAt: base.Add(time.Duration(i) * time.Minute)})
+			d.Responses = append(d.Responses, stored(d, id, survey.CurrentVersion, a))
 		}
 	}
+	fillBlocks(d.Responses)
 	return d
 }
 
@@ -254,7 +254,6 @@ func mixData(rng *rand.Rand, sizes []int, live bool) (Data, map[string]seen) {
 		d.Positions[fmt.Sprint("P", i)] = models.Position{Kind: k}
 	}
 	truth := map[string]seen{}
-	at := base
 	for u, size := range sizes {
 		unit := fmt.Sprintf("U%d", u)
 		d.Units[unit] = unit
@@ -266,14 +265,14 @@ func mixData(rng *rand.Rand, sizes []int, live bool) (Data, map[string]seen) {
 				continue
 			}
 			a := fullAnswers(rng, "")
-			at = at.Add(time.Minute)
-			d.Responses = append(d.Responses, models.SurveyResponse{TransferID: id, InstrumentVersion: 1, Answers: a, SubmittedAt: at})
+			d.Responses = append(d.Responses, stored(d, id, survey.CurrentVersion, a))
 			g := truth[unit]
 			g.n++
 			g.sum += int(a["motivation"].(float64))
 			truth[unit] = g
 		}
 	}
+	fillBlocks(d.Responses)
 	rng.Shuffle(len(d.Responses), func(i, j int) { d.Responses[i], d.Responses[j] = d.Responses[j], d.Responses[i] })
 	if live {
 		d.Transfers = append(d.Transfers, models.Transfer{ID: "waiting", ToUnitID: "U0", ToPositionID: "P0", Stage: models.StageSurveyOpen})

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/survey"
 )
 
 // BenchmarkComputeRoundOf1000Answers computes the report of a round of
@@ -28,7 +29,7 @@ func BenchmarkComputeRoundOf1000Answers(b *testing.B) {
 		if i >= 1000 {
 			continue
 		}
-		d.Responses = append(d.Responses, models.SurveyResponse{TransferID: id, InstrumentVersion: 1, Answers: fullAnswers(rng, "ok")})
+		d.Responses = append(d.Responses, stored(d, id, survey.CurrentVersion, fullAnswers(rng, "ok")))
 	}
 	var r Report
 	for b.Loop() {

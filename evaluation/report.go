@@ -9,9 +9,11 @@
 // unit or a position kind comes from fewer than MinGroup answers; a
 // hidden group is joined by the next smallest until the shown groups
 // subtracted from the total leave nobody or at least MinGroup people;
-// while a survey window is open the figures count answers in blocks of
-// MinGroup, in the order they were given, so one more answer changes
-// nothing; and comments wait for the window to close.
+// while a survey window is open the figures count only the answers whose
+// block of MinGroup has filled (models.SurveyAnswer.Block), so one more
+// answer changes nothing; and comments wait for the window to close.
+// The answers it reads carry no transfer, person or time: each unit's and
+// position kind's figures come from the attributes copied onto them.
 package evaluation
 
 import (
@@ -27,8 +29,10 @@ import (
 
 // MinGroup is the fewest answers any survey figure is computed from:
 // the round's, a unit's or a position kind's figures from fewer are
-// suppressed so that no one's answers can be read off them.
-const MinGroup = 5
+// suppressed so that no one's answers can be read off them. It is the
+// size of the blocks the answers are stored in (models.MinBlock), which
+// the live report counts whole.
+const MinGroup = models.MinBlock
 
 // enough reports whether n answers may make a figure.
 func enough(n int) bool { return n >= MinGroup }
@@ -156,7 +160,7 @@ type Data struct {
 	Training   []models.TrainingAssignment
 	Decrees    []models.Decree
 	Surveys    []models.Survey
-	Responses  []models.SurveyResponse
+	Responses  []models.SurveyAnswer
 }
 
 // answer is one numeric answer with the item it answers.
@@ -213,7 +217,10 @@ func Compute(d Data) Report {
 	r.Response.Sent = len(d.Surveys)
 
 	r.Live = WindowOpen(d)
-	counted := blocks(replies(d.Responses), r.Live)
+	counted := replies(d.Responses)
+	if r.Live {
+		counted = filled(counted)
+	}
 	r.Response.Answered = len(counted)
 	r.Response.Rate = share(r.Response.Answered, r.Response.Sent)
 	r.Suppressed = r.Response.Answered > 0 && !enough(r.Response.Answered)
@@ -229,10 +236,15 @@ func Compute(d Data) Report {
 	r.Motivated = motivated(all)
 	r.ENPS = enps(all)
 
-	unitOf := func(t models.Transfer) (string, string) { return t.ToUnitID, d.Units[t.ToUnitID] }
-	kindOf := func(t models.Transfer) (string, string) {
-		k := string(d.Positions[t.ToPositionID].Kind)
-		return k, k
+	unitOf := breakdown{
+		transfer: func(t models.Transfer) string { return t.ToUnitID },
+		reply:    func(s reply) string { return s.unit },
+		name:     func(key string) string { return d.Units[key] },
+	}
+	kindOf := breakdown{
+		transfer: func(t models.Transfer) string { return string(d.Positions[t.ToPositionID].Kind) },
+		reply:    func(s reply) string { return string(s.kind) },
+		name:     func(key string) string { return key },
 	}
 	r.ByUnit = groups(d.Transfers, counted, r.Live, unitOf)
 	r.ByKind = groups(d.Transfers, counted, r.Live, kindOf)
@@ -257,24 +269,37 @@ func WindowOpen(d Data) bool {
 	return false
 }
 
-// reply is one response read against its instrument version: its
-// transfer, numeric answers and comments.
+// reply is one response read against its instrument version: the
+// attributes it is broken down by, whether its block has filled, numeric
+// answers and comments.
 type reply struct {
-	transferID string
-	answers    []answer
-	comments   []string
+	unit     string
+	kind     models.PositionKind
+	filled   bool
+	answers  []answer
+	comments []string
 }
 
-// replies reads the responses, in the order they were given (submission
-// time, then transfer), so that a new answer comes after every earlier
-// one; responses to an unknown instrument version are left out.
-func replies(responses []models.SurveyResponse) []reply {
+// replies reads the responses in block order (the answers of a later
+// block after every earlier one; those still waiting for their block
+// last; within a block by random ID, which keeps no order), so that the
+// replies read before a block filled stay first once it has; responses
+// to an unknown instrument version are left out.
+func replies(responses []models.SurveyAnswer) []reply {
 	ordered := slices.Clone(responses)
-	slices.SortStableFunc(ordered, func(a, b models.SurveyResponse) int {
-		if c := a.SubmittedAt.Compare(b.SubmittedAt); c != 0 {
+	slices.SortStableFunc(ordered, func(a, b models.SurveyAnswer) int {
+		switch {
+		case a.Block == nil && b.Block != nil:
+			return 1
+		case a.Block != nil && b.Block == nil:
+			return -1
+		case a.Block != nil && *a.Block != *b.Block:
+			return *a.Block - *b.Block
+		}
+		if c := strings.Compare(a.RoundID, b.RoundID); c != 0 {
 			return c
 		}
-		return strings.Compare(a.TransferID, b.TransferID)
+		return strings.Compare(a.ID, b.ID)
 	})
 	var out []reply
 	for _, resp := range ordered {
@@ -282,7 +307,7 @@ func replies(responses []models.SurveyResponse) []reply {
 		if !ok {
 			continue
 		}
-		s := reply{transferID: resp.TransferID}
+		s := reply{unit: resp.UnitID, kind: resp.PositionKind, filled: resp.Block != nil}
 		// Items in instrument order, so a reply reads the same every time.
 		for _, it := range in.Items {
 			v, ok := resp.Answers[it.Code]
@@ -304,9 +329,21 @@ func replies(responses []models.SurveyResponse) []reply {
 	return out
 }
 
-// blocks is what a live report counts of the replies, in order: the
-// first whole blocks of MinGroup, so that the figures change only when
-// MinGroup more people have answered. Once the window has closed, all.
+// filled is what a live report counts of the replies: those whose block
+// has filled, MinGroup answers of a round each, so that the figures
+// change only when MinGroup more people of a round have answered.
+func filled(s []reply) []reply {
+	n := 0
+	for n < len(s) && s[n].filled {
+		n++
+	}
+	return s[:n]
+}
+
+// blocks is what a live report counts of a group's counted replies, in
+// block order: the first whole blocks of MinGroup, so that the group's
+// figures too change only when MinGroup more of its people have
+// answered. Once the window has closed, all.
 func blocks(s []reply, live bool) []reply {
 	if !live {
 		return s
@@ -408,30 +445,39 @@ func enps(all []answer) *ENPS {
 	return &e
 }
 
-// groups breaks the counted replies down by the key group gives each
-// transfer. Each group counts its own replies as the round does (blocks
-// while live), shows its figures only from MinGroup of them, and protect
-// hides more groups where subtraction would give a hidden one away.
-func groups(transfers []models.Transfer, counted []reply, live bool, group func(models.Transfer) (string, string)) []Group {
+// breakdown is one way of grouping: the key of a transfer's group, the
+// key of a reply's (from the attributes copied onto the answer, which
+// names no transfer) and a key's name.
+type breakdown struct {
+	transfer func(models.Transfer) string
+	reply    func(reply) string
+	name     func(string) string
+}
+
+// groups breaks the transfers and the counted replies down by by's keys.
+// Each group counts its own replies as the round does (whole blocks of
+// MinGroup while live), shows its figures only from MinGroup of them, and
+// protect hides more groups where subtraction would give a hidden one
+// away.
+func groups(transfers []models.Transfer, counted []reply, live bool, by breakdown) []Group {
 	byKey := map[string]*Group{}
-	keyOf := map[string]*Group{}
-	for _, t := range transfers {
-		key, name := group(t)
+	group := func(key string) *Group {
 		g := byKey[key]
 		if g == nil {
-			g = &Group{Key: key, Name: name}
+			g = &Group{Key: key, Name: by.name(key)}
 			byKey[key] = g
 		}
-		keyOf[t.ID] = g
-		if t.Stage.Confirmed() {
+		return g
+	}
+	for _, t := range transfers {
+		if g := group(by.transfer(t)); t.Stage.Confirmed() {
 			g.Transfers++
 		}
 	}
 	members := map[*Group][]reply{}
 	for _, s := range counted {
-		if g := keyOf[s.transferID]; g != nil {
-			members[g] = append(members[g], s)
-		}
+		g := group(by.reply(s))
+		members[g] = append(members[g], s)
 	}
 	sizes := map[string]int{}
 	for key, g := range byKey {

@@ -72,7 +72,12 @@ func fixture(t *testing.T, gdb *gorm.DB) {
 		must(gdb.Create(&models.Survey{TransferID: id, RoundID: "R1", NIP: tr.NIP, Status: models.SurveyClosed,
 			InstrumentVersion: 1, SentAt: eff, ExpiresAt: eff.AddDate(0, 0, 14)}).Error)
 		if a, ok := answers[i]; ok {
-			must(gdb.Create(&models.SurveyResponse{TransferID: id, RoundID: "R1", InstrumentVersion: 1, Answers: a, SubmittedAt: eff}).Error)
+			kind := models.KindPelaksana
+			if tr.ToUnitID == "U2" {
+				kind = models.KindFungsional
+			}
+			must(gdb.Create(&models.SurveyAnswer{ID: fmt.Sprintf("A%02d", 99-i), RoundID: "R1", UnitID: tr.ToUnitID,
+				PositionKind: kind, InstrumentVersion: 1, Answers: a}).Error)
 		}
 	}
 	must(gdb.Create(&[]models.Objection{
@@ -198,8 +203,7 @@ func TestShownGroupAgainstHandComputedFixture(t *testing.T) {
 	for i := range MinGroup {
 		id := fmt.Sprint("U3-", i)
 		d.Transfers = append(d.Transfers, models.Transfer{ID: id, ToUnitID: "U3", ToPositionID: "P1", Stage: models.StageCompleted})
-		d.Responses = append(d.Responses, models.SurveyResponse{TransferID: id, InstrumentVersion: 1,
-			Answers: map[string]any{"motivation": 3.0, "enps": 8.0}, SubmittedAt: base})
+		d.Responses = append(d.Responses, stored(d, id, 1, map[string]any{"motivation": 3.0, "enps": 8.0}))
 	}
 	r := Compute(d)
 	if len(r.ByUnit) != 3 {
@@ -226,9 +230,38 @@ func npsData(values ...int) Data {
 	for i, v := range values {
 		id := fmt.Sprint("T", i)
 		d.Transfers = append(d.Transfers, models.Transfer{ID: id, ToUnitID: "U", ToPositionID: "P", Stage: models.StageCompleted})
-		d.Responses = append(d.Responses, models.SurveyResponse{TransferID: id, InstrumentVersion: 1, Answers: map[string]any{"enps": float64(v)}})
+		d.Responses = append(d.Responses, stored(d, id, 1, map[string]any{"enps": float64(v)}))
 	}
 	return d
+}
+
+// stored is the answer the survey activity stores for the transfer id of
+// d: the round, its destination unit and position kind, the instrument
+// version and the answers; nothing that names the transfer.
+func stored(d Data, id string, version int, answers map[string]any) models.SurveyAnswer {
+	for _, t := range d.Transfers {
+		if t.ID == id {
+			return models.SurveyAnswer{RoundID: t.RoundID, UnitID: t.ToUnitID, PositionKind: d.Positions[t.ToPositionID].Kind,
+				InstrumentVersion: version, Answers: answers}
+		}
+	}
+	panic("no transfer " + id)
+}
+
+// fillBlocks gives answers, taken as given in this order, IDs and the
+// blocks the survey activity gives them: whole blocks of MinGroup
+// numbered from 1, the rest waiting. Later answers get IDs that sort
+// first, so that only the blocks keep the order.
+func fillBlocks(answers []models.SurveyAnswer) {
+	whole := len(answers) / MinGroup * MinGroup
+	for i := range answers {
+		answers[i].ID = fmt.Sprintf("A%05d", 99999-i)
+		answers[i].Block = nil
+		if i < whole {
+			b := i/MinGroup + 1
+			answers[i].Block = &b
+		}
+	}
 }
 
 func TestENPSAndSuppressionEdges(t *testing.T) {
@@ -326,8 +359,8 @@ func TestCSVExcelAndCharts(t *testing.T) {
 	}
 	for _, c := range []struct{ sheet, ref, want string }{
 		{"Ringkasan", "A1", "Ukuran"}, {"Ringkasan", "A6", "Tingkat respons"}, {"Ringkasan", "B6", "0.7"},
-		{"Ringkasan", "B8", "14.29"}, {"Butir survei", "A12", "motivation"}, {"Butir survei", "D12", "3.43"},
-		{"Butir survei", "E12", "0.5714"}, {"Per unit", "A2", "Dinas Sosial"},
+		{"Ringkasan", "B8", "14.29"}, {"Butir survei", "A14", "motivation"}, {"Butir survei", "D14", "3.43"},
+		{"Butir survei", "E14", "0.5714"}, {"Butir survei", "A17", "fairness"}, {"Per unit", "A2", "Dinas Sosial"},
 		{"Per unit", "C2", "disembunyikan demi anonimitas (min. 5 responden)"},
 		{"Per unit", "C3", "disembunyikan demi anonimitas (min. 5 responden)"}, {"Keberatan", "B2", "1"},
 	} {
@@ -377,6 +410,7 @@ func TestCSVCellsAreText(t *testing.T) {
 	d.Units = map[string]string{unit: "Unit"}
 	for i := range d.Transfers {
 		d.Transfers[i].ToUnitID = unit
+		d.Responses[i].UnitID = unit
 	}
 	rows := csvRows(t, Compute(d))
 	got := map[string]string{}
@@ -388,5 +422,84 @@ func TestCSVCellsAreText(t *testing.T) {
 	}
 	if u, s := got["unit/'"+unit+"/enps"], got["summary//enps"]; u != "-60" || s != "-60" {
 		t.Errorf("the unit's eNPS %q and the summary's %q, want -60 and -60", u, s)
+	}
+}
+
+// TestVersionsOneAndTwo reads five version-1 answers and five version-2
+// answers in one closed round: items both versions ask count all ten,
+// version 1's fairness (fair and transparent in one) stays its own item
+// after the current ones, version 2's two items count its five, and
+// training_adequacy counts the version-1 answers and the trained movers
+// of version 2 only.
+func TestVersionsOneAndTwo(t *testing.T) {
+	d := Data{Units: map[string]string{"U": "Unit"}, Positions: map[string]models.Position{"P": {Kind: models.KindPelaksana}}}
+	for i := range 10 {
+		id := fmt.Sprint("T", i)
+		d.Transfers = append(d.Transfers, models.Transfer{ID: id, ToUnitID: "U", ToPositionID: "P", Stage: models.StageCompleted})
+		d.Surveys = append(d.Surveys, models.Survey{TransferID: id, Status: models.SurveyAnswered})
+		a := map[string]any{"motivation": float64(1 + i%5), "enps": 9.0}
+		version := 1
+		if i < 5 {
+			a["fairness"] = 2.0
+			a["training_adequacy"] = 1.0
+		} else {
+			version = 2
+			a["process_fairness"] = 4.0
+			a["process_transparency"] = float64(i - 4) // 1..5
+			if i >= 8 {                                // two trained movers
+				a["training_adequacy"] = 5.0
+			}
+		}
+		d.Responses = append(d.Responses, stored(d, id, version, a))
+	}
+	fillBlocks(d.Responses)
+	r := Compute(d)
+	if r.Live || r.Suppressed || r.Response.Answered != 10 {
+		t.Fatalf("live %v, suppressed %v, answered %d", r.Live, r.Suppressed, r.Response.Answered)
+	}
+	for _, c := range []struct {
+		code string
+		n    int
+		mean float64
+	}{
+		{"motivation", 10, 3}, {"fairness", 5, 2}, {"process_fairness", 5, 4}, {"process_transparency", 5, 3},
+		{"training_adequacy", 7, 15.0 / 7},
+	} {
+		it := item(r, c.code)
+		if it.N != c.n {
+			t.Errorf("%s: n %d, want %d", c.code, it.N, c.n)
+		}
+		eq(t, c.code+" mean", it.Mean, round(c.mean))
+	}
+	if last := r.Items[len(r.Items)-1]; last.Code != "fairness" || last.Text != "Proses mutasi berjalan adil dan transparan." {
+		t.Errorf("the last item is %s %q, want version 1's fairness with its own text", last.Code, last.Text)
+	}
+	if it := item(r, "process_transparency"); it.Text == "" || it.Distribution[0] != 1 || it.Distribution[4] != 1 {
+		t.Errorf("process_transparency %+v", it)
+	}
+	if g := r.ByUnit[0]; g.Means["fairness"] != 2 || g.Means["process_fairness"] != 4 {
+		t.Errorf("unit means %v", g.Means)
+	}
+}
+
+// TestLiveCountsFilledBlocks reads answers as the database holds them
+// while the window is open: only those whose block has filled count,
+// whatever their IDs, and the answers still waiting change nothing.
+func TestLiveCountsFilledBlocks(t *testing.T) {
+	d := npsData(9, 9, 9, 9, 9, 0, 0, 0, 0)
+	fillBlocks(d.Responses)
+	d.Surveys = []models.Survey{{Status: models.SurveyOpen}}
+	r := Compute(d)
+	if !r.Live || r.Response.Answered != 5 || r.ENPS == nil || r.ENPS.Score != 100 {
+		t.Fatalf("live %v, answered %d, eNPS %+v: want the first block of five promoters", r.Live, r.Response.Answered, r.ENPS)
+	}
+	// The waiting answers' IDs sort first: the block, not the ID, decides.
+	for i := range d.Responses {
+		if d.Responses[i].Block == nil {
+			d.Responses[i].ID = "0" + d.Responses[i].ID
+		}
+	}
+	if r := Compute(d); r.Response.Answered != 5 || r.ENPS.Score != 100 {
+		t.Errorf("waiting answers counted: answered %d, eNPS %+v", r.Response.Answered, r.ENPS)
 	}
 }

@@ -369,7 +369,10 @@ const (
 	SurveyClosed   SurveyStatus = "closed"
 )
 
-// Survey is the post-transfer survey sent to one employee.
+// Survey is the post-transfer survey sent to one employee. It says
+// whether the survey was answered (to refuse a second answer), never
+// when, nor which answer is the employee's: the answers are kept apart,
+// in SurveyAnswer, with no link back.
 type Survey struct {
 	TransferID string       `gorm:"primaryKey;size:80" json:"transfer_id"`
 	RoundID    string       `gorm:"size:40;not null;index" json:"round_id"`
@@ -377,21 +380,40 @@ type Survey struct {
 	Status     SurveyStatus `gorm:"size:16;not null" json:"status"`
 	// InstrumentVersion is the version of the questions sent; answers are
 	// read against it, so new versions never break older answers.
-	InstrumentVersion int        `gorm:"not null;default:1" json:"instrument_version"`
-	SentAt            time.Time  `gorm:"not null" json:"sent_at"`
-	ExpiresAt         time.Time  `gorm:"not null" json:"expires_at"`
-	AnsweredAt        *time.Time `json:"answered_at,omitempty"`
+	InstrumentVersion int `gorm:"not null;default:1" json:"instrument_version"`
+	// Trained says the employee completed training for the move when the
+	// survey was sent: the items only trained movers are asked (survey
+	// version 2's training_adequacy) are asked of them alone.
+	Trained   bool      `gorm:"not null;default:false" json:"trained"`
+	SentAt    time.Time `gorm:"not null" json:"sent_at"`
+	ExpiresAt time.Time `gorm:"not null" json:"expires_at"`
 }
 
-// SurveyResponse holds the answers to a survey, by item code.
-type SurveyResponse struct {
-	TransferID string `gorm:"primaryKey;size:80" json:"-"`
-	RoundID    string `gorm:"size:40;not null;index" json:"-"`
+// SurveyAnswer holds one survey's answers, by item code, with nothing
+// that links them to the person who gave them: a random ID, the round,
+// and only the attributes the evaluation breaks answers down by (the
+// destination unit, its position kind, trained or not), copied when the
+// survey was answered. It has no transfer, NIP or time. Block orders the
+// answers coarsely for the live report: the round's answers wait with no
+// block (nil) until MinBlock of them have come, then those take the next
+// block number together, so the order within a block is not kept.
+type SurveyAnswer struct {
+	ID           string       `gorm:"primaryKey;size:32" json:"-"`
+	RoundID      string       `gorm:"size:40;not null;index" json:"round_id"`
+	UnitID       string       `gorm:"size:40;not null;default:''" json:"unit_id"`
+	PositionKind PositionKind `gorm:"size:20;not null;default:''" json:"position_kind"`
+	Trained      bool         `gorm:"not null;default:false" json:"trained"`
 	// InstrumentVersion is the version of the questions answered.
 	InstrumentVersion int            `gorm:"not null;default:1" json:"instrument_version"`
 	Answers           map[string]any `gorm:"serializer:json;not null" json:"answers"`
-	SubmittedAt       time.Time      `gorm:"not null" json:"submitted_at"`
+	Block             *int           `gorm:"index" json:"block,omitempty"`
 }
+
+// MinBlock is how many answers of a round fill one SurveyAnswer block,
+// and so the fewest answers any survey figure is computed from
+// (evaluation.MinGroup is this number): the live report counts whole
+// blocks only.
+const MinBlock = 5
 
 // AuditEntry is one line of the append-only audit trail: who did what,
 // when, to which transfer. Key makes each write happen once. A line is
@@ -463,7 +485,7 @@ func All() []any {
 		&Unit{}, &UnitSIASNUnor{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
 		&EmployeeCompetency{}, &PositionHistory{}, &SIASNPosition{}, &SIASNRank{}, &SIASNTraining{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{}, &DecreeDocument{},
-		&Survey{}, &SurveyResponse{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
+		&Survey{}, &SurveyAnswer{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
 		&Account{}, &Session{},
 	}
 }

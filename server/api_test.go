@@ -73,10 +73,10 @@ var fastSettings = map[string]any{
 	"training_deadline": "4s", "survey_delay": "1s", "survey_reminder": "30s", "survey_window": "60s",
 }
 
-// completeAnswers answers every required survey item.
-func completeAnswers() map[string]any {
+// completeAnswers answers every item of a survey form.
+func completeAnswers(items []survey.Item) map[string]any {
 	a := map[string]any{"comments": "pendampingan atasan sangat membantu"}
-	for _, it := range survey.Items {
+	for _, it := range items {
 		switch it.Scale {
 		case survey.NPS:
 			a[it.Code] = 9
@@ -249,20 +249,62 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	})
 	i := strings.Index(link.Body, "/surveys/")
 	token := strings.Fields(link.Body[i+len("/surveys/"):])[0]
-	var form struct{ Items []survey.Item }
+	var form struct {
+		Items             []survey.Item
+		InstrumentVersion int    `json:"instrument_version"`
+		Confidentiality   string `json:"confidentiality"`
+		ConfidentialityEN string `json:"confidentiality_en"`
+	}
 	r := s.do("GET", "/api/v1/surveys/"+token, "", nil)
 	expect(t, r, http.StatusOK)
 	r.json(t, &form)
-	if len(form.Items) != len(survey.Items) {
-		t.Errorf("form has %d items", len(form.Items))
+	var sent models.Survey
+	s.db.First(&sent, "transfer_id = ?", mine.ID)
+	in, _ := survey.Lookup(survey.CurrentVersion)
+	if form.InstrumentVersion != survey.CurrentVersion || sent.InstrumentVersion != survey.CurrentVersion ||
+		len(form.Items) != len(in.For(sent.Trained)) {
+		t.Errorf("form of version %d has %d items (trained %v)", form.InstrumentVersion, len(form.Items), sent.Trained)
+	}
+	if !strings.Contains(form.Confidentiality, "5 responden") || !strings.Contains(form.ConfidentialityEN, "5 respondents") {
+		t.Errorf("the form states no confidentiality: %q / %q", form.Confidentiality, form.ConfidentialityEN)
+	}
+	// The mover had no training: a version-2 survey does not ask
+	// training_adequacy, refuses it, and takes the answers without it.
+	if sent.Trained {
+		t.Fatal("the mover was trained; this test needs one who was not")
+	}
+	for _, it := range form.Items {
+		if it.Code == "training_adequacy" {
+			t.Error("an untrained mover is asked training_adequacy")
+		}
+	}
+	extra := completeAnswers(form.Items)
+	extra["training_adequacy"] = 4
+	tooMuch := s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": extra})
+	expect(t, tooMuch, http.StatusUnprocessableEntity)
+	if p := tooMuch.problem(t); len(p.Errors) != 1 || p.Errors[0].Field != "answers.training_adequacy" {
+		t.Errorf("training_adequacy from an untrained mover: %+v", p.Errors)
 	}
 	bad := s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": map[string]any{"enps": 12}})
 	expect(t, bad, http.StatusUnprocessableEntity)
 	if p := bad.problem(t); len(p.Errors) < 10 {
 		t.Errorf("incomplete answers gave %d field errors", len(p.Errors))
 	}
-	expect(t, s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": completeAnswers()}), http.StatusOK)
-	expect(t, s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": completeAnswers()}), http.StatusGone)
+	expect(t, s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": completeAnswers(form.Items)}), http.StatusOK)
+	// Stored with no link to the mover: no transfer, NIP or time.
+	var stored []map[string]any
+	s.db.Table("survey_answers").Find(&stored)
+	if len(stored) != 1 || stored[0]["unit_id"] != mine.ToUnitID {
+		t.Errorf("stored answers %v, want one into %s", stored, mine.ToUnitID)
+	}
+	for _, row := range stored {
+		for col, v := range row {
+			if _, isTime := v.(time.Time); isTime || strings.Contains(fmt.Sprint(v), mine.ID) || strings.Contains(fmt.Sprint(v), mine.NIP) {
+				t.Errorf("survey_answers.%s = %v links the answer to its mover", col, v)
+			}
+		}
+	}
+	expect(t, s.do("POST", "/api/v1/surveys/"+token, "", map[string]any{"answers": completeAnswers(form.Items)}), http.StatusGone)
 	expect(t, s.do("GET", "/api/v1/surveys/"+token, "", nil), http.StatusGone)
 
 	var eval EvaluationView

@@ -17,6 +17,7 @@ import (
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/survey"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/transfers"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -435,12 +436,14 @@ func TestTransferInTheBrowser(t *testing.T) {
 	i := strings.Index(invitation.Body, "/surveys/")
 	link := strings.Fields(invitation.Body[i:])[0]
 	b.visit(link)
-	b.see("Survei pascamutasi", survey.Items[0].Text)
+	b.see("Survei pascamutasi", survey.Items[0].Text, "Kerahasiaan jawaban", "sedikitnya 5 responden")
 	b.submit(`form.survey button[type=submit]`)
 	if e := b.fieldError("answers.enps"); e != "wajib diisi" {
 		t.Errorf("an unanswered item shows %q", e)
 	}
-	for _, it := range survey.Items {
+	var sent models.Survey
+	s.db.First(&sent, "transfer_id = ?", mine.ID)
+	for _, it := range transfers.Questions(sent) {
 		switch it.Scale {
 		case survey.NPS:
 			b.click(`input[name="answers.` + it.Code + `"][value="9"]`)

@@ -65,7 +65,7 @@ func (s *Server) surveyPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	questions := transfers.Instrument(sv).Items
+	questions := transfers.Questions(sv)
 	items := make([]surveyItem, len(questions))
 	for i, it := range questions {
 		items[i] = surveyItem{Item: it, Name: "answers." + it.Code}
@@ -88,7 +88,7 @@ func (s *Server) surveyForm(c *gin.Context, v *view) error {
 		return s.formFailed(c, v, "survey", err, s.surveyPage)
 	}
 	answers := map[string]any{}
-	for _, it := range transfers.Instrument(sv).Items {
+	for _, it := range transfers.Questions(sv) {
 		raw := strings.TrimSpace(c.PostForm("answers." + it.Code))
 		if raw == "" {
 			continue

@@ -5,6 +5,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/transfers"
 )
@@ -15,7 +16,8 @@ func (s *Server) getSurvey(c *gin.Context) error {
 		return err
 	}
 	c.JSON(http.StatusOK, gin.H{"transfer_id": sv.TransferID, "expires_at": sv.ExpiresAt,
-		"instrument_version": sv.InstrumentVersion, "items": transfers.Instrument(sv).Items})
+		"instrument_version": sv.InstrumentVersion, "items": transfers.Questions(sv),
+		"confidentiality": i18n.T("id", "survey.confidentiality"), "confidentiality_en": i18n.T("en", "survey.confidentiality")})
 	return nil
 }
 

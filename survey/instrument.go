@@ -27,6 +27,9 @@ type Item struct {
 	Text     string `json:"text"`
 	TextEN   string `json:"text_en"`
 	Required bool   `json:"required"`
+	// TrainedOnly items are asked only of people who were trained for
+	// their move; others are not shown them and may not answer them.
+	TrainedOnly bool `json:"trained_only,omitempty"`
 }
 
 // Instrument is one version of the survey's questions. A change to the
@@ -38,10 +41,10 @@ type Instrument struct {
 }
 
 // instruments holds every version ever sent, by number.
-var instruments = map[int]Instrument{1: {Version: 1, Items: itemsV1}}
+var instruments = map[int]Instrument{1: {Version: 1, Items: itemsV1}, 2: {Version: 2, Items: itemsV2}}
 
 // CurrentVersion is the version sent with new surveys.
-const CurrentVersion = 1
+const CurrentVersion = 2
 
 // Items are the current version's questions, in order.
 var Items = instruments[CurrentVersion].Items
@@ -62,22 +65,59 @@ func (in Instrument) Item(code string) (Item, bool) {
 	return Item{}, false
 }
 
-// itemsV1 are the questions of version 1.
+// For returns the items a respondent is asked: all of them for someone
+// trained for the move, all but the TrainedOnly ones for anyone else.
+func (in Instrument) For(trained bool) []Item {
+	var out []Item
+	for _, it := range in.Items {
+		if trained || !it.TrainedOnly {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// itemsV1 are the questions of version 1. Its fairness item asked about
+// fair and transparent at once, and training_adequacy was required of
+// everyone, trained or not: version 2 mends both.
 var itemsV1 = []Item{
-	{"socialization_clarity", Likert5, "Pemberitahuan mutasi menjelaskan dengan jelas apa, mengapa dan kapan.", "The transfer notice clearly explained what, why and when.", true},
-	{"socialization_timeliness", Likert5, "Pemberitahuan mutasi saya terima tepat waktu.", "I received the transfer notice in good time.", true},
-	{"fairness", Likert5, "Proses mutasi berjalan adil dan transparan.", "The transfer process was fair and transparent.", true},
-	{"role_clarity", Likert5, "Tugas dan tanggung jawab di jabatan baru jelas bagi saya.", "My duties and responsibilities in the new position are clear.", true},
-	{"competence_fit", Likert5, "Kompetensi saya sesuai dengan jabatan baru.", "My competences fit the new position.", true},
-	{"training_adequacy", Likert5, "Pelatihan dan pembekalan yang diberikan memadai.", "The training and preparation provided were adequate.", true},
-	{"supervisor_support", Likert5, "Atasan baru saya memberi dukungan yang cukup.", "My new supervisor supports me well.", true},
-	{"team_support", Likert5, "Rekan kerja di unit baru menerima dan membantu saya.", "My colleagues in the new unit welcomed and helped me.", true},
-	{"workload", Likert5, "Beban kerja saya di jabatan baru wajar.", "My workload in the new position is reasonable.", true},
-	{"family_impact", Likert5, "Mutasi ini tidak memberatkan keluarga atau tempat tinggal saya.", "This transfer does not burden my family or where I live.", true},
-	{"motivation", Change5, "Dibandingkan sebelum mutasi, motivasi kerja saya sekarang...", "Compared with before the transfer, my motivation at work is now...", true},
-	{"intent_to_stay", Likert5, "Saya ingin tetap di jabatan ini setidaknya dua tahun lagi.", "I want to stay in this position for at least two more years.", true},
-	{"enps", NPS, "Seberapa besar kemungkinan Anda merekomendasikan instansi ini sebagai tempat kerja (0-10)?", "How likely are you to recommend this organisation as a place to work (0-10)?", true},
-	{"comments", Text, "Saran atau komentar lain.", "Other suggestions or comments.", false},
+	{"socialization_clarity", Likert5, "Pemberitahuan mutasi menjelaskan dengan jelas apa, mengapa dan kapan.", "The transfer notice clearly explained what, why and when.", true, false},
+	{"socialization_timeliness", Likert5, "Pemberitahuan mutasi saya terima tepat waktu.", "I received the transfer notice in good time.", true, false},
+	{"fairness", Likert5, "Proses mutasi berjalan adil dan transparan.", "The transfer process was fair and transparent.", true, false},
+	{"role_clarity", Likert5, "Tugas dan tanggung jawab di jabatan baru jelas bagi saya.", "My duties and responsibilities in the new position are clear.", true, false},
+	{"competence_fit", Likert5, "Kompetensi saya sesuai dengan jabatan baru.", "My competences fit the new position.", true, false},
+	{"training_adequacy", Likert5, "Pelatihan dan pembekalan yang diberikan memadai.", "The training and preparation provided were adequate.", true, false},
+	{"supervisor_support", Likert5, "Atasan baru saya memberi dukungan yang cukup.", "My new supervisor supports me well.", true, false},
+	{"team_support", Likert5, "Rekan kerja di unit baru menerima dan membantu saya.", "My colleagues in the new unit welcomed and helped me.", true, false},
+	{"workload", Likert5, "Beban kerja saya di jabatan baru wajar.", "My workload in the new position is reasonable.", true, false},
+	{"family_impact", Likert5, "Mutasi ini tidak memberatkan keluarga atau tempat tinggal saya.", "This transfer does not burden my family or where I live.", true, false},
+	{"motivation", Change5, "Dibandingkan sebelum mutasi, motivasi kerja saya sekarang...", "Compared with before the transfer, my motivation at work is now...", true, false},
+	{"intent_to_stay", Likert5, "Saya ingin tetap di jabatan ini setidaknya dua tahun lagi.", "I want to stay in this position for at least two more years.", true, false},
+	{"enps", NPS, "Seberapa besar kemungkinan Anda merekomendasikan instansi ini sebagai tempat kerja (0-10)?", "How likely are you to recommend this organisation as a place to work (0-10)?", true, false},
+	{"comments", Text, "Saran atau komentar lain.", "Other suggestions or comments.", false, false},
+}
+
+// itemsV2 are the questions of version 2: fairness and transparency as
+// two items (process_fairness, process_transparency; version 1's
+// fairness stays its own item in reports), an item on being heard
+// before the move, and training_adequacy asked only of trained movers.
+var itemsV2 = []Item{
+	{"socialization_clarity", Likert5, "Pemberitahuan mutasi menjelaskan dengan jelas apa, mengapa dan kapan.", "The transfer notice clearly explained what, why and when.", true, false},
+	{"socialization_timeliness", Likert5, "Pemberitahuan mutasi saya terima tepat waktu.", "I received the transfer notice in good time.", true, false},
+	{"heard_before_move", Likert5, "Pendapat saya didengar sebelum mutasi diputuskan.", "My views were heard before the transfer was decided.", true, false},
+	{"process_fairness", Likert5, "Proses mutasi berjalan adil.", "The transfer process was fair.", true, false},
+	{"process_transparency", Likert5, "Proses mutasi berjalan transparan: alasan dan kriterianya jelas bagi saya.", "The transfer process was transparent: its reasons and criteria were clear to me.", true, false},
+	{"role_clarity", Likert5, "Tugas dan tanggung jawab di jabatan baru jelas bagi saya.", "My duties and responsibilities in the new position are clear.", true, false},
+	{"competence_fit", Likert5, "Kompetensi saya sesuai dengan jabatan baru.", "My competences fit the new position.", true, false},
+	{"training_adequacy", Likert5, "Pelatihan dan pembekalan yang diberikan memadai.", "The training and preparation provided were adequate.", true, true},
+	{"supervisor_support", Likert5, "Atasan baru saya memberi dukungan yang cukup.", "My new supervisor supports me well.", true, false},
+	{"team_support", Likert5, "Rekan kerja di unit baru menerima dan membantu saya.", "My colleagues in the new unit welcomed and helped me.", true, false},
+	{"workload", Likert5, "Beban kerja saya di jabatan baru wajar.", "My workload in the new position is reasonable.", true, false},
+	{"family_impact", Likert5, "Mutasi ini tidak memberatkan keluarga atau tempat tinggal saya.", "This transfer does not burden my family or where I live.", true, false},
+	{"motivation", Change5, "Dibandingkan sebelum mutasi, motivasi kerja saya sekarang...", "Compared with before the transfer, my motivation at work is now...", true, false},
+	{"intent_to_stay", Likert5, "Saya ingin tetap di jabatan ini setidaknya dua tahun lagi.", "I want to stay in this position for at least two more years.", true, false},
+	{"enps", NPS, "Seberapa besar kemungkinan Anda merekomendasikan instansi ini sebagai tempat kerja (0-10)?", "How likely are you to recommend this organisation as a place to work (0-10)?", true, false},
+	{"comments", Text, "Saran atau komentar lain.", "Other suggestions or comments.", false, false},
 }
 
 // Problem is one thing wrong with a set of answers, in both languages.
@@ -90,17 +130,19 @@ type Problem struct {
 // maxComment bounds the free-text answer.
 const maxComment = 4000
 
-// Check checks answers against the current version.
-func Check(answers map[string]any) []Problem {
-	return instruments[CurrentVersion].Check(answers)
+// Check checks answers against the current version, for a respondent
+// trained for the move or not.
+func Check(answers map[string]any, trained bool) []Problem {
+	return instruments[CurrentVersion].Check(answers, trained)
 }
 
 // Check returns what is wrong with answers, or nothing: every required
-// item answered within its scale, nothing unknown.
-func (in Instrument) Check(answers map[string]any) []Problem {
+// item the respondent is asked (see For) answered within its scale,
+// nothing unknown and nothing they are not asked.
+func (in Instrument) Check(answers map[string]any, trained bool) []Problem {
 	var out []Problem
 	known := map[string]bool{}
-	for _, it := range in.Items {
+	for _, it := range in.For(trained) {
 		known[it.Code] = true
 		v, ok := answers[it.Code]
 		if !ok || v == nil {
@@ -131,9 +173,14 @@ func (in Instrument) Check(answers map[string]any) []Problem {
 		}
 	}
 	for code := range answers {
-		if !known[code] {
-			out = append(out, Problem{code, "bukan butir survei", "is not a survey item"})
+		if known[code] {
+			continue
 		}
+		if _, ok := in.Item(code); ok {
+			out = append(out, Problem{code, "hanya untuk pegawai yang mengikuti pelatihan", "is only for those who were trained"})
+			continue
+		}
+		out = append(out, Problem{code, "bukan butir survei", "is not a survey item"})
 	}
 	slices.SortFunc(out, func(a, b Problem) int { return strings.Compare(a.Field, b.Field) })
 	return out

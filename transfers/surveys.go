@@ -51,6 +51,11 @@ func Instrument(sv models.Survey) survey.Instrument {
 	return in
 }
 
+// Questions are the items a survey asks its employee: its version's
+// items, less those for trained movers when the employee was not trained
+// for the move.
+func Questions(sv models.Survey) []survey.Item { return Instrument(sv).For(sv.Trained) }
+
 // AnswerSurvey checks the link and the answers and sends them to the
 // transfer's workflow. The API and the survey page both answer through
 // it.
@@ -59,7 +64,7 @@ func (s *Service) AnswerSurvey(ctx context.Context, token string, answers map[st
 	if err != nil {
 		return sv, err
 	}
-	if problems := Instrument(sv).Check(answers); len(problems) > 0 {
+	if problems := Instrument(sv).Check(answers, sv.Trained); len(problems) > 0 {
 		e := apperr.Invalid("answers", "jawaban survei belum lengkap atau tidak sah", "the survey answers are incomplete or invalid")
 		for _, p := range problems {
 			e.Errors = append(e.Errors, apperr.FieldError{Field: "answers." + p.Field, Message: p.Message, MessageEN: p.MessageEN})

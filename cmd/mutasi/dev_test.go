@@ -174,13 +174,14 @@ func TestDevStackWalkthrough(t *testing.T) {
 	defer stop(cmd, out)
 	waitReady(t, base, out)
 	link := surveyLink(t, bin, dir, state, tr.ID)
+	var form struct{ Items []survey.Item }
+	c.call("", "GET", "/surveys/"+link, nil, 200, &form)
 	answers := map[string]any{}
-	for _, it := range survey.Items {
+	for _, it := range form.Items {
 		if it.Scale != survey.Text {
 			answers[it.Code] = 4
 		}
 	}
-	c.call("", "GET", "/surveys/"+link, nil, 200, nil)
 	c.call("", "POST", "/surveys/"+link, map[string]any{"answers": answers}, 200, nil)
 	c.poll("completion", func() bool {
 		c.call(emp, "GET", path, nil, 200, &view)
