@@ -2,11 +2,15 @@ package evaluation
 
 import "github.com/bkpsdm/mutasi/i18n"
 
-// shortItems are short names of the survey items, for charts and sheets.
+// shortItems are short names of the survey items of every version, for
+// charts and sheets.
 var shortItems = map[string]i18n.Text{
 	"socialization_clarity":    {ID: "Kejelasan sosialisasi", EN: "Notice clarity"},
 	"socialization_timeliness": {ID: "Ketepatan waktu sosialisasi", EN: "Notice timeliness"},
-	"fairness":                 {ID: "Keadilan proses", EN: "Fairness"},
+	"heard_before_move":        {ID: "Didengar sebelum mutasi", EN: "Heard before the move"},
+	"process_fairness":         {ID: "Keadilan proses", EN: "Fairness"},
+	"process_transparency":     {ID: "Transparansi proses", EN: "Transparency"},
+	"fairness":                 {ID: "Adil dan transparan (versi 1)", EN: "Fair and transparent (version 1)"},
 	"role_clarity":             {ID: "Kejelasan peran", EN: "Role clarity"},
 	"competence_fit":           {ID: "Kesesuaian kompetensi", EN: "Competence fit"},
 	"training_adequacy":        {ID: "Kecukupan pelatihan", EN: "Training adequacy"},

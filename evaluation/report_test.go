@@ -14,6 +14,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/survey"
 	"github.com/bkpsdm/mutasi/testkit"
 )
 
@@ -501,5 +502,21 @@ func TestLiveCountsFilledBlocks(t *testing.T) {
 	}
 	if r := Compute(d); r.Response.Answered != 5 || r.ENPS.Score != 100 {
 		t.Errorf("waiting answers counted: answered %d, eNPS %+v", r.Response.Answered, r.ENPS)
+	}
+}
+
+// TestEveryItemHasAShortName: every rated item of every instrument
+// version has its short name in both languages for charts and sheets.
+func TestEveryItemHasAShortName(t *testing.T) {
+	for v := 1; v <= survey.CurrentVersion; v++ {
+		in, ok := survey.Lookup(v)
+		if !ok {
+			t.Fatalf("version %d missing", v)
+		}
+		for _, it := range in.Items {
+			if l, ok := shortItems[it.Code]; it.Scale != survey.Text && (!ok || l.ID == "" || l.EN == "") {
+				t.Errorf("version %d's %s has no short name", v, it.Code)
+			}
+		}
 	}
 }
