@@ -14,7 +14,6 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/contract"
@@ -114,8 +113,7 @@ func (b *bench) memory(n int) error {
 				_, err := b.c.ExecuteWorkflow(b.ctx, client.StartWorkflowOptions{
 					ID: contract.TransferWorkflowID(in.Proposal.TransferID), TaskQueue: workflows.TaskQueue,
 					WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-					TypedSearchAttributes: temporal.NewSearchAttributes(workflows.StageKey.ValueSet(string(models.StageAwaitingTPK)),
-						workflows.RoundKey.ValueSet(in.RoundID), workflows.UnitKey.ValueSet(in.Proposal.ToUnitID)),
+					TypedSearchAttributes: workflows.TransferOptions(in).TypedSearchAttributes,
 				}, workflows.TransferWorkflow, in)
 				if err != nil {
 					mu.Lock()

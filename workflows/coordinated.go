@@ -209,7 +209,7 @@ func (t *transfer) waitBlocked(ctx workflow.Context) error {
 func (t *transfer) stopAt(ctx workflow.Context, stage models.Stage) error {
 	t.st.Stage, t.st.Awaiting = stage, ""
 	t.st.Since, t.st.ReminderAt, t.st.Deadline = nil, nil, nil
-	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage))); err != nil {
+	if err := t.markStage(ctx, stage); err != nil {
 		return err
 	}
 	note := contract.StageNote{TransferID: t.id(), Stage: stage, Reason: t.st.ReasonEN, At: workflow.Now(ctx)}

@@ -124,8 +124,7 @@ func TransferOptions(in TransferInput) workflow.ChildWorkflowOptions {
 		WorkflowID:            contract.TransferWorkflowID(in.Proposal.TransferID),
 		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		ParentClosePolicy:     enumspb.PARENT_CLOSE_POLICY_ABANDON,
-		TypedSearchAttributes: temporal.NewSearchAttributes(StageKey.ValueSet(string(models.StageAwaitingTPK)),
-			RoundKey.ValueSet(in.RoundID), UnitKey.ValueSet(in.Proposal.ToUnitID)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(RoundKey.ValueSet(in.RoundID), UnitKey.ValueSet(in.Proposal.ToUnitID)),
 	}
 }
 

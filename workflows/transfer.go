@@ -20,6 +20,7 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 	t := &transfer{in: in, local: takesLocalSteps(ctx, in), st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
 		Awaiting: models.RoleTPK, Training: in.Proposal.Training}}
 	t.batched = t.local && workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, 1) >= 1
+	t.everyStage = workflow.GetVersion(ctx, ChangeStageAtEnd, workflow.DefaultVersion, 1) == workflow.DefaultVersion
 	if err := t.register(ctx); err != nil {
 		return t.st, err
 	}
@@ -62,6 +63,25 @@ func takesLocalSteps(ctx workflow.Context, in TransferInput) bool {
 // transaction (contract.Apply). A decision, the stage it leads to and the
 // next approver's notice take one commit instead of three.
 const ChangeOneTransaction = "one-transaction"
+
+// ChangeStageAtEnd is the change (workflow.GetVersion) from whose version
+// 1 on a transfer sets its MutasiStage search attribute once, when it
+// ends, instead of at every stage. Each upsert is a write of the
+// workflow's visibility record; on the dev server it was the largest
+// single cost of a decision (bench, BENCHMARKS.md). Mutasi's database
+// holds the stage of a running transfer (the API and pages read it) and
+// the workflow's "state" query tells it live. Runs begun before keep
+// setting it at every stage.
+const ChangeStageAtEnd = "stage-at-end"
+
+// markStage sets the MutasiStage search attribute to stage when the run
+// keeps it at every stage, or when stage ends the transfer.
+func (t *transfer) markStage(ctx workflow.Context, stage models.Stage) error {
+	if !t.everyStage && !stage.Final() {
+		return nil
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage)))
+}
 
 // runBatched runs the stages. In a batched run they run in a coroutine of
 // their own, and a second one applies the steps queued (applyQueued):
@@ -186,7 +206,10 @@ type transfer struct {
 	// (ChangeOneTransaction): queue holds those not yet taken by a batch,
 	// queued and applied count them, applying says a batch is running,
 	// applyErr is why one failed.
-	batched         bool
+	batched bool
+	// everyStage says whether the run sets its stage search attribute at
+	// every stage or only at its end (ChangeStageAtEnd).
+	everyStage      bool
 	queue           []contract.Step
 	queued, applied int
 	applying        bool
@@ -300,7 +323,7 @@ func (t *transfer) enter(ctx workflow.Context, stage models.Stage, awaited model
 	if recorded {
 		return nil
 	}
-	if err := workflow.UpsertTypedSearchAttributes(ctx, StageKey.ValueSet(string(stage))); err != nil {
+	if err := t.markStage(ctx, stage); err != nil {
 		return err
 	}
 	return t.write(ctx, contract.Step{Stage: &contract.StageChange{TransferID: t.id(), Stage: stage}})

@@ -10,9 +10,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/mock"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
 	"gorm.io/gorm"
@@ -332,6 +334,26 @@ func TestRejectedByPPK(t *testing.T) {
 	f.db.First(&d, "step = ?", models.RolePPK)
 	if d.Approve || d.Reason != "formasi dibekukan" || d.ActorID != "ppk1" {
 		t.Errorf("PPK decision recorded as %+v", d)
+	}
+}
+
+// TestStageSearchAttributeAtEndOnly: a transfer sets MutasiStage once,
+// when it ends (ChangeStageAtEnd); the stages it passes on the way
+// write no visibility record.
+func TestStageSearchAttributeAtEndOnly(t *testing.T) {
+	f := newFixture(t, models.DefaultSettings(), false, false)
+	var stages []string
+	f.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		if stage, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(workflows.StageKey); ok {
+			stages = append(stages, stage)
+		}
+	}).Return(nil)
+	f.at(h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, workflows.Decision{Actor: ppk, Reason: "formasi dibekukan"})
+	f.run()
+	f.accepted("tpk", "ppk")
+	if want := []string{string(models.StageRejected)}; !slices.Equal(stages, want) {
+		t.Errorf("MutasiStage set to %v, want %v", stages, want)
 	}
 }
 
