@@ -446,6 +446,9 @@ func (a *Activities) EvaluateRound(ctx context.Context, in contract.RoundAsOf) (
 			Updates(models.Round{Summary: &s, Status: models.RoundCompleted, CompletedAt: &at, UpdatedAt: at}).Error; err != nil {
 			return err
 		}
+		if err := forgetAnswerOrder(tx, in.RoundID); err != nil {
+			return err
+		}
 		return audit(tx, "round:"+in.RoundID+":evaluated", models.AuditEntry{RoundID: in.RoundID,
 			ActorID: contract.System.ID, Role: contract.System.Role, Action: models.ActionRoundEvaluated, At: at})
 	})

@@ -184,6 +184,28 @@ func testSurveyAnswersUnlinked(t *testing.T, b testkit.Backend) {
 			t.Errorf("audit line %+v: want the round only, dated the round's start", l)
 		}
 	}
+
+	// The round ends: every answer, the two waiting too, takes block 0
+	// (no order left); nothing is lost or doubled, twice over.
+	before := map[string]bool{}
+	for _, row := range stored {
+		before[text(row["id"])] = true
+	}
+	for run := range 2 {
+		if _, err := a.EvaluateRound(ctx, contract.RoundAsOf{RoundID: round, AsOf: answeredAt(n)}); err != nil {
+			t.Fatal(err)
+		}
+		var after []models.SurveyAnswer
+		gdb.Find(&after)
+		if len(after) != n {
+			t.Fatalf("run %d: %d answers after the round ended, want %d", run+1, len(after), n)
+		}
+		for _, ans := range after {
+			if !before[ans.ID] || ans.Block == nil || *ans.Block != 0 || ans.Answers["enps"] != 9.0 {
+				t.Errorf("run %d: after the round ended: %+v", run+1, ans)
+			}
+		}
+	}
 }
 
 func TestSurveyBlocksFillWhole(t *testing.T) { eachBackend(t, testSurveyBlocksFillWhole) }

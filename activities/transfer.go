@@ -531,6 +531,33 @@ func fillBlock(tx *gorm.DB, roundID string) error {
 	return nil
 }
 
+// forgetAnswerOrder forgets the order of a round's survey answers once
+// its surveys have all been answered or closed: the live report no
+// longer needs it. Every answer of the round takes block 0 (counted, in
+// no order; those still waiting too, so that nothing marks the round's
+// last answers), written again in the order of their random IDs, so that
+// neither the blocks nor where the rows lie say in what order they came.
+// Run again, it finds the order already forgotten and changes nothing.
+func forgetAnswerOrder(tx *gorm.DB, roundID string) error {
+	var ordered int64
+	if err := tx.Model(&models.SurveyAnswer{}).Where("round_id = ? AND (block IS NULL OR block <> 0)", roundID).
+		Count(&ordered).Error; err != nil || ordered == 0 {
+		return err
+	}
+	var answers []models.SurveyAnswer
+	if err := tx.Where("round_id = ?", roundID).Order("id").Find(&answers).Error; err != nil {
+		return err
+	}
+	if err := tx.Where("round_id = ?", roundID).Delete(&models.SurveyAnswer{}).Error; err != nil {
+		return err
+	}
+	zero := 0
+	for i := range answers {
+		answers[i].Block = &zero
+	}
+	return tx.CreateInBatches(answers, 500).Error
+}
+
 // randomID is 16 random bytes in hex: an ID that says nothing about
 // what it names, nor when it was made.
 func randomID() (string, error) {

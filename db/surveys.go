@@ -23,16 +23,19 @@ type oldResponse struct {
 	UnitID            string
 	Kind              string
 	Trained           bool
+	RoundStatus       string
 }
 
 // moveSurveyResponses moves the answers of the old survey_responses
 // table, keyed by transfer and stamped with the time they were given, to
 // survey_answers, which links them to no one: a random ID, the round,
 // the transfer's destination unit and position kind, whether it was
-// trained, the instrument version and the answers. Each round's answers
-// take blocks of MinBlock in the order they were given, as the live
-// report counted them (the rest wait for the next answers, as new ones
-// do), and are written in the order of their random IDs. The surveys
+// trained, the instrument version and the answers. The answers of a
+// round still under way take blocks of MinBlock in the order they were
+// given, as the live report counted them (the rest wait for the next
+// answers, as new ones do); those of a completed round take block 0, in
+// no order, as the round's end leaves them. All are written in the order
+// of their random IDs. The surveys
 // learn whether their mover was trained and lose answered_at. Then the
 // old table is dropped, in the same transaction; with no old table left
 // it does nothing. What the old rows left elsewhere is not changed: the
@@ -47,9 +50,10 @@ func moveSurveyResponses(conn *gorm.DB) error {
 			string(models.TrainingCompleted) + `')`
 		var old []oldResponse
 		err := tx.Raw(`SELECT r.round_id, r.instrument_version, r.answers,
-				COALESCE(t.to_unit_id, '') AS unit_id, COALESCE(p.kind, '') AS kind, ` + fmt.Sprintf(trained, "r.transfer_id") + ` AS trained
+				COALESCE(t.to_unit_id, '') AS unit_id, COALESCE(p.kind, '') AS kind, ` + fmt.Sprintf(trained, "r.transfer_id") + ` AS trained,
+				COALESCE(ro.status, '') AS round_status
 			FROM survey_responses r LEFT JOIN transfers t ON t.id = r.transfer_id
-			LEFT JOIN positions p ON p.id = t.to_position_id
+			LEFT JOIN positions p ON p.id = t.to_position_id LEFT JOIN rounds ro ON ro.id = r.round_id
 			ORDER BY r.round_id, r.submitted_at, r.transfer_id`).Scan(&old).Error
 		if err != nil {
 			return err
@@ -75,7 +79,10 @@ func moveSurveyResponses(conn *gorm.DB) error {
 				if err := json.Unmarshal([]byte(o.Answers), &row.Answers); err != nil {
 					return fmt.Errorf("answers of a survey of round %s: %w", o.RoundID, err)
 				}
-				if (k-i)/models.MinBlock < (j-i)/models.MinBlock {
+				if o.RoundStatus == string(models.RoundCompleted) {
+					zero := 0 // the round has ended: no order kept
+					row.Block = &zero
+				} else if (k-i)/models.MinBlock < (j-i)/models.MinBlock {
 					b := block + (k-i)/models.MinBlock + 1
 					row.Block = &b
 				}

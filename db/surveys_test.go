@@ -23,11 +23,13 @@ type responseBefore struct {
 
 func (responseBefore) TableName() string { return "survey_responses" }
 
-// TestMigrateSurveyAnswers migrates a database holding seven answers kept
-// against their transfers (and surveys with answered_at): the answers
-// move to survey_answers with their mover's unit, kind and training, the
-// first five in the order given take a block, the other two wait; the
-// old table and answered_at are gone; a second run changes nothing.
+// TestMigrateSurveyAnswers migrates a database holding seven answers of
+// a round under way and two of a completed round, kept against their
+// transfers (and surveys with answered_at): the answers move to
+// survey_answers with their mover's unit, kind and training; in the round
+// under way the first five in the order given take a block and the other
+// two wait, in the completed round both take block 0; the old table and
+// answered_at are gone; a second run changes nothing.
 func TestMigrateSurveyAnswers(t *testing.T) {
 	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
@@ -46,8 +48,17 @@ func TestMigrateSurveyAnswers(t *testing.T) {
 				{ID: "P1", UnitID: "U1", Name: "Pengelola", Kind: models.KindPelaksana, Class: 7, MinRank: 5, MaxRank: 12, MinEducation: 2, Seats: 9},
 				{ID: "P2", UnitID: "U2", Name: "Analis", Kind: models.KindFungsional, Class: 9, MinRank: 9, MaxRank: 14, MinEducation: 3, Seats: 5},
 			}).Error)
-			must(gdb.Create(&models.Round{ID: "R1", Name: "Maret", Status: models.RoundCompleted, Settings: models.DefaultSettings(),
+			must(gdb.Create(&models.Round{ID: "R1", Name: "Maret", Status: models.RoundInProgress, Settings: models.DefaultSettings(),
 				WorkflowID: "round-R1", CreatedAt: base, UpdatedAt: base}).Error)
+			must(gdb.Create(&models.Round{ID: "R0", Name: "Januari", Status: models.RoundCompleted, Settings: models.DefaultSettings(),
+				WorkflowID: "round-R0", CreatedAt: base, UpdatedAt: base}).Error)
+			for i := 1; i <= 2; i++ {
+				id := fmt.Sprintf("S%d", i)
+				must(gdb.Create(&models.Transfer{ID: id, RoundID: "R0", NIP: fmt.Sprintf("1980010120050120%02d", i), ToPositionID: "P2",
+					ToUnitID: "U2", Stage: models.StageCompleted, WorkflowID: "transfer-" + id}).Error)
+				must(gdb.Create(&responseBefore{TransferID: id, RoundID: "R0", InstrumentVersion: 1,
+					Answers: map[string]any{"motivation": 1.0}, SubmittedAt: base.Add(time.Duration(i) * time.Minute)}).Error)
+			}
 			for i := 1; i <= 7; i++ {
 				id := fmt.Sprintf("T%02d", i)
 				tr := models.Transfer{ID: id, RoundID: "R1", NIP: fmt.Sprintf("1980010120050110%02d", i), ToPositionID: "P1",
@@ -71,8 +82,18 @@ func TestMigrateSurveyAnswers(t *testing.T) {
 				if gdb.Migrator().HasTable("survey_responses") || gdb.Migrator().HasColumn(&models.Survey{}, "answered_at") {
 					t.Fatalf("run %d: the old table or answered_at is still there", run+1)
 				}
+				var ended []models.SurveyAnswer
+				must(gdb.Where("round_id = ?", "R0").Find(&ended).Error)
+				for _, a := range ended {
+					if a.Block == nil || *a.Block != 0 || a.UnitID != "U2" {
+						t.Errorf("run %d: an answer of the completed round: %+v, want block 0", run+1, a)
+					}
+				}
+				if len(ended) != 2 {
+					t.Errorf("run %d: %d answers of the completed round, want 2", run+1, len(ended))
+				}
 				var got []models.SurveyAnswer
-				must(gdb.Order("id").Find(&got).Error)
+				must(gdb.Where("round_id = ?", "R1").Order("id").Find(&got).Error)
 				if len(got) != 7 {
 					t.Fatalf("run %d: %d answers, want 7", run+1, len(got))
 				}

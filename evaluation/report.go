@@ -280,11 +280,12 @@ type reply struct {
 	comments []string
 }
 
-// replies reads the responses in block order (the answers of a later
-// block after every earlier one; those still waiting for their block
-// last; within a block by random ID, which keeps no order), so that the
-// replies read before a block filled stay first once it has; responses
-// to an unknown instrument version are left out.
+// replies reads the responses in block order (the answers of ended
+// rounds, block 0, first; then the answers of a later block after every
+// earlier one; those still waiting for their block last; within a block
+// by random ID, which keeps no order), so that the replies read before a
+// block filled stay first once it has; responses to an unknown
+// instrument version are left out.
 func replies(responses []models.SurveyAnswer) []reply {
 	ordered := slices.Clone(responses)
 	slices.SortStableFunc(ordered, func(a, b models.SurveyAnswer) int {

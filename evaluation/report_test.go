@@ -503,6 +503,17 @@ func TestLiveCountsFilledBlocks(t *testing.T) {
 	if r := Compute(d); r.Response.Answered != 5 || r.ENPS.Score != 100 {
 		t.Errorf("waiting answers counted: answered %d, eNPS %+v", r.Response.Answered, r.ENPS)
 	}
+	// Beside them, a round that has ended (block 0, all its answers)
+	// counts whole, in a report over both.
+	ended := npsData(0, 0, 0)
+	for i := range ended.Responses {
+		zero := 0
+		ended.Responses[i].Block, ended.Responses[i].ID = &zero, fmt.Sprint("Z", i)
+	}
+	d.Responses = append(d.Responses, ended.Responses...)
+	if r := Compute(d); r.Response.Answered != 8 || r.ENPS.Score != 25 {
+		t.Errorf("with an ended round's three answers: answered %d, eNPS %+v, want 8 and 25", r.Response.Answered, r.ENPS)
+	}
 }
 
 // TestEveryItemHasAShortName: every rated item of every instrument

@@ -396,7 +396,9 @@ type Survey struct {
 // survey was answered. It has no transfer, NIP or time. Block orders the
 // answers coarsely for the live report: the round's answers wait with no
 // block (nil) until MinBlock of them have come, then those take the next
-// block number together, so the order within a block is not kept.
+// block number together, so the order within a block is not kept. When
+// the round has ended, every answer of it takes block 0: counted, with no
+// order at all.
 type SurveyAnswer struct {
 	ID           string       `gorm:"primaryKey;size:32" json:"-"`
 	RoundID      string       `gorm:"size:40;not null;index" json:"round_id"`

@@ -2,6 +2,7 @@ package transfers
 
 import (
 	"context"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -71,11 +72,23 @@ func (s *Service) AnswerSurvey(ctx context.Context, token string, answers map[st
 		}
 		return sv, e
 	}
-	body, _ := json.Marshal(answers)
-	sum := sha256.Sum256(append([]byte(sv.TransferID+"\x00"), body...))
 	in := workflows.SurveyAnswers{Actor: models.Actor{ID: "survey-link", Role: models.RoleSystem}, Answers: answers}
 	var receipt workflows.Receipt
 	wid := contract.TransferWorkflowID(sv.TransferID)
-	err = s.Update(ctx, wid, workflows.UpdateAnswerSurvey, "survey-"+hex.EncodeToString(sum[:16]), in, &receipt)
+	err = s.Update(ctx, wid, workflows.UpdateAnswerSurvey, s.surveyUpdateID(sv.TransferID, answers), in, &receipt)
 	return sv, err
+}
+
+// surveyUpdateID names the update that answers a survey: the same for an
+// identical repeat, so it gets the first answer and no second effect. It
+// is keyed with the link secret: the update ID stands in Temporal's
+// history unencrypted, and a plain hash of the transfer and answers could
+// be reversed there by trying every set of answers (a few times 10^10
+// without a comment), reading a named person's answers.
+func (s *Service) surveyUpdateID(transferID string, answers map[string]any) string {
+	body, _ := json.Marshal(answers)
+	mac := hmac.New(sha256.New, s.LinkSecret)
+	mac.Write([]byte("survey-update\x00" + transferID + "\x00"))
+	mac.Write(body)
+	return "survey-" + hex.EncodeToString(mac.Sum(nil)[:16])
 }
