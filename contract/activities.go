@@ -222,7 +222,10 @@ type SurveyInput struct {
 	Expires    time.Time
 }
 
-// SurveyAnswer is an employee's answers to their survey.
+// SurveyAnswer is an employee's answers to their survey. The activity
+// stores the answers with no link to the transfer and keeps neither At
+// nor the transfer with them (see models.SurveyAnswer); At stays in the
+// input so that histories recorded before replay unchanged.
 type SurveyAnswer struct {
 	TransferID string
 	Answers    map[string]any
