@@ -308,7 +308,8 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	expect(t, s.do("GET", "/api/v1/surveys/"+token, "", nil), http.StatusGone)
 
 	var eval EvaluationView
-	testkit.Eventually(t, "the final evaluation", func() bool {
+	// The answered transfer ends when its survey window closes.
+	testkit.EventuallyWithin(t, 90*time.Second, "the final evaluation", func() bool {
 		r := s.do("GET", "/api/v1/rounds/R2027_1/evaluation", models.RoleHR, nil)
 		r.json(t, &eval)
 		return r.status == http.StatusOK && eval.Final

@@ -285,8 +285,8 @@ func TestTransferInTheBrowser(t *testing.T) {
 	}
 	b.shot("03-round-new-errors")
 	settings := map[string]string{"decision_reminder": "2s", "decision_escalation": "4s", "acknowledge_reminder": "60s",
-		"acknowledge_deadline": "120s", "training_deadline": "120s", "survey_delay": "1s", "survey_reminder": "60s",
-		"survey_window": "120s"}
+		"acknowledge_deadline": "120s", "training_deadline": "120s", "survey_delay": "1s", "survey_reminder": "40s",
+		"survey_window": "60s"}
 	for k, v := range settings {
 		b.set(`[id="settings.`+k+`"]`, v)
 	}
@@ -458,7 +458,8 @@ func TestTransferInTheBrowser(t *testing.T) {
 	b.see("Terima kasih, jawaban Anda tersimpan")
 
 	// 7. The evaluation page shows the answer.
-	testkit.Eventually(t, "the round's evaluation", func() bool {
+	// The answered transfer ends when its survey window closes.
+	testkit.EventuallyWithin(t, 90*time.Second, "the round's evaluation", func() bool {
 		var r models.Round
 		return s.db.First(&r, "id = ?", "WEB1").Error == nil && r.Status == models.RoundCompleted
 	})

@@ -127,7 +127,14 @@ func Poll(ctx context.Context, interval time.Duration, what string, check func()
 // with what after 30 seconds.
 func Eventually(tb testing.TB, what string, check func() bool) {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	EventuallyWithin(tb, 30*time.Second, what, check)
+}
+
+// EventuallyWithin is Eventually with its own limit, for what waits out a
+// timer of the workflow, such as a survey window.
+func EventuallyWithin(tb testing.TB, limit time.Duration, what string, check func() bool) {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), limit)
 	defer cancel()
 	if err := Poll(ctx, 100*time.Millisecond, what, check); err != nil {
 		tb.Fatal(err)

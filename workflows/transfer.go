@@ -74,6 +74,13 @@ const ChangeOneTransaction = "one-transaction"
 // setting it at every stage.
 const ChangeStageAtEnd = "stage-at-end"
 
+// ChangeSurveyWindow is the change (workflow.GetVersion) from whose
+// version 1 on a transfer whose survey was answered stays at
+// survey_open until the survey window closes, as an unanswered one does,
+// so that its stage and timeline do not tell who answered, or when.
+// Runs that recorded no marker completed at the answer.
+const ChangeSurveyWindow = "survey-window"
+
 // markStage sets the MutasiStage search attribute to stage when the run
 // keeps it at every stage, or when stage ends the transfer.
 func (t *transfer) markStage(ctx workflow.Context, stage models.Stage) error {
@@ -641,8 +648,14 @@ func (t *transfer) survey(ctx workflow.Context) error {
 			return t.notify(ctx, "survey:reminder", contract.NoticeSurveyReminder, models.RoleEmployee, n)
 		},
 		func() error { return nil }, true)
-	if err != nil || answered {
+	if err != nil {
 		return err
+	}
+	if answered {
+		if workflow.GetVersion(ctx, ChangeSurveyWindow, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+			return nil
+		}
+		return workflow.Sleep(ctx, open.Expires.Sub(workflow.Now(ctx)))
 	}
 	t.surveyClosed = true
 	return t.step(ctx, contract.CloseSurvey, nil, t.id(), workflow.Now(ctx))

@@ -337,6 +337,41 @@ func TestRejectedByPPK(t *testing.T) {
 	}
 }
 
+// TestAnsweredSurveyKeepsItsWindow: a transfer whose survey was answered
+// completes when the window closes, as an unanswered one does, not at
+// the answer (ChangeSurveyWindow); runs from before complete at once.
+func TestAnsweredSurveyKeepsItsWindow(t *testing.T) {
+	for _, before := range []bool{false, true} {
+		t.Run(map[bool]string{false: "now", true: "before"}[before], func(t *testing.T) {
+			f := newFixture(t, models.DefaultSettings(), false, false)
+			if before {
+				f.env.OnGetVersion(workflows.ChangeSurveyWindow, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+			}
+			f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
+			f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+			f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+			answered := start.Add(3*h + 12*7*24*h + 24*h)
+			f.at(answered.Sub(start), "survey", workflows.UpdateAnswerSurvey,
+				workflows.SurveyAnswers{Actor: f.employee, Answers: map[string]any{"motivation": 4}})
+			if st := f.run(); st.Outcome != models.StageCompleted {
+				t.Fatalf("outcome %s", st.Outcome)
+			}
+			f.accepted("tpk", "ppk", "ack", "survey")
+			var sv models.Survey
+			if err := f.db.First(&sv, "transfer_id = ?", f.in.Proposal.TransferID).Error; err != nil {
+				t.Fatal(err)
+			}
+			want := sv.ExpiresAt
+			if before {
+				want = answered
+			}
+			if ended := f.env.Now(); !ended.Equal(want) {
+				t.Errorf("completed at %v, want %v (survey sent %v, closing %v)", ended, want, sv.SentAt, sv.ExpiresAt)
+			}
+		})
+	}
+}
+
 // TestStageSearchAttributeAtEndOnly: a transfer sets MutasiStage once,
 // when it ends (ChangeStageAtEnd); the stages it passes on the way
 // write no visibility record.
