@@ -18,12 +18,30 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 )
 
-// ErrInvalid is returned for a token that is malformed, unknown or
-// revoked.
-var ErrInvalid = errors.New("invalid or revoked API token")
+// ErrInvalid is returned for a token that is malformed, unknown, expired
+// or revoked.
+var ErrInvalid = errors.New("invalid, expired or revoked API token")
 
-// Issue creates a token for actor, stores its hash and returns the token.
+const day = 24 * time.Hour
+
+// DefaultTTL is how long a token works unless its issuer says otherwise.
+const DefaultTTL = 90 * day
+
+// MaxTTL is the longest life a token may be given.
+const MaxTTL = 730 * day
+
+// Issue creates a token for actor that works for DefaultTTL, stores its
+// hash and returns the token.
 func Issue(gdb *gorm.DB, name string, actor models.Actor) (string, error) {
+	return IssueFor(gdb, name, actor, DefaultTTL)
+}
+
+// IssueFor is Issue with the token's life: more than zero, at most
+// MaxTTL.
+func IssueFor(gdb *gorm.DB, name string, actor models.Actor, ttl time.Duration) (string, error) {
+	if ttl <= 0 || ttl > MaxTTL {
+		return "", fmt.Errorf("a token's life must be more than 0 and at most %d days, not %.1f days", MaxTTL/day, float64(ttl)/float64(day))
+	}
 	if !validRole(actor.Role) {
 		return "", fmt.Errorf("unknown role %q", actor.Role)
 	}
@@ -39,8 +57,10 @@ func Issue(gdb *gorm.DB, name string, actor models.Actor) (string, error) {
 	if _, err := rand.Read(secret); err != nil {
 		return "", err
 	}
+	now := time.Now()
+	expires := now.Add(ttl)
 	key := models.APIKey{ID: hex.EncodeToString(id), Name: name, ActorID: actor.ID, Role: actor.Role, NIP: actor.NIP,
-		Units: actor.Units, CreatedAt: time.Now()}
+		Units: actor.Units, CreatedAt: now, ExpiresAt: &expires}
 	token := "mts_" + key.ID + "_" + base64.RawURLEncoding.EncodeToString(secret)
 	key.Hash = hash(token)
 	if key.ActorID == "" {
@@ -58,7 +78,8 @@ func Lookup(gdb *gorm.DB, token string) (models.Actor, error) {
 		return models.Actor{}, ErrInvalid
 	}
 	var key models.APIKey
-	err := gdb.Where("hash = ? AND revoked_at IS NULL", hash(token)).First(&key).Error
+	err := gdb.Where("hash = ? AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?)", hash(token), time.Now()).
+		First(&key).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return models.Actor{}, ErrInvalid
 	}
@@ -68,13 +89,29 @@ func Lookup(gdb *gorm.DB, token string) (models.Actor, error) {
 	return models.Actor{ID: key.ActorID, Role: key.Role, NIP: key.NIP, Units: key.Units}, nil
 }
 
-// Revoke revokes the token with the given ID (its public prefix).
-func Revoke(gdb *gorm.DB, id string) error {
-	res := gdb.Model(&models.APIKey{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", time.Now())
-	if res.Error == nil && res.RowsAffected == 0 {
-		return ErrInvalid
-	}
-	return res.Error
+// List returns the newest limit tokens, revoked and expired ones too;
+// their hashes never leave the database (models.APIKey hides them).
+func List(gdb *gorm.DB, limit int) ([]models.APIKey, error) {
+	var keys []models.APIKey
+	return keys, gdb.Order("created_at DESC, id").Limit(limit).Find(&keys).Error
+}
+
+// Revoke revokes the token with the given ID (its public prefix) and
+// returns it as revoked; ErrInvalid when there is no such token not yet
+// revoked.
+func Revoke(gdb *gorm.DB, id string) (models.APIKey, error) {
+	var key models.APIKey
+	err := gdb.Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.APIKey{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", time.Now())
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return ErrInvalid
+		}
+		return tx.First(&key, "id = ?", id).Error
+	})
+	return key, err
 }
 
 func hash(token string) string {

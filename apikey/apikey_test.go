@@ -3,6 +3,7 @@ package apikey_test
 import (
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/models"
@@ -30,8 +31,8 @@ func TestIssueLookupRevoke(t *testing.T) {
 			t.Errorf("Lookup(%q) = %v, want ErrInvalid", bad, err)
 		}
 	}
-	if err := apikey.Revoke(gdb, stored.ID); err != nil {
-		t.Fatal(err)
+	if k, err := apikey.Revoke(gdb, stored.ID); err != nil || k.RevokedAt == nil {
+		t.Fatalf("Revoke = %+v, %v", k, err)
 	}
 	if _, err := apikey.Lookup(gdb, tok); !errors.Is(err, apikey.ErrInvalid) {
 		t.Errorf("a revoked token still works: %v", err)
@@ -42,4 +43,47 @@ func TestIssueLookupRevoke(t *testing.T) {
 	if _, err := apikey.Issue(gdb, "x", models.Actor{Role: "admin"}); err == nil {
 		t.Error("a token with an unknown role was issued")
 	}
+}
+
+// TestTokensEnd: a token works for its life only, is listed with its
+// expiry and without its hash, and a life out of bounds is refused.
+func TestTokensEnd(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	hr := models.Actor{ID: "hr", Role: models.RoleHR}
+	tok, err := apikey.Issue(gdb, "BKPSDM", hr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := apikey.List(gdb, 10)
+	if err != nil || len(keys) != 1 || keys[0].ExpiresAt == nil {
+		t.Fatalf("List = %+v, %v", keys, err)
+	}
+	if life := keys[0].ExpiresAt.Sub(keys[0].CreatedAt); life != apikey.DefaultTTL {
+		t.Errorf("a token lives %v, want %v", life, apikey.DefaultTTL)
+	}
+	if _, err := apikey.Lookup(gdb, tok); err != nil {
+		t.Fatalf("a fresh token does not work: %v", err)
+	}
+	past := time.Now().Add(-time.Second)
+	if err := gdb.Model(&models.APIKey{}).Where("id = ?", keys[0].ID).Update("expires_at", past).Error; err != nil {
+		t.Fatal(err)
+	}
+	if _, err := apikey.Lookup(gdb, tok); !errors.Is(err, apikey.ErrInvalid) {
+		t.Errorf("an expired token still works: %v", err)
+	}
+	for _, ttl := range []time.Duration{0, -time.Hour, apikey.MaxTTL + time.Hour} {
+		if _, err := apikey.IssueFor(gdb, "x", hr, ttl); err == nil {
+			t.Errorf("a token of life %v was issued", ttl)
+		}
+	}
+	if n := len(must(apikey.List(gdb, 10))); n != 1 {
+		t.Errorf("%d tokens after refused issues, want 1", n)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
 }

@@ -228,6 +228,8 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"GET", "/api/v1/employees/" + q.other.NIP, nil, statuses(pHR, 200, pEmployee, 404), nil},
 		{"GET", "/api/v1/employees/199001012015011999", nil, statuses(pHR, 404, pEmployee, 404), nil},
 		{"GET", "/api/v1/notifications", nil, statuses(pHR, 200), nil},
+		{"GET", "/api/v1/tokens", nil, statuses(pHR, 200), nil},
+		{"POST", "/api/v1/tokens/nope/revocation", nil, statuses(pHR, 404), nil},
 		{"POST", "/api/v1/rounds", map[string]any{}, statuses(pHR, 422), nil},
 		{"GET", "/api/v1/rounds", nil, statuses(readers...), nil},
 		{"GET", "/api/v1/rounds/Q1", nil, statuses(readers...), nil},

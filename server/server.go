@@ -136,6 +136,8 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/imports/:kind/template", s.allow(s.importTemplate, models.RoleHR, models.RoleSystem))
 	api.GET("/employees/:nip", s.allow(s.getEmployee, models.RoleHR, models.RoleEmployee))
 	api.GET("/notifications", s.allow(s.listNotifications, models.RoleHR))
+	api.GET("/tokens", s.allow(s.listTokens, models.RoleHR))
+	api.POST("/tokens/:id/revocation", s.allow(s.revokeToken, models.RoleHR))
 	api.POST("/rounds", s.allow(s.startRound, models.RoleHR))
 	api.GET("/rounds", s.allow(s.listRounds, readers...))
 	api.GET("/rounds/:id", s.allow(s.getRound, readers...))

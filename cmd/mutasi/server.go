@@ -28,7 +28,7 @@ import (
 
 func init() {
 	commands["server"] = command{"serve the HTTP API until interrupted", runServer}
-	commands["token"] = command{"issue an API token for a role", runToken}
+	commands["token"] = command{"issue an API token for a role (token list, token revoke ID: see and end them)", runToken}
 }
 
 // newLogger makes the process's logger: text for people, JSON for log
@@ -162,7 +162,11 @@ func serveAPI(ctx context.Context, addr string, hc httpConfig, gdb *gorm.DB, tc 
 }
 
 func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 && (args[0] == "list" || args[0] == "revoke") {
+		return runTokens(args[0], args[1:], stdout, stderr)
+	}
 	fs, c := newFlags("token", stderr)
+	expires := fs.String("expires", "90d", "how long the token works, e.g. 30d, 12w or 720h (at most 730d)")
 	role := fs.String("role", "", "hr_officer, tpk, ppk, employee or system")
 	name := fs.String("name", "", "who the token is for, e.g. \"TPK Kota Banjarbaru\"")
 	id := fs.String("actor", "", "the actor ID recorded in the audit trail (default: the token's ID)")
@@ -170,6 +174,10 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	units := fs.String("units", "", "comma-separated unit IDs an approver may act on (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	ttl, err := models.ParseDuration(*expires)
+	if err != nil {
+		return fmt.Errorf("--expires: %w", err)
 	}
 	gdb, err := c.openDB()
 	if err != nil {
@@ -184,11 +192,51 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			a.Units = append(a.Units, u)
 		}
 	}
-	tok, err := apikey.Issue(gdb, *name, a)
+	tok, err := apikey.IssueFor(gdb, *name, a, ttl.Std())
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(stdout, tok)
-	fmt.Fprintln(os.Stderr, "keep it safe: only its hash is stored")
+	fmt.Fprintln(os.Stderr, "keep it safe: only its hash is stored; it works until", time.Now().Add(ttl.Std()).Format(time.DateOnly))
+	return nil
+}
+
+// runTokens lists the tokens (`token list`) or revokes one by its ID
+// (`token revoke ID`), which then gets 401 at once.
+func runTokens(sub string, args []string, stdout, stderr io.Writer) error {
+	fs, c := newFlags("token "+sub, stderr)
+	limit := fs.Int("limit", 100, "how many of the newest tokens to list")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if sub == "revoke" && fs.NArg() != 1 {
+		return errors.New("usage: mutasi token revoke ID (the ID is the part after mts_ that token list shows)")
+	}
+	gdb, err := c.openDB()
+	if err != nil {
+		return err
+	}
+	if sub == "revoke" {
+		if _, err := apikey.Revoke(gdb, fs.Arg(0)); err != nil {
+			return fmt.Errorf("token %s: %w", fs.Arg(0), err)
+		}
+		fmt.Fprintln(stdout, "revoked", fs.Arg(0))
+		return nil
+	}
+	keys, err := apikey.List(gdb, *limit)
+	if err != nil {
+		return err
+	}
+	day := func(t *time.Time) string {
+		if t == nil {
+			return "-"
+		}
+		return t.Format(time.DateOnly)
+	}
+	fmt.Fprintln(stdout, "ID\tROLE\tACTOR\tNAME\tCREATED\tEXPIRES\tREVOKED")
+	for _, k := range keys {
+		fmt.Fprintf(stdout, "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", k.ID, k.Role, k.ActorID, k.Name, k.CreatedAt.Format(time.DateOnly),
+			day(k.ExpiresAt), day(k.RevokedAt))
+	}
 	return nil
 }
