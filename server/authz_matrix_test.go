@@ -397,6 +397,8 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"POST", "/rounds/Q9/replan", nil, statuses(pHR, 404), nil},
 		{"GET", "/rounds/Q1/evaluation", nil, pageGET(readers...), nil},
 		{"GET", "/queues", nil, pageGET(pHR, 200), nil},
+		{"GET", "/tokens", nil, pageGET(pHR, 200), nil},
+		{"POST", "/tokens/nope/revocation", nil, statuses(pHR, 404), nil},
 		{"GET", "/imports", nil, pageGET(pHR, 200), nil},
 		{"POST", "/imports", url.Values{"kind": {"units"}}, statuses(pHR, 422), nil},
 		{"GET", "/inbox", nil, pageGET(approvers...), nil},

@@ -178,6 +178,8 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.POST("/rounds/:id/replan", s.page(s.replanForm, hr...))
 	p.GET("/rounds/:id/evaluation", s.page(s.evaluationPage, readers...))
 	p.GET("/queues", s.page(s.queuesPage, hr...))
+	p.GET("/tokens", s.page(s.tokensPage, hr...))
+	p.POST("/tokens/:id/revocation", s.page(s.revokeTokenForm, hr...))
 	p.GET("/imports", s.page(s.importPage, hr...))
 	p.POST("/imports", bodyLimit(maxImportBody), s.page(s.importForm, hr...))
 

@@ -1,12 +1,19 @@
 package server
 
 import (
+	"errors"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // TestTokensListedAndRevoked: HR lists the tokens (expiry, never the
@@ -50,4 +57,37 @@ func TestTokensListedAndRevoked(t *testing.T) {
 		t.Fatal(err)
 	}
 	expect(t, s.do("GET", "/api/v1/rounds", models.RolePPK, nil), http.StatusUnauthorized)
+}
+
+// TestTokensPage: the HR office sees the tokens on their page and
+// revokes one there; it then gets 401.
+func TestTokensPage(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	srv := &Server{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	addAccount(t, srv, "bkpsdm", models.RoleHR, "")
+	tok, err := apikey.Issue(gdb, "Sistem LMS", models.Actor{ID: "lms", Role: models.RoleSystem})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := strings.Split(tok, "_")[1]
+	p := newPageClient(t, hs.URL)
+	if status, _ := p.signIn("bkpsdm", testPassword); status != http.StatusOK {
+		t.Fatalf("sign-in: %d", status)
+	}
+	status, page := p.get("/tokens")
+	if status != http.StatusOK || !strings.Contains(page, "<code>"+id+"</code>") || !strings.Contains(page, "Sistem LMS") ||
+		strings.Contains(page, tok) {
+		t.Fatalf("the tokens page: %d\n%s", status, page)
+	}
+	if status, _ := p.post("/tokens/"+id+"/revocation", url.Values{"csrf_token": {p.csrf(page)}}); status != http.StatusOK {
+		t.Fatalf("revoking from the page: %d", status)
+	}
+	if _, err := apikey.Lookup(gdb, tok); !errors.Is(err, apikey.ErrInvalid) {
+		t.Errorf("the revoked token still works: %v", err)
+	}
+	if _, page := p.get("/tokens?lang=en"); !strings.Contains(page, ">revoked</span>") {
+		t.Errorf("the page does not show the token revoked:\n%s", page)
+	}
 }
