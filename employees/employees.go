@@ -5,6 +5,7 @@ package employees
 import (
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -20,7 +21,52 @@ type Record struct {
 	Position *models.Position         `json:"position,omitempty"`
 	Unit     *models.Unit             `json:"unit,omitempty"`
 	History  []models.PositionHistory `json:"history"`
+	// SIASN is what BKN's SIASN holds of the employee, as last imported.
+	SIASN SIASN `json:"siasn"`
 }
+
+// SIASN is an employee's histories as SIASN holds them, oldest first,
+// and where its latest position disagrees with the office's record.
+type SIASN struct {
+	Positions   []models.SIASNPosition `json:"positions"`
+	Ranks       []models.SIASNRank     `json:"ranks"`
+	Trainings   []models.SIASNTraining `json:"trainings"`
+	Differences []Difference           `json:"differences,omitempty"`
+}
+
+// Difference is one field on which SIASN's latest record and the
+// office's differ: HR checks which is right before a transfer is
+// decided on it.
+type Difference struct {
+	// Field is position_id, in_post_since (the TMT of the current post)
+	// or rank.
+	Field  string `json:"field"`
+	Office string `json:"office"`
+	SIASN  string `json:"siasn"`
+}
+
+// differences compares SIASN's latest position and rank with the
+// record: the post, when SIASN's maps to one of the office's; the TMT in
+// it, when they agree on the post; the rank.
+func differences(e models.Employee, s SIASN) []Difference {
+	var out []Difference
+	if n := len(s.Positions); n > 0 {
+		last := s.Positions[n-1]
+		switch {
+		case last.PositionID != "" && last.PositionID != e.PositionID:
+			out = append(out, Difference{Field: "position_id", Office: e.PositionID, SIASN: last.PositionID})
+		case last.PositionID != "" && !sameDay(last.Start, e.InPostSince):
+			out = append(out, Difference{Field: "in_post_since", Office: e.InPostSince.Format(time.DateOnly),
+				SIASN: last.Start.Format(time.DateOnly)})
+		}
+	}
+	if n := len(s.Ranks); n > 0 && s.Ranks[n-1].Rank != e.Rank {
+		out = append(out, Difference{Field: "rank", Office: e.Rank.String(), SIASN: s.Ranks[n-1].Rank.String()})
+	}
+	return out
+}
+
+func sameDay(a, b time.Time) bool { return a.Format(time.DateOnly) == b.Format(time.DateOnly) }
 
 // Get reads the record of the employee nip, which HR may read
 // for anyone and an employee for themselves only: anyone else's is not
@@ -53,5 +99,18 @@ func Get(ctx context.Context, gdb *gorm.DB, a models.Actor, nip string) (Record,
 		}
 		v.Position, v.Unit = &p, &u
 	}
-	return v, gdb.Where("nip = ?", nip).Order("start, id").Find(&v.History).Error
+	if err := gdb.Where("nip = ?", nip).Order("start, id").Find(&v.History).Error; err != nil {
+		return Record{}, err
+	}
+	v.SIASN = SIASN{Positions: []models.SIASNPosition{}, Ranks: []models.SIASNRank{}, Trainings: []models.SIASNTraining{}}
+	for _, q := range []struct {
+		rows  any
+		order string
+	}{{&v.SIASN.Positions, "start, record_id"}, {&v.SIASN.Ranks, "start, record_id"}, {&v.SIASN.Trainings, "year, start, record_id"}} {
+		if err := gdb.Where("nip = ?", nip).Order(q.order).Find(q.rows).Error; err != nil {
+			return Record{}, err
+		}
+	}
+	v.SIASN.Differences = differences(v.Employee, v.SIASN)
+	return v, nil
 }

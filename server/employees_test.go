@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -35,6 +36,17 @@ func TestEmployeeRecord(t *testing.T) {
 	}
 	if sanctioned.NIP == "" {
 		t.Fatal("no sanctioned employee in the demo data")
+	}
+	// SIASN's histories, with a later rank than the office's.
+	for _, row := range []any{
+		&models.SIASNPosition{NIP: sanctioned.NIP, RecordID: "J1", Type: "4", Name: "Pengadministrasi", UnorName: "Dinas",
+			PositionID: sanctioned.PositionID, Start: sanctioned.InPostSince},
+		&models.SIASNRank{NIP: sanctioned.NIP, RecordID: "G1", Rank: sanctioned.Rank + 1, Start: sanctioned.InPostSince},
+		&models.SIASNTraining{NIP: sanctioned.NIP, RecordID: "D1", Source: "rw-kursus", Type: "Bimtek", Name: "Bimtek SIASN", Year: 2022},
+	} {
+		if err := gdb.Create(row).Error; err != nil {
+			t.Fatal(err)
+		}
 	}
 	tokens := map[string]string{}
 	for _, a := range []models.Actor{{ID: "hr1", Role: models.RoleHR}, {ID: "tpk1", Role: models.RoleTPK},
@@ -76,9 +88,51 @@ func TestEmployeeRecord(t *testing.T) {
 			!v.History[0].Start.Equal(sanctioned.InPostSince) {
 			t.Errorf("as %s: %+v", role, v)
 		}
+		if s := v.SIASN; len(s.Positions) != 1 || len(s.Ranks) != 1 || len(s.Trainings) != 1 ||
+			len(s.Differences) != 1 || s.Differences[0].Field != "rank" {
+			t.Errorf("as %s, SIASN: %+v", role, s)
+		}
 	}
 	get(models.RoleHR, other.NIP, http.StatusOK)
 	get(models.RoleEmployee, other.NIP, http.StatusNotFound)
 	get(models.RoleTPK, sanctioned.NIP, http.StatusForbidden)
 	get(models.RoleHR, "199001012015011999", http.StatusNotFound)
+}
+
+// TestMyPageShowsSIASN: the employee's page shows SIASN's histories and
+// says where SIASN differs from the office's record.
+func TestMyPageShowsSIASN(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	d := seed.Generate(30, time.Now(), 4)
+	if err := seed.Load(gdb, d); err != nil {
+		t.Fatal(err)
+	}
+	e := d.Employees[0]
+	for _, row := range []any{
+		&models.SIASNPosition{NIP: e.NIP, RecordID: "J1", Type: "4", Name: "Jabatan Menurut SIASN", UnorName: "Unor SIASN",
+			Start: e.InPostSince},
+		&models.SIASNRank{NIP: e.NIP, RecordID: "G1", Rank: e.Rank + 1, Start: e.InPostSince, DecreeNumber: "KP-123"},
+	} {
+		if err := gdb.Create(row).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	srv := &Server{DB: gdb, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	addAccount(t, srv, "pegawai", models.RoleEmployee, e.NIP)
+	p := newPageClient(t, hs.URL)
+	if status, _ := p.signIn("pegawai", testPassword); status != http.StatusOK {
+		t.Fatalf("sign-in: %d", status)
+	}
+	status, page := p.get("/me")
+	for _, want := range []string{`id="siasn-positions"`, "Jabatan Menurut SIASN", `id="siasn-ranks"`, "KP-123",
+		"Golongan terakhir di SIASN " + (e.Rank + 1).String()} {
+		if status != http.StatusOK || !strings.Contains(page, want) {
+			t.Errorf("the page (%d) lacks %q", status, want)
+		}
+	}
+	if strings.Contains(page, `id="siasn-trainings"`) {
+		t.Error("an empty training history is shown")
+	}
 }
