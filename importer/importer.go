@@ -434,11 +434,14 @@ var specs = map[string]spec{
 		table:  table{"employees", employeeColumns, func(v any) []any { return employeeValues(v.(models.Employee)) }},
 		ref:    "position_id", refTable: "positions",
 		children: []children{
-			childrenOf("skp", "employee_skps", []string{"nip", "year", "predicate"},
+			// source (the office's own: empty) is written too, so that a
+			// stored row is the row staged only when every column is.
+			childrenOf("skp", "employee_skps", []string{"nip", "year", "predicate", "source"},
 				func(e models.Employee) []models.EmployeeSKP { return e.SKP },
-				func(s models.EmployeeSKP) []any { return []any{s.NIP, int64(s.Year), int64(s.Predicate)} }),
-			childrenOf("sanctions", "sanctions", []string{"nip", "type", "start", "end"},
-				func(e models.Employee) []models.Sanction { return e.Sanctions }, sanctionValues),
+				func(s models.EmployeeSKP) []any { return []any{s.NIP, int64(s.Year), int64(s.Predicate), s.Source} }),
+			childrenOf("sanctions", "sanctions", []string{"nip", "type", "start", "end", "source"},
+				func(e models.Employee) []models.Sanction { return e.Sanctions },
+				func(s models.Sanction) []any { return append(sanctionValues(s), s.Source) }),
 			childrenOf("competencies", "employee_competencies", []string{"nip", "name", "level"},
 				func(e models.Employee) []models.EmployeeCompetency { return e.Competencies },
 				func(c models.EmployeeCompetency) []any { return []any{c.NIP, c.Name, int64(c.Level)} }),

@@ -77,6 +77,7 @@ type stage struct {
 	imp      spec
 	parents  *bulk
 	children []*bulk  // of each of imp.children
+	loader   *loader  // while the file is read
 	rows     int      // rows read
 	masks    []uint64 // the sets of optional columns the rows have, a bit for each column of imp.optional
 }
@@ -156,6 +157,8 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 	}
 	keys := map[string]int{}
 	columns := slices.Concat(s.imp.columns, s.imp.optional)
+	s.loader = startLoader()
+	defer s.loader.wait()
 	err := read(body, s.imp, func(r row) error {
 		s.rows++
 		r.refs = refs
@@ -194,8 +197,18 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 			return errs, err
 		}
 	}
+	if err := s.loader.wait(); err != nil {
+		return errs, err
+	}
 	if s.postgres { // statistics, for the plans of the statements that read it
 		return errs, s.conn.Exec("ANALYZE " + s.temp(stageRows)).Error
+	}
+	// SQLite joins by nested loops: the staged child rows are looked up by
+	// their parent's key (see replaceChildren).
+	for _, b := range s.children {
+		if err := s.conn.Exec("CREATE INDEX " + s.temp(b.name+"_key") + " ON " + b.name + " (" + b.columns[0] + ")").Error; err != nil {
+			return errs, err
+		}
 	}
 	return errs, nil
 }
@@ -259,9 +272,13 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 	// (or merge) joins suit them, and a nested loop planned on statistics
 	// from before the import (an empty position history) rescans a table
 	// once per row, for hours.
+	// The hash tables of those joins fit in memory with more than the
+	// default 4 MB.
 	if s.postgres {
-		if err := tx.Exec("SET LOCAL enable_nestloop = off").Error; err != nil {
-			return err
+		for _, set := range []string{"SET LOCAL enable_nestloop = off", "SET LOCAL work_mem = '64MB'"} {
+			if err := tx.Exec(set).Error; err != nil {
+				return err
+			}
 		}
 	}
 	if err := s.checkReferences(tx); err != nil {
@@ -286,15 +303,18 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 			has[col] = mask&s.bit(col) != 0
 		}
 		keep := s.imp.keep(has)
-		var set []string
+		var set, changed []string
 		for _, col := range t.columns[1:] {
 			if !slices.Contains(keep, col) {
 				q := quote([]string{col})
 				set = append(set, q+" = excluded."+q)
+				changed = append(changed, t.name+"."+q+" IS DISTINCT FROM excluded."+q)
 			}
 		}
+		// A row that would be written as it is stays untouched: no new
+		// row version, no index entries.
 		err := tx.Exec("INSERT INTO "+t.name+" ("+quote(t.columns)+") SELECT "+quote(t.columns)+" FROM "+rows+" WHERE cols = ?"+
-			" ON CONFLICT ("+key+") DO UPDATE SET "+strings.Join(set, ", "), mask).Error
+			" ON CONFLICT ("+key+") DO UPDATE SET "+strings.Join(set, ", ")+" WHERE "+strings.Join(changed, " OR "), mask).Error
 		if err != nil {
 			return err
 		}
@@ -304,26 +324,53 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 		if !slices.ContainsFunc(s.masks, func(m uint64) bool { return m&bit != 0 }) {
 			continue
 		}
-		del := tx.Exec("DELETE FROM "+c.name+" WHERE "+c.columns[0]+" IN (SELECT "+key+" FROM "+rows+" WHERE (cols & ?) <> 0)", bit)
-		if del.Error != nil {
-			return del.Error
-		}
-		if err := s.checkUnique(tx, i); err != nil {
+		count, err := s.replaceChildren(tx, i, "SELECT "+key+" FROM "+rows+" WHERE (cols & "+strconv.FormatUint(bit, 10)+") <> 0")
+		if err != nil {
 			return err
-		}
-		ins := tx.Exec("INSERT INTO " + c.name + " (" + quote(c.columns) + ") SELECT " + quote(c.columns) + " FROM " + s.temp(s.children[i].name))
-		if ins.Error != nil {
-			return ins.Error
 		}
 		if res.Children == nil {
 			res.Children = map[string]ChildCount{}
 		}
-		res.Children[c.column] = ChildCount{Removed: int(del.RowsAffected), Written: int(ins.RowsAffected)}
+		res.Children[c.column] = count
 	}
 	if s.imp.after != nil {
 		return s.imp.after(tx, "SELECT "+key+" FROM "+rows)
 	}
 	return nil
+}
+
+// replaceChildren replaces the child rows of the i-th kind of the
+// parents that parents (a SELECT of their keys) selects with the staged
+// ones, writing only the difference: it removes the stored rows that are
+// not staged as they are, then writes the staged rows that are not
+// stored. (A child table's columns are all written, so a row that is
+// stored as staged is the row the import would write.) It counts, as a
+// removal of every stored row and a write of every staged one, the rows
+// it replaced.
+func (s *stage) replaceChildren(tx *gorm.DB, i int, parents string) (ChildCount, error) {
+	c, staged := s.imp.children[i], s.temp(s.children[i].name)
+	same := make([]string, len(c.columns))
+	for j, col := range c.columns {
+		q := quote([]string{col})
+		same[j] = c.name + "." + q + " IS NOT DISTINCT FROM s." + q
+	}
+	same[0] = c.name + "." + c.columns[0] + " = s." + c.columns[0] // the parent's key, never NULL: a hash join
+	match := strings.Join(same, " AND ")
+	del := tx.Exec("DELETE FROM " + c.name + " WHERE " + c.columns[0] + " IN (" + parents + ") AND NOT EXISTS (SELECT 1 FROM " +
+		staged + " s WHERE " + match + ")")
+	if del.Error != nil {
+		return ChildCount{}, del.Error
+	}
+	if err := s.checkUnique(tx, i, parents); err != nil {
+		return ChildCount{}, err
+	}
+	ins := tx.Exec("INSERT INTO " + c.name + " (" + quote(c.columns) + ") SELECT " + quote(c.columns) + " FROM " + staged +
+		" s WHERE NOT EXISTS (SELECT 1 FROM " + c.name + " WHERE " + match + ")")
+	if ins.Error != nil {
+		return ChildCount{}, ins.Error
+	}
+	kept := s.children[i].added - int(ins.RowsAffected)
+	return ChildCount{Removed: int(del.RowsAffected) + kept, Written: s.children[i].added}, nil
 }
 
 // replace writes the staged records of a history kind (spec.replace):
@@ -390,11 +437,11 @@ func (s *stage) fieldOf(col string) string {
 	return col
 }
 
-// checkUnique refuses, once the child rows of the i-th kind that the file
-// replaces are removed, the child rows whose unique value another parent
-// holds, in the file or in the database, each with a row error on its
-// parent's line.
-func (s *stage) checkUnique(tx *gorm.DB, i int) error {
+// checkUnique refuses the staged child rows of the i-th kind whose unique
+// value another parent holds, in the file or in the database (but for
+// the parents that parents selects, whose rows the file replaces), each
+// with a row error on its parent's line.
+func (s *stage) checkUnique(tx *gorm.DB, i int, parents string) error {
 	c := s.imp.children[i]
 	if c.unique == "" {
 		return nil
@@ -402,7 +449,7 @@ func (s *stage) checkUnique(tx *gorm.DB, i int) error {
 	u, parent, key := c.unique, c.columns[0], s.imp.table.columns[0]
 	staged := s.temp(s.children[i].name)
 	return rowProblems(tx, "SELECT r.line, c."+u+", COALESCE(m."+parent+", '') FROM "+staged+" c JOIN "+s.temp(stageRows)+
-		" r ON r."+key+" = c."+parent+" LEFT JOIN "+c.name+" m ON m."+u+" = c."+u+" WHERE m."+u+" IS NOT NULL OR c."+u+
+		" r ON r."+key+" = c."+parent+" LEFT JOIN "+c.name+" m ON m."+u+" = c."+u+" AND m."+parent+" NOT IN ("+parents+") WHERE m."+u+" IS NOT NULL OR c."+u+
 		" IN (SELECT "+u+" FROM "+staged+" GROUP BY "+u+" HAVING COUNT(*) > 1) ORDER BY r.line", func(value, holder string) apperr.FieldError {
 		if holder == "" {
 			return apperr.FieldError{Field: c.column, Message: value + " disebut untuk lebih dari satu baris",
@@ -460,15 +507,17 @@ const BatchParams = 2048
 // copyRows is how many rows go in one COPY into PostgreSQL.
 const copyRows = 10000
 
-// bulk loads rows into a temporary table in batches: by COPY on
-// PostgreSQL, by INSERTs of many rows (a prepared statement) on SQLite.
+// bulk loads rows into a temporary table in batches, through the
+// stage's loader: by COPY on PostgreSQL, by INSERTs of many rows (a
+// prepared statement) on SQLite.
 type bulk struct {
 	s       *stage
 	name    string
 	columns []string
-	rows    [][]any
-	args    []any     // SQLite: the parameters of a batch
-	insert  *sql.Stmt // SQLite: the INSERT of a full batch
+	rows    [][]any   // the batch being filled
+	added   int       // rows added in all
+	args    []any     // SQLite: the parameters of a batch (the loader's)
+	insert  *sql.Stmt // SQLite: the INSERT of a full batch (the loader's)
 }
 
 // size is how many rows go in a batch.
@@ -479,43 +528,108 @@ func (b *bulk) size() int {
 	return BatchParams / len(b.columns)
 }
 
-// add adds a row, the values of b's columns, loading a full batch.
+// add adds a row, the values of b's columns, sending a full batch to be
+// loaded.
 func (b *bulk) add(values []any) error {
 	b.rows = append(b.rows, values)
+	b.added++
 	if len(b.rows) < b.size() {
 		return nil
 	}
 	return b.flush()
 }
 
-// flush loads the rows added since the last batch.
+// flush sends the rows added since the last batch to be loaded.
 func (b *bulk) flush() error {
 	if len(b.rows) == 0 {
 		return nil
 	}
-	defer func() { b.rows = b.rows[:0] }()
+	rows := b.rows
+	b.rows = make([][]any, 0, b.size())
+	return b.s.loader.send(batch{b, rows})
+}
+
+// load loads a batch of rows into b's table; the loader calls it.
+func (b *bulk) load(rows [][]any) error {
 	if b.s.postgres {
 		return b.s.raw.Raw(func(dc any) error {
-			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(b.s.ctx, pgx.Identifier{"pg_temp", b.name}, b.columns, pgx.CopyFromRows(b.rows))
+			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(b.s.ctx, pgx.Identifier{"pg_temp", b.name}, b.columns, pgx.CopyFromRows(rows))
 			return err
 		})
 	}
 	b.args = b.args[:0]
-	for _, r := range b.rows {
+	for _, r := range rows {
 		b.args = append(b.args, r...)
 	}
-	if len(b.rows) < b.size() {
-		_, err := b.s.raw.ExecContext(b.s.ctx, b.insertSQL(len(b.rows)), b.args...)
+	if len(rows) < b.size() {
+		_, err := b.s.raw.ExecContext(b.s.ctx, b.insertSQL(len(rows)), b.args...)
 		return err
 	}
 	if b.insert == nil {
 		var err error
-		if b.insert, err = b.s.raw.PrepareContext(b.s.ctx, b.insertSQL(len(b.rows))); err != nil {
+		if b.insert, err = b.s.raw.PrepareContext(b.s.ctx, b.insertSQL(len(rows))); err != nil {
 			return err
 		}
 	}
 	_, err := b.insert.ExecContext(b.s.ctx, b.args...)
 	return err
+}
+
+// batch is rows to load into the table of a bulk.
+type batch struct {
+	b    *bulk
+	rows [][]any
+}
+
+// loader loads the batches of an import's rows into their temporary
+// tables in a goroutine of its own, one batch after another on the
+// stage's connection, so that the database takes in a batch while the
+// next rows are read and checked (on two cores, at once).
+type loader struct {
+	batches chan batch
+	failed  chan struct{} // closed when a batch failed to load, with err
+	done    chan struct{} // closed when the goroutine has ended
+	err     error
+	waited  bool
+}
+
+// startLoader starts a loader; wait ends it.
+func startLoader() *loader {
+	l := &loader{batches: make(chan batch, 1), failed: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(l.done)
+		for bt := range l.batches {
+			if err := bt.b.load(bt.rows); err != nil {
+				l.err = err
+				close(l.failed)
+				return
+			}
+		}
+	}()
+	return l
+}
+
+// send queues a batch to be loaded; it fails with the error of a batch
+// that failed before.
+func (l *loader) send(bt batch) error {
+	select {
+	case l.batches <- bt:
+		return nil
+	case <-l.failed:
+		return l.err
+	}
+}
+
+// wait waits until the batches sent are loaded (or one failed), ends the
+// loader and returns the error of the batch that failed, if any; no batch
+// may be sent after it. It may be called again.
+func (l *loader) wait() error {
+	if !l.waited {
+		l.waited = true
+		close(l.batches)
+	}
+	<-l.done
+	return l.err
 }
 
 // insertSQL is the INSERT of n rows into b's table.
