@@ -34,6 +34,9 @@ type Activities struct {
 	// Without one, as in the dev stack, the outbox table is the mailbox:
 	// a message counts as delivered once it is recorded.
 	Relayed bool
+	// Channel is how employees are told when they have no preference of
+	// their own (models.Employee.Notify): ChannelEmail when empty.
+	Channel models.Channel
 }
 
 // notFound turns gorm's not-found into a non-retryable error: retrying

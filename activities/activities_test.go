@@ -342,6 +342,79 @@ func testNotifyRecordsOnce(t *testing.T, b testkit.Backend) {
 	}
 }
 
+// TestNotifyChannels: an employee's notice goes by the office's channel
+// unless they prefer another, once per channel; the first channel's
+// message holds the notice's key, and the notice counts as delivered as
+// soon as either copy is, failed only when both are. Approvers are told
+// by e-mail whatever the setting.
+func TestNotifyChannels(t *testing.T) { eachBackend(t, testNotifyChannels) }
+
+func testNotifyChannels(t *testing.T, b testkit.Backend) {
+	a, gdb, proposals := started(t, b)
+	a.Channel, a.Relayed = models.ChannelBoth, true
+	p := proposals[0]
+	notice := func(key string, to models.Role) contract.NotifyInput {
+		return contract.NotifyInput{Key: key, Kind: contract.NoticeSocialization, TransferID: p.TransferID, To: to,
+			Deadline: asOf.AddDate(0, 0, 7)}
+	}
+	channels := func(prefix string) map[string]models.OutboxMessage {
+		var ms []models.OutboxMessage
+		if err := gdb.Where("key LIKE ?", prefix+"%").Find(&ms).Error; err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]models.OutboxMessage{}
+		for _, m := range ms {
+			out[m.Key] = m
+		}
+		return out
+	}
+	// No phone yet: the webhook copy fails at once, for HR to see.
+	twice(t, "Notify", func() error { return a.Notify(ctx, notice("n1", models.RoleEmployee)) })
+	got := channels("n1")
+	if len(got) != 2 || got["n1"].Channel != models.ChannelEmail || got["n1:webhook"].Channel != models.ChannelWebhook ||
+		got["n1:webhook"].Status != models.OutboxFailed {
+		t.Fatalf("both channels without a phone: %+v", got)
+	}
+	if d, err := a.NoticeDelivery(ctx, "n1"); err != nil || d.Status != models.OutboxPending {
+		t.Errorf("delivery with the e-mail pending: %+v, %v", d, err)
+	}
+	// With a phone, and a preference for the webhook alone.
+	if err := gdb.Model(&models.Employee{}).Where("nip = ?", p.NIP).
+		Updates(map[string]any{"phone": "+6281234567890", "notify": models.ChannelWebhook}).Error; err != nil {
+		t.Fatal(err)
+	}
+	twice(t, "Notify", func() error { return a.Notify(ctx, notice("n2", models.RoleEmployee)) })
+	got = channels("n2")
+	if m := got["n2"]; len(got) != 1 || m.Channel != models.ChannelWebhook || m.To != "+6281234567890" || m.Status != models.OutboxPending {
+		t.Fatalf("the webhook alone: %+v", got)
+	}
+	sent := asOf.Add(time.Hour)
+	gdb.Model(&models.OutboxMessage{}).Where("key = ?", "n2").Updates(map[string]any{"status": models.OutboxSent, "sent_at": sent})
+	if d, err := a.NoticeDelivery(ctx, "n2"); err != nil || d.Status != models.OutboxSent || !d.At.Equal(sent) {
+		t.Errorf("delivery of the webhook alone: %+v, %v", d, err)
+	}
+	// Both copies: delivered by the webhook's while the e-mail fails.
+	gdb.Model(&models.Employee{}).Where("nip = ?", p.NIP).Update("notify", models.ChannelBoth)
+	twice(t, "Notify", func() error { return a.Notify(ctx, notice("n3", models.RoleEmployee)) })
+	gdb.Model(&models.OutboxMessage{}).Where("key = ?", "n3").Update("status", models.OutboxFailed)
+	if d, _ := a.NoticeDelivery(ctx, "n3"); d.Status != models.OutboxPending {
+		t.Errorf("one copy failed, one pending: %+v", d)
+	}
+	gdb.Model(&models.OutboxMessage{}).Where("key = ?", "n3:webhook").Updates(map[string]any{"status": models.OutboxSent, "sent_at": sent})
+	if d, _ := a.NoticeDelivery(ctx, "n3"); d.Status != models.OutboxSent {
+		t.Errorf("one copy failed, one sent: %+v", d)
+	}
+	gdb.Model(&models.OutboxMessage{}).Where("key = ?", "n3:webhook").Update("status", models.OutboxFailed)
+	if d, _ := a.NoticeDelivery(ctx, "n3"); d.Status != models.OutboxFailed {
+		t.Errorf("both copies failed: %+v", d)
+	}
+	// The TPK is told by e-mail only.
+	twice(t, "Notify", func() error { return a.Notify(ctx, notice("n4", models.RoleTPK)) })
+	if got = channels("n4"); len(got) != 1 || got["n4"].Channel != models.ChannelEmail {
+		t.Errorf("the TPK's notice: %+v", got)
+	}
+}
+
 func TestApplyWritesOnceInOneTransaction(t *testing.T) {
 	eachBackend(t, testApplyWritesOnceInOneTransaction)
 }

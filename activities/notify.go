@@ -1,6 +1,7 @@
 package activities
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"strings"
@@ -20,20 +21,59 @@ func (a *Activities) Notify(ctx context.Context, in contract.NotifyInput) error 
 	return a.recordNotice(a.DB.WithContext(ctx), in)
 }
 
-// recordNotice renders the notification and records it in the outbox, once.
+// recordNotice renders the notification and records it in the outbox,
+// once, on each channel it goes by (channels): the first under the
+// notification's key, whose delivery the workflow waits for, a second
+// under the key and ":webhook".
 func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
-	m, err := render(gdb, a.BaseURL, in)
+	m, phone, pref, err := render(gdb, a.BaseURL, in)
 	if err != nil {
 		return err
 	}
-	msg := &models.OutboxMessage{Key: in.Key, TransferID: in.TransferID, To: m.To, Subject: m.Subject,
-		Body: m.Body, Status: models.OutboxPending}
-	if err := models.CheckEmail(m.To); err != nil {
-		// Nobody can be sent this: it is failed from the start, for HR to
-		// see, rather than retried for ever.
-		msg.Status, msg.LastError = models.OutboxFailed, fmt.Sprintf("no valid address for the %s: %q", in.To, m.To)
+	key := in.Key
+	for _, c := range a.channels(in.To, pref) {
+		msg := &models.OutboxMessage{Key: key, TransferID: in.TransferID, To: m.To, Channel: c, Subject: m.Subject,
+			Body: m.Body, Status: models.OutboxPending}
+		check := models.CheckEmail
+		if c == models.ChannelWebhook {
+			msg.To, check = phone, checkPhone
+		}
+		if err := check(msg.To); err != nil {
+			// Nobody can be sent this: it is failed from the start, for HR
+			// to see, rather than retried for ever.
+			msg.Status, msg.LastError = models.OutboxFailed, fmt.Sprintf("no valid %s for the %s: %q", c, in.To, msg.To)
+		}
+		if err := insertOnce(gdb, msg); err != nil {
+			return err
+		}
+		key = in.Key + ":" + string(models.ChannelWebhook)
 	}
-	return insertOnce(gdb, msg)
+	return nil
+}
+
+// channels are the channels a notification to the role to goes by, in
+// order: an employee's as they prefer (pref), else as the office's
+// setting (Activities.Channel) says; anyone else's by e-mail.
+func (a *Activities) channels(to models.Role, pref models.Channel) []models.Channel {
+	c := models.ChannelEmail
+	if to == models.RoleEmployee {
+		c = cmp.Or(pref, a.Channel, models.ChannelEmail)
+	}
+	var out []models.Channel
+	for _, one := range []models.Channel{models.ChannelEmail, models.ChannelWebhook} {
+		if c.Sends(one) {
+			out = append(out, one)
+		}
+	}
+	return out
+}
+
+// checkPhone accepts a phone number in the E.164 form ParsePhone gives.
+func checkPhone(s string) error {
+	if p, err := models.ParsePhone(s); err != nil || p == "" || p != s {
+		return models.ErrPhone
+	}
+	return nil
 }
 
 // notice is what a notification tells of its transfer, read in one query.
@@ -47,6 +87,8 @@ type notice struct {
 	EffectiveDate    *time.Time
 	Name             string
 	Email            string
+	Phone            string
+	Notify           models.Channel
 	Lang             string
 	FromPosition     string
 	ToPosition       string
@@ -55,7 +97,7 @@ type notice struct {
 }
 
 const noticeQuery = `SELECT t.id, t.round_id, t.nip, t.to_position_id, t.training_proposed, t.decree_number,
-	t.effective_date, e.name, e.email, e.lang, fp.name AS from_position, tp.name AS to_position,
+	t.effective_date, e.name, e.email, e.phone, e.notify, e.lang, fp.name AS from_position, tp.name AS to_position,
 	u.name AS to_unit, r.settings
 FROM transfers t
 JOIN employees e ON e.nip = t.nip
@@ -66,22 +108,23 @@ LEFT JOIN positions tp ON tp.id = t.to_position_id
 WHERE t.id = ?`
 
 // render fills the notification with what the database knows of the
-// transfer and picks the recipient's address and language. The notice
+// transfer and picks the recipient's address and language; for an
+// employee it also gives their phone number and preferred channel. The notice
 // that a transfer took effect links the employee's page (under base),
 // where its petikan downloads.
-func render(gdb *gorm.DB, base string, in contract.NotifyInput) (notify.Message, error) {
+func render(gdb *gorm.DB, base string, in contract.NotifyInput) (m notify.Message, phone string, pref models.Channel, err error) {
 	var rows []notice
 	if err := gdb.Raw(noticeQuery, in.TransferID).Scan(&rows).Error; err != nil {
-		return notify.Message{}, err
+		return m, "", "", err
 	}
 	if len(rows) == 0 {
-		return notify.Message{}, notFound(gorm.ErrRecordNotFound, "transfer "+in.TransferID)
+		return m, "", "", notFound(gorm.ErrRecordNotFound, "transfer "+in.TransferID)
 	}
 	t := rows[0]
 	to, lang := "", "id"
 	switch in.To {
 	case models.RoleEmployee:
-		to, lang = t.Email, t.Lang
+		to, lang, phone, pref = t.Email, t.Lang, t.Phone, t.Notify
 	case models.RoleTPK:
 		to = t.Settings.Contacts.TPK
 	case models.RolePPK:
@@ -110,23 +153,39 @@ func render(gdb *gorm.DB, base string, in contract.NotifyInput) (notify.Message,
 	if loc, err := t.Settings.Location(); err == nil && loc != nil {
 		d.Deadline, d.Effective = d.Deadline.In(loc), d.Effective.In(loc)
 	}
-	return notify.Render(in.Kind, lang, to, d)
+	m, err = notify.Render(in.Kind, lang, to, d)
+	return m, phone, pref, err
 }
 
 // NoticeDelivery tells whether the notification recorded under key has
 // been delivered, and when. Without a relay a recorded message counts as
 // delivered as it was recorded (At is zero).
+//
+// A notification sent on both channels is delivered when either copy is
+// (the first), and failed when both are.
 func (a *Activities) NoticeDelivery(ctx context.Context, key string) (contract.Delivery, error) {
-	var m models.OutboxMessage
-	err := a.DB.WithContext(ctx).Select("status", "sent_at").First(&m, "key = ?", key).Error
+	var ms []models.OutboxMessage
+	err := a.DB.WithContext(ctx).Select("status", "sent_at").Where("key IN ?", []string{key, key + ":" + string(models.ChannelWebhook)}).
+		Order("sent_at").Find(&ms).Error
+	if err == nil && len(ms) == 0 {
+		err = gorm.ErrRecordNotFound
+	}
 	if err != nil {
 		return contract.Delivery{}, notFound(err, "notification "+key)
 	}
-	switch {
-	case m.Status == models.OutboxSent && m.SentAt != nil:
-		return contract.Delivery{Status: models.OutboxSent, At: *m.SentAt}, nil
-	case m.Status == models.OutboxPending && !a.Relayed:
-		return contract.Delivery{Status: models.OutboxSent}, nil
+	failed := 0
+	for _, m := range ms {
+		switch {
+		case m.Status == models.OutboxSent && m.SentAt != nil:
+			return contract.Delivery{Status: models.OutboxSent, At: *m.SentAt}, nil
+		case m.Status == models.OutboxPending && !a.Relayed:
+			return contract.Delivery{Status: models.OutboxSent}, nil
+		case m.Status == models.OutboxFailed:
+			failed++
+		}
 	}
-	return contract.Delivery{Status: m.Status}, nil
+	if failed == len(ms) {
+		return contract.Delivery{Status: models.OutboxFailed}, nil
+	}
+	return contract.Delivery{Status: models.OutboxPending}, nil
 }

@@ -49,9 +49,15 @@ type PositionCompetency struct {
 
 // Employee is a civil servant (ASN) keyed by NIP.
 type Employee struct {
-	NIP         string         `gorm:"column:nip;primaryKey;size:18" json:"nip"`
-	Name        string         `gorm:"not null" json:"name"`
-	Email       string         `json:"email"`
+	NIP   string `gorm:"column:nip;primaryKey;size:18" json:"nip"`
+	Name  string `gorm:"not null" json:"name"`
+	Email string `json:"email"`
+	// Phone is the employee's mobile number in E.164 form (ParsePhone),
+	// for notices through the office's messaging gateway; Notify is how
+	// they prefer to be told (ChannelEmail, ChannelWebhook or ChannelBoth;
+	// empty: as the office's setting says).
+	Phone       string         `gorm:"size:16;not null;default:''" json:"phone,omitempty"`
+	Notify      Channel        `gorm:"size:8;not null;default:''" json:"notify,omitempty"`
 	Lang        string         `gorm:"size:2;not null;default:id" json:"lang"` // "id" or "en": the language of their notifications
 	Status      EmployeeStatus `gorm:"size:16;not null" json:"status"`
 	Rank        Rank           `gorm:"not null" json:"rank"`
@@ -459,15 +465,18 @@ const (
 // recorded once; the relay (package outbox) sends pending messages in
 // order and retries failed ones with a growing delay.
 type OutboxMessage struct {
-	ID         uint         `gorm:"primaryKey" json:"id"`
-	Key        string       `gorm:"size:200;not null;uniqueIndex" json:"key"`
-	TransferID string       `gorm:"size:80;index" json:"transfer_id,omitempty"`
-	To         string       `gorm:"not null" json:"to"`
-	Subject    string       `gorm:"not null" json:"subject"`
-	Body       string       `gorm:"not null" json:"body"`
-	Status     OutboxStatus `gorm:"size:16;not null;index:idx_outbox_due,priority:1" json:"status"`
-	CreatedAt  time.Time    `json:"created_at"`
-	SentAt     *time.Time   `json:"sent_at,omitempty"`
+	ID         uint   `gorm:"primaryKey" json:"id"`
+	Key        string `gorm:"size:200;not null;uniqueIndex" json:"key"`
+	TransferID string `gorm:"size:80;index" json:"transfer_id,omitempty"`
+	To         string `gorm:"not null" json:"to"`
+	// Channel is how it goes: ChannelEmail to an address, ChannelWebhook
+	// to a phone number through the office's gateway.
+	Channel   Channel      `gorm:"size:8;not null;default:email" json:"channel"`
+	Subject   string       `gorm:"not null" json:"subject"`
+	Body      string       `gorm:"not null" json:"body"`
+	Status    OutboxStatus `gorm:"size:16;not null;index:idx_outbox_due,priority:1" json:"status"`
+	CreatedAt time.Time    `json:"created_at"`
+	SentAt    *time.Time   `json:"sent_at,omitempty"`
 	// Attempts counts failed sends; NextAttemptAt is when the relay tries
 	// again and LastError why the last send failed.
 	Attempts      int        `gorm:"not null;default:0" json:"attempts,omitempty"`

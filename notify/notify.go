@@ -149,11 +149,15 @@ func (s SMTP) format(m Message) []byte {
 }
 
 // Permanent reports whether a failed send will fail again however often
-// it is tried: an address that is not one, or a mail server's 5xx reply
-// (no such mailbox, relaying denied).
+// it is tried: an address or phone number that is not one, a mail
+// server's 5xx reply (no such mailbox, relaying denied), or a webhook's
+// refusal (WebhookError.Permanent).
 func Permanent(err error) bool {
 	if e, ok := errors.AsType[*smtp.SMTPError](err); ok {
 		return e.Code >= 500 && e.Code < 600
 	}
-	return errors.Is(err, models.ErrEmail)
+	if e, ok := errors.AsType[*WebhookError](err); ok {
+		return e.Permanent()
+	}
+	return errors.Is(err, models.ErrEmail) || errors.Is(err, models.ErrPhone)
 }

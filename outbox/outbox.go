@@ -47,12 +47,35 @@ const (
 	batch = 50
 )
 
-// Relay sends the outbox's pending messages through Mailer. Several relays
-// may run on one database: each message is claimed by one of them.
+// Relay sends the outbox's pending e-mail through Mailer, and the
+// messages of the webhook channel through Webhook; a channel without one
+// is left in the outbox. Several relays may run on one database: each
+// message is claimed by one of them.
 type Relay struct {
-	DB     *gorm.DB
-	Mailer notify.Mailer
-	Log    *slog.Logger
+	DB      *gorm.DB
+	Mailer  notify.Mailer
+	Webhook notify.Mailer
+	Log     *slog.Logger
+}
+
+// sender is the channel's way out; nil when the relay has none, and
+// leaves the channel's messages to another relay.
+func (r *Relay) sender(c models.Channel) notify.Mailer {
+	if c == models.ChannelWebhook {
+		return r.Webhook
+	}
+	return r.Mailer
+}
+
+// channels lists the channels the relay sends.
+func (r *Relay) channels() []models.Channel {
+	var out []models.Channel
+	for _, c := range []models.Channel{models.ChannelEmail, models.ChannelWebhook} {
+		if r.sender(c) != nil {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // Run sends due messages until ctx is done.
@@ -80,8 +103,8 @@ func (r *Relay) SendDue(ctx context.Context) (int, error) {
 	gdb := r.DB.WithContext(ctx)
 	now := time.Now()
 	var due []models.OutboxMessage
-	if err := gdb.Where("status = ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)", models.OutboxPending, now).
-		Order("id").Limit(batch).Find(&due).Error; err != nil {
+	if err := gdb.Where("status = ? AND channel IN ? AND (next_attempt_at IS NULL OR next_attempt_at <= ?)",
+		models.OutboxPending, r.channels(), now).Order("id").Limit(batch).Find(&due).Error; err != nil {
 		return 0, err
 	}
 	claimed := 0
@@ -113,7 +136,7 @@ func (r *Relay) claim(gdb *gorm.DB, id uint, now time.Time) (bool, error) {
 // send delivers one claimed message and records the outcome.
 func (r *Relay) send(ctx context.Context, gdb *gorm.DB, m models.OutboxMessage) error {
 	sctx, cancel := context.WithTimeout(ctx, SendTimeout)
-	err := r.Mailer.Send(sctx, notify.Message{ID: m.Key, To: m.To, Subject: m.Subject, Body: m.Body})
+	err := r.sender(m.Channel).Send(sctx, notify.Message{ID: m.Key, To: m.To, Subject: m.Subject, Body: m.Body})
 	cancel()
 	if ctx.Err() != nil {
 		return errors.Join(err, ctx.Err()) // stopping: the lease hands it on
@@ -151,6 +174,7 @@ type Notification struct {
 	Key        string              `json:"key"`
 	TransferID string              `json:"transfer_id,omitempty"`
 	To         string              `json:"to"`
+	Channel    models.Channel      `json:"channel"`
 	Subject    string              `json:"subject"`
 	Status     models.OutboxStatus `json:"status"`
 	Attempts   int                 `json:"attempts"`
@@ -178,7 +202,7 @@ func List(ctx context.Context, gdb *gorm.DB, status models.OutboxStatus) ([]Noti
 		return nil, 0, err
 	}
 	items := []Notification{}
-	err := q.Select("id", "key", "transfer_id", "to", "subject", "status", "attempts", "last_error", "created_at", "sent_at").
+	err := q.Select("id", "key", "transfer_id", "to", "channel", "subject", "status", "attempts", "last_error", "created_at", "sent_at").
 		Order("id DESC").Limit(MaxListed).Find(&items).Error
 	return items, total, err
 }

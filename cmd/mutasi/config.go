@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"log/slog"
 	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -25,6 +26,7 @@ import (
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/decree"
 	"github.com/bkpsdm/mutasi/metrics"
+	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
 	"github.com/bkpsdm/mutasi/outbox"
 )
@@ -40,6 +42,9 @@ type config struct {
 	smtpUser    string
 	smtpPass    string
 	smtpSec     string
+	webhookURL  string
+	webhookKey  string
+	channel     string
 	baseURL     string
 	linkSecret  string
 	decreeLogo  string
@@ -90,6 +95,12 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.smtpPass, "smtp-password", env("MUTASI_SMTP_PASSWORD", ""), "SMTP password (MUTASI_SMTP_PASSWORD)")
 	fs.StringVar(&c.smtpSec, "smtp-security", env("MUTASI_SMTP_SECURITY", notify.SecurityStartTLS),
 		"SMTP connection: starttls (port 587), tls (implicit, port 465) or none (a relay on this host) (MUTASI_SMTP_SECURITY)")
+	fs.StringVar(&c.webhookURL, "webhook-url", env("MUTASI_WEBHOOK_URL", ""),
+		"messaging gateway (e.g. a WhatsApp gateway) notices to employees' phones are posted to, signed (MUTASI_WEBHOOK_URL)")
+	fs.StringVar(&c.webhookKey, "webhook-secret", env("MUTASI_WEBHOOK_SECRET", ""),
+		"secret of the webhook's HMAC-SHA256 signature, at least 16 characters (MUTASI_WEBHOOK_SECRET)")
+	fs.StringVar(&c.channel, "notify-channel", env("MUTASI_NOTIFY_CHANNEL", string(models.ChannelEmail)),
+		"how employees without a preference of their own are told: email, webhook or both (MUTASI_NOTIFY_CHANNEL)")
 	fs.StringVar(&c.baseURL, "base-url", env("MUTASI_BASE_URL", "http://localhost:8080"), "public URL of the service, for survey links and the decrees' QR codes (MUTASI_BASE_URL)")
 	fs.StringVar(&c.linkSecret, "link-secret", env("MUTASI_LINK_SECRET", ""), "secret that signs survey links (MUTASI_LINK_SECRET)")
 	fs.StringVar(&c.decreeLogo, "decree-logo", env("MUTASI_DECREE_LOGO", ""), "PNG file of the government's logo, on the decrees' letterhead (MUTASI_DECREE_LOGO)")
@@ -209,8 +220,30 @@ func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
 		}
 		logo = b
 	}
-	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret), Relayed: c.smtpAddr != "",
-		DecreeLogo: logo}, nil
+	channel, err := models.ParseChannel(c.channel)
+	if err != nil {
+		return nil, fmt.Errorf("--notify-channel %q: %w", c.channel, err)
+	}
+	if channel.Sends(models.ChannelWebhook) && c.webhookURL == "" {
+		return nil, fmt.Errorf("--notify-channel %s needs --webhook-url", channel)
+	}
+	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret),
+		Relayed: c.smtpAddr != "" || c.webhookURL != "", Channel: channel, DecreeLogo: logo}, nil
+}
+
+// webhook is the messaging gateway's sender; nil when none is set.
+func (c *config) webhook() (notify.Mailer, error) {
+	if c.webhookURL == "" {
+		return nil, nil
+	}
+	u, err := url.Parse(c.webhookURL)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return nil, fmt.Errorf("--webhook-url %q: want an http or https URL", c.webhookURL)
+	}
+	if len(c.webhookKey) < 16 {
+		return nil, errors.New("--webhook-secret: at least 16 characters, so that signatures cannot be guessed")
+	}
+	return notify.Webhook{URL: c.webhookURL, Secret: []byte(c.webhookKey)}, nil
 }
 
 // startSealer seals the audit trail's new lines until ctx is done,
@@ -231,10 +264,19 @@ func (c *config) startSealer(ctx context.Context, gdb *gorm.DB, log *slog.Logger
 }
 
 // startRelay sends the outbox's messages over the configured SMTP server
-// until ctx is done. Without --smtp the messages stay in the outbox, where
-// `mutasi outbox` shows them.
+// and webhook until ctx is done. Without --smtp the e-mail stays in the
+// outbox, where `mutasi outbox` shows it; so do webhook messages without
+// --webhook-url.
 func (c *config) startRelay(ctx context.Context, gdb *gorm.DB, log *slog.Logger) error {
+	hook, err := c.webhook()
+	if err != nil {
+		return err
+	}
+	r := &outbox.Relay{DB: gdb, Log: log, Webhook: hook}
 	if c.smtpAddr == "" {
+		if hook != nil {
+			go r.Run(ctx)
+		}
 		return nil
 	}
 	host, port, err := net.SplitHostPort(c.smtpAddr)
@@ -248,8 +290,7 @@ func (c *config) startRelay(ctx context.Context, gdb *gorm.DB, log *slog.Logger)
 	if !slices.Contains(notify.Securities, c.smtpSec) {
 		return fmt.Errorf("--smtp-security %q: want one of %v", c.smtpSec, notify.Securities)
 	}
-	r := &outbox.Relay{DB: gdb, Log: log, Mailer: notify.SMTP{Host: host, Port: p, From: c.smtpFrom,
-		Username: c.smtpUser, Password: c.smtpPass, Security: c.smtpSec}}
+	r.Mailer = notify.SMTP{Host: host, Port: p, From: c.smtpFrom, Username: c.smtpUser, Password: c.smtpPass, Security: c.smtpSec}
 	go r.Run(ctx)
 	return nil
 }
