@@ -77,48 +77,46 @@ func (in Instrument) For(trained bool) []Item {
 	return out
 }
 
+// The items, each written once; the versions below list which they ask.
+var (
+	socializationClarity    = Item{"socialization_clarity", Likert5, "Pemberitahuan mutasi menjelaskan dengan jelas apa, mengapa dan kapan.", "The transfer notice clearly explained what, why and when.", true, false}
+	socializationTimeliness = Item{"socialization_timeliness", Likert5, "Pemberitahuan mutasi saya terima tepat waktu.", "I received the transfer notice in good time.", true, false}
+	fairnessV1              = Item{"fairness", Likert5, "Proses mutasi berjalan adil dan transparan.", "The transfer process was fair and transparent.", true, false}
+	heardBeforeMove         = Item{"heard_before_move", Likert5, "Pendapat saya didengar sebelum mutasi diputuskan.", "My views were heard before the transfer was decided.", true, false}
+	processFairness         = Item{"process_fairness", Likert5, "Proses mutasi berjalan adil.", "The transfer process was fair.", true, false}
+	processTransparency     = Item{"process_transparency", Likert5, "Proses mutasi berjalan transparan: alasan dan kriterianya jelas bagi saya.", "The transfer process was transparent: its reasons and criteria were clear to me.", true, false}
+	roleClarity             = Item{"role_clarity", Likert5, "Tugas dan tanggung jawab di jabatan baru jelas bagi saya.", "My duties and responsibilities in the new position are clear.", true, false}
+	competenceFit           = Item{"competence_fit", Likert5, "Kompetensi saya sesuai dengan jabatan baru.", "My competences fit the new position.", true, false}
+	trainingAdequacy        = Item{"training_adequacy", Likert5, "Pelatihan dan pembekalan yang diberikan memadai.", "The training and preparation provided were adequate.", true, false}
+	supervisorSupport       = Item{"supervisor_support", Likert5, "Atasan baru saya memberi dukungan yang cukup.", "My new supervisor supports me well.", true, false}
+	teamSupport             = Item{"team_support", Likert5, "Rekan kerja di unit baru menerima dan membantu saya.", "My colleagues in the new unit welcomed and helped me.", true, false}
+	workload                = Item{"workload", Likert5, "Beban kerja saya di jabatan baru wajar.", "My workload in the new position is reasonable.", true, false}
+	familyImpact            = Item{"family_impact", Likert5, "Mutasi ini tidak memberatkan keluarga atau tempat tinggal saya.", "This transfer does not burden my family or where I live.", true, false}
+	motivation              = Item{"motivation", Change5, "Dibandingkan sebelum mutasi, motivasi kerja saya sekarang...", "Compared with before the transfer, my motivation at work is now...", true, false}
+	intentToStay            = Item{"intent_to_stay", Likert5, "Saya ingin tetap di jabatan ini setidaknya dua tahun lagi.", "I want to stay in this position for at least two more years.", true, false}
+	enps                    = Item{"enps", NPS, "Seberapa besar kemungkinan Anda merekomendasikan instansi ini sebagai tempat kerja (0-10)?", "How likely are you to recommend this organisation as a place to work (0-10)?", true, false}
+	comments                = Item{"comments", Text, "Saran atau komentar lain.", "Other suggestions or comments.", false, false}
+)
+
+// trainedOnly is it asked only of trained movers.
+func trainedOnly(it Item) Item {
+	it.TrainedOnly = true
+	return it
+}
+
 // itemsV1 are the questions of version 1. Its fairness item asked about
 // fair and transparent at once, and training_adequacy was required of
 // everyone, trained or not: version 2 mends both.
-var itemsV1 = []Item{
-	{"socialization_clarity", Likert5, "Pemberitahuan mutasi menjelaskan dengan jelas apa, mengapa dan kapan.", "The transfer notice clearly explained what, why and when.", true, false},
-	{"socialization_timeliness", Likert5, "Pemberitahuan mutasi saya terima tepat waktu.", "I received the transfer notice in good time.", true, false},
-	{"fairness", Likert5, "Proses mutasi berjalan adil dan transparan.", "The transfer process was fair and transparent.", true, false},
-	{"role_clarity", Likert5, "Tugas dan tanggung jawab di jabatan baru jelas bagi saya.", "My duties and responsibilities in the new position are clear.", true, false},
-	{"competence_fit", Likert5, "Kompetensi saya sesuai dengan jabatan baru.", "My competences fit the new position.", true, false},
-	{"training_adequacy", Likert5, "Pelatihan dan pembekalan yang diberikan memadai.", "The training and preparation provided were adequate.", true, false},
-	{"supervisor_support", Likert5, "Atasan baru saya memberi dukungan yang cukup.", "My new supervisor supports me well.", true, false},
-	{"team_support", Likert5, "Rekan kerja di unit baru menerima dan membantu saya.", "My colleagues in the new unit welcomed and helped me.", true, false},
-	{"workload", Likert5, "Beban kerja saya di jabatan baru wajar.", "My workload in the new position is reasonable.", true, false},
-	{"family_impact", Likert5, "Mutasi ini tidak memberatkan keluarga atau tempat tinggal saya.", "This transfer does not burden my family or where I live.", true, false},
-	{"motivation", Change5, "Dibandingkan sebelum mutasi, motivasi kerja saya sekarang...", "Compared with before the transfer, my motivation at work is now...", true, false},
-	{"intent_to_stay", Likert5, "Saya ingin tetap di jabatan ini setidaknya dua tahun lagi.", "I want to stay in this position for at least two more years.", true, false},
-	{"enps", NPS, "Seberapa besar kemungkinan Anda merekomendasikan instansi ini sebagai tempat kerja (0-10)?", "How likely are you to recommend this organisation as a place to work (0-10)?", true, false},
-	{"comments", Text, "Saran atau komentar lain.", "Other suggestions or comments.", false, false},
-}
+var itemsV1 = []Item{socializationClarity, socializationTimeliness, fairnessV1, roleClarity, competenceFit,
+	trainingAdequacy, supervisorSupport, teamSupport, workload, familyImpact, motivation, intentToStay, enps, comments}
 
 // itemsV2 are the questions of version 2: fairness and transparency as
 // two items (process_fairness, process_transparency; version 1's
 // fairness stays its own item in reports), an item on being heard
 // before the move, and training_adequacy asked only of trained movers.
-var itemsV2 = []Item{
-	{"socialization_clarity", Likert5, "Pemberitahuan mutasi menjelaskan dengan jelas apa, mengapa dan kapan.", "The transfer notice clearly explained what, why and when.", true, false},
-	{"socialization_timeliness", Likert5, "Pemberitahuan mutasi saya terima tepat waktu.", "I received the transfer notice in good time.", true, false},
-	{"heard_before_move", Likert5, "Pendapat saya didengar sebelum mutasi diputuskan.", "My views were heard before the transfer was decided.", true, false},
-	{"process_fairness", Likert5, "Proses mutasi berjalan adil.", "The transfer process was fair.", true, false},
-	{"process_transparency", Likert5, "Proses mutasi berjalan transparan: alasan dan kriterianya jelas bagi saya.", "The transfer process was transparent: its reasons and criteria were clear to me.", true, false},
-	{"role_clarity", Likert5, "Tugas dan tanggung jawab di jabatan baru jelas bagi saya.", "My duties and responsibilities in the new position are clear.", true, false},
-	{"competence_fit", Likert5, "Kompetensi saya sesuai dengan jabatan baru.", "My competences fit the new position.", true, false},
-	{"training_adequacy", Likert5, "Pelatihan dan pembekalan yang diberikan memadai.", "The training and preparation provided were adequate.", true, true},
-	{"supervisor_support", Likert5, "Atasan baru saya memberi dukungan yang cukup.", "My new supervisor supports me well.", true, false},
-	{"team_support", Likert5, "Rekan kerja di unit baru menerima dan membantu saya.", "My colleagues in the new unit welcomed and helped me.", true, false},
-	{"workload", Likert5, "Beban kerja saya di jabatan baru wajar.", "My workload in the new position is reasonable.", true, false},
-	{"family_impact", Likert5, "Mutasi ini tidak memberatkan keluarga atau tempat tinggal saya.", "This transfer does not burden my family or where I live.", true, false},
-	{"motivation", Change5, "Dibandingkan sebelum mutasi, motivasi kerja saya sekarang...", "Compared with before the transfer, my motivation at work is now...", true, false},
-	{"intent_to_stay", Likert5, "Saya ingin tetap di jabatan ini setidaknya dua tahun lagi.", "I want to stay in this position for at least two more years.", true, false},
-	{"enps", NPS, "Seberapa besar kemungkinan Anda merekomendasikan instansi ini sebagai tempat kerja (0-10)?", "How likely are you to recommend this organisation as a place to work (0-10)?", true, false},
-	{"comments", Text, "Saran atau komentar lain.", "Other suggestions or comments.", false, false},
-}
+var itemsV2 = []Item{socializationClarity, socializationTimeliness, heardBeforeMove, processFairness, processTransparency,
+	roleClarity, competenceFit, trainedOnly(trainingAdequacy), supervisorSupport, teamSupport, workload, familyImpact,
+	motivation, intentToStay, enps, comments}
 
 // Problem is one thing wrong with a set of answers, in both languages.
 type Problem struct {
