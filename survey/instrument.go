@@ -98,7 +98,7 @@ var (
 	comments                = Item{"comments", Text, "Saran atau komentar lain.", "Other suggestions or comments.", false, false}
 )
 
-// trainedOnly is it asked only of trained movers.
+// trainedOnly is the item as asked only of trained movers.
 func trainedOnly(it Item) Item {
 	it.TrainedOnly = true
 	return it
