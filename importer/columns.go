@@ -64,6 +64,8 @@ var columnDocs = map[string]map[string]columnDoc{
 		"performance":    {i18n.Text{ID: "Kinerja pada kotak talenta: rendah, sedang atau tinggi (1-3)", EN: "Performance on the talent box: low, medium or high (1-3)"}, "tinggi"},
 		"potential":      {i18n.Text{ID: "Potensi pada kotak talenta: rendah, sedang atau tinggi (1-3)", EN: "Potential on the talent box: low, medium or high (1-3)"}, "sedang"},
 		"email":          {i18n.Text{ID: "Opsional. Satu alamat e-mail untuk pemberitahuan", EN: "Optional. One e-mail address for notices"}, "budi@banjarbarukota.go.id"},
+		"phone":          {i18n.Text{ID: "Opsional. Nomor ponsel untuk pemberitahuan lewat gateway pesan (mis. WhatsApp): 0812-3456-7890 atau +62 812 3456 7890", EN: "Optional. Mobile number for notices through the messaging gateway (e.g. WhatsApp): 0812-3456-7890 or +62 812 3456 7890"}, "0812-3456-7890"},
+		"notify":         {i18n.Text{ID: "Opsional. Cara pemberitahuan yang dipilih pegawai: email, webhook (gateway pesan) atau both; kosong: sesuai pengaturan kantor", EN: "Optional. How the employee prefers to be told: email, webhook (the messaging gateway) or both; empty: as the office's setting says"}, ""},
 		"lang":           {i18n.Text{ID: "Opsional. Bahasa pemberitahuan: id (bawaan) atau en", EN: "Optional. Language of notices: id (the default) or en"}, "id"},
 		"legal_process":  {i18n.Text{ID: "Opsional. Sedang menjalani proses hukum (ya/tidak)", EN: "Optional. Under a legal process (true/false)"}, "tidak"},
 		"under_sanction": {i18n.Text{ID: "Opsional, nama lama kolom legal_process; dibaca sama", EN: "Optional, the old name of legal_process; read the same"}, ""},

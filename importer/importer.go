@@ -426,9 +426,10 @@ var specs = map[string]spec{
 	"employees": {
 		columns: []string{"nip", "name", "status", "rank", "position_id", "in_post_since", "education",
 			"performance", "potential"},
-		optional: []string{"email", "lang", "legal_process", "under_sanction", "sanctions", "skp", "competencies", "relative_nips"},
-		sets: map[string]string{"email": "email", "lang": "lang", "legal_process": "legal_process", "under_sanction": "legal_process",
-			"relative_nips": "relative_nips"},
+		optional: []string{"email", "phone", "notify", "lang", "legal_process", "under_sanction", "sanctions", "skp", "competencies",
+			"relative_nips"},
+		sets: map[string]string{"email": "email", "phone": "phone", "notify": "notify", "lang": "lang", "legal_process": "legal_process",
+			"under_sanction": "legal_process", "relative_nips": "relative_nips"},
 		limits: map[string]int{"name": models.MaxName, "position_id": models.MaxPositionID},
 		parse:  parseEmployee,
 		table:  table{"employees", employeeColumns, func(v any) []any { return employeeValues(v.(models.Employee)) }},
@@ -487,7 +488,7 @@ func sanctionValues(s models.Sanction) []any {
 
 // employeeColumns are the columns of employees an import of employees
 // writes, in the order of employeeValues.
-var employeeColumns = []string{"nip", "name", "email", "lang", "status", "rank", "position_id", "in_post_since",
+var employeeColumns = []string{"nip", "name", "email", "phone", "notify", "lang", "status", "rank", "position_id", "in_post_since",
 	"education", "performance", "potential", "legal_process", "relative_nips"}
 
 // employeeValues are the values of employeeColumns for e.
@@ -497,7 +498,7 @@ func employeeValues(e models.Employee) []any {
 		b, _ := json.Marshal(e.RelativeNIPs)
 		relatives = string(b)
 	}
-	return []any{e.NIP, e.Name, e.Email, e.Lang, string(e.Status), int64(e.Rank), e.PositionID, e.InPostSince,
+	return []any{e.NIP, e.Name, e.Email, e.Phone, string(e.Notify), e.Lang, string(e.Status), int64(e.Rank), e.PositionID, e.InPostSince,
 		int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, relatives}
 }
 
@@ -541,6 +542,13 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 		// neither which sanction nor until when, as legal_process does.
 		LegalProcess: r.flag("legal_process") || r.flag("under_sanction")}
 	r.email("email", e.Email)
+	var err error
+	if e.Phone, err = models.ParsePhone(r.text("phone", false)); err != nil {
+		r.fail("phone", "bukan nomor ponsel Indonesia (mis. 0812-3456-7890)", "not an Indonesian mobile number (e.g. 0812-3456-7890)")
+	}
+	if e.Notify, err = models.ParseChannel(r.text("notify", false)); err != nil {
+		r.fail("notify", "notify harus email, webhook atau both", "notify must be email, webhook or both")
+	}
 	if e.Lang == "" {
 		e.Lang = i18n.Default
 	}
