@@ -24,7 +24,7 @@ import (
 // batch of the decision's record, the stage and the notice:
 // workflows.ChangeOneTransaction), answers the update and waits again, as
 // a transfer moving to the PPK does (which sets no search attribute:
-// workflows.ChangeStageAtEnd). It is the engine's share of a decision.
+// workflows.StageAtEnd). It is the engine's share of a decision.
 func BareDecider(ctx workflow.Context, _ workflows.TransferInput) error {
 	ctx = workflow.WithLocalActivityOptions(ctx, workflow.LocalActivityOptions{StartToCloseTimeout: 10 * time.Second})
 	decided, recorded := false, false

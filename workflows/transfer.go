@@ -19,8 +19,11 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 	// the state says so from the first moment, before the stage activity.
 	t := &transfer{in: in, local: takesLocalSteps(ctx, in), st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
 		Awaiting: models.RoleTPK, Training: in.Proposal.Training}}
-	t.batched = t.local && workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, 1) >= 1
-	t.everyStage = workflow.GetVersion(ctx, ChangeStageAtEnd, workflow.DefaultVersion, 1) == workflow.DefaultVersion
+	version := workflow.DefaultVersion
+	if t.local {
+		version = workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, StageAtEnd)
+	}
+	t.batched, t.everyStage = version >= 1, version < StageAtEnd
 	if err := t.register(ctx); err != nil {
 		return t.st, err
 	}
@@ -64,15 +67,17 @@ func takesLocalSteps(ctx workflow.Context, in TransferInput) bool {
 // next approver's notice take one commit instead of three.
 const ChangeOneTransaction = "one-transaction"
 
-// ChangeStageAtEnd is the change (workflow.GetVersion) from whose version
-// 1 on a transfer sets its MutasiStage search attribute once, when it
+// StageAtEnd is the version of ChangeOneTransaction from which a
+// transfer also sets its MutasiStage search attribute once, when it
 // ends, instead of at every stage. Each upsert is a write of the
 // workflow's visibility record; on the dev server it was the largest
 // single cost of a decision (bench, BENCHMARKS.md). Mutasi's database
 // holds the stage of a running transfer (the API and pages read it) and
-// the workflow's "state" query tells it live. Runs begun before keep
-// setting it at every stage.
-const ChangeStageAtEnd = "stage-at-end"
+// the workflow's "state" query tells it live. It is a version of the
+// change already recorded at the start rather than a change of its own,
+// because each change's marker costs the start a visibility write too.
+// Runs begun before keep setting it at every stage.
+const StageAtEnd workflow.Version = 2
 
 // ChangeSurveyWindow is the change (workflow.GetVersion) from whose
 // version 1 on a transfer whose survey was answered stays at
@@ -215,7 +220,7 @@ type transfer struct {
 	// applyErr is why one failed.
 	batched bool
 	// everyStage says whether the run sets its stage search attribute at
-	// every stage or only at its end (ChangeStageAtEnd).
+	// every stage or only at its end (StageAtEnd).
 	everyStage      bool
 	queue           []contract.Step
 	queued, applied int

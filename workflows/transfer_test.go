@@ -215,7 +215,7 @@ func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local, batched bool)
 		f.env.OnGetVersion(workflows.ChangeLocalSteps, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	}
 	if !batched {
-		f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+		f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.StageAtEnd).Return(workflow.DefaultVersion)
 	}
 	var batches []string
 	var regular, locals int
@@ -373,10 +373,20 @@ func TestAnsweredSurveyKeepsItsWindow(t *testing.T) {
 }
 
 // TestStageSearchAttributeAtEndOnly: a transfer sets MutasiStage once,
-// when it ends (ChangeStageAtEnd); the stages it passes on the way
-// write no visibility record.
+// when it ends (StageAtEnd); the stages it passes on the way write no
+// visibility record. Runs begun at version 1 set it at every stage.
 func TestStageSearchAttributeAtEndOnly(t *testing.T) {
+	for version, want := range map[workflow.Version][]string{
+		workflows.StageAtEnd: {string(models.StageRejected)},
+		1:                    {string(models.StageAwaitingPPK), string(models.StageRejected)},
+	} {
+		t.Run(fmt.Sprint("version ", version), func(t *testing.T) { stageSearchAttribute(t, version, want) })
+	}
+}
+
+func stageSearchAttribute(t *testing.T, version workflow.Version, want []string) {
 	f := newFixture(t, models.DefaultSettings(), false, false)
+	f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.StageAtEnd).Return(version)
 	var stages []string
 	f.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		if stage, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(workflows.StageKey); ok {
@@ -387,7 +397,7 @@ func TestStageSearchAttributeAtEndOnly(t *testing.T) {
 	f.at(2*h, "ppk", workflows.UpdateDecide, workflows.Decision{Actor: ppk, Reason: "formasi dibekukan"})
 	f.run()
 	f.accepted("tpk", "ppk")
-	if want := []string{string(models.StageRejected)}; !slices.Equal(stages, want) {
+	if !slices.Equal(stages, want) {
 		t.Errorf("MutasiStage set to %v, want %v", stages, want)
 	}
 }
