@@ -30,10 +30,11 @@ type Activities struct {
 	// DecreeLogo is the government's logo, a PNG, on the letterhead of
 	// the decrees; none when nil.
 	DecreeLogo []byte
-	// Relayed says a relay sends the outbox's messages (package outbox).
-	// Without one, as in the dev stack, the outbox table is the mailbox:
-	// a message counts as delivered once it is recorded.
-	Relayed bool
+	// Relayed says a relay sends the outbox's e-mail (package outbox), and
+	// HookRelayed its webhook messages. Without one, as in the dev stack,
+	// the outbox table is the mailbox: a message counts as delivered once
+	// it is recorded.
+	Relayed, HookRelayed bool
 	// Channel is how employees are told when they have no preference of
 	// their own (models.Employee.Notify): ChannelEmail when empty.
 	Channel models.Channel

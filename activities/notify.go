@@ -165,7 +165,7 @@ func render(gdb *gorm.DB, base string, in contract.NotifyInput) (m notify.Messag
 // (the first), and failed when both are.
 func (a *Activities) NoticeDelivery(ctx context.Context, key string) (contract.Delivery, error) {
 	var ms []models.OutboxMessage
-	err := a.DB.WithContext(ctx).Select("status", "sent_at").Where("key IN ?", []string{key, key + ":" + string(models.ChannelWebhook)}).
+	err := a.DB.WithContext(ctx).Select("channel", "status", "sent_at").Where("key IN ?", []string{key, key + ":" + string(models.ChannelWebhook)}).
 		Order("sent_at").Find(&ms).Error
 	if err == nil && len(ms) == 0 {
 		err = gorm.ErrRecordNotFound
@@ -178,7 +178,7 @@ func (a *Activities) NoticeDelivery(ctx context.Context, key string) (contract.D
 		switch {
 		case m.Status == models.OutboxSent && m.SentAt != nil:
 			return contract.Delivery{Status: models.OutboxSent, At: *m.SentAt}, nil
-		case m.Status == models.OutboxPending && !a.Relayed:
+		case m.Status == models.OutboxPending && !a.relayed(m.Channel):
 			return contract.Delivery{Status: models.OutboxSent}, nil
 		case m.Status == models.OutboxFailed:
 			failed++
@@ -188,4 +188,12 @@ func (a *Activities) NoticeDelivery(ctx context.Context, key string) (contract.D
 		return contract.Delivery{Status: models.OutboxFailed}, nil
 	}
 	return contract.Delivery{Status: models.OutboxPending}, nil
+}
+
+// relayed says whether a relay sends the channel's messages.
+func (a *Activities) relayed(c models.Channel) bool {
+	if c == models.ChannelWebhook {
+		return a.HookRelayed
+	}
+	return a.Relayed
 }

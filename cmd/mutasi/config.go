@@ -228,7 +228,7 @@ func (c *config) activities(gdb *gorm.DB) (*activities.Activities, error) {
 		return nil, fmt.Errorf("--notify-channel %s needs --webhook-url", channel)
 	}
 	return &activities.Activities{DB: gdb, BaseURL: c.baseURL, LinkSecret: []byte(c.linkSecret),
-		Relayed: c.smtpAddr != "" || c.webhookURL != "", Channel: channel, DecreeLogo: logo}, nil
+		Relayed: c.smtpAddr != "", HookRelayed: c.webhookURL != "", Channel: channel, DecreeLogo: logo}, nil
 }
 
 // webhook is the messaging gateway's sender; nil when none is set.
