@@ -6,34 +6,28 @@ import (
 	"gorm.io/gorm"
 )
 
-// The employee of a position_histories row: since when they hold their
-// current post.
-const inPostSince = `(SELECT e.in_post_since FROM employees e WHERE e.nip = position_histories.nip)`
-
-// openSpellOf selects the open spells of the employees among the NIPs
-// who hold a post, whose record (e) and post (p) meet the condition that
-// follows it, closed by a parenthesis. It is a join, not a subquery run
-// for each spell, so that PostgreSQL checks the spells of a large import
-// at once.
-const openSpellOf = `"end" IS NULL AND EXISTS (SELECT 1 FROM employees e LEFT JOIN positions p ON p.id = e.position_id
-	WHERE e.nip = position_histories.nip AND e.nip IN ? AND e.position_id <> '' AND `
+// The employee of a position_histories row: their current post and since
+// when they hold it.
+const (
+	currentPost = `(SELECT e.position_id FROM employees e WHERE e.nip = position_histories.nip)`
+	inPostSince = `(SELECT e.in_post_since FROM employees e WHERE e.nip = position_histories.nip)`
+	openSpell   = `"end" IS NULL AND nip IN ? AND ` + currentPost + ` <> ''`
+)
 
 // spellStatements make the position history agree with the employees'
 // current posts, in order; each takes the NIPs.
 var spellStatements = []string{
 	// An open spell in another post, starting no earlier than the current
 	// one and written by no transfer, was a mistake of an earlier import.
-	`DELETE FROM position_histories WHERE COALESCE(transfer_id, '') = '' AND ` + openSpellOf +
-		`e.position_id <> position_histories.position_id AND position_histories.start >= e.in_post_since)`,
+	`DELETE FROM position_histories WHERE ` + openSpell + ` AND position_id <> ` + currentPost +
+		` AND COALESCE(transfer_id, '') = '' AND start >= ` + inPostSince,
 	// Any other open spell in another post ended when the current one began.
 	`UPDATE position_histories SET "end" = CASE WHEN start < ` + inPostSince + ` THEN ` + inPostSince +
-		` ELSE start END WHERE ` + openSpellOf + `e.position_id <> position_histories.position_id)`,
-	// The open spell in the current post starts when the employee took it
-	// (a spell that does already is left as it is).
+		` ELSE start END WHERE ` + openSpell + ` AND position_id <> ` + currentPost,
+	// The open spell in the current post starts when the employee took it.
 	`UPDATE position_histories SET start = ` + inPostSince +
 		`, unit_id = (SELECT p.unit_id FROM positions p WHERE p.id = position_histories.position_id)
-		WHERE ` + openSpellOf + `e.position_id = position_histories.position_id
-		AND (position_histories.start IS DISTINCT FROM e.in_post_since OR position_histories.unit_id IS DISTINCT FROM p.unit_id))`,
+		WHERE ` + openSpell + ` AND position_id = ` + currentPost,
 	// An employee in a post with no open spell gets one.
 	`INSERT INTO position_histories (nip, position_id, unit_id, start, decree_number, transfer_id)
 		SELECT e.nip, e.position_id, p.unit_id, e.in_post_since, '', '' FROM employees e
