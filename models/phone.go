@@ -56,16 +56,14 @@ var Channels = []Channel{ChannelEmail, ChannelWebhook, ChannelBoth}
 // ErrChannel says a channel is none of Channels.
 var ErrChannel = errors.New("not a notification channel (email, webhook or both)")
 
-// ParseChannel reads a channel; "" stays "" (no preference).
+// ParseChannel reads a channel (ParseChoice); "" stays "" (no
+// preference).
 func ParseChannel(s string) (Channel, error) {
-	c := Channel(strings.ToLower(strings.TrimSpace(s)))
-	for _, known := range Channels {
-		if c == known {
-			return c, nil
-		}
-	}
-	if c == "" {
+	if strings.TrimSpace(s) == "" {
 		return "", nil
+	}
+	if c, ok := ParseChoice(s, Channels); ok {
+		return c, nil
 	}
 	return "", ErrChannel
 }
