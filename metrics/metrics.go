@@ -71,18 +71,10 @@ func (r *Registry) Handler() http.Handler {
 	}))
 }
 
-// Serve serves Handler at Path on addr (host:port) until ctx is done, then
-// shuts the server down and returns nil. It is the /metrics endpoint of a
-// process that has no HTTP server of its own, such as the worker.
-func (r *Registry) Serve(ctx context.Context, addr string) error {
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return fmt.Errorf("metrics: listen on %s: %w", addr, err)
-	}
-	return r.serve(ctx, ln)
-}
-
-func (r *Registry) serve(ctx context.Context, ln net.Listener) error {
+// Serve serves Handler at Path on ln until ctx is done, then shuts the
+// server down and returns nil. It is the /metrics endpoint of a process
+// that has no HTTP server of its own, such as the worker.
+func (r *Registry) Serve(ctx context.Context, ln net.Listener) error {
 	mux := http.NewServeMux()
 	mux.Handle("GET "+Path, r.Handler())
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,

@@ -61,20 +61,15 @@ func (c Conns) withDefaults() Conns {
 	return c
 }
 
-// Listen listens on addr (host:port) and returns the API's HTTP server,
-// with the timeouts of conns, and the listener to serve it on
-// (srv.Serve(ln)), which refuses connections beyond conns' caps by
-// closing them at once.
-func (s *Server) Listen(addr string, conns Conns) (*http.Server, net.Listener, error) {
+// HTTP returns the API's HTTP server, with the timeouts of conns, and
+// the listener to serve it on (srv.Serve(limited)): ln, refusing
+// connections beyond conns' caps by closing them at once.
+func (s *Server) HTTP(ln net.Listener, conns Conns) (srv *http.Server, limited net.Listener) {
 	conns = conns.withDefaults()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, nil, err
-	}
-	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: conns.ReadHeaderTimeout, ReadTimeout: conns.ReadTimeout,
+	srv = &http.Server{Handler: s.Handler(), ReadHeaderTimeout: conns.ReadHeaderTimeout, ReadTimeout: conns.ReadTimeout,
 		WriteTimeout: conns.WriteTimeout, IdleTimeout: conns.IdleTimeout}
 	return srv, &limitListener{Listener: ln, perClient: conns.MaxPerClient, total: conns.MaxTotal,
-		trusted: s.TrustedProxies, held: map[string]int{}}, nil
+		trusted: s.TrustedProxies, held: map[string]int{}}
 }
 
 // limitListener counts the open connections per client and in all, and

@@ -26,10 +26,11 @@ func serve(t *testing.T, conns Conns, proxies ...netip.Prefix) string {
 	t.Helper()
 	gdb, _ := testkit.New(t)
 	s := &Server{DB: gdb, LinkSecret: []byte("x"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), TrustedProxies: proxies}
-	srv, ln, err := s.Listen("127.0.0.1:0", conns)
+	tcp, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
+	srv, ln := s.HTTP(tcp, conns)
 	go srv.Serve(ln)
 	t.Cleanup(func() { srv.Close() })
 	return ln.Addr().String()

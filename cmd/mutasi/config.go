@@ -152,15 +152,43 @@ func metricsFlag(fs *flag.FlagSet, def string) *string {
 		"where /metrics is served, never on the API's port; empty serves none (MUTASI_METRICS_ADDR)")
 }
 
-// serveMetrics serves reg's /metrics on addr in the background until ctx
-// is done; a failure to listen is logged and leaves the rest running.
-func serveMetrics(ctx context.Context, reg *metrics.Registry, addr string, log *slog.Logger) {
+// listen listens on addr for what flag sets, so that a taken port stops
+// the command as it starts and says which flag to change; an empty addr
+// listens on nothing (nil).
+func listen(flag, addr string) (net.Listener, error) {
 	if addr == "" {
+		return nil, nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("%s %s: %w", flag, addr, err)
+	}
+	return ln, nil
+}
+
+// listenBoth listens on the API's address and on the metrics' (none when
+// empty) before the command starts anything else.
+func listenBoth(apiAddr, metricsAddr string) (api, metrics net.Listener, err error) {
+	if api, err = listen("--http-addr", apiAddr); err != nil {
+		return nil, nil, err
+	}
+	if metrics, err = listen("--metrics-addr", metricsAddr); err != nil {
+		api.Close()
+		return nil, nil, err
+	}
+	return api, metrics, nil
+}
+
+// serveMetrics serves reg's /metrics on ln (none when nil) in the
+// background until ctx is done; a failure is logged and leaves the rest
+// running.
+func serveMetrics(ctx context.Context, reg *metrics.Registry, ln net.Listener, log *slog.Logger) {
+	if ln == nil {
 		return
 	}
 	go func() {
-		if err := reg.Serve(ctx, addr); err != nil {
-			log.Error("metrics not served", "addr", addr, "error", err)
+		if err := reg.Serve(ctx, ln); err != nil {
+			log.Error("metrics not served", "addr", ln.Addr().String(), "error", err)
 		}
 	}()
 }

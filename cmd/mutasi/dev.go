@@ -46,6 +46,10 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	apiLn, metricsLn, err := listenBoth(*addr, *metricsAddr)
+	if err != nil {
+		return err
+	}
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
@@ -113,14 +117,18 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err := c.startSealer(ctx, gdb, log); err != nil {
 		return err
 	}
-	serveMetrics(ctx, reg, *metricsAddr, log)
+	serveMetrics(ctx, reg, metricsLn, log)
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
 	go func() {
-		errc <- serveAPI(ctx, *addr, hc, gdb, srv.Client(), cd.DataConverter(), []byte(c.linkSecret), log, reg)
+		errc <- serveAPI(ctx, apiLn, hc, gdb, srv.Client(), cd.DataConverter(), []byte(c.linkSecret), log, reg)
 	}()
-	fmt.Fprintf(stdout, devBanner, *addr, token, filepath.Join(c.dir, "admin-token"), adminUsername, password,
-		filepath.Join(c.dir, "admin-password"), c.temporal, *uiPort, workflows.TaskQueue, *metricsAddr, c.dir)
+	metricsURL := "none (--metrics-addr is empty)"
+	if metricsLn != nil {
+		metricsURL = "http://" + metricsLn.Addr().String() + metrics.Path
+	}
+	fmt.Fprintf(stdout, devBanner, apiLn.Addr().String(), token, filepath.Join(c.dir, "admin-token"), adminUsername, password,
+		filepath.Join(c.dir, "admin-password"), c.temporal, *uiPort, workflows.TaskQueue, metricsURL, c.dir)
 	err = <-errc
 	stop()
 	if err2 := <-errc; err == nil {
@@ -192,8 +200,8 @@ func adminToken(gdb *gorm.DB, dir string) (string, error) {
 
 // devBanner tells what runs where; its arguments are, in order: the API
 // address, the token and its file, the sign-in name, password and its
-// file, Temporal's address and UI port, the task queue, the metrics
-// address and the state folder.
+// file, Temporal's address and UI port, the task queue, the metrics URL
+// and the state folder.
 const devBanner = `
 Mutasi dev stack is up (Ctrl-C stops it).
   API:        http://%[1]s/api/v1   (OpenAPI: http://%[1]s/api/v1/openapi.json)
@@ -201,7 +209,7 @@ Mutasi dev stack is up (Ctrl-C stops it).
   Pages:      http://%[1]s/   sign in as %[4]s / %[5]s   (HR officer; also in %[6]s)
   Temporal:   %[7]s   Web UI: http://localhost:%[8]s
   Worker:     task queue %[9]q
-  Metrics:    http://%[10]s/metrics
+  Metrics:    %[10]s
   Mail:       kept in the outbox_messages table: mutasi outbox --dir %[11]s (set --smtp to send)
   State:      %[11]s/ (database, logs, secrets; other commands take --dir %[11]s)
 

@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -55,21 +56,21 @@ func TestDevStackWalkthrough(t *testing.T) {
 			}
 		}
 	})
-	api, metricsAddr := "127.0.0.1:"+freePort(t), "127.0.0.1:"+freePort(t)
-	args := []string{"dev", "--dir", state, "--employees", "60", "--http-addr", api, "--metrics-addr", metricsAddr,
-		"--temporal", "127.0.0.1:" + freePort(t), "--ui-port", freePort(t)}
-	start := func() (*exec.Cmd, *bytes.Buffer) {
-		cmd := exec.Command(bin, args...)
+	// The API and the metrics listen on ports the system picks, read from
+	// the banner; Temporal's ports are picked just before each start.
+	start := func() (*exec.Cmd, *lockedBuffer) {
+		cmd := exec.Command(bin, "dev", "--dir", state, "--employees", "60", "--http-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
+			"--temporal", "127.0.0.1:"+freePort(t), "--ui-port", freePort(t))
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "MUTASI_DATABASE_URL=", "DATABASE_URL=")
-		var out bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &out, &out
+		out := &lockedBuffer{}
+		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		return cmd, &out
+		return cmd, out
 	}
-	stop := func(cmd *exec.Cmd, out *bytes.Buffer) {
+	stop := func(cmd *exec.Cmd, out *lockedBuffer) {
 		cmd.Process.Signal(syscall.SIGINT)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -84,8 +85,7 @@ func TestDevStackWalkthrough(t *testing.T) {
 		}
 	}
 	cmd, out := start()
-	base := "http://" + api
-	waitReady(t, base, out)
+	base, metricsURL := waitReady(t, out)
 	if !strings.Contains(out.String(), "Token:") || !strings.Contains(out.String(), "sign in as admin / ") {
 		t.Errorf("the banner shows no token or no account:\n%s", out)
 	}
@@ -155,7 +155,7 @@ func TestDevStackWalkthrough(t *testing.T) {
 	if resp.StatusCode != http.StatusNotFound {
 		t.Errorf("GET /metrics on the API's port: %d, want 404", resp.StatusCode)
 	}
-	resp, err = http.Get("http://" + metricsAddr + "/metrics")
+	resp, err = http.Get(metricsURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +172,8 @@ func TestDevStackWalkthrough(t *testing.T) {
 	// survey, waiting on its timer, and its link from the outbox.
 	cmd, out = start()
 	defer stop(cmd, out)
-	waitReady(t, base, out)
+	base, _ = waitReady(t, out)
+	c.base = base + "/api/v1"
 	link := surveyLink(t, bin, dir, state, tr.ID)
 	var form struct{ Items []survey.Item }
 	c.call("", "GET", "/surveys/"+link, nil, 200, &form)
@@ -189,11 +190,22 @@ func TestDevStackWalkthrough(t *testing.T) {
 	})
 }
 
-func waitReady(t *testing.T, base string, out *bytes.Buffer) {
+// bannerAddrs finds the API's base URL and the metrics' URL in the dev
+// stack's banner.
+var bannerAddrs = regexp.MustCompile(`API: +(http://\S+)/api/v1 [\s\S]*Metrics: +(http://\S+)`)
+
+// waitReady waits for the dev stack's banner and for its API to answer
+// /readyz, and returns the API's base URL and the metrics' URL.
+func waitReady(t *testing.T, out *lockedBuffer) (base, metricsURL string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	if err := testkit.Poll(ctx, 200*time.Millisecond, "mutasi dev to be ready", func() bool {
+		m := bannerAddrs.FindStringSubmatch(out.String())
+		if m == nil {
+			return false
+		}
+		base, metricsURL = m[1], m[2]
 		resp, err := http.Get(base + "/readyz")
 		if err != nil {
 			return false
@@ -203,6 +215,26 @@ func waitReady(t *testing.T, base string, out *bytes.Buffer) {
 	}); err != nil {
 		t.Fatalf("%v:\n%s", err, out)
 	}
+	return base, metricsURL
+}
+
+// lockedBuffer is an output buffer a child process writes while the test
+// reads it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
 
 // issue runs `mutasi token` against the dev stack's state folder.

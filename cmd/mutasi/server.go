@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/netip"
 	"os"
@@ -61,14 +62,18 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	apiLn, metricsLn, err := listenBoth(*addr, *metricsAddr)
+	if err != nil {
+		return err
+	}
 	reg := metrics.New()
 	tc, err := c.dial(log, reg, cd)
 	if err != nil {
 		return err
 	}
 	defer tc.Close()
-	serveMetrics(ctx, reg, *metricsAddr, log)
-	return serveAPI(ctx, *addr, hc, gdb, tc, cd.DataConverter(), []byte(c.linkSecret), log, reg)
+	serveMetrics(ctx, reg, metricsLn, log)
+	return serveAPI(ctx, apiLn, hc, gdb, tc, cd.DataConverter(), []byte(c.linkSecret), log, reg)
 }
 
 // httpFlags are the flags of `mutasi server` and `mutasi dev` that say
@@ -132,19 +137,16 @@ func (f *httpFlags) parse() (httpConfig, error) {
 	return hc, nil
 }
 
-// serveAPI serves the API on addr, counting its requests into reg, until
+// serveAPI serves the API on tcp, counting its requests into reg, until
 // ctx is done, then shuts down gracefully.
-func serveAPI(ctx context.Context, addr string, hc httpConfig, gdb *gorm.DB, tc client.Client, payloads converter.DataConverter,
+func serveAPI(ctx context.Context, tcp net.Listener, hc httpConfig, gdb *gorm.DB, tc client.Client, payloads converter.DataConverter,
 	secret []byte, log *slog.Logger, reg *metrics.Registry) error {
 	api := &server.Server{DB: gdb, Temporal: tc, Payloads: payloads, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies,
 		Middleware: []gin.HandlerFunc{reg.Middleware()}}
-	srv, ln, err := api.Listen(addr, hc.conns)
-	if err != nil {
-		return err
-	}
+	srv, ln := api.HTTP(tcp, hc.conns)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
-	log.Info("API listening", "addr", addr)
+	log.Info("API listening", "addr", tcp.Addr().String())
 	select {
 	case err := <-errc:
 		return err

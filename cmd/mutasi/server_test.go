@@ -6,6 +6,7 @@ import (
 	"image"
 	"image/png"
 	"io"
+	"net"
 	"net/netip"
 	"os"
 	"path/filepath"
@@ -80,4 +81,33 @@ func TestDecreeLogo(t *testing.T) {
 			t.Errorf("%s: %v, want a refusal naming --decree-logo", c.file, err)
 		}
 	}
+}
+
+// TestListenNamesTheFlag checks that a taken address stops a command as
+// it starts with an error naming the flag that sets it, and that the
+// API's address is let go when the metrics' one is taken.
+func TestListenNamesTheFlag(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer taken.Close()
+	busy := taken.Addr().String()
+	if _, _, err := listenBoth(busy, ""); err == nil || !strings.Contains(err.Error(), "--http-addr "+busy) {
+		t.Errorf("API address taken: %v, want an error naming --http-addr %s", err, busy)
+	}
+	api, metrics, err := listenBoth("127.0.0.1:0", "")
+	if err != nil || metrics != nil {
+		t.Fatalf("no metrics address: %v, %v", metrics, err)
+	}
+	free := api.Addr().String()
+	api.Close()
+	if _, _, err := listenBoth(free, busy); err == nil || !strings.Contains(err.Error(), "--metrics-addr "+busy) {
+		t.Errorf("metrics address taken: %v, want an error naming --metrics-addr %s", err, busy)
+	}
+	again, err := net.Listen("tcp", free)
+	if err != nil {
+		t.Fatalf("the API's address %s is still held after the metrics' failed: %v", free, err)
+	}
+	again.Close()
 }

@@ -33,6 +33,10 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	metricsLn, err := listen("--metrics-addr", *metricsAddr)
+	if err != nil {
+		return err
+	}
 	reg := metrics.New()
 	log := newLogger(c.logFormat, stderr)
 	tc, err := c.dial(log, reg, cd)
@@ -46,7 +50,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err := c.startSealer(ctx, gdb, log); err != nil {
 		return err
 	}
-	serveMetrics(ctx, reg, *metricsAddr, log)
+	serveMetrics(ctx, reg, metricsLn, log)
 	fmt.Fprintf(stdout, "worker polling task queue %q on %s\n", workflows.TaskQueue, c.temporal)
 	return worker.Run(ctx, tc, acts)
 }
