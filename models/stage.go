@@ -124,12 +124,17 @@ const (
 	ObjectFamily     ObjectionCategory = "family_location"
 	ObjectWorkload   ObjectionCategory = "workload"
 	ObjectHealth     ObjectionCategory = "health"
-	ObjectOther      ObjectionCategory = "other"
+	// The sources of resistance the transfer program itself names.
+	ObjectComfort  ObjectionCategory = "comfort_current_post" // settled in the current post
+	ObjectFear     ObjectionCategory = "fear_of_change"       // afraid of the change itself
+	ObjectNotReady ObjectionCategory = "not_ready_for_field"  // feels unprepared for the new field
+	ObjectOther    ObjectionCategory = "other"
 )
 
 // ObjectionCategories lists every category, in the order forms offer
 // them.
-var ObjectionCategories = []ObjectionCategory{ObjectCompetence, ObjectFamily, ObjectWorkload, ObjectHealth, ObjectOther}
+var ObjectionCategories = []ObjectionCategory{ObjectCompetence, ObjectFamily, ObjectWorkload, ObjectHealth,
+	ObjectComfort, ObjectFear, ObjectNotReady, ObjectOther}
 
 // Valid reports whether c is a known category.
 func (c ObjectionCategory) Valid() bool { return slices.Contains(ObjectionCategories, c) }

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"strings"
+
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/bkpsdm/mutasi/apperr"
@@ -212,8 +214,8 @@ func (t *transfer) checkObjection(o Objection) error {
 	}
 	if !o.Category.Valid() {
 		return refuse(apperr.KindInvalid, "category",
-			"kategori keberatan harus competence, family_location, workload, health atau other",
-			"the objection category must be competence, family_location, workload, health or other")
+			"kategori keberatan harus salah satu dari: "+categoryList(),
+			"the objection category must be one of: "+categoryList())
 	}
 	if models.Blank(o.Text) {
 		return refuse(apperr.KindInvalid, "text", "uraian keberatan wajib diisi", "an objection needs a text")
@@ -269,4 +271,13 @@ func (t *transfer) checkSurvey(s SurveyAnswers) error {
 		return refuse(apperr.KindInvalid, "answers", "jawaban survei kosong", "the survey has no answers")
 	}
 	return nil
+}
+
+// categoryList names the objection categories for an error message.
+func categoryList() string {
+	names := make([]string, len(models.ObjectionCategories))
+	for i, c := range models.ObjectionCategories {
+		names[i] = string(c)
+	}
+	return strings.Join(names, ", ")
 }
