@@ -15,6 +15,7 @@ import (
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/notify"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
 )
@@ -441,6 +442,15 @@ func testApplyWritesOnceInOneTransaction(t *testing.T, b testkit.Backend) {
 	gdb.First(&tr, "id = ?", id)
 	if n, m := rows(t, gdb, &models.Decision{}, "transfer_id = ?", id), rows(t, gdb, &models.OutboxMessage{}, "key = ?", "k1"); n != 1 || m != 1 || tr.Stage != models.StageAwaitingPPK {
 		t.Errorf("%d decisions, %d notices, stage %s; want 1, 1, %s", n, m, tr.Stage, models.StageAwaitingPPK)
+	}
+	// The notice says why the destination needs someone: its most urgent
+	// need, found with the transfer.
+	var need models.Need
+	gdb.Where("round_id = ? AND position_id = ?", round, tr.ToPositionID).Order("priority").First(&need)
+	var msg models.OutboxMessage
+	gdb.First(&msg, "key = ?", "k1")
+	if want := notify.NeedReasonText("id", need.Reason); need.Reason == "" || !strings.Contains(msg.Body, want) {
+		t.Errorf("the PPK's notice does not give the need (%q, want %q):\n%s", need.Reason, want, msg.Body)
 	}
 	// A step that fails undoes the batch's others: one transaction.
 	other := proposals[1].TransferID

@@ -3,6 +3,7 @@ package activities_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
@@ -10,6 +11,7 @@ import (
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/testkit/heap"
+	"gorm.io/gorm"
 )
 
 // BenchmarkRoundAnalysisAndSelection runs the needs analysis and the
@@ -103,4 +105,55 @@ func BenchmarkDecree3000(b *testing.B) {
 	}
 	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
 	b.ReportMetric(float64(pdfBytes)/(1<<10), "pdf-KB")
+}
+
+// BenchmarkApplyDecision applies what a TPK approval writes, as the
+// transfer workflow's local activity does: the decision with its audit
+// line, the next stage and the PPK's notice, in one transaction, on
+// PostgreSQL. It reports the statements each Apply sends (besides BEGIN
+// and COMMIT): on a busy machine each is a wait of its own.
+func BenchmarkApplyDecision(b *testing.B) {
+	gdb, _ := testkit.New(b)
+	if err := seed.Load(gdb, seed.Generate(2000, asOf, 1)); err != nil {
+		b.Fatal(err)
+	}
+	a := &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test/"}
+	start := contract.RoundStart{RoundID: "apply", Name: "bench", Settings: models.DefaultSettings(),
+		WorkflowID: contract.RoundWorkflowID("apply"), By: contract.System, At: asOf}
+	if err := a.StartRound(ctx, start); err != nil {
+		b.Fatal(err)
+	}
+	in := contract.RoundAsOf{RoundID: "apply", AsOf: asOf}
+	if _, err := a.AnalyzeNeeds(ctx, in); err != nil {
+		b.Fatal(err)
+	}
+	proposals, err := a.SelectCandidates(ctx, in)
+	if err != nil || len(proposals) == 0 {
+		b.Fatalf("%d proposals, %v", len(proposals), err)
+	}
+	var statements int64
+	count := func(*gorm.DB) { statements++ }
+	for _, err := range []error{gdb.Callback().Create().After("gorm:create").Register("bench:count", count),
+		gdb.Callback().Query().After("gorm:query").Register("bench:count", count),
+		gdb.Callback().Update().After("gorm:update").Register("bench:count", count),
+		gdb.Callback().Raw().After("gorm:raw").Register("bench:count", count)} {
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	statements = 0
+	at := asOf.Add(time.Hour)
+	for i := 0; b.Loop(); i++ {
+		id := proposals[i%len(proposals)].TransferID
+		steps := []contract.Step{
+			{Decision: &contract.DecisionInput{TransferID: id, RoundID: "apply", Step: models.RoleTPK, Approve: true, Reason: "ok", By: tpk, At: at}},
+			{Stage: &contract.StageChange{TransferID: id, Stage: models.StageAwaitingPPK}},
+			{Notice: &contract.NotifyInput{Key: "apply:" + id, Kind: contract.NoticeDecisionRequested, TransferID: id,
+				To: models.RolePPK, Step: "PPK", Deadline: at.AddDate(0, 0, 7)}},
+		}
+		if err := a.Apply(ctx, steps); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(statements)/float64(b.N), "statements/op")
 }

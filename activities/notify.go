@@ -93,12 +93,14 @@ type notice struct {
 	FromPosition     string
 	ToPosition       string
 	ToUnit           string
+	NeedReason       models.NeedReason    // the most urgent need of the destination, if any
 	Settings         models.RoundSettings `gorm:"serializer:json"`
 }
 
 const noticeQuery = `SELECT t.id, t.round_id, t.nip, t.to_position_id, t.training_proposed, t.decree_number,
 	t.effective_date, e.name, e.email, e.phone, e.notify, e.lang, fp.name AS from_position, tp.name AS to_position,
-	u.name AS to_unit, r.settings
+	u.name AS to_unit, r.settings, (SELECT n.reason FROM needs n WHERE n.round_id = t.round_id
+	AND n.position_id = t.to_position_id ORDER BY n.priority LIMIT 1) AS need_reason
 FROM transfers t
 JOIN employees e ON e.nip = t.nip
 JOIN rounds r ON r.id = t.round_id
@@ -133,12 +135,8 @@ func render(gdb *gorm.DB, base string, in contract.NotifyInput) (m notify.Messag
 		to = t.Settings.Contacts.HR
 	}
 	reason := in.Reason
-	if reason == "" {
-		var need models.Need
-		if err := gdb.Where("round_id = ? AND position_id = ?", t.RoundID, t.ToPositionID).Order("priority").
-			First(&need).Error; err == nil {
-			reason = notify.NeedReasonText(lang, need.Reason)
-		}
+	if reason == "" && t.NeedReason != "" {
+		reason = notify.NeedReasonText(lang, t.NeedReason)
 	}
 	d := notify.Data{Name: t.Name, NIP: t.NIP, FromPosition: t.FromPosition, ToPosition: t.ToPosition,
 		ToUnit: t.ToUnit, Reason: reason, Step: in.Step, Deadline: in.Deadline, Link: in.Link, TransferID: t.ID,

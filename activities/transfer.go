@@ -32,7 +32,7 @@ func recordDecision(tx *gorm.DB, d contract.DecisionInput) error {
 	if err := insertOnce(tx, &row); err != nil {
 		return err
 	}
-	return auditTransfer(tx, d.TransferID, "decision:"+string(d.Step), d.By, models.DecisionAction(d.Step, d.Approve), d.Reason, d.At)
+	return auditTransfer(tx, d.RoundID, d.TransferID, "decision:"+string(d.Step), d.By, models.DecisionAction(d.Step, d.Approve), d.Reason, d.At)
 }
 
 // Apply records a transfer's write-only steps in one transaction, in
@@ -61,13 +61,17 @@ func (a *Activities) Apply(ctx context.Context, steps []contract.Step) error {
 	})
 }
 
-// auditTransfer appends an audit line about a transfer, once per step.
-func auditTransfer(tx *gorm.DB, transferID, step string, by contract.ActorRef, action, detail string, at time.Time) error {
-	var t models.Transfer
-	if err := tx.Select("id", "round_id").First(&t, "id = ?", transferID).Error; err != nil {
-		return notFound(err, "transfer "+transferID)
+// auditTransfer appends an audit line about a transfer of the round
+// roundID, once per step; an empty roundID is looked up.
+func auditTransfer(tx *gorm.DB, roundID, transferID, step string, by contract.ActorRef, action, detail string, at time.Time) error {
+	if roundID == "" {
+		var t models.Transfer
+		if err := tx.Select("id", "round_id").First(&t, "id = ?", transferID).Error; err != nil {
+			return notFound(err, "transfer "+transferID)
+		}
+		roundID = t.RoundID
 	}
-	return audit(tx, "transfer:"+transferID+":"+step, models.AuditEntry{RoundID: t.RoundID, TransferID: transferID,
+	return audit(tx, "transfer:"+transferID+":"+step, models.AuditEntry{RoundID: roundID, TransferID: transferID,
 		ActorID: by.ID, Role: by.Role, Action: action, Detail: detail, At: at})
 }
 
@@ -78,7 +82,7 @@ func (a *Activities) RecordAcknowledgement(ctx context.Context, ack contract.Ack
 		action, detail = models.ActionDeemedAcknowledged, "no answer by the socialization deadline"
 	}
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		return auditTransfer(tx, ack.TransferID, "acknowledgement", ack.By, action, detail, ack.At)
+		return auditTransfer(tx, "", ack.TransferID, "acknowledgement", ack.By, action, detail, ack.At)
 	})
 }
 
@@ -89,7 +93,7 @@ func (a *Activities) RecordObjection(ctx context.Context, o contract.ObjectionIn
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, o.TransferID, "objection", o.By, models.ActionObjected, string(o.Category)+": "+o.Text, o.At)
+		return auditTransfer(tx, "", o.TransferID, "objection", o.By, models.ActionObjected, string(o.Category)+": "+o.Text, o.At)
 	})
 }
 
@@ -101,7 +105,7 @@ func (a *Activities) RecordResolution(ctx context.Context, r contract.Resolution
 		if err != nil {
 			return err
 		}
-		return auditTransfer(tx, r.TransferID, "resolution", r.By, models.ResolutionAction(r.Resolution), r.Note, r.At)
+		return auditTransfer(tx, "", r.TransferID, "resolution", r.By, models.ResolutionAction(r.Resolution), r.Note, r.At)
 	})
 }
 
@@ -117,7 +121,7 @@ func (a *Activities) AssignTraining(ctx context.Context, in contract.TrainingInp
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, in.TransferID, "training", contract.System, models.ActionTrainingAssigned, in.Reason, in.At)
+		return auditTransfer(tx, "", in.TransferID, "training", contract.System, models.ActionTrainingAssigned, in.Reason, in.At)
 	})
 }
 
@@ -135,7 +139,7 @@ func (a *Activities) FinishTraining(ctx context.Context, r contract.TrainingResu
 		if err != nil {
 			return err
 		}
-		return auditTransfer(tx, r.TransferID, "training_end", r.By, action, r.Note, r.At)
+		return auditTransfer(tx, "", r.TransferID, "training_end", r.By, action, r.Note, r.At)
 	})
 }
 
@@ -223,7 +227,7 @@ func recordEffect(tx *gorm.DB, t models.Transfer, decree models.Decree) error {
 		"position_id": t.ToPositionID, "in_post_since": date}).Error; err != nil {
 		return err
 	}
-	return auditTransfer(tx, t.ID, "effective", contract.System, models.ActionTransferEffective, decree.Number, at)
+	return auditTransfer(tx, t.RoundID, t.ID, "effective", contract.System, models.ActionTransferEffective, decree.Number, at)
 }
 
 // MakeEffectiveTogether makes the transfers of in effective in one
@@ -372,7 +376,7 @@ func (a *Activities) RecordWithdrawal(ctx context.Context, w contract.Withdrawal
 		if err := tx.Model(&t).Updates(map[string]any{"stage": models.StageWithdrawn, "updated_at": w.At}).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, w.TransferID, "withdrawal", w.By, models.ActionWithdrawn, w.Reason, w.At)
+		return auditTransfer(tx, "", w.TransferID, "withdrawal", w.By, models.ActionWithdrawn, w.Reason, w.At)
 	})
 	return withdrawn, err
 }
@@ -385,7 +389,7 @@ func (a *Activities) RecordMinisterApproval(ctx context.Context, in contract.Min
 			Updates(map[string]any{"minister_approval_ref": in.Reference, "updated_at": in.At}).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, in.TransferID, "minister_approval", in.By, models.ActionMinisterApproved, in.Reference, in.At)
+		return auditTransfer(tx, "", in.TransferID, "minister_approval", in.By, models.ActionMinisterApproved, in.Reference, in.At)
 	})
 }
 
@@ -396,7 +400,7 @@ func (a *Activities) RecordStage(ctx context.Context, n contract.StageNote) erro
 			Updates(map[string]any{"stage": n.Stage, "updated_at": n.At}).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, n.TransferID, "stage:"+string(n.Stage), contract.System, models.StageAction(n.Stage), n.Reason, n.At)
+		return auditTransfer(tx, "", n.TransferID, "stage:"+string(n.Stage), contract.System, models.StageAction(n.Stage), n.Reason, n.At)
 	})
 }
 
@@ -419,7 +423,7 @@ func (a *Activities) OpenSurvey(ctx context.Context, in contract.SurveyInput) (s
 		if err := insertOnce(tx, &row); err != nil {
 			return err
 		}
-		return auditTransfer(tx, t.ID, "survey_open", contract.System, models.ActionSurveySent, "", in.At)
+		return auditTransfer(tx, t.RoundID, t.ID, "survey_open", contract.System, models.ActionSurveySent, "", in.At)
 	})
 	if err != nil {
 		return "", err
@@ -575,6 +579,6 @@ func (a *Activities) CloseSurvey(ctx context.Context, transferID string, at time
 			Update("status", models.SurveyClosed).Error; err != nil {
 			return err
 		}
-		return auditTransfer(tx, transferID, "survey_close", contract.System, models.ActionSurveyClosed, "", at)
+		return auditTransfer(tx, "", transferID, "survey_close", contract.System, models.ActionSurveyClosed, "", at)
 	})
 }

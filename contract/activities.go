@@ -102,9 +102,11 @@ type StageChange struct {
 	Stage      models.Stage
 }
 
-// DecisionInput is a TPK or PPK decision on a transfer.
+// DecisionInput is a TPK or PPK decision on a transfer of the round
+// RoundID (empty when sent by a worker from before it was sent).
 type DecisionInput struct {
 	TransferID string
+	RoundID    string
 	Step       models.Role // tpk or ppk
 	Approve    bool
 	Reason     string

@@ -54,7 +54,7 @@ func (t *transfer) decide(ctx workflow.Context, d Decision) (Receipt, error) {
 		t.ppk = &d
 	}
 	t.st.Decisions = append(t.st.Decisions, d)
-	in := contract.DecisionInput{TransferID: t.id(), Step: step, Approve: d.Approve, Reason: d.Reason,
+	in := contract.DecisionInput{TransferID: t.id(), RoundID: t.in.RoundID, Step: step, Approve: d.Approve, Reason: d.Reason,
 		By: actorRef(d.Actor), At: d.At}
 	if err := t.write(ctx, contract.Step{Decision: &in}); err != nil {
 		return Receipt{}, err
