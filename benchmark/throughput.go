@@ -55,6 +55,13 @@ func (b *bench) throughput(n int) (string, error) {
 	for _, p := range proposals[n:] {
 		remove = append(remove, p.TransferID)
 	}
+	// The engine's limit, measured on both sides of the round's pipeline,
+	// which is compared with their mean rate: the machine's drift (other
+	// work, the database's growth) falls on both sides alike.
+	before, err := b.bare(n)
+	if err != nil {
+		return "", err
+	}
 	b.logf("round %s: %d proposals after %v; confirming %d", id, len(proposals), selected.Round(time.Millisecond), n)
 	t0 := time.Now()
 	h, err := b.c.UpdateWorkflow(b.ctx, client.UpdateWorkflowOptions{WorkflowID: wid, UpdateName: workflows.UpdateConfirm,
@@ -66,6 +73,7 @@ func (b *bench) throughput(n int) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	b.logf("round %s: confirmation answered after %v", id, time.Since(t0).Round(time.Millisecond))
 	// Every confirmed transfer reaches its first wait: the TPK's request,
 	// or, when a proposal it depends on was removed, blocked.
 	prefix := "transfer-" + id + "-%"
@@ -78,28 +86,25 @@ func (b *bench) throughput(n int) (string, error) {
 		return "", err
 	}
 	pipeline := time.Since(t0)
-	// The engine's limit: the better of two bare runs, one before this
-	// round's measurement was compared and one after.
-	bare, err := b.bare(n)
+	after, err := b.bare(n)
 	if err != nil {
 		return "", err
 	}
-	if again, err := b.bare(n); err != nil {
-		return "", err
-	} else if again < bare {
-		bare = again
-	}
-	pRate, bRate := float64(n)/pipeline.Seconds(), float64(n)/bare.Seconds()
+	pRate, bRate := float64(n)/pipeline.Seconds(), (float64(n)/before.Seconds()+float64(n)/after.Seconds())/2
 	ratio := pRate / bRate
-	met := ratio >= 0.7
+	met := ratio >= pipelineTarget
 	b.add(fmt.Sprintf("round of %d: analysis and selection", n), selected.Round(time.Millisecond).String(), "", nil)
 	b.add(fmt.Sprintf("round of %d: confirmation to all awaiting the TPK", n),
 		fmt.Sprintf("%.1f transfers/s (%v)", pRate, pipeline.Round(time.Millisecond)), "", nil)
-	b.add(fmt.Sprintf("bare workflow, %d children x %d no-op local activities (best of 2)", n, activitiesToTPK),
-		fmt.Sprintf("%.1f children/s (%v)", bRate, bare.Round(time.Millisecond)), "", nil)
-	b.add(fmt.Sprintf("round of %d: pipeline / bare", n), fmt.Sprintf("%.2f", ratio), ">= 0.70", &met)
+	b.add(fmt.Sprintf("bare workflow, %d children x %d no-op local activities (mean of the runs before and after)", n, activitiesToTPK),
+		fmt.Sprintf("%.1f children/s (%v, %v)", bRate, before.Round(time.Millisecond), after.Round(time.Millisecond)), "", nil)
+	b.add(fmt.Sprintf("round of %d: pipeline / bare", n), fmt.Sprintf("%.2f", ratio), fmt.Sprintf(">= %.2f", pipelineTarget), &met)
 	return id, nil
 }
+
+// pipelineTarget is the least pipeline / bare ratio the round's pipeline
+// must reach (issue 15), quiet and loaded.
+const pipelineTarget = 0.85
 
 // activitiesToTPK is how many activities a transfer runs from its start
 // to awaiting the TPK: the TPK's Notify, a local activity (the round has

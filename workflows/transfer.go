@@ -17,12 +17,13 @@ import (
 func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, error) {
 	// The round has already recorded the transfer as awaiting the TPK, so
 	// the state says so from the first moment, before the stage activity.
-	t := &transfer{in: in, local: takesLocalSteps(ctx, in), st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
+	t := &transfer{in: in, st: TransferState{TransferID: in.Proposal.TransferID, Stage: models.StageAwaitingTPK,
 		Awaiting: models.RoleTPK, Training: in.Proposal.Training}}
-	version := workflow.DefaultVersion
-	if t.local {
-		version = workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, StageAtEnd)
-	}
+	// A run records one marker: ChangeOneTransaction, which implies local
+	// steps. Runs begun before it recorded ChangeLocalSteps first, or
+	// nothing.
+	version := workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, StageAtEnd)
+	t.local = version >= 1 || takesLocalSteps(ctx, in)
 	t.batched, t.everyStage = version >= 1, version < StageAtEnd
 	if err := t.register(ctx); err != nil {
 		return t.st, err
@@ -46,12 +47,13 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 // step: a decision is answered in one workflow task instead of four.
 const ChangeLocalSteps = "local-steps"
 
-// takesLocalSteps says whether the run takes its steps as local
-// activities. The choice is recorded in the run's history, so every
-// worker that replays it, during a rolling deploy too, takes the same
-// one. Runs started while an input flag decided (TransferInput.LocalSteps)
-// have no marker and keep their flag; runs started before either
-// existed take regular activities (DefaultVersion on replay).
+// takesLocalSteps says whether a run begun before ChangeOneTransaction
+// takes its steps as local activities. The choice is recorded in the
+// run's history, so every worker that replays it, during a rolling
+// deploy too, takes the same one. Runs started while an input flag
+// decided (TransferInput.LocalSteps) have no marker and keep their flag;
+// runs started before either existed take regular activities
+// (DefaultVersion on replay).
 func takesLocalSteps(ctx workflow.Context, in TransferInput) bool {
 	if in.LocalSteps {
 		return true
@@ -60,7 +62,7 @@ func takesLocalSteps(ctx workflow.Context, in TransferInput) bool {
 }
 
 // ChangeOneTransaction is the change (workflow.GetVersion) from whose
-// version 1 on a transfer that takes local steps records its write-only
+// version 1 on a transfer takes local steps and records its write-only
 // steps together: those taken one after the other, and an update's that
 // the flow then answers, are applied in one local activity and one
 // transaction (contract.Apply). A decision, the stage it leads to and the
