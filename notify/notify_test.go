@@ -54,6 +54,14 @@ func TestRenderEnglishAndEveryKind(t *testing.T) {
 	if !strings.Contains(m.Body, "by 5 March 2027") {
 		t.Errorf("english body = %q", m.Body)
 	}
+	// The notice names every objection category the forms offer.
+	id, _ := notify.Render(contract.NoticeSocialization, "id", "x@y", notify.Data{Name: "Budi"})
+	if want := "object (competence, family/location, workload, health, comfortable in the current post, fear of change, not ready for the new field, other)"; !strings.Contains(m.Body, want) {
+		t.Errorf("english body lacks %q:\n%s", want, m.Body)
+	}
+	if want := "takut akan perubahan"; !strings.Contains(id.Body, want) {
+		t.Errorf("body lacks %q:\n%s", want, id.Body)
+	}
 	if _, err := notify.Render("nope", "id", "x", notify.Data{}); err == nil {
 		t.Error("an unknown kind rendered")
 	}

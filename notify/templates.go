@@ -53,8 +53,8 @@ var notices = map[contract.NoticeKind]notice{
 	contract.NoticeSocialization: {
 		i18n.Text{ID: "Pemberitahuan mutasi: {{.ToPosition}}",
 			EN: "Notice of transfer: {{.ToPosition}}"},
-		i18n.Text{ID: "Yth. {{.Name}},\n\nAnda akan dimutasi dari {{.FromPosition}} ke {{.ToPosition}}, {{.ToUnit}}.\nAlasan: {{.Reason}}\n{{if .Training}}Dukungan: pelatihan akan disediakan untuk jabatan baru.\n{{end}}Mohon nyatakan menerima atau ajukan keberatan (kompetensi, keluarga/lokasi, beban kerja, kesehatan, lainnya) paling lambat {{date .Deadline}}. Tanpa tanggapan sampai batas itu, Anda dianggap menerima.\nNomor mutasi: {{.TransferID}}",
-			EN: "Dear {{.Name}},\n\nYou are to be transferred from {{.FromPosition}} to {{.ToPosition}}, {{.ToUnit}}.\nReason: {{.Reason}}\n{{if .Training}}Support: training will be provided for the new position.\n{{end}}Please acknowledge, or object (competence, family/location, workload, health, other), by {{date .Deadline}}. Without an answer by then you are deemed to have acknowledged.\nTransfer number: {{.TransferID}}"}},
+		i18n.Text{ID: "Yth. {{.Name}},\n\nAnda akan dimutasi dari {{.FromPosition}} ke {{.ToPosition}}, {{.ToUnit}}.\nAlasan: {{.Reason}}\n{{if .Training}}Dukungan: pelatihan akan disediakan untuk jabatan baru.\n{{end}}Mohon nyatakan menerima atau ajukan keberatan ({{categories}}) paling lambat {{date .Deadline}}. Tanpa tanggapan sampai batas itu, Anda dianggap menerima.\nNomor mutasi: {{.TransferID}}",
+			EN: "Dear {{.Name}},\n\nYou are to be transferred from {{.FromPosition}} to {{.ToPosition}}, {{.ToUnit}}.\nReason: {{.Reason}}\n{{if .Training}}Support: training will be provided for the new position.\n{{end}}Please acknowledge, or object ({{categories}}), by {{date .Deadline}}. Without an answer by then you are deemed to have acknowledged.\nTransfer number: {{.TransferID}}"}},
 	contract.NoticeAcknowledgeReminder: {
 		i18n.Text{ID: "Pengingat: tanggapan atas pemberitahuan mutasi",
 			EN: "Reminder: please answer the notice of transfer"},
@@ -119,7 +119,8 @@ func Render(kind contract.NoticeKind, lang, to string, d Data) (Message, error) 
 	if !ok {
 		return Message{}, fmt.Errorf("no notification %q", kind)
 	}
-	funcs := template.FuncMap{"date": func(v time.Time) string { return i18n.Date(v, lang) }}
+	funcs := template.FuncMap{"date": func(v time.Time) string { return i18n.Date(v, lang) },
+		"categories": func() string { return categories(lang) }}
 	fill := func(src string) (string, error) {
 		tpl, err := template.New(string(kind)).Funcs(funcs).Option("missingkey=error").Parse(src)
 		if err != nil {
@@ -140,6 +141,15 @@ func Render(kind contract.NoticeKind, lang, to string, d Data) (Message, error) 
 		return Message{}, err
 	}
 	return Message{To: to, Subject: strings.TrimSpace(subject), Body: body}, nil
+}
+
+// categories names the objection categories in lang, as the forms do.
+func categories(lang string) string {
+	names := make([]string, len(models.ObjectionCategories))
+	for i, c := range models.ObjectionCategories {
+		names[i] = strings.ToLower(i18n.T(lang, "category."+string(c)))
+	}
+	return strings.Join(names, ", ")
 }
 
 // needReasons explains why a position needs someone.
