@@ -233,3 +233,14 @@ type SurveyAnswer struct {
 	Answers    map[string]any
 	At         time.Time
 }
+
+// PeriodReport is the input of SendPeriodReport: the evaluation of the
+// rounds created in [From, To), named Label (models.ReportEvery.Label),
+// sent to Recipients, or when there are none to the PPK and HR contacts
+// of those rounds.
+type PeriodReport struct {
+	From, To   time.Time
+	Label      string
+	Every      models.ReportEvery
+	Recipients []string
+}

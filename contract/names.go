@@ -32,6 +32,7 @@ const (
 	RecordSurveyResponse   = "RecordSurveyResponse"   // SurveyAnswer
 	CloseSurvey            = "CloseSurvey"            // transfer ID, time
 	Apply                  = "Apply"                  // []Step
+	SendPeriodReport       = "SendPeriodReport"       // PeriodReport → messages recorded
 )
 
 // ActivityNames lists every activity name above.
@@ -39,4 +40,4 @@ var ActivityNames = []string{StartRound, SetRoundStatus, AnalyzeNeeds, SelectCan
 	ConfirmProposals, EvaluateRound, SetStage, RecordStage, Notify, NoticeDelivery, RecordDecision,
 	RecordAcknowledgement, RecordObjection, RecordResolution, AssignTraining, FinishTraining,
 	RecordWithdrawal, RecordMinisterApproval, RecheckAtTMT, MakeEffective, MakeEffectiveTogether,
-	OpenSurvey, RecordSurveyResponse, CloseSurvey, Apply}
+	OpenSurvey, RecordSurveyResponse, CloseSurvey, Apply, SendPeriodReport}

@@ -20,10 +20,12 @@ const (
 	NoticeTransferEffective   NoticeKind = "transfer_effective"   // to the employee
 	NoticeSurveyInvitation    NoticeKind = "survey_invitation"    // to the employee
 	NoticeSurveyReminder      NoticeKind = "survey_reminder"      // to the employee
+	NoticeEvaluationReport    NoticeKind = "evaluation_report"    // to the PPK and HR, with the period's workbook
 )
 
 // NoticeKinds lists every notification kind.
 var NoticeKinds = []NoticeKind{NoticeDecisionRequested, NoticeDecisionReminder, NoticeDecisionEscalated,
 	NoticeSocialization, NoticeAcknowledgeReminder, NoticeObjectionReceived, NoticeTransferRejected,
 	NoticeTransferCancelled, NoticeTransferBlocked, NoticeRecheckFailed, NoticeTrainingAssigned,
-	NoticeTrainingMissed, NoticeTransferEffective, NoticeSurveyInvitation, NoticeSurveyReminder}
+	NoticeTrainingMissed, NoticeTransferEffective, NoticeSurveyInvitation, NoticeSurveyReminder,
+	NoticeEvaluationReport}

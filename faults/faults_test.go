@@ -21,6 +21,7 @@ import (
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/testkit/testworker"
 )
 
 // roundTimeout bounds one fault round.
@@ -247,7 +248,7 @@ func TestTemporalRestartedMidRound(t *testing.T) {
 	c := dial(t, opts.HostPort)
 	gdb, _ := testkit.New(t)
 	seedGovernment(t, gdb, transfers)
-	testkit.Worker(t, c, gdb, linkSecret)
+	testworker.Start(t, c, gdb, linkSecret)
 	runRound(t, c, gdb, "RESTART", func(t *testing.T, start time.Time) {
 		if err := srv.Stop(); err != nil {
 			logf(t, start, "dev server stopped: %v", err)
@@ -301,7 +302,7 @@ func TestPostgresDownMidRound(t *testing.T) {
 	}
 	t.Cleanup(func() { closeDB(wdb) })
 	c := startTemporal(t)
-	testkit.Worker(t, c, wdb, linkSecret)
+	testworker.Start(t, c, wdb, linkSecret)
 	runRound(t, c, gdb, "PGDOWN", func(t *testing.T, start time.Time) {
 		if err := pg.Stop(ctx); err != nil {
 			t.Errorf("stop PostgreSQL: %v", err)

@@ -25,6 +25,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/testkit/testworker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -131,7 +132,7 @@ func startRound(ctx context.Context, t *testing.T, c client.Client, gdb *gorm.DB
 		}
 		return err
 	})
-	proposals := testkit.Proposals(t, gdb, id)
+	proposals := testworker.Proposals(t, gdb, id)
 	if len(proposals) < n {
 		t.Fatalf("round %s proposes %d transfers, want at least %d", id, len(proposals), n)
 	}

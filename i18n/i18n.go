@@ -45,6 +45,11 @@ func Date(t time.Time, lang string) string {
 	return fmt.Sprintf("%d %s %d", t.Day(), months[t.Month()-1].In(lang), t.Year())
 }
 
+// Month writes a month as people read it: "Januari 2027", "January 2027".
+func Month(t time.Time, lang string) string {
+	return fmt.Sprintf("%s %d", months[t.Month()-1].In(lang), t.Year())
+}
+
 //go:embed locales/*.json
 var localeFS embed.FS
 

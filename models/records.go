@@ -471,12 +471,16 @@ type OutboxMessage struct {
 	To         string `gorm:"not null" json:"to"`
 	// Channel is how it goes: ChannelEmail to an address, ChannelWebhook
 	// to a phone number through the office's gateway.
-	Channel   Channel      `gorm:"size:8;not null;default:email" json:"channel"`
-	Subject   string       `gorm:"not null" json:"subject"`
-	Body      string       `gorm:"not null" json:"body"`
-	Status    OutboxStatus `gorm:"size:16;not null;index:idx_outbox_due,priority:1" json:"status"`
-	CreatedAt time.Time    `json:"created_at"`
-	SentAt    *time.Time   `json:"sent_at,omitempty"`
+	Channel Channel `gorm:"size:8;not null;default:email" json:"channel"`
+	Subject string  `gorm:"not null" json:"subject"`
+	Body    string  `gorm:"not null" json:"body"`
+	// AttachmentName and Attachment are a file sent with an e-mail, such
+	// as the period evaluation's workbook; empty for most messages.
+	AttachmentName string       `gorm:"size:120;not null;default:''" json:"attachment_name,omitempty"`
+	Attachment     []byte       `json:"-"`
+	Status         OutboxStatus `gorm:"size:16;not null;index:idx_outbox_due,priority:1" json:"status"`
+	CreatedAt      time.Time    `json:"created_at"`
+	SentAt         *time.Time   `json:"sent_at,omitempty"`
 	// Attempts counts failed sends; NextAttemptAt is when the relay tries
 	// again and LastError why the last send failed.
 	Attempts      int        `gorm:"not null;default:0" json:"attempts,omitempty"`

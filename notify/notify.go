@@ -7,11 +7,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"mime"
+	"mime/multipart"
 	"net"
+	"net/textproto"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -29,6 +33,10 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// AttachmentName and Attachment are a file sent with the e-mail, if
+	// any; a webhook does not carry it.
+	AttachmentName string
+	Attachment     []byte
 }
 
 // Mailer delivers messages.
@@ -131,7 +139,8 @@ func (s SMTP) dial(ctx context.Context) (*smtp.Client, error) {
 	return c, nil
 }
 
-// format writes m as an RFC 5322 message with a UTF-8 body.
+// format writes m as an RFC 5322 message with a UTF-8 body, and its
+// attachment, if any, as the second part of a multipart/mixed message.
 func (s SMTP) format(m Message) []byte {
 	var b bytes.Buffer
 	fmt.Fprintf(&b, "From: %s\r\n", s.From)
@@ -142,10 +151,39 @@ func (s SMTP) format(m Message) []byte {
 		sum := sha256.Sum256([]byte(m.ID))
 		fmt.Fprintf(&b, "Message-ID: <%s@%s>\r\n", hex.EncodeToString(sum[:16]), s.Host)
 	}
-	b.WriteString("MIME-Version: 1.0\r\nContent-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
-	b.WriteString(strings.ReplaceAll(m.Body, "\n", "\r\n"))
-	b.WriteString("\r\n")
+	b.WriteString("MIME-Version: 1.0\r\n")
+	text := strings.ReplaceAll(m.Body, "\n", "\r\n") + "\r\n"
+	if m.AttachmentName == "" {
+		b.WriteString("Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n")
+		b.WriteString(text)
+		return b.Bytes()
+	}
+	mw := multipart.NewWriter(&b)
+	fmt.Fprintf(&b, "Content-Type: multipart/mixed; boundary=%s\r\n\r\n", mw.Boundary())
+	part, _ := mw.CreatePart(textproto.MIMEHeader{"Content-Type": {"text/plain; charset=UTF-8"}, "Content-Transfer-Encoding": {"8bit"}})
+	part.Write([]byte(text))
+	ctype, ok := attachmentTypes[strings.ToLower(filepath.Ext(m.AttachmentName))]
+	if !ok {
+		ctype = "application/octet-stream"
+	}
+	part, _ = mw.CreatePart(textproto.MIMEHeader{"Content-Type": {ctype}, "Content-Transfer-Encoding": {"base64"},
+		"Content-Disposition": {mime.FormatMediaType("attachment", map[string]string{"filename": m.AttachmentName})}})
+	enc := base64.StdEncoding.EncodeToString(m.Attachment)
+	for len(enc) > 76 {
+		part.Write([]byte(enc[:76] + "\r\n"))
+		enc = enc[76:]
+	}
+	part.Write([]byte(enc + "\r\n"))
+	mw.Close()
 	return b.Bytes()
+}
+
+// attachmentTypes are the media types of the files Mutasi attaches, by
+// extension (the system's table may lack them).
+var attachmentTypes = map[string]string{
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".csv":  "text/csv; charset=UTF-8",
+	".pdf":  "application/pdf",
 }
 
 // Permanent reports whether a failed send will fail again however often

@@ -1,6 +1,7 @@
 package notify_test
 
 import (
+	"bytes"
 	"context"
 	"strings"
 	"testing"
@@ -138,5 +139,27 @@ func TestStartTLSRequiredByDefault(t *testing.T) {
 	err := mailer.Send(context.Background(), notify.Message{To: "pegawai@asn.local", Subject: "s", Body: "b"})
 	if err == nil || !strings.Contains(err.Error(), "STARTTLS") || len(srv.Messages()) != 0 {
 		t.Fatalf("a server without STARTTLS: %v, %d sent", err, len(srv.Messages()))
+	}
+}
+
+// A message with an attachment arrives as two parts: the text, and the
+// file whole, named and typed.
+func TestSMTPAttachment(t *testing.T) {
+	srv := smtptest.Start(t)
+	mailer := notify.SMTP{Host: srv.Host, Port: srv.Port, From: "bkpsdm@mutasi.local", Security: notify.SecurityNone}
+	file := bytes.Repeat([]byte("PK\x03\x04 buku kerja\n"), 40) // longer than one base64 line
+	m := notify.Message{ID: "evaluation:2027-Q1:ppk@pemda.local", To: "ppk@pemda.local", Subject: "Laporan evaluasi",
+		Body: "Terlampir laporan.\nSalam.", AttachmentName: "evaluasi-2027-Q1.xlsx", Attachment: file}
+	if err := mailer.Send(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	got := srv.Messages()
+	if len(got) != 1 || len(got[0].Attachments) != 1 {
+		t.Fatalf("received %+v, want one message with one attachment", got)
+	}
+	a := got[0].Attachments[0]
+	if got[0].Body != "Terlampir laporan.\nSalam.\n" || a.Name != "evaluasi-2027-Q1.xlsx" || !bytes.Equal(a.Data, file) ||
+		a.ContentType != "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" {
+		t.Errorf("body %q, attachment %q %q, %d bytes (equal %v)", got[0].Body, a.Name, a.ContentType, len(a.Data), bytes.Equal(a.Data, file))
 	}
 }

@@ -26,7 +26,9 @@ type Data struct {
 	DecreeNumber string
 	Link         string
 	TransferID   string
-	Training     bool // training is offered as support
+	Training     bool   // training is offered as support
+	Period       string // the period a report covers, as people read it
+	Summary      string // a report's figures, one per line
 }
 
 // notice is a notification's subject and body, templates in both
@@ -105,6 +107,11 @@ var notices = map[contract.NoticeKind]notice{
 			EN: "Post-transfer survey"},
 		i18n.Text{ID: "Yth. {{.Name}},\n\nBagaimana pengalaman Anda setelah mutasi ke {{.ToPosition}}? Mohon isi survei singkat ini paling lambat {{date .Deadline}}:\n{{.Link}}\nTautan ini hanya dapat dipakai sekali.",
 			EN: "Dear {{.Name}},\n\nHow has it gone since your transfer to {{.ToPosition}}? Please answer this short survey by {{date .Deadline}}:\n{{.Link}}\nThe link works once."}},
+	contract.NoticeEvaluationReport: {
+		i18n.Text{ID: "Laporan evaluasi mutasi ASN: {{.Period}}",
+			EN: "Civil-servant transfer evaluation: {{.Period}}"},
+		i18n.Text{ID: "Yth. Bapak/Ibu,\n\nBerikut laporan evaluasi program mutasi ASN untuk {{.Period}}.\n\n{{.Summary}}\nAngka kelompok dengan kurang dari 5 responden survei tidak ditampilkan, demi kerahasiaan jawaban.\nLaporan ini dikirim otomatis oleh Mutasi.",
+			EN: "Dear Sir or Madam,\n\nHere is the evaluation of the civil-servant transfer programme for {{.Period}}.\n\n{{.Summary}}\nFigures of groups with fewer than 5 survey respondents are not shown, to keep answers confidential.\nThis report is sent automatically by Mutasi."}},
 	contract.NoticeSurveyReminder: {
 		i18n.Text{ID: "Pengingat: survei pascamutasi",
 			EN: "Reminder: post-transfer survey"},

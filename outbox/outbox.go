@@ -136,7 +136,8 @@ func (r *Relay) claim(gdb *gorm.DB, id uint, now time.Time) (bool, error) {
 // send delivers one claimed message and records the outcome.
 func (r *Relay) send(ctx context.Context, gdb *gorm.DB, m models.OutboxMessage) error {
 	sctx, cancel := context.WithTimeout(ctx, SendTimeout)
-	err := r.sender(m.Channel).Send(sctx, notify.Message{ID: m.Key, To: m.To, Subject: m.Subject, Body: m.Body})
+	err := r.sender(m.Channel).Send(sctx, notify.Message{ID: m.Key, To: m.To, Subject: m.Subject, Body: m.Body,
+		AttachmentName: m.AttachmentName, Attachment: m.Attachment})
 	cancel()
 	if ctx.Err() != nil {
 		return errors.Join(err, ctx.Err()) // stopping: the lease hands it on

@@ -18,6 +18,7 @@ import (
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/testkit/testworker"
 	"github.com/bkpsdm/mutasi/transfers"
 )
 
@@ -43,7 +44,7 @@ func newStack(t *testing.T, employeeNIP string, seedFn func(*gorm.DB)) *stack {
 	if seedFn != nil {
 		seedFn(gdb)
 	}
-	testkit.Worker(t, srv.Client(), gdb, linkSecret)
+	testworker.Start(t, srv.Client(), gdb, linkSecret)
 	api := &Server{DB: gdb, Temporal: srv.Client(), LinkSecret: []byte(linkSecret), Log: logger, Payloads: testkit.DataConverter()}
 	hs := httptest.NewServer(api.Handler())
 	t.Cleanup(hs.Close)

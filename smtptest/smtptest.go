@@ -4,8 +4,10 @@
 package smtptest
 
 import (
+	"encoding/base64"
 	"io"
 	"mime"
+	"mime/multipart"
 	"net"
 	"net/mail"
 	"strconv"
@@ -17,13 +19,22 @@ import (
 	"github.com/emersion/go-smtp"
 )
 
-// Mail is one received message, with its subject decoded.
+// Mail is one received message, with its subject decoded; of a
+// multipart message, Body is the text part and Attachments the files.
 type Mail struct {
-	From      string
-	To        []string
-	Subject   string
-	Body      string
-	MessageID string
+	From        string
+	To          []string
+	Subject     string
+	Body        string
+	MessageID   string
+	Attachments []Attachment
+}
+
+// Attachment is a file attached to a received message, decoded.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 // Server is a running SMTP server.
@@ -133,16 +144,14 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	body, err := io.ReadAll(msg.Body)
-	if err != nil {
-		return err
-	}
 	subject, err := new(mime.WordDecoder).DecodeHeader(msg.Header.Get("Subject"))
 	if err != nil {
 		return err
 	}
-	m := Mail{From: x.from, To: x.to, Subject: subject, Body: strings.ReplaceAll(string(body), "\r\n", "\n"),
-		MessageID: msg.Header.Get("Message-Id")}
+	m := Mail{From: x.from, To: x.to, Subject: subject, MessageID: msg.Header.Get("Message-Id")}
+	if err := readBody(&m, msg.Header.Get("Content-Type"), msg.Body); err != nil {
+		return err
+	}
 	x.s.mu.Lock()
 	x.s.received = append(x.s.received, m)
 	x.s.mu.Unlock()
@@ -151,4 +160,39 @@ func (x *session) Data(r io.Reader) error {
 	default:
 	}
 	return nil
+}
+
+// readBody reads a message's body into m: its text, and the files of a
+// multipart message.
+func readBody(m *Mail, contentType string, body io.Reader) error {
+	media, params, err := mime.ParseMediaType(contentType)
+	if err != nil || !strings.HasPrefix(media, "multipart/") {
+		b, err := io.ReadAll(body)
+		m.Body = strings.ReplaceAll(string(b), "\r\n", "\n")
+		return err
+	}
+	mr := multipart.NewReader(body, params["boundary"])
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		var data []byte
+		if part.Header.Get("Content-Transfer-Encoding") == "base64" {
+			data, err = io.ReadAll(base64.NewDecoder(base64.StdEncoding, part))
+		} else {
+			data, err = io.ReadAll(part)
+		}
+		if err != nil {
+			return err
+		}
+		if name := part.FileName(); name != "" {
+			m.Attachments = append(m.Attachments, Attachment{Name: name, ContentType: part.Header.Get("Content-Type"), Data: data})
+		} else {
+			m.Body = strings.ReplaceAll(string(data), "\r\n", "\n")
+		}
+	}
 }

@@ -24,14 +24,11 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
-	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -67,18 +64,6 @@ func Temporal(tb testing.TB, o devtemporal.Options) *testsuite.DevServer {
 	}
 	tb.Cleanup(func() { srv.Stop() })
 	return srv
-}
-
-// Worker starts a worker with every workflow and activity, the
-// activities on gdb signing survey links with secret, and stops it when
-// the test ends.
-func Worker(tb testing.TB, c client.Client, gdb *gorm.DB, secret string) {
-	tb.Helper()
-	w := worker.New(c, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte(secret)})
-	if err := w.Start(); err != nil {
-		tb.Fatal(err)
-	}
-	tb.Cleanup(w.Stop)
 }
 
 // Seconds is n seconds as a setting.
@@ -170,17 +155,6 @@ func History(ctx context.Context, c client.Client, workflowID string) ([]*histor
 		events = append(events, e)
 	}
 	return events, nil
-}
-
-// Proposals reads the proposals of a round's first plan, as the round
-// workflow has them.
-func Proposals(tb testing.TB, gdb *gorm.DB, roundID string) []contract.Proposal {
-	tb.Helper()
-	ps, err := activities.ProposalsOf(gdb, roundID, 1)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	return ps
 }
 
 // Independent splits proposals into those no other proposal depends on

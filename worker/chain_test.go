@@ -14,6 +14,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/testkit/testworker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -77,7 +78,7 @@ func TestChainAndSwapThroughTheStack(t *testing.T) {
 	if _, err := testkit.WaitState(ctx, s.c, wid, func(s workflows.RoundState) bool { return s.Status == models.RoundAwaitingConfirmation }); err != nil {
 		t.Fatal(err)
 	}
-	proposals := testkit.Proposals(t, s.db, roundID)
+	proposals := testworker.Proposals(t, s.db, roundID)
 	nip := func(seq int) string { return fmt.Sprintf("19800101200501100%d", seq) }
 	id := func(seq int, to string) string { return contract.TransferID(roundID, nip(seq), to) }
 	want := map[string][]string{

@@ -32,6 +32,7 @@ import (
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/smtptest"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/testkit/testworker"
 	"github.com/bkpsdm/mutasi/transfers"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -53,7 +54,7 @@ func startStack(t *testing.T) *stack {
 func startStackOn(t *testing.T, c client.Client) *stack {
 	gdb, _ := testkit.New(t)
 	mail := smtptest.Start(t)
-	testkit.Worker(t, c, gdb, "integration")
+	testworker.Start(t, c, gdb, "integration")
 	relayCtx, stopRelay := context.WithCancel(context.Background())
 	relay := &outbox.Relay{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})),
 		Mailer: notify.SMTP{Host: mail.Host, Port: mail.Port, From: "bkpsdm@mutasi.local", Security: notify.SecurityNone}}
@@ -221,7 +222,7 @@ func roundEndToEnd(t *testing.T, s *stack) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	proposals := testkit.Proposals(t, s.db, roundID)
+	proposals := testworker.Proposals(t, s.db, roundID)
 	if st.Proposed != len(proposals) {
 		t.Errorf("the round counts %d proposals, the database holds %d", st.Proposed, len(proposals))
 	}

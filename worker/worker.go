@@ -58,6 +58,7 @@ func RegisterWorkflows(r sdkworker.WorkflowRegistry) {
 	r.RegisterWorkflow(workflows.RoundWorkflow)
 	r.RegisterWorkflow(workflows.TransferWorkflow)
 	r.RegisterWorkflow(workflows.TransferBatchWorkflow)
+	r.RegisterWorkflow(workflows.PeriodicEvaluationWorkflow)
 }
 
 // Run runs a worker until ctx is done, then stops it gracefully: it stops

@@ -19,6 +19,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/testkit/testworker"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -112,7 +113,7 @@ func chainsKeepCapacity(t *testing.T, seedN uint64) int {
 			t.Errorf("round state: %v", err)
 			return
 		}
-		proposals = testkit.Proposals(t, gdb, roundID)
+		proposals = testworker.Proposals(t, gdb, roundID)
 		for _, p := range proposals {
 			chains += len(p.DependsOn)
 		}
@@ -220,7 +221,7 @@ func TestMinisterApprovalPerOfficial(t *testing.T) {
 			return
 		}
 		send(contract.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr})
-		for _, p := range testkit.Proposals(t, gdb, roundID) {
+		for _, p := range testworker.Proposals(t, gdb, roundID) {
 			id := contract.TransferWorkflowID(p.TransferID)
 			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(tpk)) }, h)
 			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(ppk)) }, 2*h)
@@ -308,13 +309,13 @@ func TestReplanSeatsBlockedTransfers(t *testing.T) {
 			t.Errorf("round state: %v", err)
 			return
 		}
-		for _, p := range testkit.Proposals(t, gdb, roundID) {
+		for _, p := range testworker.Proposals(t, gdb, roundID) {
 			if len(p.DependsOn) > 0 && rejected == "" {
 				rejected = p.DependsOn[0]
 			}
 		}
 		send(wid, workflows.UpdateConfirm, workflows.Confirm{Actor: hr}, ignore)
-		approveAll(testkit.Proposals(t, gdb, roundID), rejected)
+		approveAll(testworker.Proposals(t, gdb, roundID), rejected)
 		env.RegisterDelayedCallback(func() {
 			send(wid, workflows.UpdateReplan, workflows.Replan{Actor: tpk}, func(_ any, err error) {
 				if _, ok := workflows.AsRefusal(err); !ok {
@@ -446,13 +447,13 @@ func TestRecheckAtTMT(t *testing.T) {
 			return
 		}
 		send(contract.RoundWorkflowID(roundID), workflows.UpdateConfirm, workflows.Confirm{Actor: hr}, ignore)
-		for _, p := range testkit.Proposals(t, gdb, roundID) {
+		for _, p := range testworker.Proposals(t, gdb, roundID) {
 			id := contract.TransferWorkflowID(p.TransferID)
 			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(tpk), ignore) }, h)
 			env.RegisterDelayedCallback(func() { send(id, workflows.UpdateDecide, approve(ppk), ignore) }, 2*h)
 		}
-		sanctioned = testkit.Proposals(t, gdb, roundID)[0].TransferID
-		nip := testkit.Proposals(t, gdb, roundID)[0].NIP
+		sanctioned = testworker.Proposals(t, gdb, roundID)[0].TransferID
+		nip := testworker.Proposals(t, gdb, roundID)[0].NIP
 		env.RegisterDelayedCallback(func() {
 			end := start.AddDate(0, 9, 0)
 			s := models.Sanction{NIP: nip, Type: models.SanctionSedang, Start: start.AddDate(0, 0, 3), End: &end}

@@ -14,6 +14,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/testkit/testworker"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -64,7 +65,7 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 			t.Errorf("round state before confirmation: %+v, %v", st, err)
 			return
 		}
-		free, needed := testkit.Independent(testkit.Proposals(t, gdb, roundID))
+		free, needed := testkit.Independent(testworker.Proposals(t, gdb, roundID))
 		proposals = append(free, needed...) // the first, removed, blocks nobody
 		wid := contract.RoundWorkflowID(roundID)
 		send(wid, "confirm-by-tpk", workflows.UpdateConfirm, workflows.Confirm{Actor: tpk})

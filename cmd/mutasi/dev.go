@@ -23,6 +23,7 @@ import (
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/schedule"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
@@ -39,10 +40,15 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", "127.0.0.1:8080"), "address the API listens on")
 	metricsAddr := fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", "127.0.0.1:9090"), "where the API's and the worker's /metrics are served (MUTASI_METRICS_ADDR)")
 	hf := addHTTPFlags(fs)
+	evaluation := evaluationFlags(fs)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	hc, err := hf.parse()
+	if err != nil {
+		return err
+	}
+	ev, err := evaluation()
 	if err != nil {
 		return err
 	}
@@ -118,6 +124,9 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	serveMetrics(ctx, reg, metricsLn, log)
+	if err := schedule.Ensure(ctx, srv.Client(), ev); err != nil {
+		return fmt.Errorf("periodic evaluation schedule: %w", err)
+	}
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
 	go func() {

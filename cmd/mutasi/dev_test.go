@@ -20,6 +20,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bkpsdm/mutasi/devtemporal"
+	"github.com/bkpsdm/mutasi/schedule"
 	"github.com/bkpsdm/mutasi/survey"
 	"github.com/bkpsdm/mutasi/testkit"
 )
@@ -58,9 +60,11 @@ func TestDevStackWalkthrough(t *testing.T) {
 	})
 	// The API and the metrics listen on ports the system picks, read from
 	// the banner; Temporal's ports are picked just before each start.
+	var temporalAddr string
 	start := func() (*exec.Cmd, *lockedBuffer) {
+		temporalAddr = "127.0.0.1:" + freePort(t)
 		cmd := exec.Command(bin, "dev", "--dir", state, "--employees", "60", "--http-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
-			"--temporal", "127.0.0.1:"+freePort(t), "--ui-port", freePort(t))
+			"--temporal", temporalAddr, "--ui-port", freePort(t))
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "MUTASI_DATABASE_URL=", "DATABASE_URL=")
 		out := &lockedBuffer{}
@@ -93,6 +97,15 @@ func TestDevStackWalkthrough(t *testing.T) {
 		t.Errorf("the banner does not name the state folder %s:\n%s", state, banner)
 	}
 	signInAsAdmin(t, base, state)
+	// The periodic evaluation is on its schedule, as an operator sees it.
+	cli, err := devtemporal.EnsureCLI(context.Background(), io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testkit.EventuallyWithin(t, 30*time.Second, "temporal schedule list to show "+schedule.EvaluationID, func() bool {
+		list, err := exec.Command(cli, "schedule", "list", "--address", temporalAddr).CombinedOutput()
+		return err == nil && strings.Contains(string(list), schedule.EvaluationID)
+	})
 	tokenBytes, err := os.ReadFile(filepath.Join(state, "admin-token"))
 	if err != nil {
 		t.Fatal(err)

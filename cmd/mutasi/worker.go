@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 
 	"github.com/bkpsdm/mutasi/metrics"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/schedule"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
@@ -18,7 +21,12 @@ func init() {
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("worker", stderr)
 	metricsAddr := metricsFlag(fs, ":9090")
+	evaluation := evaluationFlags(fs)
 	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ev, err := evaluation()
+	if err != nil {
 		return err
 	}
 	cd, err := c.needSecrets()
@@ -51,6 +59,9 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	serveMetrics(ctx, reg, metricsLn, log)
+	if err := schedule.Ensure(ctx, tc, ev); err != nil {
+		return fmt.Errorf("periodic evaluation schedule: %w", err)
+	}
 	fmt.Fprintf(stdout, "worker polling task queue %q on %s\n", workflows.TaskQueue, c.temporal)
 	return worker.Run(ctx, tc, acts)
 }
@@ -65,4 +76,22 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	fmt.Fprintln(stdout, "schema up to date")
 	return nil
+}
+
+// evaluationFlags registers the periodic evaluation's settings on fs
+// (`mutasi worker` and `mutasi dev`); the function it returns reads them.
+func evaluationFlags(fs *flag.FlagSet) func() (schedule.Evaluation, error) {
+	every := fs.String("evaluation-every", env("MUTASI_EVALUATION_EVERY", string(models.EveryQuarter)),
+		"how often the evaluation of the period before is sent to the PPK and HR: quarter, month or off (MUTASI_EVALUATION_EVERY)")
+	recipients := fs.String("evaluation-recipients", env("MUTASI_EVALUATION_RECIPIENTS", ""),
+		"comma-separated addresses the periodic evaluation goes to; default the PPK and HR contacts of the period's rounds (MUTASI_EVALUATION_RECIPIENTS)")
+	zone := fs.String("time-zone", env("MUTASI_TIME_ZONE", models.DefaultSettings().TimeZone),
+		"the government's time zone (IANA name): the periodic evaluation goes at 07:00 there (MUTASI_TIME_ZONE)")
+	return func() (schedule.Evaluation, error) {
+		e, err := schedule.ParseEvaluation(*every, *zone, *recipients)
+		if err != nil {
+			return e, fmt.Errorf("periodic evaluation (--evaluation-every, --evaluation-recipients, --time-zone): %w", err)
+		}
+		return e, nil
+	}
 }
