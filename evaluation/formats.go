@@ -66,9 +66,12 @@ func (r Report) stageKeys() []models.Stage {
 // CSV writes the report as rows of section, group, metric and value; the
 // metric names are stable keys, for spreadsheets and scripts. A
 // suppressed figure is left empty and its part has a "suppressed" row
-// with value true instead of its figures. A group can
-// be data people imported (a unit id), so the cells go through package
-// csvsafe: a spreadsheet shows a formula in one as text.
+// with value true instead of its figures. An objection category's texts
+// are numbered rows text_N, resolution_N and note_N, or one "withheld"
+// row; a flow is a row of its origin unit with metric to_<destination>.
+// A group can be data people imported (a unit id), and a text what an
+// employee typed, so the cells go through package csvsafe: a
+// spreadsheet shows a formula in one as text.
 func (r Report) CSV(w io.Writer) error {
 	cw := csvsafe.NewWriter(w)
 	row := func(section, group, metric, value string) { cw.Write([]string{section, group, metric, value}) }
@@ -89,6 +92,21 @@ func (r Report) CSV(w io.Writer) error {
 	sort.Strings(cats)
 	for _, c := range cats {
 		row("objection", c, "count", strconv.Itoa(r.Objections.ByCategory[models.ObjectionCategory(c)]))
+	}
+	for _, g := range r.Objections.Texts {
+		if g.Withheld {
+			row("objection_text", string(g.Category), "withheld", "true")
+			continue
+		}
+		for i, o := range g.Texts {
+			n := strconv.Itoa(i + 1)
+			row("objection_text", string(g.Category), "text_"+n, o.Text)
+			row("objection_text", string(g.Category), "resolution_"+n, string(o.Resolution))
+			row("objection_text", string(g.Category), "note_"+n, o.Note)
+		}
+	}
+	for _, fl := range r.Flows {
+		row("flow", fl.From, "to_"+fl.To, strconv.Itoa(fl.Count))
 	}
 	for _, it := range r.Items {
 		row("item", it.Code, "n", strconv.Itoa(it.N))
@@ -220,5 +238,22 @@ func (r Report) Excel(w io.Writer, lang string) error {
 		rows = append(rows, []any{string(st), r.Stages[st]})
 	}
 	tables = append(tables, table("sheet_stages", cols("stage", "count"), rows))
+	rows = nil
+	for _, fl := range r.Flows {
+		rows = append(rows, []any{unitName(fl.From, fl.FromName, lang), unitName(fl.To, fl.ToName, lang), fl.Count})
+	}
+	tables = append(tables, table("sheet_flows", cols("from_unit", "to_unit", "count"), rows))
+	rows = nil
+	for _, g := range r.Objections.Texts {
+		category := i18n.T(lang, "category."+string(g.Category))
+		if g.Withheld {
+			rows = append(rows, []any{category, word("withheld", lang)})
+			continue
+		}
+		for _, o := range g.Texts {
+			rows = append(rows, []any{category, o.Text, resolution(o.Resolution, lang), o.Note})
+		}
+	}
+	tables = append(tables, table("sheet_objection_texts", cols("category", "text", "resolution", "note"), rows))
 	return sheet.Workbook(w, lang, tables...)
 }

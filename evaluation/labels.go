@@ -1,6 +1,9 @@
 package evaluation
 
-import "github.com/bkpsdm/mutasi/i18n"
+import (
+	"github.com/bkpsdm/mutasi/i18n"
+	"github.com/bkpsdm/mutasi/models"
+)
 
 // shortItems are short names of the survey items of every version, for
 // charts and sheets.
@@ -33,50 +36,82 @@ func itemName(code, lang string) string {
 
 // words are the report's other labels.
 var words = map[string]i18n.Text{
-	"metric":           {ID: "Ukuran", EN: "Metric"},
-	"value":            {ID: "Nilai", EN: "Value"},
-	"transfers":        {ID: "Mutasi dikonfirmasi", EN: "Confirmed transfers"},
-	"socialized":       {ID: "Mutasi disosialisasikan", EN: "Transfers socialized"},
-	"sent":             {ID: "Survei dikirim", EN: "Surveys sent"},
-	"answered":         {ID: "Survei dijawab", EN: "Surveys answered"},
-	"response_rate":    {ID: "Tingkat respons", EN: "Response rate"},
-	"motivated":        {ID: "% lebih termotivasi", EN: "% more motivated"},
-	"enps":             {ID: "eNPS", EN: "eNPS"},
-	"objections":       {ID: "Keberatan", EN: "Objections"},
-	"objection_rate":   {ID: "Tingkat keberatan", EN: "Objection rate"},
-	"assigned":         {ID: "Pelatihan ditugaskan", EN: "Training assigned"},
-	"completed":        {ID: "Pelatihan selesai", EN: "Training completed"},
-	"missed":           {ID: "Pelatihan lewat batas", EN: "Training missed"},
-	"pending":          {ID: "Pelatihan berjalan", EN: "Training pending"},
-	"to_eff_mean":      {ID: "Hari dari persetujuan ke TMT (rata-rata)", EN: "Days from approval to effective (mean)"},
-	"to_eff_median":    {ID: "Hari dari persetujuan ke TMT (median)", EN: "Days from approval to effective (median)"},
-	"to_eff_max":       {ID: "Hari dari persetujuan ke TMT (maks.)", EN: "Days from approval to effective (max)"},
-	"code":             {ID: "Kode", EN: "Code"},
-	"question":         {ID: "Pertanyaan", EN: "Question"},
-	"mean":             {ID: "Rata-rata", EN: "Mean"},
-	"top2":             {ID: "% skor 4-5", EN: "% scoring 4-5"},
-	"unit":             {ID: "Unit", EN: "Unit"},
-	"kind":             {ID: "Jenis jabatan", EN: "Position kind"},
-	"respondents":      {ID: "Responden", EN: "Respondents"},
-	"suppressed":       {ID: "disembunyikan demi anonimitas (min. 5 responden)", EN: "suppressed for anonymity (min. 5 respondents)"},
-	"live":             {ID: "Survei masih berjalan (dihitung per 5 jawaban)", EN: "Survey still open (counted in blocks of 5 answers)"},
-	"category":         {ID: "Kategori", EN: "Category"},
-	"count":            {ID: "Jumlah", EN: "Count"},
-	"stage":            {ID: "Tahap", EN: "Stage"},
-	"sheet_summary":    {ID: "Ringkasan", EN: "Summary"},
-	"sheet_items":      {ID: "Butir survei", EN: "Survey items"},
-	"sheet_units":      {ID: "Per unit", EN: "By unit"},
-	"sheet_kinds":      {ID: "Per jenis jabatan", EN: "By position kind"},
-	"sheet_objections": {ID: "Keberatan", EN: "Objections"},
-	"sheet_stages":     {ID: "Tahap", EN: "Stages"},
-	"promoters":        {ID: "Promotor (9-10)", EN: "Promoters (9-10)"},
-	"passives":         {ID: "Pasif (7-8)", EN: "Passives (7-8)"},
-	"detractors":       {ID: "Detraktor (0-6)", EN: "Detractors (0-6)"},
-	"chart_items":      {ID: "Rata-rata per butir (1-5)", EN: "Mean per item (1-5)"},
-	"chart_dist":       {ID: "Sebaran jawaban per butir", EN: "Answers per item"},
-	"chart_stages":     {ID: "Mutasi per tahap", EN: "Transfers per stage"},
-	"chart_enps":       {ID: "eNPS", EN: "eNPS"},
-	"no_data":          {ID: "Belum ada data", EN: "No data yet"},
+	"metric":                {ID: "Ukuran", EN: "Metric"},
+	"value":                 {ID: "Nilai", EN: "Value"},
+	"transfers":             {ID: "Mutasi dikonfirmasi", EN: "Confirmed transfers"},
+	"socialized":            {ID: "Mutasi disosialisasikan", EN: "Transfers socialized"},
+	"sent":                  {ID: "Survei dikirim", EN: "Surveys sent"},
+	"answered":              {ID: "Survei dijawab", EN: "Surveys answered"},
+	"response_rate":         {ID: "Tingkat respons", EN: "Response rate"},
+	"motivated":             {ID: "% lebih termotivasi", EN: "% more motivated"},
+	"enps":                  {ID: "eNPS", EN: "eNPS"},
+	"objections":            {ID: "Keberatan", EN: "Objections"},
+	"objection_rate":        {ID: "Tingkat keberatan", EN: "Objection rate"},
+	"assigned":              {ID: "Pelatihan ditugaskan", EN: "Training assigned"},
+	"completed":             {ID: "Pelatihan selesai", EN: "Training completed"},
+	"missed":                {ID: "Pelatihan lewat batas", EN: "Training missed"},
+	"pending":               {ID: "Pelatihan berjalan", EN: "Training pending"},
+	"to_eff_mean":           {ID: "Hari dari persetujuan ke TMT (rata-rata)", EN: "Days from approval to effective (mean)"},
+	"to_eff_median":         {ID: "Hari dari persetujuan ke TMT (median)", EN: "Days from approval to effective (median)"},
+	"to_eff_max":            {ID: "Hari dari persetujuan ke TMT (maks.)", EN: "Days from approval to effective (max)"},
+	"code":                  {ID: "Kode", EN: "Code"},
+	"question":              {ID: "Pertanyaan", EN: "Question"},
+	"mean":                  {ID: "Rata-rata", EN: "Mean"},
+	"top2":                  {ID: "% skor 4-5", EN: "% scoring 4-5"},
+	"unit":                  {ID: "Unit", EN: "Unit"},
+	"kind":                  {ID: "Jenis jabatan", EN: "Position kind"},
+	"respondents":           {ID: "Responden", EN: "Respondents"},
+	"suppressed":            {ID: "disembunyikan demi anonimitas (min. 5 responden)", EN: "suppressed for anonymity (min. 5 respondents)"},
+	"live":                  {ID: "Survei masih berjalan (dihitung per 5 jawaban)", EN: "Survey still open (counted in blocks of 5 answers)"},
+	"category":              {ID: "Kategori", EN: "Category"},
+	"count":                 {ID: "Jumlah", EN: "Count"},
+	"stage":                 {ID: "Tahap", EN: "Stage"},
+	"sheet_summary":         {ID: "Ringkasan", EN: "Summary"},
+	"sheet_items":           {ID: "Butir survei", EN: "Survey items"},
+	"sheet_units":           {ID: "Per unit", EN: "By unit"},
+	"sheet_kinds":           {ID: "Per jenis jabatan", EN: "By position kind"},
+	"sheet_objections":      {ID: "Keberatan", EN: "Objections"},
+	"sheet_stages":          {ID: "Tahap", EN: "Stages"},
+	"promoters":             {ID: "Promotor (9-10)", EN: "Promoters (9-10)"},
+	"passives":              {ID: "Pasif (7-8)", EN: "Passives (7-8)"},
+	"detractors":            {ID: "Detraktor (0-6)", EN: "Detractors (0-6)"},
+	"chart_items":           {ID: "Rata-rata per butir (1-5)", EN: "Mean per item (1-5)"},
+	"chart_dist":            {ID: "Sebaran jawaban per butir", EN: "Answers per item"},
+	"chart_stages":          {ID: "Mutasi per tahap", EN: "Transfers per stage"},
+	"chart_enps":            {ID: "eNPS", EN: "eNPS"},
+	"no_data":               {ID: "Belum ada data", EN: "No data yet"},
+	"sheet_flows":           {ID: "Alur antarunit", EN: "Moves between units"},
+	"sheet_objection_texts": {ID: "Teks keberatan", EN: "Objection texts"},
+	"from_unit":             {ID: "Unit asal", EN: "From unit"},
+	"to_unit":               {ID: "Unit tujuan", EN: "To unit"},
+	"no_unit":               {ID: "(tanpa unit)", EN: "(no unit)"},
+	"text":                  {ID: "Teks keberatan", EN: "Objection"},
+	"resolution":            {ID: "Penyelesaian", EN: "Resolution"},
+	"note":                  {ID: "Catatan penyelesaian", EN: "Resolution note"},
+	"unresolved":            {ID: "Belum diselesaikan", EN: "Not resolved yet"},
+	"withheld":              {ID: "teks tidak ditampilkan demi anonimitas (kurang dari 5 keberatan)", EN: "texts withheld for anonymity (fewer than 5 objections)"},
+	"chart_flows":           {ID: "Alur mutasi antarunit (yang berlaku)", EN: "Moves between units (in effect)"},
 }
 
 func word(key, lang string) string { return words[key].In(lang) }
+
+// unitName is a flow end's unit name, its ID for a unit without one, or
+// the word for no unit.
+func unitName(id, name, lang string) string {
+	switch {
+	case name != "":
+		return name
+	case id != "":
+		return id
+	}
+	return word("no_unit", lang)
+}
+
+// resolution is a resolution's label, or the word for an unresolved
+// objection.
+func resolution(r models.Resolution, lang string) string {
+	if r == "" {
+		return word("unresolved", lang)
+	}
+	return i18n.T(lang, "resolution."+string(r))
+}

@@ -50,6 +50,17 @@ func load(ctx context.Context, gdb *gorm.DB, scope Scope, rounds []string) (Data
 			return d, err
 		}
 	}
+	if err := gdb.Model(&models.Employee{}).Where("nip IN (SELECT nip FROM transfers WHERE round_id IN ?)", rounds).
+		Order("nip").Pluck("name", &d.Names).Error; err != nil {
+		return d, err
+	}
+	var actors []string
+	if err := gdb.Model(&models.Account{}).Where("username IN (SELECT actor_id FROM decisions WHERE "+inRounds+
+		") OR username IN (SELECT resolved_by FROM objections WHERE "+inRounds+")", rounds, rounds).
+		Order("username").Pluck("name", &actors).Error; err != nil {
+		return d, err
+	}
+	d.Names = append(d.Names, actors...)
 	var positions []models.Position
 	if err := gdb.Select("id", "unit_id", "name", "kind").Find(&positions).Error; err != nil {
 		return d, err

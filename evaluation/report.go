@@ -1,9 +1,11 @@
 // Package evaluation computes how a transfer program went, per round or
 // across the rounds of a period: the survey's figures (response rate, per
 // item mean, distribution and top-2-box share, eNPS), objections,
-// training, the time from approval to the effective date and the counts
-// per stage, with breakdowns by unit and by position kind. It renders the
-// report as CSV, an Excel workbook and SVG charts.
+// training, the time from approval to the effective date, the counts
+// per stage and the moves between units, with breakdowns by unit and by
+// position kind; and what the objections say, by category, without the
+// names of the people in them. It renders the report as CSV, an Excel
+// workbook and SVG charts.
 //
 // The survey's figures keep answers anonymous: no figure of the round, a
 // unit or a position kind comes from fewer than MinGroup answers; a
@@ -53,6 +55,9 @@ type Report struct {
 	ToEffective DurationStats        `json:"approval_to_effective"`
 	ByUnit      []Group              `json:"by_unit"`
 	ByKind      []Group              `json:"by_position_kind"`
+	// Flows are the moves that took effect, by origin and destination
+	// unit.
+	Flows []Flow `json:"flows"`
 	// Comments are the open answers, unattributed and sorted, shown only
 	// once the survey window has closed and at least MinGroup people
 	// answered.
@@ -114,6 +119,9 @@ type ObjectionStats struct {
 	Count      int                              `json:"count"`
 	Rate       *float64                         `json:"rate"`
 	ByCategory map[models.ObjectionCategory]int `json:"by_category"`
+	// Texts are the objections' texts and resolutions by category, of
+	// the categories in ByCategory (see ObjectionGroup).
+	Texts []ObjectionGroup `json:"texts"`
 }
 
 // TrainingStats counts training assignments by outcome.
@@ -161,6 +169,10 @@ type Data struct {
 	Decrees    []models.Decree
 	Surveys    []models.Survey
 	Responses  []models.SurveyAnswer
+	// Names are the people whose names the objections' texts and notes
+	// must not show: the movers' and those of the accounts that decided
+	// on or resolved their transfers.
+	Names []string
 }
 
 // answer is one numeric answer with the item it answers.
@@ -196,6 +208,8 @@ func Compute(d Data) Report {
 		r.Objections.ByCategory[o.Category]++
 	}
 	r.Objections.Rate = share(r.Objections.Count, r.Socialized)
+	r.Objections.Texts = objectionGroups(d.Objections, newRedactor(d.Names))
+	r.Flows = flows(d.Transfers, d.Units)
 	for _, t := range d.Training {
 		r.Training.Assigned++
 		switch t.Status {

@@ -2,14 +2,19 @@ package evaluation
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"html"
+	"maps"
+	"math"
+	"slices"
+	"strings"
 
 	"github.com/bkpsdm/mutasi/survey"
 )
 
 // Charts are the names of the charts Chart draws.
-var Charts = []string{"items", "distribution", "enps", "stages"}
+var Charts = []string{"items", "distribution", "enps", "stages", "flows"}
 
 // ErrNoChart is returned for a chart name not in Charts.
 var ErrNoChart = fmt.Errorf("unknown chart: want one of %v", Charts)
@@ -37,6 +42,8 @@ func (r Report) Chart(name, lang string) ([]byte, error) {
 		r.enpsChart(&b, lang)
 	case "stages":
 		r.stagesChart(&b, lang)
+	case "flows":
+		r.flowsChart(&b, lang)
 	default:
 		return nil, ErrNoChart
 	}
@@ -149,6 +156,119 @@ func (r Report) stagesChart(b *bytes.Buffer, lang string) {
 		w := float64(r.Stages[s]) / float64(most) * span
 		fmt.Fprintf(b, `<rect class="bar" x="%d" y="%d" width="%.1f" height="%d" fill="#67a9cf"/>`, labelWidth, y, w, barHeight)
 		fmt.Fprintf(b, `<text x="%.1f" y="%d" fill="#222">%d</text>`, float64(labelWidth)+w+6, y+barHeight-4, r.Stages[s])
+	}
+	b.WriteString(`</svg>`)
+}
+
+// flowEnd is one column of the flows chart: its units, the most moved
+// first, each unit's place among them, name, moves and the top of its
+// bar.
+type flowEnd struct {
+	keys  []string
+	rank  map[string]int
+	names map[string]string
+	moves map[string]int
+	top   map[string]float64
+}
+
+// The flows chart's layout: the x of the origin and destination bars,
+// their width, the gap between two units' bars, the least height a
+// unit's row takes, so that labels do not overlap, and the height all
+// the moves take together, at most.
+const (
+	flowLeft     = 250
+	flowRight    = 470
+	flowBarWidth = 12
+	flowGap      = 8
+	flowMinRow   = 16
+	flowHeight   = 360
+)
+
+// flowColumn lays out one column of the flows chart, scale pixels a
+// move: end says which of a flow's units the column shows, by ID and
+// name. It returns the column and the y below its last unit.
+func (r Report) flowColumn(end func(Flow) (string, string), scale float64, lang string) (flowEnd, float64) {
+	e := flowEnd{rank: map[string]int{}, names: map[string]string{}, moves: map[string]int{}, top: map[string]float64{}}
+	for _, fl := range r.Flows {
+		key, name := end(fl)
+		if _, ok := e.names[key]; !ok {
+			e.keys = append(e.keys, key)
+			e.names[key] = unitName(key, name, lang)
+		}
+		e.moves[key] += fl.Count
+	}
+	slices.SortFunc(e.keys, func(a, b string) int { return cmp.Or(e.moves[b]-e.moves[a], strings.Compare(a, b)) })
+	y := 40.0
+	for i, k := range e.keys {
+		e.rank[k] = i
+		e.top[k] = y
+		y += max(float64(e.moves[k])*scale, flowMinRow) + flowGap
+	}
+	return e, y
+}
+
+// flowsChart draws the flows as two columns of unit bars, origins on the
+// left and destinations on the right, each as tall as its moves, joined
+// by bands as wide as each flow's, coloured by origin.
+func (r Report) flowsChart(b *bytes.Buffer, lang string) {
+	total := 0
+	for _, fl := range r.Flows {
+		total += fl.Count
+	}
+	scale := min(24, flowHeight/float64(max(total, 1)))
+	from, fromBottom := r.flowColumn(func(fl Flow) (string, string) { return fl.From, fl.FromName }, scale, lang)
+	to, toBottom := r.flowColumn(func(fl Flow) (string, string) { return fl.To, fl.ToName }, scale, lang)
+	rows := 0
+	if total > 0 {
+		rows = int(math.Ceil((max(fromBottom, toBottom) - 40) / rowHeight))
+	}
+	open(b, rows, word("chart_flows", lang), "no_data", lang)
+	// A band enters its destination below the bands from the
+	// destination's larger origins, and leaves its origin below those to
+	// the origin's larger destinations.
+	type pair struct{ from, to string }
+	entry := map[pair]float64{}
+	next := maps.Clone(to.top)
+	bands := slices.Clone(r.Flows)
+	slices.SortFunc(bands, func(a, b Flow) int {
+		return cmp.Or(to.rank[a.To]-to.rank[b.To], from.rank[a.From]-from.rank[b.From])
+	})
+	for _, fl := range bands {
+		entry[pair{fl.From, fl.To}] = next[fl.To]
+		next[fl.To] += float64(fl.Count) * scale
+	}
+	next = maps.Clone(from.top)
+	slices.SortFunc(bands, func(a, b Flow) int {
+		return cmp.Or(from.rank[a.From]-from.rank[b.From], to.rank[a.To]-to.rank[b.To])
+	})
+	// Origins and their bands take the palette's colours in turn,
+	// destinations one grey.
+	colour := func(k string) string { return palette[from.rank[k]%len(palette)] }
+	x0, x1 := float64(flowLeft+flowBarWidth), float64(flowRight)
+	mid := (x0 + x1) / 2
+	for _, fl := range bands {
+		y0, y1, w := next[fl.From], entry[pair{fl.From, fl.To}], float64(fl.Count)*scale
+		next[fl.From] += w
+		fmt.Fprintf(b, `<path class="band" d="M%.1f %.1f C%.1f %.1f %.1f %.1f %.1f %.1f L%.1f %.1f C%.1f %.1f %.1f %.1f %.1f %.1f Z" fill="%s" fill-opacity="0.45"><title>%s → %s: %d</title></path>`,
+			x0, y0, mid, y0, mid, y1, x1, y1, x1, y1+w, mid, y1+w, mid, y0+w, x0, y0+w, colour(fl.From),
+			html.EscapeString(from.names[fl.From]), html.EscapeString(to.names[fl.To]), fl.Count)
+	}
+	for _, col := range []struct {
+		end        flowEnd
+		anchor     string
+		bar, label int
+		colour     func(string) string
+	}{
+		{from, "end", flowLeft, flowLeft - 6, colour},
+		{to, "start", flowRight, flowRight + flowBarWidth + 6, func(string) string { return "#737373" }},
+	} {
+		for _, k := range col.end.keys {
+			y, h, name := col.end.top[k], float64(col.end.moves[k])*scale, col.end.names[k]
+			fmt.Fprintf(b, `<rect class="bar" x="%d" y="%.1f" width="%d" height="%.1f" fill="%s"><title>%s: %d</title></rect>`,
+				col.bar, y, flowBarWidth, max(h, 2), col.colour(k), html.EscapeString(name), col.end.moves[k])
+			fmt.Fprintf(b, `<text x="%d" y="%.1f" text-anchor="%s" fill="#222">%s (%d)</text>`,
+				col.label, y+max(h, flowMinRow)/2+4, col.anchor, html.EscapeString(name), col.end.moves[k])
+		}
 	}
 	b.WriteString(`</svg>`)
 }
