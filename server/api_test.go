@@ -341,10 +341,20 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	if !bytes.HasPrefix(svg.body, []byte("<svg")) {
 		t.Errorf("chart: %s", svg.body)
 	}
+	// The one transfer that took effect is the one flow between units.
+	if len(rep.Flows) != 1 || rep.Flows[0].From != mine.FromUnitID || rep.Flows[0].To != mine.ToUnitID ||
+		rep.Flows[0].Count != 1 || rep.Flows[0].ToName == "" {
+		t.Errorf("flows %+v, want one from %s to %s", rep.Flows, mine.FromUnitID, mine.ToUnitID)
+	}
+	flows := s.do("GET", "/api/v1/rounds/R2027_1/evaluation/charts/flows.svg", models.RoleHR, nil)
+	expect(t, flows, http.StatusOK)
+	if bytes.Count(flows.body, []byte(`class="band"`)) != 1 {
+		t.Errorf("flows chart: %s", flows.body)
+	}
 	from, to := time.Now().AddDate(0, 0, -1).Format("2006-01-02"), time.Now().AddDate(0, 0, 2).Format("2006-01-02")
 	var period EvaluationView
 	s.do("GET", "/api/v1/evaluations?from="+from+"&to="+to, models.RolePPK, nil).json(t, &period)
-	if len(period.Report.Rounds) != 1 || period.Report.Response.Answered != 1 {
+	if len(period.Report.Rounds) != 1 || period.Report.Response.Answered != 1 || !slices.Equal(period.Report.Flows, rep.Flows) {
 		t.Errorf("period report %+v", period.Report)
 	}
 	var e models.Employee

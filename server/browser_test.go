@@ -480,5 +480,25 @@ func TestTransferInTheBrowser(t *testing.T) {
 		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
 		t.Errorf("the charts did not load: %v", err)
 	}
+	// The one move that took effect is the flow table's one row and the
+	// flow chart's one band; the one objection's category is withheld.
+	var from, to models.Unit
+	s.db.First(&from, "id = ?", mine.FromUnitID)
+	s.db.First(&to, "id = ?", mine.ToUnitID)
+	rows, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('#flows tbody tr')].map(r => [...r.cells].map(c => c.textContent.trim()).join('|'))`))
+	if want := from.Name + "|" + to.Name + "|1"; err != nil || len(rows) != 1 || rows[0] != want {
+		t.Errorf("the flow table has %q (%v), want %q", rows, err, want)
+	}
+	chart, err := chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('.charts img[src*="/charts/flows.svg"]').src).then(r => r.text())`,
+		chromedp.EvalAwaitPromise))
+	if err != nil || strings.Count(chart, `class="band"`) != 1 || !strings.Contains(chart, from.Name+" → "+to.Name+": 1") {
+		t.Errorf("the flow chart (%v):\n%s", err, chart)
+	}
+	b.see("Moves between units (transfers in effect)", "Objections and their resolution", "Family/location (1)",
+		"Texts withheld for anonymity: fewer than 5 objections in this category.")
+	if page := b.pageText(); strings.Contains(page, "anak saya bersekolah") {
+		t.Error("the evaluation page shows the text of a category of one objection")
+	}
 	b.shot("15-evaluation")
 }

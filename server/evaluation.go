@@ -67,12 +67,17 @@ func writeReport(c *gin.Context, v EvaluationView, filename string) error {
 	return apperr.New(apperr.KindMalformed, "format", "format harus json, csv atau xlsx", "format must be json, csv or xlsx")
 }
 
-// roundReport computes a round's evaluation.
+// roundReport computes the evaluation of the round in the path.
 func (s *Server) roundReport(c *gin.Context) (EvaluationView, error) {
 	r, err := s.rounds.Find(c, c.Param("id"))
 	if err != nil {
 		return EvaluationView{}, err
 	}
+	return s.evaluate(c, r)
+}
+
+// evaluate computes round r's evaluation.
+func (s *Server) evaluate(c *gin.Context, r models.Round) (EvaluationView, error) {
 	d, err := evaluation.ForRound(c, s.DB, r.ID)
 	if err != nil {
 		return EvaluationView{}, err

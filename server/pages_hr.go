@@ -334,11 +334,17 @@ func (s *Server) evaluationPage(c *gin.Context, v *view) error {
 		return err
 	}
 	var byStage []stageCount
+	var report *evaluation.Report
 	if r.Summary != nil {
 		byStage = ordered(r.Summary.ByStage)
+		ev, err := s.evaluate(c, r)
+		if err != nil {
+			return err
+		}
+		report = &ev.Report
 	}
 	return s.render(c, v, "evaluation", "title.evaluation", gin.H{"Round": r, "Summary": r.Summary, "ByStage": byStage,
-		"API": "/api/v1/rounds/" + r.ID + "/evaluation", "Charts": evaluation.Charts})
+		"Report": report, "API": "/api/v1/rounds/" + r.ID + "/evaluation", "Charts": evaluation.Charts})
 }
 
 func (s *Server) importPage(c *gin.Context, v *view) error {
