@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"log/slog"
@@ -274,4 +275,77 @@ func TestPageFormsRefuseControlCharacters(t *testing.T) {
 	}
 	time.Sleep(time.Second)
 	sameSnapshot(t, before, snapshot(t, q.db))
+}
+
+// TestEvaluationPageShowsResistanceAndFlows renders an ended round's
+// evaluation page on the database alone: the five objections of one
+// category are shown with the movers' names and NIPs replaced, the two
+// of another are withheld, and the five moves that took effect make the
+// flow table's one row beside the flow chart.
+func TestEvaluationPageShowsResistanceAndFlows(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	srv := &Server{DB: gdb, Log: slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))}
+	hs := httptest.NewServer(srv.Handler())
+	defer hs.Close()
+	must := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := time.Now().UTC()
+	must(gdb.Create(&[]models.Unit{{ID: "U1", Name: "Dinas Sosial"}, {ID: "U2", Name: "Dinas Kesehatan"}}).Error)
+	must(gdb.Create(&models.Round{ID: "R1", Name: "Putaran uji", Status: models.RoundCompleted, Settings: models.DefaultSettings(),
+		WorkflowID: "round-R1", CreatedAt: now, UpdatedAt: now,
+		Summary: &models.RoundSummary{Proposed: 7, Confirmed: 7, ByStage: map[models.Stage]int{models.StageCompleted: 5}}}).Error)
+	names := []string{"Budi Santoso", "Siti Aminah", "Rahmat Hidayat", "Dewi Lestari", "Fitri Kusuma", "Hendra Pratama", "Rina Maulida"}
+	texts := []string{"Budi sudah nyaman di sini", "saya siti aminah, betah di unit ini", "NIP 198001012005011003 sudah lama di sini",
+		"Rekan kerja sudah akrab", "Rumah dekat kantor"}
+	for i, name := range names {
+		id, nip := fmt.Sprintf("T%d", i+1), fmt.Sprintf("1980010120050110%02d", i+1)
+		must(gdb.Create(&models.Employee{NIP: nip, Name: name, Status: models.StatusPNS, Rank: 9, Education: 3,
+			Performance: 2, Potential: 2}).Error)
+		tr := models.Transfer{ID: id, RoundID: "R1", NIP: nip, FromUnitID: "U1", ToPositionID: "P2", ToUnitID: "U2",
+			Stage: models.StageCompleted, WorkflowID: "transfer-" + id}
+		o := models.Objection{TransferID: id, NIP: nip, Category: models.ObjectComfort, ObjectedAt: now, Resolution: models.ResolveProceed}
+		if i < len(texts) {
+			o.Text = texts[i]
+		} else {
+			tr.Stage = models.StageCancelled
+			o.Category, o.Text, o.Resolution = models.ObjectWorkload, "beban kerja "+name, models.ResolveCancel
+		}
+		must(gdb.Create(&tr).Error)
+		must(gdb.Create(&o).Error)
+	}
+	addAccount(t, srv, "hr1", models.RoleHR, "")
+	p := newPageClient(t, hs.URL)
+	p.signIn("hr1", testPassword)
+	status, page := p.get("/rounds/R1/evaluation")
+	if status != http.StatusOK {
+		t.Fatalf("the evaluation page: %d\n%s", status, page)
+	}
+	for _, want := range []string{
+		`<tbody>
+    <tr><td>Dinas Sosial</td><td>Dinas Kesehatan</td><td>5</td></tr>
+    </tbody>`,
+		`<img src="/api/v1/rounds/R1/evaluation/charts/flows.svg?lang=id" alt="Alur mutasi antarunit"`,
+		`<h3>Nyaman di jabatan sekarang (5)</h3>`,
+		`<li><q>[nama] sudah nyaman di sini</q> · Lanjutkan mutasi</li>`,
+		`<li><q>NIP [NIP] sudah lama di sini</q> · Lanjutkan mutasi</li>`,
+		`<li><q>saya [nama], betah di unit ini</q> · Lanjutkan mutasi</li>`,
+		`<h3>Beban kerja (2)</h3>
+  <p class="withheld">Teks tidak ditampilkan demi anonimitas: kurang dari 5 keberatan dalam kategori ini.</p>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the evaluation page lacks %q", want)
+		}
+	}
+	for _, leak := range []string{"Budi", "aminah", "198001012005011003", "beban kerja", "Hendra"} {
+		if strings.Contains(page, leak) {
+			t.Errorf("the evaluation page shows %q", leak)
+		}
+	}
+	if t.Failed() {
+		t.Logf("page:\n%s", page)
+	}
 }
