@@ -254,6 +254,6 @@ func (r Report) Excel(w io.Writer, lang string) error {
 			rows = append(rows, []any{category, o.Text, resolution(o.Resolution, lang), o.Note})
 		}
 	}
-	tables = append(tables, table("sheet_objection_texts", cols("category", "text", "resolution", "note"), rows))
+	tables = append(tables, table("sheet_texts", cols("category", "text", "resolution", "note"), rows))
 	return sheet.Workbook(w, lang, tables...)
 }
