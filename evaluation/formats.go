@@ -68,7 +68,8 @@ func (r Report) stageKeys() []models.Stage {
 // suppressed figure is left empty and its part has a "suppressed" row
 // with value true instead of its figures. An objection category's texts
 // are numbered rows text_N, resolution_N and note_N, or one "withheld"
-// row; a flow is a row of its origin unit with metric to_<destination>.
+// row; a flow is a row of its origin unit with metric to_<destination>;
+// an outcome is a row of section outcome_<indicator> (outcomes.go).
 // A group can be data people imported (a unit id), and a text what an
 // employee typed, so the cells go through package csvsafe: a
 // spreadsheet shows a formula in one as text.
@@ -107,6 +108,9 @@ func (r Report) CSV(w io.Writer) error {
 	}
 	for _, fl := range r.Flows {
 		row("flow", fl.From, "to_"+fl.To, strconv.Itoa(fl.Count))
+	}
+	for _, o := range r.Outcomes.rows() {
+		row("outcome_"+o.indicator, o.group, o.metric, num(o.value))
 	}
 	for _, it := range r.Items {
 		row("item", it.Code, "n", strconv.Itoa(it.N))
@@ -255,5 +259,10 @@ func (r Report) Excel(w io.Writer, lang string) error {
 		}
 	}
 	tables = append(tables, table("sheet_texts", cols("category", "text", "resolution", "note"), rows))
+	rows = nil
+	for _, o := range r.Outcomes.rows() {
+		rows = append(rows, []any{word(o.indicator, lang), o.label(lang), o.metricLabel(lang), val(o.value)})
+	}
+	tables = append(tables, table("sheet_outcomes", cols("indicator", "group", "metric", "value"), rows))
 	return sheet.Workbook(w, lang, tables...)
 }

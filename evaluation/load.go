@@ -8,6 +8,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/selection"
 )
 
 // ErrNoRounds says the scope holds no round.
@@ -44,7 +45,7 @@ func load(ctx context.Context, gdb *gorm.DB, scope Scope, rounds []string) (Data
 		where string
 	}{
 		{&d.Decisions, inRounds}, {&d.Objections, inRounds}, {&d.Training, inRounds}, {&d.Decrees, inRounds},
-		{&d.Surveys, "round_id IN ?"}, {&d.Responses, "round_id IN ?"},
+		{&d.Surveys, "round_id IN ?"}, {&d.Responses, "round_id IN ?"}, {&d.Needs, "round_id IN ?"},
 	} {
 		if err := gdb.Where(q.where, rounds).Find(q.dest).Error; err != nil {
 			return d, err
@@ -61,8 +62,20 @@ func load(ctx context.Context, gdb *gorm.DB, scope Scope, rounds []string) (Data
 		return d, err
 	}
 	d.Names = append(d.Names, actors...)
+	if err := gdb.Where("round_id IN ? AND rule = ?", rounds, selection.RuleNotSelected).Order("round_id, nip").
+		Find(&d.Stayers).Error; err != nil {
+		return d, err
+	}
+	if err := gdb.Where("nip IN (SELECT nip FROM transfers WHERE round_id IN ?) OR nip IN (SELECT nip FROM exclusions WHERE round_id IN ? AND rule = ?)",
+		rounds, rounds, selection.RuleNotSelected).Find(&d.SKP).Error; err != nil {
+		return d, err
+	}
+	if err := gdb.Select("id", "round_id", "movers", "revoked_at").Where("round_id IN ? AND revoked_at IS NOT NULL", rounds).
+		Find(&d.RevokedDecrees).Error; err != nil {
+		return d, err
+	}
 	var positions []models.Position
-	if err := gdb.Select("id", "unit_id", "name", "kind").Find(&positions).Error; err != nil {
+	if err := gdb.Select("id", "unit_id", "name", "kind", "class").Find(&positions).Error; err != nil {
 		return d, err
 	}
 	for _, p := range positions {

@@ -58,6 +58,8 @@ type Report struct {
 	// Flows are the moves that took effect, by origin and destination
 	// unit.
 	Flows []Flow `json:"flows"`
+	// Outcomes say whether the program did its job (outcomes.go).
+	Outcomes Outcomes `json:"outcomes"`
 	// Comments are the open answers, unattributed and sorted, shown only
 	// once the survey window has closed and at least MinGroup people
 	// answered.
@@ -173,6 +175,14 @@ type Data struct {
 	// must not show: the movers' and those of the accounts that decided
 	// on or resolved their transfers.
 	Names []string
+	// Needs are what the rounds' analyses found; Stayers the eligible
+	// employees their plans kept in place (exclusion rule not_selected),
+	// the comparison group; SKP the predicates of the movers and the
+	// stayers; RevokedDecrees the rounds' revoked decrees.
+	Needs          []models.Need
+	Stayers        []models.Exclusion
+	SKP            []models.EmployeeSKP
+	RevokedDecrees []models.DecreeDocument
 }
 
 // answer is one numeric answer with the item it answers.
@@ -262,6 +272,7 @@ func Compute(d Data) Report {
 	}
 	r.ByUnit = groups(d.Transfers, counted, r.Live, unitOf)
 	r.ByKind = groups(d.Transfers, counted, r.Live, kindOf)
+	r.Outcomes = outcomes(d, counted)
 	return r
 }
 
@@ -289,6 +300,7 @@ func WindowOpen(d Data) bool {
 type reply struct {
 	unit     string
 	kind     models.PositionKind
+	trained  bool
 	filled   bool
 	answers  []answer
 	comments []string
@@ -322,7 +334,7 @@ func replies(responses []models.SurveyAnswer) []reply {
 		if !ok {
 			continue
 		}
-		s := reply{unit: resp.UnitID, kind: resp.PositionKind, filled: resp.Block != nil}
+		s := reply{unit: resp.UnitID, kind: resp.PositionKind, trained: resp.Trained, filled: resp.Block != nil}
 		// Items in instrument order, so a reply reads the same every time.
 		for _, it := range in.Items {
 			v, ok := resp.Answers[it.Code]

@@ -355,7 +355,7 @@ func TestCSVExcelAndCharts(t *testing.T) {
 		}
 		return v
 	}
-	if sheets := x.GetSheetList(); strings.Join(sheets, ",") != "Ringkasan,Butir survei,Per unit,Per jenis jabatan,Keberatan,Tahap,Alur antarunit,Teks keberatan" {
+	if sheets := x.GetSheetList(); strings.Join(sheets, ",") != "Ringkasan,Butir survei,Per unit,Per jenis jabatan,Keberatan,Tahap,Alur antarunit,Teks keberatan,Capaian program" {
 		t.Errorf("sheets %v", sheets)
 	}
 	for _, c := range []struct{ sheet, ref, want string }{

@@ -335,16 +335,17 @@ func (s *Server) evaluationPage(c *gin.Context, v *view) error {
 	}
 	var byStage []stageCount
 	var report *evaluation.Report
+	var outcomes []evaluation.OutcomeLine
 	if r.Summary != nil {
 		byStage = ordered(r.Summary.ByStage)
 		ev, err := s.evaluate(c, r)
 		if err != nil {
 			return err
 		}
-		report = &ev.Report
+		report, outcomes = &ev.Report, ev.Report.OutcomeLines(v.Lang)
 	}
 	return s.render(c, v, "evaluation", "title.evaluation", gin.H{"Round": r, "Summary": r.Summary, "ByStage": byStage,
-		"Report": report, "API": "/api/v1/rounds/" + r.ID + "/evaluation", "Charts": evaluation.Charts})
+		"Report": report, "Outcomes": outcomes, "API": "/api/v1/rounds/" + r.ID + "/evaluation", "Charts": evaluation.Charts})
 }
 
 func (s *Server) importPage(c *gin.Context, v *view) error {

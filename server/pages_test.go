@@ -333,6 +333,7 @@ func TestEvaluationPageShowsResistanceAndFlows(t *testing.T) {
 		`<li><q>[nama] sudah nyaman di sini</q> · Lanjutkan mutasi</li>`,
 		`<li><q>NIP [NIP] sudah lama di sini</q> · Lanjutkan mutasi</li>`,
 		`<li><q>saya [nama], betah di unit ini</q> · Lanjutkan mutasi</li>`,
+		`<tr><td>Mutasi terhenti</td><td>Dibatalkan</td><td>Sebab: Beban kerja</td><td>2</td></tr>`,
 		`<h3>Beban kerja (2)</h3>
   <p class="withheld">Teks tidak ditampilkan demi anonimitas: kurang dari 5 keberatan dalam kategori ini.</p>`,
 	} {
