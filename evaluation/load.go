@@ -35,8 +35,19 @@ func ForPeriod(ctx context.Context, gdb *gorm.DB, from, to time.Time) (Data, err
 
 func load(ctx context.Context, gdb *gorm.DB, scope Scope, rounds []string) (Data, error) {
 	gdb = gdb.WithContext(ctx)
-	d := Data{Scope: scope, Rounds: rounds, Positions: map[string]models.Position{}, Units: map[string]string{}}
-	if err := gdb.Where("round_id IN ?", rounds).Order("id").Find(&d.Transfers).Error; err != nil {
+	d := Data{Scope: scope, Rounds: rounds, Positions: map[string]models.Position{}, Units: map[string]string{},
+		RoundStarts: map[string]time.Time{}}
+	var rs []models.Round
+	if err := gdb.Select("id", "created_at", "settings").Where("id IN ?", rounds).Find(&rs).Error; err != nil {
+		return d, err
+	}
+	for _, r := range rs {
+		d.RoundStarts[r.ID] = roundStart(r)
+	}
+	// The columns the report reads: not the score's breakdown, whose JSON
+	// would be decoded for each transfer.
+	if err := gdb.Select("id", "round_id", "nip", "from_position_id", "from_unit_id", "to_position_id", "to_unit_id", "stage",
+		"effective_date", "depends_on").Where("round_id IN ?", rounds).Order("id").Find(&d.Transfers).Error; err != nil {
 		return d, err
 	}
 	inRounds := "transfer_id IN (SELECT id FROM transfers WHERE round_id IN ?)"

@@ -102,8 +102,8 @@ type TrainedVsOthers struct {
 }
 
 // outcomes computes the Outcomes of d; counted are the survey replies
-// the report counts.
-func outcomes(d Data, counted []reply) Outcomes {
+// the report counts, skp d's SKP predicates (skpByNIP).
+func outcomes(d Data, counted []reply, skp map[string]map[int]float64) Outcomes {
 	var o Outcomes
 	effective := map[string]models.Transfer{} // by transfer ID
 	movedNIP := map[string]bool{}
@@ -116,7 +116,7 @@ func outcomes(d Data, counted []reply) Outcomes {
 	o.OverTenure, o.Seats = needOutcomes(d.Needs, effective, movedNIP)
 	o.CareerSteps = careerSteps(effective, d.Positions)
 	o.Stopped = stopped(d)
-	o.SKP = skpOutcome(d, effective)
+	o.SKP = skpOutcome(d, effective, skp)
 	o.TrainedVsOther = trainedVsOthers(counted)
 	return o
 }
@@ -247,16 +247,21 @@ func stopped(d Data) []StoppedGroup {
 	return out
 }
 
-// skpOutcome compares each mover's and stayer's SKP around their round's
-// TMT year Y: the year after (Y+1) against the mean of Y-2 and Y-1.
-func skpOutcome(d Data, effective map[string]models.Transfer) SKPOutcome {
+// skpByNIP indexes SKP predicates by NIP and year.
+func skpByNIP(all []models.EmployeeSKP) map[string]map[int]float64 {
 	skp := map[string]map[int]float64{}
-	for _, s := range d.SKP {
+	for _, s := range all {
 		if skp[s.NIP] == nil {
 			skp[s.NIP] = map[int]float64{}
 		}
 		skp[s.NIP][s.Year] = float64(s.Predicate)
 	}
+	return skp
+}
+
+// skpOutcome compares each mover's and stayer's SKP around their round's
+// TMT year Y: the year after (Y+1) against the mean of Y-2 and Y-1.
+func skpOutcome(d Data, effective map[string]models.Transfer, skp map[string]map[int]float64) SKPOutcome {
 	roundYear := map[string]int{}
 	var movers, stayers []skpPair
 	pending := true

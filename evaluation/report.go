@@ -60,6 +60,9 @@ type Report struct {
 	Flows []Flow `json:"flows"`
 	// Outcomes say whether the program did its job (outcomes.go).
 	Outcomes Outcomes `json:"outcomes"`
+	// Trend is a period report's indicators per round and per quarter
+	// (trend.go); a round's report has none.
+	Trend *Trend `json:"trend,omitempty"`
 	// Comments are the open answers, unattributed and sorted, shown only
 	// once the survey window has closed and at least MinGroup people
 	// answered.
@@ -183,11 +186,13 @@ type Data struct {
 	Stayers        []models.Exclusion
 	SKP            []models.EmployeeSKP
 	RevokedDecrees []models.DecreeDocument
+	// RoundStarts are when the rounds started, in their time zone.
+	RoundStarts map[string]time.Time
 }
 
 // answer is one numeric answer with the item it answers.
 type answer struct {
-	item  survey.Item
+	item  *survey.Item // the instrument's own, shared: an answer stays small
 	value float64
 }
 
@@ -272,7 +277,10 @@ func Compute(d Data) Report {
 	}
 	r.ByUnit = groups(d.Transfers, counted, r.Live, unitOf)
 	r.ByKind = groups(d.Transfers, counted, r.Live, kindOf)
-	r.Outcomes = outcomes(d, counted)
+	r.Outcomes = outcomes(d, counted, skpByNIP(d.SKP))
+	if d.Scope.From != nil {
+		r.Trend = trend(d, counted, r.Live)
+	}
 	return r
 }
 
@@ -298,6 +306,7 @@ func WindowOpen(d Data) bool {
 // attributes it is broken down by, whether its block has filled, numeric
 // answers and comments.
 type reply struct {
+	round    string
 	unit     string
 	kind     models.PositionKind
 	trained  bool
@@ -334,9 +343,10 @@ func replies(responses []models.SurveyAnswer) []reply {
 		if !ok {
 			continue
 		}
-		s := reply{unit: resp.UnitID, kind: resp.PositionKind, trained: resp.Trained, filled: resp.Block != nil}
+		s := reply{round: resp.RoundID, unit: resp.UnitID, kind: resp.PositionKind, trained: resp.Trained, filled: resp.Block != nil}
 		// Items in instrument order, so a reply reads the same every time.
-		for _, it := range in.Items {
+		for i := range in.Items {
+			it := &in.Items[i]
 			v, ok := resp.Answers[it.Code]
 			if !ok {
 				continue
@@ -384,7 +394,7 @@ func itemStats(all []answer) []ItemStats {
 	items := map[string]survey.Item{}
 	for _, a := range all {
 		byCode[a.item.Code] = append(byCode[a.item.Code], a.value)
-		items[a.item.Code] = a.item
+		items[a.item.Code] = *a.item
 	}
 	var out []ItemStats
 	for _, it := range survey.Items {

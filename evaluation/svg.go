@@ -16,7 +16,8 @@ import (
 // Charts are the names of the charts Chart draws.
 var Charts = []string{"items", "distribution", "enps", "stages", "flows"}
 
-// ErrNoChart is returned for a chart name not in Charts.
+// ErrNoChart is returned for a chart name not in Charts, nor, for a
+// period report, in TrendCharts.
 var ErrNoChart = fmt.Errorf("unknown chart: want one of %v", Charts)
 
 // palette colours answers 1..5 from red to green; it keeps contrast on
@@ -45,7 +46,11 @@ func (r Report) Chart(name, lang string) ([]byte, error) {
 	case "flows":
 		r.flowsChart(&b, lang)
 	default:
-		return nil, ErrNoChart
+		i := slices.IndexFunc(trendSeriesList, func(s trendSeries) bool { return "trend_"+s.name == name })
+		if i < 0 || r.Trend == nil {
+			return nil, ErrNoChart
+		}
+		r.Trend.trendChart(&b, trendSeriesList[i], lang)
 	}
 	return b.Bytes(), nil
 }

@@ -357,6 +357,16 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	if len(period.Report.Rounds) != 1 || period.Report.Response.Answered != 1 || !slices.Equal(period.Report.Flows, rep.Flows) {
 		t.Errorf("period report %+v", period.Report)
 	}
+	if tr := period.Report.Trend; tr == nil || len(tr.ByRound) != 1 || tr.ByRound[0].Key != "R2027_1" || len(tr.ByQuarter) != 1 ||
+		tr.ByQuarter[0].Motivated != nil {
+		t.Errorf("period trend %+v", tr)
+	}
+	trendSVG := s.do("GET", "/api/v1/evaluations/charts/trend_response_rate.svg?from="+from+"&to="+to+"&lang=en", models.RoleHR, nil)
+	expect(t, trendSVG, http.StatusOK)
+	if !bytes.Contains(trendSVG.body, []byte("Survey response rate by quarter")) || bytes.Count(trendSVG.body, []byte(`class="point"`)) != 1 {
+		t.Errorf("trend chart: %s", trendSVG.body)
+	}
+	expect(t, s.do("GET", "/api/v1/evaluations/charts/trend_nope.svg?from="+from+"&to="+to, models.RoleHR, nil), http.StatusNotFound)
 	var e models.Employee
 	s.db.First(&e, "nip = ?", mine.NIP)
 	if e.PositionID != mine.ToPositionID {

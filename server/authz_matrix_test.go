@@ -244,6 +244,7 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"GET", "/api/v1/rounds/Q1/evaluation", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/rounds/Q1/evaluation/charts/stages.svg", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/evaluations", nil, statuses(evaluation...), nil},
+		{"GET", "/api/v1/evaluations/charts/trend_more_motivated.svg", nil, statuses(evaluation...), nil},
 		{"GET", "/api/v1/transfers", nil, statuses(append(readers, pEmployee, 200)...), nil},
 		// No transfer has taken effect: no decree, no petikan.
 		{"GET", "/api/v1/decrees", nil, statuses(pHR, 400, pTPK, 400, pPPK, 400, pTPKUnit, 400, pPPKOther, 400), nil},
@@ -396,6 +397,7 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"POST", "/rounds/Q1/confirmation", nil, statuses(pHR, 409), nil},
 		{"POST", "/rounds/Q9/replan", nil, statuses(pHR, 404), nil},
 		{"GET", "/rounds/Q1/evaluation", nil, pageGET(readers...), nil},
+		{"GET", "/evaluations", nil, pageGET(readers...), nil},
 		{"GET", "/queues", nil, pageGET(pHR, 200), nil},
 		{"GET", "/tokens", nil, pageGET(pHR, 200), nil},
 		{"POST", "/tokens/nope/revocation", nil, statuses(pHR, 404), nil},

@@ -501,4 +501,30 @@ func TestTransferInTheBrowser(t *testing.T) {
 		t.Error("the evaluation page shows the text of a category of one objection")
 	}
 	b.shot("15-evaluation")
+
+	// 8. The period page: the trend by quarter and by round, its charts
+	// (drawn), and the flow chart over the period.
+	if link, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`!!document.querySelector('a[href="/evaluations"]')`)); err != nil || !link {
+		t.Errorf("the evaluation page has no link to the period evaluation (%v)", err)
+	}
+	b.visit("/evaluations?lang=en")
+	b.see("Period evaluation", "By quarter", "By round")
+	var confirmed int64
+	s.db.Model(&models.Transfer{}).Where("round_id = ? AND stage NOT IN ?", "WEB1", []models.Stage{models.StageProposed, models.StageRemoved}).
+		Count(&confirmed)
+	trend, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](
+		`[...document.querySelectorAll('#trend-round tbody tr')].map(r => [...r.cells].slice(0, 2).map(c => c.textContent.trim()).join('|'))`))
+	if want := fmt.Sprintf("WEB1|%d", confirmed); err != nil || len(trend) != 1 || trend[0] != want {
+		t.Errorf("the trend by round has %q (%v), want one row %s", trend, err, want)
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Poll[bool](`document.querySelectorAll('.charts img').length === 7 && [...document.querySelectorAll('.charts img')].every(i => i.complete && i.naturalWidth > 0)`,
+		chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Errorf("the period's charts did not load: %v", err)
+	}
+	chart, err = chromedp.Run(ctx, chromedp.Evaluate[string](`fetch(document.querySelector('.charts img[src*="/charts/trend_response_rate.svg"]').src).then(r => r.text())`,
+		chromedp.EvalAwaitPromise))
+	if err != nil || strings.Count(chart, `class="point"`) != 1 {
+		t.Errorf("the response rate's trend chart (%v):\n%s", err, chart)
+	}
+	b.shot("16-period")
 }

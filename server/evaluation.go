@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -95,22 +96,25 @@ func (s *Server) roundEvaluation(c *gin.Context) error {
 }
 
 func (s *Server) roundEvaluationChart(c *gin.Context) error {
-	lang, err := reportLang(c)
-	if err != nil {
-		return err
-	}
-	name, ok := strings.CutSuffix(c.Param("chart"), ".svg")
-	if !ok {
-		return apperr.New(apperr.KindNotFound, "chart", "grafik tidak dikenal", "unknown chart")
-	}
 	v, err := s.roundReport(c)
 	if err != nil {
 		return err
 	}
-	svg, err := v.Report.Chart(name, lang)
-	if errors.Is(err, evaluation.ErrNoChart) {
-		return apperr.New(apperr.KindNotFound, "chart", "grafik tidak dikenal: "+strings.Join(evaluation.Charts, ", "),
-			"unknown chart: "+strings.Join(evaluation.Charts, ", "))
+	return writeChart(c, v.Report, evaluation.Charts)
+}
+
+// writeChart answers with the report's chart named in the path, one of
+// names.
+func writeChart(c *gin.Context, r evaluation.Report, names []string) error {
+	lang, err := reportLang(c)
+	if err != nil {
+		return err
+	}
+	name, _ := strings.CutSuffix(c.Param("chart"), ".svg")
+	svg, err := r.Chart(name, lang)
+	if errors.Is(err, evaluation.ErrNoChart) || !strings.HasSuffix(c.Param("chart"), ".svg") {
+		return apperr.New(apperr.KindNotFound, "chart", "grafik tidak dikenal: "+strings.Join(names, ", "),
+			"unknown chart: "+strings.Join(names, ", "))
 	}
 	if err != nil {
 		return err
@@ -119,27 +123,45 @@ func (s *Server) roundEvaluationChart(c *gin.Context) error {
 	return nil
 }
 
-// periodEvaluation evaluates the rounds created from ?from to ?to
-// (dates, to exclusive).
-func (s *Server) periodEvaluation(c *gin.Context) error {
+// periodReport evaluates the rounds created from the date from to the
+// date to (exclusive), as YYYY-MM-DD.
+func (s *Server) periodReport(c *gin.Context, from, to string) (EvaluationView, error) {
 	var bounds [2]time.Time
 	for i, field := range []string{"from", "to"} {
-		t, err := time.Parse("2006-01-02", c.Query(field))
+		t, err := time.Parse("2006-01-02", []string{from, to}[i])
 		if err != nil {
-			return apperr.New(apperr.KindMalformed, field, field+" wajib, format YYYY-MM-DD", field+" is required, as YYYY-MM-DD")
+			return EvaluationView{}, apperr.New(apperr.KindMalformed, field, field+" wajib, format YYYY-MM-DD", field+" is required, as YYYY-MM-DD")
 		}
 		bounds[i] = t
 	}
 	if !bounds[1].After(bounds[0]) {
-		return apperr.New(apperr.KindMalformed, "to", "to harus setelah from", "to must be after from")
+		return EvaluationView{}, apperr.New(apperr.KindMalformed, "to", "to harus setelah from", "to must be after from")
 	}
 	d, err := evaluation.ForPeriod(c, s.DB, bounds[0], bounds[1])
 	if errors.Is(err, evaluation.ErrNoRounds) {
-		return apperr.New(apperr.KindNotFound, "", "tidak ada putaran pada periode ini", "no round in this period")
+		return EvaluationView{}, apperr.New(apperr.KindNotFound, "", "tidak ada putaran pada periode ini", "no round in this period")
 	}
+	if err != nil {
+		return EvaluationView{}, err
+	}
+	return EvaluationView{Report: evaluation.Compute(d)}, nil
+}
+
+// periodEvaluation answers with the period's evaluation.
+func (s *Server) periodEvaluation(c *gin.Context) error {
+	v, err := s.periodReport(c, c.Query("from"), c.Query("to"))
 	if err != nil {
 		return err
 	}
-	v := EvaluationView{Report: evaluation.Compute(d)}
 	return writeReport(c, v, "evaluasi-"+c.Query("from")+"-"+c.Query("to"))
+}
+
+// periodEvaluationChart answers with one of the period's charts: the
+// round charts over the period, or a trend.
+func (s *Server) periodEvaluationChart(c *gin.Context) error {
+	v, err := s.periodReport(c, c.Query("from"), c.Query("to"))
+	if err != nil {
+		return err
+	}
+	return writeChart(c, v.Report, append(slices.Clone(evaluation.Charts), evaluation.TrendCharts...))
 }

@@ -39,6 +39,20 @@ var pageFuncs = template.FuncMap{
 	"score": func(f float64) string { return fmt.Sprintf("%.3f", f) },
 	"str":   func(v any) string { return fmt.Sprint(v) },
 	"list":  func(items ...string) []string { return items },
+	// pct and fnum write a share as a percentage, and a figure with two
+	// decimals; a dash for none (hidden or not known).
+	"pct": func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.0f%%", *v*100)
+	},
+	"fnum": func(v *float64) string {
+		if v == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f", *v)
+	},
 	// dict passes several values to a partial: dict "V" $ "T" .
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}
@@ -177,6 +191,7 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.POST("/rounds/:id/confirmation", s.page(s.confirmForm, hr...))
 	p.POST("/rounds/:id/replan", s.page(s.replanForm, hr...))
 	p.GET("/rounds/:id/evaluation", s.page(s.evaluationPage, readers...))
+	p.GET("/evaluations", s.page(s.periodPage, readers...))
 	p.GET("/queues", s.page(s.queuesPage, hr...))
 	p.GET("/tokens", s.page(s.tokensPage, hr...))
 	p.POST("/tokens/:id/revocation", s.page(s.revokeTokenForm, hr...))

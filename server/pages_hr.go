@@ -2,6 +2,8 @@ package server
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"maps"
 	"path"
 	"slices"
@@ -14,6 +16,7 @@ import (
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/decrees"
 	"github.com/bkpsdm/mutasi/evaluation"
+	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/importer"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/outbox"
@@ -346,6 +349,35 @@ func (s *Server) evaluationPage(c *gin.Context, v *view) error {
 	}
 	return s.render(c, v, "evaluation", "title.evaluation", gin.H{"Round": r, "Summary": r.Summary, "ByStage": byStage,
 		"Report": report, "Outcomes": outcomes, "API": "/api/v1/rounds/" + r.ID + "/evaluation", "Charts": evaluation.Charts})
+}
+
+// trendSeries is one table of the period page's trend.
+type trendSeries struct {
+	ID, Title, Key string
+	Points         []evaluation.TrendPoint
+}
+
+// periodPage shows the evaluation of the rounds created in a period,
+// with its trend: this year's unless ?from and ?to say otherwise. A bad
+// or empty period is said on the page, above the form.
+func (s *Server) periodPage(c *gin.Context, v *view) error {
+	year := time.Now().Year()
+	from, to := c.DefaultQuery("from", fmt.Sprintf("%d-01-01", year)), c.DefaultQuery("to", fmt.Sprintf("%d-01-01", year+1))
+	data := gin.H{"From": from, "To": to, "Charts": append(slices.Clone(evaluation.TrendCharts), "flows")}
+	ev, err := s.periodReport(c, from, to)
+	if ae, ok := errors.AsType[*apperr.Error](err); ok && (ae.Kind == apperr.KindMalformed || ae.Kind == apperr.KindNotFound) {
+		data["Error"] = i18n.Pick(v.Lang, ae.Message, ae.MessageEN)
+		return s.render(c, v, "period", "title.period", data)
+	}
+	if err != nil {
+		return err
+	}
+	data["Report"], data["Outcomes"] = &ev.Report, ev.Report.OutcomeLines(v.Lang)
+	data["Series"] = []trendSeries{
+		{ID: "quarter", Title: "eval.trend_by_quarter", Key: "eval.quarter", Points: ev.Report.Trend.ByQuarter},
+		{ID: "round", Title: "eval.trend_by_round", Key: "eval.round", Points: ev.Report.Trend.ByRound},
+	}
+	return s.render(c, v, "period", "title.period", data)
 }
 
 func (s *Server) importPage(c *gin.Context, v *view) error {

@@ -150,6 +150,7 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/rounds/:id/evaluation", s.allow(s.roundEvaluation, readers...))
 	api.GET("/rounds/:id/evaluation/charts/:chart", s.allow(s.roundEvaluationChart, readers...))
 	api.GET("/evaluations", s.allow(s.periodEvaluation, readers...))
+	api.GET("/evaluations/charts/:chart", s.allow(s.periodEvaluationChart, readers...))
 	api.GET("/decrees", s.allow(s.listDecrees, readers...))
 	api.GET("/decrees/:id", s.allow(s.getDecree, readers...))
 	api.GET("/decrees/:id/pdf", s.allow(s.decreePDF, readers...))
