@@ -69,7 +69,8 @@ func (r Report) stageKeys() []models.Stage {
 // with value true instead of its figures. An objection category's texts
 // are numbered rows text_N, resolution_N and note_N, or one "withheld"
 // row; a flow is a row of its origin unit with metric to_<destination>;
-// an outcome is a row of section outcome_<indicator> (outcomes.go).
+// an outcome is a row of section outcome_<indicator> (outcomes.go), and a
+// trend point's indicator one of section trend_quarter or trend_round.
 // A group can be data people imported (a unit id), and a text what an
 // employee typed, so the cells go through package csvsafe: a
 // spreadsheet shows a formula in one as text.
@@ -111,6 +112,13 @@ func (r Report) CSV(w io.Writer) error {
 	}
 	for _, o := range r.Outcomes.rows() {
 		row("outcome_"+o.indicator, o.group, o.metric, num(o.value))
+	}
+	for _, series := range r.Trend.series() {
+		for _, p := range series.points {
+			for _, c := range trendColumns {
+				row("trend_"+series.key, p.Key, c.key, num(c.value(p)))
+			}
+		}
 	}
 	for _, it := range r.Items {
 		row("item", it.Code, "n", strconv.Itoa(it.N))
@@ -264,5 +272,22 @@ func (r Report) Excel(w io.Writer, lang string) error {
 		rows = append(rows, []any{word(o.indicator, lang), o.label(lang), o.metricLabel(lang), val(o.value)})
 	}
 	tables = append(tables, table("sheet_outcomes", cols("indicator", "group", "metric", "value"), rows))
+	if r.Trend != nil {
+		rows = nil
+		header := cols("series", "point")
+		for _, c := range trendColumns {
+			header = append(header, sheet.Column{Key: c.key, Label: i18n.Text{ID: i18n.T("id", "trend."+c.key), EN: i18n.T("en", "trend."+c.key)}})
+		}
+		for _, series := range r.Trend.series() {
+			for _, p := range series.points {
+				row := []any{word("series_"+series.key, lang), p.Key}
+				for _, c := range trendColumns {
+					row = append(row, val(c.value(p)))
+				}
+				rows = append(rows, row)
+			}
+		}
+		tables = append(tables, table("sheet_trend", header, rows))
+	}
 	return sheet.Workbook(w, lang, tables...)
 }

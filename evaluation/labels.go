@@ -127,6 +127,11 @@ var words = map[string]i18n.Text{
 	"trend_over_tenure_rotated": {ID: "Jabatan lewat masa jabatan yang dirotasi per triwulan", EN: "Over-tenure posts rotated by quarter"},
 	"trend_objection_rate":      {ID: "Tingkat keberatan per triwulan", EN: "Objection rate by quarter"},
 	"trend_skp_change":          {ID: "Perubahan predikat SKP pegawai yang dimutasi per triwulan", EN: "Movers' SKP change by quarter"},
+	"sheet_trend":               {ID: "Tren", EN: "Trend"},
+	"series":                    {ID: "Rangkaian", EN: "Series"},
+	"point":                     {ID: "Triwulan atau putaran", EN: "Quarter or round"},
+	"series_quarter":            {ID: "Per triwulan", EN: "By quarter"},
+	"series_round":              {ID: "Per putaran", EN: "By round"},
 	"chart_flows":               {ID: "Alur mutasi antarunit (yang berlaku)", EN: "Moves between units (in effect)"},
 }
 

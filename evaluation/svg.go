@@ -46,11 +46,11 @@ func (r Report) Chart(name, lang string) ([]byte, error) {
 	case "flows":
 		r.flowsChart(&b, lang)
 	default:
-		i := slices.IndexFunc(trendSeriesList, func(s trendSeries) bool { return "trend_"+s.name == name })
+		i := slices.IndexFunc(trendColumns, func(c trendColumn) bool { return c.chart && "trend_"+c.key == name })
 		if i < 0 || r.Trend == nil {
 			return nil, ErrNoChart
 		}
-		r.Trend.trendChart(&b, trendSeriesList[i], lang)
+		r.Trend.trendChart(&b, trendColumns[i], lang)
 	}
 	return b.Bytes(), nil
 }

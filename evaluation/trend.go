@@ -247,43 +247,112 @@ func roundStart(r models.Round) time.Time {
 	return r.CreatedAt
 }
 
-// trendSeries is an indicator a trend chart draws, quarter by quarter.
-type trendSeries struct {
-	name    string // the chart is trend_<name>
-	value   func(TrendPoint) *float64
-	percent bool
+// namedSeries is one of the trend's series with its key.
+type namedSeries struct {
+	key    string
+	points []TrendPoint
 }
 
-// trendSeriesList are the indicators with a trend chart.
-var trendSeriesList = []trendSeries{
-	{"more_motivated", func(p TrendPoint) *float64 { return p.Motivated }, true},
-	{"response_rate", func(p TrendPoint) *float64 { return p.ResponseRate }, true},
-	{"needed_seats_filled", func(p TrendPoint) *float64 { return p.SeatsFilled }, true},
-	{"over_tenure_rotated", func(p TrendPoint) *float64 { return p.TenureRotated }, true},
-	{"objection_rate", func(p TrendPoint) *float64 { return p.ObjectionRate }, true},
-	{"skp_change", func(p TrendPoint) *float64 { return p.SKPChange }, false},
+// series are the trend's two series, keyed quarter and round; none for a
+// round's report.
+func (t *Trend) series() []namedSeries {
+	if t == nil {
+		return nil
+	}
+	return []namedSeries{{"quarter", t.ByQuarter}, {"round", t.ByRound}}
+}
+
+// trendColumn is one indicator of the trend: its key (the JSON field,
+// the CSV metric, the i18n key trend.<key>), its value at a point, how
+// it reads (a share, a count or a figure), and whether it has a chart.
+type trendColumn struct {
+	key   string
+	value func(TrendPoint) *float64
+	kind  int // shareKind, countKind or figureKind
+	chart bool
+}
+
+// The ways a trend column reads.
+const (
+	shareKind = iota
+	countKind
+	figureKind
+)
+
+// count is a count as a trend value.
+func count(n int) *float64 { f := float64(n); return &f }
+
+// trendColumns are the trend's indicators, in the order tables show them.
+var trendColumns = []trendColumn{
+	{"transfers", func(p TrendPoint) *float64 { return count(p.Transfers) }, countKind, false},
+	{"socialized", func(p TrendPoint) *float64 { return count(p.Socialized) }, countKind, false},
+	{"response_rate", func(p TrendPoint) *float64 { return p.ResponseRate }, shareKind, true},
+	{"more_motivated", func(p TrendPoint) *float64 { return p.Motivated }, shareKind, true},
+	{"enps", func(p TrendPoint) *float64 { return p.ENPS }, figureKind, false},
+	{"objection_rate", func(p TrendPoint) *float64 { return p.ObjectionRate }, shareKind, true},
+	{"training_completed", func(p TrendPoint) *float64 { return count(p.TrainingCompleted) }, countKind, false},
+	{"over_tenure_rotated", func(p TrendPoint) *float64 { return p.TenureRotated }, shareKind, true},
+	{"needed_seats_filled", func(p TrendPoint) *float64 { return p.SeatsFilled }, shareKind, true},
+	{"career_up_share", func(p TrendPoint) *float64 { return p.CareerUp }, shareKind, false},
+	{"stopped", func(p TrendPoint) *float64 { return count(p.Stopped) }, countKind, false},
+	{"skp_change", func(p TrendPoint) *float64 { return p.SKPChange }, figureKind, true},
+}
+
+// format writes a value of the column as people read it; a dash for
+// none.
+func (c trendColumn) format(v *float64) string {
+	switch {
+	case v == nil:
+		return "–"
+	case c.kind == shareKind:
+		return fmt.Sprintf("%.0f%%", *v*100)
+	case c.kind == countKind:
+		return fmt.Sprintf("%.0f", *v)
+	}
+	return fmt.Sprintf("%.2f", *v)
+}
+
+// TrendColumns are the keys of the trend's indicators, in table order.
+var TrendColumns = func() []string {
+	out := make([]string, len(trendColumns))
+	for i, c := range trendColumns {
+		out[i] = c.key
+	}
+	return out
+}()
+
+// Cells are the point's indicators as people read them, in the order of
+// TrendColumns.
+func (p TrendPoint) Cells() []string {
+	out := make([]string, len(trendColumns))
+	for i, c := range trendColumns {
+		out[i] = c.format(c.value(p))
+	}
+	return out
 }
 
 // TrendCharts are the names of a period report's trend charts.
 var TrendCharts = func() []string {
-	out := make([]string, len(trendSeriesList))
-	for i, s := range trendSeriesList {
-		out[i] = "trend_" + s.name
+	var out []string
+	for _, c := range trendColumns {
+		if c.chart {
+			out = append(out, "trend_"+c.key)
+		}
 	}
 	return out
 }()
 
 // trendChart draws s over the quarters as a line, broken where a value
 // is hidden or unknown.
-func (t *Trend) trendChart(b *bytes.Buffer, s trendSeries, lang string) {
+func (t *Trend) trendChart(b *bytes.Buffer, s trendColumn, lang string) {
 	const left, right, top, bottom = 70, chartWidth - 30, 44, 230
-	title := word("trend_"+s.name, lang)
+	title := word("trend_"+s.key, lang)
 	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="%s" font-family="sans-serif" font-size="13">`,
 		chartWidth, bottom+40, chartWidth, bottom+40, html.EscapeString(title))
 	fmt.Fprintf(b, `<title>%s</title><rect width="100%%" height="100%%" fill="#fff"/>`, html.EscapeString(title))
 	fmt.Fprintf(b, `<text x="10" y="22" font-size="15" font-weight="bold" fill="#222">%s</text>`, html.EscapeString(title))
 	lo, hi := 0.0, 0.0
-	if s.percent {
+	if s.kind == shareKind {
 		hi = 1
 	}
 	for _, p := range t.ByQuarter {
@@ -294,12 +363,7 @@ func (t *Trend) trendChart(b *bytes.Buffer, s trendSeries, lang string) {
 	if hi == lo {
 		hi = lo + 1
 	}
-	show := func(v float64) string {
-		if s.percent {
-			return fmt.Sprintf("%.0f%%", v*100)
-		}
-		return fmt.Sprintf("%.2f", v)
-	}
+	show := func(v float64) string { return s.format(&v) }
 	y := func(v float64) float64 { return bottom - (v-lo)/(hi-lo)*(bottom-top) }
 	fmt.Fprintf(b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/><line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#888"/>`,
 		left, top, left, bottom, left, bottom, right, bottom)

@@ -1,13 +1,16 @@
 package evaluation
 
 import (
+	"bytes"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/xuri/excelize/v2"
 )
 
 // trendFixture is three rounds over two quarters: R1 (January) with 6 of
@@ -96,5 +99,30 @@ func TestTrendCharts(t *testing.T) {
 	}
 	if _, err := Compute(outcomeFixture()).Chart("trend_more_motivated", "id"); err != ErrNoChart {
 		t.Errorf("a round's trend chart: %v", err)
+	}
+}
+
+// TestTrendInCSVAndExcel finds the trend in the downloads.
+func TestTrendInCSVAndExcel(t *testing.T) {
+	r := Compute(trendFixture())
+	rows := csvRows(t, r)
+	for _, want := range [][]string{{"trend_quarter", "2027-Q2", "more_motivated", "0.8"}, {"trend_round", "R3", "more_motivated", ""},
+		{"trend_round", "R1", "transfers", "8"}} {
+		if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {
+			t.Errorf("the CSV lacks %q", want)
+		}
+	}
+	var b bytes.Buffer
+	if err := r.Excel(&b, "en"); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	sheet, err := x.GetRows("Trend")
+	if err != nil || len(sheet) != 6 || sheet[0][2] != "Confirmed transfers" || !slices.Equal(sheet[2][:4], []string{"By quarter", "2027-Q2", "5", "5"}) {
+		t.Errorf("trend sheet %q (%v)", sheet, err)
 	}
 }

@@ -39,20 +39,6 @@ var pageFuncs = template.FuncMap{
 	"score": func(f float64) string { return fmt.Sprintf("%.3f", f) },
 	"str":   func(v any) string { return fmt.Sprint(v) },
 	"list":  func(items ...string) []string { return items },
-	// pct and fnum write a share as a percentage, and a figure with two
-	// decimals; a dash for none (hidden or not known).
-	"pct": func(v *float64) string {
-		if v == nil {
-			return "–"
-		}
-		return fmt.Sprintf("%.0f%%", *v*100)
-	},
-	"fnum": func(v *float64) string {
-		if v == nil {
-			return "–"
-		}
-		return fmt.Sprintf("%.2f", *v)
-	},
 	// dict passes several values to a partial: dict "V" $ "T" .
 	"dict": func(kv ...any) map[string]any {
 		m := map[string]any{}

@@ -363,7 +363,7 @@ type trendSeries struct {
 func (s *Server) periodPage(c *gin.Context, v *view) error {
 	year := time.Now().Year()
 	from, to := c.DefaultQuery("from", fmt.Sprintf("%d-01-01", year)), c.DefaultQuery("to", fmt.Sprintf("%d-01-01", year+1))
-	data := gin.H{"From": from, "To": to, "Charts": append(slices.Clone(evaluation.TrendCharts), "flows")}
+	data := gin.H{"From": from, "To": to, "Charts": append(slices.Clone(evaluation.TrendCharts), "flows"), "Columns": evaluation.TrendColumns}
 	ev, err := s.periodReport(c, from, to)
 	if ae, ok := errors.AsType[*apperr.Error](err); ok && (ae.Kind == apperr.KindMalformed || ae.Kind == apperr.KindNotFound) {
 		data["Error"] = i18n.Pick(v.Lang, ae.Message, ae.MessageEN)
