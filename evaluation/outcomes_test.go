@@ -1,16 +1,13 @@
 package evaluation
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
-	"slices"
 	"testing"
 	"time"
 
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/selection"
-	"github.com/xuri/excelize/v2"
 )
 
 // outcomeFixture is a round worked out by hand (see
@@ -173,42 +170,22 @@ func TestSKPPendingUntilTheYearAfter(t *testing.T) {
 // downloads: stable keys in the CSV, labelled rows in the workbook.
 func TestOutcomesInCSVAndExcel(t *testing.T) {
 	r := Compute(outcomeFixture())
-	rows := csvRows(t, r)
-	for _, want := range [][]string{
-		{"outcome_over_tenure", "", "share", "0.5"},
-		{"outcome_needed_seats", "tenure", "via_chain", "1"},
-		{"outcome_career_steps", "", "down", "2"},
-		{"outcome_stopped", "cancelled", "why_fear_of_change", "1"},
-		{"outcome_skp", "movers", "improved_share", "0.6"},
-		{"outcome_skp", "stayers", "suppressed", "1"},
-		{"outcome_trained_vs_untrained", "untrained:motivation", "mean", "3"},
-		{"outcome_trained_vs_untrained", "trained:process_fairness", "suppressed", "1"},
-	} {
-		if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {
-			t.Errorf("the CSV lacks %q", want)
-		}
-	}
-	var b bytes.Buffer
-	if err := r.Excel(&b, "en"); err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(&b)
+	hasRows(t, "the CSV", csvRows(t, r),
+		[]string{"outcome_over_tenure", "", "share", "0.5"},
+		[]string{"outcome_needed_seats", "tenure", "via_chain", "1"},
+		[]string{"outcome_career_steps", "", "down", "2"},
+		[]string{"outcome_stopped", "cancelled", "why_fear_of_change", "1"},
+		[]string{"outcome_skp", "movers", "improved_share", "0.6"},
+		[]string{"outcome_skp", "stayers", "suppressed", "1"},
+		[]string{"outcome_trained_vs_untrained", "untrained:motivation", "mean", "3"},
+		[]string{"outcome_trained_vs_untrained", "trained:process_fairness", "suppressed", "1"})
+	sheetRows, err := workbook(t, r, "en").GetRows("Programme outcomes")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer x.Close()
-	sheetRows, err := x.GetRows("Programme outcomes")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, want := range [][]string{
-		{"Indicator", "Group", "Metric", "Value"},
-		{"Posts past the maximum time in post", "", "Rotated", "1"},
-		{"Transfers stopped", "Cancelled", "Why: Fear of change", "1"},
-		{"Survey: trained and untrained", "Trained: Motivation vs before", "Mean", "4.2"},
-	} {
-		if !slices.ContainsFunc(sheetRows, func(r []string) bool { return slices.Equal(r, want) }) {
-			t.Errorf("the workbook lacks %q in %q", want, sheetRows)
-		}
-	}
+	hasRows(t, "the workbook", sheetRows,
+		[]string{"Indicator", "Group", "Metric", "Value"},
+		[]string{"Posts past the maximum time in post", "", "Rotated", "1"},
+		[]string{"Transfers stopped", "Cancelled", "Why: Fear of change", "1"},
+		[]string{"Survey: trained and untrained", "Trained: Motivation vs before", "Mean", "4.2"})
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/xml"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -304,6 +305,32 @@ func TestENPSAndSuppressionEdges(t *testing.T) {
 }
 
 // csvRows writes r as CSV and reads it back.
+// workbook is the report's workbook in lang, opened; closed when the
+// test ends.
+func workbook(t *testing.T, r Report, lang string) *excelize.File {
+	t.Helper()
+	var b bytes.Buffer
+	if err := r.Excel(&b, lang); err != nil {
+		t.Fatal(err)
+	}
+	x, err := excelize.OpenReader(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { x.Close() })
+	return x
+}
+
+// hasRows fails the test for each of want that rows lacks.
+func hasRows(t *testing.T, what string, rows [][]string, want ...[]string) {
+	t.Helper()
+	for _, w := range want {
+		if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, w) }) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+}
+
 func csvRows(t *testing.T, r Report) [][]string {
 	t.Helper()
 	var b bytes.Buffer

@@ -1,7 +1,6 @@
 package evaluation
 
 import (
-	"bytes"
 	"fmt"
 	"reflect"
 	"slices"
@@ -10,7 +9,6 @@ import (
 	"time"
 
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/xuri/excelize/v2"
 )
 
 // trendFixture is three rounds over two quarters: R1 (January) with 6 of
@@ -105,23 +103,9 @@ func TestTrendCharts(t *testing.T) {
 // TestTrendInCSVAndExcel finds the trend in the downloads.
 func TestTrendInCSVAndExcel(t *testing.T) {
 	r := Compute(trendFixture())
-	rows := csvRows(t, r)
-	for _, want := range [][]string{{"trend_quarter", "2027-Q2", "more_motivated", "0.8"}, {"trend_round", "R3", "more_motivated", ""},
-		{"trend_round", "R1", "transfers", "8"}} {
-		if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r, want) }) {
-			t.Errorf("the CSV lacks %q", want)
-		}
-	}
-	var b bytes.Buffer
-	if err := r.Excel(&b, "en"); err != nil {
-		t.Fatal(err)
-	}
-	x, err := excelize.OpenReader(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer x.Close()
-	sheet, err := x.GetRows("Trend")
+	hasRows(t, "the CSV", csvRows(t, r), []string{"trend_quarter", "2027-Q2", "more_motivated", "0.8"},
+		[]string{"trend_round", "R3", "more_motivated", ""}, []string{"trend_round", "R1", "transfers", "8"})
+	sheet, err := workbook(t, r, "en").GetRows("Trend")
 	if err != nil || len(sheet) != 6 || sheet[0][2] != "Confirmed transfers" || !slices.Equal(sheet[2][:4], []string{"By quarter", "2027-Q2", "5", "5"}) {
 		t.Errorf("trend sheet %q (%v)", sheet, err)
 	}
