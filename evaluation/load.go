@@ -51,14 +51,22 @@ func load(ctx context.Context, gdb *gorm.DB, scope Scope, rounds []string) (Data
 		return d, err
 	}
 	inRounds := "transfer_id IN (SELECT id FROM transfers WHERE round_id IN ?)"
+	// Each with the columns the report reads, or all (none named).
 	for _, q := range []struct {
 		dest  any
 		where string
+		cols  []string
 	}{
-		{&d.Decisions, inRounds}, {&d.Objections, inRounds}, {&d.Training, inRounds}, {&d.Decrees, inRounds},
-		{&d.Surveys, "round_id IN ?"}, {&d.Responses, "round_id IN ?"}, {&d.Needs, "round_id IN ?"},
+		{&d.Decisions, inRounds, []string{"transfer_id", "step", "approve", "decided_at"}}, {&d.Objections, inRounds, nil},
+		{&d.Training, inRounds, nil}, {&d.Decrees, inRounds, nil},
+		{&d.Surveys, "round_id IN ?", []string{"transfer_id", "round_id", "status"}}, {&d.Responses, "round_id IN ?", nil},
+		{&d.Needs, "round_id IN ?", nil},
 	} {
-		if err := gdb.Where(q.where, rounds).Find(q.dest).Error; err != nil {
+		sel := gdb
+		if q.cols != nil {
+			sel = gdb.Select(q.cols)
+		}
+		if err := sel.Where(q.where, rounds).Find(q.dest).Error; err != nil {
 			return d, err
 		}
 	}
