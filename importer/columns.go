@@ -19,7 +19,7 @@ type columnDoc struct {
 // Kinds are the kinds of import, in the order an office loads them: its
 // own units, positions and employees, then (or instead of employees)
 // SIASN's data utama and histories, keyed by NIP.
-var Kinds = []string{"units", "positions", "employees", "siasn-asn", "siasn-rw-skp", "siasn-rw-hukdis", "siasn-rw-jabatan",
+var Kinds = []string{"units", "positions", "employees", "siasn-asn", "siasn-rw-skp", "siasn-rw-skp-2011", "siasn-rw-hukdis", "siasn-rw-jabatan",
 	"siasn-rw-golongan", "siasn-rw-diklat", "siasn-rw-kursus"}
 
 // unknownKind refuses an import or template of a kind not in Kinds.
@@ -96,10 +96,16 @@ var columnDocs = map[string]map[string]columnDoc{
 	},
 	"siasn-rw-skp": {
 		"nipBaru":             {i18n.Text{ID: "NIP pegawai (di JSON boleh kosong bila pnsDinilaiId dikenal)", EN: "The employee's NIP (in JSON it may be left out when pnsDinilaiId is known)"}, "198503122010011001"},
-		"tahun":               {i18n.Text{ID: "Tahun SKP", EN: "The SKP's year"}, "2024"},
+		"tahun":               {i18n.Text{ID: "Tahun SKP, 2022 dan sesudahnya", EN: "The SKP's year, 2022 or later"}, "2024"},
 		"pnsDinilaiId":        {i18n.Text{ID: "Opsional. PNS ID yang dinilai, dipakai bila nipBaru kosong (PNS ID dari impor siasn-asn)", EN: "Optional. The appraised PNS ID, used when nipBaru is empty (PNS ID from the siasn-asn import)"}, ""},
 		"KuadranKinerjaNilai": {i18n.Text{ID: "Opsional. Id predikat SIASN: 1 Sangat Baik, 2 Baik, 3 Butuh Perbaikan, 4 Kurang/Misconduct, 5 Sangat Kurang", EN: "Optional. SIASN's predicate id: 1 Sangat Baik, 2 Baik, 3 Butuh Perbaikan, 4 Kurang/Misconduct, 5 Sangat Kurang"}, "2"},
 		"kuadranKinerja":      {i18n.Text{ID: "Opsional. Nama predikat, dipakai bila KuadranKinerjaNilai kosong; salah satunya wajib", EN: "Optional. The predicate's name, used when KuadranKinerjaNilai is empty; one of them is required"}, "BAIK"},
+	},
+	"siasn-rw-skp-2011": {
+		"nipBaru":            {i18n.Text{ID: "NIP pegawai (di JSON boleh kosong bila pnsDinilaiId dikenal)", EN: "The employee's NIP (in JSON it may be left out when pnsDinilaiId is known)"}, "198503122010011001"},
+		"tahun":              {i18n.Text{ID: "Tahun SKP, sebelum 2022", EN: "The SKP's year, before 2022"}, "2021"},
+		"pnsDinilaiId":       {i18n.Text{ID: "Opsional. PNS ID yang dinilai, dipakai bila nipBaru kosong", EN: "Optional. The appraised PNS ID, used when nipBaru is empty"}, ""},
+		"nilaiPrestasiKerja": {i18n.Text{ID: "Nilai prestasi kerja (PP 46/2011), 0-100, dibaca sebagai predikat: 91 ke atas Sangat Baik, 76 Baik, 61 Butuh Perbaikan (Cukup), 51 Kurang, di bawahnya Sangat Kurang (Buruk)", EN: "The overall score (PP 46/2011), 0-100, read as a predicate: 91 and up Sangat Baik, 76 Baik, 61 Butuh Perbaikan (Cukup), 51 Kurang, below Sangat Kurang (Buruk)"}, "86,5"},
 	},
 	"siasn-rw-jabatan": {
 		"nipBaru":                   {i18n.Text{ID: "NIP pegawai (boleh kosong bila idPns dikenal)", EN: "The employee's NIP (may be empty when idPns is known)"}, "198503122010011001"},

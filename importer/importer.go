@@ -79,7 +79,11 @@ type spec struct {
 	replace  string
 	source   string
 	conflict []string
-	keyOf    func(v any) string
+	// era, when set, is a condition on table's records (e.g. year < 2022)
+	// that limits what a replace removes to the records of the file's
+	// era: SIASN gives SKP before and from 2022 in two histories.
+	era   string
+	keyOf func(v any) string
 	// check, when set, refuses a history's staged records (in the table
 	// rows) that contradict what the database holds, with row errors,
 	// before they are written.
@@ -451,6 +455,7 @@ var specs = map[string]spec{
 	},
 	"siasn-asn":         siasnASN,
 	"siasn-rw-skp":      siasnSKP,
+	"siasn-rw-skp-2011": siasnSKP2011,
 	"siasn-rw-hukdis":   siasnHukdis,
 	"siasn-rw-jabatan":  siasnJabatan,
 	"siasn-rw-golongan": siasnGolongan,

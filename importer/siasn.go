@@ -304,31 +304,74 @@ func (r *row) siasnNIP(field, guid string) string {
 	return nip
 }
 
+// skpEra is the first year of SKP under PermenPANRB 6/2022 (predicates
+// in SIASN's rw-skp22); the years before come from rw-skp, as a score.
+const skpEra = 2022
+
 // siasnSKP is the kind siasn-rw-skp: SKP predicates per year from SIASN's
-// rw-skp22 (SKP from 2022 on), which replace those SIASN gave before for
-// the employee and take the place of the office's own for the same year.
-var siasnSKP = spec{
-	siasn:    true,
-	replace:  "skp",
-	source:   models.SourceSIASN,
-	columns:  []string{"nipBaru", "tahun"},
-	optional: []string{"pnsDinilaiId", "KuadranKinerjaNilai", "kuadranKinerja"},
-	limits:   map[string]int{"pnsDinilaiId": models.MaxSIASNID},
-	load:     loadPNSIDs,
-	parse: func(r row) (any, []apperr.FieldError) {
-		s := models.EmployeeSKP{NIP: r.siasnNIP("nipBaru", "pnsDinilaiId"), Year: r.integer("tahun", 1990, 2100), Predicate: r.quadrant()}
-		return s, r.errs
-	},
-	keyOf: func(v any) string {
-		s := v.(models.EmployeeSKP)
-		return s.NIP + " " + strconv.Itoa(s.Year)
-	},
-	table: table{"employee_skps", []string{"nip", "year", "predicate", "source"}, func(v any) []any {
-		s := v.(models.EmployeeSKP)
-		return []any{s.NIP, int64(s.Year), int64(s.Predicate), models.SourceSIASN}
-	}},
-	conflict: []string{"nip", "year"},
-	ref:      "nip", refTable: "employees", refKey: "nip",
+// rw-skp22 (SKP from 2022 on), which replace those from 2022 on SIASN
+// gave before for the employee and take the place of the office's own
+// for the same year.
+var siasnSKP = skpHistory(skpEra, 2100, nil, []string{"KuadranKinerjaNilai", "kuadranKinerja"}, (*row).quadrant)
+
+// siasnSKP2011 is the kind siasn-rw-skp-2011: SKP before 2022, under PP
+// 46/2011, from SIASN's rw-skp: each year's overall score
+// (nilaiPrestasiKerja, 0-100) read as the predicate of its band, which
+// replace the years before 2022 SIASN gave before for the employee.
+var siasnSKP2011 = skpHistory(1990, skpEra-1, []string{"nilaiPrestasiKerja"}, nil, (*row).scoreBand)
+
+// skpHistory is a kind of SIASN's SKP history for the years from to to:
+// the predicate of a row is read by predicate from the columns added,
+// required or optional.
+func skpHistory(from, to int, required, optional []string, predicate func(*row) models.Predicate) spec {
+	return spec{
+		siasn:    true,
+		replace:  "skp",
+		source:   models.SourceSIASN,
+		era:      fmt.Sprintf("year BETWEEN %d AND %d", from, to),
+		columns:  append([]string{"nipBaru", "tahun"}, required...),
+		optional: append([]string{"pnsDinilaiId"}, optional...),
+		limits:   map[string]int{"pnsDinilaiId": models.MaxSIASNID},
+		load:     loadPNSIDs,
+		parse: func(r row) (any, []apperr.FieldError) {
+			s := models.EmployeeSKP{NIP: r.siasnNIP("nipBaru", "pnsDinilaiId"), Year: r.integer("tahun", from, to), Predicate: predicate(&r)}
+			return s, r.errs
+		},
+		keyOf: func(v any) string {
+			s := v.(models.EmployeeSKP)
+			return s.NIP + " " + strconv.Itoa(s.Year)
+		},
+		table: table{"employee_skps", []string{"nip", "year", "predicate", "source"}, func(v any) []any {
+			s := v.(models.EmployeeSKP)
+			return []any{s.NIP, int64(s.Year), int64(s.Predicate), models.SourceSIASN}
+		}},
+		conflict: []string{"nip", "year"},
+		ref:      "nip", refTable: "employees", refKey: "nip",
+	}
+}
+
+// scoreBands are the bands of PP 46/2011's overall score (nilai prestasi
+// kerja), read as today's predicates: 91 and up sangat baik, 76 baik, 61
+// cukup (butuh perbaikan), 51 kurang, below buruk (sangat kurang).
+var scoreBands = []struct {
+	from      float64
+	predicate models.Predicate
+}{{91, models.SangatBaik}, {76, models.Baik}, {61, models.ButuhPerbaikan}, {51, models.Kurang}, {0, models.SangatKurang}}
+
+// scoreBand reads nilaiPrestasiKerja (0-100, a decimal point or comma)
+// as the predicate of its band.
+func (r *row) scoreBand() models.Predicate {
+	v := strings.Replace(r.text("nilaiPrestasiKerja", true), ",", ".", 1)
+	n, err := strconv.ParseFloat(v, 64)
+	if v != "" && (err != nil || n < 0 || n > 100) {
+		r.fail("nilaiPrestasiKerja", "harus nilai 0 sampai 100", "must be a score from 0 to 100")
+	}
+	for _, b := range scoreBands {
+		if n >= b.from {
+			return b.predicate
+		}
+	}
+	return models.SangatKurang
 }
 
 // quadrant reads the SKP predicate: SIASN's KuadranKinerjaNilai, its id

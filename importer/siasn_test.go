@@ -198,6 +198,30 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 	if !slices.Equal(skp, wantSKP) {
 		t.Errorf("SKP\n %+v\nwant\n %+v", skp, wantSKP)
 	}
+	// SKP before 2022 comes from rw-skp as a score, read by its band; it
+	// leaves the predicates from 2022 on, which leave it in turn. Budi's
+	// 91.9 for 2021 takes the place of the office's Baik.
+	for _, f := range []struct{ kind, file string }{{"siasn-rw-skp-2011", "rw_skp.json"}, {"siasn-rw-skp", "rw_skp22.json"}} {
+		if _, err := loadFile(gdb, f.kind, "application/json", fixture(t, f.file)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	skp = nil
+	if err := gdb.Order("nip, year").Find(&skp).Error; err != nil {
+		t.Fatal(err)
+	}
+	wantSKP = slices.Concat(wantSKP[:2], []models.EmployeeSKP{{NIP: nipBudi, Year: 2020, Predicate: models.Baik, Source: "siasn"},
+		{NIP: nipBudi, Year: 2021, Predicate: models.SangatBaik, Source: "siasn"}}, wantSKP[3:6],
+		[]models.EmployeeSKP{{NIP: nipSari, Year: 2019, Predicate: models.ButuhPerbaikan, Source: "siasn"}}, wantSKP[6:])
+	if !slices.Equal(skp, wantSKP) {
+		t.Errorf("SKP with the years before 2022\n %+v\nwant\n %+v", skp, wantSKP)
+	}
+	for _, bad := range []string{`"tahun": 2022, "nilaiPrestasiKerja": 80`, `"tahun": 2020, "nilaiPrestasiKerja": 101`, `"tahun": 2020`} {
+		_, err := loadFile(gdb, "siasn-rw-skp-2011", "application/json", `[{"nipBaru": "`+nipBudi+`", `+bad+`}]`)
+		if err == nil {
+			t.Errorf("rw-skp record %s loaded", bad)
+		}
+	}
 	end := func(y int, m time.Month, d int) *time.Time { t := day(y, m, d); return &t }
 	// End is the first day free: the day after SIASN's last day, the
 	// start plus the period, or the day after a reprimand. Agus's annulled

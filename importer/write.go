@@ -390,6 +390,9 @@ func (s *stage) replace(tx *gorm.DB, res *Result) error {
 	if s.imp.source != "" {
 		where, args = "source = ? AND ", []any{s.imp.source}
 	}
+	if s.imp.era != "" {
+		where += "(" + s.imp.era + ") AND "
+	}
 	if s.imp.conflict != nil {
 		var set []string
 		for _, col := range t.columns {
