@@ -15,28 +15,35 @@ import (
 )
 
 // Notify renders a notification in the recipient's language and records
-// it in the outbox, once per key; the outbox relay sends it. It only
-// writes to the database, so the transfer runs it as a local activity.
+// it in the outbox, once per key, and in the application for the bell;
+// the outbox relay sends it. It only writes to the database, so the
+// transfer runs it as a local activity.
 func (a *Activities) Notify(ctx context.Context, in contract.NotifyInput) error {
-	return a.recordNotice(a.DB.WithContext(ctx), in)
+	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return a.recordNotice(tx, in) })
 }
 
 // recordNotice renders the notification and records it in the outbox,
 // once, on each channel it goes by (channels): the first under the
 // notification's key, whose delivery the workflow waits for, a second
-// under the key and ":webhook".
+// under the key and ":webhook". Under the same key it records the notice
+// shown in the application (inApp). gdb should be a transaction, so that
+// all are recorded or none.
 func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
-	m, phone, pref, err := render(gdb, a.BaseURL, in)
+	t, d, lang, err := load(gdb, a.BaseURL, in)
+	if err != nil {
+		return err
+	}
+	m, err := notify.Render(in.Kind, lang, recipient(t, in.To), d)
 	if err != nil {
 		return err
 	}
 	key := in.Key
-	for _, c := range a.channels(in.To, pref) {
+	for _, c := range a.channels(in.To, t.Notify) {
 		msg := &models.OutboxMessage{Key: key, TransferID: in.TransferID, To: m.To, Channel: c, Subject: m.Subject,
 			Body: m.Body, Status: models.OutboxPending}
 		check := models.CheckEmail
 		if c == models.ChannelWebhook {
-			msg.To, check = phone, checkPhone
+			msg.To, check = t.Phone, checkPhone
 		}
 		if err := check(msg.To); err != nil {
 			// Nobody can be sent this: it is failed from the start, for HR
@@ -48,7 +55,46 @@ func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
 		}
 		key = in.Key + ":" + string(models.ChannelWebhook)
 	}
-	return nil
+	n, err := inApp(a.BaseURL, in, t, d, lang)
+	if err != nil {
+		return err
+	}
+	return insertOnce(gdb, n)
+}
+
+// inApp is the notice shown in the application for a notification: to
+// the employee's NIP, or to the role and the unit of the transfer, with
+// the page to go to. Its text is the mail's, but a link in it (a survey's
+// is a one-time secret) becomes the page's.
+func inApp(base string, in contract.NotifyInput, t notice, d notify.Data, lang string) (*models.Notice, error) {
+	n := &models.Notice{Key: in.Key, TransferID: t.ID, Role: in.To, Kind: string(in.Kind), Link: pageOf(in.To, t.ID)}
+	switch in.To {
+	case models.RoleEmployee:
+		n.NIP = t.NIP
+	case models.RoleTPK, models.RolePPK:
+		n.UnitID = t.ToUnitID
+	default:
+		n.Role = models.RoleHR
+	}
+	if d.Link != "" {
+		d.Link = strings.TrimSuffix(base, "/") + n.Link
+	}
+	m, err := notify.Render(in.Kind, lang, "", d)
+	n.Subject, n.Body = m.Subject, m.Body
+	return n, err
+}
+
+// pageOf is the page a notice to the role about the transfer id leads to:
+// the employee's own page, the approvers' inbox, HR's page of the
+// transfer.
+func pageOf(to models.Role, id string) string {
+	switch to {
+	case models.RoleEmployee:
+		return "/me"
+	case models.RoleTPK, models.RolePPK:
+		return "/inbox"
+	}
+	return "/transfers/" + id
 }
 
 // channels are the channels a notification to the role to goes by, in
@@ -82,6 +128,7 @@ type notice struct {
 	RoundID          string
 	NIP              string `gorm:"column:nip"`
 	ToPositionID     string
+	ToUnitID         string
 	TrainingProposed bool
 	DecreeNumber     string
 	EffectiveDate    *time.Time
@@ -97,7 +144,7 @@ type notice struct {
 	Settings         models.RoundSettings `gorm:"serializer:json"`
 }
 
-const noticeQuery = `SELECT t.id, t.round_id, t.nip, t.to_position_id, t.training_proposed, t.decree_number,
+const noticeQuery = `SELECT t.id, t.round_id, t.nip, t.to_position_id, t.to_unit_id, t.training_proposed, t.decree_number,
 	t.effective_date, e.name, e.email, e.phone, e.notify, e.lang, fp.name AS from_position, tp.name AS to_position,
 	u.name AS to_unit, r.settings, (SELECT n.reason FROM needs n WHERE n.round_id = t.round_id
 	AND n.position_id = t.to_position_id ORDER BY n.priority LIMIT 1) AS need_reason
@@ -109,36 +156,41 @@ LEFT JOIN positions fp ON fp.id = t.from_position_id
 LEFT JOIN positions tp ON tp.id = t.to_position_id
 WHERE t.id = ?`
 
-// render fills the notification with what the database knows of the
-// transfer and picks the recipient's address and language; for an
-// employee it also gives their phone number and preferred channel. The notice
-// that a transfer took effect links the employee's page (under base),
-// where its petikan downloads.
-func render(gdb *gorm.DB, base string, in contract.NotifyInput) (m notify.Message, phone string, pref models.Channel, err error) {
+// recipient is the address the notification to the role goes to: the
+// employee's e-mail, or the contact the round's settings give the role.
+func recipient(t notice, to models.Role) string {
+	switch to {
+	case models.RoleEmployee:
+		return t.Email
+	case models.RoleTPK:
+		return t.Settings.Contacts.TPK
+	case models.RolePPK:
+		return t.Settings.Contacts.PPK
+	}
+	return t.Settings.Contacts.HR
+}
+
+// load reads what the database knows of the notification's transfer and
+// fills the data its texts are rendered from, in the recipient's language
+// (lang). The notice that a transfer took effect links the employee's page
+// (under base), where its petikan downloads.
+func load(gdb *gorm.DB, base string, in contract.NotifyInput) (t notice, d notify.Data, lang string, err error) {
 	var rows []notice
 	if err := gdb.Raw(noticeQuery, in.TransferID).Scan(&rows).Error; err != nil {
-		return m, "", "", err
+		return t, d, "", err
 	}
 	if len(rows) == 0 {
-		return m, "", "", notFound(gorm.ErrRecordNotFound, "transfer "+in.TransferID)
+		return t, d, "", notFound(gorm.ErrRecordNotFound, "transfer "+in.TransferID)
 	}
-	t := rows[0]
-	to, lang := "", "id"
-	switch in.To {
-	case models.RoleEmployee:
-		to, lang, phone, pref = t.Email, t.Lang, t.Phone, t.Notify
-	case models.RoleTPK:
-		to = t.Settings.Contacts.TPK
-	case models.RolePPK:
-		to = t.Settings.Contacts.PPK
-	default:
-		to = t.Settings.Contacts.HR
+	t, lang = rows[0], "id"
+	if in.To == models.RoleEmployee {
+		lang = t.Lang
 	}
 	reason := in.Reason
 	if reason == "" && t.NeedReason != "" {
 		reason = notify.NeedReasonText(lang, t.NeedReason)
 	}
-	d := notify.Data{Name: t.Name, NIP: t.NIP, FromPosition: t.FromPosition, ToPosition: t.ToPosition,
+	d = notify.Data{Name: t.Name, NIP: t.NIP, FromPosition: t.FromPosition, ToPosition: t.ToPosition,
 		ToUnit: t.ToUnit, Reason: reason, Step: in.Step, Deadline: in.Deadline, Link: in.Link, TransferID: t.ID,
 		Training: t.TrainingProposed, DecreeNumber: t.DecreeNumber}
 	if t.EffectiveDate != nil {
@@ -151,8 +203,7 @@ func render(gdb *gorm.DB, base string, in contract.NotifyInput) (m notify.Messag
 	if loc, err := t.Settings.Location(); err == nil && loc != nil {
 		d.Deadline, d.Effective = d.Deadline.In(loc), d.Effective.In(loc)
 	}
-	m, err = notify.Render(in.Kind, lang, to, d)
-	return m, phone, pref, err
+	return t, d, lang, nil
 }
 
 // NoticeDelivery tells whether the notification recorded under key has
