@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -183,6 +184,17 @@ func (q *quiet) surveyToken(t *testing.T) string {
 	return links.Sign([]byte(linkSecret), sv.TransferID, sv.ExpiresAt)
 }
 
+// tpkNotice is the ID of the TPK's in-app notice about the transfer tr,
+// which its workflow recorded when it asked for the TPK's decision.
+func (q *quiet) tpkNotice(t *testing.T, tr models.Transfer) string {
+	t.Helper()
+	var n models.Notice
+	if err := q.db.Where("transfer_id = ? AND role = ?", tr.ID, models.RoleTPK).First(&n).Error; err != nil {
+		t.Fatalf("the TPK's notice about %s: %v", tr.ID, err)
+	}
+	return strconv.FormatUint(uint64(n.ID), 10)
+}
+
 // TestAuthorizationMatrixByScope compares the status of every API
 // endpoint, for every role and scope, and for a transfer of the caller's
 // own (own) and of someone else (other), with the table below. "own" has
@@ -228,6 +240,15 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"GET", "/api/v1/employees/" + q.other.NIP, nil, statuses(pHR, 200, pEmployee, 404), nil},
 		{"GET", "/api/v1/employees/199001012015011999", nil, statuses(pHR, 404, pEmployee, 404), nil},
 		{"GET", "/api/v1/notifications", nil, statuses(pHR, 200), nil},
+		// The bell: everyone but the system has notices. The TPK's notice about
+		// own is the TPK's and own's unit's TPK's; about other, the unscoped
+		// TPK's alone; to anyone else it is not found.
+		{"GET", "/api/v1/notices", nil, statuses(append(readers, pEmployee, 200)...), nil},
+		{"POST", "/api/v1/notices/" + q.tpkNotice(t, q.own) + "/read", nil,
+			statuses(pHR, 404, pTPK, 200, pPPK, 404, pTPKUnit, 200, pPPKOther, 404, pEmployee, 404), nil},
+		{"POST", "/api/v1/notices/" + q.tpkNotice(t, q.other) + "/read", nil,
+			statuses(pHR, 404, pTPK, 200, pPPK, 404, pTPKUnit, 404, pPPKOther, 404, pEmployee, 404), nil},
+		{"POST", "/api/v1/notices/read", nil, statuses(append(readers, pEmployee, 200)...), nil},
 		{"GET", "/api/v1/tokens", nil, statuses(pHR, 200), nil},
 		{"POST", "/api/v1/tokens/nope/revocation", nil, statuses(pHR, 404), nil},
 		{"POST", "/api/v1/rounds", map[string]any{}, statuses(pHR, 422), nil},
@@ -406,6 +427,14 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"GET", "/inbox", nil, pageGET(approvers...), nil},
 		{"GET", "/decisions", nil, pageGET(approvers...), nil},
 		{"GET", "/me", nil, pageGET(pEmployee, 200, pUntold, 200), nil},
+		// The bell, as in the API's matrix: a notice not addressed to the
+		// caller is not found.
+		{"GET", "/notices", nil, pageGET(append(readers, pEmployee, 200, pUntold, 200)...), nil},
+		{"POST", "/notices/" + q.tpkNotice(t, q.own) + "/read", nil,
+			statuses(pHR, 404, pTPK, 303, pPPK, 404, pTPKUnit, 303, pPPKOther, 404, pEmployee, 404, pUntold, 404), nil},
+		{"POST", "/notices/" + q.tpkNotice(t, q.other) + "/read", nil,
+			statuses(pHR, 404, pTPK, 303, pPPK, 404, pTPKUnit, 404, pPPKOther, 404, pEmployee, 404, pUntold, 404), nil},
+		{"POST", "/notices/read", nil, statuses(signedIn...), nil},
 		{"GET", "/me/training", nil, pageGET(pEmployee, 200, pUntold, 200), nil},
 		// A decree's verification page is public: no decree, not found for
 		// anyone.

@@ -92,6 +92,9 @@ type view struct {
 	Flash string
 	Form  *formState
 	Data  any
+	// Unread is how many notices the signed-in account has not read, for
+	// the bell.
+	Unread int64
 	// status is the HTTP status the page is served with.
 	status int
 }
@@ -197,6 +200,10 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.POST("/inbox/decisions", s.page(s.bulkDecisionForm, approvers...))
 	p.GET("/decisions", s.page(s.decisionsPage, approvers...))
 
+	p.GET("/notices", s.page(s.noticesPage, signedIn...))
+	p.POST("/notices/read", s.page(s.readAllNoticesForm, signedIn...))
+	p.POST("/notices/:id/read", s.page(s.readNoticeForm, signedIn...))
+
 	p.GET("/me", s.page(s.myTransferPage, models.RoleEmployee))
 	p.GET("/me/training", s.page(s.myTrainingPage, models.RoleEmployee))
 
@@ -255,6 +262,7 @@ func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 			s.pageError(c, v, err)
 			return
 		}
+		v.Unread = s.unread(c, v.Account)
 		if err := h(c, v); err != nil {
 			s.pageError(c, v, err)
 		}

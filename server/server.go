@@ -28,6 +28,7 @@ import (
 	"github.com/bkpsdm/mutasi/decrees"
 	"github.com/bkpsdm/mutasi/exports"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/notices"
 	"github.com/bkpsdm/mutasi/ratelimit"
 	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/transfers"
@@ -61,6 +62,7 @@ type Server struct {
 	rounds    *rounds.Service
 	exports   *exports.Service
 	decrees   *decrees.Service
+	notices   *notices.Service
 }
 
 // maxBody bounds request bodies, but those of the routes that set their
@@ -101,6 +103,7 @@ func (s *Server) Handler() http.Handler {
 	s.rounds = &rounds.Service{DB: s.DB, Temporal: s.Temporal, Payloads: s.Payloads, Transfers: s.transfers}
 	s.exports = &exports.Service{DB: s.DB, Rounds: s.rounds, Records: s.transfers}
 	s.decrees = &decrees.Service{DB: s.DB}
+	s.notices = &notices.Service{DB: s.DB}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Handlers wait on the request's context: a client that goes away, or
@@ -136,6 +139,9 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/imports/:kind/template", s.allow(s.importTemplate, models.RoleHR, models.RoleSystem))
 	api.GET("/employees/:nip", s.allow(s.getEmployee, models.RoleHR, models.RoleEmployee))
 	api.GET("/notifications", s.allow(s.listNotifications, models.RoleHR))
+	api.GET("/notices", s.allow(s.listNotices, append(readers, models.RoleEmployee)...))
+	api.POST("/notices/read", s.allow(s.readAllNotices, append(readers, models.RoleEmployee)...))
+	api.POST("/notices/:id/read", s.allow(s.readNotice, append(readers, models.RoleEmployee)...))
 	api.GET("/tokens", s.allow(s.listTokens, models.RoleHR))
 	api.POST("/tokens/:id/revocation", s.allow(s.revokeToken, models.RoleHR))
 	api.POST("/rounds", s.allow(s.startRound, models.RoleHR))
