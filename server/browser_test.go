@@ -2,10 +2,12 @@ package server
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -130,6 +132,19 @@ func (b *browser) submit(button string) {
 	if err != nil {
 		b.t.Fatal(err)
 	}
+}
+
+// count is how many elements sel selects.
+func (b *browser) count(sel string) int {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, timeout)
+	defer cancel()
+	js, _ := json.Marshal(sel)
+	n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll(`+string(js)+`).length`))
+	if err != nil {
+		b.t.Fatalf("count %s: %v", sel, err)
+	}
+	return n
 }
 
 // see fails unless the page shows every text.
@@ -385,6 +400,22 @@ func TestTransferInTheBrowser(t *testing.T) {
 	waitStage(t, s, mine.ID, models.StageSocialization)
 	b.signIn("pegawai")
 	b.see("Mutasi saya", "Apa", "Di mana", "Kapan", "Mengapa", "Dukungan", "Mohon tanggapi paling lambat")
+	// The bell counts the socialization notice, mailed and shown here too;
+	// marking it read empties the bell.
+	var unread int64
+	s.db.Model(&models.Notice{}).Where("nip = ? AND role = ?", mine.NIP, models.RoleEmployee).Count(&unread)
+	if got := b.text(`.bell .count`); unread == 0 || got != strconv.FormatInt(unread, 10) {
+		t.Errorf("the bell shows %q, want %d", got, unread)
+	}
+	b.visit("/notices")
+	b.see("Pemberitahuan mutasi: ", "Belum dibaca", "Anda akan dimutasi dari")
+	b.shot("08b-notices")
+	b.submit(`form[action="/notices/read"] button`)
+	b.see("Semua pemberitahuan Anda ditandai sudah dibaca", "Sudah dibaca")
+	if n := b.count(`.bell .count`); n != 0 {
+		t.Errorf("the bell still counts after marking all read (%d elements)", n)
+	}
+	b.visit("/me")
 	b.do(chromedp.EmulateViewport(390, 844, chromedp.EmulatePortrait))
 	b.shot("09-my-transfer-phone")
 	b.do(chromedp.EmulateViewport(1280, 900))
