@@ -27,8 +27,10 @@ type Notice struct {
 
 // NoticeRead records that an account has read a notice: read state is per
 // account, so one HR officer's reading leaves another's notice unread.
+// AccountID is the actor's ID: an account's username or an API key's
+// actor, as long as that is.
 type NoticeRead struct {
-	AccountID string    `gorm:"primaryKey;size:200"`
+	AccountID string    `gorm:"primaryKey"`
 	NoticeID  uint      `gorm:"primaryKey"`
 	ReadAt    time.Time `gorm:"not null"`
 }
