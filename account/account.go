@@ -14,12 +14,14 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
 	"golang.org/x/crypto/argon2"
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -113,28 +115,43 @@ type Params struct {
 	Units []string
 }
 
-// Check reports what is wrong with p, or nil.
+// Check reports what is wrong with p, or nil: an *apperr.Error naming
+// the field at fault.
 func (p Params) Check() error {
 	if !usernamePattern.MatchString(p.Username) {
-		return fmt.Errorf("the username must be 3 to 64 lowercase letters, digits, '.', '_' or '-'")
+		return apperr.Invalid("username", "nama pengguna harus 3 sampai 64 huruf kecil, angka, '.', '_' atau '-'",
+			"the username must be 3 to 64 lowercase letters, digits, '.', '_' or '-'")
 	}
 	if err := CheckNewPassword(p.Password); err != nil {
 		return err
 	}
-	switch p.Role {
-	case models.RoleHR, models.RoleTPK, models.RolePPK:
-		if p.NIP != "" {
-			return fmt.Errorf("only an employee's account has a NIP")
+	return CheckRole(p.Role, p.NIP, p.Units)
+}
+
+// CheckRole reports what is wrong with an account's role, NIP and units:
+// only an employee has a NIP, which it must have, and no units.
+func CheckRole(role models.Role, nip string, units []string) error {
+	if !slices.Contains(models.AccountRoles, role) {
+		names := make([]string, len(models.AccountRoles))
+		for i, r := range models.AccountRoles {
+			names[i] = string(r)
 		}
-	case models.RoleEmployee:
-		if _, err := models.ParseNIP(p.NIP); err != nil {
-			return fmt.Errorf("an employee's account needs the employee's NIP: %w", err)
+		list := strings.Join(names, ", ")
+		return apperr.Invalid("role", fmt.Sprintf("peran harus salah satu dari %s, bukan %q", list, role),
+			fmt.Sprintf("the role must be one of %s, not %q", list, role))
+	}
+	if role != models.RoleEmployee {
+		if nip != "" {
+			return apperr.Invalid("nip", "hanya akun pegawai yang memiliki NIP", "only an employee's account has a NIP")
 		}
-		if len(p.Units) > 0 {
-			return fmt.Errorf("an employee's account has no units")
-		}
-	default:
-		return fmt.Errorf("the role must be hr_officer, tpk, ppk or employee, not %q", p.Role)
+		return nil
+	}
+	if _, err := models.ParseNIP(nip); err != nil {
+		return apperr.Invalid("nip", "akun pegawai memerlukan NIP pegawai: "+err.Error(),
+			"an employee's account needs the employee's NIP: "+err.Error())
+	}
+	if len(units) > 0 {
+		return apperr.Invalid("units", "akun pegawai tidak memiliki unit", "an employee's account has no units")
 	}
 	return nil
 }
@@ -142,9 +159,16 @@ func (p Params) Check() error {
 // CheckNewPassword reports whether a password is long enough to be set.
 func CheckNewPassword(pw string) error {
 	if n := len([]rune(pw)); n < MinPassword || len(pw) > MaxPassword {
-		return fmt.Errorf("the password must be %d to %d characters", MinPassword, MaxPassword)
+		return apperr.Invalid("password", fmt.Sprintf("kata sandi harus %d sampai %d karakter", MinPassword, MaxPassword),
+			fmt.Sprintf("the password must be %d to %d characters", MinPassword, MaxPassword))
 	}
 	return nil
+}
+
+// NewPassword returns a random password of 20 characters, to be shown
+// once to whoever sets it.
+func NewPassword() string {
+	return rand.Text()[:20]
 }
 
 // Username is a typed username as it is stored: trimmed and lower-cased.
@@ -223,6 +247,9 @@ func StartSession(gdb *gorm.DB, acc models.Account, now time.Time) (string, erro
 	if err := gdb.Create(&s).Error; err != nil {
 		return "", err
 	}
+	if err := gdb.Model(&models.Account{}).Where("username = ?", acc.Username).Update("last_sign_in_at", now).Error; err != nil {
+		return "", err
+	}
 	// Expired sessions of anyone are swept on the way.
 	gdb.Where("expires_at < ?", now).Delete(&models.Session{})
 	return token, nil
@@ -252,6 +279,24 @@ func LookupSession(gdb *gorm.DB, token string, now time.Time) (models.Account, e
 // EndSession ends the session with this token.
 func EndSession(gdb *gorm.DB, token string) error {
 	return gdb.Where("id = ?", sessionID(token)).Delete(&models.Session{}).Error
+}
+
+// Sessions lists an account's live sessions, newest first.
+func Sessions(gdb *gorm.DB, username string, now time.Time) ([]models.Session, error) {
+	var out []models.Session
+	err := gdb.Where("username = ? AND expires_at > ?", username, now).Order("created_at DESC").Find(&out).Error
+	return out, err
+}
+
+// EndSessions ends an account's sessions: all of them, or those whose IDs
+// are given. It returns how many it ended.
+func EndSessions(gdb *gorm.DB, username string, ids ...string) (int64, error) {
+	q := gdb.Where("username = ?", username)
+	if len(ids) > 0 {
+		q = q.Where("id IN ?", ids)
+	}
+	res := q.Delete(&models.Session{})
+	return res.RowsAffected, res.Error
 }
 
 func sessionID(token string) string {

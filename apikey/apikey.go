@@ -121,7 +121,7 @@ func hash(token string) string {
 
 func validRole(r models.Role) bool {
 	switch r {
-	case models.RoleHR, models.RoleTPK, models.RolePPK, models.RoleEmployee, models.RoleSystem:
+	case models.RoleAdmin, models.RoleHR, models.RoleTPK, models.RolePPK, models.RoleEmployee, models.RoleSystem:
 		return true
 	}
 	return false

@@ -40,7 +40,7 @@ func TestIssueLookupRevoke(t *testing.T) {
 	if _, err := apikey.Issue(gdb, "x", models.Actor{Role: models.RoleEmployee, NIP: "123"}); err == nil {
 		t.Error("an employee token without a valid NIP was issued")
 	}
-	if _, err := apikey.Issue(gdb, "x", models.Actor{Role: "admin"}); err == nil {
+	if _, err := apikey.Issue(gdb, "x", models.Actor{Role: "boss"}); err == nil {
 		t.Error("a token with an unknown role was issued")
 	}
 }

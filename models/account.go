@@ -15,6 +15,8 @@ type Account struct {
 	Units        []string   `gorm:"serializer:json" json:"units,omitempty"`
 	CreatedAt    time.Time  `json:"created_at"`
 	DisabledAt   *time.Time `json:"disabled_at,omitempty"`
+	// LastSignInAt is when the account last signed in (nil: never).
+	LastSignInAt *time.Time `json:"last_sign_in_at,omitempty"`
 }
 
 // Actor is who the account acts as: the audit trail records the username.
@@ -25,8 +27,8 @@ func (a Account) Actor() Actor {
 // Session is a signed-in browser. Its ID is the SHA-256 of the opaque
 // token in the session cookie, so the database holds no usable session.
 type Session struct {
-	ID        string    `gorm:"primaryKey;size:64"`
-	Username  string    `gorm:"size:64;not null;index"`
-	CreatedAt time.Time `gorm:"not null"`
-	ExpiresAt time.Time `gorm:"not null;index"`
+	ID        string    `gorm:"primaryKey;size:64" json:"id"`
+	Username  string    `gorm:"size:64;not null;index" json:"username"`
+	CreatedAt time.Time `gorm:"not null" json:"created_at"`
+	ExpiresAt time.Time `gorm:"not null;index" json:"expires_at"`
 }

@@ -22,6 +22,13 @@ const (
 	ActionSurveySent         = "survey_sent"
 	ActionSurveyAnswered     = "survey_answered"
 	ActionSurveyClosed       = "survey_closed"
+	// The account actions, whose actor is the admin who acted.
+	ActionAccountCreated         = "account_created"
+	ActionAccountDisabled        = "account_disabled"
+	ActionAccountEnabled         = "account_enabled"
+	ActionAccountPasswordReset   = "account_password_reset"
+	ActionAccountChanged         = "account_changed"
+	ActionAccountSessionsRevoked = "account_sessions_revoked"
 )
 
 // DecisionAction is the action of an approver's decision, such as
@@ -47,6 +54,8 @@ func AuditActions() []string {
 		ActionRoundEvaluated, ActionAcknowledged, ActionDeemedAcknowledged, ActionObjected, ActionTrainingAssigned,
 		ActionTrainingCompleted, ActionTrainingMissed, ActionTransferEffective, ActionDecreeIssued, ActionDecreeRevoked,
 		ActionWithdrawn, ActionMinisterApproved, ActionSurveySent, ActionSurveyAnswered, ActionSurveyClosed,
+		ActionAccountCreated, ActionAccountDisabled, ActionAccountEnabled, ActionAccountPasswordReset,
+		ActionAccountChanged, ActionAccountSessionsRevoked,
 		StageAction(StageBlocked), StageAction(StageWithdrawn), StageAction(StageRecheckFailed)}
 	for _, step := range []Role{RoleTPK, RolePPK} {
 		actions = append(actions, DecisionAction(step, true), DecisionAction(step, false))

@@ -90,7 +90,12 @@ const (
 	RolePPK      Role = "ppk"
 	RoleEmployee Role = "employee"
 	RoleSystem   Role = "system"
+	// RoleAdmin manages the accounts and API tokens; it runs no rounds.
+	RoleAdmin Role = "admin"
 )
+
+// AccountRoles lists the roles a person's sign-in account may have.
+var AccountRoles = []Role{RoleAdmin, RoleHR, RoleTPK, RolePPK, RoleEmployee}
 
 // Actor is who sends a decision: an account, its role, the employee's NIP
 // for the employee role, and for approvers the units in their scope (none:

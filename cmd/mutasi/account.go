@@ -28,11 +28,11 @@ var stdin io.Reader = os.Stdin
 
 func runAccount(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 || args[0] != "create" {
-		return errors.New("usage: mutasi account create --username NAME --role hr_officer|tpk|ppk|employee [--nip NIP] [--units U1,U2] [--name \"Full Name\"]; the password comes from MUTASI_ACCOUNT_PASSWORD or the first line of standard input")
+		return errors.New("usage: mutasi account create --username NAME --role admin|hr_officer|tpk|ppk|employee [--nip NIP] [--units U1,U2] [--name \"Full Name\"]; the password comes from MUTASI_ACCOUNT_PASSWORD or the first line of standard input")
 	}
 	fs, c := newFlags("account create", stderr)
 	username := fs.String("username", "", "the sign-in name: 3 to 64 lowercase letters, digits, '.', '_' or '-'")
-	role := fs.String("role", "", "hr_officer, tpk, ppk or employee")
+	role := fs.String("role", "", "admin (manages accounts and tokens), hr_officer, tpk, ppk or employee")
 	name := fs.String("name", "", "the person's name as the pages show it (default: the username)")
 	nip := fs.String("nip", "", "the employee's NIP (role employee)")
 	units := fs.String("units", "", "comma-separated unit IDs an approver may act on (default: all)")
@@ -82,17 +82,23 @@ func readPassword() (string, error) {
 	return pw, nil
 }
 
-// adminUsername is the HR officer account of the dev stack.
-const adminUsername = "admin"
+// The dev stack's accounts: admin, the HR officer who runs rounds (the
+// name the dev stack has always signed in with), and superadmin, who
+// manages the accounts and tokens.
+const (
+	adminUsername      = "admin"
+	superadminUsername = "superadmin"
+)
 
-// adminAccount makes sure the dev stack has its HR officer account and
-// returns its password, kept in dir so later runs print it again. A
-// password that no longer signs in is replaced.
-func adminAccount(gdb *gorm.DB, dir string) (string, error) {
-	file := filepath.Join(dir, "admin-password")
+// devAccount makes sure the dev stack has the account username with role
+// and returns its password, kept in dir (in username-password) so later
+// runs print it again. A password that no longer signs in is replaced,
+// and so is the role.
+func devAccount(gdb *gorm.DB, dir, username, name string, role models.Role) (string, error) {
+	file := filepath.Join(dir, username+"-password")
 	if b, err := os.ReadFile(file); err == nil {
 		pw := strings.TrimSpace(string(b))
-		if _, err := account.Authenticate(gdb, adminUsername, pw); err == nil {
+		if acc, err := account.Authenticate(gdb, username, pw); err == nil && acc.Role == role {
 			return pw, nil
 		}
 	}
@@ -101,9 +107,13 @@ func adminAccount(gdb *gorm.DB, dir string) (string, error) {
 		return "", err
 	}
 	pw := base64.RawURLEncoding.EncodeToString(secret)
-	_, err := account.Create(gdb, account.Params{Username: adminUsername, Name: "Admin BKPSDM", Password: pw, Role: models.RoleHR})
+	_, err := account.Create(gdb, account.Params{Username: username, Name: name, Password: pw, Role: role})
 	if errors.Is(err, account.ErrExists) {
-		err = account.SetPassword(gdb, adminUsername, pw)
+		err = account.SetPassword(gdb, username, pw)
+		if err == nil {
+			err = gdb.Model(&models.Account{}).Where("username = ?", username).
+				Updates(map[string]any{"role": role, "nip": "", "disabled_at": nil}).Error
+		}
 	}
 	if err != nil {
 		return "", err

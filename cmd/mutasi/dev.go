@@ -111,7 +111,11 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
-	password, err := adminAccount(gdb, c.dir)
+	password, err := devAccount(gdb, c.dir, adminUsername, "Admin BKPSDM", models.RoleHR)
+	if err != nil {
+		return err
+	}
+	superPassword, err := devAccount(gdb, c.dir, superadminUsername, "Superadmin", models.RoleAdmin)
 	if err != nil {
 		return err
 	}
@@ -137,7 +141,8 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		metricsURL = "http://" + metricsLn.Addr().String() + metrics.Path
 	}
 	fmt.Fprintf(stdout, devBanner, apiLn.Addr().String(), token, filepath.Join(c.dir, "admin-token"), adminUsername, password,
-		filepath.Join(c.dir, "admin-password"), c.temporal, *uiPort, workflows.TaskQueue, metricsURL, c.dir)
+		filepath.Join(c.dir, "admin-password"), c.temporal, *uiPort, workflows.TaskQueue, metricsURL, c.dir,
+		superadminUsername, superPassword, filepath.Join(c.dir, superadminUsername+"-password"))
 	err = <-errc
 	stop()
 	if err2 := <-errc; err == nil {
@@ -209,13 +214,15 @@ func adminToken(gdb *gorm.DB, dir string) (string, error) {
 
 // devBanner tells what runs where; its arguments are, in order: the API
 // address, the token and its file, the sign-in name, password and its
-// file, Temporal's address and UI port, the task queue, the metrics URL
-// and the state folder.
+// file, Temporal's address and UI port, the task queue, the metrics URL,
+// the state folder, and the accounts admin's sign-in name, password and
+// its file.
 const devBanner = `
 Mutasi dev stack is up (Ctrl-C stops it).
   API:        http://%[1]s/api/v1   (OpenAPI: http://%[1]s/api/v1/openapi.json)
   Token:      %[2]s   (HR officer; also in %[3]s)
   Pages:      http://%[1]s/   sign in as %[4]s / %[5]s   (HR officer; also in %[6]s)
+              or as %[12]s / %[13]s   (admin: accounts and tokens; also in %[14]s)
   Temporal:   %[7]s   Web UI: http://localhost:%[8]s
   Worker:     task queue %[9]q
   Metrics:    %[10]s

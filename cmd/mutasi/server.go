@@ -169,7 +169,7 @@ func runToken(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	fs, c := newFlags("token", stderr)
 	expires := fs.String("expires", "90d", "how long the token works, e.g. 30d, 12w or 720h (at most 730d)")
-	role := fs.String("role", "", "hr_officer, tpk, ppk, employee or system")
+	role := fs.String("role", "", "admin, hr_officer, tpk, ppk, employee or system")
 	name := fs.String("name", "", "who the token is for, e.g. \"TPK Kota Banjarbaru\"")
 	id := fs.String("actor", "", "the actor ID recorded in the audit trail (default: the token's ID)")
 	nip := fs.String("nip", "", "the employee's NIP (role employee)")
