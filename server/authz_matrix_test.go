@@ -21,7 +21,7 @@ import (
 	"github.com/bkpsdm/mutasi/survey"
 )
 
-// The principals of the authorization matrices: the five roles, the
+// The principals of the authorization matrices: the six roles, the
 // employee being the one transferred in "own", approvers scoped to the
 // target unit of "own" or to a unit no transfer goes to, and nobody.
 const (
@@ -31,6 +31,7 @@ const (
 	pPPK      = string(models.RolePPK)
 	pEmployee = string(models.RoleEmployee)
 	pSystem   = string(models.RoleSystem)
+	pAdmin    = string(models.RoleAdmin)
 	pTPKUnit  = "tpk_unit"  // TPK scoped to own's target unit
 	pPPKOther = "ppk_other" // PPK scoped to a unit nobody moves to
 	// pUntold, on the pages, is the employee of "other", which still
@@ -39,7 +40,7 @@ const (
 )
 
 var (
-	principals     = []string{pNone, pHR, pTPK, pPPK, pEmployee, pSystem, pTPKUnit, pPPKOther}
+	principals     = []string{pNone, pHR, pTPK, pPPK, pEmployee, pSystem, pAdmin, pTPKUnit, pPPKOther}
 	pagePrincipals = append(slices.Clip(principals), pUntold)
 )
 
@@ -249,8 +250,18 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"POST", "/api/v1/notices/" + q.tpkNotice(t, q.other) + "/read", nil,
 			statuses(pHR, 404, pTPK, 200, pPPK, 404, pTPKUnit, 404, pPPKOther, 404, pEmployee, 404), nil},
 		{"POST", "/api/v1/notices/read", nil, statuses(append(readers, pEmployee, 200)...), nil},
-		{"GET", "/api/v1/tokens", nil, statuses(pHR, 200), nil},
-		{"POST", "/api/v1/tokens/nope/revocation", nil, statuses(pHR, 404), nil},
+		{"GET", "/api/v1/tokens", nil, statuses(pHR, 200, pAdmin, 200), nil},
+		{"POST", "/api/v1/tokens/nope/revocation", nil, statuses(pHR, 404, pAdmin, 404), nil},
+		// Only the admin manages accounts; an empty new account is refused
+		// for its username, and nobody's account is not found.
+		{"GET", "/api/v1/accounts", nil, statuses(pAdmin, 200), nil},
+		{"POST", "/api/v1/accounts", map[string]any{}, statuses(pAdmin, 422), nil},
+		{"GET", "/api/v1/accounts/nobody", nil, statuses(pAdmin, 404), nil},
+		{"POST", "/api/v1/accounts/nobody/disablement", nil, statuses(pAdmin, 404), nil},
+		{"POST", "/api/v1/accounts/nobody/enablement", nil, statuses(pAdmin, 404), nil},
+		{"POST", "/api/v1/accounts/nobody/password-reset", map[string]any{}, statuses(pAdmin, 404), nil},
+		{"POST", "/api/v1/accounts/nobody/role", map[string]any{"role": "tpk"}, statuses(pAdmin, 404), nil},
+		{"POST", "/api/v1/accounts/nobody/session-revocation", map[string]any{}, statuses(pAdmin, 404), nil},
 		{"POST", "/api/v1/rounds", map[string]any{}, statuses(pHR, 422), nil},
 		{"GET", "/api/v1/rounds", nil, statuses(readers...), nil},
 		{"GET", "/api/v1/rounds/Q1", nil, statuses(readers...), nil},
@@ -345,6 +356,7 @@ func pageSessions(t *testing.T, q *quiet) map[string]*pageSession {
 	addAccount(t, srv, "tpk-unit", models.RoleTPK, "", q.own.ToUnitID)
 	addAccount(t, srv, "ppk-other", models.RolePPK, "", "U999")
 	addAccount(t, srv, "pegawai-lain", models.RoleEmployee, q.other.NIP)
+	addAccount(t, srv, "root", models.RoleAdmin, "")
 	hash, err := account.HashPassword(testPassword)
 	if err != nil {
 		t.Fatal(err)
@@ -354,7 +366,7 @@ func pageSessions(t *testing.T, q *quiet) map[string]*pageSession {
 		t.Fatal(err)
 	}
 	usernames := map[string]string{pHR: "bkpsdm", pTPK: "tpk", pPPK: "ppk", pEmployee: "pegawai", pSystem: "lms",
-		pTPKUnit: "tpk-unit", pPPKOther: "ppk-other", pUntold: "pegawai-lain"}
+		pAdmin: "root", pTPKUnit: "tpk-unit", pPPKOther: "ppk-other", pUntold: "pegawai-lain"}
 	out := map[string]*pageSession{}
 	for _, p := range pagePrincipals {
 		c := newPageClient(t, q.url)
@@ -401,7 +413,7 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 	survey := contract.SurveyPath + q.surveyToken(t)
 	readers := []any{pHR, 200, pTPK, 200, pPPK, 200, pTPKUnit, 200, pPPKOther, 200}
 	approvers := []any{pTPK, 200, pPPK, 200, pTPKUnit, 200, pPPKOther, 200}
-	signedIn := []any{pHR, 303, pTPK, 303, pPPK, 303, pEmployee, 303, pTPKUnit, 303, pPPKOther, 303, pUntold, 303}
+	signedIn := []any{pHR, 303, pTPK, 303, pPPK, 303, pEmployee, 303, pAdmin, 303, pTPKUnit, 303, pPPKOther, 303, pUntold, 303}
 	rows := []matrixRow{
 		{"GET", "/static/style.css", nil, every(200), nil},
 		{"HEAD", "/static/style.css", nil, every(200), nil},
@@ -420,8 +432,18 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"GET", "/rounds/Q1/evaluation", nil, pageGET(readers...), nil},
 		{"GET", "/evaluations", nil, pageGET(readers...), nil},
 		{"GET", "/queues", nil, pageGET(pHR, 200), nil},
-		{"GET", "/tokens", nil, pageGET(pHR, 200), nil},
-		{"POST", "/tokens/nope/revocation", nil, statuses(pHR, 404), nil},
+		{"GET", "/tokens", nil, pageGET(pHR, 200, pAdmin, 200), nil},
+		{"POST", "/tokens/nope/revocation", nil, statuses(pHR, 404, pAdmin, 404), nil},
+		{"GET", "/accounts", nil, pageGET(pAdmin, 200), nil},
+		{"GET", "/accounts?q=x&limit=0", nil, pageGET(pAdmin, 400), nil},
+		{"POST", "/accounts", nil, statuses(pAdmin, 422), nil},
+		{"GET", "/accounts/root", nil, pageGET(pAdmin, 200), nil},
+		{"GET", "/accounts/nobody", nil, pageGET(pAdmin, 404), nil},
+		{"POST", "/accounts/nobody/disablement", nil, statuses(pAdmin, 404), nil},
+		{"POST", "/accounts/nobody/enablement", nil, statuses(pAdmin, 404), nil},
+		{"POST", "/accounts/nobody/password-reset", nil, statuses(pAdmin, 404), nil},
+		{"POST", "/accounts/nobody/role", url.Values{"role": {"tpk"}}, statuses(pAdmin, 404), nil},
+		{"POST", "/accounts/nobody/session-revocation", nil, statuses(pAdmin, 404), nil},
 		{"GET", "/imports", nil, pageGET(pHR, 200), nil},
 		{"POST", "/imports", url.Values{"kind": {"units"}}, statuses(pHR, 422), nil},
 		{"GET", "/inbox", nil, pageGET(approvers...), nil},

@@ -167,11 +167,15 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p := r.Group("", s.withSession)
 	hr, approvers := []models.Role{models.RoleHR}, []models.Role{models.RoleTPK, models.RolePPK}
 	readers := []models.Role{models.RoleHR, models.RoleTPK, models.RolePPK}
+	admin, tokens := []models.Role{models.RoleAdmin}, []models.Role{models.RoleHR, models.RoleAdmin}
 	signedIn := append(append([]models.Role{}, readers...), models.RoleEmployee)
-	p.GET("/", s.page(s.home, signedIn...))
+	// anyone is every role the pages know, the admin too, who sees no
+	// transfer.
+	anyone := append(slices.Clone(signedIn), models.RoleAdmin)
+	p.GET("/", s.page(s.home, anyone...))
 	p.GET("/signin", s.page(s.signInPage))
 	p.POST("/signin", s.page(s.signIn))
-	p.POST("/signout", s.page(s.signOut, signedIn...))
+	p.POST("/signout", s.page(s.signOut, anyone...))
 
 	p.GET("/dashboard", s.page(s.dashboardPage, hr...))
 	p.GET("/rounds/new", s.page(s.newRoundPage, hr...))
@@ -182,8 +186,16 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.GET("/rounds/:id/evaluation", s.page(s.evaluationPage, readers...))
 	p.GET("/evaluations", s.page(s.periodPage, readers...))
 	p.GET("/queues", s.page(s.queuesPage, hr...))
-	p.GET("/tokens", s.page(s.tokensPage, hr...))
-	p.POST("/tokens/:id/revocation", s.page(s.revokeTokenForm, hr...))
+	p.GET("/tokens", s.page(s.tokensPage, tokens...))
+	p.POST("/tokens/:id/revocation", s.page(s.revokeTokenForm, tokens...))
+	p.GET("/accounts", s.page(s.accountsPage, admin...))
+	p.POST("/accounts", s.page(s.createAccountForm, admin...))
+	p.GET("/accounts/:username", s.page(s.accountPage, admin...))
+	p.POST("/accounts/:username/disablement", s.page(s.accountForm("status", s.disableForm(true)), admin...))
+	p.POST("/accounts/:username/enablement", s.page(s.accountForm("status", s.disableForm(false)), admin...))
+	p.POST("/accounts/:username/password-reset", s.page(s.accountForm("password", s.passwordForm), admin...))
+	p.POST("/accounts/:username/role", s.page(s.accountForm("role", s.roleForm), admin...))
+	p.POST("/accounts/:username/session-revocation", s.page(s.accountForm("sessions", s.sessionsForm), admin...))
 	p.GET("/imports", s.page(s.importPage, hr...))
 	p.POST("/imports", bodyLimit(maxImportBody), s.page(s.importForm, hr...))
 

@@ -23,6 +23,7 @@ import (
 	"go.temporal.io/sdk/converter"
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/accounts"
 	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/decrees"
@@ -63,6 +64,7 @@ type Server struct {
 	exports   *exports.Service
 	decrees   *decrees.Service
 	notices   *notices.Service
+	accounts  *accounts.Service
 }
 
 // maxBody bounds request bodies, but those of the routes that set their
@@ -104,6 +106,7 @@ func (s *Server) Handler() http.Handler {
 	s.exports = &exports.Service{DB: s.DB, Rounds: s.rounds, Records: s.transfers}
 	s.decrees = &decrees.Service{DB: s.DB}
 	s.notices = &notices.Service{DB: s.DB}
+	s.accounts = &accounts.Service{DB: s.DB}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Handlers wait on the request's context: a client that goes away, or
@@ -142,8 +145,16 @@ func (s *Server) Handler() http.Handler {
 	api.GET("/notices", s.allow(s.listNotices, append(readers, models.RoleEmployee)...))
 	api.POST("/notices/read", s.allow(s.readAllNotices, append(readers, models.RoleEmployee)...))
 	api.POST("/notices/:id/read", s.allow(s.readNotice, append(readers, models.RoleEmployee)...))
-	api.GET("/tokens", s.allow(s.listTokens, models.RoleHR))
-	api.POST("/tokens/:id/revocation", s.allow(s.revokeToken, models.RoleHR))
+	api.GET("/tokens", s.allow(s.listTokens, models.RoleHR, models.RoleAdmin))
+	api.POST("/tokens/:id/revocation", s.allow(s.revokeToken, models.RoleHR, models.RoleAdmin))
+	api.GET("/accounts", s.allow(s.listAccounts, models.RoleAdmin))
+	api.POST("/accounts", s.allow(s.createAccount, models.RoleAdmin))
+	api.GET("/accounts/:username", s.allow(s.getAccount, models.RoleAdmin))
+	api.POST("/accounts/:username/disablement", s.allow(s.setAccountDisabled(true), models.RoleAdmin))
+	api.POST("/accounts/:username/enablement", s.allow(s.setAccountDisabled(false), models.RoleAdmin))
+	api.POST("/accounts/:username/password-reset", s.allow(s.resetAccountPassword, models.RoleAdmin))
+	api.POST("/accounts/:username/role", s.allow(s.changeAccountRole, models.RoleAdmin))
+	api.POST("/accounts/:username/session-revocation", s.allow(s.revokeAccountSessions, models.RoleAdmin))
 	api.POST("/rounds", s.allow(s.startRound, models.RoleHR))
 	api.GET("/rounds", s.allow(s.listRounds, readers...))
 	api.GET("/rounds/:id", s.allow(s.getRound, readers...))

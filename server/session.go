@@ -242,6 +242,8 @@ func homeOf(r models.Role) string {
 		return "/dashboard"
 	case models.RoleTPK, models.RolePPK:
 		return "/inbox"
+	case models.RoleAdmin:
+		return "/accounts"
 	}
 	return "/me"
 }

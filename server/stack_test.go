@@ -53,6 +53,7 @@ func newStack(t *testing.T, employeeNIP string, seedFn func(*gorm.DB)) *stack {
 	for _, a := range []models.Actor{
 		{ID: "hr1", Role: models.RoleHR}, {ID: "tpk1", Role: models.RoleTPK}, {ID: "ppk1", Role: models.RolePPK},
 		{ID: employeeNIP, Role: models.RoleEmployee, NIP: employeeNIP}, {ID: "lms", Role: models.RoleSystem},
+		{ID: "root", Role: models.RoleAdmin},
 	} {
 		if a.Role == models.RoleEmployee && employeeNIP == "" {
 			continue

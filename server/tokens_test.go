@@ -24,8 +24,8 @@ func TestTokensListedAndRevoked(t *testing.T) {
 	r := s.do("GET", "/api/v1/tokens", models.RoleHR, nil)
 	var list struct{ Items []models.APIKey }
 	r.json(t, &list)
-	if r.status != http.StatusOK || len(list.Items) != 4 {
-		t.Fatalf("GET /tokens: %d with %d tokens, want 200 with 4: %s", r.status, len(list.Items), r.body)
+	if r.status != http.StatusOK || len(list.Items) != len(s.tokens) {
+		t.Fatalf("GET /tokens: %d with %d tokens, want 200 with %d: %s", r.status, len(list.Items), len(s.tokens), r.body)
 	}
 	var tpk models.APIKey
 	for _, k := range list.Items {
