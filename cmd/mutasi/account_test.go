@@ -35,9 +35,15 @@ func TestAccountCreate(t *testing.T) {
 	if out, code := create("", "--username", "199001012015011001", "--role", "employee", "--nip", "199001012015011001"); code != 0 {
 		t.Fatalf("create from the environment: %d %s", code, out)
 	}
+	if out, code := create("", "--username", "root", "--role", "admin"); code != 0 {
+		t.Fatalf("create the first admin: %d %s", code, out)
+	}
 	gdb, err := db.Open(dsn)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if a, err := account.Authenticate(gdb, "root", "kata-sandi-pegawai-9"); err != nil || a.Role != models.RoleAdmin {
+		t.Errorf("the admin account: %+v, %v", a, err)
 	}
 	acc, err := account.Authenticate(gdb, "TPK.kota", "rahasia-sekali-123")
 	if err != nil || acc.Role != models.RoleTPK || len(acc.Units) != 2 || acc.Name != "TPK Kota" {

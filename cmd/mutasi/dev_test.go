@@ -90,7 +90,8 @@ func TestDevStackWalkthrough(t *testing.T) {
 	}
 	cmd, out := start()
 	base, metricsURL := waitReady(t, out)
-	if !strings.Contains(out.String(), "Token:") || !strings.Contains(out.String(), "sign in as admin / ") {
+	if !strings.Contains(out.String(), "Token:") || !strings.Contains(out.String(), "sign in as admin / ") ||
+		!strings.Contains(out.String(), "or as superadmin / ") {
 		t.Errorf("the banner shows no token or no account:\n%s", out)
 	}
 	if banner := out.String(); strings.Contains(banner, ".mutasi") || !strings.Contains(banner, filepath.Join(state, "admin-token")) {
