@@ -129,7 +129,8 @@ func (p Params) Check() error {
 }
 
 // CheckRole reports what is wrong with an account's role, NIP and units:
-// only an employee has a NIP, which it must have, and no units.
+// only an employee has a NIP, which it must have; only approvers (TPK,
+// PPK) have units.
 func CheckRole(role models.Role, nip string, units []string) error {
 	if !slices.Contains(models.AccountRoles, role) {
 		names := make([]string, len(models.AccountRoles))
@@ -143,6 +144,9 @@ func CheckRole(role models.Role, nip string, units []string) error {
 	if role != models.RoleEmployee {
 		if nip != "" {
 			return apperr.Invalid("nip", "hanya akun pegawai yang memiliki NIP", "only an employee's account has a NIP")
+		}
+		if len(units) > 0 && role != models.RoleTPK && role != models.RolePPK {
+			return apperr.Invalid("units", "hanya akun TPK dan PPK yang dibatasi pada unit", "only a TPK's or PPK's account is limited to units")
 		}
 		return nil
 	}

@@ -61,6 +61,7 @@ func TestAccountLifecycle(t *testing.T) {
 		{CreateRequest{Username: "budi", Role: models.RoleHR, Password: "short"}, "password"},
 		{CreateRequest{Username: "budi", Role: models.RoleHR, Name: strings.Repeat("n", models.MaxName+1)}, "name"},
 		{CreateRequest{Username: "budi", Role: models.RoleTPK, Units: []string{strings.Repeat("u", models.MaxUnitID+1)}}, "units"},
+		{CreateRequest{Username: "budi", Role: models.RoleHR, Units: []string{"U1"}}, "units"},
 	} {
 		_, err := s.Create(ctx, admin, bad.r)
 		wantField(t, err, apperr.KindInvalid, bad.field)

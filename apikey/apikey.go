@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -119,10 +120,8 @@ func hash(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
+// validRole reports whether a token may carry the role: a person's, or
+// the system's.
 func validRole(r models.Role) bool {
-	switch r {
-	case models.RoleAdmin, models.RoleHR, models.RoleTPK, models.RolePPK, models.RoleEmployee, models.RoleSystem:
-		return true
-	}
-	return false
+	return r == models.RoleSystem || slices.Contains(models.AccountRoles, r)
 }
