@@ -37,6 +37,7 @@ func accountQuery(c *gin.Context, limit int) (accounts.Query, error) {
 // accountsShown is how many accounts a page of the list holds.
 const accountsShown = 50
 
+// listAccounts lists a page of the accounts a search selects.
 func (s *Server) listAccounts(c *gin.Context) error {
 	q, err := accountQuery(c, accountsShown)
 	if err != nil {
@@ -50,6 +51,7 @@ func (s *Server) listAccounts(c *gin.Context) error {
 	return nil
 }
 
+// getAccount reads an account with its sessions.
 func (s *Server) getAccount(c *gin.Context) error {
 	d, err := s.accounts.Get(c, c.Param("username"))
 	if err != nil {
@@ -59,6 +61,8 @@ func (s *Server) getAccount(c *gin.Context) error {
 	return nil
 }
 
+// createAccount creates an account; a generated password is in the
+// answer this once.
 func (s *Server) createAccount(c *gin.Context) error {
 	var r accounts.CreateRequest
 	if err := bind(c, &r); err != nil {
@@ -68,6 +72,7 @@ func (s *Server) createAccount(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Header("Cache-Control", "no-store") // it may hold a password
 	c.JSON(http.StatusCreated, out)
 	return nil
 }
@@ -90,6 +95,7 @@ type passwordReset struct {
 	Password string `json:"password"`
 }
 
+// resetAccountPassword sets an account's password, given or generated.
 func (s *Server) resetAccountPassword(c *gin.Context) error {
 	var r passwordReset
 	if err := bind(c, &r); err != nil {
@@ -99,10 +105,12 @@ func (s *Server) resetAccountPassword(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
+	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, passwordReset{Password: pw})
 	return nil
 }
 
+// changeAccountRole sets an account's role, NIP and units.
 func (s *Server) changeAccountRole(c *gin.Context) error {
 	var r accounts.ChangeRequest
 	if err := bind(c, &r); err != nil {
@@ -122,6 +130,7 @@ type sessionRevocation struct {
 	ID string `json:"id"`
 }
 
+// revokeAccountSessions ends one or all of an account's sessions.
 func (s *Server) revokeAccountSessions(c *gin.Context) error {
 	var r sessionRevocation
 	if err := bind(c, &r); err != nil {
@@ -155,11 +164,13 @@ func (s *Server) accountsPage(c *gin.Context, v *view) error {
 }
 
 // accountPage shows an account, its sessions and the forms that change
-// it; password is a password just set, shown this once.
+// it.
 func (s *Server) accountPage(c *gin.Context, v *view) error {
 	return s.showAccount(c, v, c.Param("username"), "")
 }
 
+// showAccount renders the account page of username, with password, if
+// any, shown once.
 func (s *Server) showAccount(c *gin.Context, v *view, username, password string) error {
 	d, err := s.accounts.Get(c, username)
 	if err != nil {
@@ -179,6 +190,8 @@ func formUnits(c *gin.Context) []string {
 	return out
 }
 
+// createAccountForm creates an account from the list page's form and
+// shows it, with its generated password if any.
 func (s *Server) createAccountForm(c *gin.Context, v *view) error {
 	r := accounts.CreateRequest{Username: c.PostForm("username"), Name: c.PostForm("name"), Role: models.Role(c.PostForm("role")),
 		NIP: strings.TrimSpace(c.PostForm("nip")), Units: formUnits(c), Password: c.PostForm("password")}
@@ -219,17 +232,20 @@ func (s *Server) disableForm(disabled bool) func(*gin.Context, models.Actor, str
 	}
 }
 
+// passwordForm resets an account's password from its page.
 func (s *Server) passwordForm(c *gin.Context, by models.Actor, username string) (string, string, error) {
 	pw, err := s.accounts.ResetPassword(c, by, username, c.PostForm("password"))
 	return "password_reset", pw, err
 }
 
+// roleForm changes an account's role and scope from its page.
 func (s *Server) roleForm(c *gin.Context, by models.Actor, username string) (string, string, error) {
 	r := accounts.ChangeRequest{Role: models.Role(c.PostForm("role")), NIP: strings.TrimSpace(c.PostForm("nip")), Units: formUnits(c)}
 	_, err := s.accounts.Change(c, by, username, r)
 	return "account_changed", "", err
 }
 
+// sessionsForm ends one or all of an account's sessions from its page.
 func (s *Server) sessionsForm(c *gin.Context, by models.Actor, username string) (string, string, error) {
 	_, err := s.accounts.RevokeSessions(c, by, username, c.PostForm("id"))
 	return "sessions_revoked", "", err
