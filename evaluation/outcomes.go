@@ -102,27 +102,29 @@ type TrainedVsOthers struct {
 }
 
 // outcomes computes the Outcomes of d; counted are the survey replies
-// the report counts, skp d's SKP predicates (skpByNIP).
-func outcomes(d Data, counted []reply, skp map[string]map[int]float64) Outcomes {
+// the report counts (live: while answers still come in), skp d's SKP
+// predicates (skpByNIP).
+func outcomes(d Data, counted []reply, live bool, skp map[string]map[int]float64) Outcomes {
 	var o Outcomes
 	effective := map[string]models.Transfer{} // by transfer ID
 	movedNIP := map[string]bool{}
 	for _, t := range d.Transfers {
 		if t.Stage.Effective() {
 			effective[t.ID] = t
-			movedNIP[t.NIP] = true
+			movedNIP[t.RoundID+"/"+t.NIP] = true
 		}
 	}
 	o.OverTenure, o.Seats = needOutcomes(d.Needs, effective, movedNIP)
 	o.CareerSteps = careerSteps(effective, d.Positions)
 	o.Stopped = stopped(d)
 	o.SKP = skpOutcome(d, effective, skp)
-	o.TrainedVsOther = trainedVsOthers(counted)
+	o.TrainedVsOther = trainedVsOthers(counted, live)
 	return o
 }
 
-// needOutcomes counts the over-tenure incumbents rotated and the seats
-// filled, by reason. The moves into a position fill its needs most
+// needOutcomes counts the over-tenure incumbents rotated (moved in the
+// round that found them: moved is keyed round/NIP) and the seats filled,
+// by reason. The moves into a position fill its needs most
 // urgent first (by priority), as many as it has seats.
 func needOutcomes(needs []models.Need, effective map[string]models.Transfer, moved map[string]bool) (TenureOutcome, []SeatsOutcome) {
 	var tenure TenureOutcome
@@ -131,7 +133,7 @@ func needOutcomes(needs []models.Need, effective map[string]models.Transfer, mov
 	for _, n := range needs {
 		if n.Reason == models.NeedTenure && n.IncumbentNIP != "" {
 			tenure.Found++
-			if moved[n.IncumbentNIP] {
+			if moved[n.RoundID+"/"+n.IncumbentNIP] {
 				tenure.Rotated++
 			}
 		}
@@ -259,13 +261,14 @@ func skpByNIP(all []models.EmployeeSKP) map[string]map[int]float64 {
 	return skp
 }
 
-// skpOutcome compares each mover's and stayer's SKP around their round's
-// TMT year Y: the year after (Y+1) against the mean of Y-2 and Y-1.
+// skpOutcome compares each mover's SKP around the year Y of their TMT,
+// and each stayer's around the earliest TMT year of their round's moves:
+// the year after (Y+1) against the mean of Y-2 and Y-1.
 func skpOutcome(d Data, effective map[string]models.Transfer, skp map[string]map[int]float64) SKPOutcome {
 	roundYear := map[string]int{}
 	var movers, stayers []skpPair
 	pending := true
-	pair := func(nip string, year int) (skpPair, bool) {
+	pair := func(round, nip string, year int) (skpPair, bool) {
 		years := skp[nip]
 		if _, ok := years[year+1]; ok {
 			pending = false
@@ -280,7 +283,7 @@ func skpOutcome(d Data, effective map[string]models.Transfer, skp map[string]map
 		if !ok || len(before) == 0 {
 			return skpPair{}, false
 		}
-		return skpPair{before: *mean(before), after: after}, true
+		return skpPair{round: round, before: *mean(before), after: after}, true
 	}
 	ids := make([]string, 0, len(effective))
 	for id := range effective {
@@ -293,10 +296,10 @@ func skpOutcome(d Data, effective map[string]models.Transfer, skp map[string]map
 			continue
 		}
 		year := t.EffectiveDate.Year()
-		if _, ok := roundYear[t.RoundID]; !ok {
+		if y, ok := roundYear[t.RoundID]; !ok || year < y {
 			roundYear[t.RoundID] = year
 		}
-		if p, ok := pair(t.NIP, year); ok {
+		if p, ok := pair(t.RoundID, t.NIP, year); ok {
 			movers = append(movers, p)
 		}
 	}
@@ -305,15 +308,39 @@ func skpOutcome(d Data, effective map[string]models.Transfer, skp map[string]map
 		if !ok {
 			continue // no move took effect in that round: no year to compare around
 		}
-		if p, ok := pair(x.NIP, year); ok {
+		if p, ok := pair(x.RoundID, x.NIP, year); ok {
 			stayers = append(stayers, p)
 		}
+	}
+	if len(d.Rounds) > 1 {
+		// As with survey answers (withoutSmallRounds): a round's own
+		// report hides a group of 1-4, so several rounds' count without it.
+		movers, stayers = withoutSmallGroups(movers), withoutSmallGroups(stayers)
 	}
 	return SKPOutcome{Movers: skpGroup(movers), Stayers: skpGroup(stayers), Pending: pending}
 }
 
-// skpPair is one person's SKP before (a mean) and after.
-type skpPair struct{ before, after float64 }
+// skpPair is one person's SKP before (a mean) and after, in a round.
+type skpPair struct {
+	round         string
+	before, after float64
+}
+
+// withoutSmallGroups leaves out the pairs of every round that has 1 to
+// MinGroup-1 of them.
+func withoutSmallGroups(ps []skpPair) []skpPair {
+	n := map[string]int{}
+	for _, p := range ps {
+		n[p.round]++
+	}
+	var out []skpPair
+	for _, p := range ps {
+		if enough(n[p.round]) {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 // skpGroup sums up the pairs, or gives only their number below MinGroup.
 func skpGroup(ps []skpPair) SKPGroup {
@@ -336,15 +363,23 @@ func skpGroup(ps []skpPair) SKPGroup {
 
 // trainedVsOthers computes the survey items of trained and untrained
 // movers, hiding an item in both groups when either has it from fewer
-// than MinGroup answers.
-func trainedVsOthers(counted []reply) TrainedVsOthers {
-	var trained, untrained []answer
+// than MinGroup answers; while answers still come in (live), each side
+// counts whole blocks of MinGroup, as the breakdowns do.
+func trainedVsOthers(counted []reply, live bool) TrainedVsOthers {
+	var trainedReplies, untrainedReplies []reply
 	for _, r := range counted {
 		if r.trained {
-			trained = append(trained, r.answers...)
+			trainedReplies = append(trainedReplies, r)
 		} else {
-			untrained = append(untrained, r.answers...)
+			untrainedReplies = append(untrainedReplies, r)
 		}
+	}
+	var trained, untrained []answer
+	for _, r := range blocks(trainedReplies, live) {
+		trained = append(trained, r.answers...)
+	}
+	for _, r := range blocks(untrainedReplies, live) {
+		untrained = append(untrained, r.answers...)
 	}
 	c := TrainedVsOthers{Trained: itemStats(trained), Untrained: itemStats(untrained)}
 	hidden := map[string]bool{}

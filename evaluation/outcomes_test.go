@@ -8,6 +8,7 @@ import (
 
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/selection"
+	"github.com/bkpsdm/mutasi/survey"
 )
 
 // outcomeFixture is a round worked out by hand (see
@@ -188,4 +189,41 @@ func TestOutcomesInCSVAndExcel(t *testing.T) {
 		[]string{"Posts past the maximum time in post", "", "Rotated", "1"},
 		[]string{"Transfers stopped", "Cancelled", "Why: Fear of change", "1"},
 		[]string{"Survey: trained and untrained", "Trained: Motivation vs before", "Mean", "4.2"})
+}
+
+// TestOutcomesAcrossRounds: an incumbent found over tenure in two rounds
+// and moved in the second is one rotation out of two finds, not two.
+func TestOutcomesAcrossRounds(t *testing.T) {
+	d := Data{Rounds: []string{"R1", "R2"}, Positions: map[string]models.Position{"P1": {}, "P2": {}}}
+	for _, r := range d.Rounds {
+		d.Needs = append(d.Needs, models.Need{RoundID: r, PositionID: "P1", Reason: models.NeedTenure, IncumbentNIP: "A", Seats: 1})
+	}
+	d.Transfers = []models.Transfer{{ID: "t", RoundID: "R2", NIP: "A", FromPositionID: "P1", ToPositionID: "P2", Stage: models.StageEffective}}
+	if o := Compute(d).Outcomes.OverTenure; o.Found != 2 || o.Rotated != 1 {
+		t.Errorf("over tenure %+v, want 1 rotated of 2 found", o)
+	}
+}
+
+// TestTrainedSidesCountWholeBlocksLive: while answers come in, each side
+// counts whole blocks of MinGroup, so that 2 new answers change nothing.
+func TestTrainedSidesCountWholeBlocksLive(t *testing.T) {
+	in, _ := survey.Lookup(2)
+	var motivation *survey.Item
+	for i := range in.Items {
+		if in.Items[i].Code == "motivation" {
+			motivation = &in.Items[i]
+		}
+	}
+	var replies []reply
+	for i := range 7 {
+		replies = append(replies, reply{trained: true, answers: []answer{{motivation, float64(1 + i%5)}}})
+	}
+	for live, want := range map[bool]int{true: 5, false: 7} {
+		c := trainedVsOthers(replies, live)
+		for _, it := range c.Trained {
+			if it.Code == "motivation" && it.N != want {
+				t.Errorf("live %v: the trained side counts %d, want %d", live, it.N, want)
+			}
+		}
+	}
 }

@@ -252,7 +252,11 @@ func Compute(d Data) Report {
 	}
 	r.Response.Answered = len(counted)
 	r.Response.Rate = share(r.Response.Answered, r.Response.Sent)
-	r.Suppressed = r.Response.Answered > 0 && !enough(r.Response.Answered)
+	answered := counted
+	if len(d.Rounds) > 1 {
+		counted = withoutSmallRounds(counted)
+	}
+	r.Suppressed = r.Response.Answered > 0 && !enough(len(counted))
 	var all []answer
 	for _, s := range counted {
 		all = append(all, s.answers...)
@@ -277,11 +281,30 @@ func Compute(d Data) Report {
 	}
 	r.ByUnit = groups(d.Transfers, counted, r.Live, unitOf)
 	r.ByKind = groups(d.Transfers, counted, r.Live, kindOf)
-	r.Outcomes = outcomes(d, counted, skpByNIP(d.SKP))
+	r.Outcomes = outcomes(d, counted, r.Live, skpByNIP(d.SKP))
 	if d.Scope.From != nil {
-		r.Trend = trend(d, counted, r.Live)
+		r.Trend = trend(d, answered, r.Live)
 	}
 	return r
+}
+
+// withoutSmallRounds leaves out the replies of every round that has 1 to
+// MinGroup-1 of them. A report over several rounds counts only the
+// others: the small round's own report hides its figures, and the
+// figures over several rounds, less those of the other rounds (each shown
+// in its own report), would give them away.
+func withoutSmallRounds(s []reply) []reply {
+	n := map[string]int{}
+	for _, r := range s {
+		n[r.round]++
+	}
+	var out []reply
+	for _, r := range s {
+		if enough(n[r.round]) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // WindowOpen reports whether answers may still come in the report's

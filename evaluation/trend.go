@@ -45,7 +45,7 @@ type TrendPoint struct {
 }
 
 // trend computes the Trend of a period's data; counted are the replies
-// the report counts.
+// the report counts, those of small rounds too.
 func trend(d Data, counted []reply, live bool) *Trend {
 	quarterOf := map[string]string{}
 	byQuarter := map[string][]string{}
@@ -72,7 +72,11 @@ func trend(d Data, counted []reply, live bool) *Trend {
 			}
 			mine = append(mine, repliesOf[id]...)
 		}
-		return point(merge(ps), blocks(mine, live), skp, key, ids)
+		answered, counted := blocks(mine, live), mine
+		if len(ids) > 1 {
+			counted = withoutSmallRounds(mine)
+		}
+		return point(merge(ps), len(answered), blocks(counted, live), skp, key, ids)
 	}
 	t := &Trend{}
 	for _, id := range rounds {
@@ -93,8 +97,9 @@ func trend(d Data, counted []reply, live bool) *Trend {
 }
 
 // point computes the indicators of the rounds ids, named key, from their
-// data and the replies the report counts of them.
-func point(sub Data, mine []reply, skp map[string]map[int]float64, key string, ids []string) TrendPoint {
+// data, how many of their replies the report counts (answered), and those
+// whose answers it sums (mine: none of a small round among several).
+func point(sub Data, answered int, mine []reply, skp map[string]map[int]float64, key string, ids []string) TrendPoint {
 	p := TrendPoint{Key: key, Rounds: ids}
 	for _, t := range sub.Transfers {
 		if t.Stage.Confirmed() {
@@ -107,7 +112,7 @@ func point(sub Data, mine []reply, skp map[string]map[int]float64, key string, i
 		}
 	}
 	p.respondents = len(mine)
-	p.ResponseRate = share(len(mine), len(sub.Surveys))
+	p.ResponseRate = share(answered, len(sub.Surveys))
 	var answers []answer
 	for _, r := range mine {
 		answers = append(answers, r.answers...)
@@ -122,7 +127,7 @@ func point(sub Data, mine []reply, skp map[string]map[int]float64, key string, i
 			p.TrainingCompleted++
 		}
 	}
-	o := outcomes(sub, nil, skp)
+	o := outcomes(sub, nil, false, skp)
 	p.TenureRotated = o.OverTenure.Share
 	needed, filled := 0, 0
 	for _, s := range o.Seats {

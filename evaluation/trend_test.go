@@ -68,10 +68,17 @@ func TestTrendAgainstHandComputedFixture(t *testing.T) {
 	if g := got(tr.ByRound); !reflect.DeepEqual(g, wantRounds) {
 		t.Errorf("by round %+v, want %+v", g, wantRounds)
 	}
-	// Q1 is R1 and R2: 9 of 12 answered, 5 of 9 motivated; Q2 is R3.
-	wantQuarters := []fig{{"2027-Q1", 12, f(0.75), f(0.5556), f(0.0833)}, {"2027-Q2", 5, f(1), f(0.8), f(0.2)}}
+	// Q1 is R1 and R2: 9 of 12 answered; its figures leave R2's 3 answers
+	// out (Q1 less R1 would give them away), so 3 of R1's 6 motivated.
+	// Q2 is R3.
+	wantQuarters := []fig{{"2027-Q1", 12, f(0.75), f(0.5), f(0.0833)}, {"2027-Q2", 5, f(1), f(0.8), f(0.2)}}
 	if g := got(tr.ByQuarter); !reflect.DeepEqual(g, wantQuarters) {
 		t.Errorf("by quarter %+v, want %+v", g, wantQuarters)
+	}
+	// So do the period's own figures: 14 answered, 11 counted.
+	period := Compute(trendFixture())
+	if n := period.Items[slices.IndexFunc(period.Items, func(it ItemStats) bool { return it.Code == "motivation" })].N; period.Response.Answered != 14 || n != 11 {
+		t.Errorf("the period counts %d answers, %d for motivation; want 14 and 11", period.Response.Answered, n)
 	}
 	if rep := Compute(outcomeFixture()); rep.Trend != nil {
 		t.Error("a round's report has a trend")
