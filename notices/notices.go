@@ -72,6 +72,10 @@ func visible(q *gorm.DB, a models.Actor) (*gorm.DB, error) {
 	return nil, forbidden(a)
 }
 
+// Receivers are the roles that receive notices: an admin and the system
+// receive none.
+var Receivers = []models.Role{models.RoleEmployee, models.RoleTPK, models.RolePPK, models.RoleHR}
+
 func forbidden(a models.Actor) error {
 	return apperr.Forbidden("peran "+string(a.Role)+" tidak menerima pemberitahuan", "the role "+string(a.Role)+" receives no notices")
 }

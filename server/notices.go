@@ -2,6 +2,7 @@ package server
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -84,9 +85,10 @@ func (s *Server) unreadJSON(c *gin.Context, out gin.H) error {
 }
 
 // unread is the account's count of unread notices for the bell; none when
-// nobody is signed in or it cannot be counted (the page still shows).
+// nobody is signed in, the role receives none, or it cannot be counted
+// (the page still shows).
 func (s *Server) unread(c *gin.Context, a *models.Account) int64 {
-	if a == nil {
+	if a == nil || !slices.Contains(notices.Receivers, a.Role) {
 		return 0
 	}
 	n, err := s.notices.Unread(c, a.Actor())

@@ -19,6 +19,7 @@ import (
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/i18n"
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/notices"
 )
 
 // The web pages: server-rendered html/template, embedded in the binary,
@@ -92,8 +93,9 @@ type view struct {
 	Flash string
 	Form  *formState
 	Data  any
-	// Unread is how many notices the signed-in account has not read, for
-	// the bell.
+	// Bell says the signed-in account's role receives notices; Unread is
+	// how many it has not read.
+	Bell   bool
 	Unread int64
 	// status is the HTTP status the page is served with.
 	status int
@@ -274,7 +276,7 @@ func (s *Server) page(h pageHandler, roles ...models.Role) gin.HandlerFunc {
 			s.pageError(c, v, err)
 			return
 		}
-		v.Unread = s.unread(c, v.Account)
+		v.Bell, v.Unread = v.Account != nil && slices.Contains(notices.Receivers, v.Account.Role), s.unread(c, v.Account)
 		if err := h(c, v); err != nil {
 			s.pageError(c, v, err)
 		}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"maps"
 	"path"
 	"slices"
@@ -351,6 +352,12 @@ func (s *Server) evaluationPage(c *gin.Context, v *view) error {
 		"Report": report, "Outcomes": outcomes, "API": "/api/v1/rounds/" + r.ID + "/evaluation", "Charts": evaluation.Charts})
 }
 
+// periodChart is a chart drawn into the period page.
+type periodChart struct {
+	Name string
+	SVG  template.HTML
+}
+
 // trendSeries is one table of the period page's trend.
 type trendSeries struct {
 	ID, Title, Key string
@@ -363,7 +370,7 @@ type trendSeries struct {
 func (s *Server) periodPage(c *gin.Context, v *view) error {
 	year := time.Now().Year()
 	from, to := c.DefaultQuery("from", fmt.Sprintf("%d-01-01", year)), c.DefaultQuery("to", fmt.Sprintf("%d-01-01", year+1))
-	data := gin.H{"From": from, "To": to, "Charts": append(slices.Clone(evaluation.TrendCharts), "flows"), "Columns": evaluation.TrendColumns}
+	data := gin.H{"From": from, "To": to, "Columns": evaluation.TrendColumns}
 	ev, err := s.periodReport(c, from, to)
 	if ae, ok := errors.AsType[*apperr.Error](err); ok && (ae.Kind == apperr.KindMalformed || ae.Kind == apperr.KindNotFound) {
 		data["Error"] = i18n.Pick(v.Lang, ae.Message, ae.MessageEN)
@@ -372,7 +379,17 @@ func (s *Server) periodPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	data["Report"], data["Outcomes"] = &ev.Report, ev.Report.OutcomeLines(v.Lang)
+	// The charts are drawn into the page from the report just computed,
+	// rather than each fetched apart, which would compute it again.
+	var charts []periodChart
+	for _, name := range append(slices.Clone(evaluation.TrendCharts), "flows") {
+		svg, err := ev.Report.Chart(name, v.Lang)
+		if err != nil {
+			return err
+		}
+		charts = append(charts, periodChart{Name: name, SVG: template.HTML(svg)}) // our own SVG, its texts escaped
+	}
+	data["Report"], data["Outcomes"], data["Charts"] = &ev.Report, ev.Report.OutcomeLines(v.Lang), charts
 	data["Series"] = []trendSeries{
 		{ID: "quarter", Title: "eval.trend_by_quarter", Key: "eval.quarter", Points: ev.Report.Trend.ByQuarter},
 		{ID: "round", Title: "eval.trend_by_round", Key: "eval.round", Points: ev.Report.Trend.ByRound},
