@@ -107,9 +107,9 @@ func Ensure(ctx context.Context, c client.Client, e Evaluation) error {
 		}
 		return err
 	}
+	p := policy()
 	_, err := sc.Create(ctx, client.ScheduleOptions{ID: EvaluationID, Spec: e.spec(), Action: e.action(),
-		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP, CatchupWindow: CatchupWindow,
-		Note: "Mutasi: periodic evaluation to the PPK and the HR office"})
+		Overlap: p.Overlap, CatchupWindow: p.CatchupWindow, Note: "Mutasi: periodic evaluation to the PPK and the HR office"})
 	if !errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
 		return err
 	}

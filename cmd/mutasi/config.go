@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
@@ -29,6 +30,7 @@ import (
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
 	"github.com/bkpsdm/mutasi/outbox"
+	"github.com/bkpsdm/mutasi/schedule"
 )
 
 // config is what the long-running commands share; every value has a flag
@@ -169,6 +171,9 @@ func listen(flag, addr string) (net.Listener, error) {
 // listenBoth listens on the API's address and on the metrics' (none when
 // empty) before the command starts anything else.
 func listenBoth(apiAddr, metricsAddr string) (api, metrics net.Listener, err error) {
+	if apiAddr == "" {
+		return nil, nil, fmt.Errorf("--http-addr is empty: give host:port, e.g. :8080 (port 0: any free port)")
+	}
 	if api, err = listen("--http-addr", apiAddr); err != nil {
 		return nil, nil, err
 	}
@@ -177,6 +182,38 @@ func listenBoth(apiAddr, metricsAddr string) (api, metrics net.Listener, err err
 		return nil, nil, err
 	}
 	return api, metrics, nil
+}
+
+// closeOnReturn closes the listeners not nil; deferred where a command
+// listens, it lets go of them when the command ends early (serving
+// closes them too, which a second close does not mind).
+func closeOnReturn(lns ...net.Listener) {
+	for _, ln := range lns {
+		if ln != nil {
+			ln.Close()
+		}
+	}
+}
+
+// keepSchedule sets the periodic evaluation's schedule up, in the
+// background, trying again every minute until it succeeds or ctx ends: a
+// failure (Temporal busy, or the worker not allowed to manage schedules)
+// is logged and holds up no transfer.
+func keepSchedule(ctx context.Context, c client.Client, e schedule.Evaluation, log *slog.Logger) {
+	go func() {
+		for {
+			err := schedule.Ensure(ctx, c, e)
+			if err == nil || ctx.Err() != nil {
+				return
+			}
+			log.Error("periodic evaluation schedule not set up; trying again in a minute", "error", err)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(time.Minute):
+			}
+		}
+	}()
 }
 
 // serveMetrics serves reg's /metrics on ln (none when nil) in the

@@ -23,7 +23,6 @@ import (
 	"github.com/bkpsdm/mutasi/devtemporal"
 	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/bkpsdm/mutasi/schedule"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
@@ -56,6 +55,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if err != nil {
 		return err
 	}
+	defer closeOnReturn(apiLn, metricsLn)
 	if err := os.MkdirAll(c.dir, 0o755); err != nil {
 		return err
 	}
@@ -128,9 +128,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 		return err
 	}
 	serveMetrics(ctx, reg, metricsLn, log)
-	if err := schedule.Ensure(ctx, srv.Client(), ev); err != nil {
-		return fmt.Errorf("periodic evaluation schedule: %w", err)
-	}
+	keepSchedule(ctx, srv.Client(), ev, log)
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
 	go func() {

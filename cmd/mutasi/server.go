@@ -66,6 +66,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	defer closeOnReturn(apiLn, metricsLn)
 	reg := metrics.New()
 	tc, err := c.dial(log, reg, cd)
 	if err != nil {

@@ -93,6 +93,9 @@ func TestListenNamesTheFlag(t *testing.T) {
 	}
 	defer taken.Close()
 	busy := taken.Addr().String()
+	if _, _, err := listenBoth("", busy); err == nil || !strings.Contains(err.Error(), "--http-addr is empty") {
+		t.Errorf("no API address: %v, want an error naming --http-addr", err)
+	}
 	if _, _, err := listenBoth(busy, ""); err == nil || !strings.Contains(err.Error(), "--http-addr "+busy) {
 		t.Errorf("API address taken: %v, want an error naming --http-addr %s", err, busy)
 	}

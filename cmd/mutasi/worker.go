@@ -45,6 +45,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	defer closeOnReturn(metricsLn)
 	reg := metrics.New()
 	log := newLogger(c.logFormat, stderr)
 	tc, err := c.dial(log, reg, cd)
@@ -59,9 +60,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 		return err
 	}
 	serveMetrics(ctx, reg, metricsLn, log)
-	if err := schedule.Ensure(ctx, tc, ev); err != nil {
-		return fmt.Errorf("periodic evaluation schedule: %w", err)
-	}
+	keepSchedule(ctx, tc, ev, log)
 	fmt.Fprintf(stdout, "worker polling task queue %q on %s\n", workflows.TaskQueue, c.temporal)
 	return worker.Run(ctx, tc, acts)
 }
