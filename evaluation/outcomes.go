@@ -104,14 +104,14 @@ type TrainedVsOthers struct {
 // outcomes computes the Outcomes of d; counted are the survey replies
 // the report counts (live: while answers still come in), skp d's SKP
 // predicates (skpByNIP).
-func outcomes(d Data, counted []reply, live bool, skp map[string]map[int]float64) Outcomes {
+func outcomes(d Data, counted []*reply, live bool, skp map[string]map[int]float64) Outcomes {
 	var o Outcomes
-	effective := map[string]models.Transfer{} // by transfer ID
-	movedNIP := map[string]bool{}
-	for _, t := range d.Transfers {
-		if t.Stage.Effective() {
+	effective := map[string]*models.Transfer{} // by transfer ID
+	movedNIP := map[roundKey]bool{}
+	for i := range d.Transfers {
+		if t := &d.Transfers[i]; t.Stage.Effective() {
 			effective[t.ID] = t
-			movedNIP[t.RoundID+"/"+t.NIP] = true
+			movedNIP[roundKey{t.RoundID, t.NIP}] = true
 		}
 	}
 	o.OverTenure, o.Seats = needOutcomes(d.Needs, effective, movedNIP)
@@ -122,18 +122,21 @@ func outcomes(d Data, counted []reply, live bool, skp map[string]map[int]float64
 	return o
 }
 
+// roundKey is a round and an ID in it (a NIP, a position).
+type roundKey struct{ round, id string }
+
 // needOutcomes counts the over-tenure incumbents rotated (moved in the
-// round that found them: moved is keyed round/NIP) and the seats filled,
-// by reason. The moves into a position fill its needs most
-// urgent first (by priority), as many as it has seats.
-func needOutcomes(needs []models.Need, effective map[string]models.Transfer, moved map[string]bool) (TenureOutcome, []SeatsOutcome) {
+// round that found them) and the seats filled, by reason. The moves into
+// a position fill its needs most urgent first (by priority), as many as
+// it has seats.
+func needOutcomes(needs []models.Need, effective map[string]*models.Transfer, moved map[roundKey]bool) (TenureOutcome, []SeatsOutcome) {
 	var tenure TenureOutcome
-	byPosition := map[string][]models.Need{}
+	byPosition := map[roundKey][]models.Need{}
 	seats := map[models.NeedReason]*SeatsOutcome{}
 	for _, n := range needs {
 		if n.Reason == models.NeedTenure && n.IncumbentNIP != "" {
 			tenure.Found++
-			if moved[n.RoundID+"/"+n.IncumbentNIP] {
+			if moved[roundKey{n.RoundID, n.IncumbentNIP}] {
 				tenure.Rotated++
 			}
 		}
@@ -141,12 +144,12 @@ func needOutcomes(needs []models.Need, effective map[string]models.Transfer, mov
 			seats[n.Reason] = &SeatsOutcome{Reason: n.Reason}
 		}
 		seats[n.Reason].Needed += n.Seats
-		byPosition[n.RoundID+"/"+n.PositionID] = append(byPosition[n.RoundID+"/"+n.PositionID], n)
+		byPosition[roundKey{n.RoundID, n.PositionID}] = append(byPosition[roundKey{n.RoundID, n.PositionID}], n)
 	}
 	tenure.Share = share(tenure.Rotated, tenure.Found)
-	into := map[string][]models.Transfer{}
+	into := map[roundKey][]*models.Transfer{}
 	for _, t := range effective {
-		into[t.RoundID+"/"+t.ToPositionID] = append(into[t.RoundID+"/"+t.ToPositionID], t)
+		into[roundKey{t.RoundID, t.ToPositionID}] = append(into[roundKey{t.RoundID, t.ToPositionID}], t)
 	}
 	for key, ns := range byPosition {
 		movers := into[key]
@@ -177,7 +180,7 @@ func needOutcomes(needs []models.Need, effective map[string]models.Transfer, mov
 }
 
 // careerSteps compares the class of the positions left and taken.
-func careerSteps(effective map[string]models.Transfer, positions map[string]models.Position) CareerSteps {
+func careerSteps(effective map[string]*models.Transfer, positions map[string]models.Position) CareerSteps {
 	var c CareerSteps
 	for _, t := range effective {
 		from, okFrom := positions[t.FromPositionID]
@@ -264,7 +267,7 @@ func skpByNIP(all []models.EmployeeSKP) map[string]map[int]float64 {
 // skpOutcome compares each mover's SKP around the year Y of their TMT,
 // and each stayer's around the earliest TMT year of their round's moves:
 // the year after (Y+1) against the mean of Y-2 and Y-1.
-func skpOutcome(d Data, effective map[string]models.Transfer, skp map[string]map[int]float64) SKPOutcome {
+func skpOutcome(d Data, effective map[string]*models.Transfer, skp map[string]map[int]float64) SKPOutcome {
 	roundYear := map[string]int{}
 	var movers, stayers []skpPair
 	pending := true
@@ -365,8 +368,8 @@ func skpGroup(ps []skpPair) SKPGroup {
 // movers, hiding an item in both groups when either has it from fewer
 // than MinGroup answers; while answers still come in (live), each side
 // counts whole blocks of MinGroup, as the breakdowns do.
-func trainedVsOthers(counted []reply, live bool) TrainedVsOthers {
-	var trainedReplies, untrainedReplies []reply
+func trainedVsOthers(counted []*reply, live bool) TrainedVsOthers {
+	var trainedReplies, untrainedReplies []*reply
 	for _, r := range counted {
 		if r.trained {
 			trainedReplies = append(trainedReplies, r)
@@ -374,7 +377,7 @@ func trainedVsOthers(counted []reply, live bool) TrainedVsOthers {
 			untrainedReplies = append(untrainedReplies, r)
 		}
 	}
-	var trained, untrained []answer
+	trained, untrained := make([]answer, 0, answerCount(trainedReplies)), make([]answer, 0, answerCount(untrainedReplies))
 	for _, r := range blocks(trainedReplies, live) {
 		trained = append(trained, r.answers...)
 	}

@@ -214,9 +214,9 @@ func TestTrainedSidesCountWholeBlocksLive(t *testing.T) {
 			motivation = &in.Items[i]
 		}
 	}
-	var replies []reply
+	var replies []*reply
 	for i := range 7 {
-		replies = append(replies, reply{trained: true, answers: []answer{{motivation, float64(1 + i%5)}}})
+		replies = append(replies, &reply{trained: true, answers: []answer{{motivation, float64(1 + i%5)}}})
 	}
 	for live, want := range map[bool]int{true: 5, false: 7} {
 		c := trainedVsOthers(replies, live)

@@ -257,7 +257,7 @@ func Compute(d Data) Report {
 		counted = withoutSmallRounds(counted)
 	}
 	r.Suppressed = r.Response.Answered > 0 && !enough(len(counted))
-	var all []answer
+	all := make([]answer, 0, answerCount(counted))
 	for _, s := range counted {
 		all = append(all, s.answers...)
 		if !r.Live && enough(len(counted)) {
@@ -271,12 +271,12 @@ func Compute(d Data) Report {
 
 	unitOf := breakdown{
 		transfer: func(t models.Transfer) string { return t.ToUnitID },
-		reply:    func(s reply) string { return s.unit },
+		reply:    func(s *reply) string { return s.unit },
 		name:     func(key string) string { return d.Units[key] },
 	}
 	kindOf := breakdown{
 		transfer: func(t models.Transfer) string { return string(d.Positions[t.ToPositionID].Kind) },
-		reply:    func(s reply) string { return string(s.kind) },
+		reply:    func(s *reply) string { return string(s.kind) },
 		name:     func(key string) string { return key },
 	}
 	r.ByUnit = groups(d.Transfers, counted, r.Live, unitOf)
@@ -288,17 +288,26 @@ func Compute(d Data) Report {
 	return r
 }
 
+// answerCount is how many numeric answers the replies hold.
+func answerCount(s []*reply) int {
+	n := 0
+	for _, r := range s {
+		n += len(r.answers)
+	}
+	return n
+}
+
 // withoutSmallRounds leaves out the replies of every round that has 1 to
 // MinGroup-1 of them. A report over several rounds counts only the
 // others: the small round's own report hides its figures, and the
 // figures over several rounds, less those of the other rounds (each shown
 // in its own report), would give them away.
-func withoutSmallRounds(s []reply) []reply {
+func withoutSmallRounds(s []*reply) []*reply {
 	n := map[string]int{}
 	for _, r := range s {
 		n[r.round]++
 	}
-	var out []reply
+	out := make([]*reply, 0, len(s))
 	for _, r := range s {
 		if enough(n[r.round]) {
 			out = append(out, r)
@@ -344,7 +353,7 @@ type reply struct {
 // by random ID, which keeps no order), so that the replies read before a
 // block filled stay first once it has; responses to an unknown
 // instrument version are left out.
-func replies(responses []models.SurveyAnswer) []reply {
+func replies(responses []models.SurveyAnswer) []*reply {
 	ordered := slices.Clone(responses)
 	slices.SortStableFunc(ordered, func(a, b models.SurveyAnswer) int {
 		switch {
@@ -360,13 +369,14 @@ func replies(responses []models.SurveyAnswer) []reply {
 		}
 		return strings.Compare(a.ID, b.ID)
 	})
-	var out []reply
+	var out []*reply
 	for _, resp := range ordered {
 		in, ok := survey.Lookup(resp.InstrumentVersion)
 		if !ok {
 			continue
 		}
-		s := reply{round: resp.RoundID, unit: resp.UnitID, kind: resp.PositionKind, trained: resp.Trained, filled: resp.Block != nil}
+		s := reply{round: resp.RoundID, unit: resp.UnitID, kind: resp.PositionKind, trained: resp.Trained, filled: resp.Block != nil,
+			answers: make([]answer, 0, len(in.Items))}
 		// Items in instrument order, so a reply reads the same every time.
 		for i := range in.Items {
 			it := &in.Items[i]
@@ -384,7 +394,7 @@ func replies(responses []models.SurveyAnswer) []reply {
 				s.answers = append(s.answers, answer{it, n})
 			}
 		}
-		out = append(out, s)
+		out = append(out, &s)
 	}
 	return out
 }
@@ -392,7 +402,7 @@ func replies(responses []models.SurveyAnswer) []reply {
 // filled is what a live report counts of the replies: those whose block
 // has filled, MinGroup answers of a round each, so that the figures
 // change only when MinGroup more people of a round have answered.
-func filled(s []reply) []reply {
+func filled(s []*reply) []*reply {
 	n := 0
 	for n < len(s) && s[n].filled {
 		n++
@@ -404,7 +414,7 @@ func filled(s []reply) []reply {
 // block order: the first whole blocks of MinGroup, so that the group's
 // figures too change only when MinGroup more of its people have
 // answered. Once the window has closed, all.
-func blocks(s []reply, live bool) []reply {
+func blocks(s []*reply, live bool) []*reply {
 	if !live {
 		return s
 	}
@@ -510,7 +520,7 @@ func enps(all []answer) *ENPS {
 // names no transfer) and a key's name.
 type breakdown struct {
 	transfer func(models.Transfer) string
-	reply    func(reply) string
+	reply    func(*reply) string
 	name     func(string) string
 }
 
@@ -519,7 +529,7 @@ type breakdown struct {
 // MinGroup while live), shows its figures only from MinGroup of them, and
 // protect hides more groups where subtraction would give a hidden one
 // away.
-func groups(transfers []models.Transfer, counted []reply, live bool, by breakdown) []Group {
+func groups(transfers []models.Transfer, counted []*reply, live bool, by breakdown) []Group {
 	byKey := map[string]*Group{}
 	group := func(key string) *Group {
 		g := byKey[key]
@@ -534,7 +544,7 @@ func groups(transfers []models.Transfer, counted []reply, live bool, by breakdow
 			g.Transfers++
 		}
 	}
-	members := map[*Group][]reply{}
+	members := map[*Group][]*reply{}
 	for _, s := range counted {
 		g := group(by.reply(s))
 		members[g] = append(members[g], s)
@@ -555,7 +565,7 @@ func groups(transfers []models.Transfer, counted []reply, live bool, by breakdow
 			out = append(out, *g)
 			continue
 		}
-		var values []answer
+		values := make([]answer, 0, answerCount(members[g]))
 		for _, s := range members[g] {
 			values = append(values, s.answers...)
 		}

@@ -46,7 +46,7 @@ type TrendPoint struct {
 
 // trend computes the Trend of a period's data; counted are the replies
 // the report counts, those of small rounds too.
-func trend(d Data, counted []reply, live bool) *Trend {
+func trend(d Data, counted []*reply, live bool) *Trend {
 	quarterOf := map[string]string{}
 	byQuarter := map[string][]string{}
 	for _, id := range d.Rounds {
@@ -58,14 +58,14 @@ func trend(d Data, counted []reply, live bool) *Trend {
 	rounds := slices.Clone(d.Rounds)
 	sort.SliceStable(rounds, func(i, j int) bool { return d.RoundStarts[rounds[i]].Before(d.RoundStarts[rounds[j]]) })
 	parts := d.byRound()
-	repliesOf := map[string][]reply{}
+	repliesOf := map[string][]*reply{}
 	for _, r := range counted {
 		repliesOf[r.round] = append(repliesOf[r.round], r)
 	}
 	skp := skpByNIP(d.SKP)
 	at := func(key string, ids []string) TrendPoint {
 		var ps []Data
-		var mine []reply
+		var mine []*reply
 		for _, id := range ids {
 			if p, ok := parts[id]; ok {
 				ps = append(ps, p)
@@ -99,7 +99,7 @@ func trend(d Data, counted []reply, live bool) *Trend {
 // point computes the indicators of the rounds ids, named key, from their
 // data, how many of their replies the report counts (answered), and those
 // whose answers it sums (mine: none of a small round among several).
-func point(sub Data, answered int, mine []reply, skp map[string]map[int]float64, key string, ids []string) TrendPoint {
+func point(sub Data, answered int, mine []*reply, skp map[string]map[int]float64, key string, ids []string) TrendPoint {
 	p := TrendPoint{Key: key, Rounds: ids}
 	for _, t := range sub.Transfers {
 		if t.Stage.Confirmed() {
@@ -113,7 +113,7 @@ func point(sub Data, answered int, mine []reply, skp map[string]map[int]float64,
 	}
 	p.respondents = len(mine)
 	p.ResponseRate = share(answered, len(sub.Surveys))
-	var answers []answer
+	answers := make([]answer, 0, answerCount(mine))
 	for _, r := range mine {
 		answers = append(answers, r.answers...)
 	}
