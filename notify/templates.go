@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 
@@ -122,33 +123,60 @@ var notices = map[contract.NoticeKind]notice{
 // Render fills the notification kind in lang ("id" or "en"; anything else
 // is read as "id") with d, for the recipient to.
 func Render(kind contract.NoticeKind, lang, to string, d Data) (Message, error) {
-	t, ok := notices[kind]
+	if lang != "en" {
+		lang = "id"
+	}
+	parsed, err := templates()
+	if err != nil {
+		return Message{}, err
+	}
+	t, ok := parsed[templateKey{kind, lang}]
 	if !ok {
 		return Message{}, fmt.Errorf("no notification %q", kind)
 	}
-	funcs := template.FuncMap{"date": func(v time.Time) string { return i18n.Date(v, lang) },
-		"categories": func() string { return categories(lang) }}
-	fill := func(src string) (string, error) {
-		tpl, err := template.New(string(kind)).Funcs(funcs).Option("missingkey=error").Parse(src)
-		if err != nil {
-			return "", err
-		}
-		var b bytes.Buffer
-		if err := tpl.Execute(&b, d); err != nil {
-			return "", err
-		}
-		return b.String(), nil
-	}
-	subject, err := fill(t.subject.In(lang))
-	if err != nil {
+	var subject, body bytes.Buffer
+	if err := t.subject.Execute(&subject, d); err != nil {
 		return Message{}, err
 	}
-	body, err := fill(t.body.In(lang))
-	if err != nil {
+	if err := t.body.Execute(&body, d); err != nil {
 		return Message{}, err
 	}
-	return Message{To: to, Subject: strings.TrimSpace(subject), Body: body}, nil
+	return Message{To: to, Subject: strings.TrimSpace(subject.String()), Body: body.String()}, nil
 }
+
+// templateKey names a notification's templates in one language.
+type templateKey struct {
+	kind contract.NoticeKind
+	lang string
+}
+
+// parsedNotice is a notification's subject and body, parsed.
+type parsedNotice struct{ subject, body *template.Template }
+
+// templates are every notification's templates in both languages,
+// parsed once: a notice is rendered for the mail and for the bell.
+var templates = sync.OnceValues(func() (map[templateKey]parsedNotice, error) {
+	out := map[templateKey]parsedNotice{}
+	for kind, t := range notices {
+		for _, lang := range []string{"id", "en"} {
+			funcs := template.FuncMap{"date": func(v time.Time) string { return i18n.Date(v, lang) },
+				"categories": func() string { return categories(lang) }}
+			parse := func(src string) (*template.Template, error) {
+				return template.New(string(kind)).Funcs(funcs).Option("missingkey=error").Parse(src)
+			}
+			subject, err := parse(t.subject.In(lang))
+			if err != nil {
+				return nil, err
+			}
+			body, err := parse(t.body.In(lang))
+			if err != nil {
+				return nil, err
+			}
+			out[templateKey{kind, lang}] = parsedNotice{subject, body}
+		}
+	}
+	return out, nil
+})
 
 // categories names the objection categories in lang, as the forms do.
 func categories(lang string) string {
