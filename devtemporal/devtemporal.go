@@ -123,7 +123,8 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 	}
 	// The buffer of signals waiting for a busy workflow, as on the
 	// cluster (cluster/config/dynamicconfig/cluster.yaml says why).
-	opts.ExtraArgs = []string{"--dynamic-config-value", fmt.Sprintf("history.maximumBufferedEventsBatch=%d", bufferedEventsBatch)}
+	opts.ExtraArgs = []string{"--dynamic-config-value", fmt.Sprintf("history.maximumBufferedEventsBatch=%d", bufferedEventsBatch),
+		"--dynamic-config-value", fmt.Sprintf("history.maximumBufferedEventsSizeInBytes=%d", bufferedEventsBytes)}
 	if o.DBFile != "" {
 		// WAL and relaxed syncs make the SQLite store about 2.5x faster.
 		opts.ExtraArgs = append(opts.ExtraArgs, "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal")
@@ -134,6 +135,10 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 // bufferedEventsBatch is how many signals may wait for a workflow whose
 // task is running before the server fails that task to flush them.
 const bufferedEventsBatch = 2000
+
+// bufferedEventsBytes is how large those waiting signals may be in all
+// (the default, 2 MiB, is about 2,000 of Mutasi's encrypted signals).
+const bufferedEventsBytes = 32 << 20
 
 // searchAttributes are Mutasi's search attributes, for the dev server to
 // register.
