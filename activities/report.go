@@ -24,7 +24,7 @@ const reportLang = "id"
 // each recipient: once per recipient and period, so a retry or a second
 // run of the schedule sends nothing twice. It returns how many messages
 // the period has. A period without rounds is reported as such, without a
-// workbook.
+// workbook, to the recipients given or the default settings' contacts.
 func (a *Activities) SendPeriodReport(ctx context.Context, in contract.PeriodReport) (int, error) {
 	gdb := a.DB.WithContext(ctx)
 	var rounds []models.Round
@@ -70,12 +70,17 @@ func (a *Activities) SendPeriodReport(ctx context.Context, in contract.PeriodRep
 }
 
 // reportRecipients are the addresses given, or else the PPK and HR
-// contacts of the rounds, each once, in order; invalid ones are left out.
+// contacts of the rounds, or of the default settings when the period has
+// none, each once, in order; invalid ones are left out.
 func reportRecipients(given []string, rounds []models.Round) []string {
 	if len(given) == 0 {
 		for _, r := range rounds {
 			given = append(given, r.Settings.Contacts.PPK, r.Settings.Contacts.HR)
 		}
+	}
+	if len(given) == 0 {
+		c := models.DefaultSettings().Contacts
+		given = []string{c.PPK, c.HR}
 	}
 	var out []string
 	seen := map[string]bool{}

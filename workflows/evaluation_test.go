@@ -95,9 +95,17 @@ func TestPeriodicEvaluation(t *testing.T) {
 		t.Errorf("started by hand on %v: %s", due, again.Report.Label)
 	}
 	var n int64
-	gdb.Model(&models.OutboxMessage{}).Where("key LIKE ?", "evaluation:%").Count(&n)
+	gdb.Model(&models.OutboxMessage{}).Where("key LIKE ?", "evaluation:2027-Q1:%").Count(&n)
 	if n != 2 {
 		t.Errorf("%d messages after the second run, want 2", n)
+	}
+	// A quarter without rounds, and no recipients set: the default
+	// settings' PPK and HR hear that there was none.
+	res = run(in, time.Date(2027, 1, 1, 7, 0, 0, 0, wita), true)
+	var empty []models.OutboxMessage
+	gdb.Where("key LIKE ?", "evaluation:2026-Q4:%").Find(&empty)
+	if res.Messages != 2 || len(empty) != 2 || empty[0].AttachmentName != "" {
+		t.Errorf("the fourth quarter of 2026: %d messages, %+v", res.Messages, empty)
 	}
 	// Monthly, to the recipients set: March had no round.
 	in = workflows.PeriodicEvaluation{Every: models.EveryMonth, TimeZone: "Asia/Makassar", Recipients: []string{"kepala@bkpsdm.local", "bukan alamat"}}
