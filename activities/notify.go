@@ -55,7 +55,7 @@ func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
 		}
 		key = in.Key + ":" + string(models.ChannelWebhook)
 	}
-	n, err := inApp(a.BaseURL, in, t, d, lang)
+	n, err := inApp(a.BaseURL, in, t, d, lang, m)
 	if err != nil {
 		return err
 	}
@@ -66,7 +66,7 @@ func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
 // the employee's NIP, or to the role and the unit of the transfer, with
 // the page to go to. Its text is the mail's, but a link in it (a survey's
 // is a one-time secret) becomes the page's.
-func inApp(base string, in contract.NotifyInput, t notice, d notify.Data, lang string) (*models.Notice, error) {
+func inApp(base string, in contract.NotifyInput, t notice, d notify.Data, lang string, mail notify.Message) (*models.Notice, error) {
 	n := &models.Notice{Key: in.Key, TransferID: t.ID, Role: in.To, Kind: string(in.Kind), Link: pageOf(in.To, t.ID)}
 	switch in.To {
 	case models.RoleEmployee:
@@ -76,9 +76,12 @@ func inApp(base string, in contract.NotifyInput, t notice, d notify.Data, lang s
 	default:
 		n.Role = models.RoleHR
 	}
-	if d.Link != "" {
-		d.Link = strings.TrimSuffix(base, "/") + n.Link
+	if d.Link == "" {
+		// Nothing to replace: the mail's text is the notice's.
+		n.Subject, n.Body = mail.Subject, mail.Body
+		return n, nil
 	}
+	d.Link = strings.TrimSuffix(base, "/") + n.Link
 	m, err := notify.Render(in.Kind, lang, "", d)
 	n.Subject, n.Body = m.Subject, m.Body
 	return n, err
