@@ -115,6 +115,8 @@ type bench struct {
 	// payloads is their data converter.
 	payloadKeys string
 	payloads    converter.DataConverter
+	// temporalPID is the Temporal server's process, once found (cpuNow).
+	temporalPID int
 }
 
 // duration is how long each endpoint is attacked.

@@ -80,7 +80,9 @@ func (b *bench) latency(rounds []string) error {
 	}
 	for _, c := range cases {
 		stop := func() {}
+		var cpu cpuUse
 		if c.fresh {
+			cpu = b.cpuNow()
 			next.Store(0)
 			b.times.start()
 			if stop, err = b.profile(); err != nil {
@@ -92,6 +94,9 @@ func (b *bench) latency(rounds []string) error {
 		b.times.stop()
 		met := m.Latencies.P99 < c.p99 && m.Success == 1
 		b.add(fmt.Sprintf("%s at %d/s", c.name, b.cfg.Rate), describe(m), fmt.Sprintf("p99 < %v, no errors", c.p99), &met)
+		if c.fresh {
+			b.report.Rows = append(b.report.Rows, cpuPerDecision("… CPU per decision", cpu, b.cpuNow(), m.Requests)...)
+		}
 	}
 	for _, name := range b.times.names() {
 		b.add("… "+name, b.times.describe(name), "", nil)
