@@ -107,13 +107,9 @@ func (s *Service) Get(ctx context.Context, a models.Actor, id string) (View, err
 	if err != nil {
 		return View{}, err
 	}
-	v := View{Transfer: t}
-	if t.Stage.Confirmed() {
-		var st workflows.TransferState
-		if q, err := s.Temporal.QueryWorkflow(ctx, t.WorkflowID, "", workflows.QueryState); err == nil && q.Get(&st) == nil {
-			v.Live = &st
-			v.Stage = st.Stage
-		}
+	v := View{Transfer: t, Live: s.Live(ctx, t)}
+	if v.Live != nil {
+		v.Stage = v.Live.Stage
 	}
 	return v, nil
 }
