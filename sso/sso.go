@@ -1,0 +1,417 @@
+// Package sso signs people in to the web pages through an identity
+// provider with OpenID Connect: the authorization code flow with PKCE
+// (S256), a state and a nonce. What a sign-in needs on its way back (the
+// nonce, the PKCE verifier, the page to go on to) is kept in the database
+// under the SHA-256 of its state, for LoginTTL, and deleted when the
+// browser comes back, so that a state is used once; the browser that
+// started is given the state in a cookie, which must come back with it.
+//
+// The ID token's signature, issuer, audience and expiry are checked with
+// go-oidc, its nonce here. The person is matched to an existing account by
+// a claim, their NIP or their e-mail; nobody gets an account by signing
+// in. Roles come from the account, or from a claim, which must name one
+// of models.AccountRoles.
+package sso
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/coreos/go-oidc/v3/oidc"
+	"golang.org/x/oauth2"
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/accounts"
+	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// Match says which claim of the ID token finds a person's account.
+type Match string
+
+// The claims accounts are matched by.
+const (
+	// MatchNIP finds the employee's account with the NIP in the claim
+	// Config.NIPClaim, or else the account whose username is that NIP.
+	MatchNIP Match = "nip"
+	// MatchEmail finds the account of the employee whose e-mail address
+	// is the verified "email" claim.
+	MatchEmail Match = "email"
+)
+
+// LoginTTL is how long a started sign-in waits for the browser to come
+// back from the identity provider.
+const LoginTTL = 10 * time.Minute
+
+// Limits on what comes back from the identity provider through the
+// browser.
+const (
+	maxState = 64
+	maxCode  = 2048
+	// maxShown bounds a claim's value quoted on a page.
+	maxShown = 64
+)
+
+// DefaultNIPClaim is the claim that holds the NIP when none is set.
+const DefaultNIPClaim = "nip"
+
+// Config is how Mutasi reaches its identity provider.
+type Config struct {
+	// Issuer is the provider's issuer URL; its discovery document is at
+	// Issuer/.well-known/openid-configuration.
+	Issuer       string
+	ClientID     string
+	ClientSecret string
+	// RedirectURL is Mutasi's /signin/sso/callback as the browser reaches
+	// it, registered with the provider.
+	RedirectURL string
+	// Match is the claim accounts are matched by.
+	Match Match
+	// NIPClaim is the claim holding the NIP, for MatchNIP (empty:
+	// DefaultNIPClaim).
+	NIPClaim string
+	// RolesClaim is the claim holding the person's role; empty: the role
+	// is the account's.
+	RolesClaim string
+	// PasswordsOff turns off signing in with local passwords.
+	PasswordsOff bool
+	// HTTPClient talks to the provider (nil: one with a 10-second
+	// timeout).
+	HTTPClient *http.Client
+}
+
+// Check reports what is wrong with the configuration, naming the setting.
+func (c Config) Check() error {
+	for _, u := range []struct{ name, value string }{{"issuer", c.Issuer}, {"redirect URL", c.RedirectURL}} {
+		if err := checkURL(u.value); err != nil {
+			return fmt.Errorf("the %s %q: %w", u.name, u.value, err)
+		}
+	}
+	if c.ClientID == "" || c.ClientSecret == "" {
+		return errors.New("the client ID and the client secret are both needed")
+	}
+	if c.Match != MatchNIP && c.Match != MatchEmail {
+		return fmt.Errorf("accounts are matched by %q or %q, not %q", MatchNIP, MatchEmail, c.Match)
+	}
+	return nil
+}
+
+// checkURL accepts an absolute https URL, or http to a loopback host (a
+// provider run on this machine, for trying things out).
+func checkURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || u.Host == "" || u.User != nil || u.Fragment != "" {
+		return errors.New("want an absolute URL, such as https://sso.example.go.id/realms/pemda")
+	}
+	host := u.Hostname()
+	ip := net.ParseIP(host)
+	switch {
+	case u.Scheme == "https":
+		return nil
+	case u.Scheme == "http" && (host == "localhost" || ip != nil && ip.IsLoopback()):
+		return nil
+	}
+	return errors.New("want https (plain http only to localhost)")
+}
+
+// Client signs people in through one identity provider. Its discovery
+// document is read at the first sign-in, and again after a failure, so a
+// provider that is down does not keep Mutasi from starting.
+type Client struct {
+	cfg      Config
+	mu       sync.Mutex
+	provider *oidc.Provider
+}
+
+// New checks cfg and returns its client.
+func New(cfg Config) (*Client, error) {
+	if err := cfg.Check(); err != nil {
+		return nil, err
+	}
+	if cfg.NIPClaim == "" {
+		cfg.NIPClaim = DefaultNIPClaim
+	}
+	if cfg.HTTPClient == nil {
+		cfg.HTTPClient = &http.Client{Timeout: 10 * time.Second}
+	}
+	return &Client{cfg: cfg}, nil
+}
+
+// PasswordsOff reports whether local passwords are turned off.
+func (c *Client) PasswordsOff() bool { return c.cfg.PasswordsOff }
+
+// refused wraps what a person is told with the cause, for the log.
+func refused(e *apperr.Error, cause error) error {
+	if cause == nil {
+		return e
+	}
+	return fmt.Errorf("%w (%v)", e, cause)
+}
+
+var (
+	errProvider = apperr.New(apperr.KindUnavailable, "", "penyedia identitas (SSO) tidak dapat dihubungi; coba lagi nanti",
+		"the identity provider (SSO) cannot be reached; try again later")
+	errState = apperr.New(apperr.KindGone, "state", "permintaan masuk SSO ini tidak dikenal, sudah dipakai, atau kedaluwarsa; silakan masuk lagi",
+		"this SSO sign-in is unknown, already used or expired; please sign in again")
+	errToken = apperr.New(apperr.KindUnauth, "", "tanda identitas dari penyedia identitas tidak sah (penerbit, audiens, masa berlaku, atau nonce); silakan masuk lagi",
+		"the identity provider's token is not valid (issuer, audience, expiry or nonce); please sign in again")
+)
+
+func (c *Client) ctx(ctx context.Context) context.Context {
+	return oidc.ClientContext(ctx, c.cfg.HTTPClient)
+}
+
+// discover returns the provider, reading its discovery document once.
+func (c *Client) discover(ctx context.Context) (*oidc.Provider, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.provider != nil {
+		return c.provider, nil
+	}
+	p, err := oidc.NewProvider(c.ctx(ctx), c.cfg.Issuer)
+	if err != nil {
+		return nil, refused(errProvider, err)
+	}
+	c.provider = p
+	return p, nil
+}
+
+func (c *Client) oauth(p *oidc.Provider) *oauth2.Config {
+	return &oauth2.Config{ClientID: c.cfg.ClientID, ClientSecret: c.cfg.ClientSecret, RedirectURL: c.cfg.RedirectURL,
+		Endpoint: p.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile", "email"}}
+}
+
+// Start begins a sign-in that goes on to next (a local path, or empty)
+// and returns its state, which the browser must keep, and the provider's
+// URL to send the browser to.
+func (c *Client) Start(ctx context.Context, gdb *gorm.DB, next string, now time.Time) (state, authURL string, err error) {
+	p, err := c.discover(ctx)
+	if err != nil {
+		return "", "", err
+	}
+	state, nonce, verifier := rand.Text(), rand.Text(), oauth2.GenerateVerifier()
+	db := gdb.WithContext(ctx)
+	// Sign-ins never finished are swept on the way.
+	if err := db.Where("expires_at < ?", now).Delete(&models.SSOLogin{}).Error; err != nil {
+		return "", "", err
+	}
+	login := models.SSOLogin{ID: stateID(state), Nonce: nonce, Verifier: verifier, Next: next, ExpiresAt: now.Add(LoginTTL)}
+	if err := db.Create(&login).Error; err != nil {
+		return "", "", err
+	}
+	return state, c.oauth(p).AuthCodeURL(state, oidc.Nonce(nonce), oauth2.S256ChallengeOption(verifier)), nil
+}
+
+// Callback is what the browser comes back from the provider with.
+type Callback struct {
+	// State is the state in the query; Kept is the one the browser was
+	// given when it started.
+	State, Kept string
+	Code        string
+	// Error is the provider's error code, when it did not sign the
+	// person in.
+	Error string
+}
+
+// Finish ends a sign-in: it uses up its state, exchanges the code, checks
+// the ID token and returns the enabled account it belongs to and the page
+// to go on to. An account whose role comes from a claim takes that role,
+// which is audited.
+func (c *Client) Finish(ctx context.Context, gdb *gorm.DB, cb Callback, now time.Time) (models.Account, string, error) {
+	db := gdb.WithContext(ctx)
+	login, err := take(db, cb, now)
+	if err != nil {
+		return models.Account{}, "", err
+	}
+	if cb.Error != "" {
+		return models.Account{}, "", refused(apperr.New(apperr.KindUnauth, "", "penyedia identitas tidak memasukkan Anda; silakan coba lagi",
+			"the identity provider did not sign you in; please try again"), fmt.Errorf("provider error %.64q", cb.Error))
+	}
+	if cb.Code == "" || len(cb.Code) > maxCode {
+		return models.Account{}, "", apperr.Invalid("code", fmt.Sprintf("kode dari penyedia identitas harus ada, paling panjang %d karakter", maxCode),
+			fmt.Sprintf("the identity provider's code must be there, at most %d characters", maxCode))
+	}
+	p, err := c.discover(ctx)
+	if err != nil {
+		return models.Account{}, "", err
+	}
+	tok, err := c.oauth(p).Exchange(c.ctx(ctx), cb.Code, oauth2.VerifierOption(login.Verifier))
+	if err != nil {
+		return models.Account{}, "", refused(apperr.New(apperr.KindUnauth, "code", "penyedia identitas menolak kode masuk; silakan masuk lagi",
+			"the identity provider refused the sign-in code; please sign in again"), err)
+	}
+	raw, _ := tok.Extra("id_token").(string)
+	if raw == "" {
+		return models.Account{}, "", refused(errToken, errors.New("no id_token in the token response"))
+	}
+	idt, err := p.Verifier(&oidc.Config{ClientID: c.cfg.ClientID, Now: func() time.Time { return now }}).Verify(c.ctx(ctx), raw)
+	if err != nil {
+		return models.Account{}, "", refused(errToken, err)
+	}
+	if subtle.ConstantTimeCompare([]byte(idt.Nonce), []byte(login.Nonce)) != 1 {
+		return models.Account{}, "", refused(errToken, errors.New("the nonce differs"))
+	}
+	var claims map[string]any
+	if err := idt.Claims(&claims); err != nil {
+		return models.Account{}, "", refused(errToken, err)
+	}
+	acc, err := c.match(db, claims)
+	if err != nil {
+		return models.Account{}, "", err
+	}
+	if acc.DisabledAt != nil {
+		return models.Account{}, "", apperr.Forbidden("akun "+acc.Username+" dinonaktifkan; hubungi admin BKPSDM",
+			"the account "+acc.Username+" is disabled; ask BKPSDM's admin")
+	}
+	if c.cfg.RolesClaim != "" {
+		if acc, err = c.takeRole(ctx, db, acc, claims); err != nil {
+			return models.Account{}, "", err
+		}
+	}
+	return acc, login.Next, nil
+}
+
+// take uses up the sign-in of the callback's state, which must be the
+// one the browser kept and not have expired.
+func take(db *gorm.DB, cb Callback, now time.Time) (models.SSOLogin, error) {
+	var login models.SSOLogin
+	if cb.State == "" || len(cb.State) > maxState || subtle.ConstantTimeCompare([]byte(cb.State), []byte(cb.Kept)) != 1 {
+		return login, refused(errState, errors.New("the state is not the one this browser was given"))
+	}
+	id := stateID(cb.State)
+	err := db.First(&login, "id = ?", id).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return login, refused(errState, errors.New("no sign-in has this state"))
+	}
+	if err != nil {
+		return login, err
+	}
+	// Of two requests with one state, only the one that deletes it goes on.
+	res := db.Where("id = ?", id).Delete(&models.SSOLogin{})
+	if res.Error != nil {
+		return login, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return login, refused(errState, errors.New("the state was used meanwhile"))
+	}
+	if !now.Before(login.ExpiresAt) {
+		return login, refused(errState, errors.New("the sign-in expired"))
+	}
+	return login, nil
+}
+
+func stateID(state string) string {
+	sum := sha256.Sum256([]byte(state))
+	return hex.EncodeToString(sum[:])
+}
+
+// shown is a claim's value as a page quotes it: cut short.
+func shown(s string) string {
+	if r := []rune(s); len(r) > maxShown {
+		return string(r[:maxShown]) + "…"
+	}
+	return s
+}
+
+// match finds the account the claims identify.
+func (c *Client) match(db *gorm.DB, claims map[string]any) (models.Account, error) {
+	var list []models.Account
+	var who, whoEN string
+	switch c.cfg.Match {
+	case MatchNIP:
+		v, _ := claims[c.cfg.NIPClaim].(string)
+		if _, err := models.ParseNIP(v); err != nil {
+			return models.Account{}, apperr.Forbidden(fmt.Sprintf("penyedia identitas tidak mengirim NIP yang sah dalam klaim %q", c.cfg.NIPClaim),
+				fmt.Sprintf("the identity provider sent no valid NIP in the claim %q", c.cfg.NIPClaim))
+		}
+		if err := db.Where("nip = ? OR username = ?", v, v).Find(&list).Error; err != nil {
+			return models.Account{}, err
+		}
+		who, whoEN = "NIP "+v, "NIP "+v
+	case MatchEmail:
+		email, _ := claims["email"].(string)
+		verified, _ := claims["email_verified"].(bool)
+		if models.CheckEmail(email) != nil || !verified {
+			return models.Account{}, apperr.Forbidden("penyedia identitas tidak mengirim alamat e-mail yang terverifikasi",
+				"the identity provider sent no verified e-mail address")
+		}
+		owners := db.Model(&models.Employee{}).Select("nip").Where("LOWER(email) = ?", strings.ToLower(email))
+		if err := db.Where("nip IN (?)", owners).Find(&list).Error; err != nil {
+			return models.Account{}, err
+		}
+		who, whoEN = "e-mail "+shown(email), "e-mail "+shown(email)
+	}
+	switch len(list) {
+	case 0:
+		return models.Account{}, apperr.Forbidden(
+			"Anda sudah masuk di penyedia identitas, tetapi tidak ada akun Mutasi untuk "+who+
+				". Akun tidak dibuat otomatis: mintalah admin BKPSDM membuatkan akun Anda.",
+			"You are signed in at the identity provider, but no Mutasi account belongs to "+whoEN+
+				". Accounts are not created by signing in: ask BKPSDM's admin to create yours.")
+	case 1:
+		return list[0], nil
+	}
+	return models.Account{}, apperr.Conflict("", fmt.Sprintf("%d akun Mutasi cocok dengan %s; mintalah admin BKPSDM menyisakan satu", len(list), who),
+		fmt.Sprintf("%d Mutasi accounts match %s; ask BKPSDM's admin to keep one", len(list), whoEN))
+}
+
+// takeRole gives the account the role of the roles claim, which must name
+// exactly one known role; a change is audited, by "sso".
+func (c *Client) takeRole(ctx context.Context, db *gorm.DB, acc models.Account, claims map[string]any) (models.Account, error) {
+	role, err := roleOf(claims[c.cfg.RolesClaim], c.cfg.RolesClaim)
+	if err != nil || role == acc.Role {
+		return acc, err
+	}
+	changed, err := (&accounts.Service{DB: db}).Change(ctx, Actor, acc.Username,
+		accounts.ChangeRequest{Role: role, NIP: acc.NIP, Units: acc.Units})
+	if e, ok := apperr.As(err); ok && e.Kind == apperr.KindInvalid {
+		return acc, apperr.Forbidden(fmt.Sprintf("peran %s dari penyedia identitas tidak cocok dengan akun %s: %s", role, acc.Username, e.Message),
+			fmt.Sprintf("the role %s from the identity provider does not fit the account %s: %s", role, acc.Username, e.MessageEN))
+	}
+	return changed, err
+}
+
+// Actor is who the audit trail names for a role an account took from the
+// identity provider: no username can be "(sso)".
+var Actor = models.Actor{ID: "(sso)", Role: models.RoleSystem}
+
+// roleOf reads a roles claim: one string, or a list of one string, that
+// is one of models.AccountRoles. Anything else is refused.
+func roleOf(v any, claim string) (models.Role, error) {
+	var values []string
+	switch x := v.(type) {
+	case string:
+		values = []string{x}
+	case []any:
+		for _, e := range x {
+			s, ok := e.(string)
+			if !ok {
+				values = nil
+				break
+			}
+			values = append(values, s)
+		}
+	}
+	if len(values) != 1 {
+		return "", apperr.Forbidden(fmt.Sprintf("klaim peran %q dari penyedia identitas harus berisi tepat satu peran", claim),
+			fmt.Sprintf("the identity provider's roles claim %q must hold exactly one role", claim))
+	}
+	role := models.Role(values[0])
+	if !slices.Contains(models.AccountRoles, role) {
+		return "", apperr.Forbidden(fmt.Sprintf("peran %q dari penyedia identitas tidak dikenal Mutasi", shown(values[0])),
+			fmt.Sprintf("Mutasi does not know the role %q from the identity provider", shown(values[0])))
+	}
+	return role, nil
+}
