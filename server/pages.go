@@ -177,6 +177,8 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.GET("/", s.page(s.home, anyone...))
 	p.GET("/signin", s.page(s.signInPage))
 	p.POST("/signin", s.page(s.signIn))
+	p.GET("/signin/sso", s.page(s.ssoStart))
+	p.GET("/signin/sso/callback", s.page(s.ssoCallback))
 	p.POST("/signout", s.page(s.signOut, anyone...))
 
 	p.GET("/dashboard", s.page(s.dashboardPage, hr...))

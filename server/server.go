@@ -32,6 +32,7 @@ import (
 	"github.com/bkpsdm/mutasi/notices"
 	"github.com/bkpsdm/mutasi/ratelimit"
 	"github.com/bkpsdm/mutasi/rounds"
+	"github.com/bkpsdm/mutasi/sso"
 	"github.com/bkpsdm/mutasi/transfers"
 )
 
@@ -56,6 +57,9 @@ type Server struct {
 	// Temporal client's data converter (it decrypts); nil takes the SDK's
 	// default.
 	Payloads converter.DataConverter
+	// SSO signs people in through an OpenID Connect identity provider;
+	// nil: only local passwords.
+	SSO *sso.Client
 
 	// transfers and rounds are the application functions the API and
 	// the pages share; Handler makes them.

@@ -162,6 +162,9 @@ func checkCSRF(c *gin.Context) bool {
 // so that guesses sent at once or spread over many addresses are slowed
 // alike; a right password gives its attempt back.
 func (s *Server) signIn(c *gin.Context, v *view) error {
+	if s.passwordsOff() {
+		return errPasswordsOff
+	}
 	keys := []string{clientKey(c), accountKey(c.PostForm("username"))}
 	if ok, wait := s.TokenLimiter.Take(keys...); !ok {
 		return s.formFailed(c, v, "signin", tooManyGuesses(c, wait, "password",
@@ -176,14 +179,20 @@ func (s *Server) signIn(c *gin.Context, v *view) error {
 	if err != nil {
 		return s.formFailed(c, v, "signin", err, s.signInPage)
 	}
+	return s.openSession(c, acc, c.PostForm("next"), "password")
+}
+
+// openSession signs acc in on this browser, which it sends on to next (a
+// local path) or else to the role's home; how says by what means, for the
+// log.
+func (s *Server) openSession(c *gin.Context, acc models.Account, next, how string) error {
 	token, err := account.StartSession(s.DB.WithContext(c), acc, time.Now())
 	if err != nil {
 		return err
 	}
 	setCookie(c, sessionCookie, token, int(account.SessionTTL/time.Second))
 	setCookie(c, csrfCookie, "", -1)
-	s.Log.Info("signed in", "account", acc.Username, "role", acc.Role)
-	next := c.PostForm("next")
+	s.Log.Info("signed in", "account", acc.Username, "role", acc.Role, "method", how)
 	if !localPath(next) {
 		next = homeOf(acc.Role)
 	}
@@ -215,7 +224,7 @@ func (s *Server) signInPage(c *gin.Context, v *view) error {
 	if !localPath(next) {
 		next = ""
 	}
-	return s.render(c, v, "signin", "title.signin", gin.H{"Next": next})
+	return s.render(c, v, "signin", "title.signin", gin.H{"Next": next, "SSO": s.SSO != nil, "Passwords": !s.passwordsOff()})
 }
 
 // localPath reports whether p is a path on this site, safe to redirect

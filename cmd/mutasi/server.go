@@ -23,6 +23,7 @@ import (
 	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/server"
+	"github.com/bkpsdm/mutasi/sso"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 )
@@ -78,15 +79,20 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 }
 
 // httpFlags are the flags of `mutasi server` and `mutasi dev` that say
-// how the API treats its clients' connections.
+// how the API treats its clients' connections, and how the pages sign
+// people in.
 type httpFlags struct {
 	trustedProxies, readTimeout, writeTimeout, idleTimeout, maxConns, maxConnsPerClient *string
+	// sso connects an identity provider.
+	sso *ssoFlags
 }
 
 // httpConfig is what httpFlags say, parsed.
 type httpConfig struct {
 	conns          server.Conns
 	trustedProxies []netip.Prefix
+	// sso is the pages' single sign-on, nil when none.
+	sso *sso.Client
 }
 
 // addHTTPFlags registers the httpFlags on fs, their defaults those of
@@ -106,6 +112,7 @@ func addHTTPFlags(fs *flag.FlagSet) *httpFlags {
 			"connections held at once by all clients; keep it below the open-file limit (MUTASI_HTTP_MAX_CONNS)"),
 		maxConnsPerClient: fs.String("http-max-conns-per-client", env("MUTASI_HTTP_MAX_CONNS_PER_CLIENT", strconv.Itoa(d.MaxPerClient)),
 			"connections held at once by one client address (an IPv6 /64); trusted proxies are not limited (MUTASI_HTTP_MAX_CONNS_PER_CLIENT)"),
+		sso: addSSOFlags(fs),
 	}
 }
 
@@ -135,14 +142,15 @@ func (f *httpFlags) parse() (httpConfig, error) {
 			return hc, fmt.Errorf("--%s %q: want a positive number", n.flag, n.value)
 		}
 	}
-	return hc, nil
+	hc.sso, err = f.sso.parse()
+	return hc, err
 }
 
 // serveAPI serves the API on tcp, counting its requests into reg, until
 // ctx is done, then shuts down gracefully.
 func serveAPI(ctx context.Context, tcp net.Listener, hc httpConfig, gdb *gorm.DB, tc client.Client, payloads converter.DataConverter,
 	secret []byte, log *slog.Logger, reg *metrics.Registry) error {
-	api := &server.Server{DB: gdb, Temporal: tc, Payloads: payloads, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies,
+	api := &server.Server{DB: gdb, Temporal: tc, Payloads: payloads, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies, SSO: hc.sso,
 		Middleware: []gin.HandlerFunc{reg.Middleware()}}
 	srv, ln := api.HTTP(tcp, hc.conns)
 	errc := make(chan error, 1)

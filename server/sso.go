@@ -1,0 +1,70 @@
+package server
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/sso"
+)
+
+// Single sign-on (package sso): /signin/sso sends the browser to the
+// identity provider, with the state in a short-lived cookie of its own;
+// the provider sends it back to /signin/sso/callback, which signs the
+// person in as a password would. Without SSO configured both are not
+// found.
+
+const ssoCookie = "mutasi_sso"
+
+// maxNext bounds the page a sign-in goes on to.
+const maxNext = 2048
+
+var (
+	errNoSSO = apperr.New(apperr.KindNotFound, "", "masuk dengan SSO tidak diaktifkan di Mutasi ini",
+		"signing in with SSO is not turned on in this Mutasi")
+	errPasswordsOff = apperr.New(apperr.KindForbidden, "password", "masuk dengan kata sandi dimatikan di Mutasi ini; masuklah dengan SSO",
+		"signing in with a password is turned off in this Mutasi; sign in with SSO")
+)
+
+// passwordsOff reports whether local passwords are turned off.
+func (s *Server) passwordsOff() bool { return s.SSO != nil && s.SSO.PasswordsOff() }
+
+// ssoStart begins a sign-in at the identity provider.
+func (s *Server) ssoStart(c *gin.Context, v *view) error {
+	if s.SSO == nil {
+		return errNoSSO
+	}
+	next := c.Query("next")
+	if !localPath(next) || len(next) > maxNext {
+		next = ""
+	}
+	state, to, err := s.SSO.Start(c, s.DB, next, time.Now())
+	if err != nil {
+		return err
+	}
+	setCookie(c, ssoCookie, state, int(sso.LoginTTL/time.Second))
+	c.Redirect(http.StatusSeeOther, to)
+	return nil
+}
+
+// ssoCallback finishes a sign-in when the provider sends the browser
+// back. Whatever happens, the state is used up; a refusal is logged with
+// its cause and shown on the error page.
+func (s *Server) ssoCallback(c *gin.Context, v *view) error {
+	if s.SSO == nil {
+		return errNoSSO
+	}
+	kept := readCookie(c, ssoCookie)
+	setCookie(c, ssoCookie, "", -1)
+	acc, next, err := s.SSO.Finish(c, s.DB, sso.Callback{State: c.Query("state"), Kept: kept, Code: c.Query("code"),
+		Error: c.Query("error")}, time.Now())
+	if err != nil {
+		if _, ok := apperr.As(err); ok {
+			s.Log.Warn("SSO sign-in refused", "error", err)
+		}
+		return err
+	}
+	return s.openSession(c, acc, next, "sso")
+}
