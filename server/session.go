@@ -186,6 +186,12 @@ func (s *Server) signIn(c *gin.Context, v *view) error {
 // local path) or else to the role's home; how says by what means, for the
 // log.
 func (s *Server) openSession(c *gin.Context, acc models.Account, next, how string) error {
+	// A session this browser had ends: it no longer holds its cookie.
+	if sess := currentSession(c); sess != nil {
+		if err := account.EndSession(s.DB.WithContext(c), sess.token); err != nil {
+			return err
+		}
+	}
 	token, err := account.StartSession(s.DB.WithContext(c), acc, time.Now())
 	if err != nil {
 		return err

@@ -121,6 +121,15 @@ func TestSSOPages(t *testing.T) {
 	if r := step(t, c, base+"/notices"); r.status != http.StatusOK {
 		t.Errorf("the replays ended the session: /notices %d", r.status)
 	}
+	// Signing in as someone else in this browser ends the session it had.
+	if _, r := ssoSignIn(t, c, p, base, "", ssotest.Person{Subject: "a-1", NIP: ssoAdminNIP}); r.header.Get("Location") != "/accounts" {
+		t.Errorf("the admin's SSO sign-in went to %q", r.header.Get("Location"))
+	}
+	var left int64
+	srv.DB.Model(&models.Session{}).Where("username = ?", "siti").Count(&left)
+	if left != 0 {
+		t.Errorf("siti keeps %d sessions after the browser signed in as the admin", left)
+	}
 
 	for _, bad := range []struct {
 		name   string

@@ -55,6 +55,11 @@ const (
 // back from the identity provider.
 const LoginTTL = 10 * time.Minute
 
+// MaxPending bounds the sign-ins started and not finished within
+// LoginTTL, which anyone may start: beyond it a start is refused for a
+// while (too many) instead of filling the database.
+const MaxPending = 10000
+
 // Limits on what comes back from the identity provider through the
 // browser.
 const (
@@ -206,6 +211,14 @@ func (c *Client) Start(ctx context.Context, gdb *gorm.DB, next string, now time.
 	// Sign-ins never finished are swept on the way.
 	if err := db.Where("expires_at < ?", now).Delete(&models.SSOLogin{}).Error; err != nil {
 		return "", "", err
+	}
+	var pending int64
+	if err := db.Model(&models.SSOLogin{}).Count(&pending).Error; err != nil {
+		return "", "", err
+	}
+	if pending >= MaxPending {
+		return "", "", apperr.New(apperr.KindTooMany, "", "terlalu banyak permintaan masuk SSO yang belum selesai; coba lagi beberapa menit lagi",
+			"too many SSO sign-ins are under way; try again in a few minutes")
 	}
 	login := models.SSOLogin{ID: stateID(state), Nonce: nonce, Verifier: verifier, Next: next, ExpiresAt: now.Add(LoginTTL)}
 	if err := db.Create(&login).Error; err != nil {

@@ -2,6 +2,7 @@ package sso_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,16 +34,26 @@ type flow struct {
 }
 
 // begin starts a sign-in for person at the provider and follows the
-// browser to the provider and back, without finishing.
-func begin(t *testing.T, c *sso.Client, gdb *gorm.DB, p *ssotest.Provider, person ssotest.Person) flow {
+// browser to the provider and back, without finishing. A tamper changes
+// the query of the request to the provider on the way.
+func begin(t *testing.T, c *sso.Client, gdb *gorm.DB, p *ssotest.Provider, person ssotest.Person, tamper ...func(url.Values)) flow {
 	t.Helper()
 	p.Next(person)
 	state, authURL, err := c.Start(context.Background(), gdb, "/me", time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
+	to, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := to.Query()
+	for _, f := range tamper {
+		f(q)
+	}
+	to.RawQuery = q.Encode()
 	browser := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := browser.Get(authURL)
+	resp, err := browser.Get(to.String())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -51,7 +62,7 @@ func begin(t *testing.T, c *sso.Client, gdb *gorm.DB, p *ssotest.Provider, perso
 	if err != nil || !strings.HasPrefix(back.String(), redirect+"?") {
 		t.Fatalf("the provider answered %d, sending the browser to %v (%v)", resp.StatusCode, back, err)
 	}
-	q := back.Query()
+	q = back.Query()
 	return flow{state: state, authURL: authURL, cb: sso.Callback{State: q.Get("state"), Kept: state, Code: q.Get("code"), Error: q.Get("error")}}
 }
 
@@ -147,6 +158,19 @@ func TestSignInByNIP(t *testing.T) {
 			if err != nil && !strings.Contains(err.Error(), "expired") {
 				t.Errorf("the cause is not logged: %v", err)
 			}
+
+			// A token for another sign-in's nonce, and a code asked for with
+			// another PKCE challenge than this sign-in's verifier.
+			f = begin(t, c, gdb, p, ssotest.Person{Subject: "s-1", NIP: nipSiti}, func(q url.Values) { q.Set("nonce", "another-nonce") })
+			_, _, err = c.Finish(ctx, gdb, f.cb, time.Now())
+			wantKind(t, "another nonce", err, apperr.KindUnauth, "nonce")
+			if err != nil && !strings.Contains(err.Error(), "nonce differs") {
+				t.Errorf("another nonce, the cause: %v", err)
+			}
+			f = begin(t, c, gdb, p, ssotest.Person{Subject: "s-1", NIP: nipSiti},
+				func(q url.Values) { q.Set("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM") })
+			_, _, err = c.Finish(ctx, gdb, f.cb, time.Now())
+			wantKind(t, "another PKCE challenge", err, apperr.KindUnauth, "menolak kode")
 
 			f = begin(t, c, gdb, p, ssotest.Person{Subject: "s-9", NIP: nipNone})
 			_, _, err = c.Finish(ctx, gdb, f.cb, time.Now())
@@ -302,5 +326,33 @@ func TestProviderDown(t *testing.T) {
 	gdb.Model(&models.SSOLogin{}).Count(&n)
 	if n != 0 {
 		t.Errorf("%d sign-ins stored", n)
+	}
+}
+
+// TestPendingBounded: at MaxPending sign-ins under way a start is refused
+// as too many; once they have expired, the next start sweeps them.
+func TestPendingBounded(t *testing.T) {
+	gdb, _ := testkit.NewSQLite(t)
+	c, err := sso.New(ssotest.Start(t).Config(redirect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	rows := make([]models.SSOLogin, sso.MaxPending)
+	for i := range rows {
+		rows[i] = models.SSOLogin{ID: fmt.Sprintf("%064d", i), Nonce: "n", Verifier: "v", ExpiresAt: now.Add(time.Minute)}
+	}
+	if err := gdb.CreateInBatches(rows, 500).Error; err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Start(context.Background(), gdb, "", now)
+	wantKind(t, "a start beyond MaxPending", err, apperr.KindTooMany, "terlalu banyak")
+	if _, _, err := c.Start(context.Background(), gdb, "", now.Add(2*time.Minute)); err != nil {
+		t.Fatalf("a start once they expired: %v", err)
+	}
+	var n int64
+	gdb.Model(&models.SSOLogin{}).Count(&n)
+	if n != 1 {
+		t.Errorf("%d sign-ins stored after the sweep, want 1", n)
 	}
 }
