@@ -27,9 +27,10 @@ func TestColumnsHoldTheirIDs(t *testing.T) {
 	// The system's own identifiers: workflow ids (checked against their
 	// columns in package activities), API key prefixes, session ids and
 	// decree tokens (22 characters, activities.DecreeToken), survey
-	// answers' random ids (32 hex characters).
+	// answers' random ids (32 hex characters), SSO sign-ins' state
+	// hashes (64 hex characters).
 	own := map[string]bool{"workflow_id": true, "api_keys.id": true, "sessions.id": true, "decree_documents.id": true,
-		"survey_answers.id": true}
+		"survey_answers.id": true, "sso_logins.id": true}
 	checked := map[string]bool{}
 	for _, m := range All() {
 		s, err := schema.Parse(m, &sync.Map{}, schema.NamingStrategy{})
