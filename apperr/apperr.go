@@ -26,12 +26,13 @@ const (
 	KindUnsupported Kind = "Unsupported"  // the request's media type is not accepted
 	KindUnavailable Kind = "Unavailable"  // a service it needs cannot be reached for a moment; try again
 	KindTimeout     Kind = "Timeout"      // it ran out of time
+	KindAbandoned   Kind = "Abandoned"    // the caller went away before the answer
 	KindInternal    Kind = "Internal"     // the code did not expect this: a bug or an unknown failure
 )
 
 // Kinds lists every kind.
 var Kinds = []Kind{KindInvalid, KindMalformed, KindNotFound, KindForbidden, KindConflict, KindGone, KindUnauth,
-	KindTooMany, KindTooLarge, KindUnsupported, KindUnavailable, KindTimeout, KindInternal}
+	KindTooMany, KindTooLarge, KindUnsupported, KindUnavailable, KindTimeout, KindAbandoned, KindInternal}
 
 // Error is an application error: its kind, the field at fault if any,
 // and its message in Bahasa Indonesia (Message) and English (MessageEN).

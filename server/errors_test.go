@@ -1,13 +1,18 @@
 package server
 
 import (
+	"bytes"
+	"context"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/links"
@@ -220,5 +225,29 @@ func TestEveryKindHasAStatus(t *testing.T) {
 	}
 	if len(statusOf) != len(apperr.Kinds) {
 		t.Errorf("statusOf maps %d kinds, apperr lists %d", len(statusOf), len(apperr.Kinds))
+	}
+}
+
+// A request whose client went away is logged as abandoned, not as the
+// server's failure, and answers 499 (nobody reads it).
+func TestAbandonedRequest(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	var logged bytes.Buffer
+	srv := &Server{DB: gdb, Log: slog.New(slog.NewTextHandler(&logged, nil))}
+	tok, err := apikey.Issue(gdb, "hr", models.Actor{ID: "hr1", Role: models.RoleHR})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	req := httptest.NewRequestWithContext(ctx, "GET", "/api/v1/transfers?limit=5", nil)
+	req.Header.Set("Authorization", "Bearer "+tok)
+	rec := httptest.NewRecorder()
+	srv.Handler().ServeHTTP(rec, req)
+	if rec.Code != statusClientClosed {
+		t.Errorf("status %d, want %d: %s", rec.Code, statusClientClosed, rec.Body)
+	}
+	if !strings.Contains(logged.String(), "request abandoned by its client") || strings.Contains(logged.String(), "request failed") {
+		t.Errorf("log:\n%s", logged.String())
 	}
 }

@@ -48,6 +48,15 @@ var errUnavailable = apperr.New(apperr.KindUnavailable, "", "layanan sedang tida
 // errTimeout answers a request that ran out of time.
 var errTimeout = apperr.New(apperr.KindTimeout, "", "waktu tunggu habis", "timed out")
 
+// errAbandoned is what a request came to whose client went away before
+// the answer: its context was canceled, and whatever it waited for
+// stopped. Nobody reads the answer; the log says what happened.
+var errAbandoned = apperr.New(apperr.KindAbandoned, "", "permintaan dibatalkan oleh pengirimnya", "the request was abandoned by its client")
+
+// statusClientClosed is the status logged for an abandoned request (no
+// standard one exists; 499 is nginx's "client closed request").
+const statusClientClosed = 499
+
 // errInternal answers what the code did not expect.
 var errInternal = apperr.New(apperr.KindInternal, "", "terjadi kesalahan pada server", "internal server error")
 
@@ -65,6 +74,7 @@ var statusOf = map[apperr.Kind]int{
 	apperr.KindUnsupported: http.StatusUnsupportedMediaType,
 	apperr.KindUnavailable: http.StatusServiceUnavailable,
 	apperr.KindTimeout:     http.StatusGatewayTimeout,
+	apperr.KindAbandoned:   statusClientClosed,
 	apperr.KindInternal:    http.StatusInternalServerError,
 }
 
@@ -106,6 +116,12 @@ func writeError(c *gin.Context, log *slog.Logger, err error) {
 // messages, for the API and the pages alike; unexpected errors are logged.
 func problemOf(c *gin.Context, log *slog.Logger, err error) Problem {
 	e := classify(err)
+	if (e.Kind == apperr.KindInternal || e.Kind == apperr.KindUnavailable) && errors.Is(c.Request.Context().Err(), context.Canceled) {
+		// The client went away: the error is the cancellation reaching
+		// the database or Temporal, not a fault of either or of the code.
+		e = errAbandoned
+		log.Info("request abandoned by its client", "method", c.Request.Method, "path", c.FullPath(), "error", err)
+	}
 	switch e.Kind {
 	case apperr.KindUnavailable:
 		c.Header("Retry-After", retryAfterUnavailable)
