@@ -101,10 +101,10 @@ type TrainedVsOthers struct {
 	Untrained []ItemStats `json:"untrained"`
 }
 
-// outcomes computes the Outcomes of d; counted are the survey replies
-// the report counts (live: while answers still come in), skp d's SKP
-// predicates (skpByNIP).
-func outcomes(d Data, counted []*reply, live bool, skp map[string]map[int]float64) Outcomes {
+// outcomes computes the Outcomes of d; sides are the trained and
+// untrained movers' survey answers the report shows (keys "trained" and
+// "untrained", see suppress), skp d's SKP predicates (skpByNIP).
+func outcomes(d Data, sides map[string]cells, skp map[string]map[int]float64) Outcomes {
 	var o Outcomes
 	effective := map[string]*models.Transfer{} // by transfer ID
 	movedNIP := map[roundKey]bool{}
@@ -118,7 +118,7 @@ func outcomes(d Data, counted []*reply, live bool, skp map[string]map[int]float6
 	o.CareerSteps = careerSteps(effective, d.Positions)
 	o.Stopped = stopped(d)
 	o.SKP = skpOutcome(d, effective, skp)
-	o.TrainedVsOther = trainedVsOthers(counted, live)
+	o.TrainedVsOther = trainedVsOthers(sides)
 	return o
 }
 
@@ -365,43 +365,14 @@ func skpGroup(ps []skpPair) SKPGroup {
 }
 
 // trainedVsOthers computes the survey items of trained and untrained
-// movers, hiding an item in both groups when either has it from fewer
-// than MinGroup answers; while answers still come in (live), each side
-// counts whole blocks of MinGroup, as the breakdowns do.
-func trainedVsOthers(counted []*reply, live bool) TrainedVsOthers {
-	var trainedReplies, untrainedReplies []*reply
-	for _, r := range counted {
-		if r.trained {
-			trainedReplies = append(trainedReplies, r)
-		} else {
-			untrainedReplies = append(untrainedReplies, r)
-		}
-	}
-	trained, untrained := make([]answer, 0, answerCount(trainedReplies)), make([]answer, 0, answerCount(untrainedReplies))
-	for _, r := range blocks(trainedReplies, live) {
-		trained = append(trained, r.answers...)
-	}
-	for _, r := range blocks(untrainedReplies, live) {
-		untrained = append(untrained, r.answers...)
-	}
-	c := TrainedVsOthers{Trained: itemStats(trained), Untrained: itemStats(untrained)}
-	hidden := map[string]bool{}
-	for _, side := range [][]ItemStats{c.Trained, c.Untrained} {
-		for _, it := range side {
-			if it.N > 0 && !enough(it.N) {
-				hidden[it.Code] = true
-			}
-		}
-	}
-	for _, side := range [][]ItemStats{c.Trained, c.Untrained} {
-		for i, it := range side {
-			if hidden[it.Code] && it.N > 0 {
-				side[i] = ItemStats{Code: it.Code, Text: it.Text, TextEN: it.TextEN, Scale: it.Scale, N: it.N, Suppressed: true,
-					Distribution: []int{}}
-			}
-		}
-	}
-	return c
+// movers from the answers each side shows: suppress hides an item on
+// both sides when either has it from fewer than MinGroup answers, and
+// while answers still come in each side counts whole blocks of
+// MinGroup, as the breakdowns do (roundView).
+func trainedVsOthers(sides map[string]cells) TrainedVsOthers {
+	trained, trainedHeld := sides[side(true)].answers()
+	untrained, untrainedHeld := sides[side(false)].answers()
+	return TrainedVsOthers{Trained: itemStats(trained, trainedHeld), Untrained: itemStats(untrained, untrainedHeld)}
 }
 
 // outcomeRow is one figure of the outcomes, under stable keys: its

@@ -205,7 +205,10 @@ func TestOutcomesAcrossRounds(t *testing.T) {
 }
 
 // TestTrainedSidesCountWholeBlocksLive: while answers come in, each side
-// counts whole blocks of MinGroup, so that 2 new answers change nothing.
+// counts whole blocks of MinGroup, so that 2 new answers change nothing:
+// of ten filled answers, 7 trained and 3 not, the trained side shows 5
+// (the ten less those 5 are 5 people's answers); closed, it counts its
+// 7, and hides them beside the untrained side's 3.
 func TestTrainedSidesCountWholeBlocksLive(t *testing.T) {
 	in, _ := survey.Lookup(2)
 	var motivation *survey.Item
@@ -215,15 +218,24 @@ func TestTrainedSidesCountWholeBlocksLive(t *testing.T) {
 		}
 	}
 	var replies []*reply
-	for i := range 7 {
-		replies = append(replies, &reply{trained: true, answers: []answer{{motivation, float64(1 + i%5)}}})
+	for i := range 10 {
+		replies = append(replies, &reply{trained: i < 7, filled: true, answers: []answer{{motivation, float64(1 + i%5)}}})
 	}
-	for live, want := range map[bool]int{true: 5, false: 7} {
-		c := trainedVsOthers(replies, live)
+	for live, want := range map[bool]ItemStats{true: {N: 5}, false: {N: 7, Suppressed: true}} {
+		c := trainedVsOthers(sidesOf(roundView(replies, live)))
 		for _, it := range c.Trained {
-			if it.Code == "motivation" && it.N != want {
-				t.Errorf("live %v: the trained side counts %d, want %d", live, it.N, want)
+			if it.Code == "motivation" && (it.N != want.N || it.Suppressed != want.Suppressed) {
+				t.Errorf("live %v: the trained side counts %d, suppressed %v; want %d, %v", live, it.N, it.Suppressed, want.N, want.Suppressed)
 			}
 		}
 	}
+}
+
+// sidesOf are a view's trained and untrained sides under their keys.
+func sidesOf(v view) map[string]cells {
+	out := map[string]cells{}
+	for trained, cs := range v.sides {
+		out[side(trained)] = cs
+	}
+	return out
 }

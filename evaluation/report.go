@@ -10,10 +10,15 @@
 // The survey's figures keep answers anonymous: no figure of the round, a
 // unit or a position kind comes from fewer than MinGroup answers; a
 // hidden group is joined by the next smallest until the shown groups
-// subtracted from the total leave nobody or at least MinGroup people;
+// subtracted from the total leave nobody or at least MinGroup people,
+// and so, item by item, is a shown group's item (suppress);
 // while a survey window is open the figures count only the answers whose
 // block of MinGroup has filled (models.SurveyAnswer.Block), so one more
-// answer changes nothing; and comments wait for the window to close.
+// answer changes nothing; and comments wait for the window to close. A
+// report over several rounds (a period, a point of its trend) sums, for
+// each figure, only what each round's own report shows of it at that
+// moment (cells.go): a cell a round hides adds nothing from that round,
+// so the period less some rounds' reports gives nothing they hide.
 // The answers it reads carry no transfer, person or time: each unit's and
 // position kind's figures come from the attributes copied onto them.
 package evaluation
@@ -63,14 +68,15 @@ type Report struct {
 	// Trend is a period report's indicators per round and per quarter
 	// (trend.go); a round's report has none.
 	Trend *Trend `json:"trend,omitempty"`
-	// Comments are the open answers, unattributed and sorted, shown only
-	// once the survey window has closed and at least MinGroup people
+	// Comments are the open answers, unattributed and sorted, of each
+	// round whose survey window has closed and at least MinGroup people
 	// answered.
 	Comments []string `json:"comments"`
 	MinGroup int      `json:"min_group"`
-	// Live says a survey window is still open (see WindowOpen): the
-	// figures, Response.Answered included, count the answers in the
-	// order given, in whole blocks of MinGroup.
+	// Live says a survey window is still open in the report's scope (see
+	// WindowOpen): the figures, Response.Answered included, count the
+	// answers of each round whose window is open in whole blocks of
+	// MinGroup, in block order, as that round's own report does.
 	Live bool `json:"live"`
 	// Suppressed says the round's survey figures (items, motivation,
 	// eNPS) are hidden: some answers are counted, fewer than MinGroup.
@@ -246,46 +252,107 @@ func Compute(d Data) Report {
 	r.Response.Sent = len(d.Surveys)
 
 	r.Live = WindowOpen(d)
-	counted := replies(d.Responses)
-	if r.Live {
-		counted = filled(counted)
-	}
-	r.Response.Answered = len(counted)
-	r.Response.Rate = share(r.Response.Answered, r.Response.Sent)
-	answered := counted
-	if len(d.Rounds) > 1 {
-		counted = withoutSmallRounds(counted)
-	}
-	r.Suppressed = r.Response.Answered > 0 && !enough(len(counted))
-	all := make([]answer, 0, answerCount(counted))
-	for _, s := range counted {
-		all = append(all, s.answers...)
-		if !r.Live && enough(len(counted)) {
-			r.Comments = append(r.Comments, s.comments...)
+	views := d.views(replies(d.Responses), r.Live)
+	overall, total, totals := joinOverall(views)
+	units, kinds, sides := map[string]cells{}, map[string]cells{}, map[string]cells{}
+	for _, id := range roundIDs(views) {
+		v := views[id]
+		r.Response.Answered += v.answered
+		r.Comments = append(r.Comments, v.comments...)
+		for key, cs := range v.byUnit {
+			units[key] = append(units[key], cs...)
+		}
+		for key, cs := range v.byKind {
+			kinds[key] = append(kinds[key], cs...)
+		}
+		for trained, cs := range v.sides {
+			key := side(trained)
+			sides[key] = append(sides[key], cs...)
 		}
 	}
+	r.Response.Rate = share(r.Response.Answered, r.Response.Sent)
+	r.Suppressed = r.Response.Answered > 0 && !enough(total)
 	sort.Strings(r.Comments)
-	r.Items = itemStats(all)
+	all, held := overall.answers()
+	r.Items = itemStats(all, held)
 	r.Motivated = motivated(all)
 	r.ENPS = enps(all)
 
 	unitOf := breakdown{
 		transfer: func(t models.Transfer) string { return t.ToUnitID },
-		reply:    func(s *reply) string { return s.unit },
 		name:     func(key string) string { return d.Units[key] },
 	}
 	kindOf := breakdown{
 		transfer: func(t models.Transfer) string { return string(d.Positions[t.ToPositionID].Kind) },
-		reply:    func(s *reply) string { return string(s.kind) },
 		name:     func(key string) string { return key },
 	}
-	r.ByUnit = groups(d.Transfers, counted, r.Live, unitOf)
-	r.ByKind = groups(d.Transfers, counted, r.Live, kindOf)
-	r.Outcomes = outcomes(d, counted, r.Live, skpByNIP(d.SKP))
+	r.ByUnit = groups(d.Transfers, suppress(units, total, totals, true), unitOf)
+	r.ByKind = groups(d.Transfers, suppress(kinds, total, totals, true), kindOf)
+	r.Outcomes = outcomes(d, suppress(sides, total, totals, false), skpByNIP(d.SKP))
 	if d.Scope.From != nil {
-		r.Trend = trend(d, answered, r.Live)
+		r.Trend = trend(d, views)
 	}
 	return r
+}
+
+// views reads what each round's own report shows of its replies
+// (roundView), each with its own window (openRounds): all is every
+// reply, in block order. Data of one round (or of none named) is one
+// view, under its round's ID, live as the report is.
+func (d Data) views(all []*reply, live bool) map[string]view {
+	if len(d.Rounds) <= 1 {
+		key := ""
+		if len(d.Rounds) == 1 {
+			key = d.Rounds[0]
+		}
+		return map[string]view{key: roundView(all, live)}
+	}
+	open := openRounds(d)
+	mine := map[string][]*reply{}
+	for _, r := range all {
+		mine[r.round] = append(mine[r.round], r)
+	}
+	views := make(map[string]view, len(d.Rounds))
+	for _, id := range d.Rounds {
+		views[id] = roundView(mine[id], open[id])
+	}
+	return views
+}
+
+// joinOverall joins the rounds' own figures (each round's view's
+// overall cell), hiding, as a round does, any item of fewer than
+// MinGroup answers; total is how many replies they count, as the
+// figures that groups are subtracted from, and totals how many answers
+// to each item.
+func joinOverall(views map[string]view) (overall cells, total int, totals map[string]int) {
+	for _, id := range roundIDs(views) {
+		overall = append(overall, views[id].overall)
+		total += views[id].total
+	}
+	totals = overall.counts()
+	if shown, ok := suppress(map[string]cells{"": overall}, total, totals, false)[""]; ok {
+		overall, totals = shown, shown.counts()
+	}
+	return overall, total, totals
+}
+
+// roundIDs are the views' rounds, sorted, so that the same data is
+// read in the same order.
+func roundIDs(views map[string]view) []string {
+	ids := make([]string, 0, len(views))
+	for id := range views {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// side is the key of the trained or the untrained side.
+func side(trained bool) string {
+	if trained {
+		return "trained"
+	}
+	return "untrained"
 }
 
 // answerCount is how many numeric answers the replies hold.
@@ -297,41 +364,27 @@ func answerCount(s []*reply) int {
 	return n
 }
 
-// withoutSmallRounds leaves out the replies of every round that has 1 to
-// MinGroup-1 of them. A report over several rounds counts only the
-// others: the small round's own report hides its figures, and the
-// figures over several rounds, less those of the other rounds (each shown
-// in its own report), would give them away.
-func withoutSmallRounds(s []*reply) []*reply {
-	n := map[string]int{}
-	for _, r := range s {
-		n[r.round]++
-	}
-	out := make([]*reply, 0, len(s))
-	for _, r := range s {
-		if enough(n[r.round]) {
-			out = append(out, r)
-		}
-	}
-	return out
-}
-
 // WindowOpen reports whether answers may still come in the report's
-// scope, from what the data holds: a survey is still open, or a transfer
-// has not reached a final stage (its survey is yet to be sent or
-// answered; a completed transfer's survey was answered or closed).
-func WindowOpen(d Data) bool {
+// scope, from what the data holds: in one of its rounds (openRounds).
+func WindowOpen(d Data) bool { return len(openRounds(d)) > 0 }
+
+// openRounds are the rounds of d whose survey window is open: a survey
+// is still open, or a transfer has not reached a final stage (its survey
+// is yet to be sent or answered; a completed transfer's survey was
+// answered or closed).
+func openRounds(d Data) map[string]bool {
+	open := map[string]bool{}
 	for _, s := range d.Surveys {
 		if s.Status == models.SurveyOpen {
-			return true
+			open[s.RoundID] = true
 		}
 	}
 	for _, t := range d.Transfers {
 		if !t.Stage.Final() {
-			return true
+			open[t.RoundID] = true
 		}
 	}
-	return false
+	return open
 }
 
 // reply is one response read against its instrument version: the
@@ -421,20 +474,27 @@ func blocks(s []*reply, live bool) []*reply {
 	return s[:len(s)/MinGroup*MinGroup]
 }
 
-// itemStats computes each rated item's figures, in instrument order.
-func itemStats(all []answer) []ItemStats {
+// itemStats computes each rated item's figures, in instrument order,
+// from the answers given; an item hidden (held) with none given shows
+// only its number of answers, as suppressed.
+func itemStats(all []answer, held map[string]withheld) []ItemStats {
 	byCode := map[string][]float64{}
 	items := map[string]survey.Item{}
 	for _, a := range all {
 		byCode[a.item.Code] = append(byCode[a.item.Code], a.value)
 		items[a.item.Code] = *a.item
 	}
+	for code, w := range held {
+		if _, ok := items[code]; !ok {
+			items[code] = *w.item
+		}
+	}
 	var out []ItemStats
 	for _, it := range survey.Items {
 		if it.Scale == survey.Text {
 			continue
 		}
-		out = append(out, itemFigures(it, byCode[it.Code]))
+		out = append(out, itemFigures(it, byCode[it.Code], held[it.Code].n))
 		delete(items, it.Code)
 	}
 	// Items of older versions only, after the current ones, by code.
@@ -444,19 +504,22 @@ func itemStats(all []answer) []ItemStats {
 	}
 	sort.Strings(old)
 	for _, code := range old {
-		out = append(out, itemFigures(items[code], byCode[code]))
+		out = append(out, itemFigures(items[code], byCode[code], held[code].n))
 	}
 	return out
 }
 
-func itemFigures(it survey.Item, values []float64) ItemStats {
+// itemFigures are an item's figures from values; below MinGroup of them
+// only their number and that of the answers hidden (held), suppressed.
+func itemFigures(it survey.Item, values []float64, held int) ItemStats {
 	lo, hi := 1, 5
 	if it.Scale == survey.NPS {
 		lo, hi = 0, 10
 	}
 	s := ItemStats{Code: it.Code, Text: it.Text, TextEN: it.TextEN, Scale: it.Scale, N: len(values), Distribution: []int{}}
 	if !enough(len(values)) {
-		s.Suppressed = len(values) > 0
+		s.N += held
+		s.Suppressed = s.N > 0
 		return s
 	}
 	s.Distribution = make([]int, hi-lo+1)
@@ -515,21 +578,18 @@ func enps(all []answer) *ENPS {
 	return &e
 }
 
-// breakdown is one way of grouping: the key of a transfer's group, the
-// key of a reply's (from the attributes copied onto the answer, which
-// names no transfer) and a key's name.
+// breakdown is one way of grouping transfers: the key of a transfer's
+// group (a reply's is the attribute copied onto its answer, which names
+// no transfer: see roundView) and a key's name.
 type breakdown struct {
 	transfer func(models.Transfer) string
-	reply    func(*reply) string
 	name     func(string) string
 }
 
-// groups breaks the transfers and the counted replies down by by's keys.
-// Each group counts its own replies as the round does (whole blocks of
-// MinGroup while live), shows its figures only from MinGroup of them, and
-// protect hides more groups where subtraction would give a hidden one
-// away.
-func groups(transfers []models.Transfer, counted []*reply, live bool, by breakdown) []Group {
+// groups lists by's groups of the transfers and those of shown, with
+// their confirmed transfers; the groups of shown (see suppress) show
+// their figures, the others only their name and transfers.
+func groups(transfers []models.Transfer, shown map[string]cells, by breakdown) []Group {
 	byKey := map[string]*Group{}
 	group := func(key string) *Group {
 		g := byKey[key]
@@ -544,35 +604,24 @@ func groups(transfers []models.Transfer, counted []*reply, live bool, by breakdo
 			g.Transfers++
 		}
 	}
-	members := map[*Group][]*reply{}
-	for _, s := range counted {
-		g := group(by.reply(s))
-		members[g] = append(members[g], s)
+	for key := range shown {
+		group(key)
 	}
-	sizes := map[string]int{}
-	for key, g := range byKey {
-		members[g] = blocks(members[g], live)
-		sizes[key] = len(members[g])
-	}
-	shown := protect(sizes, len(counted))
 	out := make([]Group, 0, len(byKey))
 	for key, g := range byKey {
-		if g.Transfers == 0 && sizes[key] == 0 {
-			continue // only unconfirmed transfers there
-		}
-		if !shown[key] {
-			g.Suppressed = true
-			out = append(out, *g)
+		cs, ok := shown[key]
+		if !ok {
+			if g.Transfers > 0 { // else only unconfirmed transfers there
+				g.Suppressed = true
+				out = append(out, *g)
+			}
 			continue
 		}
-		values := make([]answer, 0, answerCount(members[g]))
-		for _, s := range members[g] {
-			values = append(values, s.answers...)
-		}
-		n := sizes[key]
+		values, _ := cs.answers()
+		n := cs.respondents()
 		g.Respondents = &n
 		g.Means = map[string]float64{}
-		for _, it := range itemStats(values) {
+		for _, it := range itemStats(values, nil) {
 			if it.Mean != nil {
 				g.Means[it.Code] = *it.Mean
 			}

@@ -44,9 +44,10 @@ type TrendPoint struct {
 	respondents, skpN int
 }
 
-// trend computes the Trend of a period's data; counted are the replies
-// the report counts, those of small rounds too.
-func trend(d Data, counted []*reply, live bool) *Trend {
+// trend computes the Trend of a period's data and what its rounds' own
+// reports show of their survey answers (views): a point's survey
+// figures join only those, as the period's own do.
+func trend(d Data, views map[string]view) *Trend {
 	quarterOf := map[string]string{}
 	byQuarter := map[string][]string{}
 	for _, id := range d.Rounds {
@@ -58,25 +59,17 @@ func trend(d Data, counted []*reply, live bool) *Trend {
 	rounds := slices.Clone(d.Rounds)
 	sort.SliceStable(rounds, func(i, j int) bool { return d.RoundStarts[rounds[i]].Before(d.RoundStarts[rounds[j]]) })
 	parts := d.byRound()
-	repliesOf := map[string][]*reply{}
-	for _, r := range counted {
-		repliesOf[r.round] = append(repliesOf[r.round], r)
-	}
 	skp := skpByNIP(d.SKP)
 	at := func(key string, ids []string) TrendPoint {
 		var ps []Data
-		var mine []*reply
+		mine := make(map[string]view, len(ids))
 		for _, id := range ids {
 			if p, ok := parts[id]; ok {
 				ps = append(ps, p)
 			}
-			mine = append(mine, repliesOf[id]...)
+			mine[id] = views[id]
 		}
-		answered, counted := blocks(mine, live), mine
-		if len(ids) > 1 {
-			counted = withoutSmallRounds(mine)
-		}
-		return point(merge(ps), len(answered), blocks(counted, live), skp, key, ids)
+		return point(merge(ps), mine, skp, key, ids)
 	}
 	t := &Trend{}
 	for _, id := range rounds {
@@ -97,9 +90,8 @@ func trend(d Data, counted []*reply, live bool) *Trend {
 }
 
 // point computes the indicators of the rounds ids, named key, from their
-// data, how many of their replies the report counts (answered), and those
-// whose answers it sums (mine: none of a small round among several).
-func point(sub Data, answered int, mine []*reply, skp map[string]map[int]float64, key string, ids []string) TrendPoint {
+// data and what their own reports show of their survey answers (views).
+func point(sub Data, views map[string]view, skp map[string]map[int]float64, key string, ids []string) TrendPoint {
 	p := TrendPoint{Key: key, Rounds: ids}
 	for _, t := range sub.Transfers {
 		if t.Stage.Confirmed() {
@@ -111,12 +103,14 @@ func point(sub Data, answered int, mine []*reply, skp map[string]map[int]float64
 			p.Socialized++
 		}
 	}
-	p.respondents = len(mine)
-	p.ResponseRate = share(answered, len(sub.Surveys))
-	answers := make([]answer, 0, answerCount(mine))
-	for _, r := range mine {
-		answers = append(answers, r.answers...)
+	answered := 0
+	for _, v := range views {
+		answered += v.answered
 	}
+	overall, total, _ := joinOverall(views)
+	p.respondents = total
+	p.ResponseRate = share(answered, len(sub.Surveys))
+	answers, _ := overall.answers()
 	p.Motivated = motivated(answers)
 	if e := enps(answers); e != nil {
 		p.ENPS = &e.Score
@@ -127,7 +121,7 @@ func point(sub Data, answered int, mine []*reply, skp map[string]map[int]float64
 			p.TrainingCompleted++
 		}
 	}
-	o := outcomes(sub, nil, false, skp)
+	o := outcomes(sub, nil, skp)
 	p.TenureRotated = o.OverTenure.Share
 	needed, filled := 0, 0
 	for _, s := range o.Seats {

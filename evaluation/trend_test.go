@@ -62,9 +62,10 @@ func TestTrendAgainstHandComputedFixture(t *testing.T) {
 		}
 		return out
 	}
-	// R2 has 3 respondents: hidden; then R1 and R3 would give it away
-	// from the period's 14, so the smaller, R3, is hidden too.
-	wantRounds := []fig{{"R1", 8, f(0.75), f(0.5), f(0.125)}, {"R2", 4, f(0.75), nil, f(0)}, {"R3", 5, f(1), nil, f(0.2)}}
+	// R2 has 3 respondents: hidden, in its own report and so here; the
+	// period's figures count R1's 6 and R3's 5 only, so R1 and R3 give
+	// nothing away and show what their own reports show.
+	wantRounds := []fig{{"R1", 8, f(0.75), f(0.5), f(0.125)}, {"R2", 4, f(0.75), nil, f(0)}, {"R3", 5, f(1), f(0.8), f(0.2)}}
 	if g := got(tr.ByRound); !reflect.DeepEqual(g, wantRounds) {
 		t.Errorf("by round %+v, want %+v", g, wantRounds)
 	}
@@ -111,7 +112,7 @@ func TestTrendCharts(t *testing.T) {
 func TestTrendInCSVAndExcel(t *testing.T) {
 	r := Compute(trendFixture())
 	hasRows(t, "the CSV", csvRows(t, r), []string{"trend_quarter", "2027-Q2", "more_motivated", "0.8"},
-		[]string{"trend_round", "R3", "more_motivated", ""}, []string{"trend_round", "R1", "transfers", "8"})
+		[]string{"trend_round", "R2", "more_motivated", ""}, []string{"trend_round", "R1", "transfers", "8"})
 	sheet, err := workbook(t, r, "en").GetRows("Trend")
 	if err != nil || len(sheet) != 6 || sheet[0][2] != "Confirmed transfers" || !slices.Equal(sheet[2][:4], []string{"By quarter", "2027-Q2", "5", "5"}) {
 		t.Errorf("trend sheet %q (%v)", sheet, err)
