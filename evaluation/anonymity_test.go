@@ -395,3 +395,64 @@ func TestNoHiddenGroupBySubtraction(t *testing.T) {
 	}
 	t.Logf("the old rule leaked in %d of 1,500 closed mixes", oldLeaks)
 }
+
+// TestNoHiddenItemBySubtraction computes the report of 2,000 seeded
+// random closed rounds (2 to 6 units of 0 to 9 respondents) whose
+// respondents answer training_adequacy or not at random, and, where the
+// round shows the item, subtracts, for each unit and kind that shows its
+// mean, its true answers to the item (as a reader who knows who was
+// trained would) from the round's:
+// the rest is never 1 to MinGroup-1 people's answers. Groups judged by
+// their respondents alone (each shown group showing every item it has 5
+// answers to) leave such a rest in some of the same rounds.
+func TestNoHiddenItemBySubtraction(t *testing.T) {
+	const code = "training_adequacy"
+	rng := rand.New(rand.NewPCG(17, 6))
+	byRespondents := 0
+	for range 2000 {
+		sizes := make([]int, 2+rng.IntN(5))
+		for i := range sizes {
+			sizes[i] = rng.IntN(10)
+		}
+		d, _ := mixData(rng, sizes, false)
+		truth := map[string]int{} // answers to the item by unit and by kind
+		for _, a := range d.Responses {
+			if rng.IntN(2) == 0 {
+				delete(a.Answers, code)
+				continue
+			}
+			truth["unit:"+a.UnitID]++
+			truth["kind:"+string(a.PositionKind)]++
+		}
+		r := Compute(d)
+		it := item(r, code)
+		if it.Mean == nil {
+			continue // the round shows no figure of the item to subtract from
+		}
+		n := it.N
+		for _, part := range []struct {
+			name   string
+			groups []Group
+		}{{"unit", r.ByUnit}, {"kind", r.ByKind}} {
+			rest, old := n, n
+			for _, g := range part.groups {
+				if _, ok := g.Means[code]; ok {
+					rest -= truth[part.name+":"+g.Key]
+				}
+				if !g.Suppressed && truth[part.name+":"+g.Key] >= MinGroup {
+					old -= truth[part.name+":"+g.Key]
+				}
+			}
+			if rest > 0 && rest < MinGroup {
+				t.Fatalf("sizes %v, %s: the round's %d answers to %s less the shown groups' leave %d\n%+v", sizes, part.name, n, code, rest, part.groups)
+			}
+			if old > 0 && old < MinGroup {
+				byRespondents++
+			}
+		}
+	}
+	if byRespondents == 0 {
+		t.Error("groups judged by respondents alone never left a small rest: the attack cannot fail")
+	}
+	t.Logf("judged by respondents alone, %d breakdowns of 4,000 left 1-4 answers to %s", byRespondents, code)
+}
