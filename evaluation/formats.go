@@ -67,8 +67,9 @@ func (r Report) stageKeys() []models.Stage {
 // metric names are stable keys, for spreadsheets and scripts. A
 // suppressed figure is left empty and its part has a "suppressed" row
 // with value true instead of its figures. An objection category's texts
-// are numbered rows text_N, resolution_N and note_N, or one "withheld"
-// row; a flow is a row of its origin unit with metric to_<destination>;
+// are numbered rows text_N, resolution_N and note_N, then a "withheld"
+// row if a round's texts of it are withheld and a "pending" row if a
+// round's wait for its survey window to close; a flow is a row of its origin unit with metric to_<destination>;
 // an outcome is a row of section outcome_<indicator> (outcomes.go), and a
 // trend point's indicator one of section trend_quarter or trend_round.
 // A group can be data people imported (a unit id), and a text what an
@@ -96,15 +97,17 @@ func (r Report) CSV(w io.Writer) error {
 		row("objection", c, "count", strconv.Itoa(r.Objections.ByCategory[models.ObjectionCategory(c)]))
 	}
 	for _, g := range r.Objections.Texts {
-		if g.Withheld {
-			row("objection_text", string(g.Category), "withheld", "true")
-			continue
-		}
 		for i, o := range g.Texts {
 			n := strconv.Itoa(i + 1)
 			row("objection_text", string(g.Category), "text_"+n, o.Text)
 			row("objection_text", string(g.Category), "resolution_"+n, string(o.Resolution))
 			row("objection_text", string(g.Category), "note_"+n, o.Note)
+		}
+		if g.Withheld {
+			row("objection_text", string(g.Category), "withheld", "true")
+		}
+		if g.Pending {
+			row("objection_text", string(g.Category), "pending", "true")
 		}
 	}
 	for _, fl := range r.Flows {
@@ -258,12 +261,14 @@ func (r Report) Excel(w io.Writer, lang string) error {
 	rows = nil
 	for _, g := range r.Objections.Texts {
 		category := i18n.T(lang, "category."+string(g.Category))
-		if g.Withheld {
-			rows = append(rows, []any{category, word("withheld", lang)})
-			continue
-		}
 		for _, o := range g.Texts {
 			rows = append(rows, []any{category, o.Text, resolution(o.Resolution, lang), o.Note})
+		}
+		if g.Withheld {
+			rows = append(rows, []any{category, word("withheld", lang)})
+		}
+		if g.Pending {
+			rows = append(rows, []any{category, word("texts_pending", lang)})
 		}
 	}
 	tables = append(tables, table("sheet_texts", cols("category", "text", "resolution", "note"), rows))

@@ -90,6 +90,7 @@ var words = map[string]i18n.Text{
 	"note":                      {ID: "Catatan penyelesaian", EN: "Resolution note"},
 	"unresolved":                {ID: "Belum diselesaikan", EN: "Not resolved yet"},
 	"withheld":                  {ID: "teks tidak ditampilkan demi anonimitas (kurang dari 5 keberatan)", EN: "texts withheld for anonymity (fewer than 5 objections)"},
+	"texts_pending":             {ID: "teks ditampilkan setelah jendela survei putaran ditutup", EN: "texts shown once the round's survey window has closed"},
 	"sheet_outcomes":            {ID: "Capaian program", EN: "Programme outcomes"},
 	"indicator":                 {ID: "Indikator", EN: "Indicator"},
 	"group":                     {ID: "Kelompok", EN: "Group"},

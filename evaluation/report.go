@@ -229,7 +229,8 @@ func Compute(d Data) Report {
 		r.Objections.ByCategory[o.Category]++
 	}
 	r.Objections.Rate = share(r.Objections.Count, r.Socialized)
-	r.Objections.Texts = objectionGroups(d.Objections, newRedactor(d.Names))
+	roundOf, open := d.windows()
+	r.Objections.Texts = objectionGroups(d.Objections, roundOf, open, newRedactor(d.Names))
 	r.Flows = flows(d.Transfers, d.Units)
 	for _, t := range d.Training {
 		r.Training.Assigned++
@@ -251,8 +252,8 @@ func Compute(d Data) Report {
 	r.ToEffective = durationStats(days)
 	r.Response.Sent = len(d.Surveys)
 
-	r.Live = WindowOpen(d)
-	views := d.views(replies(d.Responses), r.Live)
+	r.Live = len(open) > 0
+	views := d.views(replies(d.Responses), open)
 	overall, total, totals := joinOverall(views)
 	units, kinds, sides := map[string]cells{}, map[string]cells{}, map[string]cells{}
 	for _, id := range roundIDs(views) {
@@ -295,19 +296,39 @@ func Compute(d Data) Report {
 	return r
 }
 
-// views reads what each round's own report shows of its replies
-// (roundView), each with its own window (openRounds): all is every
-// reply, in block order. Data of one round (or of none named) is one
-// view, under its round's ID, live as the report is.
-func (d Data) views(all []*reply, live bool) map[string]view {
+// windows are the report's rounds with their survey window open
+// (openRounds), and the round of each transfer. Data of one round (or
+// of none named) is one round, under its ID, open as WindowOpen says.
+func (d Data) windows() (roundOf func(transferID string) string, open map[string]bool) {
 	if len(d.Rounds) <= 1 {
 		key := ""
 		if len(d.Rounds) == 1 {
 			key = d.Rounds[0]
 		}
-		return map[string]view{key: roundView(all, live)}
+		open = map[string]bool{}
+		if WindowOpen(d) {
+			open[key] = true
+		}
+		return func(string) string { return key }, open
 	}
-	open := openRounds(d)
+	of := make(map[string]string, len(d.Transfers))
+	for _, t := range d.Transfers {
+		of[t.ID] = t.RoundID
+	}
+	return func(id string) string { return of[id] }, openRounds(d)
+}
+
+// views reads what each round's own report shows of its replies
+// (roundView), each with its own window (open, see windows): all is
+// every reply, in block order.
+func (d Data) views(all []*reply, open map[string]bool) map[string]view {
+	if len(d.Rounds) <= 1 {
+		key := ""
+		if len(d.Rounds) == 1 {
+			key = d.Rounds[0]
+		}
+		return map[string]view{key: roundView(all, open[key])}
+	}
 	mine := map[string][]*reply{}
 	for _, r := range all {
 		mine[r.round] = append(mine[r.round], r)

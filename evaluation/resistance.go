@@ -17,12 +17,16 @@ const (
 
 // ObjectionGroup is one category's objections, in words: their texts and
 // resolutions with names and NIPs removed (see redactor), sorted, so
-// that the order says nothing of who objected when. A category with
-// fewer than MinGroup objections is Withheld and lists no text; its
-// count is ObjectionStats.ByCategory's.
+// that the order says nothing of who objected when. A round's texts of
+// the category are listed only once its survey window has closed, as
+// comments are (Pending until then), and only when the round has at
+// least MinGroup objections of the category (Withheld when it has
+// fewer); a report over several rounds lists those its rounds' own
+// reports list. The category's count is ObjectionStats.ByCategory's.
 type ObjectionGroup struct {
 	Category models.ObjectionCategory `json:"category"`
 	Withheld bool                     `json:"withheld"`
+	Pending  bool                     `json:"pending"`
 	Texts    []ObjectionText          `json:"texts"`
 }
 
@@ -36,27 +40,48 @@ type ObjectionText struct {
 
 // objectionGroups groups the objections by category, in the order of
 // models.ObjectionCategories (categories no longer offered after them,
-// by name). A group's texts are shown from MinGroup objections on, as a
-// survey figure is; no other group's texts tell anything of a withheld
-// one's, so unlike figures (protect) no shown group is hidden with it.
-func objectionGroups(objections []models.Objection, people redactor) []ObjectionGroup {
-	byCategory := map[models.ObjectionCategory][]models.Objection{}
-	for _, o := range objections {
-		byCategory[o.Category] = append(byCategory[o.Category], o)
+// by name). A round's texts of a category are listed from MinGroup
+// objections on, as a survey figure is shown, once the round's survey
+// window has closed (open, by round; roundOf gives each transfer's
+// round), as comments are, so that reading the report before and after
+// an objection does not tell which text is new. No other group's texts
+// tell anything of a withheld one's, so unlike figures (protect) no
+// shown group is hidden with it.
+func objectionGroups(objections []models.Objection, roundOf func(transferID string) string, open map[string]bool, people redactor) []ObjectionGroup {
+	type key struct {
+		category models.ObjectionCategory
+		round    string
 	}
-	out := make([]ObjectionGroup, 0, len(byCategory))
-	for c, os := range byCategory {
-		g := ObjectionGroup{Category: c, Withheld: !enough(len(os)), Texts: []ObjectionText{}}
-		if !g.Withheld {
+	byRound := map[key][]models.Objection{}
+	for _, o := range objections {
+		k := key{o.Category, roundOf(o.TransferID)}
+		byRound[k] = append(byRound[k], o)
+	}
+	byCategory := map[models.ObjectionCategory]*ObjectionGroup{}
+	for k, os := range byRound {
+		g := byCategory[k.category]
+		if g == nil {
+			g = &ObjectionGroup{Category: k.category, Texts: []ObjectionText{}}
+			byCategory[k.category] = g
+		}
+		switch {
+		case !enough(len(os)):
+			g.Withheld = true
+		case open[k.round]:
+			g.Pending = true
+		default:
 			for _, o := range os {
 				g.Texts = append(g.Texts, ObjectionText{Text: people.clean(o.Text), Resolution: o.Resolution, Note: people.clean(o.Note)})
 			}
-			slices.SortFunc(g.Texts, func(a, b ObjectionText) int {
-				return cmp.Or(strings.Compare(a.Text, b.Text), strings.Compare(string(a.Resolution), string(b.Resolution)),
-					strings.Compare(a.Note, b.Note))
-			})
 		}
-		out = append(out, g)
+	}
+	out := make([]ObjectionGroup, 0, len(byCategory))
+	for _, g := range byCategory {
+		slices.SortFunc(g.Texts, func(a, b ObjectionText) int {
+			return cmp.Or(strings.Compare(a.Text, b.Text), strings.Compare(string(a.Resolution), string(b.Resolution)),
+				strings.Compare(a.Note, b.Note))
+		})
+		out = append(out, *g)
 	}
 	order := func(c models.ObjectionCategory) int {
 		if i := slices.Index(models.ObjectionCategories, c); i >= 0 {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -73,7 +74,9 @@ func resistanceFixture(t *testing.T, gdb *gorm.DB) {
 	}).Error)
 }
 
-func resistanceReport(t *testing.T) Report {
+// resistanceData reads the round of resistanceFixture; its survey
+// window is open (transfers still run).
+func resistanceData(t *testing.T) Data {
 	t.Helper()
 	gdb, _ := testkit.New(t)
 	resistanceFixture(t, gdb)
@@ -81,7 +84,21 @@ func resistanceReport(t *testing.T) Report {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return Compute(d)
+	return d
+}
+
+func resistanceReport(t *testing.T) Report { t.Helper(); return Compute(resistanceData(t)) }
+
+// ended is d with every transfer still running completed: its survey
+// window has closed.
+func ended(d Data) Data {
+	d.Transfers = slices.Clone(d.Transfers)
+	for i, tr := range d.Transfers {
+		if !tr.Stage.Final() {
+			d.Transfers[i].Stage = models.StageCompleted
+		}
+	}
+	return d
 }
 
 // TestObjectionTextsAgainstHandComputedFixture: the five objections out of
@@ -90,8 +107,24 @@ func resistanceReport(t *testing.T) Report {
 // words only: "tani" keeps its "ani"); the name of an account that acted
 // on no transfer of the round stays; the four about health are withheld
 // in every format, their count being the one by_category already shows.
+// While the round's survey window is open, the texts wait, as comments
+// do: one more objection then changes nothing in them.
 func TestObjectionTextsAgainstHandComputedFixture(t *testing.T) {
-	r := resistanceReport(t)
+	d := resistanceData(t)
+	live := Compute(d)
+	wantLive := []ObjectionGroup{{Category: models.ObjectHealth, Withheld: true, Texts: []ObjectionText{}},
+		{Category: models.ObjectFear, Pending: true, Texts: []ObjectionText{}}}
+	if !live.Live || !reflect.DeepEqual(live.Objections.Texts, wantLive) {
+		t.Errorf("while the window is open (live %v): %+v", live.Live, live.Objections.Texts)
+	}
+	one := d
+	one.Objections = append(slices.Clone(d.Objections), models.Objection{TransferID: "T06", Category: models.ObjectFear, Text: "baru"})
+	if got := Compute(one).Objections.Texts; !reflect.DeepEqual(got, wantLive) {
+		t.Errorf("one more objection while the window is open: %+v", got)
+	}
+	hasRows(t, "the live CSV", csvRows(t, live), []string{"objection_text", "fear_of_change", "pending", "true"})
+
+	r := Compute(ended(d))
 	want := []ObjectionGroup{
 		{Category: models.ObjectHealth, Withheld: true, Texts: []ObjectionText{}},
 		{Category: models.ObjectFear, Texts: []ObjectionText{
@@ -247,5 +280,36 @@ func TestFlowsAgainstHandComputedFixture(t *testing.T) {
 	}
 	if empty, _ := (Report{}).Chart("flows", "id"); !bytes.Contains(empty, []byte("Belum ada data")) {
 		t.Errorf("an empty flows chart:\n%s", empty)
+	}
+}
+
+// TestObjectionTextsAcrossRounds: a report over several rounds lists a
+// category's texts of the rounds whose own reports list them: A's five
+// (closed), not B's two (fewer than 5: withheld) nor C's five (its
+// window still open: pending), so that the period less A's report tells
+// nothing of B's or C's.
+func TestObjectionTextsAcrossRounds(t *testing.T) {
+	d := Data{Rounds: []string{"A", "B", "C"}}
+	for round, n := range map[string]int{"A": 5, "B": 2, "C": 5} {
+		for i := range n {
+			id := fmt.Sprintf("%s%d", round, i)
+			stage := models.StageCompleted
+			if round == "C" {
+				stage = models.StageSurveyOpen
+			}
+			d.Transfers = append(d.Transfers, models.Transfer{ID: id, RoundID: round, Stage: stage})
+			d.Objections = append(d.Objections, models.Objection{TransferID: id, Category: models.ObjectFear, Text: "teks " + id})
+		}
+	}
+	got := Compute(d).Objections.Texts
+	var texts []string
+	for _, o := range got[0].Texts {
+		texts = append(texts, o.Text)
+	}
+	if len(got) != 1 || !got[0].Withheld || !got[0].Pending || strings.Join(texts, ",") != "teks A0,teks A1,teks A2,teks A3,teks A4" {
+		t.Errorf("the period's texts %+v", got)
+	}
+	if r := Compute(roundData(d, "C")); len(r.Objections.Texts[0].Texts) != 0 || !r.Objections.Texts[0].Pending {
+		t.Errorf("C's own texts %+v", r.Objections.Texts)
 	}
 }
