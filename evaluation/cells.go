@@ -185,7 +185,7 @@ type view struct {
 	comments []string
 	byUnit   map[string]cells
 	byKind   map[string]cells
-	sides    map[bool]cells
+	sides    map[string]cells // by side
 }
 
 // roundView is what a round's own report shows of its replies, read in
@@ -224,15 +224,6 @@ func roundView(all []*reply, live bool) view {
 	}
 	v.byUnit = suppress(split(func(s *reply) string { return s.unit }), v.total, totals, true)
 	v.byKind = suppress(split(func(s *reply) string { return string(s.kind) }), v.total, totals, true)
-	sides := split(func(s *reply) string {
-		if s.trained {
-			return "trained"
-		}
-		return "untrained"
-	})
-	v.sides = map[bool]cells{}
-	for key, cs := range suppress(sides, len(counted), totals, false) {
-		v.sides[key == "trained"] = cs
-	}
+	v.sides = suppress(split(func(s *reply) string { return side(s.trained) }), len(counted), totals, false)
 	return v
 }

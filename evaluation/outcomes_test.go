@@ -222,20 +222,11 @@ func TestTrainedSidesCountWholeBlocksLive(t *testing.T) {
 		replies = append(replies, &reply{trained: i < 7, filled: true, answers: []answer{{motivation, float64(1 + i%5)}}})
 	}
 	for live, want := range map[bool]ItemStats{true: {N: 5}, false: {N: 7, Suppressed: true}} {
-		c := trainedVsOthers(sidesOf(roundView(replies, live)))
+		c := trainedVsOthers(roundView(replies, live).sides)
 		for _, it := range c.Trained {
 			if it.Code == "motivation" && (it.N != want.N || it.Suppressed != want.Suppressed) {
 				t.Errorf("live %v: the trained side counts %d, suppressed %v; want %d, %v", live, it.N, it.Suppressed, want.N, want.Suppressed)
 			}
 		}
 	}
-}
-
-// sidesOf are a view's trained and untrained sides under their keys.
-func sidesOf(v view) map[string]cells {
-	out := map[string]cells{}
-	for trained, cs := range v.sides {
-		out[side(trained)] = cs
-	}
-	return out
 }

@@ -266,8 +266,7 @@ func Compute(d Data) Report {
 		for key, cs := range v.byKind {
 			kinds[key] = append(kinds[key], cs...)
 		}
-		for trained, cs := range v.sides {
-			key := side(trained)
+		for key, cs := range v.sides {
 			sides[key] = append(sides[key], cs...)
 		}
 	}
