@@ -48,12 +48,10 @@ type TrendPoint struct {
 // reports show of their survey answers (views): a point's survey
 // figures join only those, as the period's own do.
 func trend(d Data, views map[string]view) *Trend {
-	quarterOf := map[string]string{}
 	byQuarter := map[string][]string{}
 	for _, id := range d.Rounds {
 		start := d.RoundStarts[id]
 		q := fmt.Sprintf("%d-Q%d", start.Year(), (int(start.Month())-1)/3+1)
-		quarterOf[id] = q
 		byQuarter[q] = append(byQuarter[q], id)
 	}
 	rounds := slices.Clone(d.Rounds)

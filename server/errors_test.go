@@ -251,3 +251,38 @@ func TestAbandonedRequest(t *testing.T) {
 		t.Errorf("log:\n%s", logged.String())
 	}
 }
+
+// An evaluation's from and to are dates in the government's time zone,
+// as the periodic evaluation's are: a round started at 03:00 WITA on 1
+// January (19:00 UTC the day before) belongs to the new year's first
+// quarter.
+func TestPeriodDatesInTheGovernmentsZone(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	wita, err := time.LoadLocation("Asia/Makassar")
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := &Server{DB: gdb, TimeZone: wita}
+	tok, err := apikey.Issue(gdb, "hr", models.Actor{ID: "hr1", Role: models.RoleHR})
+	if err != nil {
+		t.Fatal(err)
+	}
+	started := time.Date(2027, 1, 1, 3, 0, 0, 0, wita)
+	if err := gdb.Create(&models.Round{ID: "R1", Name: "Awal tahun", Status: models.RoundCompleted, Settings: models.DefaultSettings(),
+		CreatedAt: started, UpdatedAt: started}).Error; err != nil {
+		t.Fatal(err)
+	}
+	get := func(from, to string) int {
+		req := httptest.NewRequest("GET", "/api/v1/evaluations?from="+from+"&to="+to, nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		rec := httptest.NewRecorder()
+		srv.Handler().ServeHTTP(rec, req)
+		return rec.Code
+	}
+	if code := get("2027-01-01", "2027-04-01"); code != http.StatusOK {
+		t.Errorf("the first quarter of 2027: %d, want 200 with the round", code)
+	}
+	if code := get("2026-10-01", "2027-01-01"); code != http.StatusNotFound {
+		t.Errorf("the last quarter of 2026: %d, want 404 (no round)", code)
+	}
+}

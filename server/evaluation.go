@@ -124,11 +124,11 @@ func writeChart(c *gin.Context, r evaluation.Report, names []string) error {
 }
 
 // periodReport evaluates the rounds created from the date from to the
-// date to (exclusive), as YYYY-MM-DD.
+// date to (exclusive), as YYYY-MM-DD in the government's time zone.
 func (s *Server) periodReport(c *gin.Context, from, to string) (EvaluationView, error) {
 	var bounds [2]time.Time
 	for i, field := range []string{"from", "to"} {
-		t, err := time.Parse("2006-01-02", []string{from, to}[i])
+		t, err := time.ParseInLocation("2006-01-02", []string{from, to}[i], s.zone())
 		if err != nil {
 			return EvaluationView{}, apperr.New(apperr.KindMalformed, field, field+" wajib, format YYYY-MM-DD", field+" is required, as YYYY-MM-DD")
 		}
@@ -145,6 +145,18 @@ func (s *Server) periodReport(c *gin.Context, from, to string) (EvaluationView, 
 		return EvaluationView{}, err
 	}
 	return EvaluationView{Report: evaluation.Compute(d)}, nil
+}
+
+// zone is the government's time zone: TimeZone, or the default
+// settings' zone.
+func (s *Server) zone() *time.Location {
+	if s.TimeZone != nil {
+		return s.TimeZone
+	}
+	if loc, err := models.DefaultSettings().Location(); err == nil && loc != nil {
+		return loc
+	}
+	return time.UTC
 }
 
 // periodEvaluation answers with the period's evaluation.

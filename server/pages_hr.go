@@ -368,7 +368,7 @@ type trendSeries struct {
 // with its trend: this year's unless ?from and ?to say otherwise. A bad
 // or empty period is said on the page, above the form.
 func (s *Server) periodPage(c *gin.Context, v *view) error {
-	year := time.Now().Year()
+	year := time.Now().In(s.zone()).Year()
 	from, to := c.DefaultQuery("from", fmt.Sprintf("%d-01-01", year)), c.DefaultQuery("to", fmt.Sprintf("%d-01-01", year+1))
 	data := gin.H{"From": from, "To": to, "Columns": evaluation.TrendColumns}
 	ev, err := s.periodReport(c, from, to)

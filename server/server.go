@@ -60,6 +60,10 @@ type Server struct {
 	// SSO signs people in through an OpenID Connect identity provider;
 	// nil: only local passwords.
 	SSO *sso.Client
+	// TimeZone is the government's: an evaluation's from and to are its
+	// dates, as the periodic evaluation's are. Nil takes the default
+	// settings' zone.
+	TimeZone *time.Location
 
 	// transfers and rounds are the application functions the API and
 	// the pages share; Handler makes them.

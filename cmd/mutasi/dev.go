@@ -39,7 +39,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", "127.0.0.1:8080"), "address the API listens on")
 	metricsAddr := fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", "127.0.0.1:9090"), "where the API's and the worker's /metrics are served (MUTASI_METRICS_ADDR)")
 	hf := addHTTPFlags(fs)
-	evaluation := evaluationFlags(fs)
+	evaluation := evaluationFlags(fs, hf.zone)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

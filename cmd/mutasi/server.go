@@ -85,6 +85,8 @@ type httpFlags struct {
 	trustedProxies, readTimeout, writeTimeout, idleTimeout, maxConns, maxConnsPerClient *string
 	// sso connects an identity provider.
 	sso *ssoFlags
+	// zone is the government's time zone (timeZoneFlag).
+	zone *string
 }
 
 // httpConfig is what httpFlags say, parsed.
@@ -93,6 +95,8 @@ type httpConfig struct {
 	trustedProxies []netip.Prefix
 	// sso is the pages' single sign-on, nil when none.
 	sso *sso.Client
+	// zone is the government's time zone.
+	zone *time.Location
 }
 
 // addHTTPFlags registers the httpFlags on fs, their defaults those of
@@ -112,7 +116,8 @@ func addHTTPFlags(fs *flag.FlagSet) *httpFlags {
 			"connections held at once by all clients; keep it below the open-file limit (MUTASI_HTTP_MAX_CONNS)"),
 		maxConnsPerClient: fs.String("http-max-conns-per-client", env("MUTASI_HTTP_MAX_CONNS_PER_CLIENT", strconv.Itoa(d.MaxPerClient)),
 			"connections held at once by one client address (an IPv6 /64); trusted proxies are not limited (MUTASI_HTTP_MAX_CONNS_PER_CLIENT)"),
-		sso: addSSOFlags(fs),
+		sso:  addSSOFlags(fs),
+		zone: timeZoneFlag(fs),
 	}
 }
 
@@ -120,6 +125,9 @@ func addHTTPFlags(fs *flag.FlagSet) *httpFlags {
 func (f *httpFlags) parse() (httpConfig, error) {
 	hc := httpConfig{conns: server.DefaultConns()}
 	var err error
+	if hc.zone, err = time.LoadLocation(*f.zone); err != nil || *f.zone == "" {
+		return hc, fmt.Errorf("--time-zone %q: want an IANA name such as Asia/Makassar", *f.zone)
+	}
 	if hc.trustedProxies, err = server.ParseTrustedProxies(*f.trustedProxies); err != nil {
 		return hc, fmt.Errorf("--trusted-proxies: %w", err)
 	}
@@ -150,7 +158,7 @@ func (f *httpFlags) parse() (httpConfig, error) {
 // ctx is done, then shuts down gracefully.
 func serveAPI(ctx context.Context, tcp net.Listener, hc httpConfig, gdb *gorm.DB, tc client.Client, payloads converter.DataConverter,
 	secret []byte, log *slog.Logger, reg *metrics.Registry) error {
-	api := &server.Server{DB: gdb, Temporal: tc, Payloads: payloads, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies, SSO: hc.sso,
+	api := &server.Server{DB: gdb, Temporal: tc, Payloads: payloads, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies, SSO: hc.sso, TimeZone: hc.zone,
 		Middleware: []gin.HandlerFunc{reg.Middleware()}}
 	srv, ln := api.HTTP(tcp, hc.conns)
 	errc := make(chan error, 1)

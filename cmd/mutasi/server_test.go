@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/server"
 )
 
@@ -46,11 +47,14 @@ func TestHTTPFlags(t *testing.T) {
 		hc.trustedProxies[0] != want[0] || hc.trustedProxies[1] != want[1] {
 		t.Errorf("trusted proxies %v, want %v", hc.trustedProxies, want)
 	}
+	if hc.zone == nil || hc.zone.String() != models.DefaultSettings().TimeZone {
+		t.Errorf("time zone %v, want the default settings' %s", hc.zone, models.DefaultSettings().TimeZone)
+	}
 	if hc.conns.IdleTimeout != 7*time.Second || hc.conns.MaxPerClient != 16 {
 		t.Errorf("idle timeout %v (want the flag's 7s), per client %d (want the environment's 16)", hc.conns.IdleTimeout, hc.conns.MaxPerClient)
 	}
 	for _, bad := range [][]string{{"--trusted-proxies", "proxy.local"}, {"--http-read-timeout", "0s"}, {"--http-write-timeout", "soon"},
-		{"--http-max-conns", "-1"}, {"--http-max-conns-per-client", "many"}} {
+		{"--http-max-conns", "-1"}, {"--http-max-conns-per-client", "many"}, {"--time-zone", "Banjarbaru"}} {
 		if _, err := parse(bad...); err == nil || !strings.Contains(err.Error(), bad[0]) {
 			t.Errorf("%v: %v, want an error naming %s", bad, err, bad[0])
 		}

@@ -21,7 +21,7 @@ func init() {
 func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	fs, c := newFlags("worker", stderr)
 	metricsAddr := metricsFlag(fs, ":9090")
-	evaluation := evaluationFlags(fs)
+	evaluation := evaluationFlags(fs, timeZoneFlag(fs))
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -77,15 +77,21 @@ func runMigrate(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	return nil
 }
 
+// timeZoneFlag registers the government's time zone on fs (`mutasi
+// worker`, `server` and `dev`).
+func timeZoneFlag(fs *flag.FlagSet) *string {
+	return fs.String("time-zone", env("MUTASI_TIME_ZONE", models.DefaultSettings().TimeZone),
+		"the government's time zone (IANA name): the periodic evaluation goes at 07:00 there, and an evaluation's from and to are its dates (MUTASI_TIME_ZONE)")
+}
+
 // evaluationFlags registers the periodic evaluation's settings on fs
-// (`mutasi worker` and `mutasi dev`); the function it returns reads them.
-func evaluationFlags(fs *flag.FlagSet) func() (schedule.Evaluation, error) {
+// (`mutasi worker` and `mutasi dev`), beside the time zone registered with
+// timeZoneFlag; the function it returns reads them.
+func evaluationFlags(fs *flag.FlagSet, zone *string) func() (schedule.Evaluation, error) {
 	every := fs.String("evaluation-every", env("MUTASI_EVALUATION_EVERY", string(models.EveryQuarter)),
 		"how often the evaluation of the period before is sent to the PPK and HR: quarter, month or off (MUTASI_EVALUATION_EVERY)")
 	recipients := fs.String("evaluation-recipients", env("MUTASI_EVALUATION_RECIPIENTS", ""),
 		"comma-separated addresses the periodic evaluation goes to; default the PPK and HR contacts of the period's rounds (MUTASI_EVALUATION_RECIPIENTS)")
-	zone := fs.String("time-zone", env("MUTASI_TIME_ZONE", models.DefaultSettings().TimeZone),
-		"the government's time zone (IANA name): the periodic evaluation goes at 07:00 there (MUTASI_TIME_ZONE)")
 	return func() (schedule.Evaluation, error) {
 		e, err := schedule.ParseEvaluation(*every, *zone, *recipients)
 		if err != nil {
