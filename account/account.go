@@ -113,17 +113,31 @@ type Params struct {
 	NIP string
 	// Units limits an approver to transfers into these units (none: all).
 	Units []string
+	// Email is where the account's invitation and password-reset links
+	// go (optional).
+	Email string
 }
 
 // Check reports what is wrong with p, or nil: an *apperr.Error naming
 // the field at fault.
 func (p Params) Check() error {
+	if err := p.CheckInvited(); err != nil {
+		return err
+	}
+	return CheckNewPassword(p.Password)
+}
+
+// CheckInvited is Check but for the password, which an invited account
+// has not yet.
+func (p Params) CheckInvited() error {
 	if !usernamePattern.MatchString(p.Username) {
 		return apperr.Invalid("username", "nama pengguna harus 3 sampai 64 huruf kecil, angka, '.', '_' atau '-'",
 			"the username must be 3 to 64 lowercase letters, digits, '.', '_' or '-'")
 	}
-	if err := CheckNewPassword(p.Password); err != nil {
-		return err
+	if p.Email != "" {
+		if err := models.CheckEmail(p.Email); err != nil {
+			return apperr.Invalid("email", "alamat surel tidak sah", "the e-mail address is not valid")
+		}
 	}
 	return CheckRole(p.Role, p.NIP, p.Units)
 }
@@ -190,8 +204,25 @@ func Create(gdb *gorm.DB, p Params) (models.Account, error) {
 	if err != nil {
 		return models.Account{}, err
 	}
+	return create(gdb, p, hash)
+}
+
+// CreateInvited stores a new account without a password (p.Password is
+// ignored): nobody can sign in to it until its owner sets one from an
+// invitation's link.
+func CreateInvited(gdb *gorm.DB, p Params) (models.Account, error) {
+	p.Username = Username(p.Username)
+	if err := p.CheckInvited(); err != nil {
+		return models.Account{}, err
+	}
+	return create(gdb, p, "")
+}
+
+// create stores a checked account with the password's hash (empty: none
+// yet).
+func create(gdb *gorm.DB, p Params, hash string) (models.Account, error) {
 	acc := models.Account{Username: p.Username, Name: strings.TrimSpace(p.Name), PasswordHash: hash, Role: p.Role,
-		NIP: p.NIP, Units: p.Units, CreatedAt: time.Now()}
+		NIP: p.NIP, Email: p.Email, Units: p.Units, CreatedAt: time.Now()}
 	if acc.Name == "" {
 		acc.Name = acc.Username
 	}
@@ -232,6 +263,10 @@ func Authenticate(gdb *gorm.DB, username, password string) (models.Account, erro
 	}
 	if err != nil {
 		return acc, err
+	}
+	if acc.PasswordHash == "" { // invited, no password yet: as long as a wrong one
+		CheckPassword(dummyHash, password)
+		return models.Account{}, ErrInvalid
 	}
 	if !CheckPassword(acc.PasswordHash, password) || acc.DisabledAt != nil {
 		return models.Account{}, ErrInvalid

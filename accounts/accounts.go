@@ -16,6 +16,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"github.com/bkpsdm/mutasi/account"
+	"github.com/bkpsdm/mutasi/apikey"
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/auditchain"
 	"github.com/bkpsdm/mutasi/models"
@@ -34,6 +35,12 @@ const (
 // Service manages the accounts in DB.
 type Service struct {
 	DB *gorm.DB
+	// BaseURL is the service's public URL, under which invitation and
+	// password-reset links point.
+	BaseURL string
+	// InvitationTTL is how long an invitation's link works; zero takes
+	// DefaultInvitationTTL.
+	InvitationTTL time.Duration
 }
 
 // Query selects a page of the accounts: those whose username, name or
@@ -97,7 +104,8 @@ func (s *Service) Get(ctx context.Context, username string) (Detail, error) {
 	return Detail{Account: acc, Sessions: sessions}, err
 }
 
-// CreateRequest describes a new account. An empty Password has one
+// CreateRequest describes a new account. With an Email and no Password
+// its owner is invited to set one (Invite); with neither, one is
 // generated, which Create returns once.
 type CreateRequest struct {
 	Username string      `json:"username"`
@@ -105,31 +113,51 @@ type CreateRequest struct {
 	Role     models.Role `json:"role"`
 	NIP      string      `json:"nip"`
 	Units    []string    `json:"units"`
+	Email    string      `json:"email"`
 	Password string      `json:"password"`
 }
 
 // Created is a new account and, when it was generated, its password,
-// shown this once.
+// shown this once; Invited when its owner was mailed an invitation
+// instead.
 type Created struct {
 	Account  models.Account `json:"account"`
 	Password string         `json:"password,omitempty"`
+	Invited  bool           `json:"invited,omitempty"`
+}
+
+// check checks r's name and units, which account.Params does not.
+func (r CreateRequest) check() error {
+	if err := checkName(r.Name); err != nil {
+		return err
+	}
+	return checkUnits(r.Units)
+}
+
+// params is r as a new account's.
+func (r CreateRequest) params() account.Params {
+	return account.Params{Username: account.Username(r.Username), Name: r.Name, Password: r.Password, Role: r.Role,
+		NIP: r.NIP, Units: r.Units, Email: strings.TrimSpace(r.Email)}
 }
 
 // Create stores a new account.
 func (s *Service) Create(ctx context.Context, by models.Actor, r CreateRequest) (Created, error) {
-	if err := checkName(r.Name); err != nil {
+	if err := r.check(); err != nil {
 		return Created{}, err
 	}
-	if err := checkUnits(r.Units); err != nil {
-		return Created{}, err
+	if r.Password == "" && strings.TrimSpace(r.Email) != "" {
+		acc, err := s.invite(ctx, by, r.params())
+		if errors.Is(err, account.ErrExists) {
+			err = apperr.Conflict("username", "nama pengguna sudah dipakai", "the username is taken")
+		}
+		return Created{Account: acc, Invited: err == nil}, err
 	}
 	out := Created{}
 	if r.Password == "" {
 		r.Password = account.NewPassword()
 		out.Password = r.Password
 	}
-	p := account.Params{Username: account.Username(r.Username), Name: r.Name, Password: r.Password, Role: r.Role,
-		NIP: r.NIP, Units: r.Units}
+	p := r.params()
 	if err := p.Check(); err != nil {
 		return Created{}, err
 	}
@@ -148,7 +176,8 @@ func (s *Service) Create(ctx context.Context, by models.Actor, r CreateRequest) 
 }
 
 // SetDisabled disables or enables an account. Disabling ends its sessions
-// at once.
+// and revokes its API tokens (apikey.RevokeAccount) at once; enabling
+// gives back neither.
 func (s *Service) SetDisabled(ctx context.Context, by models.Actor, username string, disabled bool) (models.Account, error) {
 	if disabled && account.Username(username) == by.ID {
 		return models.Account{}, apperr.Conflict("username", "Anda tidak dapat menonaktifkan akun Anda sendiri",
@@ -165,7 +194,11 @@ func (s *Service) SetDisabled(ctx context.Context, by models.Actor, username str
 			return "", "", err
 		}
 		n, err := account.EndSessions(tx, acc.Username)
-		return models.ActionAccountDisabled, fmt.Sprintf("%d sessions ended", n), err
+		if err != nil {
+			return "", "", err
+		}
+		tokens, err := apikey.RevokeAccount(tx, *acc)
+		return models.ActionAccountDisabled, fmt.Sprintf("%d sessions ended, %d API tokens revoked", n, tokens), err
 	})
 }
 

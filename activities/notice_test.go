@@ -31,6 +31,8 @@ func testNotifyRecordsInAppNotice(t *testing.T, b testkit.Backend) {
 			Deadline: asOf.AddDate(0, 0, 7)}, models.RoleHR, "", "", "/transfers/" + p.TransferID, p.NIP},
 		{contract.NotifyInput{Key: "srv1", Kind: contract.NoticeSurveyInvitation, TransferID: p.TransferID, To: models.RoleEmployee,
 			Link: secret, Deadline: asOf.AddDate(0, 0, 14)}, models.RoleEmployee, p.NIP, "", "/me", "http://mutasi.test/me"},
+		{contract.NotifyInput{Key: "soc1", Kind: contract.NoticeSocialization, TransferID: p.TransferID, To: models.RoleEmployee,
+			Deadline: asOf.AddDate(0, 0, 14)}, models.RoleEmployee, p.NIP, "", "/me", "Tanggapi setelah masuk di http://mutasi.test/me\n"},
 	}
 	for _, c := range cases {
 		twice(t, "Notify "+c.in.Key, func() error { return a.Notify(ctx, c.in) })
@@ -57,6 +59,12 @@ func testNotifyRecordsInAppNotice(t *testing.T, b testkit.Backend) {
 	var mail models.OutboxMessage
 	if gdb.First(&mail, "key = ?", "srv1"); !strings.Contains(mail.Body, secret) {
 		t.Errorf("the survey mail lost its link:\n%s", mail.Body)
+	}
+	// The transfer's notice links the employee's page, reached through
+	// sign-in; the link names nothing of the transfer.
+	var notice models.OutboxMessage
+	if gdb.First(&notice, "key = ?", "soc1"); !strings.Contains(notice.Body, "Tanggapi setelah masuk di http://mutasi.test/me\n") {
+		t.Errorf("the notice of transfer lacks the link to the employee's page:\n%s", notice.Body)
 	}
 	// A batch that fails records neither the mail nor the notice.
 	failing := []contract.Step{

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -173,10 +174,16 @@ func recipient(t notice, to models.Role) string {
 	return t.Settings.Contacts.HR
 }
 
+// employeePageNotices are the notices to an employee that link their
+// transfer's page, reached through sign-in: the link says nothing of the
+// transfer.
+var employeePageNotices = []contract.NoticeKind{contract.NoticeSocialization, contract.NoticeAcknowledgeReminder,
+	contract.NoticeTransferEffective}
+
 // load reads what the database knows of the notification's transfer and
 // fills the data its texts are rendered from, in the recipient's language
-// (lang). The notice that a transfer took effect links the employee's page
-// (under base), where its petikan downloads.
+// (lang). The notices of employeePageNotices link the employee's page
+// (under base), where they answer and the petikan downloads.
 func load(gdb *gorm.DB, base string, in contract.NotifyInput) (t notice, d notify.Data, lang string, err error) {
 	var rows []notice
 	if err := gdb.Raw(noticeQuery, in.TransferID).Scan(&rows).Error; err != nil {
@@ -199,8 +206,8 @@ func load(gdb *gorm.DB, base string, in contract.NotifyInput) (t notice, d notif
 	if t.EffectiveDate != nil {
 		d.Effective = *t.EffectiveDate
 	}
-	if in.Kind == contract.NoticeTransferEffective && d.Link == "" {
-		d.Link = strings.TrimSuffix(base, "/") + "/me"
+	if d.Link == "" && in.To == models.RoleEmployee && slices.Contains(employeePageNotices, in.Kind) {
+		d.Link = strings.TrimSuffix(base, "/") + pageOf(models.RoleEmployee, t.ID)
 	}
 	// Dates read as the government's: the TMT is a local date.
 	if loc, err := t.Settings.Location(); err == nil && loc != nil {

@@ -16,6 +16,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/bkpsdm/mutasi/auditchain"
 	"github.com/bkpsdm/mutasi/models"
 )
 
@@ -99,20 +100,42 @@ func List(gdb *gorm.DB, limit int) ([]models.APIKey, error) {
 
 // Revoke revokes the token with the given ID (its public prefix) and
 // returns it as revoked; ErrInvalid when there is no such token not yet
-// revoked.
-func Revoke(gdb *gorm.DB, id string) (models.APIKey, error) {
+// revoked. The audit trail records by as having revoked it.
+func Revoke(gdb *gorm.DB, id string, by models.Actor) (models.APIKey, error) {
 	var key models.APIKey
 	err := gdb.Transaction(func(tx *gorm.DB) error {
-		res := tx.Model(&models.APIKey{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", time.Now())
+		now := time.Now()
+		res := tx.Model(&models.APIKey{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", now)
 		if res.Error != nil {
 			return res.Error
 		}
 		if res.RowsAffected == 0 {
 			return ErrInvalid
 		}
-		return tx.First(&key, "id = ?", id).Error
+		if err := tx.First(&key, "id = ?", id).Error; err != nil {
+			return err
+		}
+		_, err := auditchain.Append(tx, &models.AuditEntry{Key: fmt.Sprintf("token:%s:revoked", id), ActorID: by.ID,
+			Role: by.Role, Action: models.ActionTokenRevoked, At: now,
+			Detail: fmt.Sprintf("token %s (%s, actor %s, role %s)", key.ID, key.Name, key.ActorID, key.Role)})
+		return err
 	})
 	return key, err
+}
+
+// RevokeAccount revokes, in gdb (the transaction that disables the
+// account), the live tokens that act as acc: those whose actor is its
+// username, and for an employee's account those of the employee's NIP. It
+// returns how many it revoked.
+func RevokeAccount(gdb *gorm.DB, acc models.Account) (int64, error) {
+	q := gdb.Model(&models.APIKey{}).Where("revoked_at IS NULL")
+	if acc.Role == models.RoleEmployee && acc.NIP != "" {
+		q = q.Where("(actor_id = ? OR (role = ? AND nip = ?))", acc.Username, models.RoleEmployee, acc.NIP)
+	} else {
+		q = q.Where("actor_id = ?", acc.Username)
+	}
+	res := q.Update("revoked_at", time.Now())
+	return res.RowsAffected, res.Error
 }
 
 func hash(token string) string {

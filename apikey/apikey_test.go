@@ -2,6 +2,7 @@ package apikey_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,8 +32,18 @@ func TestIssueLookupRevoke(t *testing.T) {
 			t.Errorf("Lookup(%q) = %v, want ErrInvalid", bad, err)
 		}
 	}
-	if k, err := apikey.Revoke(gdb, stored.ID); err != nil || k.RevokedAt == nil {
+	hr := models.Actor{ID: "siti.hr", Role: models.RoleHR}
+	if k, err := apikey.Revoke(gdb, stored.ID, hr); err != nil || k.RevokedAt == nil {
 		t.Fatalf("Revoke = %+v, %v", k, err)
+	}
+	// The revocation is audited, with who revoked it.
+	var line models.AuditEntry
+	if err := gdb.First(&line, "action = ?", models.ActionTokenRevoked).Error; err != nil || line.ActorID != "siti.hr" ||
+		line.Role != models.RoleHR || !strings.Contains(line.Detail, stored.ID) {
+		t.Errorf("audit line %+v, %v", line, err)
+	}
+	if _, err := apikey.Revoke(gdb, stored.ID, hr); !errors.Is(err, apikey.ErrInvalid) {
+		t.Errorf("a second revocation: %v, want ErrInvalid", err)
 	}
 	if _, err := apikey.Lookup(gdb, tok); !errors.Is(err, apikey.ErrInvalid) {
 		t.Errorf("a revoked token still works: %v", err)

@@ -21,6 +21,8 @@ const (
 	NoticeSurveyInvitation    NoticeKind = "survey_invitation"    // to the employee
 	NoticeSurveyReminder      NoticeKind = "survey_reminder"      // to the employee
 	NoticeEvaluationReport    NoticeKind = "evaluation_report"    // to the PPK and HR, with the period's workbook
+	NoticeAccountInvitation   NoticeKind = "account_invitation"   // to a new account's owner: set a password
+	NoticePasswordReset       NoticeKind = "password_reset"       // to an account's owner who forgot the password
 )
 
 // NoticeKinds lists every notification kind.
@@ -28,4 +30,4 @@ var NoticeKinds = []NoticeKind{NoticeDecisionRequested, NoticeDecisionReminder, 
 	NoticeSocialization, NoticeAcknowledgeReminder, NoticeObjectionReceived, NoticeTransferRejected,
 	NoticeTransferCancelled, NoticeTransferBlocked, NoticeRecheckFailed, NoticeTrainingAssigned,
 	NoticeTrainingMissed, NoticeTransferEffective, NoticeSurveyInvitation, NoticeSurveyReminder,
-	NoticeEvaluationReport}
+	NoticeEvaluationReport, NoticeAccountInvitation, NoticePasswordReset}

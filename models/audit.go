@@ -29,6 +29,13 @@ const (
 	ActionAccountPasswordReset   = "account_password_reset"
 	ActionAccountChanged         = "account_changed"
 	ActionAccountSessionsRevoked = "account_sessions_revoked"
+	// ActionAccountInvited: an invitation to set a password was mailed.
+	ActionAccountInvited = "account_invited"
+	// ActionAccountPasswordSet: the owner set the password from a link
+	// (an invitation or a reset); the actor is the account.
+	ActionAccountPasswordSet = "account_password_set"
+	// ActionTokenRevoked: an API token was revoked.
+	ActionTokenRevoked = "token_revoked"
 )
 
 // DecisionAction is the action of an approver's decision, such as
@@ -55,7 +62,7 @@ func AuditActions() []string {
 		ActionTrainingCompleted, ActionTrainingMissed, ActionTransferEffective, ActionDecreeIssued, ActionDecreeRevoked,
 		ActionWithdrawn, ActionMinisterApproved, ActionSurveySent, ActionSurveyAnswered, ActionSurveyClosed,
 		ActionAccountCreated, ActionAccountDisabled, ActionAccountEnabled, ActionAccountPasswordReset,
-		ActionAccountChanged, ActionAccountSessionsRevoked,
+		ActionAccountChanged, ActionAccountSessionsRevoked, ActionAccountInvited, ActionAccountPasswordSet, ActionTokenRevoked,
 		StageAction(StageBlocked), StageAction(StageWithdrawn), StageAction(StageRecheckFailed)}
 	for _, step := range []Role{RoleTPK, RolePPK} {
 		actions = append(actions, DecisionAction(step, true), DecisionAction(step, false))

@@ -28,9 +28,9 @@ func TestColumnsHoldTheirIDs(t *testing.T) {
 	// columns in package activities), API key prefixes, session ids and
 	// decree tokens (22 characters, activities.DecreeToken), survey
 	// answers' random ids (32 hex characters), SSO sign-ins' state
-	// hashes (64 hex characters).
+	// hashes (64 hex characters), account links' SHA-256.
 	own := map[string]bool{"workflow_id": true, "api_keys.id": true, "sessions.id": true, "decree_documents.id": true,
-		"survey_answers.id": true, "sso_logins.id": true}
+		"survey_answers.id": true, "sso_logins.id": true, "account_links.id": true}
 	checked := map[string]bool{}
 	for _, m := range All() {
 		s, err := schema.Parse(m, &sync.Map{}, schema.NamingStrategy{})

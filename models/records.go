@@ -501,6 +501,6 @@ func All() []any {
 		&EmployeeCompetency{}, &PositionHistory{}, &SIASNPosition{}, &SIASNRank{}, &SIASNTraining{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{}, &DecreeDocument{},
 		&Survey{}, &SurveyAnswer{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
-		&Account{}, &Session{}, &Notice{}, &NoticeRead{}, &SSOLogin{},
+		&Account{}, &Session{}, &Notice{}, &NoticeRead{}, &SSOLogin{}, &AccountLink{},
 	}
 }

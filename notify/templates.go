@@ -30,6 +30,7 @@ type Data struct {
 	Training     bool   // training is offered as support
 	Period       string // the period a report covers, as people read it
 	Summary      string // a report's figures, one per line
+	Username     string // an account's, in its invitation or password reset
 }
 
 // notice is a notification's subject and body, templates in both
@@ -56,13 +57,13 @@ var notices = map[contract.NoticeKind]notice{
 	contract.NoticeSocialization: {
 		i18n.Text{ID: "Pemberitahuan mutasi: {{.ToPosition}}",
 			EN: "Notice of transfer: {{.ToPosition}}"},
-		i18n.Text{ID: "Yth. {{.Name}},\n\nAnda akan dimutasi dari {{.FromPosition}} ke {{.ToPosition}}, {{.ToUnit}}.\nAlasan: {{.Reason}}\n{{if .Training}}Dukungan: pelatihan akan disediakan untuk jabatan baru.\n{{end}}Mohon nyatakan menerima atau ajukan keberatan ({{categories}}) paling lambat {{date .Deadline}}. Tanpa tanggapan sampai batas itu, Anda dianggap menerima.\nNomor mutasi: {{.TransferID}}",
-			EN: "Dear {{.Name}},\n\nYou are to be transferred from {{.FromPosition}} to {{.ToPosition}}, {{.ToUnit}}.\nReason: {{.Reason}}\n{{if .Training}}Support: training will be provided for the new position.\n{{end}}Please acknowledge, or object ({{categories}}), by {{date .Deadline}}. Without an answer by then you are deemed to have acknowledged.\nTransfer number: {{.TransferID}}"}},
+		i18n.Text{ID: "Yth. {{.Name}},\n\nAnda akan dimutasi dari {{.FromPosition}} ke {{.ToPosition}}, {{.ToUnit}}.\nAlasan: {{.Reason}}\n{{if .Training}}Dukungan: pelatihan akan disediakan untuk jabatan baru.\n{{end}}Mohon nyatakan menerima atau ajukan keberatan ({{categories}}) paling lambat {{date .Deadline}}. Tanpa tanggapan sampai batas itu, Anda dianggap menerima.\n{{if .Link}}Tanggapi setelah masuk di {{.Link}}\n{{end}}Nomor mutasi: {{.TransferID}}",
+			EN: "Dear {{.Name}},\n\nYou are to be transferred from {{.FromPosition}} to {{.ToPosition}}, {{.ToUnit}}.\nReason: {{.Reason}}\n{{if .Training}}Support: training will be provided for the new position.\n{{end}}Please acknowledge, or object ({{categories}}), by {{date .Deadline}}. Without an answer by then you are deemed to have acknowledged.\n{{if .Link}}Answer once you sign in at {{.Link}}\n{{end}}Transfer number: {{.TransferID}}"}},
 	contract.NoticeAcknowledgeReminder: {
 		i18n.Text{ID: "Pengingat: tanggapan atas pemberitahuan mutasi",
 			EN: "Reminder: please answer the notice of transfer"},
-		i18n.Text{ID: "Yth. {{.Name}},\n\nMohon nyatakan menerima atau ajukan keberatan atas mutasi ke {{.ToPosition}} paling lambat {{date .Deadline}}.\nNomor mutasi: {{.TransferID}}",
-			EN: "Dear {{.Name}},\n\nPlease acknowledge, or object to, your transfer to {{.ToPosition}} by {{date .Deadline}}.\nTransfer number: {{.TransferID}}"}},
+		i18n.Text{ID: "Yth. {{.Name}},\n\nMohon nyatakan menerima atau ajukan keberatan atas mutasi ke {{.ToPosition}} paling lambat {{date .Deadline}}.\n{{if .Link}}Tanggapi setelah masuk di {{.Link}}\n{{end}}Nomor mutasi: {{.TransferID}}",
+			EN: "Dear {{.Name}},\n\nPlease acknowledge, or object to, your transfer to {{.ToPosition}} by {{date .Deadline}}.\n{{if .Link}}Answer once you sign in at {{.Link}}\n{{end}}Transfer number: {{.TransferID}}"}},
 	contract.NoticeObjectionReceived: {
 		i18n.Text{ID: "Keberatan mutasi dari {{.Name}}",
 			EN: "Objection to a transfer from {{.Name}}"},
@@ -108,6 +109,16 @@ var notices = map[contract.NoticeKind]notice{
 			EN: "Post-transfer survey"},
 		i18n.Text{ID: "Yth. {{.Name}},\n\nBagaimana pengalaman Anda setelah mutasi ke {{.ToPosition}}? Mohon isi survei singkat ini paling lambat {{date .Deadline}}:\n{{.Link}}\nTautan ini hanya dapat dipakai sekali.",
 			EN: "Dear {{.Name}},\n\nHow has it gone since your transfer to {{.ToPosition}}? Please answer this short survey by {{date .Deadline}}:\n{{.Link}}\nThe link works once."}},
+	contract.NoticeAccountInvitation: {
+		i18n.Text{ID: "Undangan ke Mutasi: atur kata sandi Anda",
+			EN: "Invitation to Mutasi: set your password"},
+		i18n.Text{ID: "Yth. {{.Name}},\n\nAkun Mutasi telah dibuat untuk Anda dengan nama pengguna {{.Username}}. Atur kata sandi Anda melalui tautan berikut paling lambat {{date .Deadline}}:\n{{.Link}}\nTautan ini hanya dapat dipakai sekali. Setelah itu, masuk di halaman masuk Mutasi dengan nama pengguna dan kata sandi Anda.\nJika Anda tidak mengharapkan surel ini, abaikan saja.",
+			EN: "Dear {{.Name}},\n\nA Mutasi account has been made for you with the username {{.Username}}. Set your password through this link by {{date .Deadline}}:\n{{.Link}}\nThe link works once. After that, sign in on Mutasi's sign-in page with your username and password.\nIf you did not expect this e-mail, ignore it."}},
+	contract.NoticePasswordReset: {
+		i18n.Text{ID: "Atur ulang kata sandi Mutasi",
+			EN: "Reset your Mutasi password"},
+		i18n.Text{ID: "Yth. {{.Name}},\n\nAda permintaan untuk mengatur ulang kata sandi akun Mutasi {{.Username}}. Atur kata sandi baru melalui tautan berikut dalam satu jam:\n{{.Link}}\nTautan ini hanya dapat dipakai sekali, dan semua sesi akun ini akan berakhir.\nJika Anda tidak memintanya, abaikan surel ini: kata sandi Anda tidak berubah.",
+			EN: "Dear {{.Name}},\n\nSomeone asked to reset the password of the Mutasi account {{.Username}}. Set a new password through this link within an hour:\n{{.Link}}\nThe link works once, and every session of the account ends.\nIf you did not ask for this, ignore this e-mail: your password is unchanged."}},
 	contract.NoticeEvaluationReport: {
 		i18n.Text{ID: "Laporan evaluasi mutasi ASN: {{.Period}}",
 			EN: "Civil-servant transfer evaluation: {{.Period}}"},

@@ -174,7 +174,7 @@ func TestAttacksAreRefused(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := apikey.Revoke(s.db, strings.Split(revoked, "_")[1]); err != nil {
+	if _, err := apikey.Revoke(s.db, strings.Split(revoked, "_")[1], models.Actor{ID: "test", Role: models.RoleHR}); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, s.db)

@@ -29,7 +29,7 @@ func (s *Server) listTokens(c *gin.Context) error {
 
 // revokeToken revokes a token by its ID: its next request gets 401.
 func (s *Server) revokeToken(c *gin.Context) error {
-	key, err := apikey.Revoke(s.DB.WithContext(c), c.Param("id"))
+	key, err := apikey.Revoke(s.DB.WithContext(c), c.Param("id"), actor(c))
 	if errors.Is(err, apikey.ErrInvalid) {
 		return apperr.NotFound("token", c.Param("id"))
 	}
@@ -57,7 +57,7 @@ const tokensShown = 200
 
 // revokeTokenForm revokes a token from the tokens page.
 func (s *Server) revokeTokenForm(c *gin.Context, v *view) error {
-	if _, err := apikey.Revoke(s.DB.WithContext(c), c.Param("id")); err != nil {
+	if _, err := apikey.Revoke(s.DB.WithContext(c), c.Param("id"), v.Account.Actor()); err != nil {
 		if errors.Is(err, apikey.ErrInvalid) {
 			err = apperr.NotFound("token", c.Param("id"))
 		}

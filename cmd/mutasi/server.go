@@ -236,7 +236,8 @@ func runTokens(sub string, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	if sub == "revoke" {
-		if _, err := apikey.Revoke(gdb, fs.Arg(0)); err != nil {
+		// The audit trail records the shell as the system.
+		if _, err := apikey.Revoke(gdb, fs.Arg(0), models.Actor{ID: "mutasi-cli", Role: models.RoleSystem}); err != nil {
 			return fmt.Errorf("token %s: %w", fs.Arg(0), err)
 		}
 		fmt.Fprintln(stdout, "revoked", fs.Arg(0))
