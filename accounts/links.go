@@ -167,10 +167,10 @@ func (s *Service) invite(ctx context.Context, by models.Actor, p account.Params)
 // address of no account sends nothing and answers the same, so the
 // answer tells nobody which addresses have accounts.
 func (s *Service) RequestReset(ctx context.Context, email string) error {
-	email = strings.TrimSpace(email)
-	if models.CheckEmail(email) != nil {
-		return apperr.Invalid("email", "alamat surel tidak sah", "the e-mail address is not valid")
+	if err := CheckResetEmail(email); err != nil {
+		return err
 	}
+	email = strings.TrimSpace(email)
 	addr := strings.ToLower(email)
 	var accs []models.Account
 	err := s.DB.WithContext(ctx).Where(`disabled_at IS NULL AND (LOWER(email) = ? OR (role = ? AND nip IN
@@ -191,6 +191,15 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 		if err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// CheckResetEmail reports what is wrong with the address a password
+// reset is asked for, naming the field email.
+func CheckResetEmail(email string) error {
+	if models.CheckEmail(strings.TrimSpace(email)) != nil {
+		return apperr.Invalid("email", "alamat surel tidak sah", "the e-mail address is not valid")
 	}
 	return nil
 }

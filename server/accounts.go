@@ -191,15 +191,19 @@ func formUnits(c *gin.Context) []string {
 }
 
 // createAccountForm creates an account from the list page's form and
-// shows it, with its generated password if any.
+// shows it, with its generated password if any; with an e-mail address
+// and no password, its owner is invited instead.
 func (s *Server) createAccountForm(c *gin.Context, v *view) error {
 	r := accounts.CreateRequest{Username: c.PostForm("username"), Name: c.PostForm("name"), Role: models.Role(c.PostForm("role")),
-		NIP: strings.TrimSpace(c.PostForm("nip")), Units: formUnits(c), Password: c.PostForm("password")}
+		NIP: strings.TrimSpace(c.PostForm("nip")), Units: formUnits(c), Email: c.PostForm("email"), Password: c.PostForm("password")}
 	out, err := s.accounts.Create(c, v.Account.Actor(), r)
 	if err != nil {
 		return s.formFailed(c, v, "create", err, s.accountsPage)
 	}
 	v.Flash = v.T("flash.account_created")
+	if out.Invited {
+		v.Flash = v.T("flash.account_invited")
+	}
 	return s.showAccount(c, v, out.Account.Username, out.Password)
 }
 

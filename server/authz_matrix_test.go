@@ -262,6 +262,10 @@ func TestAuthorizationMatrixByScope(t *testing.T) {
 		{"POST", "/api/v1/accounts/nobody/password-reset", map[string]any{}, statuses(pAdmin, 404), nil},
 		{"POST", "/api/v1/accounts/nobody/role", map[string]any{"role": "tpk"}, statuses(pAdmin, 404), nil},
 		{"POST", "/api/v1/accounts/nobody/session-revocation", map[string]any{}, statuses(pAdmin, 404), nil},
+		// Only the admin invites: an empty list is refused; the imported
+		// employees are invited (those with an address and no account).
+		{"POST", "/api/v1/invitations", map[string]any{}, statuses(pAdmin, 422), nil},
+		{"POST", "/api/v1/invitations/employees", nil, statuses(pAdmin, 200), nil},
 		{"POST", "/api/v1/rounds", map[string]any{}, statuses(pHR, 422), nil},
 		{"GET", "/api/v1/rounds", nil, statuses(readers...), nil},
 		{"GET", "/api/v1/rounds/Q1", nil, statuses(readers...), nil},
@@ -448,6 +452,14 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"POST", "/accounts/nobody/password-reset", nil, statuses(pAdmin, 404), nil},
 		{"POST", "/accounts/nobody/role", url.Values{"role": {"tpk"}}, statuses(pAdmin, 404), nil},
 		{"POST", "/accounts/nobody/session-revocation", nil, statuses(pAdmin, 404), nil},
+		{"POST", "/invitations/employees", nil, statuses(pAdmin, 303), nil},
+		// A forgotten password and a set-password link are for anyone: a
+		// malformed address is refused, an unknown link is not found.
+		{"GET", "/password-reset", nil, every(200), nil},
+		{"POST", "/password-reset", url.Values{"email": {"not an address"}}, every(422), nil},
+		{"GET", "/password/nope", nil, every(404), nil},
+		{"POST", "/password/nope", url.Values{"password": {"sandi-baru-panjang"}, "password_confirm": {"sandi-baru-panjang"}},
+			every(404), nil},
 		{"GET", "/imports", nil, pageGET(pHR, 200), nil},
 		{"POST", "/imports", url.Values{"kind": {"units"}}, statuses(pHR, 422), nil},
 		{"GET", "/inbox", nil, pageGET(approvers...), nil},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/bkpsdm/mutasi/accounts"
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/i18n"
@@ -180,6 +181,10 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.GET("/signin/sso", s.page(s.ssoStart))
 	p.GET("/signin/sso/callback", s.page(s.ssoCallback))
 	p.POST("/signout", s.page(s.signOut, anyone...))
+	p.GET("/password-reset", s.page(s.forgotPage))
+	p.POST("/password-reset", s.page(s.forgotForm))
+	p.GET(accounts.LinkPath+":token", s.page(s.linkPage))
+	p.POST(accounts.LinkPath+":token", s.page(s.linkForm))
 
 	p.GET("/dashboard", s.page(s.dashboardPage, hr...))
 	p.GET("/rounds/new", s.page(s.newRoundPage, hr...))
@@ -200,6 +205,7 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.POST("/accounts/:username/password-reset", s.page(s.accountForm("password", s.passwordForm), admin...))
 	p.POST("/accounts/:username/role", s.page(s.accountForm("role", s.roleForm), admin...))
 	p.POST("/accounts/:username/session-revocation", s.page(s.accountForm("sessions", s.sessionsForm), admin...))
+	p.POST("/invitations/employees", s.page(s.inviteEmployeesForm, admin...))
 	p.GET("/imports", s.page(s.importPage, hr...))
 	p.POST("/imports", bodyLimit(maxImportBody), s.page(s.importForm, hr...))
 

@@ -28,6 +28,21 @@ func DefaultTokenLimiter() *ratelimit.Limiter {
 	return ratelimit.New(tokenFailureBurst, tokenFailureEvery)
 }
 
+// Password-reset mails a client, or an address, may ask for at once, and
+// how often one more is allowed after that.
+const (
+	resetBurst = 5
+	resetEvery = 10 * time.Minute
+)
+
+// DefaultResetLimiter allows a client, and an address, 5 password-reset
+// requests at once and then one every 10 minutes, whether or not the
+// address has an account: nobody can flood a mailbox, nor learn from
+// being refused which addresses are known.
+func DefaultResetLimiter() *ratelimit.Limiter {
+	return ratelimit.New(resetBurst, resetEvery)
+}
+
 // clientKey is the limiter's key of the request's client: the address
 // Gin's ClientIP gives, which is the connection's peer or, from a trusted
 // proxy, the address the proxy forwards, never a header a client could

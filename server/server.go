@@ -53,6 +53,15 @@ type Server struct {
 	// X-Real-IP) names the client; from any other peer, the peer is the
 	// client. None by default.
 	TrustedProxies []netip.Prefix
+	// BaseURL is the service's public URL, under which invitation and
+	// password-reset links point.
+	BaseURL string
+	// InvitationTTL is how long an account invitation's link works; zero
+	// takes accounts.DefaultInvitationTTL.
+	InvitationTTL time.Duration
+	// ResetLimiter bounds the password-reset mails asked for, per client
+	// and per address; nil takes DefaultResetLimiter.
+	ResetLimiter *ratelimit.Limiter
 	// Payloads decodes what is read straight from Temporal's history: the
 	// Temporal client's data converter (it decrypts); nil takes the SDK's
 	// default.
@@ -114,7 +123,10 @@ func (s *Server) Handler() http.Handler {
 	s.exports = &exports.Service{DB: s.DB, Rounds: s.rounds, Records: s.transfers}
 	s.decrees = &decrees.Service{DB: s.DB}
 	s.notices = &notices.Service{DB: s.DB}
-	s.accounts = &accounts.Service{DB: s.DB}
+	s.accounts = &accounts.Service{DB: s.DB, BaseURL: s.BaseURL, InvitationTTL: s.InvitationTTL}
+	if s.ResetLimiter == nil {
+		s.ResetLimiter = DefaultResetLimiter()
+	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	// Handlers wait on the request's context: a client that goes away, or
@@ -163,6 +175,8 @@ func (s *Server) Handler() http.Handler {
 	api.POST("/accounts/:username/password-reset", s.allow(s.resetAccountPassword, models.RoleAdmin))
 	api.POST("/accounts/:username/role", s.allow(s.changeAccountRole, models.RoleAdmin))
 	api.POST("/accounts/:username/session-revocation", s.allow(s.revokeAccountSessions, models.RoleAdmin))
+	api.POST("/invitations", s.allow(s.invite, models.RoleAdmin))
+	api.POST("/invitations/employees", s.allow(s.inviteEmployees, models.RoleAdmin))
 	api.POST("/rounds", s.allow(s.startRound, models.RoleHR))
 	api.GET("/rounds", s.allow(s.listRounds, readers...))
 	api.GET("/rounds/:id", s.allow(s.getRound, readers...))

@@ -132,7 +132,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	errc := make(chan error, 2)
 	go func() { errc <- worker.Run(ctx, srv.Client(), acts) }()
 	go func() {
-		errc <- serveAPI(ctx, apiLn, hc, gdb, srv.Client(), cd.DataConverter(), []byte(c.linkSecret), log, reg)
+		errc <- serveAPI(ctx, apiLn, hc, gdb, srv.Client(), cd.DataConverter(), c, log, reg)
 	}()
 	metricsURL := "none (--metrics-addr is empty)"
 	if metricsLn != nil {

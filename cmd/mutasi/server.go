@@ -75,7 +75,7 @@ func runServer(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer tc.Close()
 	serveMetrics(ctx, reg, metricsLn, log)
-	return serveAPI(ctx, apiLn, hc, gdb, tc, cd.DataConverter(), []byte(c.linkSecret), log, reg)
+	return serveAPI(ctx, apiLn, hc, gdb, tc, cd.DataConverter(), c, log, reg)
 }
 
 // httpFlags are the flags of `mutasi server` and `mutasi dev` that say
@@ -87,6 +87,8 @@ type httpFlags struct {
 	sso *ssoFlags
 	// zone is the government's time zone (timeZoneFlag).
 	zone *string
+	// invitationTTL is how long an account invitation's link works.
+	invitationTTL *string
 }
 
 // httpConfig is what httpFlags say, parsed.
@@ -97,6 +99,8 @@ type httpConfig struct {
 	sso *sso.Client
 	// zone is the government's time zone.
 	zone *time.Location
+	// invitationTTL is how long an account invitation's link works.
+	invitationTTL time.Duration
 }
 
 // addHTTPFlags registers the httpFlags on fs, their defaults those of
@@ -118,6 +122,8 @@ func addHTTPFlags(fs *flag.FlagSet) *httpFlags {
 			"connections held at once by one client address (an IPv6 /64); trusted proxies are not limited (MUTASI_HTTP_MAX_CONNS_PER_CLIENT)"),
 		sso:  addSSOFlags(fs),
 		zone: timeZoneFlag(fs),
+		invitationTTL: fs.String("invitation-ttl", env("MUTASI_INVITATION_TTL", "7d"),
+			"how long an account invitation's link works, e.g. 7d or 72h (MUTASI_INVITATION_TTL)"),
 	}
 }
 
@@ -141,6 +147,11 @@ func (f *httpFlags) parse() (httpConfig, error) {
 			return hc, fmt.Errorf("--%s %q: want a positive duration such as 30s or 2m", d.flag, d.value)
 		}
 	}
+	ttl, err := models.ParseDuration(*f.invitationTTL)
+	if err != nil || ttl.Std() <= 0 {
+		return hc, fmt.Errorf("--invitation-ttl %q: want a positive duration such as 7d or 72h", *f.invitationTTL)
+	}
+	hc.invitationTTL = ttl.Std()
 	for _, n := range []struct {
 		flag  string
 		value string
@@ -157,9 +168,10 @@ func (f *httpFlags) parse() (httpConfig, error) {
 // serveAPI serves the API on tcp, counting its requests into reg, until
 // ctx is done, then shuts down gracefully.
 func serveAPI(ctx context.Context, tcp net.Listener, hc httpConfig, gdb *gorm.DB, tc client.Client, payloads converter.DataConverter,
-	secret []byte, log *slog.Logger, reg *metrics.Registry) error {
-	api := &server.Server{DB: gdb, Temporal: tc, Payloads: payloads, LinkSecret: secret, Log: log, TrustedProxies: hc.trustedProxies, SSO: hc.sso, TimeZone: hc.zone,
-		Middleware: []gin.HandlerFunc{reg.Middleware()}}
+	c *config, log *slog.Logger, reg *metrics.Registry) error {
+	api := &server.Server{DB: gdb, Temporal: tc, Payloads: payloads, LinkSecret: []byte(c.linkSecret), Log: log,
+		TrustedProxies: hc.trustedProxies, SSO: hc.sso, TimeZone: hc.zone, Middleware: []gin.HandlerFunc{reg.Middleware()},
+		BaseURL: c.baseURL, InvitationTTL: hc.invitationTTL}
 	srv, ln := api.HTTP(tcp, hc.conns)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
