@@ -564,3 +564,65 @@ func TestTransferInTheBrowser(t *testing.T) {
 	}
 	b.shot("16-period")
 }
+
+// TestInvitationInTheBrowser: the admin invites an employee from the
+// accounts page in headless Chromium; the employee opens the link the
+// outbox holds, sets a password (a mismatch first), signs in, and finds
+// the link used up; the admin disables the account and the employee's
+// session stops at once.
+func TestInvitationInTheBrowser(t *testing.T) {
+	chromium(t)
+	s := accountStack(t)
+	addAccount(t, &Server{DB: s.db}, "root", models.RoleAdmin, "")
+	if err := s.db.Create(&models.Employee{NIP: "198503142010012001", Name: "Siti Rahma", Email: "siti@asn.example.go.id",
+		Status: models.StatusPNS}).Error; err != nil {
+		t.Fatal(err)
+	}
+	admin := newBrowser(t, s.url)
+	admin.signIn("root")
+	admin.visit("/accounts")
+	admin.set(`#new-username`, "siti")
+	admin.set(`#new-name`, "Siti Rahma")
+	admin.set(`#create-role`, "employee")
+	admin.set(`#create-nip`, "198503142010012001")
+	admin.set(`#new-email`, "siti@asn.example.go.id")
+	admin.submit(`form[action="/accounts"][method="post"] button[type=submit]`)
+	admin.see("undangan untuk mengatur kata sandi dikirim lewat surel", "siti@asn.example.go.id")
+	admin.shot("invite-01-admin")
+
+	token := mailedTo(t, s, "siti@asn.example.go.id", "Undangan")
+	siti := newBrowser(t, s.url)
+	if status := siti.visit("/password/" + token); status != 200 {
+		t.Fatalf("the invitation's link: %d", status)
+	}
+	siti.see("Atur kata sandi untuk akun siti.")
+	siti.set(`#password`, "sandi-siti-panjang")
+	siti.set(`#password_confirm`, "sandi-siti-lain")
+	siti.submit(`form[action^="/password/"] button[type=submit]`)
+	if e := siti.fieldError("password_confirm"); !strings.Contains(e, "kedua kata sandi tidak sama") {
+		t.Errorf("the mismatch shows %q next to its field", e)
+	}
+	siti.set(`#password`, "sandi-siti-panjang")
+	siti.set(`#password_confirm`, "sandi-siti-panjang")
+	siti.submit(`form[action^="/password/"] button[type=submit]`)
+	siti.see("Kata sandi disimpan")
+	siti.shot("invite-02-password-set")
+	siti.set(`#username`, "siti")
+	siti.set(`#password`, "sandi-siti-panjang")
+	siti.submit(`form[action="/signin"] button[type=submit]`)
+	if n := siti.count(`form[action="/signout"]`); n != 1 {
+		t.Fatalf("the employee is not signed in:\n%s", siti.pageText())
+	}
+	siti.shot("invite-03-signed-in")
+	if status := siti.visit("/password/" + token); status != 410 {
+		t.Errorf("the used link: %d, want 410", status)
+	}
+	siti.see("tautan ini sudah dipakai")
+
+	admin.visit("/accounts/siti")
+	admin.submit(`form[action="/accounts/siti/disablement"] button[type=submit]`)
+	siti.visit("/me")
+	if n := siti.count(`form[action="/signin"]`); n != 1 {
+		t.Errorf("the disabled employee's session still works:\n%s", siti.pageText())
+	}
+}
