@@ -93,19 +93,22 @@ func (s *Service) Invite(ctx context.Context, by models.Actor, rs []CreateReques
 }
 
 // EmployeeReport is what an invitation of the imported employees did:
-// how many were invited, how many had an account already, and how many
-// have no valid e-mail address (they get no account).
+// how many were invited, how many had an account already, how many have
+// no valid e-mail address, and how many records cannot make an account
+// (a NIP the account rules refuse); the last two get none.
 type EmployeeReport struct {
 	Invited  int `json:"invited"`
 	Existing int `json:"existing"`
 	NoEmail  int `json:"no_email"`
+	Refused  int `json:"refused"`
 }
 
 // InviteEmployees gives every imported employee still in service (not
 // retired) an account, whose username is their NIP, and mails them an
 // invitation's link, unless they have an account already (by NIP or
 // username): a second run invites nobody twice. Employees without a valid
-// e-mail address are counted and left out.
+// e-mail address, or whose record the account rules refuse, are counted
+// and left out.
 func (s *Service) InviteEmployees(ctx context.Context, by models.Actor) (EmployeeReport, error) {
 	var out EmployeeReport
 	var rows []struct {
@@ -134,6 +137,8 @@ func (s *Service) InviteEmployees(ctx context.Context, by models.Actor) (Employe
 		switch {
 		case errors.Is(err, account.ErrExists):
 			out.Existing++
+		case apperr.Is(err, apperr.KindInvalid):
+			out.Refused++
 		case err != nil:
 			return out, fmt.Errorf("invite employee %s: %w", e.NIP, err)
 		default:

@@ -68,6 +68,9 @@ func TestInvitationsAndReset(t *testing.T) {
 				{NIP: "198601012010011002", Name: "Budi", Status: models.StatusPNS},
 				{NIP: "195001012010011003", Name: "Pensiun", Email: "old@asn.example.go.id", Status: models.StatusRetired},
 				{NIP: "199001012015011004", Name: "Dewi", Email: "dewi@asn.example.go.id", Status: models.StatusPNS},
+				// A NIP the account rules refuse (service start month 00) is
+				// counted, and keeps nobody else from an invitation.
+				{NIP: "198503142010001005", Name: "Salah", Email: "salah@asn.example.go.id", Status: models.StatusPNS},
 			} {
 				if err := gdb.Create(&e).Error; err != nil {
 					t.Fatal(err)
@@ -82,10 +85,10 @@ func TestInvitationsAndReset(t *testing.T) {
 			// no address, the retired are left out. A second run does
 			// nothing.
 			rep, err := s.InviteEmployees(ctx, admin)
-			if err != nil || rep != (EmployeeReport{Invited: 1, Existing: 1, NoEmail: 1}) {
+			if err != nil || rep != (EmployeeReport{Invited: 1, Existing: 1, NoEmail: 1, Refused: 1}) {
 				t.Fatalf("InviteEmployees = %+v, %v", rep, err)
 			}
-			if rep, err = s.InviteEmployees(ctx, admin); err != nil || rep != (EmployeeReport{Existing: 2, NoEmail: 1}) {
+			if rep, err = s.InviteEmployees(ctx, admin); err != nil || rep != (EmployeeReport{Existing: 2, NoEmail: 1, Refused: 1}) {
 				t.Fatalf("second InviteEmployees = %+v, %v", rep, err)
 			}
 			mails := outboxTo(t, gdb, "siti@asn.example.go.id")
