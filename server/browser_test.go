@@ -4,9 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,6 +18,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/rounds"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/survey"
 	"github.com/bkpsdm/mutasi/testkit"
@@ -625,4 +628,149 @@ func TestInvitationInTheBrowser(t *testing.T) {
 	if n := siti.count(`form[action="/signin"]`); n != 1 {
 		t.Errorf("the disabled employee's session still works:\n%s", siti.pageText())
 	}
+}
+
+// TestAccessWithoutTheShellInTheBrowser walks issue 18's whole flow in
+// headless Chromium, with no account made on the shell but the first
+// admin's: the admin invites a TPK member and the employee a confirmed
+// transfer moves; both set their passwords from the links in the outbox;
+// the TPK member approves from the inbox (the PPK through the API); the
+// employee opens the notice's link, signs in on the way and acknowledges;
+// the admin disables the employee, whose session then stops.
+func TestAccessWithoutTheShellInTheBrowser(t *testing.T) {
+	chromium(t)
+	data := seed.Generate(40, time.Now(), 5)
+	s := newStack(t, "", func(gdb *gorm.DB) {
+		if err := seed.Load(gdb, data); err != nil {
+			t.Fatal(err)
+		}
+	})
+	addAccount(t, &Server{DB: s.db}, "root", models.RoleAdmin, "")
+
+	// HR starts a round through the API and confirms one transfer.
+	settings := map[string]any{"decision_reminder": "1h", "decision_escalation": "2h", "acknowledge_reminder": "1h",
+		"acknowledge_deadline": "2h"}
+	expect(t, s.do("POST", "/api/v1/rounds", models.RoleHR, map[string]any{"id": "AKSES1", "name": "Mutasi tanpa shell", "settings": settings}),
+		http.StatusCreated)
+	testkit.Eventually(t, "proposals", func() bool {
+		var v rounds.View
+		s.do("GET", "/api/v1/rounds/AKSES1", models.RoleHR, nil).json(t, &v)
+		return v.Status == models.RoundAwaitingConfirmation
+	})
+	var proposals []models.Transfer
+	s.db.Where("round_id = ?", "AKSES1").Order("id").Find(&proposals)
+	var mine *models.Transfer
+	var remove []string
+	for i, p := range proposals {
+		if mine == nil && len(p.DependsOn) == 0 {
+			mine = &proposals[i]
+		} else {
+			remove = append(remove, p.ID)
+		}
+	}
+	if mine == nil {
+		t.Fatalf("no proposal of %d takes a free seat", len(proposals))
+	}
+	expect(t, s.do("POST", "/api/v1/rounds/AKSES1/confirmation", models.RoleHR, map[string]any{"remove": remove}), http.StatusOK)
+	waitStage(t, s, mine.ID, models.StageAwaitingTPK)
+	var employee models.Employee
+	s.db.First(&employee, "nip = ?", mine.NIP)
+	if employee.Email == "" {
+		employee.Email = "pegawai.akses@asn.example.go.id"
+		s.db.Model(&employee).Update("email", employee.Email)
+	}
+
+	// 1. The admin invites a TPK member and the employee.
+	admin := newBrowser(t, s.url)
+	admin.signIn("root")
+	invite := func(username, name string, role models.Role, nip, email string) {
+		admin.visit("/accounts")
+		admin.set(`#new-username`, username)
+		admin.set(`#new-name`, name)
+		admin.set(`#create-role`, string(role))
+		if nip != "" {
+			admin.set(`#create-nip`, nip)
+		}
+		admin.set(`#new-email`, email)
+		admin.submit(`form[action="/accounts"][method="post"] button[type=submit]`)
+		admin.see("undangan untuk mengatur kata sandi dikirim lewat surel", email)
+	}
+	invite("tpk.kota", "Ketua TPK", models.RoleTPK, "", "tpk@pemko.example.go.id")
+	invite(employee.NIP, employee.Name, models.RoleEmployee, employee.NIP, employee.Email)
+	admin.shot("access-01-invited")
+
+	// 2. Both set their passwords from the links in the outbox.
+	setPassword := func(email, password string) *browser {
+		b := newBrowser(t, s.url)
+		if status := b.visit("/password/" + mailedTo(t, s, email, "Undangan")); status != http.StatusOK {
+			t.Fatalf("the invitation's link to %s: %d", email, status)
+		}
+		b.set(`#password`, password)
+		b.set(`#password_confirm`, password)
+		b.submit(`form[action^="/password/"] button[type=submit]`)
+		b.see("Kata sandi disimpan")
+		return b
+	}
+	tpk := setPassword("tpk@pemko.example.go.id", "sandi-tpk-yang-panjang")
+	pegawai := setPassword(employee.Email, "sandi-pegawai-panjang")
+
+	// 3. The TPK member signs in and approves from the inbox; the PPK
+	// approves through the API.
+	tpk.set(`#username`, "tpk.kota")
+	tpk.set(`#password`, "sandi-tpk-yang-panjang")
+	tpk.submit(`form[action="/signin"] button[type=submit]`)
+	tpk.visit("/inbox")
+	tpk.see("Keputusan yang menunggu Anda", employee.Name)
+	decide := `form[action="/transfers/` + mine.ID + `/decision"]`
+	tpk.set(decide+` textarea`, "sesuai analisis kebutuhan")
+	tpk.submit(decide + ` button[value=true]`)
+	tpk.see("Keputusan Anda tersimpan")
+	tpk.shot("access-02-tpk-decided")
+	waitStage(t, s, mine.ID, models.StageAwaitingPPK)
+	var d models.Decision
+	if err := s.db.First(&d, "transfer_id = ? AND step = ?", mine.ID, models.RoleTPK).Error; err != nil || d.ActorID != "tpk.kota" || !d.Approve {
+		t.Errorf("the TPK's decision: %+v, %v", d, err)
+	}
+	expect(t, s.do("POST", "/api/v1/transfers/"+mine.ID+"/decisions", models.RolePPK, map[string]any{"approve": true, "reason": "disetujui"}),
+		http.StatusOK)
+	waitStage(t, s, mine.ID, models.StageSocialization)
+
+	// 4. The employee opens the notice's link, is asked to sign in on the
+	// way, and lands on the transfer to acknowledge it.
+	var notice models.OutboxMessage
+	testkit.Eventually(t, "the notice of transfer", func() bool {
+		return s.db.Where(`"to" = ? AND subject LIKE ?`, employee.Email, "Pemberitahuan mutasi%").First(&notice).Error == nil
+	})
+	link := regexp.MustCompile(`https?://[^/\s]+(/\S*)`).FindStringSubmatch(notice.Body)
+	if link == nil || link[1] != "/me" || strings.Contains(link[0], mine.ID) {
+		t.Fatalf("the notice's link %q: want the employee's page, naming nothing of the transfer:\n%s", link, notice.Body)
+	}
+	pegawai.visit(link[1])
+	if n := pegawai.count(`form[action="/signin"]`); n != 1 {
+		t.Fatalf("the notice's link opened without sign-in:\n%s", pegawai.pageText())
+	}
+	if strings.Contains(pegawai.pageText(), employee.Name) {
+		t.Errorf("the sign-in page shows the employee's name before sign-in")
+	}
+	pegawai.set(`#username`, employee.NIP)
+	pegawai.set(`#password`, "sandi-pegawai-panjang")
+	pegawai.submit(`form[action="/signin"] button[type=submit]`)
+	pegawai.see("Mutasi saya", "Mohon tanggapi paling lambat")
+	pegawai.shot("access-03-employee-page")
+	pegawai.submit(`form[action="/transfers/` + mine.ID + `/acknowledgement"] button[type=submit]`)
+	waitStage(t, s, mine.ID, models.StageTraining, models.StageAwaitingEffective, models.StageEffective, models.StageSurveyOpen,
+		models.StageCompleted)
+	var ack models.AuditEntry
+	if err := s.db.First(&ack, "transfer_id = ? AND action = ?", mine.ID, models.ActionAcknowledged).Error; err != nil || ack.ActorID != employee.NIP {
+		t.Errorf("the acknowledgement's audit line: %+v, %v", ack, err)
+	}
+
+	// 5. The admin disables the employee, whose session stops at once.
+	admin.visit("/accounts/" + employee.NIP)
+	admin.submit(`form[action="/accounts/` + employee.NIP + `/disablement"] button[type=submit]`)
+	pegawai.visit("/me")
+	if n := pegawai.count(`form[action="/signin"]`); n != 1 {
+		t.Errorf("the disabled employee's session still works:\n%s", pegawai.pageText())
+	}
+	pegawai.shot("access-04-disabled")
 }
