@@ -110,7 +110,7 @@ func (b *bench) bareDecisions() error {
 	b.times.stop()
 	b.add(fmt.Sprintf("bare workflow: the same decision with no-op steps at %d/s (the engine's share)", b.cfg.Rate),
 		describe(m), "", nil)
-	b.report.Rows = append(b.report.Rows, cpuPerDecision("… bare: CPU per decision", cpu, b.cpuNow(), m.Requests)...)
+	b.report.Rows = append(b.report.Rows, cpuPerDecision("… bare: CPU per decision", cpu, b.cpuNow(), succeeded(m))...)
 	for _, name := range b.times.names() {
 		b.add("… bare: "+name, b.times.describe(name), "", nil)
 	}

@@ -17,7 +17,7 @@ const (
 	cpuTemporal    = "Temporal server"
 	cpuPGMutasi    = "PostgreSQL, Mutasi's database"
 	cpuPGTemporal  = "PostgreSQL, Temporal's databases"
-	clockTicksPerS = 100 // USER_HZ: the unit of /proc/<pid>/stat's times on Linux
+	clockTicksPerS = 100 // USER_HZ: the unit of /proc/<pid>/stat's times, 100 on every Linux architecture Go builds for but alpha and ia64
 )
 
 // cpuParts lists the parts in the order the report shows them.
@@ -37,6 +37,8 @@ type procUse struct {
 // server's process (the one listening on the frontend's port) and the
 // PostgreSQL backends of Mutasi's and Temporal's databases, from /proc.
 // Off Linux, or when a process cannot be found, its part is missing.
+// PostgreSQL's own background processes (the WAL writer, the
+// checkpointer) are not counted.
 func (b *bench) cpuNow() cpuUse {
 	use := cpuUse{}
 	add := func(pid int, part string) {
@@ -53,13 +55,25 @@ func (b *bench) cpuNow() cpuUse {
 		PID  int  `gorm:"column:pid"`
 		Ours bool `gorm:"column:ours"`
 	}
-	b.gdb.Raw(`SELECT pid, datname = current_database() AS ours FROM pg_stat_activity
-		WHERE datname = current_database() OR datname LIKE 'temporal%'`).Scan(&backends)
+	err := b.gdb.Raw(`SELECT pid, datname = current_database() AS ours FROM pg_stat_activity
+		WHERE datname = current_database() OR datname IN ?`, temporalDatabases).Scan(&backends).Error
+	if err != nil {
+		b.logf("CPU of PostgreSQL's backends not read: %v", err)
+	}
 	for _, be := range backends {
-		add(be.PID, map[bool]string{true: cpuPGMutasi, false: cpuPGTemporal}[be.Ours])
+		// The backends are read in this machine's /proc: a database
+		// elsewhere has none here, and a PID that is not PostgreSQL's
+		// is not counted.
+		if comm, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(be.PID), "comm")); err == nil && strings.TrimSpace(string(comm)) == "postgres" {
+			add(be.PID, map[bool]string{true: cpuPGMutasi, false: cpuPGTemporal}[be.Ours])
+		}
 	}
 	return use
 }
+
+// temporalDatabases are the databases of the cluster's Temporal server
+// (cluster/config/cluster.yaml's defaults).
+var temporalDatabases = []string{"temporal", "temporal_visibility"}
 
 // cpuPerDecision turns the CPU used between two readings into a report
 // row: each part's milliseconds per request, and their sum. A backend

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net"
 	"net/http"
 	"os"
@@ -90,13 +91,15 @@ func (b *bench) latency(rounds []string) error {
 			}
 		}
 		m := b.attack(c.name, c.target)
+		var used []Row
+		if c.fresh { // read before the profile is written
+			used = cpuPerDecision("… CPU per decision", cpu, b.cpuNow(), succeeded(m))
+		}
 		stop()
 		b.times.stop()
 		met := m.Latencies.P99 < c.p99 && m.Success == 1
 		b.add(fmt.Sprintf("%s at %d/s", c.name, b.cfg.Rate), describe(m), fmt.Sprintf("p99 < %v, no errors", c.p99), &met)
-		if c.fresh {
-			b.report.Rows = append(b.report.Rows, cpuPerDecision("… CPU per decision", cpu, b.cpuNow(), m.Requests)...)
-		}
+		b.report.Rows = append(b.report.Rows, used...)
 	}
 	for _, name := range b.times.names() {
 		b.add("… "+name, b.times.describe(name), "", nil)
@@ -138,6 +141,10 @@ func (b *bench) attack(name string, target vegeta.Targeter) vegeta.Metrics {
 	}
 	return m
 }
+
+// succeeded is how many of the attack's requests succeeded: the work
+// the CPU time of a decision is divided among.
+func succeeded(m vegeta.Metrics) uint64 { return uint64(math.Round(m.Success * float64(m.Requests))) }
 
 // describe is a latency row's value.
 func describe(m vegeta.Metrics) string {
