@@ -43,6 +43,21 @@ func DefaultResetLimiter() *ratelimit.Limiter {
 	return ratelimit.New(resetBurst, resetEvery)
 }
 
+// Single sign-on starts a client may make at once, and how often one
+// more is allowed after that.
+const (
+	ssoStartBurst = 30
+	ssoStartEvery = 6 * time.Second
+)
+
+// DefaultSSOStartLimiter allows a client 30 single sign-on starts at once
+// and then ten a minute: within sso.LoginTTL one client keeps at most 130
+// sign-ins pending, far from sso.MaxPending, while an office behind one
+// address can still sign its people in at the start of the day.
+func DefaultSSOStartLimiter() *ratelimit.Limiter {
+	return ratelimit.New(ssoStartBurst, ssoStartEvery)
+}
+
 // clientKey is the limiter's key of the request's client: the address
 // Gin's ClientIP gives, which is the connection's peer or, from a trusted
 // proxy, the address the proxy forwards, never a header a client could

@@ -62,6 +62,10 @@ type Server struct {
 	// ResetLimiter bounds the password-reset mails asked for, per client
 	// and per address; nil takes DefaultResetLimiter.
 	ResetLimiter *ratelimit.Limiter
+	// SSOStartLimiter bounds the single sign-on starts per client, each
+	// of which keeps a pending sign-in in the database, so that no client
+	// can fill sso.MaxPending; nil takes DefaultSSOStartLimiter.
+	SSOStartLimiter *ratelimit.Limiter
 	// Payloads decodes what is read straight from Temporal's history: the
 	// Temporal client's data converter (it decrypts); nil takes the SDK's
 	// default.
@@ -126,6 +130,9 @@ func (s *Server) Handler() http.Handler {
 	s.accounts = &accounts.Service{DB: s.DB, BaseURL: s.BaseURL, InvitationTTL: s.InvitationTTL}
 	if s.ResetLimiter == nil {
 		s.ResetLimiter = DefaultResetLimiter()
+	}
+	if s.SSOStartLimiter == nil {
+		s.SSOStartLimiter = DefaultSSOStartLimiter()
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()

@@ -31,10 +31,15 @@ var (
 // passwordsOff reports whether local passwords are turned off.
 func (s *Server) passwordsOff() bool { return s.SSO != nil && s.SSO.PasswordsOff() }
 
-// ssoStart begins a sign-in at the identity provider.
+// ssoStart begins a sign-in at the identity provider, within the
+// client's budget of starts (SSOStartLimiter).
 func (s *Server) ssoStart(c *gin.Context, v *view) error {
 	if s.SSO == nil {
 		return errNoSSO
+	}
+	if ok, wait := s.SSOStartLimiter.Take(clientKey(c)); !ok {
+		return tooManyGuesses(c, wait, "", "terlalu banyak permintaan masuk SSO dari alamat ini; coba lagi nanti",
+			"too many SSO sign-ins started from this address; try again later")
 	}
 	next := c.Query("next")
 	if !localPath(next) || len(next) > maxNext {

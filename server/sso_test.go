@@ -7,10 +7,12 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/ratelimit"
 	"github.com/bkpsdm/mutasi/sso"
 	"github.com/bkpsdm/mutasi/sso/ssotest"
 	"github.com/bkpsdm/mutasi/testkit"
@@ -233,4 +235,34 @@ func TestSSOInTheBrowser(t *testing.T) {
 	b.submit(`#sso`)
 	b.see("tidak ada akun Mutasi untuk NIP " + ssoUnknownNIP)
 	b.shot("sso-03-unknown")
+}
+
+// TestSSOStartsAreLimitedPerClient starts sign-ins from one address until
+// its budget is spent: the next start gets 429 with Retry-After and keeps
+// nothing in the database, while another address still starts one.
+func TestSSOStartsAreLimitedPerClient(t *testing.T) {
+	srv, p, _ := ssoSite(t, nil)
+	const budget = 3
+	srv.SSOStartLimiter = ratelimit.New(budget, time.Hour)
+	h := srv.Handler()
+	start := func(addr string) *httptest.ResponseRecorder {
+		return send(h, httptest.NewRequest(http.MethodGet, "/signin/sso", nil), addr)
+	}
+	flooder, other := "203.0.113.7:40000", "198.51.100.9:40000"
+	for i := range budget {
+		if r := start(flooder); r.Code != http.StatusSeeOther || !strings.HasPrefix(r.Header().Get("Location"), p.Issuer()) {
+			t.Fatalf("start %d: %d to %q", i+1, r.Code, r.Header().Get("Location"))
+		}
+	}
+	r := start(flooder)
+	if r.Code != http.StatusTooManyRequests || r.Header().Get("Retry-After") != "3600" || !strings.Contains(r.Body.String(), "terlalu banyak permintaan masuk SSO") {
+		t.Errorf("start %d from one address: %d, Retry-After %q: %s", budget+1, r.Code, r.Header().Get("Retry-After"), r.Body)
+	}
+	var pending int64
+	if err := srv.DB.Model(&models.SSOLogin{}).Count(&pending).Error; err != nil || pending != budget {
+		t.Errorf("pending sign-ins: %d (%v), want %d", pending, err, budget)
+	}
+	if r := start(other); r.Code != http.StatusSeeOther || !strings.HasPrefix(r.Header().Get("Location"), p.Issuer()) {
+		t.Errorf("a start from another address: %d to %q", r.Code, r.Header().Get("Location"))
+	}
 }
