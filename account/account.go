@@ -222,7 +222,7 @@ func CreateInvited(gdb *gorm.DB, p Params) (models.Account, error) {
 // yet).
 func create(gdb *gorm.DB, p Params, hash string) (models.Account, error) {
 	acc := models.Account{Username: p.Username, Name: strings.TrimSpace(p.Name), PasswordHash: hash, Role: p.Role,
-		NIP: p.NIP, Email: p.Email, Units: p.Units, CreatedAt: time.Now()}
+		NIP: p.NIP, Email: p.Email, EmailKey: models.EmailKey(p.Email), Units: p.Units, CreatedAt: time.Now()}
 	if acc.Name == "" {
 		acc.Name = acc.Username
 	}

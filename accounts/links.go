@@ -176,10 +176,8 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 		return err
 	}
 	email = strings.TrimSpace(email)
-	addr := strings.ToLower(email)
 	var accs []models.Account
-	err := s.DB.WithContext(ctx).Where(`disabled_at IS NULL AND (LOWER(email) = ? OR (role = ? AND nip IN
-		(SELECT nip FROM employees WHERE LOWER(email) = ?)))`, addr, models.RoleEmployee, addr).
+	err := WithEmail(s.DB.WithContext(ctx), email).Where("disabled_at IS NULL").
 		Order("username").Limit(10).Find(&accs).Error
 	if err != nil {
 		return err
@@ -198,6 +196,15 @@ func (s *Service) RequestReset(ctx context.Context, email string) error {
 		}
 	}
 	return nil
+}
+
+// WithEmail narrows db to the accounts of the e-mail address email, in
+// any case: those stored with it (compared on their EmailKey) and the
+// employees' accounts whose employee record has it.
+func WithEmail(db *gorm.DB, email string) *gorm.DB {
+	key := models.EmailKey(email)
+	return db.Where("(email_key = ? OR (role = ? AND nip IN (SELECT nip FROM employees WHERE LOWER(email) = ?)))",
+		key, models.RoleEmployee, key)
 }
 
 // CheckResetEmail reports what is wrong with the address a password

@@ -193,6 +193,25 @@ func migrateSanctionFlag(conn *gorm.DB) error {
 	})
 }
 
+// keyAccountEmails fills in models.Account.EmailKey of the accounts
+// stored with an e-mail address before it existed. Once all have one it
+// does nothing, so it runs any number of times.
+func keyAccountEmails(conn *gorm.DB) error {
+	// A query of its own each, so that no condition stays on conn.
+	q := func() *gorm.DB { return conn.Session(&gorm.Session{NewDB: true}) }
+	var accs []models.Account
+	if err := q().Select("username", "email").Where("email <> '' AND email_key = ''").Find(&accs).Error; err != nil {
+		return err
+	}
+	for _, acc := range accs {
+		if err := q().Model(&models.Account{}).Where("username = ?", acc.Username).
+			Update("email_key", models.EmailKey(acc.Email)).Error; err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // dropUniqueDecreeNumbers drops the unique indexes that gave every
 // transfer's decree a number of its own: the transfers of a collective
 // decree share its number. AutoMigrate then makes the plain indexes.
@@ -230,6 +249,9 @@ func Migrate(gdb *gorm.DB) error {
 		}
 		if err := migrateSanctionFlag(conn); err != nil {
 			return fmt.Errorf("migrate: under_sanction: %w", err)
+		}
+		if err := keyAccountEmails(conn); err != nil {
+			return fmt.Errorf("migrate: accounts' email_key: %w", err)
 		}
 		if err := moveSurveyResponses(conn); err != nil {
 			return fmt.Errorf("migrate: survey answers: %w", err)

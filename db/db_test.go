@@ -194,3 +194,28 @@ func TestMigrateWidensHistoryTransferID(t *testing.T) {
 		})
 	}
 }
+
+// TestMigrateKeysAccountEmails gives the accounts stored with an e-mail
+// address before models.Account.EmailKey existed their key, lowercased by
+// Go (non-ASCII letters too), on PostgreSQL and SQLite.
+func TestMigrateKeysAccountEmails(t *testing.T) {
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			if err := gdb.Exec(`INSERT INTO accounts (username, name, password_hash, role, email, created_at)
+				VALUES ('ana', 'Ana', '', 'tpk', 'ÁNA@Kota.go.id', ?), ('budi', 'Budi', '', 'tpk', '', ?)`, time.Now(), time.Now()).Error; err != nil {
+				t.Fatal(err)
+			}
+			for range 2 {
+				if err := db.Migrate(gdb); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var keys []string
+			gdb.Model(&models.Account{}).Order("username").Pluck("email_key", &keys)
+			if strings.Join(keys, ",") != "ána@kota.go.id," {
+				t.Errorf("the keys: %q", keys)
+			}
+		})
+	}
+}

@@ -14,7 +14,9 @@ type Account struct {
 	NIP          string `gorm:"column:nip;size:18" json:"nip,omitempty"`
 	// Email is where the account's invitation and password-reset links
 	// go (an employee's also from the employee's record).
-	Email      string     `gorm:"size:254;not null;default:''" json:"email,omitempty"`
+	Email string `gorm:"size:254;not null;default:''" json:"email,omitempty"`
+	// EmailKey is EmailKey(Email), which accounts are found by.
+	EmailKey   string     `gorm:"size:254;not null;default:'';index" json:"-"`
 	Units      []string   `gorm:"serializer:json" json:"units,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
 	DisabledAt *time.Time `json:"disabled_at,omitempty"`

@@ -12,6 +12,12 @@ const MaxEmail = 254
 // ErrEmail says an e-mail address cannot be sent to.
 var ErrEmail = errors.New("not a single plain e-mail address")
 
+// EmailKey is the form e-mail addresses are compared in, regardless of
+// case: trimmed and lowercased by Go (SQLite's LOWER folds only ASCII
+// letters, PostgreSQL's by its collation, so the database never folds
+// them).
+func EmailKey(s string) string { return strings.ToLower(strings.TrimSpace(s)) }
+
 // CheckEmail accepts one bare address, such as budi@banjarbarukota.go.id:
 // no display name, no list, no control characters, so that the mail
 // relay can always send to it.

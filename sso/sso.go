@@ -284,10 +284,6 @@ func (c *Client) Finish(ctx context.Context, gdb *gorm.DB, cb Callback, now time
 	if err != nil {
 		return models.Account{}, "", err
 	}
-	if acc.DisabledAt != nil {
-		return models.Account{}, "", apperr.Forbidden("akun "+acc.Username+" dinonaktifkan; hubungi admin BKPSDM",
-			"the account "+acc.Username+" is disabled; ask BKPSDM's admin")
-	}
 	if c.cfg.RolesClaim != "" {
 		if acc, err = c.takeRole(ctx, db, acc, claims); err != nil {
 			return models.Account{}, "", err
@@ -341,7 +337,7 @@ func shown(s string) string {
 // match finds the account the claims identify.
 func (c *Client) match(db *gorm.DB, claims map[string]any) (models.Account, error) {
 	var list []models.Account
-	var who, whoEN string
+	var who string
 	switch c.cfg.Match {
 	case MatchNIP:
 		v, _ := claims[c.cfg.NIPClaim].(string)
@@ -352,7 +348,7 @@ func (c *Client) match(db *gorm.DB, claims map[string]any) (models.Account, erro
 		if err := db.Where("nip = ? OR username = ?", v, v).Find(&list).Error; err != nil {
 			return models.Account{}, err
 		}
-		who, whoEN = "NIP "+v, "NIP "+v
+		who = "NIP " + v
 	case MatchEmail:
 		email, _ := claims["email"].(string)
 		verified, _ := claims["email_verified"].(bool)
@@ -360,24 +356,60 @@ func (c *Client) match(db *gorm.DB, claims map[string]any) (models.Account, erro
 			return models.Account{}, apperr.Forbidden("penyedia identitas tidak mengirim alamat e-mail yang terverifikasi",
 				"the identity provider sent no verified e-mail address")
 		}
-		owners := db.Model(&models.Employee{}).Select("nip").Where("LOWER(email) = ?", strings.ToLower(email))
-		if err := db.Where("nip IN (?)", owners).Find(&list).Error; err != nil {
+		if err := accounts.WithEmail(db, email).Order("username").Find(&list).Error; err != nil {
 			return models.Account{}, err
 		}
-		who, whoEN = "e-mail "+shown(email), "e-mail "+shown(email)
+		who = "e-mail " + shown(email)
 	}
-	switch len(list) {
-	case 0:
+	enabled := slices.DeleteFunc(slices.Clone(list), func(a models.Account) bool { return a.DisabledAt != nil })
+	switch {
+	case len(list) == 0:
 		return models.Account{}, apperr.Forbidden(
 			"Anda sudah masuk di penyedia identitas, tetapi tidak ada akun Mutasi untuk "+who+
 				". Akun tidak dibuat otomatis: mintalah admin BKPSDM membuatkan akun Anda.",
-			"You are signed in at the identity provider, but no Mutasi account belongs to "+whoEN+
+			"You are signed in at the identity provider, but no Mutasi account belongs to "+who+
 				". Accounts are not created by signing in: ask BKPSDM's admin to create yours.")
-	case 1:
-		return list[0], nil
+	case len(enabled) == 0:
+		return models.Account{}, apperr.Forbidden("akun "+list[0].Username+" dinonaktifkan; hubungi admin BKPSDM",
+			"the account "+list[0].Username+" is disabled; ask BKPSDM's admin")
+	case len(enabled) == 1:
+		return enabled[0], nil
 	}
-	return models.Account{}, apperr.Conflict("", fmt.Sprintf("%d akun Mutasi cocok dengan %s; mintalah admin BKPSDM menyisakan satu", len(list), who),
-		fmt.Sprintf("%d Mutasi accounts match %s; ask BKPSDM's admin to keep one", len(list), whoEN))
+	return c.pick(enabled, claims, who)
+}
+
+// pick chooses among several enabled accounts of one person the one
+// whose role the roles claim names. Without a roles claim, or when not
+// exactly one has that role, the sign-in is refused, naming the accounts.
+func (c *Client) pick(list []models.Account, claims map[string]any, who string) (models.Account, error) {
+	names := make([]string, len(list))
+	for i, a := range list {
+		names[i] = fmt.Sprintf("%s (%s)", a.Username, a.Role)
+	}
+	matched := strings.Join(names, ", ")
+	if c.cfg.RolesClaim == "" {
+		return models.Account{}, apperr.Conflict("", fmt.Sprintf("%d akun Mutasi cocok dengan %s: %s. Masuklah dengan kata sandi akun yang Anda maksud, "+
+			"atau mintalah admin BKPSDM mengatur klaim peran di penyedia identitas atau menonaktifkan akun yang tidak dipakai", len(list), who, matched),
+			fmt.Sprintf("%d Mutasi accounts match %s: %s. Sign in with the password of the account you mean, "+
+				"or ask BKPSDM's admin to set up a roles claim at the identity provider or to disable the account not used", len(list), who, matched))
+	}
+	role, err := roleOf(claims[c.cfg.RolesClaim], c.cfg.RolesClaim)
+	if err != nil {
+		return models.Account{}, err
+	}
+	var found []models.Account
+	for _, a := range list {
+		if a.Role == role {
+			found = append(found, a)
+		}
+	}
+	if len(found) == 1 {
+		return found[0], nil
+	}
+	return models.Account{}, apperr.Conflict("", fmt.Sprintf("%d akun Mutasi cocok dengan %s: %s, dan %d di antaranya berperan %s dari penyedia identitas; "+
+		"mintalah admin BKPSDM menyisakan satu akun untuk peran itu", len(list), who, matched, len(found), role),
+		fmt.Sprintf("%d Mutasi accounts match %s: %s, and %d of them have the role %s from the identity provider; "+
+			"ask BKPSDM's admin to keep one account for that role", len(list), who, matched, len(found), role))
 }
 
 // takeRole gives the account the role of the roles claim, which must name

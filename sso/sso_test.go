@@ -229,6 +229,62 @@ func TestSignInByEmail(t *testing.T) {
 	wantKind(t, "an unknown address", err, apperr.KindForbidden, "tidak ada akun Mutasi untuk e-mail orang.lain@")
 }
 
+// TestSignInByEmailOfStaff matches, on PostgreSQL and SQLite, staff
+// accounts by their own e-mail address in any case, non-ASCII letters
+// too; a civil servant with an employee's account and a staff account of
+// one address gets the account whose role the roles claim names, and
+// without a roles claim a refusal that names both accounts.
+func TestSignInByEmailOfStaff(t *testing.T) {
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			accounts(t, gdb)
+			for _, p := range []account.Params{
+				{Username: "bkpsdm.siti", Role: models.RoleHR, Email: "SITI.R@BanjarbaruKota.go.id"},
+				{Username: "tpk.ana", Role: models.RoleTPK, Email: "ÁNA@banjarbarukota.go.id"},
+			} {
+				p.Password = "kata-sandi-uji-123"
+				if _, err := account.Create(gdb, p); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := gdb.Create(&models.Employee{NIP: nipSiti, Name: "Siti", Email: "siti.r@banjarbarukota.go.id", Status: "active"}).Error; err != nil {
+				t.Fatal(err)
+			}
+			p := ssotest.Start(t)
+			cfg := p.Config(redirect)
+			cfg.Match = sso.MatchEmail
+			plain, err := sso.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg.RolesClaim = "roles"
+			byRole, err := sso.New(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := context.Background()
+			signIn := func(c *sso.Client, email string, roles any) (models.Account, error) {
+				f := begin(t, c, gdb, p, ssotest.Person{Subject: "s", Email: email, EmailVerified: true, Roles: roles})
+				acc, _, err := c.Finish(ctx, gdb, f.cb, time.Now())
+				return acc, err
+			}
+			if acc, err := signIn(plain, "ána@BANJARBARUKOTA.go.id", nil); err != nil || acc.Username != "tpk.ana" {
+				t.Errorf("a staff account by a non-ASCII address: %+v, %v", acc.Username, err)
+			}
+			_, err = signIn(plain, "Siti.R@banjarbarukota.go.id", nil)
+			wantKind(t, "two accounts without a roles claim", err, apperr.KindConflict, "bkpsdm.siti (hr_officer), siti (employee)")
+			for role, want := range map[string]string{"hr_officer": "bkpsdm.siti", "employee": "siti"} {
+				if acc, err := signIn(byRole, "siti.r@banjarbarukota.go.id", role); err != nil || acc.Username != want || string(acc.Role) != role {
+					t.Errorf("two accounts, the roles claim %s: %s (%s), %v; want %s", role, acc.Username, acc.Role, err, want)
+				}
+			}
+			_, err = signIn(byRole, "siti.r@banjarbarukota.go.id", "tpk")
+			wantKind(t, "two accounts, neither of the claim's role", err, apperr.KindConflict, "0 di antaranya berperan tpk")
+		})
+	}
+}
+
 // TestRolesFromClaim: with a roles claim, the account takes the claim's
 // role, audited as a change by "(sso)"; an unknown role, two roles, none,
 // and a role that does not fit the account are refused, the account left
