@@ -266,3 +266,24 @@ func TestSSOStartsAreLimitedPerClient(t *testing.T) {
 		t.Errorf("a start from another address: %d to %q", r.Code, r.Header().Get("Location"))
 	}
 }
+
+// TestSSOProviderDownAtCallback: the provider stopped between the start
+// and the callback gets 503 saying to try later, and no session.
+func TestSSOProviderDownAtCallback(t *testing.T) {
+	_, p, base := ssoSite(t, nil)
+	c := newPageClient(t, base)
+	c.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	p.Next(ssotest.Person{Subject: "e-1", NIP: ssoEmployeeNIP})
+	r := step(t, c, base+"/signin/sso")
+	r = step(t, c, r.header.Get("Location"))
+	back := r.header.Get("Location")
+	if err := p.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	if r := step(t, c, back); r.status != http.StatusServiceUnavailable || !strings.Contains(string(pageText(r)), "coba lagi nanti") {
+		t.Errorf("the callback with the provider down: %d: %s", r.status, pageText(r))
+	}
+	if r := step(t, c, base+"/notices"); r.status != http.StatusSeeOther {
+		t.Errorf("a session was opened (/notices: %d)", r.status)
+	}
+}

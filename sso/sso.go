@@ -137,7 +137,15 @@ func checkURL(s string) error {
 type Client struct {
 	cfg      Config
 	mu       sync.Mutex
-	provider *oidc.Provider
+	provider *provider
+}
+
+// provider is what the discovery document tells: the endpoints, the
+// key set (shared, as it caches the keys) and the signing algorithms.
+type provider struct {
+	*oidc.Provider
+	keys oidc.KeySet
+	algs []string
 }
 
 // New checks cfg and returns its client.
@@ -179,7 +187,7 @@ func (c *Client) ctx(ctx context.Context) context.Context {
 }
 
 // discover returns the provider, reading its discovery document once.
-func (c *Client) discover(ctx context.Context) (*oidc.Provider, error) {
+func (c *Client) discover(ctx context.Context) (*provider, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.provider != nil {
@@ -189,11 +197,44 @@ func (c *Client) discover(ctx context.Context) (*oidc.Provider, error) {
 	if err != nil {
 		return nil, refused(errProvider, err)
 	}
-	c.provider = p
-	return p, nil
+	var doc struct {
+		JWKS string   `json:"jwks_uri"`
+		Algs []string `json:"id_token_signing_alg_values_supported"`
+	}
+	if err := p.Claims(&doc); err != nil {
+		return nil, refused(errProvider, err)
+	}
+	// The key set outlives the request: it fetches with the client alone.
+	c.provider = &provider{Provider: p, keys: oidc.NewRemoteKeySet(c.ctx(context.Background()), doc.JWKS), algs: doc.Algs}
+	return c.provider, nil
 }
 
-func (c *Client) oauth(p *oidc.Provider) *oauth2.Config {
+// unreachable reports whether err is the provider not answering: a
+// network error, or a server error at its token endpoint.
+func unreachable(err error) bool {
+	var ne net.Error
+	var ue *url.Error
+	var re *oauth2.RetrieveError
+	return errors.As(err, &ne) || errors.As(err, &ue) || errors.As(err, &re) && re.Response != nil && re.Response.StatusCode >= 500
+}
+
+// watchedKeys is a key set that keeps the network error of fetching the
+// keys, which go-oidc's verifier reports as text only.
+type watchedKeys struct {
+	oidc.KeySet
+	outage error
+}
+
+// VerifySignature verifies with the key set, noting a network error.
+func (w *watchedKeys) VerifySignature(ctx context.Context, jwt string) ([]byte, error) {
+	payload, err := w.KeySet.VerifySignature(ctx, jwt)
+	if err != nil && unreachable(err) {
+		w.outage = err
+	}
+	return payload, err
+}
+
+func (c *Client) oauth(p *provider) *oauth2.Config {
 	return &oauth2.Config{ClientID: c.cfg.ClientID, ClientSecret: c.cfg.ClientSecret, RedirectURL: c.cfg.RedirectURL,
 		Endpoint: p.Endpoint(), Scopes: []string{oidc.ScopeOpenID, "profile", "email"}}
 }
@@ -261,6 +302,9 @@ func (c *Client) Finish(ctx context.Context, gdb *gorm.DB, cb Callback, now time
 		return models.Account{}, "", err
 	}
 	tok, err := c.oauth(p).Exchange(c.ctx(ctx), cb.Code, oauth2.VerifierOption(login.Verifier))
+	if err != nil && unreachable(err) {
+		return models.Account{}, "", refused(errProvider, err)
+	}
 	if err != nil {
 		return models.Account{}, "", refused(apperr.New(apperr.KindUnauth, "code", "penyedia identitas menolak kode masuk; silakan masuk lagi",
 			"the identity provider refused the sign-in code; please sign in again"), err)
@@ -269,7 +313,12 @@ func (c *Client) Finish(ctx context.Context, gdb *gorm.DB, cb Callback, now time
 	if raw == "" {
 		return models.Account{}, "", refused(errToken, errors.New("no id_token in the token response"))
 	}
-	idt, err := p.Verifier(&oidc.Config{ClientID: c.cfg.ClientID, Now: func() time.Time { return now }}).Verify(c.ctx(ctx), raw)
+	keys := &watchedKeys{KeySet: p.keys}
+	idt, err := oidc.NewVerifier(c.cfg.Issuer, keys, &oidc.Config{ClientID: c.cfg.ClientID, SupportedSigningAlgs: p.algs,
+		Now: func() time.Time { return now }}).Verify(c.ctx(ctx), raw)
+	if err != nil && keys.outage != nil {
+		return models.Account{}, "", refused(errProvider, keys.outage)
+	}
 	if err != nil {
 		return models.Account{}, "", refused(errToken, err)
 	}

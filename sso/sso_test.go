@@ -385,6 +385,31 @@ func TestProviderDown(t *testing.T) {
 	}
 }
 
+// TestProviderGoneAtCallback: the provider failing on the network
+// between the start and the callback, at its keys endpoint or altogether,
+// is a moment's fault (unavailable), not a token that is not valid.
+func TestProviderGoneAtCallback(t *testing.T) {
+	gdb, _ := testkit.NewSQLite(t)
+	accounts(t, gdb)
+	p := ssotest.Start(t)
+	c, err := sso.New(p.Config(redirect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	f := begin(t, c, gdb, p, ssotest.Person{Subject: "s-1", NIP: nipSiti})
+	p.KeysDown(true)
+	_, _, err = c.Finish(ctx, gdb, f.cb, time.Now())
+	wantKind(t, "the keys endpoint down", err, apperr.KindUnavailable, "tidak dapat dihubungi")
+	p.KeysDown(false)
+	f = begin(t, c, gdb, p, ssotest.Person{Subject: "s-1", NIP: nipSiti})
+	if err := p.Shutdown(); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = c.Finish(ctx, gdb, f.cb, time.Now())
+	wantKind(t, "the provider stopped", err, apperr.KindUnavailable, "tidak dapat dihubungi")
+}
+
 // TestPendingBounded: at MaxPending sign-ins under way a start is refused
 // as too many; once they have expired, the next start sweeps them.
 func TestPendingBounded(t *testing.T) {

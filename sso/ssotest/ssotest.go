@@ -8,6 +8,8 @@ package ssotest
 import (
 	"encoding/json"
 	"net"
+	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/golang-jwt/jwt/v5"
@@ -19,7 +21,12 @@ import (
 // Provider is an identity provider listening on a loopback port.
 type Provider struct {
 	*mockoidc.MockOIDC
+	keysDown atomic.Bool
 }
+
+// KeysDown makes the keys endpoint, while down, close connections
+// without an answer, as a provider failing on the network would.
+func (p *Provider) KeysDown(down bool) { p.keysDown.Store(down) }
 
 // Start runs a provider until the test ends. It takes only S256 PKCE
 // challenges.
@@ -30,6 +37,21 @@ func Start(tb testing.TB) *Provider {
 		tb.Fatal(err)
 	}
 	m.CodeChallengeMethodsSupported = []string{"S256"}
+	p := &Provider{MockOIDC: m}
+	err = m.AddMiddleware(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == mockoidc.JWKSEndpoint && p.keysDown.Load() {
+				if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+					conn.Close()
+					return
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -38,7 +60,7 @@ func Start(tb testing.TB) *Provider {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { m.Shutdown() })
-	return &Provider{m}
+	return p
 }
 
 // Config is Mutasi's configuration for this provider, coming back to
