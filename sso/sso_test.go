@@ -410,6 +410,53 @@ func TestProviderGoneAtCallback(t *testing.T) {
 	wantKind(t, "the provider stopped", err, apperr.KindUnavailable, "tidak dapat dihubungi")
 }
 
+// TestConcurrentCallbacks sends one callback twice at once, on
+// PostgreSQL and SQLite: exactly one signs the person in, the other finds
+// the state used.
+func TestConcurrentCallbacks(t *testing.T) {
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			accounts(t, gdb)
+			p := ssotest.Start(t)
+			c, err := sso.New(p.Config(redirect))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for round := range 5 {
+				f := begin(t, c, gdb, p, ssotest.Person{Subject: "s-1", NIP: nipSiti})
+				start := make(chan struct{})
+				errs := make(chan error, 2)
+				for range 2 {
+					go func() {
+						<-start
+						acc, _, err := c.Finish(context.Background(), gdb, f.cb, time.Now())
+						if err == nil && acc.Username != "siti" {
+							err = fmt.Errorf("signed in as %q", acc.Username)
+						}
+						errs <- err
+					}()
+				}
+				close(start)
+				var ok, gone int
+				for range 2 {
+					switch err := <-errs; {
+					case err == nil:
+						ok++
+					case apperr.Is(err, apperr.KindGone):
+						gone++
+					default:
+						t.Errorf("round %d: %v", round, err)
+					}
+				}
+				if ok != 1 || gone != 1 {
+					t.Errorf("round %d: %d signed in, %d found the state used; want 1 and 1", round, ok, gone)
+				}
+			}
+		})
+	}
+}
+
 // TestPendingBounded: at MaxPending sign-ins under way a start is refused
 // as too many; once they have expired, the next start sweeps them.
 func TestPendingBounded(t *testing.T) {
