@@ -31,6 +31,7 @@ import (
 
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
+	"golang.org/x/sync/singleflight"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/accounts"
@@ -133,12 +134,28 @@ func checkURL(s string) error {
 
 // Client signs people in through one identity provider. Its discovery
 // document is read at the first sign-in, and again after a failure, so a
-// provider that is down does not keep Mutasi from starting.
+// provider that is down does not keep Mutasi from starting. Sign-ins that
+// need it at once share one fetch, each waiting only as long as its own
+// request; a failure is answered for RetryDiscovery without asking the
+// provider again.
 type Client struct {
-	cfg      Config
+	cfg    Config
+	flight singleflight.Group
+	// mu guards what the fetch found; it is never held across the
+	// network.
 	mu       sync.Mutex
 	provider *provider
+	failure  error
+	failedAt time.Time
 }
+
+// RetryDiscovery is how long a failure to read the discovery document is
+// answered from memory before the provider is asked again.
+const RetryDiscovery = 5 * time.Second
+
+// discoveryTimeout bounds a fetch of the discovery document, which no
+// request's context ends since several may wait for it.
+const discoveryTimeout = 10 * time.Second
 
 // provider is what the discovery document tells: the endpoints, the
 // key set (shared, as it caches the keys) and the signing algorithms.
@@ -186,27 +203,61 @@ func (c *Client) ctx(ctx context.Context) context.Context {
 	return oidc.ClientContext(ctx, c.cfg.HTTPClient)
 }
 
-// discover returns the provider, reading its discovery document once.
-func (c *Client) discover(ctx context.Context) (*provider, error) {
+// discover returns the provider, reading its discovery document once it
+// is read, or the failure of the last read within RetryDiscovery of now.
+func (c *Client) discover(ctx context.Context, now time.Time) (*provider, error) {
+	c.mu.Lock()
+	p, failure, failedAt := c.provider, c.failure, c.failedAt
+	c.mu.Unlock()
+	if p != nil {
+		return p, nil
+	}
+	if failure != nil && now.Sub(failedAt) < RetryDiscovery {
+		return nil, failure
+	}
+	fetched := c.flight.DoChan("discovery", func() (any, error) { return c.fetch(now) })
+	select {
+	case <-ctx.Done():
+		return nil, refused(errProvider, ctx.Err())
+	case r := <-fetched:
+		if r.Err != nil {
+			return nil, r.Err
+		}
+		return r.Val.(*provider), nil
+	}
+}
+
+// fetch reads the discovery document and keeps what it found, or its
+// failure at now.
+func (c *Client) fetch(now time.Time) (*provider, error) {
+	ctx, cancel := context.WithTimeout(c.ctx(context.Background()), discoveryTimeout)
+	defer cancel()
+	p, err := c.read(ctx)
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.provider != nil {
-		return c.provider, nil
-	}
-	p, err := oidc.NewProvider(c.ctx(ctx), c.cfg.Issuer)
 	if err != nil {
-		return nil, refused(errProvider, err)
+		c.failure, c.failedAt = refused(errProvider, err), now
+		return nil, c.failure
+	}
+	c.provider, c.failure = p, nil
+	return p, nil
+}
+
+// read reads the discovery document.
+func (c *Client) read(ctx context.Context) (*provider, error) {
+	p, err := oidc.NewProvider(ctx, c.cfg.Issuer)
+	if err != nil {
+		return nil, err
 	}
 	var doc struct {
 		JWKS string   `json:"jwks_uri"`
 		Algs []string `json:"id_token_signing_alg_values_supported"`
 	}
 	if err := p.Claims(&doc); err != nil {
-		return nil, refused(errProvider, err)
+		return nil, err
 	}
 	// The key set outlives the request: it fetches with the client alone.
-	c.provider = &provider{Provider: p, keys: oidc.NewRemoteKeySet(c.ctx(context.Background()), doc.JWKS), algs: doc.Algs}
-	return c.provider, nil
+	return &provider{Provider: p, keys: oidc.NewRemoteKeySet(c.ctx(context.Background()), doc.JWKS), algs: doc.Algs}, nil
 }
 
 // unreachable reports whether err is the provider not answering: a
@@ -243,7 +294,7 @@ func (c *Client) oauth(p *provider) *oauth2.Config {
 // and returns its state, which the browser must keep, and the provider's
 // URL to send the browser to.
 func (c *Client) Start(ctx context.Context, gdb *gorm.DB, next string, now time.Time) (state, authURL string, err error) {
-	p, err := c.discover(ctx)
+	p, err := c.discover(ctx, now)
 	if err != nil {
 		return "", "", err
 	}
@@ -297,7 +348,7 @@ func (c *Client) Finish(ctx context.Context, gdb *gorm.DB, cb Callback, now time
 		return models.Account{}, "", apperr.Invalid("code", fmt.Sprintf("kode dari penyedia identitas harus ada, paling panjang %d karakter", maxCode),
 			fmt.Sprintf("the identity provider's code must be there, at most %d characters", maxCode))
 	}
-	p, err := c.discover(ctx)
+	p, err := c.discover(ctx, now)
 	if err != nil {
 		return models.Account{}, "", err
 	}

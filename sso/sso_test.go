@@ -457,6 +457,75 @@ func TestConcurrentCallbacks(t *testing.T) {
 	}
 }
 
+// TestDiscovery: sign-ins started at once while the discovery document
+// is being read share one read, and one whose request is cancelled stops
+// waiting at once; a failed read is answered for RetryDiscovery without
+// asking the provider again.
+func TestDiscovery(t *testing.T) {
+	gdb, _ := testkit.NewSQLite(t)
+	p := ssotest.Start(t)
+	c, err := sso.New(p.Config(redirect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	arrived, release := p.HoldDiscovery()
+	defer release()
+	results := make(chan error, 5)
+	for range cap(results) {
+		go func() {
+			_, _, err := c.Start(context.Background(), gdb, "", time.Now())
+			results <- err
+		}()
+	}
+	<-arrived
+	ctx, cancel := context.WithCancel(context.Background())
+	cancelled := make(chan error, 1)
+	go func() {
+		_, _, err := c.Start(ctx, gdb, "", time.Now())
+		cancelled <- err
+	}()
+	cancel()
+	select {
+	case err := <-cancelled:
+		wantKind(t, "a start whose request was cancelled", err, apperr.KindUnavailable, "tidak dapat dihubungi")
+	case <-time.After(10 * time.Second):
+		t.Fatal("a start whose request was cancelled still waits for the discovery document")
+	}
+	release()
+	for range cap(results) {
+		if err := <-results; err != nil {
+			t.Errorf("a start sharing the read: %v", err)
+		}
+	}
+	if n := p.Discoveries(); n != 1 {
+		t.Errorf("%d reads of the discovery document, want 1", n)
+	}
+
+	down := ssotest.Start(t)
+	down.DiscoveryDown(true)
+	c, err = sso.New(down.Config(redirect))
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Now()
+	for _, at := range []time.Duration{0, time.Second, sso.RetryDiscovery - time.Millisecond} {
+		if at > time.Second {
+			down.DiscoveryDown(false)
+		}
+		_, _, err = c.Start(context.Background(), gdb, "", now.Add(at))
+		wantKind(t, fmt.Sprintf("a start %v after the failure", at), err, apperr.KindUnavailable, "tidak dapat dihubungi")
+	}
+	if n := down.Discoveries(); n != 1 {
+		t.Errorf("%d reads of the discovery document within RetryDiscovery of a failure, want 1", n)
+	}
+	if _, _, err := c.Start(context.Background(), gdb, "", now.Add(sso.RetryDiscovery)); err != nil {
+		t.Errorf("a start RetryDiscovery after the failure, the provider back: %v", err)
+	}
+	if n := down.Discoveries(); n != 2 {
+		t.Errorf("%d reads of the discovery document, want 2", n)
+	}
+}
+
 // TestPendingBounded: at MaxPending sign-ins under way a start is refused
 // as too many; once they have expired, the next start sweeps them.
 func TestPendingBounded(t *testing.T) {

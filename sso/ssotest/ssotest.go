@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"net"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"testing"
 
@@ -21,12 +22,65 @@ import (
 // Provider is an identity provider listening on a loopback port.
 type Provider struct {
 	*mockoidc.MockOIDC
-	keysDown atomic.Bool
+	keysDown, discoveryDown atomic.Bool
+	discoveries             atomic.Int64
+	mu                      sync.Mutex
+	hold                    chan struct{}
+	arrived                 chan struct{}
 }
 
 // KeysDown makes the keys endpoint, while down, close connections
 // without an answer, as a provider failing on the network would.
 func (p *Provider) KeysDown(down bool) { p.keysDown.Store(down) }
+
+// DiscoveryDown does the same to the discovery document's endpoint.
+func (p *Provider) DiscoveryDown(down bool) { p.discoveryDown.Store(down) }
+
+// Discoveries is how many requests for the discovery document came.
+func (p *Provider) Discoveries() int64 { return p.discoveries.Load() }
+
+// HoldDiscovery makes requests for the discovery document wait, until
+// release is called or their client gives up; arrived receives one value
+// as each comes.
+func (p *Provider) HoldDiscovery() (arrived <-chan struct{}, release func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.hold, p.arrived = make(chan struct{}), make(chan struct{}, 100)
+	hold := p.hold
+	return p.arrived, sync.OnceFunc(func() { close(hold) })
+}
+
+// gate serves the endpoints as the test set them: down, held, counted.
+func (p *Provider) gate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		down := false
+		switch r.URL.Path {
+		case mockoidc.JWKSEndpoint:
+			down = p.keysDown.Load()
+		case mockoidc.DiscoveryEndpoint:
+			p.discoveries.Add(1)
+			down = p.discoveryDown.Load()
+			p.mu.Lock()
+			hold, arrived := p.hold, p.arrived
+			p.mu.Unlock()
+			if hold != nil {
+				arrived <- struct{}{}
+				select {
+				case <-hold:
+				case <-r.Context().Done():
+					return
+				}
+			}
+		}
+		if down {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				conn.Close()
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
 
 // Start runs a provider until the test ends. It takes only S256 PKCE
 // challenges.
@@ -38,18 +92,7 @@ func Start(tb testing.TB) *Provider {
 	}
 	m.CodeChallengeMethodsSupported = []string{"S256"}
 	p := &Provider{MockOIDC: m}
-	err = m.AddMiddleware(func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.URL.Path == mockoidc.JWKSEndpoint && p.keysDown.Load() {
-				if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
-					conn.Close()
-					return
-				}
-			}
-			next.ServeHTTP(w, r)
-		})
-	})
-	if err != nil {
+	if err := m.AddMiddleware(p.gate); err != nil {
 		tb.Fatal(err)
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
