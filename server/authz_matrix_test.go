@@ -426,9 +426,10 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		{"GET", "/signin", nil, every(303, pNone, 200), nil},
 		{"POST", "/signin", url.Values{"username": {"nobody"}, "password": {"not a password"}}, every(401), nil},
 		// Single sign-on is not set up here: not found for anyone
-		// (TestSSOAuthorization checks both pages with it set up).
+		// (TestSSOAuthorization checks the pages with it set up).
 		{"GET", "/signin/sso", nil, every(404), nil},
 		{"GET", "/signin/sso/callback", nil, every(404), nil},
+		{"POST", "/signin/sso/choice", nil, every(404), nil},
 		{"GET", "/dashboard", nil, pageGET(pHR, 200), nil},
 		{"GET", "/rounds/new", nil, pageGET(pHR, 200), nil},
 		{"POST", "/rounds", nil, statuses(pHR, 422), nil},

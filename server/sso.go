@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"net/http"
 	"time"
 
@@ -13,8 +14,10 @@ import (
 // Single sign-on (package sso): /signin/sso sends the browser to the
 // identity provider, with the state in a short-lived cookie of its own;
 // the provider sends it back to /signin/sso/callback, which signs the
-// person in as a password would. Without SSO configured both are not
-// found.
+// person in as a password would, or, when the person has several
+// accounts and no roles claim picks one, lists them to choose from, the
+// choice's token in the same cookie; /signin/sso/choice takes the choice.
+// Without SSO configured all three are not found.
 
 const ssoCookie = "mutasi_sso"
 
@@ -65,10 +68,31 @@ func (s *Server) ssoCallback(c *gin.Context, v *view) error {
 	setCookie(c, ssoCookie, "", -1)
 	acc, next, err := s.SSO.Finish(c, s.DB, sso.Callback{State: c.Query("state"), Kept: kept, Code: c.Query("code"),
 		Error: c.Query("error")}, time.Now())
+	var choose *sso.Choose
+	if errors.As(err, &choose) {
+		setCookie(c, ssoCookie, choose.Token, int(sso.ChoiceTTL/time.Second))
+		return s.render(c, v, "sso_choose", "title.sso_choose", gin.H{"Accounts": choose.Accounts, "Token": choose.Token})
+	}
 	if err != nil {
 		if _, ok := apperr.As(err); ok {
 			s.Log.Warn("SSO sign-in refused", "error", err)
 		}
+		return err
+	}
+	return s.openSession(c, acc, next, "sso")
+}
+
+// ssoChoice signs in with the account chosen among those a verified
+// sign-in matched; like the callback, it uses the choice up whatever
+// happens.
+func (s *Server) ssoChoice(c *gin.Context, v *view) error {
+	if s.SSO == nil {
+		return errNoSSO
+	}
+	kept := readCookie(c, ssoCookie)
+	setCookie(c, ssoCookie, "", -1)
+	acc, next, err := sso.FinishChoice(c, s.DB, c.PostForm("token"), kept, c.PostForm("username"), time.Now())
+	if err != nil {
 		return err
 	}
 	return s.openSession(c, acc, next, "sso")

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -285,5 +286,54 @@ func TestSSOProviderDownAtCallback(t *testing.T) {
 	}
 	if r := step(t, c, base+"/notices"); r.status != http.StatusSeeOther {
 		t.Errorf("a session was opened (/notices: %d)", r.status)
+	}
+}
+
+var chooseToken = regexp.MustCompile(`name="token" value="([^"]+)"`)
+
+// TestSSOChooseAccount: a person whose NIP matches two accounts, and no
+// roles claim, gets a page listing both (username, role) to choose from;
+// the choice opens a session for the chosen account, once: posted again,
+// or from another browser, it is gone.
+func TestSSOChooseAccount(t *testing.T) {
+	srv, p, base := ssoSite(t, nil)
+	addAccount(t, srv, ssoEmployeeNIP, models.RoleTPK, "")
+	c := newPageClient(t, base)
+	c.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	_, r := ssoSignIn(t, c, p, base, "/notices", ssotest.Person{Subject: "e-1", NIP: ssoEmployeeNIP})
+	page := string(r.body)
+	if r.status != http.StatusOK || !strings.Contains(page, "Pilih akun") || !strings.Contains(page, ssoEmployeeNIP+" (TPK)") ||
+		!strings.Contains(page, "siti (Pegawai)") {
+		t.Fatalf("the callback of two accounts: %d:\n%s", r.status, page)
+	}
+	m := chooseToken.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no token on the page:\n%s", page)
+	}
+	form := url.Values{"csrf_token": {c.csrf(page)}, "token": {m[1]}, "username": {ssoEmployeeNIP}}
+	// Another browser, without the choice's cookie, cannot use it.
+	other := newPageClient(t, base)
+	_, signin := other.get("/signin")
+	if status, _ := other.post("/signin/sso/choice", url.Values{"csrf_token": {other.csrf(signin)}, "token": {m[1]},
+		"username": {ssoEmployeeNIP}}); status != http.StatusGone {
+		t.Errorf("the choice from another browser: %d", status)
+	}
+	resp := c.do(http.MethodPost, "/signin/sso/choice", form)
+	if resp.status != http.StatusSeeOther || resp.header.Get("Location") != "/notices" {
+		t.Fatalf("the choice: %d to %q: %s", resp.status, resp.header.Get("Location"), pageText(resp))
+	}
+	var sess models.Session
+	if err := srv.DB.First(&sess).Error; err != nil || sess.Username != ssoEmployeeNIP {
+		t.Errorf("the session opened: %+v, %v", sess, err)
+	}
+	_, inbox := c.get("/inbox")
+	form.Set("csrf_token", c.csrf(inbox))
+	if r := c.do(http.MethodPost, "/signin/sso/choice", form); r.status != http.StatusGone {
+		t.Errorf("the choice posted again: %d", r.status)
+	}
+	var n int64
+	srv.DB.Model(&models.Session{}).Count(&n)
+	if n != 1 {
+		t.Errorf("%d sessions, want 1", n)
 	}
 }

@@ -52,6 +52,10 @@ const (
 	MatchEmail Match = "email"
 )
 
+// ChoiceTTL is how long a verified sign-in that matched several accounts
+// waits for the person to choose one.
+const ChoiceTTL = 5 * time.Minute
+
 // LoginTTL is how long a started sign-in waits for the browser to come
 // back from the identity provider.
 const LoginTTL = 10 * time.Minute
@@ -336,7 +340,7 @@ type Callback struct {
 // which is audited.
 func (c *Client) Finish(ctx context.Context, gdb *gorm.DB, cb Callback, now time.Time) (models.Account, string, error) {
 	db := gdb.WithContext(ctx)
-	login, err := take(db, cb, now)
+	login, err := take(db, cb.State, cb.Kept, false, now)
 	if err != nil {
 		return models.Account{}, "", err
 	}
@@ -381,6 +385,13 @@ func (c *Client) Finish(ctx context.Context, gdb *gorm.DB, cb Callback, now time
 		return models.Account{}, "", refused(errToken, err)
 	}
 	acc, err := c.match(db, claims)
+	var choose *Choose
+	if errors.As(err, &choose) {
+		choose.Next = login.Next
+		if kerr := choose.keep(db, now); kerr != nil {
+			err = kerr
+		}
+	}
 	if err != nil {
 		return models.Account{}, "", err
 	}
@@ -392,14 +403,67 @@ func (c *Client) Finish(ctx context.Context, gdb *gorm.DB, cb Callback, now time
 	return acc, login.Next, nil
 }
 
+// Choose is Finish's answer when the verified person has several enabled
+// accounts and no roles claim picks one: the person chooses one of
+// Accounts, whose choice, given with Token, FinishChoice takes. The
+// browser must keep Token, as it kept the state, for ChoiceTTL.
+type Choose struct {
+	Token    string
+	Accounts []models.Account
+	// Next is the page to go on to.
+	Next string
+}
+
+// Error says that a choice is needed.
+func (e *Choose) Error() string {
+	return fmt.Sprintf("%d accounts match: the person chooses", len(e.Accounts))
+}
+
+// keep stores the choice, bound to this verified sign-in, under a new
+// token.
+func (e *Choose) keep(db *gorm.DB, now time.Time) error {
+	e.Token = rand.Text()
+	names := make([]string, len(e.Accounts))
+	for i, a := range e.Accounts {
+		names[i] = a.Username
+	}
+	return db.Create(&models.SSOLogin{ID: stateID(e.Token), Next: e.Next, Choices: names, ExpiresAt: now.Add(ChoiceTTL)}).Error
+}
+
+// FinishChoice ends a sign-in that matched several accounts with the one
+// chosen, username: the token must be the one the browser kept, unused
+// and not expired, and username one of its accounts, still enabled. It
+// returns the account and the page to go on to.
+func FinishChoice(ctx context.Context, gdb *gorm.DB, token, kept, username string, now time.Time) (models.Account, string, error) {
+	db := gdb.WithContext(ctx)
+	login, err := take(db, token, kept, true, now)
+	if err != nil {
+		return models.Account{}, "", err
+	}
+	if !slices.Contains(login.Choices, username) {
+		return models.Account{}, "", apperr.Invalid("username", "akun ini bukan salah satu pilihan; silakan masuk lagi",
+			"this account is not one of the choices; please sign in again")
+	}
+	var acc models.Account
+	if err := db.First(&acc, "username = ?", username).Error; err != nil {
+		return models.Account{}, "", err
+	}
+	if acc.DisabledAt != nil {
+		return models.Account{}, "", apperr.Forbidden("akun "+acc.Username+" dinonaktifkan; hubungi admin BKPSDM",
+			"the account "+acc.Username+" is disabled; ask BKPSDM's admin")
+	}
+	return acc, login.Next, nil
+}
+
 // take uses up the sign-in of the callback's state, which must be the
-// one the browser kept and not have expired.
-func take(db *gorm.DB, cb Callback, now time.Time) (models.SSOLogin, error) {
+// one the browser kept and not have expired: a sign-in at the provider
+// for a callback (no Choices), a choice for FinishChoice.
+func take(db *gorm.DB, state, kept string, choice bool, now time.Time) (models.SSOLogin, error) {
 	var login models.SSOLogin
-	if cb.State == "" || len(cb.State) > maxState || subtle.ConstantTimeCompare([]byte(cb.State), []byte(cb.Kept)) != 1 {
+	if state == "" || len(state) > maxState || subtle.ConstantTimeCompare([]byte(state), []byte(kept)) != 1 {
 		return login, refused(errState, errors.New("the state is not the one this browser was given"))
 	}
-	id := stateID(cb.State)
+	id := stateID(state)
 	err := db.First(&login, "id = ?", id).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return login, refused(errState, errors.New("no sign-in has this state"))
@@ -417,6 +481,9 @@ func take(db *gorm.DB, cb Callback, now time.Time) (models.SSOLogin, error) {
 	}
 	if !now.Before(login.ExpiresAt) {
 		return login, refused(errState, errors.New("the sign-in expired"))
+	}
+	if choice != (len(login.Choices) > 0) {
+		return login, refused(errState, errors.New("a callback with a choice's token, or a choice with a state"))
 	}
 	return login, nil
 }
@@ -479,8 +546,9 @@ func (c *Client) match(db *gorm.DB, claims map[string]any) (models.Account, erro
 }
 
 // pick chooses among several enabled accounts of one person the one
-// whose role the roles claim names. Without a roles claim, or when not
-// exactly one has that role, the sign-in is refused, naming the accounts.
+// whose role the roles claim names; when not exactly one has that role,
+// the sign-in is refused, naming the accounts. Without a roles claim the
+// person chooses (*Choose).
 func (c *Client) pick(list []models.Account, claims map[string]any, who string) (models.Account, error) {
 	names := make([]string, len(list))
 	for i, a := range list {
@@ -488,10 +556,7 @@ func (c *Client) pick(list []models.Account, claims map[string]any, who string) 
 	}
 	matched := strings.Join(names, ", ")
 	if c.cfg.RolesClaim == "" {
-		return models.Account{}, apperr.Conflict("", fmt.Sprintf("%d akun Mutasi cocok dengan %s: %s. Masuklah dengan kata sandi akun yang Anda maksud, "+
-			"atau mintalah admin BKPSDM mengatur klaim peran di penyedia identitas atau menonaktifkan akun yang tidak dipakai", len(list), who, matched),
-			fmt.Sprintf("%d Mutasi accounts match %s: %s. Sign in with the password of the account you mean, "+
-				"or ask BKPSDM's admin to set up a roles claim at the identity provider or to disable the account not used", len(list), who, matched))
+		return models.Account{}, &Choose{Accounts: list}
 	}
 	role, err := roleOf(claims[c.cfg.RolesClaim], c.cfg.RolesClaim)
 	if err != nil {

@@ -2,6 +2,7 @@ package sso_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -272,8 +273,47 @@ func TestSignInByEmailOfStaff(t *testing.T) {
 			if acc, err := signIn(plain, "ána@BANJARBARUKOTA.go.id", nil); err != nil || acc.Username != "tpk.ana" {
 				t.Errorf("a staff account by a non-ASCII address: %+v, %v", acc.Username, err)
 			}
-			_, err = signIn(plain, "Siti.R@banjarbarukota.go.id", nil)
-			wantKind(t, "two accounts without a roles claim", err, apperr.KindConflict, "bkpsdm.siti (hr_officer), siti (employee)")
+			// Without a roles claim the person chooses, once, in the browser
+			// that signed in, among the accounts that matched.
+			f := begin(t, plain, gdb, p, ssotest.Person{Subject: "s", Email: "Siti.R@banjarbarukota.go.id", EmailVerified: true})
+			_, _, err = plain.Finish(ctx, gdb, f.cb, time.Now())
+			var choose *sso.Choose
+			if !errors.As(err, &choose) || len(choose.Accounts) != 2 || choose.Accounts[0].Username != "bkpsdm.siti" ||
+				choose.Accounts[1].Username != "siti" || choose.Next != "/me" {
+				t.Fatalf("two accounts without a roles claim: %v", err)
+			}
+			_, _, err = sso.FinishChoice(ctx, gdb, choose.Token, "another browser's", "siti", time.Now())
+			wantKind(t, "a choice from another browser", err, apperr.KindGone, "tidak dikenal")
+			_, _, err = sso.FinishChoice(ctx, gdb, choose.Token, choose.Token, "tpk.ana", time.Now())
+			wantKind(t, "an account not among the choices", err, apperr.KindInvalid, "bukan salah satu pilihan")
+			// The callback replayed finds its state used.
+			_, _, err = plain.Finish(ctx, gdb, f.cb, time.Now())
+			wantKind(t, "the callback replayed", err, apperr.KindGone, "sudah dipakai")
+			f = begin(t, plain, gdb, p, ssotest.Person{Subject: "s", Email: "siti.r@banjarbarukota.go.id", EmailVerified: true})
+			_, _, err = plain.Finish(ctx, gdb, f.cb, time.Now())
+			if !errors.As(err, &choose) {
+				t.Fatalf("two accounts again: %v", err)
+			}
+			_, _, err = sso.FinishChoice(ctx, gdb, choose.Token, choose.Token, "siti", time.Now().Add(sso.ChoiceTTL))
+			wantKind(t, "a choice too late", err, apperr.KindGone, "kedaluwarsa")
+			f = begin(t, plain, gdb, p, ssotest.Person{Subject: "s", Email: "siti.r@banjarbarukota.go.id", EmailVerified: true})
+			_, _, err = plain.Finish(ctx, gdb, f.cb, time.Now())
+			if !errors.As(err, &choose) {
+				t.Fatalf("two accounts again: %v", err)
+			}
+			_, _, err = plain.Finish(ctx, gdb, sso.Callback{State: choose.Token, Kept: choose.Token, Code: f.cb.Code}, time.Now())
+			wantKind(t, "a choice's token as a callback's state", err, apperr.KindGone, "tidak dikenal")
+			f = begin(t, plain, gdb, p, ssotest.Person{Subject: "s", Email: "siti.r@banjarbarukota.go.id", EmailVerified: true})
+			_, _, err = plain.Finish(ctx, gdb, f.cb, time.Now())
+			if !errors.As(err, &choose) {
+				t.Fatalf("two accounts again: %v", err)
+			}
+			if acc, next, err := sso.FinishChoice(ctx, gdb, choose.Token, choose.Token, "bkpsdm.siti", time.Now()); err != nil ||
+				acc.Username != "bkpsdm.siti" || next != "/me" {
+				t.Errorf("the choice of bkpsdm.siti: %s to %q, %v", acc.Username, next, err)
+			}
+			_, _, err = sso.FinishChoice(ctx, gdb, choose.Token, choose.Token, "bkpsdm.siti", time.Now())
+			wantKind(t, "a choice used twice", err, apperr.KindGone, "sudah dipakai")
 			for role, want := range map[string]string{"hr_officer": "bkpsdm.siti", "employee": "siti"} {
 				if acc, err := signIn(byRole, "siti.r@banjarbarukota.go.id", role); err != nil || acc.Username != want || string(acc.Role) != role {
 					t.Errorf("two accounts, the roles claim %s: %s (%s), %v; want %s", role, acc.Username, acc.Role, err, want)
