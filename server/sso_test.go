@@ -337,3 +337,43 @@ func TestSSOChooseAccount(t *testing.T) {
 		t.Errorf("%d sessions, want 1", n)
 	}
 }
+
+// TestSSOConcurrentCallbacks sends one callback twice at once from the
+// browser that started it: exactly one session opens, the other request
+// finds the state used (package sso checks the same on SQLite).
+func TestSSOConcurrentCallbacks(t *testing.T) {
+	srv, p, base := ssoSite(t, nil)
+	c := newPageClient(t, base)
+	c.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
+	p.Next(ssotest.Person{Subject: "e-1", NIP: ssoEmployeeNIP})
+	r := step(t, c, base+"/signin/sso")
+	back := step(t, c, r.header.Get("Location")).header.Get("Location")
+	start := make(chan struct{})
+	statuses := make(chan int, 2)
+	for range 2 {
+		go func() {
+			<-start
+			req, _ := http.NewRequest(http.MethodGet, back, nil)
+			resp, err := c.c.Do(req)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			resp.Body.Close()
+			statuses <- resp.StatusCode
+		}()
+	}
+	close(start)
+	got := map[int]int{}
+	for range 2 {
+		got[<-statuses]++
+	}
+	if got[http.StatusSeeOther] != 1 || got[http.StatusGone] != 1 {
+		t.Errorf("two callbacks at once: %v, want one 303 and one 410", got)
+	}
+	var n int64
+	srv.DB.Model(&models.Session{}).Where("username = ?", "siti").Count(&n)
+	if n != 1 {
+		t.Errorf("%d sessions opened, want 1", n)
+	}
+}
