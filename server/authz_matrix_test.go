@@ -429,6 +429,7 @@ func TestPageAuthorizationMatrix(t *testing.T) {
 		// (TestSSOAuthorization checks the pages with it set up).
 		{"GET", "/signin/sso", nil, every(404), nil},
 		{"GET", "/signin/sso/callback", nil, every(404), nil},
+		{"GET", "/signin/sso/choice", nil, every(404), nil},
 		{"POST", "/signin/sso/choice", nil, every(404), nil},
 		{"GET", "/dashboard", nil, pageGET(pHR, 200), nil},
 		{"GET", "/rounds/new", nil, pageGET(pHR, 200), nil},

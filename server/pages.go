@@ -180,6 +180,7 @@ func (s *Server) mountPages(r *gin.Engine) {
 	p.POST("/signin", s.page(s.signIn))
 	p.GET("/signin/sso", s.page(s.ssoStart))
 	p.GET("/signin/sso/callback", s.page(s.ssoCallback))
+	p.GET("/signin/sso/choice", s.page(s.ssoChoicePage))
 	p.POST("/signin/sso/choice", s.page(s.ssoChoice))
 	p.POST("/signout", s.page(s.signOut, anyone...))
 	p.GET("/password-reset", s.page(s.forgotPage))

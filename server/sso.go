@@ -15,9 +15,10 @@ import (
 // identity provider, with the state in a short-lived cookie of its own;
 // the provider sends it back to /signin/sso/callback, which signs the
 // person in as a password would, or, when the person has several
-// accounts and no roles claim picks one, lists them to choose from, the
-// choice's token in the same cookie; /signin/sso/choice takes the choice.
-// Without SSO configured all three are not found.
+// accounts and no roles claim picks one, sends the browser to
+// /signin/sso/choice, which lists them to choose from, the choice's token
+// in the same cookie, and takes the choice. Without SSO configured all
+// are not found.
 
 const ssoCookie = "mutasi_sso"
 
@@ -71,7 +72,8 @@ func (s *Server) ssoCallback(c *gin.Context, v *view) error {
 	var choose *sso.Choose
 	if errors.As(err, &choose) {
 		setCookie(c, ssoCookie, choose.Token, int(sso.ChoiceTTL/time.Second))
-		return s.render(c, v, "sso_choose", "title.sso_choose", gin.H{"Accounts": choose.Accounts, "Token": choose.Token})
+		c.Redirect(http.StatusSeeOther, "/signin/sso/choice")
+		return nil
 	}
 	if err != nil {
 		if _, ok := apperr.As(err); ok {
@@ -80,6 +82,20 @@ func (s *Server) ssoCallback(c *gin.Context, v *view) error {
 		return err
 	}
 	return s.openSession(c, acc, next, "sso")
+}
+
+// ssoChoicePage lists the accounts of the choice this browser holds, to
+// choose one.
+func (s *Server) ssoChoicePage(c *gin.Context, v *view) error {
+	if s.SSO == nil {
+		return errNoSSO
+	}
+	kept := readCookie(c, ssoCookie)
+	list, err := sso.Choices(c, s.DB, kept, time.Now())
+	if err != nil {
+		return err
+	}
+	return s.render(c, v, "sso_choose", "title.sso_choose", gin.H{"Accounts": list, "Token": kept})
 }
 
 // ssoChoice signs in with the account chosen among those a verified

@@ -213,11 +213,12 @@ func (p *pageClient) signInAnyway(username string) (int, string) {
 }
 
 // TestSSOInTheBrowser signs an admin in through the provider in
-// Chromium, from the sign-in page's button to the accounts page, and
-// shows an unknown person the page that says so.
+// Chromium, from the sign-in page's button to the accounts page, shows an
+// unknown person the page that says so, and lets a person with two
+// accounts choose one.
 func TestSSOInTheBrowser(t *testing.T) {
 	chromium(t)
-	_, p, base := ssoSite(t, nil)
+	srv, p, base := ssoSite(t, nil)
 	b := newBrowser(t, base)
 	b.visit("/accounts")
 	b.see("Masuk dengan SSO")
@@ -236,6 +237,19 @@ func TestSSOInTheBrowser(t *testing.T) {
 	b.submit(`#sso`)
 	b.see("tidak ada akun Mutasi untuk NIP " + ssoUnknownNIP)
 	b.shot("sso-03-unknown")
+
+	// A staff account named by the employee's NIP: she chooses.
+	addAccount(t, srv, ssoEmployeeNIP, models.RoleTPK, "")
+	p.Next(ssotest.Person{Subject: "e-1", NIP: ssoEmployeeNIP})
+	b.visit("/signin")
+	b.submit(`#sso`)
+	b.see("Pilih akun", "siti (Pegawai)", ssoEmployeeNIP+" (TPK)")
+	b.shot("sso-04-choose")
+	b.submit(`#choose-siti`)
+	if path, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`location.pathname`)); err != nil || path != homeOf(models.RoleEmployee) {
+		t.Errorf("after choosing siti the browser is at %q (%v), want %s", path, err, homeOf(models.RoleEmployee))
+	}
+	b.shot("sso-05-chosen")
 }
 
 // TestSSOStartsAreLimitedPerClient starts sign-ins from one address until
@@ -301,10 +315,18 @@ func TestSSOChooseAccount(t *testing.T) {
 	c := newPageClient(t, base)
 	c.c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	_, r := ssoSignIn(t, c, p, base, "/notices", ssotest.Person{Subject: "e-1", NIP: ssoEmployeeNIP})
+	if r.status != http.StatusSeeOther || r.header.Get("Location") != "/signin/sso/choice" {
+		t.Fatalf("the callback of two accounts: %d to %q: %s", r.status, r.header.Get("Location"), pageText(r))
+	}
+	if en := step(t, c, base+"/signin/sso/choice?lang=en"); en.status != http.StatusOK || !strings.Contains(string(en.body), "Choose an account") ||
+		!strings.Contains(string(en.body), "siti (Employee)") {
+		t.Errorf("the choice in English: %d: %s", en.status, pageText(en))
+	}
+	r = step(t, c, base+"/signin/sso/choice?lang=id")
 	page := string(r.body)
 	if r.status != http.StatusOK || !strings.Contains(page, "Pilih akun") || !strings.Contains(page, ssoEmployeeNIP+" (TPK)") ||
 		!strings.Contains(page, "siti (Pegawai)") {
-		t.Fatalf("the callback of two accounts: %d:\n%s", r.status, page)
+		t.Fatalf("the choice: %d:\n%s", r.status, page)
 	}
 	m := chooseToken.FindStringSubmatch(page)
 	if m == nil {
@@ -330,6 +352,9 @@ func TestSSOChooseAccount(t *testing.T) {
 	form.Set("csrf_token", c.csrf(inbox))
 	if r := c.do(http.MethodPost, "/signin/sso/choice", form); r.status != http.StatusGone {
 		t.Errorf("the choice posted again: %d", r.status)
+	}
+	if r := step(t, c, base+"/signin/sso/choice"); r.status != http.StatusGone {
+		t.Errorf("the choice's page after it was used: %d", r.status)
 	}
 	var n int64
 	srv.DB.Model(&models.Session{}).Count(&n)

@@ -430,6 +430,30 @@ func (e *Choose) keep(db *gorm.DB, now time.Time) error {
 	return db.Create(&models.SSOLogin{ID: stateID(e.Token), Next: e.Next, Choices: names, ExpiresAt: now.Add(ChoiceTTL)}).Error
 }
 
+// Choices are the accounts to choose from of the choice whose token the
+// browser kept, in the order of their usernames, while it waits: it is
+// read, not used up, so that the page listing them can be shown again.
+func Choices(ctx context.Context, gdb *gorm.DB, kept string, now time.Time) ([]models.Account, error) {
+	none := refused(errState, errors.New("no choice waits under this browser's token"))
+	if kept == "" || len(kept) > maxState {
+		return nil, none
+	}
+	db := gdb.WithContext(ctx)
+	var login models.SSOLogin
+	err := db.First(&login, "id = ?", stateID(kept)).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, none
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(login.Choices) == 0 || !now.Before(login.ExpiresAt) {
+		return nil, none
+	}
+	var list []models.Account
+	return list, db.Where("username IN ?", login.Choices).Order("username").Find(&list).Error
+}
+
 // FinishChoice ends a sign-in that matched several accounts with the one
 // chosen, username: the token must be the one the browser kept, unused
 // and not expired, and username one of its accounts, still enabled. It
