@@ -7,10 +7,13 @@
 // started is given the state in a cookie, which must come back with it.
 //
 // The ID token's signature, issuer, audience and expiry are checked with
-// go-oidc, its nonce here. The person is matched to an existing account by
-// a claim, their NIP or their e-mail; nobody gets an account by signing
-// in. Roles come from the account, or from a claim, which must name one
-// of models.AccountRoles.
+// go-oidc, its nonce here; the provider failing on the network is a
+// moment's fault (unavailable), not a token refused. The person is matched
+// to an existing account by a claim, their NIP or their e-mail; nobody
+// gets an account by signing in. Roles come from the account, or from a
+// claim, which must name one of models.AccountRoles. Of several enabled
+// accounts of one person the roles claim picks the one with its role, or
+// else the person chooses (Choose, FinishChoice).
 package sso
 
 import (
@@ -47,8 +50,9 @@ const (
 	// MatchNIP finds the employee's account with the NIP in the claim
 	// Config.NIPClaim, or else the account whose username is that NIP.
 	MatchNIP Match = "nip"
-	// MatchEmail finds the account of the employee whose e-mail address
-	// is the verified "email" claim.
+	// MatchEmail finds the accounts stored with the verified "email"
+	// claim as their address, and the employee's account of the employee
+	// whose record has it (accounts.WithEmail).
 	MatchEmail Match = "email"
 )
 
