@@ -18,11 +18,19 @@ import (
 // position and unit, and the position history, oldest spell first.
 type Record struct {
 	models.Employee
-	Position *models.Position         `json:"position,omitempty"`
-	Unit     *models.Unit             `json:"unit,omitempty"`
-	History  []models.PositionHistory `json:"history"`
+	Position *models.Position `json:"position,omitempty"`
+	Unit     *models.Unit     `json:"unit,omitempty"`
+	History  []Spell          `json:"history"`
 	// SIASN is what BKN's SIASN holds of the employee, as last imported.
 	SIASN SIASN `json:"siasn"`
+}
+
+// Spell is one spell of the position history, with the names of its
+// position and unit (empty when they are no longer in the data).
+type Spell struct {
+	models.PositionHistory
+	PositionName string `json:"position_name"`
+	UnitName     string `json:"unit_name"`
 }
 
 // SIASN is an employee's histories as SIASN holds them, oldest first,
@@ -79,7 +87,7 @@ func Get(ctx context.Context, gdb *gorm.DB, a models.Actor, nip string) (Record,
 	by := func(col string) func(*gorm.DB) *gorm.DB {
 		return func(q *gorm.DB) *gorm.DB { return q.Order(col) }
 	}
-	v := Record{History: []models.PositionHistory{}}
+	v := Record{History: []Spell{}}
 	err := gdb.Preload("SKP", by("year")).Preload("Competencies", by("name")).Preload("Sanctions", by("start")).
 		First(&v.Employee, "nip = ?", nip).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
@@ -99,7 +107,10 @@ func Get(ctx context.Context, gdb *gorm.DB, a models.Actor, nip string) (Record,
 		}
 		v.Position, v.Unit = &p, &u
 	}
-	if err := gdb.Where("nip = ?", nip).Order("start, id").Find(&v.History).Error; err != nil {
+	err = gdb.Table("position_histories AS h").Select("h.*, p.name AS position_name, u.name AS unit_name").
+		Joins("LEFT JOIN positions p ON p.id = h.position_id").Joins("LEFT JOIN units u ON u.id = h.unit_id").
+		Where("h.nip = ?", nip).Order("h.start, h.id").Scan(&v.History).Error
+	if err != nil {
 		return Record{}, err
 	}
 	v.SIASN = SIASN{Positions: []models.SIASNPosition{}, Ranks: []models.SIASNRank{}, Trainings: []models.SIASNTraining{}}

@@ -2,6 +2,7 @@ package server
 
 import (
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"net/http"
@@ -85,7 +86,8 @@ func TestEmployeeRecord(t *testing.T) {
 		if v.Position == nil || v.Position.ID != sanctioned.PositionID || v.Unit == nil || v.Unit.ID != v.Position.UnitID ||
 			len(v.Sanctions) != 1 || v.Sanctions[0].Type != sanctioned.Sanctions[0].Type || len(v.SKP) != 2 ||
 			len(v.History) != 1 || v.History[0].PositionID != sanctioned.PositionID || v.History[0].End != nil ||
-			!v.History[0].Start.Equal(sanctioned.InPostSince) {
+			!v.History[0].Start.Equal(sanctioned.InPostSince) || v.History[0].PositionName != v.Position.Name ||
+			v.History[0].UnitName != v.Unit.Name || v.History[0].PositionName == "" {
 			t.Errorf("as %s: %+v", role, v)
 		}
 		if s := v.SIASN; len(s.Positions) != 1 || len(s.Ranks) != 1 || len(s.Trainings) != 1 ||
@@ -126,6 +128,14 @@ func TestMyPageShowsSIASN(t *testing.T) {
 		t.Fatalf("sign-in: %d", status)
 	}
 	status, page := p.get("/me")
+	var post models.Position
+	gdb.First(&post, "id = ?", e.PositionID)
+	// The office's own history names its position, not its id.
+	history := page[strings.Index(page, `id="history"`):]
+	history = history[:strings.Index(history, "</table>")]
+	if !strings.Contains(history, html.EscapeString(post.Name)) || strings.Contains(history, ">"+e.PositionID+"<") {
+		t.Errorf("the position history shows the id, not %q:\n%s", post.Name, history)
+	}
 	for _, want := range []string{`id="siasn-positions"`, "Jabatan Menurut SIASN", `id="siasn-ranks"`, "KP-123",
 		"Golongan terakhir di SIASN " + (e.Rank + 1).String()} {
 		if status != http.StatusOK || !strings.Contains(page, want) {
