@@ -68,3 +68,30 @@ func TestSIASNHistories(t *testing.T) {
 		t.Errorf("differences %+v, want the post first", d)
 	}
 }
+
+// TestHistoryNamesItsPosts: each spell of the position history carries
+// its position's and unit's names, on PostgreSQL and SQLite.
+func TestHistoryNamesItsPosts(t *testing.T) {
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			data := seed.Generate(30, time.Date(2027, 1, 4, 0, 0, 0, 0, time.UTC), 1)
+			if err := seed.Load(gdb, data); err != nil {
+				t.Fatal(err)
+			}
+			e := data.Employees[0]
+			r, err := employees.Get(context.Background(), gdb, models.Actor{ID: "hr", Role: models.RoleHR}, e.NIP)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(r.History) != 1 || r.Position == nil || r.Unit == nil {
+				t.Fatalf("record %+v", r)
+			}
+			h := r.History[0]
+			if h.PositionID != e.PositionID || h.PositionName != r.Position.Name || h.UnitName != r.Unit.Name ||
+				h.PositionName == "" || !h.Start.Equal(e.InPostSince) {
+				t.Errorf("spell %+v, want %s (%s) in %s from %v", h, e.PositionID, r.Position.Name, r.Unit.Name, e.InPostSince)
+			}
+		})
+	}
+}
