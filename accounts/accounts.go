@@ -218,8 +218,12 @@ func (s *Service) ResetPassword(ctx context.Context, by models.Actor, username, 
 		if err := account.SetPassword(tx, acc.Username, password); err != nil {
 			return "", "", err
 		}
+		links, err := endLinks(tx, acc.Username, time.Now())
+		if err != nil {
+			return "", "", err
+		}
 		n, err := account.EndSessions(tx, acc.Username)
-		return models.ActionAccountPasswordReset, fmt.Sprintf("%d sessions ended", n), err
+		return models.ActionAccountPasswordReset, fmt.Sprintf("%d sessions ended, %d pending links cancelled", n, links), err
 	})
 	return generated, err
 }

@@ -290,8 +290,7 @@ func (s *Service) UseLink(ctx context.Context, token, password string) (models.A
 		if res.RowsAffected != 1 {
 			return errUsed
 		}
-		if err := tx.Model(&models.AccountLink{}).Where("username = ? AND used_at IS NULL", acc.Username).
-			Update("used_at", now).Error; err != nil {
+		if _, err := endLinks(tx, acc.Username, now); err != nil {
 			return err
 		}
 		if err := account.SetPassword(tx, acc.Username, password); err != nil {
@@ -305,6 +304,14 @@ func (s *Service) UseLink(ctx context.Context, token, password string) (models.A
 			fmt.Sprintf("from the %s link, %d sessions ended", link.Purpose, n))
 	})
 	return acc, err
+}
+
+// endLinks uses up an account's pending links, and says how many there
+// were: once its password is set, by a link or by the admin, no older link
+// may set it again.
+func endLinks(tx *gorm.DB, username string, now time.Time) (int64, error) {
+	res := tx.Model(&models.AccountLink{}).Where("username = ? AND used_at IS NULL", username).Update("used_at", now)
+	return res.RowsAffected, res.Error
 }
 
 // The refusals of a link.

@@ -169,6 +169,15 @@ func TestInvitationsAndReset(t *testing.T) {
 				t.Errorf("%d invitations to the TPK, want 1", n)
 			}
 
+			// The admin resetting the password of an invited account uses up
+			// its invitation: the link can no longer set another password.
+			ppkLink := tokenIn(t, outboxTo(t, gdb, "ppk@example.go.id")[0].Body)
+			if _, err := s.ResetPassword(ctx, admin, "ppk.kota", "sandi-ppk-dari-admin"); err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.UseLink(ctx, ppkLink, "sandi-ppk-lain-panjang")
+			wantKind(t, err, apperr.KindGone)
+
 			// An expired invitation is refused.
 			short := &Service{DB: gdb, BaseURL: s.BaseURL, InvitationTTL: time.Nanosecond}
 			if _, err := short.Create(ctx, admin, CreateRequest{Username: "hr.baru", Role: models.RoleHR, Email: "hr@example.go.id"}); err != nil {
