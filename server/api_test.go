@@ -204,6 +204,8 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		}
 		r := s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "formasi ditunda"})
 		if r.status == http.StatusConflict {
+			// Say why, should the blocked stage not come.
+			t.Logf("the rejection of %s answered 409: %s", other.ID, r.body)
 			testkit.Eventually(t, "the blocked stage of "+other.ID, func() bool {
 				var v transfers.View
 				s.do("GET", "/api/v1/transfers/"+other.ID, models.RoleHR, nil).json(t, &v)

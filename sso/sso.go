@@ -223,7 +223,17 @@ func (c *Client) discover(ctx context.Context, now time.Time) (*provider, error)
 	if failure != nil && now.Sub(failedAt) < RetryDiscovery {
 		return nil, failure
 	}
-	fetched := c.flight.DoChan("discovery", func() (any, error) { return c.fetch(now) })
+	fetched := c.flight.DoChan("discovery", func() (any, error) {
+		// A caller that found no provider may get here after another's
+		// fetch has ended and kept one: it takes that one.
+		c.mu.Lock()
+		p := c.provider
+		c.mu.Unlock()
+		if p != nil {
+			return p, nil
+		}
+		return c.fetch(now)
+	})
 	select {
 	case <-ctx.Done():
 		return nil, refused(errProvider, ctx.Err())
