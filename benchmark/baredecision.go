@@ -49,18 +49,18 @@ func BareDecider(ctx workflow.Context, _ workflows.TransferInput) error {
 	return err
 }
 
-// bareDecisions measures BareDecider's decisions at the API's rate, each
-// sent through a loopback HTTP endpoint that only makes the update, as the
-// API does, and waits for its outcome.
-func (b *bench) bareDecisions() error {
+// bareDecisions readies BareDecider's decisions, one per request the
+// attack will make: it starts their worker and workflows, and a loopback
+// HTTP endpoint that only makes the update, as the API does, and waits
+// for its outcome. It returns the requests' targeter and what stops the
+// endpoint and the worker.
+func (b *bench) bareDecisions(n int) (vegeta.Targeter, func(), error) {
 	w := sdkworker.New(b.c, bareQueue, worker.Options())
 	w.RegisterWorkflow(BareDecider)
 	w.RegisterActivity(Noop)
 	if err := w.Start(); err != nil {
-		return err
+		return nil, nil, err
 	}
-	defer w.Stop()
-	n := b.cfg.Rate * int(b.duration()/time.Second)
 	prefix := fmt.Sprintf("bare-decider-%d", time.Now().UnixNano())
 	noops.Store(0)
 	for i := range n {
@@ -69,16 +69,19 @@ func (b *bench) bareDecisions() error {
 		_, err := b.c.ExecuteWorkflow(b.ctx, client.StartWorkflowOptions{ID: o.WorkflowID, TaskQueue: bareQueue,
 			TypedSearchAttributes: o.TypedSearchAttributes}, BareDecider, in)
 		if err != nil {
-			return err
+			w.Stop()
+			return nil, nil, err
 		}
 	}
 	if err := poll(b.ctx, 50*time.Millisecond, 10*time.Minute, func() (bool, error) { return noops.Load() >= int64(n), nil }); err != nil {
-		return err
+		w.Stop()
+		return nil, nil, err
 	}
 	var failed atomic.Int64
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		return err
+		w.Stop()
+		return nil, nil, err
 	}
 	hs := &http.Server{ReadHeaderTimeout: 10 * time.Second, Handler: http.HandlerFunc(func(rw http.ResponseWriter, r *http.Request) {
 		i, _ := strconv.Atoi(r.URL.Query().Get("i"))
@@ -97,22 +100,14 @@ func (b *bench) bareDecisions() error {
 		}
 	})}
 	go hs.Serve(l)
-	defer hs.Close()
 	var next atomic.Int64
 	target := func(t *vegeta.Target) error {
 		i := next.Add(1) - 1
 		*t = vegeta.Target{Method: "POST", URL: "http://" + l.Addr().String() + "/?i=" + strconv.FormatInt(i%int64(n), 10)}
 		return nil
 	}
-	b.times.start()
-	cpu := b.cpuNow()
-	m := b.attack("bare decision", target)
-	b.times.stop()
-	b.add(fmt.Sprintf("bare workflow: the same decision with no-op steps at %d/s (the engine's share)", b.cfg.Rate),
-		describe(m), "", nil)
-	b.report.Rows = append(b.report.Rows, cpuPerDecision("… bare: CPU per decision", cpu, b.cpuNow(), succeeded(m))...)
-	for _, name := range b.times.names() {
-		b.add("… bare: "+name, b.times.describe(name), "", nil)
-	}
-	return nil
+	return target, func() {
+		hs.Close()
+		w.Stop()
+	}, nil
 }

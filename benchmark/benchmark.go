@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"syscall"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -117,6 +118,8 @@ type bench struct {
 	payloads    converter.DataConverter
 	// temporalPID is the Temporal server's process, once found (cpuNow).
 	temporalPID int
+	// load is the busy processes' IDs.
+	load []int
 }
 
 // duration is how long each endpoint is attacked.
@@ -150,11 +153,12 @@ const benchCache = 20000
 func Run(ctx context.Context, cfg Config) (Report, error) {
 	rep := Report{Machine: Machine(), Started: time.Now(), Load: cfg.Load}
 	b := &bench{cfg: cfg, ctx: ctx, report: &rep}
-	stopLoad, _, err := startLoad(cfg.Load)
+	stopLoad, load, err := startLoad(cfg.Load)
 	if err != nil {
 		return rep, err
 	}
 	defer stopLoad()
+	b.load = load
 	dir, err := os.MkdirTemp("", "mutasi-bench-")
 	if err != nil {
 		return rep, err
@@ -316,6 +320,18 @@ func Machine() string {
 		mem = fmt.Sprintf(", %.1f GB RAM", float64(kb)/1024/1024)
 	}
 	return fmt.Sprintf("%s, %d logical CPUs%s, %s/%s, %s", model, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH, runtime.Version())
+}
+
+// pauseLoad stops the busy processes (SIGSTOP) until the function it
+// returns lets them go on (SIGCONT).
+func (b *bench) pauseLoad() func() {
+	signal := func(sig syscall.Signal) {
+		for _, pid := range b.load {
+			syscall.Kill(pid, sig)
+		}
+	}
+	signal(syscall.SIGSTOP)
+	return func() { signal(syscall.SIGCONT) }
 }
 
 // startLoad starts n processes that each keep a CPU busy, and returns

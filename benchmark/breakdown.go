@@ -19,13 +19,23 @@ type breakdown struct {
 	mu    sync.Mutex
 	on    bool
 	parts map[string][]time.Duration
+	// prefix starts the names of the parts recorded now (label).
+	prefix string
 }
 
 // start clears what was recorded and starts recording.
 func (k *breakdown) start() {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.on, k.parts = true, map[string][]time.Duration{}
+	k.on, k.parts, k.prefix = true, map[string][]time.Duration{}, ""
+}
+
+// label starts the names of the parts recorded from now on with prefix:
+// the decisions measured in turn keep their parts apart.
+func (k *breakdown) label(prefix string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.prefix = prefix
 }
 
 // stop stops recording.
@@ -39,7 +49,7 @@ func (k *breakdown) observe(part string, d time.Duration) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.on {
-		k.parts[part] = append(k.parts[part], d)
+		k.parts[k.prefix+part] = append(k.parts[k.prefix+part], d)
 	}
 }
 

@@ -75,22 +75,28 @@ func (b *bench) cpuNow() cpuUse {
 // (cluster/config/cluster.yaml's defaults).
 var temporalDatabases = []string{"temporal", "temporal_visibility"}
 
-// cpuPerDecision turns the CPU used between two readings into a report
-// row: each part's milliseconds per request, and their sum. A backend
-// that started between the readings counts from its start; one that
-// ended counts for nothing (the bench's pools keep theirs open).
-func cpuPerDecision(label string, before, after cpuUse, requests uint64) []Row {
+// cpuSpent is the CPU time each part used over the readings added.
+type cpuSpent map[string]time.Duration
+
+// add adds what each part used between two readings. A backend that
+// started between them counts from its start; one that ended counts for
+// nothing (the bench's pools keep theirs open).
+func (c cpuSpent) add(before, after cpuUse) {
+	for pid, a := range after {
+		c[a.part] += a.time - before[pid].time
+	}
+}
+
+// rows turns the CPU spent into a report row: each part's milliseconds
+// per request, and their sum.
+func (c cpuSpent) rows(label string, requests uint64) []Row {
 	if requests == 0 {
 		return nil
-	}
-	used := map[string]time.Duration{}
-	for pid, a := range after {
-		used[a.part] += a.time - before[pid].time
 	}
 	var parts []string
 	var total time.Duration
 	for _, p := range cpuParts {
-		if d, ok := used[p]; ok {
+		if d, ok := c[p]; ok {
 			total += d
 			parts = append(parts, fmt.Sprintf("%s %.1f ms", p, ms(d)/float64(requests)))
 		}

@@ -44,7 +44,9 @@ func TestListenerAndItsCPU(t *testing.T) {
 func TestCPUPerDecision(t *testing.T) {
 	before := cpuUse{1: {cpuBench, 100 * time.Millisecond}, 2: {cpuPGMutasi, time.Second}, 3: {cpuPGMutasi, time.Second}}
 	after := cpuUse{1: {cpuBench, 300 * time.Millisecond}, 2: {cpuPGMutasi, 1100 * time.Millisecond}, 4: {cpuPGMutasi, 100 * time.Millisecond}}
-	rows := cpuPerDecision("cpu", before, after, 100)
+	spent := cpuSpent{}
+	spent.add(before, after)
+	rows := spent.rows("cpu", 100)
 	want := "4.0 ms in all: " + cpuBench + " 2.0 ms, " + cpuPGMutasi + " 2.0 ms"
 	if len(rows) != 1 || rows[0].Value != want {
 		t.Errorf("rows %+v, want %q", rows, want)
@@ -52,7 +54,12 @@ func TestCPUPerDecision(t *testing.T) {
 	if strings.Contains(rows[0].Value, cpuTemporal) {
 		t.Error("a part with no process is shown")
 	}
-	if rows := cpuPerDecision("cpu", before, after, 0); rows != nil {
+	if rows := spent.rows("cpu", 0); rows != nil {
 		t.Errorf("no requests: %+v", rows)
+	}
+	// Readings added up: a second stretch counts on top of the first.
+	spent.add(cpuUse{1: {cpuBench, time.Second}}, cpuUse{1: {cpuBench, 1100 * time.Millisecond}})
+	if rows := spent.rows("cpu", 100); rows[0].Value != "5.0 ms in all: "+cpuBench+" 3.0 ms, "+cpuPGMutasi+" 2.0 ms" {
+		t.Errorf("after a second reading: %+v", rows)
 	}
 }

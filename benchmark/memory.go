@@ -31,35 +31,11 @@ import (
 // reminder timer: the workflow state a worker caches is the same size at
 // every waiting stage, the survey's included.
 func (b *bench) memory(n int) error {
-	if len(b.cfg.WorkerCommand) == 0 {
-		return fmt.Errorf("no worker command for the memory measurement")
-	}
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	cmd, out, stop, err := b.workerProcess()
 	if err != nil {
 		return err
 	}
-	metricsAddr := l.Addr().String()
-	l.Close()
-	args := append(append([]string{}, b.cfg.WorkerCommand[1:]...), "--temporal", b.hostPort, "--database-url", b.dsn,
-		"--metrics-addr", metricsAddr)
-	cmd := exec.Command(b.cfg.WorkerCommand[0], args...)
-	cmd.Env = append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=", "MUTASI_LOG_FORMAT=text",
-		"MUTASI_PAYLOAD_KEYS="+b.payloadKeys)
-	var out bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	defer func() {
-		cmd.Process.Signal(syscall.SIGTERM)
-		done := make(chan struct{})
-		go func() { cmd.Wait(); close(done) }()
-		select {
-		case <-done:
-		case <-time.After(45 * time.Second):
-			cmd.Process.Kill()
-		}
-	}()
+	defer stop()
 	time.Sleep(3 * time.Second)
 	idle, _ := rss(cmd.Process.Pid)
 
@@ -153,6 +129,41 @@ func (b *bench) memory(n int) error {
 	b.add(fmt.Sprintf("worker RSS, %d transfers open and waiting", n),
 		fmt.Sprintf("%d MB (peak %d MB while starting them in %v)", held>>10, peak>>10, took.Round(time.Second)), "< 300 MB", &met)
 	return nil
+}
+
+// workerProcess starts the worker as its own process (WorkerCommand) on
+// the run's Temporal server and database. It returns the process, its
+// output so far, and what stops it.
+func (b *bench) workerProcess() (*exec.Cmd, *bytes.Buffer, func(), error) {
+	if len(b.cfg.WorkerCommand) == 0 {
+		return nil, nil, nil, fmt.Errorf("no worker command")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	metricsAddr := l.Addr().String()
+	l.Close()
+	args := append(append([]string{}, b.cfg.WorkerCommand[1:]...), "--temporal", b.hostPort, "--database-url", b.dsn,
+		"--metrics-addr", metricsAddr)
+	cmd := exec.Command(b.cfg.WorkerCommand[0], args...)
+	cmd.Env = append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=", "MUTASI_LOG_FORMAT=text",
+		"MUTASI_PAYLOAD_KEYS="+b.payloadKeys)
+	out := &bytes.Buffer{}
+	cmd.Stdout, cmd.Stderr = out, out
+	if err := cmd.Start(); err != nil {
+		return nil, nil, nil, err
+	}
+	return cmd, out, func() {
+		cmd.Process.Signal(syscall.SIGTERM)
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(45 * time.Second):
+			cmd.Process.Kill()
+		}
+	}, nil
 }
 
 // rss reads a process's resident set size, in kB, from /proc.
