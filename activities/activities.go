@@ -38,6 +38,15 @@ type Activities struct {
 	// Channel is how employees are told when they have no preference of
 	// their own (models.Employee.Notify): ChannelEmail when empty.
 	Channel models.Channel
+	// CommitWithTemporal says Temporal keeps its state on the same
+	// PostgreSQL server as DB: one write-ahead log. Apply's transaction
+	// then does not wait for the log to reach the disk
+	// (synchronous_commit off): the workflow task that records Apply's
+	// result commits later in the same log, with a flush that covers
+	// Apply's commit too. Until that flush, a crash loses both, and the
+	// task runs Apply again (its writes are idempotent). With Temporal's
+	// state anywhere else it must stay false.
+	CommitWithTemporal bool
 }
 
 // notFound turns gorm's not-found into a non-retryable error: retrying

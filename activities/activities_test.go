@@ -468,3 +468,43 @@ func testApplyWritesOnceInOneTransaction(t *testing.T, b testkit.Backend) {
 		t.Errorf("%d decisions recorded by a batch that failed, want 0", n)
 	}
 }
+
+// With CommitWithTemporal, Apply's transaction on PostgreSQL does not wait
+// for its own log flush; without it, it does (a trigger in the
+// transaction records the setting it ran with).
+func TestApplyCommitsWithTemporal(t *testing.T) {
+	for _, b := range testkit.Backends() {
+		if b.Name != "postgres" {
+			continue
+		}
+		a, gdb, proposals := started(t, b)
+		for _, err := range []error{
+			gdb.Exec("CREATE TABLE commit_settings (transfer_id text, setting text)").Error,
+			gdb.Exec(`CREATE FUNCTION record_commit_setting() RETURNS trigger LANGUAGE plpgsql AS $$
+				BEGIN INSERT INTO commit_settings VALUES (NEW.transfer_id, current_setting('synchronous_commit')); RETURN NEW; END $$`).Error,
+			gdb.Exec("CREATE TRIGGER record_commit_setting AFTER INSERT ON decisions FOR EACH ROW EXECUTE FUNCTION record_commit_setting()").Error,
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		for i, with := range []bool{false, true} {
+			a.CommitWithTemporal = with
+			id := proposals[i].TransferID
+			step := contract.Step{Decision: &contract.DecisionInput{TransferID: id, Step: models.RoleTPK, Approve: true, By: tpk, At: asOf}}
+			if err := a.Apply(ctx, []contract.Step{step}); err != nil {
+				t.Fatal(err)
+			}
+			var got string
+			gdb.Raw("SELECT setting FROM commit_settings WHERE transfer_id = ?", id).Scan(&got)
+			if want := map[bool]string{false: "on", true: "off"}[with]; got != want {
+				t.Errorf("CommitWithTemporal %v: synchronous_commit %q in Apply, want %q", with, got, want)
+			}
+		}
+		var outside string
+		gdb.Raw("SHOW synchronous_commit").Scan(&outside)
+		if outside != "on" {
+			t.Errorf("synchronous_commit %q after Apply, want the session's own (on)", outside)
+		}
+	}
+}

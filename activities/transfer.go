@@ -41,6 +41,11 @@ func recordDecision(tx *gorm.DB, d contract.DecisionInput) error {
 // its own activity does, so a retry writes nothing twice.
 func (a *Activities) Apply(ctx context.Context, steps []contract.Step) error {
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if a.CommitWithTemporal && tx.Dialector.Name() == "postgres" {
+			if err := tx.Exec("SET LOCAL synchronous_commit = off").Error; err != nil {
+				return err
+			}
+		}
 		for i, s := range steps {
 			var err error
 			switch {

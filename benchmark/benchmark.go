@@ -64,6 +64,10 @@ type Config struct {
 	// cluster of scripts/cluster.sh) to measure on; empty starts a dev
 	// server for the run.
 	TemporalAddress string
+	// CommitWithTemporal runs the worker with
+	// activities.Activities.CommitWithTemporal: only on a cluster whose
+	// state is on the run's PostgreSQL server.
+	CommitWithTemporal bool
 	// Log receives progress.
 	Log io.Writer
 }
@@ -82,14 +86,17 @@ type Report struct {
 	Started time.Time
 	// Load is how many busy processes ran beside the measurements.
 	Load int
-	Rows []Row
+	// CommitWithTemporal is Config's.
+	CommitWithTemporal bool
+	Rows               []Row
 }
 
 // Table renders the report as a Markdown table under the machine's
 // description.
 func (r Report) Table() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "Machine: %s\nRun: %s\nLoad: %d busy processes\n\n", r.Machine, r.Started.Format(time.RFC3339), r.Load)
+	fmt.Fprintf(&b, "Machine: %s\nRun: %s\nLoad: %d busy processes\nCommit with Temporal: %v\n\n", r.Machine, r.Started.Format(time.RFC3339), r.Load,
+		r.CommitWithTemporal)
 	fmt.Fprintf(&b, "| measure | value | target | met |\n|---|---|---|---|\n")
 	for _, row := range r.Rows {
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", row.Measure, row.Value, row.Target, row.Met)
@@ -151,7 +158,10 @@ const benchCache = 20000
 
 // Run runs every measurement and returns the report.
 func Run(ctx context.Context, cfg Config) (Report, error) {
-	rep := Report{Machine: Machine(), Started: time.Now(), Load: cfg.Load}
+	rep := Report{Machine: Machine(), Started: time.Now(), Load: cfg.Load, CommitWithTemporal: cfg.CommitWithTemporal}
+	if cfg.CommitWithTemporal && cfg.TemporalAddress == "" {
+		return rep, fmt.Errorf("committing with Temporal needs a cluster on this PostgreSQL server: the dev server keeps its state elsewhere")
+	}
 	b := &bench{cfg: cfg, ctx: ctx, report: &rep}
 	stopLoad, load, err := startLoad(cfg.Load)
 	if err != nil {
@@ -210,7 +220,8 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if err := seed.Load(b.gdb, seed.Generate(employees, time.Now(), 7)); err != nil {
 		return rep, err
 	}
-	acts := &activities.Activities{DB: b.gdb, BaseURL: "http://mutasi.bench", LinkSecret: []byte(linkSecret)}
+	acts := &activities.Activities{DB: b.gdb, BaseURL: "http://mutasi.bench", LinkSecret: []byte(linkSecret),
+		CommitWithTemporal: cfg.CommitWithTemporal}
 	// The bench process also hosts the bare workflows, which would push
 	// the transfers out of a cache capped as in production (worker.New):
 	// it keeps them all. The memory row measures the production worker.

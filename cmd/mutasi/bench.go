@@ -31,11 +31,13 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	load := fs.Int("load", 0, "busy processes kept running beside the measurements, each spinning on a CPU")
 	profile := fs.String("cpu-profile", "", "file to write a CPU profile of the bench process during the decisions to (go tool pprof reads it)")
 	cluster := fs.String("cluster", "", "measure on the Temporal frontend at host:port (scripts/cluster.sh) instead of a dev server it starts")
+	withTemporal := fs.Bool("commit-with-temporal", false,
+		"run the worker with --commit-with-temporal: only with --cluster on the PostgreSQL server of --admin-database-url")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := benchmark.Config{AdminDSN: *admin, Rate: *rate, Duration: *duration, MemoryTransfers: *open, Log: stderr,
-		TemporalAddress: *cluster, Load: *load, CPUProfile: *profile}
+		TemporalAddress: *cluster, Load: *load, CPUProfile: *profile, CommitWithTemporal: *withTemporal}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {

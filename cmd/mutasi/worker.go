@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
 
 	"github.com/bkpsdm/mutasi/metrics"
 	"github.com/bkpsdm/mutasi/models"
@@ -22,8 +23,14 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	fs, c := newFlags("worker", stderr)
 	metricsAddr := metricsFlag(fs, ":9090")
 	evaluation := evaluationFlags(fs, timeZoneFlag(fs))
+	withTemporal := fs.String("commit-with-temporal", env("MUTASI_COMMIT_WITH_TEMPORAL", "false"),
+		"true only when Temporal keeps its state on the same PostgreSQL server as --database-url: a decision's transaction then does not wait for its own flush to disk (README, Temporal on PostgreSQL) (MUTASI_COMMIT_WITH_TEMPORAL)")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	commitWithTemporal, err := strconv.ParseBool(*withTemporal)
+	if err != nil {
+		return fmt.Errorf("--commit-with-temporal %q: want true or false", *withTemporal)
 	}
 	ev, err := evaluation()
 	if err != nil {
@@ -41,6 +48,7 @@ func runWorker(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	if err != nil {
 		return err
 	}
+	acts.CommitWithTemporal = commitWithTemporal
 	metricsLn, err := listen("--metrics-addr", *metricsAddr)
 	if err != nil {
 		return err
