@@ -27,6 +27,7 @@ import (
 	"errors"
 	"fmt"
 	"hash"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -124,18 +125,27 @@ func sealBatchOnce(gdb *gorm.DB) (head Head, sealed int, err error) {
 		if err := tx.Where("seq IS NULL").Order("id").Limit(sealBatch).Find(&waiting).Error; err != nil {
 			return fmt.Errorf("audit lines to seal: %w", err)
 		}
-		for _, e := range waiting {
+		if len(waiting) == 0 {
+			return nil
+		}
+		// One statement seals the batch: each line's seq, link and hash
+		// computed here in order, set where the line is still unsealed.
+		rows := make([]string, len(waiting))
+		args := make([]any, 0, 4*len(waiting))
+		for i, e := range waiting {
 			seq := head.Seq + 1
 			h := Hash(e, head.Hash)
-			res := tx.Model(&models.AuditEntry{}).Where("id = ? AND seq IS NULL", e.ID).
-				Updates(map[string]any{"seq": seq, "prev_hash": head.Hash, "hash": h})
-			if res.Error != nil {
-				return fmt.Errorf("seal audit line %d: %w", e.ID, res.Error)
-			}
-			if res.RowsAffected != 1 {
-				return fmt.Errorf("seal audit line %d: sealed meanwhile", e.ID)
-			}
+			rows[i] = "(CAST(? AS BIGINT), CAST(? AS BIGINT), ?, ?)"
+			args = append(args, e.ID, seq, head.Hash, h)
 			head = Head{Seq: seq, Hash: h}
+		}
+		res := tx.Exec(`UPDATE audit_entries AS a SET seq = v.column2, prev_hash = v.column3, hash = v.column4
+			FROM (VALUES `+strings.Join(rows, ", ")+`) AS v WHERE a.id = v.column1 AND a.seq IS NULL`, args...)
+		if res.Error != nil {
+			return fmt.Errorf("seal %d audit lines: %w", len(waiting), res.Error)
+		}
+		if res.RowsAffected != int64(len(waiting)) {
+			return fmt.Errorf("seal %d audit lines: %d were still unsealed", len(waiting), res.RowsAffected)
 		}
 		sealed = len(waiting)
 		return nil

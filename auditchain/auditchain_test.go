@@ -460,3 +460,28 @@ func TestChainsBeforeTheSealerKeepTheirPlace(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkSeal seals batches of 500 waiting lines (sealBatch), as the
+// sealer finds them at 50 decisions a second and more.
+func BenchmarkSeal(b *testing.B) {
+	for _, be := range testkit.Backends() {
+		b.Run(be.Name, func(b *testing.B) {
+			gdb, _ := be.New(b)
+			next := 0
+			for b.Loop() {
+				b.StopTimer()
+				for range 500 {
+					e := entry(next)
+					next++
+					if _, err := auditchain.Append(gdb, &e); err != nil {
+						b.Fatal(err)
+					}
+				}
+				b.StartTimer()
+				if _, err := auditchain.Seal(gdb); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
