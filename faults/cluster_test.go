@@ -162,7 +162,10 @@ func startShape(t *testing.T, n int) *shape {
 		t.Fatal(err)
 	}
 	s.public, s.checkpoints = public, filepath.Join(t.TempDir(), "audit-checkpoints.jsonl")
-	s.workerEnv = []string{"MUTASI_AUDIT_SIGNING_KEY=" + secret, "MUTASI_AUDIT_CHECKPOINTS=" + s.checkpoints}
+	// The cluster keeps its state on the test's PostgreSQL server, as
+	// docker-compose.yml does: the workers commit with Temporal, as there.
+	s.workerEnv = []string{"MUTASI_AUDIT_SIGNING_KEY=" + secret, "MUTASI_AUDIT_CHECKPOINTS=" + s.checkpoints,
+		"MUTASI_COMMIT_WITH_TEMPORAL=true"}
 	return s
 }
 
