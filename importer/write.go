@@ -200,6 +200,14 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 			return errs, err
 		}
 	}
+	if !s.postgres {
+		// One transaction of the temp database for all the staging: one
+		// per INSERT would each end by walking the whole page cache.
+		if err := s.conn.Exec("SAVEPOINT " + stageSavepoint).Error; err != nil {
+			return errs, err
+		}
+		defer s.conn.WithContext(context.WithoutCancel(s.ctx)).Exec("RELEASE " + stageSavepoint)
+	}
 	keys := map[string]int{}
 	columns := slices.Concat(s.imp.columns, s.imp.optional)
 	s.loader = startLoader()
@@ -257,6 +265,12 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 	}
 	return errs, nil
 }
+
+// stageSavepoint is the savepoint, on SQLite, of the transaction that
+// stages an import's rows: it writes only temporary tables, so it takes
+// no lock of the database, and it ends (RELEASE) when the rows are
+// staged, before the import's write transaction begins.
+const stageSavepoint = "import_stage"
 
 // add stages a row, parsed into v, and its child rows (when it has their
 // column).
