@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"archive/zip"
 	"bufio"
 	"bytes"
 	"encoding/csv"
@@ -15,16 +16,14 @@ import (
 
 	"github.com/bkpsdm/mutasi/apperr"
 	"github.com/bkpsdm/mutasi/models"
-	"github.com/xuri/excelize/v2"
 )
 
 // ContentTypeXLSX is the media type of an Excel workbook (.xlsx).
 const ContentTypeXLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// Limits on a workbook: its unpacked size, checked as it is read (an
-// .xlsx is a zip archive, and a small one can unpack into gigabytes), and
-// the size of a sheet or of its shared strings above which they are
-// unpacked to a temporary file instead of held in memory.
+// Limits on a workbook: its unpacked size, checked before and as it is
+// read (an .xlsx is a zip archive, and a small one can unpack into
+// gigabytes), and the size of one text, tag or comment in it.
 const (
 	maxSheetUnzipped = 256 << 20
 	maxSheetXML      = 16 << 20
@@ -344,12 +343,9 @@ func firstErr(errs ...error) error {
 // readSheet reads the first sheet of an Excel workbook: its non-empty
 // rows, each as long as the first (the header), with raw cell values (a
 // date is its serial day number), numbered as in the sheet. A workbook
-// needs random access: it is copied to a temporary file first, and a
-// large sheet is unpacked to another (maxSheetXML).
+// needs random access: it is copied to a temporary file first, and its
+// sheet is read as it is unpacked (sheetRows).
 func readSheet(body io.Reader, imp spec, each func(row) error) error {
-	malformed := func(err error) error {
-		return apperr.New(apperr.KindMalformed, "", "berkas Excel tidak sah: "+err.Error(), "malformed Excel workbook: "+err.Error())
-	}
 	tmp, err := os.CreateTemp("", "mutasi-import-*.xlsx")
 	if err != nil {
 		return err
@@ -362,58 +358,51 @@ func readSheet(body io.Reader, imp spec, each func(row) error) error {
 	if err != nil {
 		return err
 	}
-	f, err := excelize.OpenFile(tmp.Name(), excelize.Options{RawCellValue: true,
-		UnzipSizeLimit: maxSheetUnzipped, UnzipXMLSizeLimit: maxSheetXML})
-	if err != nil {
-		return malformed(err)
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
-		return malformed(errors.New("no sheet"))
-	}
-	it, err := f.Rows(sheets[0])
-	if err != nil {
-		return malformed(err)
-	}
-	defer it.Close()
 	var mk func(n int, rec []string) row
 	width := 0
-	for n := 1; it.Next(); n++ {
-		cells, err := it.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return malformed(err)
-		}
-		if !slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) != "" }) {
-			continue
-		}
-		for _, c := range cells {
-			if err := models.CheckText([]byte(c)); err != nil {
-				return err
-			}
-		}
-		if mk == nil {
-			if mk, err = header(cells, imp); err != nil {
-				return err
-			}
-			width = len(cells)
-			continue
-		}
-		if len(cells) > width {
-			return apperr.New(apperr.KindMalformed, "", fmt.Sprintf("baris %d punya lebih banyak sel daripada judul kolom", n),
-				fmt.Sprintf("row %d has more cells than the header", n))
-		}
-		r := mk(n, append(cells, make([]string, width-len(cells))...))
-		r.serialDates = true
-		if err := each(r); err != nil {
-			return err
-		}
+	var stop error // the error of a row, not of the workbook's form
+	zr, err := zip.OpenReader(tmp.Name())
+	if err == nil {
+		defer zr.Close()
+		err = sheetRows(&zr.Reader, func(n int, cells []string) error {
+			mk, width, stop = sheetRow(n, cells, imp, mk, width, each)
+			return stop
+		})
 	}
-	if err := it.Error(); err != nil {
-		return malformed(err)
-	}
-	if mk == nil {
+	switch {
+	case stop != nil: // sheetRows stopped at it, and may have wrapped it
+		return stop
+	case err != nil:
+		return apperr.New(apperr.KindMalformed, "", "berkas Excel tidak sah: "+err.Error(), "malformed Excel workbook: "+err.Error())
+	case mk == nil:
 		return emptyFile
 	}
 	return nil
+}
+
+// sheetRow passes on the row numbered n of a sheet, its cells cells, if
+// it is not empty: the first is the header, which makes mk, the maker of
+// the rows after it, and their width. It returns them, and the error of
+// the header or of each.
+func sheetRow(n int, cells []string, imp spec, mk func(n int, rec []string) row, width int,
+	each func(row) error) (func(n int, rec []string) row, int, error) {
+	if !slices.ContainsFunc(cells, func(c string) bool { return strings.TrimSpace(c) != "" }) {
+		return mk, width, nil
+	}
+	for _, c := range cells {
+		if err := models.CheckText([]byte(c)); err != nil {
+			return mk, width, err
+		}
+	}
+	if mk == nil {
+		mk, err := header(cells, imp)
+		return mk, len(cells), err
+	}
+	if len(cells) > width {
+		return mk, width, apperr.New(apperr.KindMalformed, "", fmt.Sprintf("baris %d punya lebih banyak sel daripada judul kolom", n),
+			fmt.Sprintf("row %d has more cells than the header", n))
+	}
+	r := mk(n, append(cells, make([]string, width-len(cells))...))
+	r.serialDates = true
+	return mk, width, each(r)
 }

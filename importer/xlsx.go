@@ -1,0 +1,622 @@
+package importer
+
+import (
+	"archive/zip"
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"path"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Limits of a worksheet, as Excel's own.
+const (
+	maxSheetRows    = 1 << 20
+	maxSheetColumns = 1 << 14
+)
+
+// sheetRows reads the first sheet of the workbook in the zip archive zr
+// (the first <sheet> of xl/workbook.xml, found through its relationship),
+// calling each with every row that has a cell, numbered as in the sheet,
+// with the raw values of its cells: a shared string's text, an inline
+// string's, else the value as written (a date is its serial day number).
+// The cells slice is reused between rows. Errors are of the workbook's
+// form, to be reported as malformed.
+func sheetRows(zr *zip.Reader, each func(n int, cells []string) error) error {
+	files := make(map[string]*zip.File, len(zr.File))
+	var size uint64
+	for _, f := range zr.File {
+		files[f.Name] = f
+		size += f.UncompressedSize64
+	}
+	if size > maxSheetUnzipped {
+		return fmt.Errorf("unpacked size over %d MB", maxSheetUnzipped>>20)
+	}
+	sheet, err := firstSheet(files)
+	if err != nil {
+		return err
+	}
+	strs, err := sharedStrings(files["xl/sharedStrings.xml"])
+	if err != nil {
+		return err
+	}
+	return readPart(files[sheet], sheet, func(x *xmlScanner) error { return scanSheet(x, strs, each) })
+}
+
+// readPart opens the part f, named name, of a workbook and scans it with
+// scan.
+func readPart(f *zip.File, name string, scan func(*xmlScanner) error) error {
+	if f == nil {
+		return errors.New("no " + name)
+	}
+	rc, err := f.Open()
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	lr := &io.LimitedReader{R: rc, N: maxSheetUnzipped + 1}
+	if err := scan(&xmlScanner{r: bufio.NewReaderSize(lr, 64<<10)}); err != nil {
+		if lr.N == 0 {
+			return fmt.Errorf("%s: unpacked size over %d MB", name, maxSheetUnzipped>>20)
+		}
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// firstSheet is the name in the archive of the workbook's first sheet.
+func firstSheet(files map[string]*zip.File) (string, error) {
+	var id string
+	err := readPart(files["xl/workbook.xml"], "xl/workbook.xml", func(x *xmlScanner) error {
+		for id == "" {
+			if err := x.next(); err != nil {
+				return err
+			}
+			if x.kind == tagStart && string(x.name) == "sheet" {
+				id = x.attr("id")
+				if id == "" {
+					return errors.New("a sheet without r:id")
+				}
+			}
+		}
+		return nil
+	})
+	if err == io.EOF {
+		return "", errors.New("no sheet")
+	}
+	if err != nil {
+		return "", err
+	}
+	var target string
+	err = readPart(files["xl/_rels/workbook.xml.rels"], "xl/_rels/workbook.xml.rels", func(x *xmlScanner) error {
+		for target == "" {
+			if err := x.next(); err != nil {
+				return err
+			}
+			if x.kind == tagStart && string(x.name) == "Relationship" && x.attr("Id") == id {
+				target = x.attr("Target")
+			}
+		}
+		return nil
+	})
+	if err == io.EOF || err == nil && target == "" {
+		return "", errors.New("no relationship " + id)
+	}
+	if err != nil {
+		return "", err
+	}
+	if strings.HasPrefix(target, "/") {
+		return path.Clean(target[1:]), nil
+	}
+	return path.Join("xl", target), nil
+}
+
+// sharedStrings reads the shared strings of a workbook, if it has them.
+func sharedStrings(f *zip.File) ([]string, error) {
+	if f == nil {
+		return nil, nil
+	}
+	var strs []string
+	err := readPart(f, f.Name, func(x *xmlScanner) error {
+		for {
+			err := x.next()
+			if err == io.EOF {
+				return nil
+			}
+			if err != nil {
+				return err
+			}
+			if x.kind == tagStart && string(x.name) == "si" && !x.selfClose {
+				s, err := x.richText("si")
+				if err != nil {
+					return err
+				}
+				strs = append(strs, s)
+			}
+		}
+	})
+	return strs, err
+}
+
+// scanSheet reads the rows of a worksheet's <sheetData>.
+func scanSheet(x *xmlScanner, strs []string, each func(n int, cells []string) error) error {
+	for {
+		if err := x.next(); err != nil {
+			return noEOF(err)
+		}
+		if x.kind == tagStart && string(x.name) == "sheetData" {
+			if x.selfClose {
+				return nil
+			}
+			break
+		}
+	}
+	var cells []string
+	n := 0
+	for {
+		if err := x.next(); err != nil {
+			return noEOF(err)
+		}
+		switch {
+		case x.kind == tagEnd && string(x.name) == "sheetData":
+			return nil
+		case x.kind != tagStart || string(x.name) != "row":
+			continue
+		}
+		var err error
+		if n, err = rowNumber(x.attr("r"), n); err != nil {
+			return err
+		}
+		cells = cells[:0]
+		if !x.selfClose {
+			if cells, err = scanRow(x, strs, cells); err != nil {
+				return err
+			}
+		}
+		if len(cells) > 0 {
+			if err := each(n, cells); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+// rowNumber is the number of a row whose r attribute is r, the row before
+// it being prev.
+func rowNumber(r string, prev int) (int, error) {
+	if r == "" {
+		r = strconv.Itoa(prev + 1)
+	}
+	n, err := strconv.Atoi(r)
+	if err != nil || n < 1 || n > maxSheetRows {
+		return 0, fmt.Errorf("invalid row number %q", r)
+	}
+	return n, nil
+}
+
+// scanRow reads the cells of a <row> into cells, up to its last cell
+// that has a value or a formula.
+func scanRow(x *xmlScanner, strs []string, cells []string) ([]string, error) {
+	col := 0
+	for {
+		if err := x.next(); err != nil {
+			return nil, noEOF(err)
+		}
+		if x.kind == tagEnd && string(x.name) == "row" {
+			return cells, nil
+		}
+		if x.kind != tagStart || string(x.name) != "c" {
+			continue
+		}
+		var err error
+		if col, err = cellColumn(x.attr("r"), col); err != nil {
+			return nil, err
+		}
+		typ := x.attr("t")
+		var v, inline string
+		formula, hasInline := false, false
+		for !x.selfClose {
+			if err := x.next(); err != nil {
+				return nil, noEOF(err)
+			}
+			if x.kind == tagEnd && string(x.name) == "c" {
+				break
+			}
+			if x.kind != tagStart {
+				continue
+			}
+			switch string(x.name) {
+			case "f":
+				formula = true
+			case "v":
+				if v, err = x.text("v"); err != nil {
+					return nil, err
+				}
+			case "is":
+				hasInline = true
+				if inline, err = x.richText("is"); err != nil {
+					return nil, err
+				}
+			}
+		}
+		switch {
+		case typ == "s" && v != "":
+			i, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || i < 0 || i >= len(strs) {
+				return nil, fmt.Errorf("invalid shared string index %q", v)
+			}
+			v = strs[i]
+		case typ == "inlineStr" && hasInline:
+			v = inline
+		}
+		if v != "" || formula {
+			for len(cells) < col-1 {
+				cells = append(cells, "")
+			}
+			cells = append(cells, v)
+		}
+	}
+}
+
+// cellColumn is the column (from 1) of a cell whose r attribute is r
+// ("B7"), the cell before it being in column prev.
+func cellColumn(r string, prev int) (int, error) {
+	if r == "" {
+		if prev >= maxSheetColumns {
+			return 0, errors.New("too many columns")
+		}
+		return prev + 1, nil
+	}
+	col, i := 0, 0
+	for ; i < len(r) && col <= maxSheetColumns; i++ {
+		c := r[i] | 0x20 // lower case
+		if c < 'a' || c > 'z' {
+			break
+		}
+		col = col*26 + int(c-'a'+1)
+	}
+	if i == 0 || col > maxSheetColumns || i == len(r) || strings.Trim(r[i:], "0123456789") != "" {
+		return 0, fmt.Errorf("invalid cell reference %q", r)
+	}
+	return col, nil
+}
+
+// noEOF turns the end of a part in the middle of it into an error.
+func noEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// Kinds of xmlScanner's tokens.
+const (
+	tagStart = iota + 1
+	tagEnd
+	charData
+)
+
+// xmlScanner reads the elements of an XML part of a workbook, a token at
+// a time, faster than encoding/xml and without namespaces: an element's
+// name is its local name (<x:c> is c). Comments and processing
+// instructions are skipped; a document type declaration is refused.
+type xmlScanner struct {
+	r         *bufio.Reader
+	kind      int    // the kind of the last token
+	name      []byte // a tag's local name
+	attrs     []byte // a start tag's attributes, as written
+	selfClose bool   // a start tag is also its end (<c/>)
+	data      []byte // character data, decoded
+	buf       []byte
+}
+
+// next reads the next token.
+func (x *xmlScanner) next() error {
+	b, err := x.r.ReadByte()
+	if err != nil {
+		return err
+	}
+	if b != '<' {
+		x.r.UnreadByte()
+		raw, err := x.until('<')
+		if err != nil && err != io.EOF {
+			return err
+		}
+		if err == nil {
+			x.r.UnreadByte()
+			raw = raw[:len(raw)-1]
+		}
+		x.kind = charData
+		x.data, err = unescape(x.data[:0], raw)
+		return err
+	}
+	b, err = x.r.ReadByte()
+	if err != nil {
+		return noEOF(err)
+	}
+	switch b {
+	case '?':
+		return x.skip("?>")
+	case '!':
+		head, _ := x.r.Peek(7)
+		switch {
+		case bytes.HasPrefix(head, []byte("--")):
+			return x.skip("-->")
+		case bytes.HasPrefix(head, []byte("[CDATA[")):
+			x.r.Discard(7)
+			raw, err := x.through("]]>")
+			x.kind = charData
+			x.data = append(x.data[:0], raw...)
+			return err
+		}
+		return errors.New("a document type declaration")
+	}
+	x.r.UnreadByte()
+	tag, err := x.tag()
+	if err != nil {
+		return err
+	}
+	x.kind = tagStart
+	if tag[0] == '/' {
+		x.kind, tag = tagEnd, tag[1:]
+	}
+	x.selfClose = x.kind == tagStart && tag[len(tag)-1] == '/'
+	if x.selfClose {
+		tag = tag[:len(tag)-1]
+	}
+	end := bytes.IndexAny(tag, " \t\r\n")
+	if end < 0 {
+		end = len(tag)
+	}
+	x.name, x.attrs = tag[:end], tag[end:]
+	if i := bytes.LastIndexByte(x.name, ':'); i >= 0 {
+		x.name = x.name[i+1:]
+	}
+	if len(x.name) == 0 {
+		return errors.New("a tag without a name")
+	}
+	return nil
+}
+
+// until reads up to and including delim, or to the end of the part; the
+// bytes are valid until the next read.
+func (x *xmlScanner) until(delim byte) ([]byte, error) {
+	b, err := x.r.ReadSlice(delim)
+	if err != bufio.ErrBufferFull {
+		return b, err
+	}
+	x.buf = append(x.buf[:0], b...)
+	for err == bufio.ErrBufferFull {
+		if len(x.buf) > maxSheetXML {
+			return nil, fmt.Errorf("text over %d MB", maxSheetXML>>20)
+		}
+		b, err = x.r.ReadSlice(delim)
+		x.buf = append(x.buf, b...)
+	}
+	return x.buf, err
+}
+
+// tag reads a tag after its '<', up to its '>' outside quotes, and
+// returns it without them.
+func (x *xmlScanner) tag() ([]byte, error) {
+	b, err := x.until('>')
+	if err != nil {
+		return nil, noEOF(err)
+	}
+	if quotesOpen(b) { // a '>' in a quoted value: rare, copied
+		b = bytes.Clone(b)
+		for quotesOpen(b) {
+			more, err := x.until('>')
+			if err != nil {
+				return nil, noEOF(err)
+			}
+			if b = append(b, more...); len(b) > maxSheetXML {
+				return nil, errors.New("a tag too long")
+			}
+		}
+	}
+	if len(b) < 2 {
+		return nil, errors.New("an empty tag")
+	}
+	return b[:len(b)-1], nil
+}
+
+// quotesOpen tells whether a tag read so far ends inside a quoted value.
+func quotesOpen(b []byte) bool {
+	var q byte
+	for _, c := range b {
+		switch {
+		case q == 0 && (c == '"' || c == '\''):
+			q = c
+		case c == q:
+			q = 0
+		}
+	}
+	return q != 0
+}
+
+// skip reads through end.
+func (x *xmlScanner) skip(end string) error {
+	_, err := x.through(end)
+	if err != nil {
+		return err
+	}
+	return x.next()
+}
+
+// through reads through end and returns what was before it.
+func (x *xmlScanner) through(end string) ([]byte, error) {
+	x.buf = x.buf[:0]
+	for !bytes.HasSuffix(x.buf, []byte(end)) {
+		b, err := x.r.ReadSlice(end[len(end)-1])
+		if err != nil && err != bufio.ErrBufferFull {
+			return nil, noEOF(err)
+		}
+		x.buf = append(x.buf, b...)
+		if len(x.buf) > maxSheetXML {
+			return nil, errors.New("a comment or CDATA section too long")
+		}
+	}
+	return x.buf[:len(x.buf)-len(end)], nil
+}
+
+// attr is the value of the last start tag's attribute with the local
+// name name, or "".
+func (x *xmlScanner) attr(name string) string {
+	a := x.attrs
+	for {
+		a = bytes.TrimLeft(a, " \t\r\n")
+		eq := bytes.IndexByte(a, '=')
+		if eq < 0 {
+			return ""
+		}
+		key := bytes.TrimRight(a[:eq], " \t\r\n")
+		if i := bytes.LastIndexByte(key, ':'); i >= 0 {
+			key = key[i+1:]
+		}
+		a = bytes.TrimLeft(a[eq+1:], " \t\r\n")
+		if len(a) == 0 || a[0] != '"' && a[0] != '\'' {
+			return ""
+		}
+		end := bytes.IndexByte(a[1:], a[0])
+		if end < 0 {
+			return ""
+		}
+		if string(key) == name {
+			v, err := unescape(nil, a[1:end+1])
+			if err != nil {
+				return ""
+			}
+			return string(v)
+		}
+		a = a[end+2:]
+	}
+}
+
+// text is the character data of the element named name just started, up
+// to its end; elements inside it are skipped.
+func (x *xmlScanner) text(name string) (string, error) {
+	if x.selfClose {
+		return "", nil
+	}
+	var s []byte
+	for depth := 0; ; {
+		if err := x.next(); err != nil {
+			return "", noEOF(err)
+		}
+		switch x.kind {
+		case charData:
+			if depth == 0 {
+				s = append(s, x.data...)
+			}
+		case tagStart:
+			if !x.selfClose {
+				depth++
+			}
+		case tagEnd:
+			if depth == 0 {
+				if string(x.name) != name {
+					return "", fmt.Errorf("<%s> ended by </%s>", name, x.name)
+				}
+				return string(s), nil
+			}
+			depth--
+		}
+	}
+}
+
+// richText is the text of the element named name just started (<si> or
+// <is>): its <t>, then those of its runs (<r><t>), without phonetic
+// runs (<rPh>).
+func (x *xmlScanner) richText(name string) (string, error) {
+	if x.selfClose {
+		return "", nil
+	}
+	var s strings.Builder
+	phonetic := 0
+	for {
+		if err := x.next(); err != nil {
+			return "", noEOF(err)
+		}
+		switch {
+		case x.kind == tagEnd && string(x.name) == name:
+			return s.String(), nil
+		case x.kind == tagStart && string(x.name) == "rPh" && !x.selfClose:
+			phonetic++
+		case x.kind == tagEnd && string(x.name) == "rPh":
+			phonetic--
+		case x.kind == tagStart && string(x.name) == "t" && phonetic == 0:
+			t, err := x.text("t")
+			if err != nil {
+				return "", err
+			}
+			s.WriteString(t)
+		}
+	}
+}
+
+// unescape appends raw, character data or an attribute value as written,
+// to dst with its references (&amp;, &#233;, &#xE9;) replaced and its
+// line ends (CR LF, CR) made LF, as encoding/xml reads them.
+func unescape(dst, raw []byte) ([]byte, error) {
+	for len(raw) > 0 {
+		i := bytes.IndexAny(raw, "&\r")
+		if i < 0 {
+			return append(dst, raw...), nil
+		}
+		dst, raw = append(dst, raw[:i]...), raw[i:]
+		if raw[0] == '\r' {
+			dst, raw = append(dst, '\n'), raw[1:]
+			if len(raw) > 0 && raw[0] == '\n' {
+				raw = raw[1:]
+			}
+			continue
+		}
+		end := bytes.IndexByte(raw, ';')
+		if end < 0 {
+			return nil, errors.New("an unterminated reference")
+		}
+		ref := string(raw[1:end])
+		raw = raw[end+1:]
+		switch ref {
+		case "amp":
+			dst = append(dst, '&')
+		case "lt":
+			dst = append(dst, '<')
+		case "gt":
+			dst = append(dst, '>')
+		case "quot":
+			dst = append(dst, '"')
+		case "apos":
+			dst = append(dst, '\'')
+		default:
+			r, ok := charRef(ref)
+			if !ok {
+				return nil, fmt.Errorf("an invalid reference &%s;", ref)
+			}
+			dst = utf8.AppendRune(dst, r)
+		}
+	}
+	return dst, nil
+}
+
+// charRef is the character of a numeric character reference without its
+// & and ; (#233, #xE9).
+func charRef(ref string) (rune, bool) {
+	var n uint64
+	var err error
+	switch {
+	case strings.HasPrefix(ref, "#x"):
+		n, err = strconv.ParseUint(ref[2:], 16, 32)
+	case strings.HasPrefix(ref, "#"):
+		n, err = strconv.ParseUint(ref[1:], 10, 32)
+	default:
+		return 0, false
+	}
+	r := rune(n)
+	return r, err == nil && utf8.ValidRune(r) && r != 0
+}
