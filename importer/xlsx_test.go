@@ -155,7 +155,7 @@ func handWorkbook(t testing.TB, name, sheet string) {
 		"xl/sharedStrings.xml": `<?xml version="1.0" encoding="UTF-8"?>
 <sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4" uniqueCount="4"><si><t>id</t></si><si><r><rPr><b/></rPr><t xml:space="preserve">ka </t></r><r><t>ta</t></r><rPh sb="0" eb="1"><t>KATA</t></rPh></si><si><t>&#233;&#xE9;&lt;&gt;&quot;&apos;&amp;</t></si><si><t/></si></sst>`,
 		"xl/worksheets/other.xml": `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>not this</t></is></c></row></sheetData></worksheet>`,
-		"xl/worksheets/data.xml": sheet,
+		"xl/worksheets/data.xml":  sheet,
 	}
 	f, err := os.Create(name)
 	if err != nil {
