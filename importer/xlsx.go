@@ -13,10 +13,14 @@ import (
 	"unicode/utf8"
 )
 
-// Limits of a worksheet, as Excel's own.
+// Limits of a worksheet, as Excel's own, and of the shared strings a
+// workbook may hold in memory while its sheet is read (a workbook of
+// 200,000 employees has about 4 MB of them).
 const (
-	maxSheetRows    = 1 << 20
-	maxSheetColumns = 1 << 14
+	maxSheetRows     = 1 << 20
+	maxSheetColumns  = 1 << 14
+	maxSharedStrings = 1 << 22
+	maxSharedText    = 64 << 20
 )
 
 // sheetRows reads the first sheet of the workbook in the zip archive zr
@@ -121,6 +125,7 @@ func sharedStrings(f *zip.File) ([]string, error) {
 		return nil, nil
 	}
 	var strs []string
+	size := 0
 	err := readPart(f, f.Name, func(x *xmlScanner) error {
 		for {
 			err := x.next()
@@ -130,13 +135,19 @@ func sharedStrings(f *zip.File) ([]string, error) {
 			if err != nil {
 				return err
 			}
-			if x.kind == tagStart && string(x.name) == "si" && !x.selfClose {
-				s, err := x.richText("si")
-				if err != nil {
+			if x.kind != tagStart || string(x.name) != "si" {
+				continue
+			}
+			s := "" // <si/> is an empty string, and keeps its index
+			if !x.selfClose {
+				if s, err = x.richText("si"); err != nil {
 					return err
 				}
-				strs = append(strs, s)
 			}
+			if size += len(s); len(strs) == maxSharedStrings || size > maxSharedText {
+				return fmt.Errorf("more than %d shared strings or %d MB of them", maxSharedStrings, maxSharedText>>20)
+			}
+			strs = append(strs, s)
 		}
 	})
 	return strs, err

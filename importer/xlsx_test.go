@@ -142,7 +142,7 @@ func streamedWorkbook(t testing.TB, name string, rows int) {
 // write: prefixed elements, an absolute relationship target, no row and
 // cell references, phonetic runs, character references, CDATA, comments,
 // CR LF line ends, a self-closing cell and row, typed cells.
-func handWorkbook(t testing.TB, name, sheet string) {
+func handWorkbook(t testing.TB, name, sheet string, replace ...[2]string) {
 	parts := map[string]string{
 		"[Content_Types].xml": `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
 <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/data.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`,
@@ -153,9 +153,12 @@ func handWorkbook(t testing.TB, name, sheet string) {
 		"xl/_rels/workbook.xml.rels": `<?xml version="1.0" encoding="UTF-8"?>
 <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/other.xml"/><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="/xl/worksheets/data.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
 		"xl/sharedStrings.xml": `<?xml version="1.0" encoding="UTF-8"?>
-<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="4" uniqueCount="4"><si><t>id</t></si><si><r><rPr><b/></rPr><t xml:space="preserve">ka </t></r><r><t>ta</t></r><rPh sb="0" eb="1"><t>KATA</t></rPh></si><si><t>&#233;&#xE9;&lt;&gt;&quot;&apos;&amp;</t></si><si><t/></si></sst>`,
+<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="6" uniqueCount="6"><si><t>id</t></si><si><r><rPr><b/></rPr><t xml:space="preserve">ka </t></r><r><t>ta</t></r><rPh sb="0" eb="1"><t>KATA</t></rPh></si><si><t>&#233;&#xE9;&lt;&gt;&quot;&apos;&amp;</t></si><si><t/></si><si/><si><t>after an empty one</t></si></sst>`,
 		"xl/worksheets/other.xml": `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>not this</t></is></c></row></sheetData></worksheet>`,
 		"xl/worksheets/data.xml":  sheet,
+	}
+	for _, r := range replace { // a part's name and its text
+		parts[r[0]] = r[1]
 	}
 	f, err := os.Create(name)
 	if err != nil {
@@ -183,8 +186,8 @@ func handWorkbook(t testing.TB, name, sheet string) {
 
 // handSheet is handWorkbook's first sheet.
 const handSheet = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\r\n<!-- a comment <row> -->\r\n" +
-	`<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:dimension ref="A1:D5"/><x:sheetData>` +
-	`<x:row r="2" spans="1:4"><x:c r="A2" t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v> 1 </x:v></x:c><x:c r="D2" t="s"><x:v>2</x:v></x:c><x:c r="E2" t="s"><x:v>3</x:v></x:c></x:row>` +
+	`<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:dimension ref="A1:G8"/><x:sheetData>` +
+	`<x:row r="2" spans="1:4"><x:c r="A2" t="s"><x:v>0</x:v></x:c><x:c t="s"><x:v> 1 </x:v></x:c><x:c r="D2" t="s"><x:v>2</x:v></x:c><x:c r="E2" t="s"><x:v>3</x:v></x:c><x:c r="F2" t="s"><x:v>4</x:v></x:c><x:c r="G2" t="s"><x:v>5</x:v></x:c></x:row>` +
 	`<x:row><x:c t="inlineStr"><x:is><x:r><x:t>in</x:t></x:r><x:r><x:rPr><x:i/></x:rPr><x:t>line</x:t></x:r><x:rPh><x:t>ING</x:t></x:rPh></x:is></x:c><x:c/><x:c t="str"><x:f>A1</x:f><x:v>a&#x1F600;b</x:v></x:c><x:c t="b"><x:v>1</x:v></x:c><x:c t="e"><x:v>#N/A</x:v></x:c></x:row>` +
 	`<x:row r="5"/><x:row r="6" ht="15"><x:c r="b6" s="3"><x:v>45000.5</x:v></x:c><x:c r="C6" t="n"><x:v><![CDATA[1<2]]></x:v></x:c><x:c r="D6" t="inlineStr"><x:is><x:t>line 1` + "\r\nline 2\r" + `</x:t></x:is></x:c><x:c r="F6" t="d"><x:v>2021-03-04T00:00:00Z</x:v></x:c></x:row>` +
 	`<x:row r="8"><x:c r="A8" t="inlineStr"></x:c><x:c r="B8" t="s"></x:c><x:c r="C8" t='str' other="a>b"><x:v>q</x:v></x:c></x:row>` +
@@ -253,8 +256,19 @@ func TestSheetMalformed(t *testing.T) {
 		return b
 	}
 	head := `<worksheet><sheetData>`
+	strs := func(si string, n int) []byte {
+		name := filepath.Join(dir, "strings.xlsx")
+		handWorkbook(t, name, handSheet, [2]string{"xl/sharedStrings.xml", "<sst>" + strings.Repeat(si, n) + "</sst>"})
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
 	cases := map[string][]byte{
 		"not a zip":          []byte("id,name\nU1,Dinas\n"),
+		"too many strings":   strs("<si/>", maxSharedStrings+1),
+		"too much string":    strs("<si><t>"+strings.Repeat("x", 1<<20)+"</t></si>", maxSharedText>>20+1),
 		"cut":                data[:len(data)/2],
 		"zip bomb":           bomb(t),
 		"cut sheet":          sheet(head + `<row r="1"><c r="A1" t="inlineStr"><is><t>id`),
@@ -273,6 +287,9 @@ func TestSheetMalformed(t *testing.T) {
 		err := readSheet(bytes.NewReader(body), specs["employees"], func(row) error { return nil })
 		if e, ok := apperr.As(err); !ok || e.Kind != apperr.KindMalformed {
 			t.Errorf("%s: %v, want it refused as malformed", name, err)
+		}
+		if msg := fmt.Sprint(err); strings.HasPrefix(name, "too m") && !strings.Contains(msg, "shared strings") {
+			t.Errorf("%s: %.200s, want it refused for its shared strings", name, msg)
 		}
 	}
 }
