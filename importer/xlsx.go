@@ -10,6 +10,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"unicode/utf16"
 	"unicode/utf8"
 )
 
@@ -542,7 +543,7 @@ func (x *xmlScanner) text(name string) (string, error) {
 
 // richText is the text of the element named name just started (<si> or
 // <is>): its <t>, then those of its runs (<r><t>), without phonetic
-// runs (<rPh>).
+// runs (<rPh>), with Excel's escapes decoded (unescapeXstring).
 func (x *xmlScanner) richText(name string) (string, error) {
 	if x.selfClose {
 		return "", nil
@@ -555,7 +556,7 @@ func (x *xmlScanner) richText(name string) (string, error) {
 		}
 		switch {
 		case x.kind == tagEnd && string(x.name) == name:
-			return s.String(), nil
+			return unescapeXstring(s.String()), nil
 		case x.kind == tagStart && string(x.name) == "rPh" && !x.selfClose:
 			phonetic++
 		case x.kind == tagEnd && string(x.name) == "rPh":
@@ -630,4 +631,42 @@ func charRef(ref string) (rune, bool) {
 	}
 	r := rune(n)
 	return r, err == nil && utf8.ValidRune(r) && r != 0
+}
+
+// unescapeXstring decodes the escapes Excel writes in a string's text
+// for characters XML 1.0 cannot hold, such as a carriage return
+// (ECMA-376 Part 1, ST_Xstring): _xHHHH_ stands for the UTF-16 code unit
+// HHHH (hexadecimal), and _x005F_ for an underscore, written before text
+// that would otherwise read as an escape. A lone surrogate becomes
+// U+FFFD, which the import's text checks refuse.
+func unescapeXstring(s string) string {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); {
+		if r, ok := xstringEscape(s[i:]); ok {
+			b.WriteRune(r)
+			i += len("_xHHHH_")
+			continue
+		}
+		b.WriteByte(s[i])
+		i++
+	}
+	return b.String()
+}
+
+// xstringEscape reads the escape _xHHHH_ at the start of s.
+func xstringEscape(s string) (rune, bool) {
+	if len(s) < len("_xHHHH_") || s[0] != '_' || s[1] != 'x' || s[6] != '_' {
+		return 0, false
+	}
+	v, err := strconv.ParseUint(s[2:6], 16, 16)
+	if err != nil {
+		return 0, false
+	}
+	if r := rune(v); !utf16.IsSurrogate(r) {
+		return r, true
+	}
+	return utf8.RuneError, true
 }
