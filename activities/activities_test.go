@@ -436,12 +436,28 @@ func testApplyWritesOnceInOneTransaction(t *testing.T, b testkit.Backend) {
 		{Stage: &contract.StageChange{TransferID: id, Stage: models.StageAwaitingPPK}},
 		{Notice: &contract.NotifyInput{Key: "k1", Kind: contract.NoticeDecisionRequested, TransferID: id, To: models.RolePPK,
 			Step: "PPK", Deadline: at.AddDate(0, 0, 7)}},
+		{Live: &contract.LiveState{TransferID: id, State: []byte(`{"stage":"awaiting_ppk","awaiting":"ppk"}`)}},
 	}
 	twice(t, "Apply", func() error { return a.Apply(ctx, steps) })
 	var tr models.Transfer
 	gdb.First(&tr, "id = ?", id)
 	if n, m := rows(t, gdb, &models.Decision{}, "transfer_id = ?", id), rows(t, gdb, &models.OutboxMessage{}, "key = ?", "k1"); n != 1 || m != 1 || tr.Stage != models.StageAwaitingPPK {
 		t.Errorf("%d decisions, %d notices, stage %s; want 1, 1, %s", n, m, tr.Stage, models.StageAwaitingPPK)
+	}
+	if tr.Live != `{"stage":"awaiting_ppk","awaiting":"ppk"}` {
+		t.Errorf("state recorded for reads: %q", tr.Live)
+	}
+	// The state alone leaves the time the transfer entered its stage.
+	live := []contract.Step{{Live: &contract.LiveState{TransferID: id, State: []byte(`{"stage":"awaiting_ppk"}`)}}}
+	twice(t, "Apply", func() error { return a.Apply(ctx, live) })
+	var after models.Transfer
+	gdb.First(&after, "id = ?", id)
+	if after.Live != `{"stage":"awaiting_ppk"}` || !after.UpdatedAt.Equal(tr.UpdatedAt) {
+		t.Errorf("state %q, entered its stage at %v (was %v)", after.Live, after.UpdatedAt, tr.UpdatedAt)
+	}
+	lost := []contract.Step{{Live: &contract.LiveState{TransferID: "nope", State: []byte(`{}`)}}}
+	if err := a.Apply(ctx, lost); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("the state of an unknown transfer: %v", err)
 	}
 	// The notice says why the destination needs someone: its most urgent
 	// need, found with the transfer.

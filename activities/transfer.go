@@ -55,6 +55,8 @@ func (a *Activities) Apply(ctx context.Context, steps []contract.Step) error {
 				err = setStage(tx, s.Stage.TransferID, s.Stage.Stage)
 			case s.Notice != nil:
 				err = a.recordNotice(tx, *s.Notice)
+			case s.Live != nil:
+				err = setLive(tx, *s.Live)
 			default:
 				err = temporal.NewNonRetryableApplicationError(fmt.Sprintf("step %d names nothing to apply", i), contract.ErrInvalidStep, nil)
 			}
@@ -64,6 +66,16 @@ func (a *Activities) Apply(ctx context.Context, steps []contract.Step) error {
 		}
 		return nil
 	})
+}
+
+// setLive records a transfer workflow's state. It leaves updated_at, the
+// time the transfer entered its stage (setStage), as it is.
+func setLive(tx *gorm.DB, l contract.LiveState) error {
+	res := tx.Model(&models.Transfer{}).Where("id = ?", l.TransferID).UpdateColumn("live", string(l.State))
+	if res.Error == nil && res.RowsAffected == 0 {
+		return notFound(gorm.ErrRecordNotFound, "transfer "+l.TransferID)
+	}
+	return res.Error
 }
 
 // auditTransfer appends an audit line about a transfer of the round

@@ -1,6 +1,7 @@
 package contract
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/bkpsdm/mutasi/models"
@@ -94,6 +95,15 @@ type Step struct {
 	Decision *DecisionInput `json:",omitempty"` // as RecordDecision
 	Stage    *StageChange   `json:",omitempty"` // as SetStage
 	Notice   *NotifyInput   `json:",omitempty"` // as Notify
+	Live     *LiveState     `json:",omitempty"` // the workflow's state, for reads
+}
+
+// LiveState is a transfer workflow's state (workflows.TransferState, as
+// JSON) at a moment, kept in Mutasi's database so that reads of the
+// transfer need not ask the workflow, whose answer waits for a worker.
+type LiveState struct {
+	TransferID string
+	State      json.RawMessage
 }
 
 // StageChange is the stage a transfer has reached.

@@ -265,10 +265,15 @@ type Transfer struct {
 	// MinisterApprovalRef is the minister's written approval for this
 	// official (UU 10/2016): it lets the transfer take effect inside an
 	// election blackout window.
-	MinisterApprovalRef string    `gorm:"size:200;not null;default:''" json:"minister_approval_ref,omitempty"`
-	Plan                int       `gorm:"not null;default:1" json:"plan"`
-	CreatedAt           time.Time `json:"created_at"`
-	UpdatedAt           time.Time `json:"updated_at"`
+	MinisterApprovalRef string `gorm:"size:200;not null;default:''" json:"minister_approval_ref,omitempty"`
+	Plan                int    `gorm:"not null;default:1" json:"plan"`
+	// Live is the transfer workflow's last recorded state
+	// (workflows.TransferState as JSON), written by the workflow in the
+	// transaction of each change; empty for runs begun before they wrote
+	// it, whose state is asked of the workflow.
+	Live      string    `gorm:"not null;default:''" json:"-"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // Exclusion records why an employee was not proposed in a round.

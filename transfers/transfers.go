@@ -7,6 +7,7 @@ package transfers
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"slices"
@@ -114,13 +115,21 @@ func (s *Service) Get(ctx context.Context, a models.Actor, id string) (View, err
 	return v, nil
 }
 
-// Live queries a started transfer's workflow for its live state; nil
-// when it has not started or cannot be asked.
+// Live is a started transfer's live state: as its workflow last recorded
+// it in the database (workflows.LiveInDB), or, for a run begun before it
+// recorded its state, as the workflow answers; nil when it has not
+// started or cannot be asked.
 func (s *Service) Live(ctx context.Context, t models.Transfer) *workflows.TransferState {
 	if !t.Stage.Confirmed() {
 		return nil
 	}
 	var st workflows.TransferState
+	if t.Live != "" {
+		if err := json.Unmarshal([]byte(t.Live), &st); err != nil {
+			return nil
+		}
+		return &st
+	}
 	q, err := s.Temporal.QueryWorkflow(ctx, t.WorkflowID, "", workflows.QueryState)
 	if err != nil || q.Get(&st) != nil {
 		return nil

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"bytes"
+	"encoding/json"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -22,9 +24,9 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 	// A run records one marker: ChangeOneTransaction, which implies local
 	// steps. Runs begun before it recorded ChangeLocalSteps first, or
 	// nothing.
-	version := workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, StageAtEnd)
+	version := workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, LiveInDB)
 	t.local = version >= 1 || takesLocalSteps(ctx, in)
-	t.batched, t.everyStage = version >= 1, version < StageAtEnd
+	t.batched, t.everyStage, t.liveInDB = version >= 1, version < StageAtEnd, version >= LiveInDB
 	if err := t.register(ctx); err != nil {
 		return t.st, err
 	}
@@ -33,6 +35,9 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 		return t.st, err
 	}
 	t.st.Outcome = t.st.Stage
+	if err := t.drain(ctx); err != nil { // the outcome, recorded
+		return t.st, err
+	}
 	// Let handlers still recording their activity finish before completing.
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return t.st, err
@@ -81,6 +86,15 @@ const ChangeOneTransaction = "one-transaction"
 // Runs begun before keep setting it at every stage.
 const StageAtEnd workflow.Version = 2
 
+// LiveInDB is the version of ChangeOneTransaction from which a transfer
+// also records its state (the "state" query's answer) in Mutasi's
+// database whenever it changes, in the batch of the steps that changed
+// it or in one of its own (contract.LiveState). The API and pages then
+// read it there: a query waits for a worker to take it, behind the
+// workflow tasks queued before it, and under load that wait was most of
+// a read (BENCHMARKS.md). Runs begun before are asked, as before.
+const LiveInDB workflow.Version = 3
+
 // ChangeSurveyWindow is the change (workflow.GetVersion) from whose
 // version 1 on a transfer whose survey was answered stays at
 // survey_open until the survey window closes, as an unanswered one does,
@@ -124,13 +138,19 @@ func (t *transfer) runBatched(ctx workflow.Context) error {
 }
 
 // applyQueued applies the queued steps, as soon as there are any, in one
-// local activity, until one fails.
+// local activity, until one fails. Where the run records its state
+// (LiveInDB), a batch ends with the state when it changed, and a change
+// of state alone makes a batch of its own.
 func (t *transfer) applyQueued(ctx workflow.Context) {
 	for {
-		if workflow.Await(ctx, func() bool { return len(t.queue) > 0 }) != nil {
+		if workflow.Await(ctx, func() bool { return len(t.queue) > 0 || t.liveChanged() }) != nil {
 			return
 		}
-		steps := t.queue
+		steps, live := t.queue, t.liveJSON()
+		if t.liveChanged() {
+			steps = append(steps[:len(steps):len(steps)], contract.Step{Live: &contract.LiveState{TransferID: t.id(), State: live}})
+		}
+		queued := len(t.queue)
 		t.queue, t.applying = nil, true
 		err := workflow.ExecuteLocalActivity(withLocalOptions(ctx), contract.Apply, steps).Get(ctx, nil)
 		t.applying = false
@@ -138,8 +158,27 @@ func (t *transfer) applyQueued(ctx workflow.Context) {
 			t.applyErr = err
 			return
 		}
-		t.applied += len(steps)
+		t.applied += queued
+		t.savedLive = live
 	}
+}
+
+// liveJSON is the run's state as recorded for reads (nil where it is
+// not recorded).
+func (t *transfer) liveJSON() []byte {
+	if !t.liveInDB {
+		return nil
+	}
+	b, err := json.Marshal(t.st)
+	if err != nil { // a TransferState always encodes
+		return nil
+	}
+	return b
+}
+
+// liveChanged says whether the state differs from the one last recorded.
+func (t *transfer) liveChanged() bool {
+	return t.liveInDB && !bytes.Equal(t.liveJSON(), t.savedLive)
 }
 
 // drain waits until every queued step has been applied, so that a step
@@ -148,7 +187,7 @@ func (t *transfer) drain(ctx workflow.Context) error {
 	if !t.batched {
 		return nil
 	}
-	err := workflow.Await(ctx, func() bool { return t.applyErr != nil || len(t.queue) == 0 && !t.applying })
+	err := workflow.Await(ctx, func() bool { return t.applyErr != nil || len(t.queue) == 0 && !t.applying && !t.liveChanged() })
 	if err != nil {
 		return err
 	}
@@ -223,7 +262,11 @@ type transfer struct {
 	batched bool
 	// everyStage says whether the run sets its stage search attribute at
 	// every stage or only at its end (StageAtEnd).
-	everyStage      bool
+	everyStage bool
+	// liveInDB says whether it records its state for reads (LiveInDB);
+	// savedLive is the state last recorded.
+	liveInDB        bool
+	savedLive       []byte
 	queue           []contract.Step
 	queued, applied int
 	applying        bool

@@ -2,6 +2,7 @@ package workflows_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 	"os"
@@ -215,7 +216,7 @@ func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local, batched bool)
 		f.env.OnGetVersion(workflows.ChangeLocalSteps, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	}
 	if !batched {
-		f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.StageAtEnd).Return(workflow.DefaultVersion)
+		f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.LiveInDB).Return(workflow.DefaultVersion)
 	}
 	var batches []string
 	var regular, locals int
@@ -269,11 +270,12 @@ func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local, batched bool)
 	// notices, the decree, the survey's opening; the first stage is the
 	// round's in local runs. Applied together, the 13 write-only ones take
 	// 7 batches, each decision one with the stage and the notice it leads
-	// to.
+	// to, and each with the state they leave for reads (LiveInDB); an 8th
+	// records the outcome.
 	want := [2]int{18, 0}
 	switch {
 	case batched:
-		want = [2]int{0, 11}
+		want = [2]int{0, 12}
 	case local:
 		want = [2]int{0, 17}
 	}
@@ -281,9 +283,17 @@ func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local, batched bool)
 		t.Errorf("%d regular and %d local activities, want %d and %d", regular, locals, want[0], want[1])
 	}
 	if batched {
-		wantBatches := []string{"notice:tpk:request", "decision:tpk stage:awaiting_ppk notice:ppk:request",
-			"decision:ppk stage:socialization notice:socialization", "stage:awaiting_effective",
-			"stage:effective notice:effective", "stage:survey_open notice:survey", "stage:completed"}
+		// Reads find in the database the state the workflow ends with.
+		var tr models.Transfer
+		f.db.First(&tr, "id = ?", f.in.Proposal.TransferID)
+		if got, _ := json.Marshal(st); tr.Live != string(got) {
+			t.Errorf("state recorded for reads:\n%s\nthe workflow's:\n%s", tr.Live, got)
+		}
+		wantBatches := []string{"notice:tpk:request live:awaiting_tpk",
+			"decision:tpk stage:awaiting_ppk notice:ppk:request live:awaiting_ppk",
+			"decision:ppk stage:socialization notice:socialization live:socialization",
+			"stage:awaiting_effective live:awaiting_effective", "stage:effective notice:effective live:effective",
+			"stage:survey_open notice:survey live:survey_open", "stage:completed live:completed", "live:completed+outcome"}
 		if !slices.Equal(batches, wantBatches) {
 			t.Errorf("batches applied:\n%s\nwant:\n%s", strings.Join(batches, "\n"), strings.Join(wantBatches, "\n"))
 		}
@@ -301,6 +311,12 @@ func batchOf(steps []contract.Step) string {
 			names = append(names, "stage:"+string(s.Stage.Stage))
 		case s.Notice != nil:
 			names = append(names, "notice:"+s.Notice.Key[strings.Index(s.Notice.Key, ":")+1:])
+		case s.Live != nil:
+			var st workflows.TransferState
+			if err := json.Unmarshal(s.Live.State, &st); err != nil {
+				panic(err)
+			}
+			names = append(names, "live:"+string(st.Stage)+map[bool]string{true: "+outcome"}[st.Outcome != ""])
 		}
 	}
 	return strings.Join(names, " ")
@@ -386,7 +402,7 @@ func TestStageSearchAttributeAtEndOnly(t *testing.T) {
 
 func stageSearchAttribute(t *testing.T, version workflow.Version, want []string) {
 	f := newFixture(t, models.DefaultSettings(), false, false)
-	f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.StageAtEnd).Return(version)
+	f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.LiveInDB).Return(version)
 	var stages []string
 	f.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		if stage, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(workflows.StageKey); ok {
