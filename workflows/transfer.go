@@ -147,7 +147,7 @@ func (t *transfer) applyQueued(ctx workflow.Context) {
 			return
 		}
 		steps, live := t.queue, t.liveJSON()
-		if t.liveChanged() {
+		if !bytes.Equal(live, t.savedLive) {
 			steps = append(steps[:len(steps):len(steps)], contract.Step{Live: &contract.LiveState{TransferID: t.id(), State: live}})
 		}
 		queued := len(t.queue)
@@ -178,7 +178,7 @@ func (t *transfer) liveJSON() []byte {
 
 // liveChanged says whether the state differs from the one last recorded.
 func (t *transfer) liveChanged() bool {
-	return t.liveInDB && !bytes.Equal(t.liveJSON(), t.savedLive)
+	return !bytes.Equal(t.liveJSON(), t.savedLive)
 }
 
 // drain waits until every queued step has been applied, so that a step
