@@ -9,6 +9,7 @@ package importer
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -128,8 +129,9 @@ func childrenOf[P, C any](column, name string, columns []string, of func(P) []C,
 }
 
 // Result says what an import wrote: how many rows it created and
-// updated and, for each kind of child row (skp, competencies, sanctions)
-// whose column the file has, how many it removed and wrote. A kind whose
+// updated and, for each kind of child row whose column the file has (an
+// employee's skp and sanctions, a position's competencies), how many it
+// removed and wrote. A kind whose
 // column the file lacks was left as it was and is not listed.
 type Result struct {
 	Kind     string                `json:"kind"`
@@ -433,7 +435,7 @@ var specs = map[string]spec{
 		optional: []string{"email", "phone", "notify", "lang", "legal_process", "under_sanction", "sanctions", "skp", "competencies",
 			"relative_nips"},
 		sets: map[string]string{"email": "email", "phone": "phone", "notify": "notify", "lang": "lang", "legal_process": "legal_process",
-			"under_sanction": "legal_process", "relative_nips": "relative_nips"},
+			"under_sanction": "legal_process", "relative_nips": "relative_nips", "competencies": "competencies"},
 		limits: map[string]int{"name": models.MaxName, "position_id": models.MaxPositionID},
 		parse:  parseEmployee,
 		table:  table{"employees", employeeColumns, func(v any) []any { return employeeValues(v.(models.Employee)) }},
@@ -447,9 +449,6 @@ var specs = map[string]spec{
 			childrenOf("sanctions", "sanctions", []string{"nip", "type", "start", "end", "source"},
 				func(e models.Employee) []models.Sanction { return e.Sanctions },
 				func(s models.Sanction) []any { return append(sanctionValues(s), s.Source) }),
-			childrenOf("competencies", "employee_competencies", []string{"nip", "name", "level"},
-				func(e models.Employee) []models.EmployeeCompetency { return e.Competencies },
-				func(c models.EmployeeCompetency) []any { return []any{c.NIP, c.Name, int64(c.Level)} }),
 		},
 		after: db.RecordPostsOf,
 	},
@@ -494,17 +493,22 @@ func sanctionValues(s models.Sanction) []any {
 // employeeColumns are the columns of employees an import of employees
 // writes, in the order of employeeValues.
 var employeeColumns = []string{"nip", "name", "email", "phone", "notify", "lang", "status", "rank", "position_id", "in_post_since",
-	"education", "performance", "potential", "legal_process", "relative_nips"}
+	"education", "performance", "potential", "legal_process", "relative_nips", "competencies"}
 
 // employeeValues are the values of employeeColumns for e.
 func employeeValues(e models.Employee) []any {
-	var relatives any // NULL for none, as GORM's JSON serializer writes it
-	if e.RelativeNIPs != nil {
-		b, _ := json.Marshal(e.RelativeNIPs)
-		relatives = string(b)
-	}
 	return []any{e.NIP, e.Name, e.Email, e.Phone, string(e.Notify), e.Lang, string(e.Status), int64(e.Rank), e.PositionID, e.InPostSince,
-		int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, relatives}
+		int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, jsonList(e.RelativeNIPs), jsonList(e.Competencies)}
+}
+
+// jsonList is a list column's value as GORM's JSON serializer writes it:
+// NULL for none.
+func jsonList[T any](list []T) any {
+	if list == nil {
+		return nil
+	}
+	b, _ := json.Marshal(list)
+	return string(b)
 }
 
 // unit is a parsed row of units: the unit and the SIASN UNOR IDs that
@@ -582,8 +586,9 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 		years[year] = true
 		e.SKP = append(e.SKP, models.EmployeeSKP{NIP: e.NIP, Year: year, Predicate: pred})
 	}
-	for name, level := range r.competencies("competencies") {
-		e.Competencies = append(e.Competencies, models.EmployeeCompetency{NIP: e.NIP, Name: name, Level: level})
+	held := r.competencies("competencies")
+	for _, name := range slices.Sorted(maps.Keys(held)) { // stored in name order
+		e.Competencies = append(e.Competencies, models.EmployeeCompetency{Name: name, Level: held[name]})
 	}
 	for _, n := range strings.Split(r.text("relative_nips", false), ";") {
 		if n = strings.TrimSpace(n); n != "" {

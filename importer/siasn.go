@@ -140,7 +140,7 @@ var siasnASN = spec{
 		"GELAR DEPAN": models.MaxName, "GELAR BELAKANG": models.MaxName, "UNOR NAMA": models.MaxName, "JABATAN NAMA": models.MaxName},
 	load:          loadPosts,
 	parse:         parseASN,
-	unchanged:     []string{"lang", "performance", "potential", "legal_process", "relative_nips"},
+	unchanged:     []string{"lang", "performance", "potential", "legal_process", "relative_nips", "competencies"},
 	talentDefault: true,
 	table: table{"employees", append(slices.Clone(employeeColumns), "siasn_pns_id"), func(v any) []any {
 		e := v.(models.Employee)

@@ -65,7 +65,7 @@ func siasnState(t *testing.T, gdb *gorm.DB) string {
 	var jabatan []models.SIASNPosition
 	var ranks []models.SIASNRank
 	var trainings []models.SIASNTraining
-	err := gdb.Preload("Competencies").Order("nip").Find(&employees).Error
+	err := gdb.Order("nip").Find(&employees).Error
 	for _, q := range []struct {
 		into  any
 		order string
@@ -138,7 +138,7 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 			SIASNPNSID: "TEST0000000000000000000000000005"},
 	}
 	var employees []models.Employee
-	if err := gdb.Preload("Competencies").Order("nip").Find(&employees).Error; err != nil {
+	if err := gdb.Order("nip").Find(&employees).Error; err != nil {
 		t.Fatal(err)
 	}
 	if len(employees) != len(want) {

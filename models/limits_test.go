@@ -21,8 +21,8 @@ func TestColumnsHoldTheirIDs(t *testing.T) {
 		"from_position_id": MaxPositionID, "to_position_id": MaxPositionID,
 		"transfers.id": MaxTransferID, "transfer_id": MaxTransferID,
 		"nip": NIPLength, "incumbent_nip": NIPLength,
-		"position_competencies.name": MaxCompetencyName, "employee_competencies.name": MaxCompetencyName,
-		"unor_id": MaxSIASNID, "siasn_jabatan_id": MaxSIASNID, "siasn_pns_id": MaxSIASNID, "record_id": MaxSIASNID, "jabatan_id": MaxSIASNID,
+		"position_competencies.name": MaxCompetencyName,
+		"unor_id":                    MaxSIASNID, "siasn_jabatan_id": MaxSIASNID, "siasn_pns_id": MaxSIASNID, "record_id": MaxSIASNID, "jabatan_id": MaxSIASNID,
 	}
 	// The system's own identifiers: workflow ids (checked against their
 	// columns in package activities), API key prefixes, session ids and
@@ -58,7 +58,7 @@ func TestColumnsHoldTheirIDs(t *testing.T) {
 			}
 		}
 	}
-	for _, col := range []string{"transfers.id", "position_histories.transfer_id", "units.id", "employee_competencies.name"} {
+	for _, col := range []string{"transfers.id", "position_histories.transfer_id", "units.id", "position_competencies.name"} {
 		if !checked[col] {
 			t.Errorf("%s was not checked", col)
 		}

@@ -70,10 +70,15 @@ type Employee struct {
 	// proceedings), which keeps them out of transfers until cleared.
 	// The database's old under_sanction flag, which said neither which
 	// nor until when, migrated to it (see db.Migrate).
-	LegalProcess bool                 `gorm:"not null;default:false" json:"legal_process"`
-	RelativeNIPs []string             `gorm:"column:relative_nips;serializer:json" json:"relative_nips,omitempty"`
-	SKP          []EmployeeSKP        `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"skp"`
-	Competencies []EmployeeCompetency `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"competencies"`
+	LegalProcess bool          `gorm:"not null;default:false" json:"legal_process"`
+	RelativeNIPs []string      `gorm:"column:relative_nips;serializer:json" json:"relative_nips,omitempty"`
+	SKP          []EmployeeSKP `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"skp"`
+	// Competencies are kept in the employee's row, as a JSON list in name
+	// order: the office's import replaces them with the row, and nothing
+	// reads them but with the employee. (A table of them cost an import
+	// of 200,000 employees a million rows, each checked by its foreign
+	// key: BENCHMARKS.md.)
+	Competencies []EmployeeCompetency `gorm:"column:competencies;serializer:json" json:"competencies"`
 	Sanctions    []Sanction           `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"sanctions"`
 	// SIASNPNSID is SIASN's PNS ID (a GUID) of the employee, which
 	// SIASN's write-back takes instead of the NIP; empty until the
@@ -113,11 +118,11 @@ type EmployeeSKP struct {
 	Source string `gorm:"size:8;not null;default:''" json:"source,omitempty"`
 }
 
-// EmployeeCompetency is a competency an employee holds, at a level 1-5.
+// EmployeeCompetency is a competency an employee holds, at a level 1-5:
+// an item of Employee.Competencies.
 type EmployeeCompetency struct {
-	NIP   string `gorm:"column:nip;primaryKey;size:18" json:"-"`
-	Name  string `gorm:"primaryKey;size:64" json:"name"`
-	Level int    `gorm:"not null" json:"level"`
+	Name  string `json:"name"`
+	Level int    `json:"level"`
 }
 
 // PositionHistory is one spell of an employee in a position. The open spell
@@ -503,7 +508,7 @@ type DecreeCounter struct {
 func All() []any {
 	return []any{
 		&Unit{}, &UnitSIASNUnor{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
-		&EmployeeCompetency{}, &PositionHistory{}, &SIASNPosition{}, &SIASNRank{}, &SIASNTraining{}, &Round{}, &Need{}, &Transfer{},
+		&PositionHistory{}, &SIASNPosition{}, &SIASNRank{}, &SIASNTraining{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{}, &DecreeDocument{},
 		&Survey{}, &SurveyAnswer{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},
 		&Account{}, &Session{}, &Notice{}, &NoticeRead{}, &SSOLogin{}, &AccountLink{},

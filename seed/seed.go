@@ -7,6 +7,8 @@ package seed
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -173,9 +175,10 @@ func employee(rng *rand.Rand, i int, p models.Position, asOf time.Time) models.E
 	}
 	for c, name := range competencies {
 		if (i+c)%3 != 0 {
-			e.Competencies = append(e.Competencies, models.EmployeeCompetency{NIP: nip, Name: name, Level: 1 + rng.IntN(5)})
+			e.Competencies = append(e.Competencies, models.EmployeeCompetency{Name: name, Level: 1 + rng.IntN(5)})
 		}
 	}
+	slices.SortFunc(e.Competencies, func(a, b models.EmployeeCompetency) int { return strings.Compare(a.Name, b.Name) })
 	return e
 }
 

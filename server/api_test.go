@@ -101,8 +101,7 @@ func TestRoundThroughTheAPI(t *testing.T) {
 	}
 	snapshot := func() string {
 		var rows []models.Employee
-		s.db.Preload("SKP", func(q *gorm.DB) *gorm.DB { return q.Order("year") }).
-			Preload("Competencies", func(q *gorm.DB) *gorm.DB { return q.Order("name") }).Order("nip").Find(&rows)
+		s.db.Preload("SKP", func(q *gorm.DB) *gorm.DB { return q.Order("year") }).Order("nip").Find(&rows)
 		return fmt.Sprintf("%+v", rows)
 	}
 	before := snapshot()

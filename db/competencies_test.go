@@ -1,0 +1,74 @@
+package db_test
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/bkpsdm/mutasi/db"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
+)
+
+// competencyBefore is an employee's competency as databases made before
+// competencies were kept in the employee's row held it: a row of its own.
+type competencyBefore struct {
+	NIP   string `gorm:"column:nip;primaryKey;size:18"`
+	Name  string `gorm:"primaryKey;size:64"`
+	Level int    `gorm:"not null"`
+}
+
+func (competencyBefore) TableName() string { return "employee_competencies" }
+
+// TestMigrateEmployeeCompetencies migrates a database holding three
+// competencies of one employee, written out of name order, and one of
+// another, with a third employee holding none: each employee's row then
+// lists its own in name order, the third's none, and the old table is
+// gone; a second run changes nothing.
+func TestMigrateEmployeeCompetencies(t *testing.T) {
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			must := func(err error) {
+				t.Helper()
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			must(gdb.AutoMigrate(&competencyBefore{}))
+			must(gdb.Create(&models.Unit{ID: "U1", Name: "Dinas Sosial"}).Error)
+			must(gdb.Create(&models.Position{ID: "P1", UnitID: "U1", Name: "Pengelola", Kind: models.KindPelaksana, Class: 7,
+				MinRank: 5, MaxRank: 12, MinEducation: 2, Seats: 9}).Error)
+			nips := []string{"198001012005011001", "198001012005011002", "198001012005011003"}
+			for _, nip := range nips {
+				must(gdb.Create(&models.Employee{NIP: nip, Name: "Pegawai " + nip[16:], Status: models.StatusPNS, Rank: 9,
+					PositionID: "P1", Education: 3, Performance: 2, Potential: 2}).Error)
+			}
+			must(gdb.Create(&[]competencyBefore{{nips[0], "perencanaan", 3}, {nips[0], "analisis_data", 5},
+				{nips[1], "negosiasi", 2}, {nips[0], "komunikasi", 1}}).Error)
+			want := map[string]string{
+				nips[0]: "[{analisis_data 5} {komunikasi 1} {perencanaan 3}]",
+				nips[1]: "[{negosiasi 2}]",
+				nips[2]: "[]",
+			}
+			for run := range 2 {
+				must(db.Migrate(gdb))
+				if gdb.Migrator().HasTable("employee_competencies") {
+					t.Fatalf("run %d: the old table is still there", run+1)
+				}
+				var got []models.Employee
+				must(gdb.Order("nip").Find(&got).Error)
+				if len(got) != 3 {
+					t.Fatalf("run %d: %d employees, want 3", run+1, len(got))
+				}
+				for _, e := range got {
+					if s := fmt.Sprint(e.Competencies); s != want[e.NIP] {
+						t.Errorf("run %d: %s holds %s, want %s", run+1, e.NIP, s, want[e.NIP])
+					}
+				}
+				if got[2].Competencies != nil {
+					t.Errorf("run %d: %s holds %#v, want none (NULL)", run+1, got[2].NIP, got[2].Competencies)
+				}
+			}
+		})
+	}
+}
