@@ -198,7 +198,7 @@ func (a *Activities) planRound(gdb *gorm.DB, round models.Round, asOf time.Time,
 		return err
 	}
 	var employees []models.Employee
-	if err := gdb.Preload("SKP").Preload("Sanctions").Where("status <> ?", models.StatusRetired).
+	if err := gdb.Preload("Sanctions").Where("status <> ?", models.StatusRetired).
 		Order("nip").Find(&employees).Error; err != nil {
 		return err
 	}

@@ -256,8 +256,8 @@ func Migrate(gdb *gorm.DB) error {
 		if err := moveSurveyResponses(conn); err != nil {
 			return fmt.Errorf("migrate: survey answers: %w", err)
 		}
-		if err := moveEmployeeCompetencies(conn); err != nil {
-			return fmt.Errorf("migrate: employees' competencies: %w", err)
+		if err := moveListsIntoRows(conn); err != nil {
+			return fmt.Errorf("migrate: employees' lists: %w", err)
 		}
 		err := conn.Transaction(func(tx *gorm.DB) error {
 			if err := tx.Exec(appendOnlyAudit(IsSQLite(tx))).Error; err != nil {

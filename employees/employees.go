@@ -88,7 +88,7 @@ func Get(ctx context.Context, gdb *gorm.DB, a models.Actor, nip string) (Record,
 		return func(q *gorm.DB) *gorm.DB { return q.Order(col) }
 	}
 	v := Record{History: []Spell{}}
-	err := gdb.Preload("SKP", by("year")).Preload("Sanctions", by("start")).
+	err := gdb.Preload("Sanctions", by("start")).
 		First(&v.Employee, "nip = ?", nip).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return Record{}, apperr.NotFound("pegawai", nip)

@@ -85,9 +85,16 @@ func load(ctx context.Context, gdb *gorm.DB, scope Scope, rounds []string) (Data
 		Find(&d.Stayers).Error; err != nil {
 		return d, err
 	}
-	if err := gdb.Where("nip IN (SELECT nip FROM transfers WHERE round_id IN ?) OR nip IN (SELECT nip FROM exclusions WHERE round_id IN ? AND rule = ?)",
-		rounds, rounds, selection.RuleNotSelected).Find(&d.SKP).Error; err != nil {
+	var skp []models.Employee
+	if err := gdb.Select("nip", "skp").Where("nip IN (SELECT nip FROM transfers WHERE round_id IN ?) OR nip IN (SELECT nip FROM exclusions WHERE round_id IN ? AND rule = ?)",
+		rounds, rounds, selection.RuleNotSelected).Find(&skp).Error; err != nil {
 		return d, err
+	}
+	for _, e := range skp {
+		for _, s := range e.SKP {
+			s.NIP = e.NIP
+			d.SKP = append(d.SKP, s)
+		}
 	}
 	if err := gdb.Select("id", "round_id", "movers", "revoked_at").Where("round_id IN ? AND revoked_at IS NOT NULL", rounds).
 		Find(&d.RevokedDecrees).Error; err != nil {

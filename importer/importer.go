@@ -80,11 +80,15 @@ type spec struct {
 	replace  string
 	source   string
 	conflict []string
-	// era, when set, is a condition on table's records (e.g. year < 2022)
-	// that limits what a replace removes to the records of the file's
-	// era: SIASN gives SKP before and from 2022 in two histories.
-	era   string
-	keyOf func(v any) string
+	// skpYears, when set, makes a history's records SIASN's SKP of the
+	// years from skpYears[0] to skpYears[1], merged into the employees'
+	// lists (mergeSKP) instead of written to table: SIASN gives SKP
+	// before and from 2022 in two histories.
+	skpYears *[2]int
+	// stageTypes, when set, are the SQL types of table's columns, for
+	// rows staged for no table of the database's (skpYears).
+	stageTypes []string
+	keyOf      func(v any) string
 	// check, when set, refuses a history's staged records (in the table
 	// rows) that contradict what the database holds, with row errors,
 	// before they are written.
@@ -130,8 +134,8 @@ func childrenOf[P, C any](column, name string, columns []string, of func(P) []C,
 
 // Result says what an import wrote: how many rows it created and
 // updated and, for each kind of child row whose column the file has (an
-// employee's skp and sanctions, a position's competencies), how many it
-// removed and wrote. A kind whose
+// employee's sanctions, a position's competencies), how many it removed
+// and wrote; an employee's SKP and competencies are kept in their row. A kind whose
 // column the file lacks was left as it was and is not listed.
 type Result struct {
 	Kind     string                `json:"kind"`
@@ -435,17 +439,13 @@ var specs = map[string]spec{
 		optional: []string{"email", "phone", "notify", "lang", "legal_process", "under_sanction", "sanctions", "skp", "competencies",
 			"relative_nips"},
 		sets: map[string]string{"email": "email", "phone": "phone", "notify": "notify", "lang": "lang", "legal_process": "legal_process",
-			"under_sanction": "legal_process", "relative_nips": "relative_nips", "competencies": "competencies"},
+			"under_sanction": "legal_process", "relative_nips": "relative_nips", "skp": "skp",
+			"competencies": "competencies"},
 		limits: map[string]int{"name": models.MaxName, "position_id": models.MaxPositionID},
 		parse:  parseEmployee,
 		table:  table{"employees", employeeColumns, func(v any) []any { return employeeValues(v.(models.Employee)) }},
 		ref:    "position_id", refTable: "positions",
 		children: []children{
-			// source (the office's own: empty) is written too, so that a
-			// stored row is the row staged only when every column is.
-			childrenOf("skp", "employee_skps", []string{"nip", "year", "predicate", "source"},
-				func(e models.Employee) []models.EmployeeSKP { return e.SKP },
-				func(s models.EmployeeSKP) []any { return []any{s.NIP, int64(s.Year), int64(s.Predicate), s.Source} }),
 			childrenOf("sanctions", "sanctions", []string{"nip", "type", "start", "end", "source"},
 				func(e models.Employee) []models.Sanction { return e.Sanctions },
 				func(s models.Sanction) []any { return append(sanctionValues(s), s.Source) }),
@@ -493,12 +493,12 @@ func sanctionValues(s models.Sanction) []any {
 // employeeColumns are the columns of employees an import of employees
 // writes, in the order of employeeValues.
 var employeeColumns = []string{"nip", "name", "email", "phone", "notify", "lang", "status", "rank", "position_id", "in_post_since",
-	"education", "performance", "potential", "legal_process", "relative_nips", "competencies"}
+	"education", "performance", "potential", "legal_process", "relative_nips", "skp", "competencies"}
 
 // employeeValues are the values of employeeColumns for e.
 func employeeValues(e models.Employee) []any {
 	return []any{e.NIP, e.Name, e.Email, e.Phone, string(e.Notify), e.Lang, string(e.Status), int64(e.Rank), e.PositionID, e.InPostSince,
-		int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, jsonList(e.RelativeNIPs), jsonList(e.Competencies)}
+		int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, jsonList(e.RelativeNIPs), jsonList(e.SKP), jsonList(e.Competencies)}
 }
 
 // jsonList is a list column's value as GORM's JSON serializer writes it:
@@ -584,8 +584,9 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 			continue
 		}
 		years[year] = true
-		e.SKP = append(e.SKP, models.EmployeeSKP{NIP: e.NIP, Year: year, Predicate: pred})
+		e.SKP = append(e.SKP, models.EmployeeSKP{Year: year, Predicate: pred})
 	}
+	slices.SortFunc(e.SKP, func(a, b models.EmployeeSKP) int { return a.Year - b.Year }) // stored in year order
 	held := r.competencies("competencies")
 	for _, name := range slices.Sorted(maps.Keys(held)) { // stored in name order
 		e.Competencies = append(e.Competencies, models.EmployeeCompetency{Name: name, Level: held[name]})

@@ -140,7 +140,7 @@ var siasnASN = spec{
 		"GELAR DEPAN": models.MaxName, "GELAR BELAKANG": models.MaxName, "UNOR NAMA": models.MaxName, "JABATAN NAMA": models.MaxName},
 	load:          loadPosts,
 	parse:         parseASN,
-	unchanged:     []string{"lang", "performance", "potential", "legal_process", "relative_nips", "competencies"},
+	unchanged:     []string{"lang", "performance", "potential", "legal_process", "relative_nips", "skp", "competencies"},
 	talentDefault: true,
 	table: table{"employees", append(slices.Clone(employeeColumns), "siasn_pns_id"), func(v any) []any {
 		e := v.(models.Employee)
@@ -327,8 +327,7 @@ func skpHistory(from, to int, required, optional []string, predicate func(*row) 
 	return spec{
 		siasn:    true,
 		replace:  "skp",
-		source:   models.SourceSIASN,
-		era:      fmt.Sprintf("year BETWEEN %d AND %d", from, to),
+		skpYears: &[2]int{from, to},
 		columns:  append([]string{"nipBaru", "tahun"}, required...),
 		optional: append([]string{"pnsDinilaiId"}, optional...),
 		limits:   map[string]int{"pnsDinilaiId": models.MaxSIASNID},
@@ -341,12 +340,12 @@ func skpHistory(from, to int, required, optional []string, predicate func(*row) 
 			s := v.(models.EmployeeSKP)
 			return s.NIP + " " + strconv.Itoa(s.Year)
 		},
-		table: table{"employee_skps", []string{"nip", "year", "predicate", "source"}, func(v any) []any {
+		table: table{"skp", []string{"nip", "year", "predicate"}, func(v any) []any {
 			s := v.(models.EmployeeSKP)
-			return []any{s.NIP, int64(s.Year), int64(s.Predicate), models.SourceSIASN}
+			return []any{s.NIP, int64(s.Year), int64(s.Predicate)}
 		}},
-		conflict: []string{"nip", "year"},
-		ref:      "nip", refTable: "employees", refKey: "nip",
+		stageTypes: []string{"varchar(18)", "integer", "integer"},
+		ref:        "nip", refTable: "employees", refKey: "nip",
 	}
 }
 

@@ -57,7 +57,6 @@ func fixture(t *testing.T, name string) string {
 func siasnState(t *testing.T, gdb *gorm.DB) string {
 	t.Helper()
 	var employees []models.Employee
-	var skp []models.EmployeeSKP
 	var sanctions []models.Sanction
 	var history []models.PositionHistory
 	var unors []models.UnitSIASNUnor
@@ -69,7 +68,7 @@ func siasnState(t *testing.T, gdb *gorm.DB) string {
 	for _, q := range []struct {
 		into  any
 		order string
-	}{{&skp, "nip, year"}, {&sanctions, "nip, start"}, {&history, "nip, start"}, {&unors, "unor_id"}, {&positions, "id"}, {&jabatan, "nip, record_id"}, {&ranks, "nip, record_id"}, {&trainings, "nip, record_id"}} {
+	}{{&sanctions, "nip, start"}, {&history, "nip, start"}, {&unors, "unor_id"}, {&positions, "id"}, {&jabatan, "nip, record_id"}, {&ranks, "nip, record_id"}, {&trainings, "nip, record_id"}} {
 		if err == nil {
 			err = gdb.Order(q.order).Find(q.into).Error
 		}
@@ -80,8 +79,26 @@ func siasnState(t *testing.T, gdb *gorm.DB) string {
 	for i := range history {
 		history[i].ID = 0
 	}
-	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v", employees, skp, sanctions, history, unors, positions, jabatan, ranks,
+	return fmt.Sprintf("%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v\n%+v", employees, sanctions, history, unors, positions, jabatan, ranks,
 		trainings)
+}
+
+// allSKP lists every employee's SKP, with their NIP, in NIP and year
+// order.
+func allSKP(t *testing.T, gdb *gorm.DB) []models.EmployeeSKP {
+	t.Helper()
+	var employees []models.Employee
+	if err := gdb.Select("nip", "skp").Order("nip").Find(&employees).Error; err != nil {
+		t.Fatal(err)
+	}
+	var out []models.EmployeeSKP
+	for _, e := range employees {
+		for _, s := range e.SKP {
+			s.NIP = e.NIP
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // day is a date at midnight UTC.
@@ -151,7 +168,7 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 		if e.NIP == nipAgus && (len(e.Competencies) != 1 || e.Competencies[0].Level != 4) {
 			t.Errorf("Agus's competencies %+v, want them kept", e.Competencies)
 		}
-		e.Competencies = nil
+		e.Competencies, e.SKP = nil, nil
 		if fmt.Sprintf("%+v", e) != fmt.Sprintf("%+v", w) {
 			t.Errorf("employee\n %+v\nwant\n %+v", e, w)
 		}
@@ -180,11 +197,8 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 	if c := res.Children["sanctions"]; res.Rows != 4 || c != (ChildCount{Removed: 0, Written: 3}) {
 		t.Errorf("hukdis result %+v", res)
 	}
-	var skp []models.EmployeeSKP
+	skp := allSKP(t, gdb)
 	var sanctions []models.Sanction
-	if err := gdb.Order("nip, year").Find(&skp).Error; err != nil {
-		t.Fatal(err)
-	}
 	if err := gdb.Order("nip, start").Find(&sanctions).Error; err != nil {
 		t.Fatal(err)
 	}
@@ -206,10 +220,7 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 			t.Fatal(err)
 		}
 	}
-	skp = nil
-	if err := gdb.Order("nip, year").Find(&skp).Error; err != nil {
-		t.Fatal(err)
-	}
+	skp = allSKP(t, gdb)
 	wantSKP = slices.Concat(wantSKP[:2], []models.EmployeeSKP{{NIP: nipBudi, Year: 2020, Predicate: models.Baik, Source: "siasn"},
 		{NIP: nipBudi, Year: 2021, Predicate: models.SangatBaik, Source: "siasn"}}, wantSKP[3:6],
 		[]models.EmployeeSKP{{NIP: nipSari, Year: 2019, Predicate: models.ButuhPerbaikan, Source: "siasn"}}, wantSKP[6:])

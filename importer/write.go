@@ -101,11 +101,11 @@ func newStage(ctx context.Context, conn *gorm.DB, imp spec) (*stage, error) {
 		}
 	}
 	var err error
-	if s.parents, err = s.table(stageRows, imp.table, "0 AS line, 0 AS cols, "); err != nil {
+	if s.parents, err = s.table(stageRows, imp.table, "0 AS line, 0 AS cols, ", imp.stageTypes); err != nil {
 		return s, err
 	}
 	for _, c := range imp.children {
-		b, err := s.table("import_"+c.column, c.table, "")
+		b, err := s.table("import_"+c.column, c.table, "", nil)
 		if err != nil {
 			return s, err
 		}
@@ -123,13 +123,24 @@ func (s *stage) temp(name string) string {
 }
 
 // table makes an empty temporary table, name, with the columns and types
-// of the columns t writes, after the ones extra selects.
-func (s *stage) table(name string, t table, extra string) (*bulk, error) {
+// of the columns t writes (or types, when t is no table of the
+// database's), after the ones extra selects.
+func (s *stage) table(name string, t table, extra string, types []string) (*bulk, error) {
 	if err := s.conn.Exec("DROP TABLE IF EXISTS " + s.temp(name)).Error; err != nil {
 		return nil, err
 	}
-	err := s.conn.Exec("CREATE TEMP TABLE " + s.temp(name) + " AS SELECT " + extra + quote(t.columns) + " FROM " + t.name + " WHERE 1 = 0").Error
-	if err != nil {
+	create := "CREATE TEMP TABLE " + s.temp(name) + " AS SELECT " + extra + quote(t.columns) + " FROM " + t.name + " WHERE 1 = 0"
+	if types != nil {
+		var cols []string
+		if extra != "" {
+			cols = []string{"line integer", "cols integer"}
+		}
+		for i, c := range t.columns {
+			cols = append(cols, quote([]string{c})+" "+types[i])
+		}
+		create = "CREATE TEMP TABLE " + s.temp(name) + " (" + strings.Join(cols, ", ") + ")"
+	}
+	if err := s.conn.Exec(create).Error; err != nil {
 		return nil, err
 	}
 	b := &bulk{s: s, name: name, columns: t.columns}
@@ -343,6 +354,9 @@ func (s *stage) write(tx *gorm.DB, res *Result) error {
 	if err := s.checkReferences(tx); err != nil {
 		return err
 	}
+	if s.imp.skpYears != nil {
+		return s.mergeSKP(tx, res)
+	}
 	if s.imp.replace != "" {
 		return s.replace(tx, res)
 	}
@@ -448,9 +462,6 @@ func (s *stage) replace(tx *gorm.DB, res *Result) error {
 	where, args, upsert := "", []any{}, ""
 	if s.imp.source != "" {
 		where, args = "source = ? AND ", []any{s.imp.source}
-	}
-	if s.imp.era != "" {
-		where += "(" + s.imp.era + ") AND "
 	}
 	if s.imp.conflict != nil {
 		var set []string

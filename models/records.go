@@ -70,14 +70,14 @@ type Employee struct {
 	// proceedings), which keeps them out of transfers until cleared.
 	// The database's old under_sanction flag, which said neither which
 	// nor until when, migrated to it (see db.Migrate).
-	LegalProcess bool          `gorm:"not null;default:false" json:"legal_process"`
-	RelativeNIPs []string      `gorm:"column:relative_nips;serializer:json" json:"relative_nips,omitempty"`
-	SKP          []EmployeeSKP `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"skp"`
-	// Competencies are kept in the employee's row, as a JSON list in name
-	// order: the office's import replaces them with the row, and nothing
-	// reads them but with the employee. (A table of them cost an import
-	// of 200,000 employees a million rows, each checked by its foreign
-	// key: BENCHMARKS.md.)
+	LegalProcess bool     `gorm:"not null;default:false" json:"legal_process"`
+	RelativeNIPs []string `gorm:"column:relative_nips;serializer:json" json:"relative_nips,omitempty"`
+	// SKP and Competencies are kept in the employee's row, as JSON lists
+	// in year and name order: an import replaces or merges them with the
+	// row, and nothing reads them but with the employee. (Tables of them
+	// cost an import of 200,000 employees 1.4 million rows, each checked
+	// by its foreign key: BENCHMARKS.md.)
+	SKP          []EmployeeSKP        `gorm:"column:skp;serializer:json" json:"skp"`
 	Competencies []EmployeeCompetency `gorm:"column:competencies;serializer:json" json:"competencies"`
 	Sanctions    []Sanction           `gorm:"foreignKey:NIP;constraint:OnDelete:CASCADE" json:"sanctions"`
 	// SIASNPNSID is SIASN's PNS ID (a GUID) of the employee, which
@@ -108,14 +108,16 @@ func (s Sanction) Active(t time.Time) bool {
 	return !t.Before(s.Start) && (s.End == nil || t.Before(*s.End))
 }
 
-// EmployeeSKP is an employee's SKP predicate for one year.
+// EmployeeSKP is an employee's SKP predicate for one year: an item of
+// Employee.SKP. NIP names the employee in a list of several employees'
+// SKP (the evaluation's); an employee's own list leaves it empty.
 type EmployeeSKP struct {
-	NIP       string    `gorm:"column:nip;primaryKey;size:18" json:"-"`
-	Year      int       `gorm:"primaryKey" json:"year"`
-	Predicate Predicate `gorm:"not null" json:"predicate"`
+	NIP       string    `json:"-"`
+	Year      int       `json:"year"`
+	Predicate Predicate `json:"predicate"`
 	// Source is SourceSIASN for a predicate loaded from SIASN's history,
 	// empty for one the office imported itself.
-	Source string `gorm:"size:8;not null;default:''" json:"source,omitempty"`
+	Source string `json:"source,omitempty"`
 }
 
 // EmployeeCompetency is a competency an employee holds, at a level 1-5:
@@ -507,7 +509,7 @@ type DecreeCounter struct {
 // All lists every persisted model, in an order that migrations can create.
 func All() []any {
 	return []any{
-		&Unit{}, &UnitSIASNUnor{}, &Position{}, &PositionCompetency{}, &Employee{}, &EmployeeSKP{}, &Sanction{},
+		&Unit{}, &UnitSIASNUnor{}, &Position{}, &PositionCompetency{}, &Employee{}, &Sanction{},
 		&PositionHistory{}, &SIASNPosition{}, &SIASNRank{}, &SIASNTraining{}, &Round{}, &Need{}, &Transfer{},
 		&Exclusion{}, &Decision{}, &Objection{}, &TrainingAssignment{}, &Decree{}, &DecreeDocument{},
 		&Survey{}, &SurveyAnswer{}, &AuditEntry{}, &OutboxMessage{}, &DecreeCounter{}, &APIKey{},

@@ -171,8 +171,9 @@ func employee(rng *rand.Rand, i int, p models.Position, asOf time.Time) models.E
 		if rng.IntN(12) == 0 {
 			pred = models.ButuhPerbaikan
 		}
-		e.SKP = append(e.SKP, models.EmployeeSKP{NIP: nip, Year: y, Predicate: pred})
+		e.SKP = append(e.SKP, models.EmployeeSKP{Year: y, Predicate: pred})
 	}
+	slices.SortFunc(e.SKP, func(a, b models.EmployeeSKP) int { return a.Year - b.Year })
 	for c, name := range competencies {
 		if (i+c)%3 != 0 {
 			e.Competencies = append(e.Competencies, models.EmployeeCompetency{Name: name, Level: 1 + rng.IntN(5)})

@@ -24,8 +24,8 @@ func TestGenerateDemoCity(t *testing.T) {
 		}
 		nips[e.NIP] = true
 		// In January the final SKP years are the two before last year.
-		if len(e.SKP) != 2 || e.SKP[0].Year != 2025 || e.SKP[1].Year != 2024 {
-			t.Fatalf("%s has SKP %+v, want 2025 and 2024", e.NIP, e.SKP)
+		if len(e.SKP) != 2 || e.SKP[0].Year != 2024 || e.SKP[1].Year != 2025 {
+			t.Fatalf("%s has SKP %+v, want 2024 and 2025", e.NIP, e.SKP)
 		}
 	}
 	if seats < 2100 || seats > 2300 {

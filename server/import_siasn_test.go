@@ -51,9 +51,10 @@ func TestImportSIASN(t *testing.T) {
 		if c := r.Result.Children["skp"]; c.Written != 5 {
 			t.Errorf("SKP history: %+v", r.Result)
 		}
-		var sari models.EmployeeSKP
-		if err := gdb.First(&sari, "nip = ?", "199001052015032002").Error; err != nil || sari.Predicate != models.SangatBaik || sari.Source != models.SourceSIASN {
-			t.Errorf("Sari's SKP, found by her PNS ID: %+v, %v", sari, err)
+		var sari models.Employee
+		err := gdb.First(&sari, "nip = ?", "199001052015032002").Error
+		if err != nil || len(sari.SKP) != 1 || sari.SKP[0].Predicate != models.SangatBaik || sari.SKP[0].Source != models.SourceSIASN {
+			t.Errorf("Sari's SKP, found by her PNS ID: %+v, %v", sari.SKP, err)
 		}
 		states = append(states, importedState(t, gdb))
 	}

@@ -107,24 +107,23 @@ func importedState(t *testing.T, gdb *gorm.DB) string {
 	var employees []models.Employee
 	if err := errors.Join(gdb.Order("id").Find(&units).Error,
 		gdb.Preload("Competencies", by("name")).Order("id").Find(&positions).Error,
-		gdb.Preload("SKP", by("year")).Order("nip").Find(&employees).Error); err != nil {
+		gdb.Order("nip").Find(&employees).Error); err != nil {
 		t.Fatal(err)
 	}
 	return fmt.Sprintf("%+v\n%+v\n%+v", units, positions, employees)
 }
 
-// childCounts counts the child rows of employees and positions, and the
-// competencies in the employees' rows.
+// childCounts counts the SKP and competencies in the employees' rows and
+// the child rows of positions.
 func childCounts(t *testing.T, gdb *gorm.DB) (skp, employeeComps, positionComps int64) {
 	t.Helper()
 	var held []models.Employee
-	if err := errors.Join(gdb.Model(&models.EmployeeSKP{}).Count(&skp).Error,
-		gdb.Select("nip", "competencies").Find(&held).Error,
+	if err := errors.Join(gdb.Select("nip", "skp", "competencies").Find(&held).Error,
 		gdb.Model(&models.PositionCompetency{}).Count(&positionComps).Error); err != nil {
 		t.Fatal(err)
 	}
 	for _, e := range held {
-		employeeComps += int64(len(e.Competencies))
+		skp, employeeComps = skp+int64(len(e.SKP)), employeeComps+int64(len(e.Competencies))
 	}
 	return skp, employeeComps, positionComps
 }
@@ -153,7 +152,7 @@ func TestImportInBatches(t *testing.T) {
 	for _, c := range []struct {
 		model any
 		rows  int64
-	}{{&models.Employee{}, n}, {&models.EmployeeSKP{}, skp}} {
+	}{{&models.Employee{}, n}} {
 		sch, err := schema.Parse(c.model, &sync.Map{}, schema.NamingStrategy{})
 		if err != nil {
 			t.Fatal(err)
@@ -192,7 +191,7 @@ func TestImportInBatches(t *testing.T) {
 			for _, i := range []int{0, len(changed) / 2, len(changed) - 1} {
 				e := &changed[i]
 				e.Name += " Baru"
-				e.SKP = []models.EmployeeSKP{{NIP: e.NIP, Year: 2020, Predicate: models.SangatBaik}}
+				e.SKP = []models.EmployeeSKP{{Year: 2020, Predicate: models.SangatBaik}}
 				e.Competencies = []models.EmployeeCompetency{{Name: "negosiasi", Level: 5}}
 			}
 			changed[1].SKP, changed[1].Competencies = nil, nil
@@ -282,7 +281,7 @@ func TestImportInBatches(t *testing.T) {
 func loadEmployee(t *testing.T, gdb *gorm.DB, nip string) models.Employee {
 	t.Helper()
 	var e models.Employee
-	err := gdb.Preload("SKP", func(q *gorm.DB) *gorm.DB { return q.Order("year") }).First(&e, "nip = ?", nip).Error
+	err := gdb.First(&e, "nip = ?", nip).Error
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -523,14 +522,14 @@ func TestImportLeavesAbsentColumns(t *testing.T) {
 			row := nip + ",Nama,pns,III/a,P1,2022-01-03,S1,2,2"
 			full := post("employees", required+",email,lang,legal_process,relative_nips,sanctions,skp,competencies\n"+row+
 				`,nama@bkpsdm.go.id,en,ya,198001012005011002,sedang:2025-03-01..2026-03-01,2024:Baik;2025:Sangat Baik,a:1;b:2;c:3;d:4;e:5`+"\n", http.StatusOK)
-			if r := full.Result; r.Created != 1 || r.Updated != 0 || r.Children["skp"] != (importer.ChildCount{Written: 2}) ||
-				len(r.Children) != 2 || r.Children["sanctions"] != (importer.ChildCount{Written: 1}) {
+			if r := full.Result; r.Created != 1 || r.Updated != 0 || len(r.Children) != 1 ||
+				r.Children["sanctions"] != (importer.ChildCount{Written: 1}) {
 				t.Errorf("the first import answered %+v", r)
 			}
 			record := func() string {
 				t.Helper()
 				var e models.Employee
-				if err := gdb.Preload("SKP").Preload("Sanctions").First(&e, "nip = ?", nip).Error; err != nil {
+				if err := gdb.Preload("Sanctions").First(&e, "nip = ?", nip).Error; err != nil {
 					t.Fatal(err)
 				}
 				return fmt.Sprintf("%s %s %s %v %v skp=%d competencies=%d sanctions=%d", e.Name, e.Email, e.Lang, e.LegalProcess,
@@ -551,7 +550,7 @@ func TestImportLeavesAbsentColumns(t *testing.T) {
 			}
 
 			cleared := post("employees", required+",skp,competencies\n"+row+",,\n", http.StatusOK)
-			if r := cleared.Result; r.Updated != 1 || len(r.Children) != 1 || r.Children["skp"] != (importer.ChildCount{Removed: 2}) {
+			if r := cleared.Result; r.Updated != 1 || len(r.Children) != 0 {
 				t.Errorf("the import of empty skp and competencies answered %+v", r)
 			}
 			want = "Nama nama@bkpsdm.go.id en true [198001012005011002] skp=0 competencies=0 sanctions=1"
@@ -568,16 +567,15 @@ func TestImportLeavesAbsentColumns(t *testing.T) {
 					`"education":"S1","performance":2,"potential":2` + extra + `}`
 			}
 			mixed := post("employees", "["+obj(nip, `,"skp":"2025:Baik","email":null`)+","+obj(other, "")+"]", http.StatusOK)
-			if r := mixed.Result; r.Updated != 2 || r.Children["skp"] != (importer.ChildCount{Written: 1}) {
+			if r := mixed.Result; r.Updated != 2 || len(r.Children) != 0 {
 				t.Errorf("the JSON import answered %+v", r)
 			}
 			want = "Nama  en true [198001012005011002] skp=1 competencies=0 sanctions=1"
 			if got := record(); got != want {
 				t.Errorf("after the JSON import: %s, want %s", got, want)
 			}
-			var skp int64
-			if gdb.Model(&models.EmployeeSKP{}).Where("nip = ?", other).Count(&skp); skp != 1 {
-				t.Errorf("the object without skp left %d SKP rows, want 1", skp)
+			if skp := loadEmployee(t, gdb, other).SKP; len(skp) != 1 {
+				t.Errorf("the object without skp left %+v, want one SKP", skp)
 			}
 
 			post("positions", positionHead+"\nP1,U1,Analis Baru,pelaksana,7,II/a,III/d,SMA,5\n", http.StatusOK)
@@ -913,7 +911,7 @@ func TestImportFailureWritesNothing(t *testing.T) {
 				return fmt.Sprintf("%s\n%+v\n%+v", importedState(t, gdb), history, sanctions)
 			}
 			before := state()
-			for _, stmt := range []string{"INSERT INTO employees", "DELETE FROM employee_skps", "INSERT INTO employee_skps",
+			for _, stmt := range []string{"INSERT INTO employees", "DELETE FROM sanctions", "INSERT INTO sanctions",
 				"UPDATE position_histories SET start"} {
 				err := gdb.Callback().Raw().Before("gorm:raw").Register("test:fail", func(tx *gorm.DB) {
 					if strings.HasPrefix(strings.TrimSpace(tx.Statement.SQL.String()), stmt) {

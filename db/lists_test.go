@@ -19,12 +19,24 @@ type competencyBefore struct {
 
 func (competencyBefore) TableName() string { return "employee_competencies" }
 
-// TestMigrateEmployeeCompetencies migrates a database holding three
+// skpBefore is an employee's SKP as databases made before SKP were kept
+// in the employee's row held it.
+type skpBefore struct {
+	NIP       string `gorm:"column:nip;primaryKey;size:18"`
+	Year      int    `gorm:"primaryKey"`
+	Predicate int    `gorm:"not null"`
+	Source    string `gorm:"size:8;not null;default:''"`
+}
+
+func (skpBefore) TableName() string { return "employee_skps" }
+
+// TestMigrateEmployeeLists migrates a database holding three
 // competencies of one employee, written out of name order, and one of
-// another, with a third employee holding none: each employee's row then
-// lists its own in name order, the third's none, and the old table is
-// gone; a second run changes nothing.
-func TestMigrateEmployeeCompetencies(t *testing.T) {
+// another, with a third employee holding none, and SKP the same way, one
+// of them SIASN's: each employee's row then lists its own in name and
+// year order, the third's none, and the old tables are gone; a second run
+// changes nothing.
+func TestMigrateEmployeeLists(t *testing.T) {
 	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
@@ -34,7 +46,7 @@ func TestMigrateEmployeeCompetencies(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			must(gdb.AutoMigrate(&competencyBefore{}))
+			must(gdb.AutoMigrate(&competencyBefore{}, &skpBefore{}))
 			must(gdb.Create(&models.Unit{ID: "U1", Name: "Dinas Sosial"}).Error)
 			must(gdb.Create(&models.Position{ID: "P1", UnitID: "U1", Name: "Pengelola", Kind: models.KindPelaksana, Class: 7,
 				MinRank: 5, MaxRank: 12, MinEducation: 2, Seats: 9}).Error)
@@ -45,15 +57,17 @@ func TestMigrateEmployeeCompetencies(t *testing.T) {
 			}
 			must(gdb.Create(&[]competencyBefore{{nips[0], "perencanaan", 3}, {nips[0], "analisis_data", 5},
 				{nips[1], "negosiasi", 2}, {nips[0], "komunikasi", 1}}).Error)
+			must(gdb.Create(&[]skpBefore{{nips[0], 2025, 4, ""}, {nips[0], 2023, 3, models.SourceSIASN},
+				{nips[1], 2024, 5, ""}, {nips[0], 2024, 4, ""}}).Error)
 			want := map[string]string{
-				nips[0]: "[{analisis_data 5} {komunikasi 1} {perencanaan 3}]",
-				nips[1]: "[{negosiasi 2}]",
-				nips[2]: "[]",
+				nips[0]: "[{analisis_data 5} {komunikasi 1} {perencanaan 3}] [{ 2023 Butuh Perbaikan siasn} { 2024 Baik } { 2025 Baik }]",
+				nips[1]: "[{negosiasi 2}] [{ 2024 Sangat Baik }]",
+				nips[2]: "[] []",
 			}
 			for run := range 2 {
 				must(db.Migrate(gdb))
-				if gdb.Migrator().HasTable("employee_competencies") {
-					t.Fatalf("run %d: the old table is still there", run+1)
+				if gdb.Migrator().HasTable("employee_competencies") || gdb.Migrator().HasTable("employee_skps") {
+					t.Fatalf("run %d: an old table is still there", run+1)
 				}
 				var got []models.Employee
 				must(gdb.Order("nip").Find(&got).Error)
@@ -61,12 +75,12 @@ func TestMigrateEmployeeCompetencies(t *testing.T) {
 					t.Fatalf("run %d: %d employees, want 3", run+1, len(got))
 				}
 				for _, e := range got {
-					if s := fmt.Sprint(e.Competencies); s != want[e.NIP] {
+					if s := fmt.Sprint(e.Competencies, e.SKP); s != want[e.NIP] {
 						t.Errorf("run %d: %s holds %s, want %s", run+1, e.NIP, s, want[e.NIP])
 					}
 				}
-				if got[2].Competencies != nil {
-					t.Errorf("run %d: %s holds %#v, want none (NULL)", run+1, got[2].NIP, got[2].Competencies)
+				if got[2].Competencies != nil || got[2].SKP != nil {
+					t.Errorf("run %d: %s holds %#v and %#v, want none (NULL)", run+1, got[2].NIP, got[2].Competencies, got[2].SKP)
 				}
 			}
 		})

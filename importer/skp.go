@@ -1,0 +1,69 @@
+package importer
+
+import (
+	"slices"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"github.com/bkpsdm/mutasi/models"
+)
+
+// mergeSKP writes the staged records of a SIASN SKP history
+// (spec.skpYears) into the SKP lists of their employees
+// (models.Employee.SKP): for each NIP among them, the SKP SIASN gave
+// before for the history's years go, a staged record takes the place of
+// the office's own of its year, and the others stay. Result.Children
+// counts under skp the SIASN records removed and the records written.
+func (s *stage) mergeSKP(tx *gorm.DB, res *Result) error {
+	rows, years := s.temp(stageRows), *s.imp.skpYears
+	var staged []struct {
+		NIP       string `gorm:"column:nip"`
+		Year      int
+		Predicate models.Predicate
+	}
+	if err := tx.Raw("SELECT nip, year, predicate FROM "+rows+" WHERE cols <> ? ORDER BY nip, year", omitLine).
+		Scan(&staged).Error; err != nil {
+		return err
+	}
+	given := map[string][]models.EmployeeSKP{}
+	for _, r := range staged {
+		given[r.NIP] = append(given[r.NIP], models.EmployeeSKP{Year: r.Year, Predicate: r.Predicate, Source: models.SourceSIASN})
+	}
+	var held []models.Employee
+	if err := tx.Model(&models.Employee{}).Select("nip", "skp").Where("nip IN (SELECT nip FROM " + rows + ")").Order("nip").
+		Find(&held).Error; err != nil {
+		return err
+	}
+	count := ChildCount{Written: len(staged)}
+	var args []any
+	for i, e := range held {
+		list := given[e.NIP]
+		for _, old := range e.SKP {
+			switch {
+			case old.Source == models.SourceSIASN && old.Year >= years[0] && old.Year <= years[1]:
+				count.Removed++
+			case !slices.ContainsFunc(list, func(r models.EmployeeSKP) bool { return r.Year == old.Year }):
+				list = append(list, old)
+			}
+		}
+		slices.SortFunc(list, func(a, b models.EmployeeSKP) int { return a.Year - b.Year })
+		args = append(args, e.NIP, jsonList(list))
+		if len(args) == BatchParams || i == len(held)-1 {
+			if err := setSKP(tx, args); err != nil {
+				return err
+			}
+			args = args[:0]
+		}
+	}
+	res.Rows = s.rows
+	res.Children = map[string]ChildCount{s.imp.replace: count}
+	return nil
+}
+
+// setSKP sets the SKP lists of employees in one statement: args holds
+// pairs of a NIP and its list's JSON (nil: none).
+func setSKP(tx *gorm.DB, args []any) error {
+	values := strings.TrimSuffix(strings.Repeat("(?, ?), ", len(args)/2), ", ")
+	return tx.Exec("UPDATE employees SET skp = v.column2 FROM (VALUES "+values+") AS v WHERE employees.nip = v.column1", args...).Error
+}
