@@ -264,8 +264,16 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 	if err := s.loader.wait(); err != nil {
 		return errs, err
 	}
-	if s.postgres { // statistics, for the plans of the statements that read it
-		return errs, s.conn.Exec("ANALYZE " + s.temp(stageRows)).Error
+	if s.postgres {
+		// Statistics, for the plans of the statements that read it: of
+		// the columns they join and filter on (the row count comes with
+		// any); those of the other columns, long texts among them, would
+		// take most of ANALYZE's time.
+		cols := []string{"line", "cols", s.imp.table.columns[0]}
+		if s.imp.ref != "" && !slices.Contains(cols, s.imp.ref) {
+			cols = append(cols, s.imp.ref)
+		}
+		return errs, s.conn.Exec("ANALYZE " + s.temp(stageRows) + " (" + quote(cols) + ")").Error
 	}
 	// SQLite joins by nested loops: the staged child rows are looked up by
 	// their parent's key (see replaceChildren).

@@ -30,11 +30,14 @@ var rankTitles = []string{
 	"Pembina", "Pembina Tingkat I", "Pembina Utama Muda", "Pembina Utama Madya", "Pembina Utama",
 }
 
+// tingkat spells out "Tk." and "Tk" (SIASN writes both), which abbreviate
+// "Tingkat" in a pangkat; built once, as an import reads a rank per row.
+var tingkat = strings.NewReplacer("Tk.", "Tingkat ", "tk.", "Tingkat ", "TK.", "Tingkat ")
+
 // ParseRank reads a golongan code such as "III/b", or its pangkat such as
 // "Penata Muda Tingkat I" or "Penata Muda Tk. I" (case-insensitive).
 func ParseRank(s string) (Rank, error) {
-	// "Tk." and "Tk" (SIASN writes both) abbreviate "Tingkat".
-	words := strings.Fields(strings.NewReplacer("Tk.", "Tingkat ", "tk.", "Tingkat ", "TK.", "Tingkat ").Replace(s))
+	words := strings.Fields(tingkat.Replace(s))
 	for i, w := range words {
 		if strings.EqualFold(w, "tk") {
 			words[i] = "Tingkat"
