@@ -96,6 +96,13 @@ func Get(ctx context.Context, gdb *gorm.DB, a models.Actor, nip string) (Record,
 	if err != nil {
 		return Record{}, err
 	}
+	// None is an empty list, as for the history, not null.
+	if v.SKP == nil {
+		v.SKP = []models.EmployeeSKP{}
+	}
+	if v.Competencies == nil {
+		v.Competencies = []models.EmployeeCompetency{}
+	}
 	if v.PositionID != "" {
 		var p models.Position
 		if err := gdb.Preload("Competencies", by("name")).First(&p, "id = ?", v.PositionID).Error; err != nil {

@@ -2,6 +2,8 @@ package employees_test
 
 import (
 	"context"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -91,6 +93,26 @@ func TestHistoryNamesItsPosts(t *testing.T) {
 			if h.PositionID != e.PositionID || h.PositionName != r.Position.Name || h.UnitName != r.Unit.Name ||
 				h.PositionName == "" || !h.Start.Equal(e.InPostSince) {
 				t.Errorf("spell %+v, want %s (%s) in %s from %v", h, e.PositionID, r.Position.Name, r.Unit.Name, e.InPostSince)
+			}
+			if len(r.SKP) != len(e.SKP) || len(r.Competencies) != len(e.Competencies) || len(e.SKP) == 0 {
+				t.Errorf("SKP %+v and competencies %+v, want %+v and %+v", r.SKP, r.Competencies, e.SKP, e.Competencies)
+			}
+
+			// An employee with none has empty lists, not null.
+			if err := gdb.Model(&models.Employee{}).Where("nip = ?", e.NIP).
+				Updates(map[string]any{"skp": nil, "competencies": nil}).Error; err != nil {
+				t.Fatal(err)
+			}
+			r, err = employees.Get(context.Background(), gdb, models.Actor{ID: "hr", Role: models.RoleHR}, e.NIP)
+			if err != nil {
+				t.Fatal(err)
+			}
+			b, err := json.Marshal(r)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(b), `"skp":[]`) || !strings.Contains(string(b), `"competencies":[]`) {
+				t.Errorf("an employee without SKP or competencies: %s", b)
 			}
 		})
 	}

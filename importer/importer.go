@@ -105,7 +105,8 @@ type table struct {
 	values  func(v any) []any
 }
 
-// children are child rows of a kind (skp, competencies, sanctions): the
+// children are child rows of a kind (an employee's sanctions, a
+// position's competencies, a unit's SIASN UNOR IDs): the
 // optional column that holds them, the table they go to, keyed by its
 // first column (the parent's key), and the child rows of a parsed row.
 type children struct {
@@ -132,8 +133,8 @@ func childrenOf[P, C any](column, name string, columns []string, of func(P) []C,
 		}}
 }
 
-// Result says what an import wrote: how many rows it created and
-// updated and, for each kind of child row whose column the file has (an
+// Result says what an import wrote: how many rows it created and updated
+// and, for each kind of child row whose column the file has (an
 // employee's sanctions, a position's competencies), how many it removed
 // and wrote; an employee's SKP and competencies are kept in their row. A kind whose
 // column the file lacks was left as it was and is not listed.

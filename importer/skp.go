@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/bkpsdm/mutasi/models"
 )
@@ -30,10 +31,18 @@ func (s *stage) mergeSKP(tx *gorm.DB, res *Result) error {
 	for _, r := range staged {
 		given[r.NIP] = append(given[r.NIP], models.EmployeeSKP{Year: r.Year, Predicate: r.Predicate, Source: models.SourceSIASN})
 	}
+	// The rows stay locked until the merged lists are written: another
+	// import of SKP at once waits, instead of writing over this one's.
+	// (SQLite's write transactions take the database's lock at once.)
 	var held []models.Employee
-	if err := tx.Model(&models.Employee{}).Select("nip", "skp").Where("nip IN (SELECT nip FROM " + rows + ")").Order("nip").
-		Find(&held).Error; err != nil {
+	if err := tx.Model(&models.Employee{}).Clauses(clause.Locking{Strength: "UPDATE"}).Select("nip", "skp").
+		Where("nip IN (SELECT nip FROM " + rows + ")").Order("nip").Find(&held).Error; err != nil {
 		return err
+	}
+	if s.postgres { // each UPDATE below finds its employees by key, not by a scan of them all (write turned nested loops off)
+		if err := tx.Exec("SET LOCAL enable_nestloop = on").Error; err != nil {
+			return err
+		}
 	}
 	count := ChildCount{Written: len(staged)}
 	var args []any
@@ -48,8 +57,10 @@ func (s *stage) mergeSKP(tx *gorm.DB, res *Result) error {
 			}
 		}
 		slices.SortFunc(list, func(a, b models.EmployeeSKP) int { return a.Year - b.Year })
-		args = append(args, e.NIP, jsonList(list))
-		if len(args) == BatchParams || i == len(held)-1 {
+		if merged := jsonList(list); merged != jsonList(e.SKP) { // an unchanged list stays as it is
+			args = append(args, e.NIP, merged)
+		}
+		if len(args) > 0 && (len(args) == BatchParams || i == len(held)-1) {
 			if err := setSKP(tx, args); err != nil {
 				return err
 			}

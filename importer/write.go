@@ -265,10 +265,10 @@ func (s *stage) read(read rowReader, body io.Reader) (rowErrors, error) {
 		return errs, err
 	}
 	if s.postgres {
-		// Statistics, for the plans of the statements that read it: of
-		// the columns they join and filter on (the row count comes with
-		// any); those of the other columns, long texts among them, would
-		// take most of ANALYZE's time.
+		// Statistics, for the plans of the statements that read it: the
+		// row count, and the columns most of them join on (the key, the
+		// reference, the line and its columns); those of the others, long
+		// texts among them, took most of ANALYZE's time.
 		cols := []string{"line", "cols", s.imp.table.columns[0]}
 		if s.imp.ref != "" && !slices.Contains(cols, s.imp.ref) {
 			cols = append(cols, s.imp.ref)

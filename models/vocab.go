@@ -30,8 +30,9 @@ var rankTitles = []string{
 	"Pembina", "Pembina Tingkat I", "Pembina Utama Muda", "Pembina Utama Madya", "Pembina Utama",
 }
 
-// tingkat spells out "Tk." and "Tk" (SIASN writes both), which abbreviate
-// "Tingkat" in a pangkat; built once, as an import reads a rank per row.
+// tingkat spells out "Tk.", which abbreviates "Tingkat" in a pangkat
+// (ParseRank reads SIASN's "Tk" without the dot too); built once, as an
+// import reads a rank per row.
 var tingkat = strings.NewReplacer("Tk.", "Tingkat ", "tk.", "Tingkat ", "TK.", "Tingkat ")
 
 // ParseRank reads a golongan code such as "III/b", or its pangkat such as
