@@ -136,8 +136,9 @@ func childrenOf[P, C any](column, name string, columns []string, of func(P) []C,
 // Result says what an import wrote: how many rows it created and updated
 // and, for each kind of child row whose column the file has (an
 // employee's sanctions, a position's competencies), how many it removed
-// and wrote; an employee's SKP and competencies are kept in their row. A kind whose
-// column the file lacks was left as it was and is not listed.
+// and wrote. A kind whose column the file lacks was left as it was and is
+// not listed. (An employee's SKP and competencies are kept in their row,
+// and written with it.)
 type Result struct {
 	Kind     string                `json:"kind"`
 	Rows     int                   `json:"rows"`
