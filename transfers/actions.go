@@ -1,6 +1,7 @@
 package transfers
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -23,24 +24,37 @@ import (
 // update ID comes from the request, so a repeated request gets the first
 // answer and changes nothing.
 //
-// When the workflow task that carried the update failed (the server
-// answers WorkflowNotReady), the update was dropped, not refused: the same
-// update, with the same ID, is sent again a few times, as the server
-// retries the task. Temporal does this by design: a signal that reaches a
-// workflow while it completes fails that task with UnhandledCommand, and
-// the task is tried again with the signal (docs.temporal.io/references/events,
-// WorkflowTaskFailed); the updates the failed task carried are aborted
-// with WorkflowNotReady and not retried by the server (temporalio/temporal
-// service/history/workflow/update/abort_reason.go). The production-shape
-// test saw such tasks on transfers the round signalled as they ended.
-// It saw a second cause too, a server bug: a worker that lost its cached
-// workflow (killed, or the server restarted) fetched a history without
-// the update's speculative task and failed it with "premature end of
-// stream" (WorkflowWorkerUnhandledFailure; temporalio/temporal#7741,
-// fixed in server v1.31.0 by temporalio/temporal#9325 and #9389). The
-// cluster (scripts/cluster.sh, docker-compose.yml) runs v1.32.1; the dev
-// server of Temporal CLI v1.5.1 is v1.29.1 and still has it.
+// While the workflow's workflow task is failing, the server does not
+// take updates: it answers WorkflowNotReady (FAILED_PRECONDITION) at once
+// when the task has failed or timed out twice in a row (attempt 3 and
+// on; temporalio/temporal service/history/api/updateworkflow/api.go,
+// failUpdateWorkflowTaskAttemptCount), and aborts with it the updates a
+// failed task carried (service/history/workflow/update/abort_reason.go).
+// Temporal documents this as the sender's to handle: the server retries a
+// failing workflow task without end, and an update it has not accepted
+// meanwhile is answered FAILED_PRECONDITION
+// (docs.temporal.io/develop/go/message-passing, "Problems when sending an
+// Update"); neither the server nor the SDK sends it again (the SDK's
+// retry interceptor retries Unavailable, not FailedPrecondition). So the
+// same update, with the same ID, is sent again until a task completes or
+// the service's UpdatePatience runs out; then the caller is told to try
+// again later (apperr.KindUnavailable), not that the server failed. A task that timed out (its worker killed, or
+// the server restarted while it ran) is handed out again only after the
+// workflow task timeout (10 s), and from the fourth attempt on that
+// timeout grows by 5 s, 10 s, ...: the patience outlasts three of them.
+//
+// The production-shape test saw tasks fail for two reasons: a signal that
+// reached a workflow while it completed (UnhandledCommand, retried by
+// design: docs.temporal.io/references/events, WorkflowTaskFailed), and a
+// server bug, a worker that lost its cached workflow fetching a history
+// without the update's speculative task ("premature end of stream",
+// temporalio/temporal#7741, fixed in server v1.31.0 by #9325 and #9389;
+// the cluster runs v1.32.1, the dev server of Temporal CLI v1.5.1 is
+// v1.29.1 and still has it). It saw timeouts too, after the Temporal
+// server restarted under it.
 func (s *Service) Update(ctx context.Context, workflowID, name, updateID string, arg, out any) error {
+	patience := cmp.Or(s.UpdatePatience, DefaultUpdatePatience)
+	giveUp := time.Now().Add(patience)
 	wait := 200 * time.Millisecond
 	for attempt := 1; ; attempt++ {
 		h, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: workflowID, UpdateName: name,
@@ -48,19 +62,41 @@ func (s *Service) Update(ctx context.Context, workflowID, name, updateID string,
 		if err == nil {
 			err = h.Get(ctx, out)
 		}
-		if _, dropped := errors.AsType[*serviceerror.WorkflowNotReady](err); !dropped || attempt == updateAttempts {
+		if _, dropped := errors.AsType[*serviceerror.WorkflowNotReady](err); !dropped {
 			return err
 		}
-		s.Log.Warn("update dropped by a failed workflow task; sending it again", "workflow", workflowID, "update", name,
-			"attempt", attempt, "task", s.lastTaskFailure(ctx, workflowID))
+		if time.Now().Add(wait).After(giveUp) {
+			s.Log.Error("update not taken: the workflow task kept failing", "workflow", workflowID, "update", name,
+				"attempts", attempt, "patience", patience, "task", s.lastTaskFailure(ctx, workflowID))
+			return errNotReady
+		}
+		if attempt == 1 {
+			s.Log.Warn("update not taken: the workflow task is failing; sending it again", "workflow", workflowID, "update", name,
+				"task", s.lastTaskFailure(ctx, workflowID))
+		}
 		select {
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-time.After(wait):
 		}
-		wait *= 2
+		wait = min(2*wait, maxUpdateWait)
 	}
 }
+
+// DefaultUpdatePatience is how long Update keeps sending an update that
+// the server does not take because the workflow task is failing: longer
+// than three workflow task timeouts (10, 10 and 15 s), shorter than the
+// HTTP server's write timeout (90 s).
+const DefaultUpdatePatience = 45 * time.Second
+
+// maxUpdateWait bounds the wait between two sends of an update (from
+// 200 ms, doubling).
+const maxUpdateWait = 5 * time.Second
+
+// errNotReady answers an update the workflow could not take within the
+// patience: nothing was decided, and the same request may be sent again.
+var errNotReady = apperr.New(apperr.KindUnavailable, "", "sistem sedang memulihkan proses ini; coba lagi sebentar lagi",
+	"the system is recovering this process; try again in a moment")
 
 // lastTaskFailure says how the workflow's last failed or timed-out
 // workflow task ended, from its history, to tell in the log why an update
@@ -96,14 +132,6 @@ func RequestUpdateID(key string, arg any) (string, error) {
 	sum := sha256.Sum256([]byte(key + "\x00" + string(content)))
 	return hex.EncodeToString(sum[:16]), nil
 }
-
-// updateAttempts is how many times an update dropped by a failed workflow
-// task is sent. The waits between them (from 200 ms, doubling) add up to
-// 12.6 s, longer than a workflow task's timeout (10 s): a task that timed
-// out (a worker killed with it, or the server restarted) is handed out
-// again only after it, and until one completes every resend is dropped
-// at once, as the production-shape test saw with four attempts (1.4 s).
-const updateAttempts = 7
 
 // send checks the transfer exists for the actor (404 when it
 // is not theirs to see, as for GET), then sends one person's update to

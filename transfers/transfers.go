@@ -11,6 +11,7 @@ import (
 	"errors"
 	"log/slog"
 	"slices"
+	"time"
 
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
@@ -28,6 +29,9 @@ type Service struct {
 	Log      *slog.Logger
 	// LinkSecret checks survey links; it must match the worker's.
 	LinkSecret []byte
+	// UpdatePatience is how long Update keeps sending an update the
+	// workflow cannot take yet (zero: DefaultUpdatePatience).
+	UpdatePatience time.Duration
 }
 
 // Page is a page of a list: at most Limit items after the first Offset.
