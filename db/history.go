@@ -6,28 +6,34 @@ import (
 	"gorm.io/gorm"
 )
 
-// The employee of a position_histories row: their current post and since
-// when they hold it.
-const (
-	currentPost = `(SELECT e.position_id FROM employees e WHERE e.nip = position_histories.nip)`
-	inPostSince = `(SELECT e.in_post_since FROM employees e WHERE e.nip = position_histories.nip)`
-	openSpell   = `"end" IS NULL AND nip IN ? AND ` + currentPost + ` <> ''`
-)
+// inPostSince is, in a statement on position_histories, since when the
+// employee of the row holds their current post.
+const inPostSince = `(SELECT e.in_post_since FROM employees e WHERE e.nip = position_histories.nip)`
+
+// openSpells selects the IDs of the open spells h of the employees e
+// among the NIPs, each holding a post, for which the condition that
+// follows holds. It reads only those employees' spells, by their NIPs:
+// a condition on every open spell of the history, tested before the
+// NIPs, would look each one's employee up, once per import chunk.
+const openSpells = `id IN (SELECT h.id FROM employees e JOIN position_histories h ON h.nip = e.nip
+	WHERE e.nip IN ? AND h."end" IS NULL AND e.position_id <> '' AND `
 
 // spellStatements make the position history agree with the employees'
 // current posts, in order; each takes the NIPs.
 var spellStatements = []string{
 	// An open spell in another post, starting no earlier than the current
 	// one and written by no transfer, was a mistake of an earlier import.
-	`DELETE FROM position_histories WHERE ` + openSpell + ` AND position_id <> ` + currentPost +
-		` AND COALESCE(transfer_id, '') = '' AND start >= ` + inPostSince,
+	`DELETE FROM position_histories WHERE ` + openSpells +
+		`h.position_id <> e.position_id AND COALESCE(h.transfer_id, '') = '' AND h.start >= e.in_post_since)`,
 	// Any other open spell in another post ended when the current one began.
 	`UPDATE position_histories SET "end" = CASE WHEN start < ` + inPostSince + ` THEN ` + inPostSince +
-		` ELSE start END WHERE ` + openSpell + ` AND position_id <> ` + currentPost,
-	// The open spell in the current post starts when the employee took it.
+		` ELSE start END WHERE ` + openSpells + `h.position_id <> e.position_id)`,
+	// The open spell in the current post starts when the employee took it,
+	// in its post's unit (a row that says so already stays as it is).
 	`UPDATE position_histories SET start = ` + inPostSince +
 		`, unit_id = (SELECT p.unit_id FROM positions p WHERE p.id = position_histories.position_id)
-		WHERE ` + openSpell + ` AND position_id = ` + currentPost,
+		WHERE ` + openSpells + `h.position_id = e.position_id AND (h.start <> e.in_post_since
+		OR h.unit_id <> (SELECT p.unit_id FROM positions p WHERE p.id = h.position_id)))`,
 	// An employee in a post with no open spell gets one.
 	`INSERT INTO position_histories (nip, position_id, unit_id, start, decree_number, transfer_id)
 		SELECT e.nip, e.position_id, p.unit_id, e.in_post_since, '', '' FROM employees e

@@ -17,11 +17,7 @@ func TestImportPhoneAndChannel(t *testing.T) {
 	for _, b := range testkit.Backends() {
 		t.Run(b.Name, func(t *testing.T) {
 			gdb, _ := b.New(t)
-			for _, f := range []struct{ kind, body string }{{"units", siasnUnits}, {"positions", siasnPositions}} {
-				if _, err := loadFile(gdb, f.kind, "text/csv", f.body); err != nil {
-					t.Fatal(err)
-				}
-			}
+			loadUnitsAndPositions(t, gdb)
 			head := "nip,name,status,rank,position_id,in_post_since,education,performance,potential"
 			budi := "198503122010011001,Budi,pns,III/b,DINSOS-ADM-2,2021-03-01,S1,tinggi,rendah"
 			if _, err := loadFile(gdb, "employees", "text/csv", head+",phone,notify\n"+budi+",0812-3456-7890,both\n"); err != nil {

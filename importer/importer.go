@@ -635,6 +635,17 @@ func (e *rowErrors) add(errs ...apperr.FieldError) {
 	}
 }
 
+// merge adds the errors of other, in the order of their rows.
+func (e *rowErrors) merge(other rowErrors) {
+	if other.total == 0 {
+		return
+	}
+	e.list = append(e.list, other.list...)
+	slices.SortStableFunc(e.list, func(a, b apperr.FieldError) int { return a.Row - b.Row })
+	e.list = e.list[:min(len(e.list), MaxRowErrors)]
+	e.total += other.total
+}
+
 // problem refuses the file with the errors collected.
 func (e *rowErrors) problem() error {
 	id, en := fmt.Sprintf("%d kesalahan; tidak ada data yang disimpan", e.total), fmt.Sprintf("%d errors; nothing was saved", e.total)

@@ -43,6 +43,17 @@ func loadFile(gdb *gorm.DB, kind, contentType, body string) (Result, error) {
 	return Load(context.Background(), gdb, kind, contentType, strings.NewReader(body))
 }
 
+// loadUnitsAndPositions loads the units and positions of siasnUnits and
+// siasnPositions.
+func loadUnitsAndPositions(t *testing.T, gdb *gorm.DB) {
+	t.Helper()
+	for _, f := range []struct{ kind, body string }{{"units", siasnUnits}, {"positions", siasnPositions}} {
+		if _, err := loadFile(gdb, f.kind, "text/csv", f.body); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 // fixture reads a file of testdata/siasn.
 func fixture(t *testing.T, name string) string {
 	t.Helper()

@@ -67,7 +67,6 @@ func (s *stage) mergeSKP(tx *gorm.DB, res *Result) error {
 			args = args[:0]
 		}
 	}
-	res.Rows = s.rows
 	res.Children = map[string]ChildCount{s.imp.replace: count}
 	return nil
 }
