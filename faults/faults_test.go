@@ -1,7 +1,6 @@
 package faults
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -102,27 +101,7 @@ func runMutasi(args ...string) (string, error) {
 // process is a mutasi command running as its own OS process.
 type process struct {
 	cmd *exec.Cmd
-	out *output
-}
-
-// output collects a process's output; it may be read while the process
-// writes.
-type output struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (o *output) Write(p []byte) (int, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.Write(p)
-}
-
-// String is the output so far.
-func (o *output) String() string {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.buf.String()
+	out *testkit.Output
 }
 
 // startProcess starts the mutasi command args with the fault tests'
@@ -137,7 +116,7 @@ func startProcess(t *testing.T, env []string, args ...string) *process {
 	cmd := exec.Command(bin, args...)
 	cmd.Env = append(append(os.Environ(), "MUTASI_LINK_SECRET="+linkSecret, "MUTASI_SMTP_ADDR=",
 		"MUTASI_PAYLOAD_KEYS="+testkit.PayloadKeys, "MUTASI_BASE_URL=http://mutasi.test"), env...)
-	p := &process{cmd: cmd, out: &output{}}
+	p := &process{cmd: cmd, out: &testkit.Output{}}
 	cmd.Stdout, cmd.Stderr = p.out, p.out
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

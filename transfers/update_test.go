@@ -1,12 +1,10 @@
 package transfers
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -37,24 +35,6 @@ func flakyWorkflow(ctx workflow.Context) error {
 	return workflow.Await(ctx, func() bool { return false })
 }
 
-// lockedBuffer is a log's output, written by the test's goroutines.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 // TestUpdateOutlastsFailingWorkflowTasks: while a workflow's task keeps
 // failing, the server refuses updates (WorkflowNotReady); Update sends
 // the update again until a task completes, and answers Unavailable, not
@@ -75,7 +55,7 @@ func TestUpdateOutlastsFailingWorkflowTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
-	var log lockedBuffer
+	var log testkit.Output
 	s := &Service{Temporal: c, Log: slog.New(slog.NewTextHandler(&log, nil))}
 
 	// start runs a workflow whose first tasks fail, and waits until the

@@ -15,7 +15,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -61,20 +60,20 @@ func TestDevStackWalkthrough(t *testing.T) {
 	// The API and the metrics listen on ports the system picks, read from
 	// the banner; Temporal's ports are picked just before each start.
 	var temporalAddr string
-	start := func() (*exec.Cmd, *lockedBuffer) {
+	start := func() (*exec.Cmd, *testkit.Output) {
 		temporalAddr = "127.0.0.1:" + freePort(t)
 		cmd := exec.Command(bin, "dev", "--dir", state, "--employees", "60", "--http-addr", "127.0.0.1:0", "--metrics-addr", "127.0.0.1:0",
 			"--temporal", temporalAddr, "--ui-port", freePort(t))
 		cmd.Dir = dir
 		cmd.Env = append(os.Environ(), "MUTASI_DATABASE_URL=", "DATABASE_URL=")
-		out := &lockedBuffer{}
+		out := &testkit.Output{}
 		cmd.Stdout, cmd.Stderr = out, out
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
 		return cmd, out
 	}
-	stop := func(cmd *exec.Cmd, out *lockedBuffer) {
+	stop := func(cmd *exec.Cmd, out *testkit.Output) {
 		cmd.Process.Signal(syscall.SIGINT)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -210,7 +209,7 @@ var bannerAddrs = regexp.MustCompile(`API: +(http://\S+)/api/v1 [\s\S]*Metrics: 
 
 // waitReady waits for the dev stack's banner and for its API to answer
 // /readyz, and returns the API's base URL and the metrics' URL.
-func waitReady(t *testing.T, out *lockedBuffer) (base, metricsURL string) {
+func waitReady(t *testing.T, out *testkit.Output) (base, metricsURL string) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
@@ -230,25 +229,6 @@ func waitReady(t *testing.T, out *lockedBuffer) (base, metricsURL string) {
 		t.Fatalf("%v:\n%s", err, out)
 	}
 	return base, metricsURL
-}
-
-// lockedBuffer is an output buffer a child process writes while the test
-// reads it.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
 
 // issue runs `mutasi token` against the dev stack's state folder.
