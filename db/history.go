@@ -34,11 +34,14 @@ var spellStatements = []string{
 		`, unit_id = (SELECT p.unit_id FROM positions p WHERE p.id = position_histories.position_id)
 		WHERE ` + openSpells + `h.position_id = e.position_id AND (h.start <> e.in_post_since
 		OR h.unit_id <> (SELECT p.unit_id FROM positions p WHERE p.id = h.position_id)))`,
-	// An employee in a post with no open spell gets one.
+	// An employee in a post with no open spell gets one. (In NIP order,
+	// the order of the index on it: 200,000 new spells took PostgreSQL
+	// 1.3 s instead of 1.8 s.)
 	`INSERT INTO position_histories (nip, position_id, unit_id, start, decree_number, transfer_id)
 		SELECT e.nip, e.position_id, p.unit_id, e.in_post_since, '', '' FROM employees e
 		JOIN positions p ON p.id = e.position_id
-		WHERE e.nip IN ? AND NOT EXISTS (SELECT 1 FROM position_histories h WHERE h.nip = e.nip AND h."end" IS NULL)`,
+		WHERE e.nip IN ? AND NOT EXISTS (SELECT 1 FROM position_histories h WHERE h.nip = e.nip AND h."end" IS NULL)
+		ORDER BY e.nip`,
 }
 
 // RecordPosts makes the position history of the employees nips agree with

@@ -161,14 +161,32 @@ type ChildCount struct {
 // row is one record of an import, by column name, with its 1-based line
 // (or row of the sheet).
 type row struct {
-	n      int
-	fields map[string]string
+	n int
+	// cols is where in values each column the file has is: one map,
+	// shared by the rows of a CSV file or workbook.
+	cols   map[string]int
+	values []string
 	errs   []apperr.FieldError
 	// serialDates: the row comes from a workbook, where a date cell holds
 	// Excel's serial day number.
 	serialDates bool
 	// refs is what a SIASN import knows of the database (spec.load).
 	refs *siasnRefs
+}
+
+// field is the row's value of the column col ("" when the file lacks the
+// column).
+func (r *row) field(col string) string {
+	if i, ok := r.cols[col]; ok {
+		return r.values[i]
+	}
+	return ""
+}
+
+// has reports whether the row has the column col, even empty.
+func (r *row) has(col string) bool {
+	_, ok := r.cols[col]
+	return ok
 }
 
 func (r *row) fail(field, id, en string) {
@@ -183,7 +201,7 @@ func (r *row) checkLength(field, v string, max int) {
 }
 
 func (r *row) text(field string, required bool) string {
-	v := strings.TrimSpace(r.fields[field])
+	v := strings.TrimSpace(r.field(field))
 	if v == "" && required {
 		r.fail(field, "wajib diisi", "is required")
 	}

@@ -103,9 +103,10 @@ func (t *textReader) readErr(err error, malformed func(error) error) error {
 }
 
 // header checks a file's header and returns a function that makes the
-// row of each record, numbered n, by the header's columns. The rows share
-// one map: each must be done with before the next is made. A SIASN file's
-// header is matched loosely, and must have every required column.
+// row of each record, numbered n, by the header's columns, each with
+// values of its own (rows are checked on several goroutines at once). A
+// SIASN file's header is matched loosely, and must have every required
+// column.
 func header(cols []string, imp spec) (func(n int, rec []string) row, error) {
 	names := make([]string, len(cols))
 	for i, h := range cols {
@@ -131,14 +132,20 @@ func header(cols []string, imp spec) (func(n int, rec []string) row, error) {
 			return nil, apperr.New(apperr.KindMalformed, missing[0], "kolom wajib tidak ada: "+list, "required columns missing: "+list)
 		}
 	}
-	fields := make(map[string]string, len(names))
+	index := map[string]int{}
+	for i, name := range names {
+		if name != "" {
+			index[name] = i
+		}
+	}
 	return func(n int, rec []string) row {
+		values := make([]string, len(names))
 		for i, name := range names {
 			if name != "" {
-				fields[name] = imp.clean(rec[i])
+				values[i] = imp.clean(rec[i])
 			}
 		}
-		return row{n: n, fields: fields}
+		return row{n: n, cols: index, values: values}
 	}, nil
 }
 
@@ -264,7 +271,7 @@ func readJSON(body io.Reader, imp spec, each func(row) error) error {
 		if err := dec.Decode(&o); err != nil {
 			return text.readErr(err, malformed)
 		}
-		r := row{n: n, fields: make(map[string]string, len(o))}
+		r := row{n: n, cols: make(map[string]int, len(o))}
 		for k, v := range o {
 			// An escaped NUL (\u0000) is NUL once decoded.
 			if err := models.CheckText([]byte(k)); err != nil {
@@ -281,13 +288,15 @@ func readJSON(body io.Reader, imp spec, each func(row) error) error {
 			if col == "" {
 				continue
 			}
-			r.fields[col] = "" // null: the column is there, and empty
+			value := "" // null: the column is there, and empty
 			if v != nil {
-				r.fields[col] = imp.clean(fmt.Sprint(v))
+				value = imp.clean(fmt.Sprint(v))
 			}
-			if err := models.CheckText([]byte(r.fields[col])); err != nil {
+			if err := models.CheckText([]byte(value)); err != nil {
 				return err
 			}
+			r.cols[col] = len(r.values)
+			r.values = append(r.values, value)
 		}
 		if err := each(r); err != nil {
 			return err

@@ -111,6 +111,11 @@ type chunk struct {
 	masks    []uint64
 }
 
+// importLockKey is the first key of the PostgreSQL advisory lock an
+// import holds while it writes a table, "mimp" (mutasi import); the
+// second is the hash of the table's name.
+const importLockKey = 0x6d696d70
+
 // stageRows is the temporary table of an import's rows; the table of its
 // child rows of a column c is "import_" + c.
 const stageRows = "import_rows"
@@ -255,42 +260,47 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 	columns := slices.Concat(s.imp.columns, s.imp.optional)
 	s.loader = startLoader()
 	defer s.loader.wait()
-	err := read(body, s.imp, func(r row) error {
-		s.rows++
+	check := func(r row) checked {
 		r.refs = refs
 		for _, col := range columns {
 			if max, ok := s.imp.limits[col]; ok {
-				r.checkLength(col, strings.TrimSpace(r.fields[col]), max)
+				r.checkLength(col, strings.TrimSpace(r.field(col)), max)
 			}
 		}
 		v, rowErrs := s.imp.parse(r)
-		key := strings.TrimSpace(r.fields[s.imp.columns[0]])
+		key := strings.TrimSpace(r.field(s.imp.columns[0]))
 		if s.imp.keyOf != nil {
 			key = "" // none to compare: a row with errors, or one omitted
 			if _, omit := v.(omitted); len(rowErrs) == 0 && !omit {
 				key = s.imp.keyOf(v)
 			}
 		}
-		if first, dup := keys[key]; dup && key != "" {
-			rowErrs = append(rowErrs, apperr.FieldError{Row: r.n, Field: s.imp.columns[0],
+		return checked{r: r, v: v, errs: rowErrs, key: key}
+	}
+	take := func(c checked) error {
+		s.rows++
+		rowErrs := c.errs
+		if first, dup := keys[c.key]; dup && c.key != "" {
+			rowErrs = append(rowErrs, apperr.FieldError{Row: c.r.n, Field: s.imp.columns[0],
 				Message: fmt.Sprintf("duplikat baris %d", first), MessageEN: fmt.Sprintf("duplicate of row %d", first)})
 		}
-		keys[strings.Clone(key)] = r.n
+		keys[strings.Clone(c.key)] = c.r.n
 		errs.add(rowErrs...)
 		if errs.total > 0 { // a file with errors is not written: stage no more of it
 			return nil
 		}
 		var err error
-		if o, ok := v.(omitted); ok {
-			err = s.omit(r, o)
+		if o, ok := c.v.(omitted); ok {
+			err = s.omit(c.r, o)
 		} else {
-			err = s.add(r, v)
+			err = s.add(c.r, c.v)
 		}
 		if err != nil || s.parents.added < size {
 			return err
 		}
 		return s.seal(tx, res)
-	})
+	}
+	err := checkInParallel(func(each func(row) error) error { return read(body, s.imp, each) }, check, take)
 	if err == nil && errs.total == 0 {
 		err = s.seal(tx, res)
 	}
@@ -372,7 +382,7 @@ func (s *stage) writeChunk(tx *gorm.DB, res *Result, c chunk) error {
 func (s *stage) add(r row, v any) error {
 	var mask uint64
 	for i, col := range s.imp.optional {
-		if _, ok := r.fields[col]; ok {
+		if r.has(col) {
 			mask |= 1 << i
 		}
 	}
@@ -446,6 +456,15 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 	if s.imp.replace != "" {
 		return s.replace(tx, res)
 	}
+	if s.postgres {
+		// Imports of the same table take turns to write: the new rows
+		// below are inserted as such, which another import writing the
+		// same keys at once would make fail, or both count as created;
+		// and two imports' rows, in two orders, could deadlock.
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", importLockKey, t.name).Error; err != nil {
+			return err
+		}
+	}
 	var updated int64
 	err := tx.Raw("SELECT COUNT(*) FROM " + rows + " s WHERE EXISTS (SELECT 1 FROM " + t.name + " t WHERE t." + key + " = s." + key + ")").
 		Scan(&updated).Error
@@ -463,20 +482,38 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 			has[col] = mask&s.bit(col) != 0
 		}
 		keep := s.imp.keep(has)
+		// A row that would be written as it is stays untouched: no new row
+		// version, no index entries.
+		src := "excluded" // the row an upsert would insert
+		if s.postgres {
+			src = "s" // the staged row
+		}
 		var set, changed []string
 		for _, col := range t.columns[1:] {
 			if !slices.Contains(keep, col) {
 				q := quote([]string{col})
-				set = append(set, q+" = excluded."+q)
-				changed = append(changed, t.name+"."+q+" IS DISTINCT FROM excluded."+q)
+				set = append(set, q+" = "+src+"."+q)
+				changed = append(changed, t.name+"."+q+" IS DISTINCT FROM "+src+"."+q)
 			}
 		}
-		// A row that would be written as it is stays untouched: no new
-		// row version, no index entries.
-		err := tx.Exec("INSERT INTO "+t.name+" ("+quote(t.columns)+") SELECT "+quote(t.columns)+" FROM "+rows+" WHERE cols = ?"+
-			" ON CONFLICT ("+key+") DO UPDATE SET "+strings.Join(set, ", ")+" WHERE "+strings.Join(changed, " OR "), mask).Error
-		if err != nil {
-			return err
+		insert := "INSERT INTO " + t.name + " (" + quote(t.columns) + ") SELECT " + quote(t.columns) + " FROM " + rows + " s WHERE s.cols = ?"
+		statements := []string{insert + " ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(changed, " OR ")}
+		if s.postgres {
+			// The stored rows, then the new ones, inserted as such: an
+			// upsert (ON CONFLICT) of 200,000 new employees took
+			// PostgreSQL 2.8-3.1 s against 1.7-2.1 s. (SQLite's upsert
+			// costs it no more than an insert, and its UPDATE ... FROM
+			// would read the whole table for each chunk.)
+			statements = []string{
+				"UPDATE " + t.name + " SET " + strings.Join(set, ", ") + " FROM " + rows + " s WHERE s.cols = ? AND " +
+					t.name + "." + key + " = s." + key + " AND (" + strings.Join(changed, " OR ") + ")",
+				insert + " AND NOT EXISTS (SELECT 1 FROM " + t.name + " WHERE " + t.name + "." + key + " = s." + key + ")",
+			}
+		}
+		for _, stmt := range statements {
+			if err := tx.Exec(stmt, mask).Error; err != nil {
+				return err
+			}
 		}
 	}
 	for i, ch := range s.imp.children {
