@@ -67,10 +67,28 @@ func RecordPostsOf(tx *gorm.DB, query string) error {
 	return recordPosts(tx, gorm.Expr("("+query+")"))
 }
 
+// disagreeing says whether an open spell of the employees among the NIPs
+// disagrees with their current posts: only such spells the first three
+// spellStatements change. The employees of a first import have no spells
+// yet, and those of a file imported again have theirs right: one look
+// instead of three (on SQLite, which looks each employee's spells up by
+// index, each took 80-100 ms per 25,000 employees to find nothing).
+const disagreeing = `SELECT EXISTS (SELECT 1 FROM employees e JOIN position_histories h ON h.nip = e.nip
+	WHERE e.nip IN ? AND h."end" IS NULL AND e.position_id <> '' AND (h.position_id <> e.position_id
+	OR h.start <> e.in_post_since OR h.unit_id <> (SELECT p.unit_id FROM positions p WHERE p.id = h.position_id)))`
+
 // recordPosts runs the spellStatements for nips: a list of NIPs or an
 // expression that selects them.
 func recordPosts(tx *gorm.DB, nips any) error {
-	for _, stmt := range spellStatements {
+	var wrong bool
+	if err := tx.Raw(disagreeing, nips).Scan(&wrong).Error; err != nil {
+		return err
+	}
+	statements := spellStatements
+	if !wrong {
+		statements = statements[len(statements)-1:]
+	}
+	for _, stmt := range statements {
 		if err := tx.Exec(stmt, nips).Error; err != nil {
 			return err
 		}
