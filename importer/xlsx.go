@@ -324,6 +324,9 @@ type xmlScanner struct {
 	selfClose bool   // a start tag is also its end (<c/>)
 	data      []byte // character data, decoded
 	buf       []byte
+	// The texts and the attribute value being put together, kept from one
+	// to the next so that a cell allocates only its value.
+	chars, rich, value []byte
 }
 
 // next reads the next token.
@@ -499,11 +502,11 @@ func (x *xmlScanner) attr(name string) string {
 			return ""
 		}
 		if string(key) == name {
-			v, err := unescape(nil, a[1:end+1])
-			if err != nil {
+			var err error
+			if x.value, err = unescape(x.value[:0], a[1:end+1]); err != nil {
 				return ""
 			}
-			return string(v)
+			return string(x.value)
 		}
 		a = a[end+2:]
 	}
@@ -512,18 +515,25 @@ func (x *xmlScanner) attr(name string) string {
 // text is the character data of the element named name just started, up
 // to its end; elements inside it are skipped.
 func (x *xmlScanner) text(name string) (string, error) {
+	var err error
+	x.chars, err = x.appendText(x.chars[:0], name)
+	return string(x.chars), err
+}
+
+// appendText appends the character data of the element named name just
+// started, up to its end, to dst; elements inside it are skipped.
+func (x *xmlScanner) appendText(dst []byte, name string) ([]byte, error) {
 	if x.selfClose {
-		return "", nil
+		return dst, nil
 	}
-	var s []byte
 	for depth := 0; ; {
 		if err := x.next(); err != nil {
-			return "", noEOF(err)
+			return dst, noEOF(err)
 		}
 		switch x.kind {
 		case charData:
 			if depth == 0 {
-				s = append(s, x.data...)
+				dst = append(dst, x.data...)
 			}
 		case tagStart:
 			if !x.selfClose {
@@ -532,9 +542,9 @@ func (x *xmlScanner) text(name string) (string, error) {
 		case tagEnd:
 			if depth == 0 {
 				if string(x.name) != name {
-					return "", fmt.Errorf("<%s> ended by </%s>", name, x.name)
+					return dst, fmt.Errorf("<%s> ended by </%s>", name, x.name)
 				}
-				return string(s), nil
+				return dst, nil
 			}
 			depth--
 		}
@@ -548,7 +558,7 @@ func (x *xmlScanner) richText(name string) (string, error) {
 	if x.selfClose {
 		return "", nil
 	}
-	var s strings.Builder
+	x.rich = x.rich[:0]
 	phonetic := 0
 	for {
 		if err := x.next(); err != nil {
@@ -556,17 +566,16 @@ func (x *xmlScanner) richText(name string) (string, error) {
 		}
 		switch {
 		case x.kind == tagEnd && string(x.name) == name:
-			return unescapeXstring(s.String()), nil
+			return unescapeXstring(string(x.rich)), nil
 		case x.kind == tagStart && string(x.name) == "rPh" && !x.selfClose:
 			phonetic++
 		case x.kind == tagEnd && string(x.name) == "rPh":
 			phonetic--
 		case x.kind == tagStart && string(x.name) == "t" && phonetic == 0:
-			t, err := x.text("t")
-			if err != nil {
+			var err error
+			if x.rich, err = x.appendText(x.rich, "t"); err != nil {
 				return "", err
 			}
-			s.WriteString(t)
 		}
 	}
 }
