@@ -89,7 +89,11 @@ func TestImportInChunks(t *testing.T) {
 					}
 				}
 				if !ok || fmt.Sprint(lines) != fmt.Sprint(c.lines) || e.Count != len(c.lines) {
-					t.Errorf("%s: %v, errors on lines %v; want %v", c.name, err, lines, c.lines)
+					t.Fatalf("%s: %v, errors on lines %v; want %v", c.name, err, lines, c.lines)
+				}
+				noun := map[bool]string{true: "error", false: "errors"}[len(c.lines) == 1]
+				if want := fmt.Sprintf("%d %s; nothing was saved", len(c.lines), noun); e.MessageEN != want {
+					t.Errorf("%s: %q, want %q", c.name, e.MessageEN, want)
 				}
 				var changed int64
 				gdb.Model(&models.Employee{}).Where("name LIKE ?", "Diubah%").Count(&changed)

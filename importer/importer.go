@@ -667,6 +667,9 @@ func (e *rowErrors) merge(other rowErrors) {
 // problem refuses the file with the errors collected.
 func (e *rowErrors) problem() error {
 	id, en := fmt.Sprintf("%d kesalahan; tidak ada data yang disimpan", e.total), fmt.Sprintf("%d errors; nothing was saved", e.total)
+	if e.total == 1 {
+		en = "1 error; nothing was saved"
+	}
 	if e.total > len(e.list) {
 		id += fmt.Sprintf(" (%d yang pertama ditampilkan)", len(e.list))
 		en += fmt.Sprintf(" (the first %d are listed)", len(e.list))
