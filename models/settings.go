@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	_ "time/tzdata" // round time zones resolve on machines without a tz database
 )
@@ -481,8 +482,22 @@ func (s RoundSettings) Location() (*time.Location, error) {
 	if s.TimeZone == "" {
 		return nil, nil
 	}
-	return time.LoadLocation(s.TimeZone)
+	if loc, ok := zones.Load(s.TimeZone); ok {
+		return loc.(*time.Location), nil
+	}
+	loc, err := time.LoadLocation(s.TimeZone)
+	if err != nil {
+		return nil, err
+	}
+	zones.Store(s.TimeZone, loc)
+	return loc, nil
 }
+
+// zones holds the time zones Location has loaded, by name (at most the
+// tz database's few hundred). time.LoadLocation reads and parses the
+// zone's data at every call, and every notice of a transfer asks for its
+// round's zone: about 0.13 ms of CPU a decision (bench CPU profile).
+var zones sync.Map
 
 // BlackoutWindows lists the election blackout windows: for each election,
 // from BlackoutMonthsBefore before the candidates are determined until the

@@ -1,6 +1,9 @@
 package models
 
-import "testing"
+import (
+	"testing"
+	"time"
+)
 
 // TestRetirementAgeSettings checks the legal defaults of the retirement
 // ages, that each is refused out of range naming itself, and that a round
@@ -86,5 +89,38 @@ func TestWaitPerStage(t *testing.T) {
 	}
 	if w := s.Wait(StageSocialization); w.Reminder <= 0 || w.Deadline <= w.Reminder {
 		t.Errorf("the default acknowledgement wait %+v reminds after its deadline", w)
+	}
+}
+
+func TestLocationLoadedOnce(t *testing.T) {
+	s := RoundSettings{TimeZone: "Asia/Makassar"}
+	first, err := s.Location()
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := s.Location()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first != again {
+		t.Error("the zone was loaded again: Location returned two copies of Asia/Makassar")
+	}
+	if at := time.Date(2026, 12, 6, 0, 0, 0, 0, first); at.UTC().Hour() != 16 {
+		t.Errorf("midnight in Asia/Makassar is %v UTC, want 16:00 the day before", at.UTC())
+	}
+	if loc, err := (RoundSettings{}).Location(); loc != nil || err != nil {
+		t.Errorf("no time zone: got %v, %v; want nil, nil", loc, err)
+	}
+	if _, err := (RoundSettings{TimeZone: "Asia/Nowhere"}).Location(); err == nil {
+		t.Error("an unknown zone was taken")
+	}
+}
+
+func BenchmarkLocation(b *testing.B) {
+	s := RoundSettings{TimeZone: "Asia/Makassar"}
+	for b.Loop() {
+		if _, err := s.Location(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
