@@ -38,9 +38,13 @@ func BareDecider(ctx workflow.Context, _ workflows.TransferInput) error {
 	if err := workflow.ExecuteLocalActivity(ctx, Noop, true).Get(ctx, nil); err != nil {
 		return err
 	}
-	if _, err := workflow.AwaitWithTimeout(ctx, 30*24*time.Hour, func() bool { return decided }); err != nil {
+	// As a transfer's wait does (workflows.CancelWaits), the wait cancels
+	// its timer when the decision ends it.
+	wait, cancel := workflow.WithCancel(ctx)
+	if _, err := workflow.AwaitWithTimeout(wait, 30*24*time.Hour, func() bool { return decided }); err != nil {
 		return err
 	}
+	cancel()
 	if err := workflow.ExecuteLocalActivity(ctx, Noop, false).Get(ctx, nil); err != nil {
 		return err
 	}

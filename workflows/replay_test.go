@@ -23,13 +23,14 @@ import (
 // with testkit.PayloadKeys; v6: write-only steps applied together,
 // ChangeOneTransaction; v7: the stage search attribute set at the end,
 // and ChangeOneTransaction the only marker at a transfer's start; v8:
-// the state recorded for reads, LiveInDB).
+// the state recorded for reads, LiveInDB; v9: waits cancel their timers,
+// CancelWaits).
 // Record a new folder with the worker's integration test:
-// MUTASI_UPDATE_HISTORIES=v9 go test ./worker/ -run
+// MUTASI_UPDATE_HISTORIES=v10 go test ./worker/ -run
 // 'EndToEnd$'. A change to the workflows that would break runs already under
 // way fails here; guard such a change with workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
-	for _, v := range []string{"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8"} {
+	for _, v := range []string{"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"} {
 		files, err := filepath.Glob(filepath.Join("testdata", v, "*.json"))
 		if err != nil {
 			t.Fatal(err)

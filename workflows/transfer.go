@@ -24,9 +24,10 @@ func TransferWorkflow(ctx workflow.Context, in TransferInput) (TransferState, er
 	// A run records one marker: ChangeOneTransaction, which implies local
 	// steps. Runs begun before it recorded ChangeLocalSteps first, or
 	// nothing.
-	version := workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, LiveInDB)
+	version := workflow.GetVersion(ctx, ChangeOneTransaction, workflow.DefaultVersion, CancelWaits)
 	t.local = version >= 1 || takesLocalSteps(ctx, in)
 	t.batched, t.everyStage, t.liveInDB = version >= 1, version < StageAtEnd, version >= LiveInDB
+	t.cancelWaits = version >= CancelWaits
 	if err := t.register(ctx); err != nil {
 		return t.st, err
 	}
@@ -94,6 +95,18 @@ const StageAtEnd workflow.Version = 2
 // workflow tasks queued before it, and under load that wait was most of
 // a read (BENCHMARKS.md). Runs begun before are asked, as before.
 const LiveInDB workflow.Version = 3
+
+// CancelWaits is the version of ChangeOneTransaction from which a
+// transfer cancels the timer of a wait that ended before it (a decision,
+// an acknowledgement, a survey answered in time). The Go SDK's
+// AwaitWithTimeout leaves it running (its flag that cancels it,
+// SDKFlagCancelAwaitTimerOnCondition, is off in v1.51.0), so each
+// reminder, deadline and recheck a transfer had no need of still fired
+// later, days on, as a workflow task of its own: with the worker's cache
+// long evicted, a replay of the whole history to do nothing. A
+// cancellation is one more event in the task that ends the wait. Runs
+// begun before leave their timers running.
+const CancelWaits workflow.Version = 4
 
 // ChangeSurveyWindow is the change (workflow.GetVersion) from whose
 // version 1 on a transfer whose survey was answered stays at
@@ -265,8 +278,11 @@ type transfer struct {
 	everyStage bool
 	// liveInDB says whether it records its state for reads (LiveInDB);
 	// savedLive is the state last recorded.
-	liveInDB        bool
-	savedLive       []byte
+	liveInDB  bool
+	savedLive []byte
+	// cancelWaits says whether a wait cancels its timer when it ends
+	// first (CancelWaits).
+	cancelWaits     bool
 	queue           []contract.Step
 	queued, applied int
 	applying        bool
@@ -399,16 +415,16 @@ func (t *transfer) noticeKey(key string) string { return "transfer-" + t.id() + 
 // awaitWithReminder waits for done; after w.Reminder it calls remind,
 // after w.Deadline (counted from the start) it calls escalate and, unless
 // stopAtEscalation, goes on waiting. It reports whether done came true.
-func awaitWithReminder(ctx workflow.Context, done func() bool, w models.Wait,
+func (t *transfer) awaitWithReminder(ctx workflow.Context, done func() bool, w models.Wait,
 	remind, escalate func() error, stopAtEscalation bool) (bool, error) {
-	ok, err := workflow.AwaitWithTimeout(ctx, w.Reminder, done)
+	ok, err := t.awaitFor(ctx, w.Reminder, done)
 	if err != nil || ok {
 		return ok, err
 	}
 	if err := remind(); err != nil {
 		return false, err
 	}
-	ok, err = workflow.AwaitWithTimeout(ctx, w.Deadline-w.Reminder, done)
+	ok, err = t.awaitFor(ctx, w.Deadline-w.Reminder, done)
 	if err != nil || ok {
 		return ok, err
 	}
@@ -419,6 +435,18 @@ func awaitWithReminder(ctx workflow.Context, done func() bool, w models.Wait,
 		return false, nil
 	}
 	return true, workflow.Await(ctx, done)
+}
+
+// awaitFor waits up to d for done, as workflow.AwaitWithTimeout does, and
+// reports whether done came true; from CancelWaits on, a wait that ends
+// before d cancels its timer.
+func (t *transfer) awaitFor(ctx workflow.Context, d time.Duration, done func() bool) (bool, error) {
+	if !t.cancelWaits {
+		return workflow.AwaitWithTimeout(ctx, d, done)
+	}
+	ctx, cancel := workflow.WithCancel(ctx)
+	defer cancel()
+	return workflow.AwaitWithTimeout(ctx, d, done)
 }
 
 var stepNames = map[models.Role]string{models.RoleTPK: "TPK", models.RolePPK: "PPK", models.RoleHR: "HR"}
@@ -441,7 +469,7 @@ func (t *transfer) approval(ctx workflow.Context, step models.Role) (bool, error
 	if err := t.notify(ctx, key+":request", contract.NoticeDecisionRequested, step, n); err != nil {
 		return false, err
 	}
-	_, err := awaitWithReminder(ctx, func() bool { return *decision != nil },
+	_, err := t.awaitWithReminder(ctx, func() bool { return *decision != nil },
 		s.Wait(stage),
 		func() error { return t.notify(ctx, key+":reminder", contract.NoticeDecisionReminder, step, n) },
 		func() error {
@@ -474,7 +502,7 @@ func (t *transfer) socialize(ctx workflow.Context) (bool, error) {
 	if err := t.notify(ctx, "socialization", contract.NoticeSocialization, models.RoleEmployee, n); err != nil {
 		return false, err
 	}
-	answered, err := awaitWithReminder(ctx, func() bool { return t.ack || t.objection != nil },
+	answered, err := t.awaitWithReminder(ctx, func() bool { return t.ack || t.objection != nil },
 		s.Wait(models.StageSocialization),
 		func() error {
 			return t.notify(ctx, "socialization:reminder", contract.NoticeAcknowledgeReminder, models.RoleEmployee, n)
@@ -533,13 +561,13 @@ func (t *transfer) awaitNoticeDelivered(ctx workflow.Context, answered func() bo
 				return false, nil
 			}
 			t.st.Deadline = &deadline
-			return workflow.AwaitWithTimeout(ctx, rest, answered)
+			return t.awaitFor(ctx, rest, answered)
 		case models.OutboxFailed:
 			workflow.GetLogger(ctx).Warn("socialization notice not delivered: waiting for the employee", "transfer", t.id())
 			t.st.ReminderAt, t.st.Deadline = nil, nil
 			return true, workflow.Await(ctx, answered)
 		}
-		if ok, err := workflow.AwaitWithTimeout(ctx, noticeRecheck, answered); err != nil || ok {
+		if ok, err := t.awaitFor(ctx, noticeRecheck, answered); err != nil || ok {
 			return ok, err
 		}
 	}
@@ -556,7 +584,7 @@ func (t *transfer) reviewObjection(ctx workflow.Context) (bool, error) {
 	if err := t.notify(ctx, "objection", contract.NoticeObjectionReceived, models.RoleHR, n); err != nil {
 		return false, err
 	}
-	_, err := awaitWithReminder(ctx, func() bool { return t.resolved != nil },
+	_, err := t.awaitWithReminder(ctx, func() bool { return t.resolved != nil },
 		s.Wait(models.StageObjectionReview),
 		func() error {
 			return t.notify(ctx, "objection:reminder", contract.NoticeDecisionReminder, models.RoleHR, n)
@@ -600,7 +628,7 @@ func (t *transfer) train(ctx workflow.Context) error {
 	if err := t.notify(ctx, "training", contract.NoticeTrainingAssigned, models.RoleEmployee, n); err != nil {
 		return err
 	}
-	done, err := workflow.AwaitWithTimeout(ctx, s.Wait(models.StageTraining).Deadline, func() bool { return t.trained })
+	done, err := t.awaitFor(ctx, s.Wait(models.StageTraining).Deadline, func() bool { return t.trained })
 	if err != nil || done {
 		return err
 	}
@@ -692,7 +720,7 @@ func (t *transfer) survey(ctx workflow.Context) error {
 	if err := t.notify(ctx, "survey", contract.NoticeSurveyInvitation, models.RoleEmployee, n); err != nil {
 		return err
 	}
-	answered, err := awaitWithReminder(ctx, func() bool { return t.answered },
+	answered, err := t.awaitWithReminder(ctx, func() bool { return t.answered },
 		s.Wait(models.StageSurveyOpen),
 		func() error {
 			return t.notify(ctx, "survey:reminder", contract.NoticeSurveyReminder, models.RoleEmployee, n)

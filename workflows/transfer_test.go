@@ -216,7 +216,7 @@ func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local, batched bool)
 		f.env.OnGetVersion(workflows.ChangeLocalSteps, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 	}
 	if !batched {
-		f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.LiveInDB).Return(workflow.DefaultVersion)
+		f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.CancelWaits).Return(workflow.DefaultVersion)
 	}
 	var batches []string
 	var regular, locals int
@@ -402,7 +402,7 @@ func TestStageSearchAttributeAtEndOnly(t *testing.T) {
 
 func stageSearchAttribute(t *testing.T, version workflow.Version, want []string) {
 	f := newFixture(t, models.DefaultSettings(), false, false)
-	f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.LiveInDB).Return(version)
+	f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.CancelWaits).Return(version)
 	var stages []string
 	f.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 		if stage, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(workflows.StageKey); ok {
@@ -415,6 +415,34 @@ func stageSearchAttribute(t *testing.T, version workflow.Version, want []string)
 	f.accepted("tpk", "ppk")
 	if !slices.Equal(stages, want) {
 		t.Errorf("MutasiStage set to %v, want %v", stages, want)
+	}
+}
+
+// TestWaitsCancelTheirTimers: from CancelWaits on, each wait that ends
+// before its timer (the TPK's and the PPK's decisions, the
+// acknowledgement, the survey's answer) cancels that timer, so none fires
+// later for nothing; runs begun before leave them running.
+func TestWaitsCancelTheirTimers(t *testing.T) {
+	for version, want := range map[workflow.Version]int{workflows.CancelWaits: 4, workflows.LiveInDB: 0} {
+		t.Run(fmt.Sprint("version ", version), func(t *testing.T) {
+			f := newFixture(t, models.DefaultSettings(), false, false)
+			f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.CancelWaits).Return(version)
+			canceled := 0
+			f.env.SetOnTimerCanceledListener(func(string) { canceled++ })
+			f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
+			f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+			f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+			survey := 3*h + 12*7*24*h + 24*h
+			f.at(survey, "survey", workflows.UpdateAnswerSurvey,
+				workflows.SurveyAnswers{Actor: f.employee, Answers: map[string]any{"motivation": 4}})
+			if st := f.run(); st.Outcome != models.StageCompleted {
+				t.Fatalf("outcome %s", st.Outcome)
+			}
+			f.accepted("tpk", "ppk", "ack", "survey")
+			if canceled != want {
+				t.Errorf("%d timers canceled, want %d", canceled, want)
+			}
+		})
 	}
 }
 
