@@ -107,6 +107,19 @@ func (f *fixture) at(delay time.Duration, label, name string, arg any) {
 	}, delay)
 }
 
+// plainPath sends the updates of the plain path: the TPK's and the PPK's
+// approvals, the employee's acknowledgement and, a day into the survey
+// window, the answer; it returns when the answer is sent, from the start.
+func (f *fixture) plainPath() time.Duration {
+	f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
+	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
+	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
+	survey := 3*h + 12*7*24*h + 24*h
+	f.at(survey, "survey", workflows.UpdateAnswerSurvey,
+		workflows.SurveyAnswers{Actor: f.employee, Answers: map[string]any{"motivation": 4}})
+	return survey
+}
+
 // run executes the workflow and returns its final state.
 func (f *fixture) run() workflows.TransferState {
 	f.t.Helper()
@@ -227,12 +240,7 @@ func approvedAcknowledgedSurveyAnswered(t *testing.T, flag, local, batched bool)
 		}
 	})
 	f.env.SetOnActivityStartedListener(func(*activity.Info, context.Context, converter.EncodedValues) { regular++ })
-	f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
-	f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
-	f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
-	survey := 3*h + 12*7*24*h + 24*h
-	f.at(survey, "survey", workflows.UpdateAnswerSurvey,
-		workflows.SurveyAnswers{Actor: f.employee, Answers: map[string]any{"motivation": 4}})
+	f.plainPath()
 	st := f.run()
 	f.accepted("tpk", "ppk", "ack", "survey")
 	if st.Outcome != models.StageCompleted || f.dbStage() != models.StageCompleted {
@@ -363,12 +371,7 @@ func TestAnsweredSurveyKeepsItsWindow(t *testing.T) {
 			if before {
 				f.env.OnGetVersion(workflows.ChangeSurveyWindow, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
 			}
-			f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
-			f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
-			f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
-			answered := start.Add(3*h + 12*7*24*h + 24*h)
-			f.at(answered.Sub(start), "survey", workflows.UpdateAnswerSurvey,
-				workflows.SurveyAnswers{Actor: f.employee, Answers: map[string]any{"motivation": 4}})
+			answered := start.Add(f.plainPath())
 			if st := f.run(); st.Outcome != models.StageCompleted {
 				t.Fatalf("outcome %s", st.Outcome)
 			}
@@ -429,12 +432,7 @@ func TestWaitsCancelTheirTimers(t *testing.T) {
 			f.env.OnGetVersion(workflows.ChangeOneTransaction, workflow.DefaultVersion, workflows.CancelWaits).Return(version)
 			canceled := 0
 			f.env.SetOnTimerCanceledListener(func(string) { canceled++ })
-			f.at(1*h, "tpk", workflows.UpdateDecide, approve(tpk))
-			f.at(2*h, "ppk", workflows.UpdateDecide, approve(ppk))
-			f.at(3*h, "ack", workflows.UpdateAcknowledge, workflows.Acknowledge{Actor: f.employee})
-			survey := 3*h + 12*7*24*h + 24*h
-			f.at(survey, "survey", workflows.UpdateAnswerSurvey,
-				workflows.SurveyAnswers{Actor: f.employee, Answers: map[string]any{"motivation": 4}})
+			f.plainPath()
 			if st := f.run(); st.Outcome != models.StageCompleted {
 				t.Fatalf("outcome %s", st.Outcome)
 			}
