@@ -134,7 +134,7 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 
 // bufferedEventsBatch is how many signals may wait for a workflow whose
 // task is running before the server fails that task to flush them.
-const bufferedEventsBatch = 2000
+const bufferedEventsBatch = 10000
 
 // bufferedEventsBytes is how large those waiting signals may be in all
 // (the default, 2 MiB, is about 2,000 of Mutasi's encrypted signals).
