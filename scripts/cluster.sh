@@ -79,12 +79,15 @@ done
 "$cli" operator namespace describe --address "$address" --namespace default >/dev/null ||
   { echo "could not create the namespace default" >&2; exit 1; }
 # A new namespace takes a moment to reach every service: try until each
-# attribute is listed.
+# attribute is listed. A create may succeed before the list shows it
+# (a server started on restored databases did so for 8 s), so each try
+# waits a second.
 for name in MutasiStage MutasiRound MutasiUnit MutasiRoundStatus; do
   for _ in $(seq 1 60); do
     "$cli" operator search-attribute list --address "$address" --namespace default 2>/dev/null | grep -qw "$name" && break
     "$cli" operator search-attribute create --address "$address" --namespace default --name "$name" \
-      --type Keyword >/dev/null 2>&1 || sleep 1
+      --type Keyword >/dev/null 2>&1
+    sleep 1
   done
   "$cli" operator search-attribute list --address "$address" --namespace default | grep -qw "$name" ||
     { echo "could not register the search attribute $name" >&2; exit 1; }
