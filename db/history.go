@@ -2,6 +2,8 @@ package db
 
 import (
 	"slices"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 )
@@ -39,11 +41,37 @@ var spellFixes = []string{
 // newSpells gives an employee in a post with no open spell one, after the
 // spellFixes; it takes the NIPs. (In NIP order, the order of the index on
 // it: 200,000 new spells took PostgreSQL 1.3 s instead of 1.8 s.)
-const newSpells = `INSERT INTO position_histories (nip, position_id, unit_id, start, decree_number, transfer_id)
+var newSpells = `INSERT INTO ` + SpellTable + ` (` + strings.Join(SpellColumns, ", ") + `)
 	SELECT e.nip, e.position_id, p.unit_id, e.in_post_since, '', '' FROM employees e
 	JOIN positions p ON p.id = e.position_id
 	WHERE e.nip IN ? AND NOT EXISTS (SELECT 1 FROM position_histories h WHERE h.nip = e.nip AND h."end" IS NULL)
 	ORDER BY e.nip`
+
+// SpellTable is the table of the position history.
+const SpellTable = "position_histories"
+
+// SpellColumns are the columns of SpellTable that newSpells
+// writes, in the order of Spell.Values.
+var SpellColumns = []string{"nip", "position_id", "unit_id", "start", "decree_number", "transfer_id"}
+
+// Spell is the open spell that newSpells gives a new employee in a post:
+// one whose NIP has no open spell (OpenSpellNIPs), in PositionID of
+// UnitID since Start, when they took it. An import that writes new
+// employees as it reads them (importer's direct) writes their spells
+// itself instead of running newSpells after.
+type Spell struct {
+	NIP, PositionID, UnitID string
+	Start                   time.Time
+}
+
+// Values are the values of SpellColumns for s.
+func (s Spell) Values() []any {
+	return []any{s.NIP, s.PositionID, s.UnitID, s.Start, "", ""}
+}
+
+// OpenSpellNIPs selects the NIPs that have an open spell, to which
+// newSpells gives none and which the spellFixes may change.
+const OpenSpellNIPs = `SELECT nip FROM position_histories WHERE "end" IS NULL`
 
 // RecordPosts makes the position history of the employees nips agree with
 // their records: each holding a post has one open spell in it, from

@@ -95,6 +95,18 @@ type spec struct {
 	check func(tx *gorm.DB, rows string) error
 	// refKey is the column of refTable that ref names (empty: id).
 	refKey string
+	// spell, when set, is the open spell that after (db.RecordPostsOf)
+	// gives a new row, an employee whose reference is their post, in
+	// that post's unit (which it leaves empty): with it, a new row can
+	// be written as it is read (see direct).
+	spell func(v any) db.Spell
+}
+
+// employeeSpell is the open spell of an employee in their post since
+// they took it.
+func employeeSpell(v any) db.Spell {
+	e := v.(models.Employee)
+	return db.Spell{NIP: e.NIP, PositionID: e.PositionID, Start: e.InPostSince}
 }
 
 // table is a database table an import writes: the columns it writes and
@@ -471,6 +483,7 @@ var specs = map[string]spec{
 				func(s models.Sanction) []any { return append(sanctionValues(s), s.Source) }),
 		},
 		after: db.RecordPostsOf,
+		spell: employeeSpell,
 	},
 	"siasn-asn":         siasnASN,
 	"siasn-rw-skp":      siasnSKP,

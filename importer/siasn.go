@@ -148,6 +148,7 @@ var siasnASN = spec{
 	}},
 	ref: "position_id", refTable: "positions",
 	after: db.RecordPostsOf,
+	spell: employeeSpell,
 }
 
 func parseASN(r row) (any, []apperr.FieldError) {

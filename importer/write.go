@@ -24,11 +24,13 @@ import (
 // random access, is copied to a temporary file first), checking every
 // row and keeping the good ones in temporary tables; one bad row refuses
 // the whole file with the rows' errors (the first MaxRowErrors, and the
-// count of all), and nothing is written. A good file is then written in
-// one transaction, from the temporary tables: by COPY into them on
-// PostgreSQL, at once; by INSERTs of many rows on SQLite, in chunks of
-// chunkRows written while the next are read, which a bad row found later
-// rolls back. Rows are upserted by
+// count of all), and nothing is written. A good file is written in one
+// transaction, which a bad row found later rolls back: on PostgreSQL, the
+// new rows by COPY into their tables as they are read (direct), the
+// others by COPY into the temporary tables and from them at once once
+// the file is read; on SQLite, by INSERTs of many rows into the
+// temporary tables, written in chunks of chunkRows while the next are
+// read. Rows are upserted by
 // their key, so importing the same file twice changes nothing; a row
 // without an optional column leaves what the column holds as it was, a
 // row with the column empty clears it. The API and the import page both
@@ -84,6 +86,7 @@ type stage struct {
 	parents  *bulk
 	children []*bulk  // of each of imp.children
 	loader   *loader  // while the file is read
+	direct   *direct  // PostgreSQL: the new rows' writes, as they are read (nil: none)
 	rows     int      // rows read
 	masks    []uint64 // the sets of optional columns the chunk's rows have, a bit for each column of imp.optional
 	caches   []int64  // SQLite: the page cache sizes of main and temp before the import, restored by drop
@@ -112,7 +115,7 @@ type chunk struct {
 }
 
 // importLockKey is the first key of the PostgreSQL advisory lock an
-// import holds while it writes a table, "mimp" (mutasi import); the
+// import holds while it reads and writes a table, "mimp" (mutasi import); the
 // second is the hash of the table's name.
 const importLockKey = 0x6d696d70
 
@@ -183,7 +186,7 @@ func (s *stage) table(name string, t table, extra string, types []string) (*bulk
 	if err := s.conn.Exec(create).Error; err != nil {
 		return nil, err
 	}
-	b := &bulk{s: s, name: name, columns: t.columns}
+	b := &bulk{s: s, name: name, columns: t.columns, into: pgx.Identifier{"pg_temp", name}}
 	if extra != "" {
 		b.columns = slices.Concat([]string{"line", "cols"}, t.columns)
 	}
@@ -252,6 +255,20 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 			return errs, err
 		}
 	}
+	if s.postgres && s.keyed() {
+		// Imports of the same table take turns: new rows are inserted as
+		// such (as they are read, when they are not stored: direct),
+		// which another import writing the same keys at once would make
+		// fail, or both count as created; and two imports' rows, in two
+		// orders, could deadlock.
+		if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", importLockKey, s.imp.table.name).Error; err != nil {
+			return errs, err
+		}
+	}
+	var err error
+	if s.direct, err = newDirect(tx, s); err != nil {
+		return errs, err
+	}
 	size := chunkRows
 	if s.postgres || s.imp.replace != "" || s.imp.skpYears != nil {
 		size = math.MaxInt // written at once: see chunkRows
@@ -300,7 +317,7 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 		}
 		return s.seal(tx, res)
 	}
-	err := checkInParallel(func(each func(row) error) error { return read(body, s.imp, each) }, check, take)
+	err = checkInParallel(func(each func(row) error) error { return read(body, s.imp, each) }, check, take)
 	if err == nil && errs.total == 0 {
 		err = s.seal(tx, res)
 	}
@@ -310,13 +327,27 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 	if err != nil {
 		return errs, err
 	}
+	if s.direct != nil {
+		s.direct.count(res)
+	}
 	errs.merge(s.refused)
 	return errs, nil
+}
+
+// keyed says whether the import's rows are keyed rows of its table,
+// upserted by their key, not the records of a history.
+func (s *stage) keyed() bool {
+	return s.imp.replace == "" && s.imp.skpYears == nil
 }
 
 // seal has the rows staged since the last seal loaded and then written,
 // in tx, by the loader, and starts the next chunk.
 func (s *stage) seal(tx *gorm.DB, res *Result) error {
+	if s.direct != nil {
+		if err := s.direct.finish(); err != nil {
+			return err
+		}
+	}
 	c := chunk{rows: s.parents.added, masks: s.masks}
 	s.masks = nil
 	for _, b := range append([]*bulk{s.parents}, s.children...) {
@@ -377,13 +408,18 @@ func (s *stage) writeChunk(tx *gorm.DB, res *Result, c chunk) error {
 	return nil
 }
 
-// add stages a row, parsed into v, and its child rows (when it has their
-// column).
+// add writes a row, parsed into v, as it is read (direct) or stages it,
+// with its child rows (when it has their column).
 func (s *stage) add(r row, v any) error {
 	var mask uint64
 	for i, col := range s.imp.optional {
 		if r.has(col) {
 			mask |= 1 << i
+		}
+	}
+	if s.direct != nil {
+		if written, err := s.direct.add(v, mask); written || err != nil {
+			return err
 		}
 	}
 	if !slices.Contains(s.masks, mask) {
@@ -455,15 +491,6 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 	}
 	if s.imp.replace != "" {
 		return s.replace(tx, res)
-	}
-	if s.postgres {
-		// Imports of the same table take turns to write: the new rows
-		// below are inserted as such, which another import writing the
-		// same keys at once would make fail, or both count as created;
-		// and two imports' rows, in two orders, could deadlock.
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", importLockKey, t.name).Error; err != nil {
-			return err
-		}
 	}
 	var updated int64
 	err := tx.Raw("SELECT COUNT(*) FROM " + rows + " s WHERE EXISTS (SELECT 1 FROM " + t.name + " t WHERE t." + key + " = s." + key + ")").
@@ -716,10 +743,11 @@ type bulk struct {
 	s       *stage
 	name    string
 	columns []string
-	rows    [][]any   // the batch being filled
-	added   int       // rows added in all
-	args    []any     // SQLite: the parameters of a batch (the loader's)
-	insert  *sql.Stmt // SQLite: the INSERT of a full batch (the loader's)
+	into    pgx.Identifier // PostgreSQL: the table COPY fills
+	rows    [][]any        // the batch being filled
+	added   int            // rows added in all
+	args    []any          // SQLite: the parameters of a batch (the loader's)
+	insert  *sql.Stmt      // SQLite: the INSERT of a full batch (the loader's)
 }
 
 // size is how many rows go in a batch.
@@ -733,12 +761,22 @@ func (b *bulk) size() int {
 // add adds a row, the values of b's columns, sending a full batch to be
 // loaded.
 func (b *bulk) add(values []any) error {
-	b.rows = append(b.rows, values)
-	b.added++
-	if len(b.rows) < b.size() {
+	if b.put(values); !b.full() {
 		return nil
 	}
 	return b.flush()
+}
+
+// put adds a row to the batch, leaving it to the caller to flush a full
+// one.
+func (b *bulk) put(values []any) {
+	b.rows = append(b.rows, values)
+	b.added++
+}
+
+// full says whether the batch is full.
+func (b *bulk) full() bool {
+	return len(b.rows) >= b.size()
 }
 
 // flush sends the rows added since the last batch to be loaded.
@@ -755,8 +793,8 @@ func (b *bulk) flush() error {
 func (b *bulk) load(rows [][]any) error {
 	if b.s.postgres {
 		return b.s.raw.Raw(func(dc any) error {
-			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(b.s.ctx, pgx.Identifier{"pg_temp", b.name}, b.columns, pgx.CopyFromRows(rows))
-			return err
+			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(b.s.ctx, b.into, b.columns, pgx.CopyFromRows(rows))
+			return copyConflict(err)
 		})
 	}
 	b.args = b.args[:0]
