@@ -14,18 +14,20 @@ import (
 	"github.com/bkpsdm/mutasi/db"
 )
 
-// direct writes the new rows of an import into PostgreSQL as they are
-// read: a row whose key is not stored yet, and whose reference names a
-// row that exists, is copied (COPY) straight into its table, with its
-// child rows, by the loader, while the next rows are read and checked.
+// direct writes the new rows of an import as they are read: a row whose
+// key is not stored yet, and whose reference names a row that exists,
+// goes straight into its table (by COPY on PostgreSQL, by INSERTs of
+// many rows on SQLite), with its child rows, by the loader, while the
+// next rows are read and checked.
 // A new employee's first spell in their post (spec.spell) is written
 // once the file is read, with the others, in NIP order. Only the other
 // rows (stored keys, keys with an open spell, and references to unknown
 // rows, which checkReferences then refuses) are staged, and written once
 // the file is read. A first import of 200,000 employees used to stage
 // them all and then spend 3.5 s writing them, one statement after
-// another, after the file was read (BENCHMARKS.md). A bad row found
-// later rolls the copied rows back with the rest of the transaction.
+// another, after the file was read; on SQLite, the spells of 200,000
+// employees cost 2.2 s of SQL (BENCHMARKS.md). A bad row found later
+// rolls the rows written back with the rest of the transaction.
 type direct struct {
 	s *stage
 	// stored are the keys whose rows are staged: the table's, and,
@@ -47,16 +49,19 @@ type direct struct {
 	spells []db.Spell
 }
 
+// directWrites says whether imports write new rows as they read them;
+// tests turn it off to compare with the rows staged (a variable).
+var directWrites = true
+
 // newDirect prepares the direct writes of the import s in tx, reading the
 // keys that are stored and those that references may name, or returns
-// nil for an import whose rows are all staged: on SQLite (which writes
-// chunks while the file is read), for a history, for a kind whose child
-// rows must be unique (checkUnique compares them with the stored ones),
-// and for one whose after is not its spells'.
+// nil for an import whose rows are all staged: for a history, for a kind
+// whose child rows must be unique (checkUnique compares them with the
+// stored ones), and for one whose after is not its spells'.
 func newDirect(tx *gorm.DB, s *stage) (*direct, error) {
 	imp := s.imp
 	unique := slices.ContainsFunc(imp.children, func(c children) bool { return c.unique != "" })
-	if !s.postgres || !s.keyed() || unique || (imp.after != nil) != (imp.spell != nil) {
+	if !directWrites || !s.keyed() || unique || (imp.after != nil) != (imp.spell != nil) {
 		return nil, nil
 	}
 	d := &direct{s: s, stored: map[string]struct{}{}, refs: map[string]string{}, refAt: slices.Index(imp.table.columns, imp.ref),
@@ -64,11 +69,11 @@ func newDirect(tx *gorm.DB, s *stage) (*direct, error) {
 	for _, c := range imp.children {
 		d.children = append(d.children, s.target(c.name, c.columns))
 	}
-	keys, unit := "SELECT "+imp.table.columns[0]+" FROM "+imp.table.name, "''"
+	keys, unit := "SELECT "+imp.table.columns[0]+" AS k FROM "+imp.table.name, "''"
 	if imp.spell != nil {
 		keys, unit = keys+" UNION "+db.OpenSpellNIPs, "unit_id"
 	}
-	if err := scanPairs(tx, "SELECT k, '' FROM ("+keys+") AS keys (k)", func(k, _ string) { d.stored[k] = struct{}{} }); err != nil || imp.ref == "" {
+	if err := scanPairs(tx, "SELECT k, '' FROM ("+keys+") AS keys", func(k, _ string) { d.stored[k] = struct{}{} }); err != nil || imp.ref == "" {
 		return d, err
 	}
 	return d, scanPairs(tx, "SELECT "+cmp.Or(imp.refKey, "id")+", "+unit+" FROM "+imp.refTable, func(k, v string) { d.refs[k] = v })
@@ -146,8 +151,8 @@ func (d *direct) flush() error {
 	return nil
 }
 
-// finish sends the last rows to be copied, and then the spells, in NIP
-// order.
+// finish sends the rows added since it last ran to be written, and then
+// their spells, in NIP order (on SQLite, it runs for each chunk).
 func (d *direct) finish() error {
 	if err := d.flush(); err != nil || len(d.spells) == 0 {
 		return err
@@ -183,12 +188,12 @@ func (d *direct) count(res *Result) {
 	}
 }
 
-// target is a bulk that copies rows into the database's table name.
+// target is a bulk that writes rows into the database's table name.
 func (s *stage) target(name string, columns []string) *bulk {
 	return &bulk{s: s, name: name, columns: columns, into: pgx.Identifier{name}}
 }
 
-// copyConflict is the error of a COPY that wrote a key another
+// copyConflict is the error of a COPY (PostgreSQL) that wrote a key another
 // transaction had written since the import read the stored keys (the
 // demo data, written at once): a conflict, which importing again
 // resolves, not a failure of the server.

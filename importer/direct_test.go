@@ -14,12 +14,11 @@ import (
 )
 
 // TestNewRowsWrittenAsRead: a file that mixes new employees with stored
-// ones leaves PostgreSQL, which writes the new ones as it reads them
-// (direct), as it leaves SQLite, which stages every row: the same
-// employees, position history and sanctions, and the same counts. A new
-// NIP that already has an open spell (busy) goes the staged way and has
-// its spell put right; a later bad row leaves none of the rows written
-// before it.
+// ones, its new rows written as they are read (direct), leaves the same
+// employees, position history and sanctions, with the same counts, as
+// with every row staged, on PostgreSQL and on SQLite. A new NIP that
+// already has an open spell goes the staged way and has its spell put
+// right; a later bad row leaves none of the rows written before it.
 func TestNewRowsWrittenAsRead(t *testing.T) {
 	const header = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,sanctions\n"
 	employee := func(i int, name, post, since, sanctions string) string {
@@ -32,53 +31,60 @@ func TestNewRowsWrittenAsRead(t *testing.T) {
 		employee(2, "Dua", "DINSOS-ADM-2", "2020-01-01", "") +
 		employee(5, "Lima", "DISDIK-ASDM", "2023-03-01", "") +
 		employee(6, "Enam", "DINSOS-KABID", "2021-06-01", "")
+	defer func() { directWrites = true }()
 	states := map[string]string{}
 	for _, b := range testkit.Backends() {
-		t.Run(b.Name, func(t *testing.T) {
-			gdb, _ := b.New(t)
-			loadUnitsAndPositions(t, gdb)
-			if _, err := loadFile(gdb, "employees", "text/csv", first); err != nil {
-				t.Fatal(err)
-			}
-			// Employee 5 is not stored, but has an open spell (written
-			// before, by hand): busy, so staged.
-			busy := models.PositionHistory{NIP: "198503122010011005", PositionID: "DINSOS-ADM-1", UnitID: "DINSOS",
-				Start: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)}
-			if err := gdb.Create(&busy).Error; err != nil {
-				t.Fatal(err)
-			}
-			res, err := loadFile(gdb, "employees", "text/csv", second)
-			if err != nil {
-				t.Fatal(err)
-			}
-			want := Result{Kind: "employees", Rows: 5, Created: 3, Updated: 2, Children: map[string]ChildCount{"sanctions": {Removed: 1, Written: 2}}}
-			if fmt.Sprint(res) != fmt.Sprint(want) {
-				t.Errorf("mixed file: %+v, want %+v", res, want)
-			}
-			before := importState(t, gdb)
-			for _, s := range []string{"198503122010011004,Empat", "198503122010011005,Lima", "198503122010011006,Enam",
-				"198503122010011005 DINSOS-ADM-1 DINSOS 2019-01-01..2023-03-01", "198503122010011005 DISDIK-ASDM DISDIK 2023-03-01..",
-				"198503122010011006 DINSOS-KABID DINSOS 2021-06-01..", "198503122010011004 sedang 2025-02-01..2026-02-01"} {
-				if !strings.Contains(before, s) {
-					t.Errorf("state lacks %q:\n%s", s, before)
+		for _, direct := range []bool{true, false} {
+			name := fmt.Sprintf("%s/direct=%t", b.Name, direct)
+			t.Run(name, func(t *testing.T) {
+				directWrites = direct
+				gdb, _ := b.New(t)
+				loadUnitsAndPositions(t, gdb)
+				if _, err := loadFile(gdb, "employees", "text/csv", first); err != nil {
+					t.Fatal(err)
 				}
-			}
-			states[b.Name] = before
+				// Employee 5 is not stored, but has an open spell (written
+				// before, by hand): busy, so staged.
+				busy := models.PositionHistory{NIP: "198503122010011005", PositionID: "DINSOS-ADM-1", UnitID: "DINSOS",
+					Start: time.Date(2019, 1, 1, 0, 0, 0, 0, time.UTC)}
+				if err := gdb.Create(&busy).Error; err != nil {
+					t.Fatal(err)
+				}
+				res, err := loadFile(gdb, "employees", "text/csv", second)
+				if err != nil {
+					t.Fatal(err)
+				}
+				want := Result{Kind: "employees", Rows: 5, Created: 3, Updated: 2, Children: map[string]ChildCount{"sanctions": {Removed: 1, Written: 2}}}
+				if fmt.Sprint(res) != fmt.Sprint(want) {
+					t.Errorf("mixed file: %+v, want %+v", res, want)
+				}
+				before := importState(t, gdb)
+				for _, s := range []string{"198503122010011004,Empat", "198503122010011005,Lima", "198503122010011006,Enam",
+					"198503122010011005 DINSOS-ADM-1 DINSOS 2019-01-01..2023-03-01", "198503122010011005 DISDIK-ASDM DISDIK 2023-03-01..",
+					"198503122010011006 DINSOS-KABID DINSOS 2021-06-01..", "198503122010011004 sedang 2025-02-01..2026-02-01"} {
+					if !strings.Contains(before, s) {
+						t.Errorf("state lacks %q:\n%s", s, before)
+					}
+				}
+				states[name] = before
 
-			// New employees, then a row with no such position: nothing of
-			// the file is kept.
-			bad := header + employee(7, "Tujuh", "DINSOS-ADM-1", "2024-01-01", "ringan:2025-01-01..2025-07-01") +
-				employee(8, "Delapan", "TIDAK-ADA", "2024-01-01", "")
-			if _, err := loadFile(gdb, "employees", "text/csv", bad); err == nil || !strings.Contains(err.Error(), "1 error") {
-				t.Errorf("a file with a row naming no position: %v, want 1 error", err)
-			}
-			if after := importState(t, gdb); after != before {
-				t.Errorf("a refused file changed the data:\n%s\nwas\n%s", after, before)
-			}
-		})
+				// New employees, then a row with no such position: nothing of
+				// the file is kept.
+				bad := header + employee(7, "Tujuh", "DINSOS-ADM-1", "2024-01-01", "ringan:2025-01-01..2025-07-01") +
+					employee(8, "Delapan", "TIDAK-ADA", "2024-01-01", "")
+				if _, err := loadFile(gdb, "employees", "text/csv", bad); err == nil || !strings.Contains(err.Error(), "1 error") {
+					t.Errorf("a file with a row naming no position: %v, want 1 error", err)
+				}
+				if after := importState(t, gdb); after != before {
+					t.Errorf("a refused file changed the data:\n%s\nwas\n%s", after, before)
+				}
+			})
+		}
 	}
-	if len(states) == 2 && states["postgres"] != states["sqlite"] {
-		t.Errorf("PostgreSQL and SQLite differ:\n%s\n--- SQLite:\n%s", states["postgres"], states["sqlite"])
+	for name, state := range states {
+		if want := states["postgres/direct=false"]; state != want {
+			t.Errorf("%s differs from PostgreSQL with every row staged:\n%s\n--- staged:\n%s", name, state, want)
+		}
 	}
 }
 

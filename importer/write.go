@@ -25,12 +25,12 @@ import (
 // row and keeping the good ones in temporary tables; one bad row refuses
 // the whole file with the rows' errors (the first MaxRowErrors, and the
 // count of all), and nothing is written. A good file is written in one
-// transaction, which a bad row found later rolls back: on PostgreSQL, the
-// new rows by COPY into their tables as they are read (direct), the
-// others by COPY into the temporary tables and from them at once once
-// the file is read; on SQLite, by INSERTs of many rows into the
-// temporary tables, written in chunks of chunkRows while the next are
-// read. Rows are upserted by
+// transaction, which a bad row found later rolls back. New rows go
+// straight into their tables as they are read (direct); the others are
+// staged in the temporary tables and written from them: at once once the
+// file is read on PostgreSQL, in chunks of chunkRows while the next are
+// read on SQLite. Rows go in by COPY on PostgreSQL, by INSERTs of many
+// rows on SQLite. Rows are upserted by
 // their key, so importing the same file twice changes nothing; a row
 // without an optional column leaves what the column holds as it was, a
 // row with the column empty clears it. The API and the import page both
@@ -86,7 +86,7 @@ type stage struct {
 	parents  *bulk
 	children []*bulk  // of each of imp.children
 	loader   *loader  // while the file is read
-	direct   *direct  // PostgreSQL: the new rows' writes, as they are read (nil: none)
+	direct   *direct  // the new rows' writes, as they are read (nil: none)
 	rows     int      // rows read
 	masks    []uint64 // the sets of optional columns the chunk's rows have, a bit for each column of imp.optional
 	caches   []int64  // SQLite: the page cache sizes of main and temp before the import, restored by drop
@@ -159,10 +159,15 @@ func newStage(ctx context.Context, conn *gorm.DB, imp spec) (*stage, error) {
 
 // temp is the name of a temporary table of the connection.
 func (s *stage) temp(name string) string {
+	return s.tempSchema() + "." + name
+}
+
+// tempSchema is the schema of the connection's temporary tables.
+func (s *stage) tempSchema() string {
 	if s.postgres {
-		return "pg_temp." + name
+		return "pg_temp"
 	}
-	return "temp." + name
+	return "temp"
 }
 
 // table makes an empty temporary table, name, with the columns and types
@@ -186,7 +191,7 @@ func (s *stage) table(name string, t table, extra string, types []string) (*bulk
 	if err := s.conn.Exec(create).Error; err != nil {
 		return nil, err
 	}
-	b := &bulk{s: s, name: name, columns: t.columns, into: pgx.Identifier{"pg_temp", name}}
+	b := &bulk{s: s, name: name, columns: t.columns, into: pgx.Identifier{s.tempSchema(), name}}
 	if extra != "" {
 		b.columns = slices.Concat([]string{"line", "cols"}, t.columns)
 	}
@@ -736,14 +741,14 @@ const BatchParams = 2048
 // copyRows is how many rows go in one COPY into PostgreSQL.
 const copyRows = 10000
 
-// bulk loads rows into a temporary table in batches, through the
-// stage's loader: by COPY on PostgreSQL, by INSERTs of many rows (a
+// bulk loads rows into a table (a temporary one, or, for direct, the
+// database's) in batches, through the stage's loader: by COPY on PostgreSQL, by INSERTs of many rows (a
 // prepared statement) on SQLite.
 type bulk struct {
 	s       *stage
 	name    string
 	columns []string
-	into    pgx.Identifier // PostgreSQL: the table COPY fills
+	into    pgx.Identifier // the table it fills
 	rows    [][]any        // the batch being filled
 	added   int            // rows added in all
 	args    []any          // SQLite: the parameters of a batch (the loader's)
@@ -870,7 +875,7 @@ func (l *loader) wait() error {
 // insertSQL is the INSERT of n rows into b's table.
 func (b *bulk) insertSQL(n int) string {
 	row := "(" + strings.TrimSuffix(strings.Repeat("?, ", len(b.columns)), ", ") + ")"
-	return "INSERT INTO " + b.s.temp(b.name) + " (" + quote(b.columns) + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
+	return "INSERT INTO " + b.into.Sanitize() + " (" + quote(b.columns) + ") VALUES " + strings.TrimSuffix(strings.Repeat(row+", ", n), ", ")
 }
 
 // close closes the prepared statement.
