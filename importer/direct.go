@@ -18,10 +18,9 @@ import (
 // key is not stored yet, and whose reference names a row that exists,
 // goes straight into its table (by COPY on PostgreSQL, by INSERTs of
 // many rows on SQLite), with its child rows, by the loader, while the
-// next rows are read and checked.
-// A new employee's first spell in their post (spec.spell) is written
-// once the file is read, with the others, in NIP order. Only the other
-// rows (stored keys, keys with an open spell, and references to unknown
+// next rows are read and checked. A new employee's first spell in their
+// post (spec.spell) is written once the file is read, with the others,
+// in NIP order. Only the other rows (stored keys, keys with an open spell, and references to unknown
 // rows, which checkReferences then refuses) are staged, and written once
 // the file is read. A first import of 200,000 employees used to stage
 // them all and then spend 3.5 s writing them, one statement after
@@ -46,7 +45,8 @@ type direct struct {
 	// file is read and then copied in NIP order, the order of their
 	// index: 200,000 spells took PostgreSQL 1.72 s in the file's order,
 	// copied beside the employees, and 1.29 s sorted (pg_stat_statements).
-	spells []db.Spell
+	spells    []db.Spell
+	spellRows *bulk // where they go (nil: the kind has no spells)
 }
 
 // directWrites says whether imports write new rows as they read them;
@@ -72,6 +72,7 @@ func newDirect(tx *gorm.DB, s *stage) (*direct, error) {
 	keys, unit := "SELECT "+imp.table.columns[0]+" AS k FROM "+imp.table.name, "''"
 	if imp.spell != nil {
 		keys, unit = keys+" UNION "+db.OpenSpellNIPs, "unit_id"
+		d.spellRows = s.target(db.SpellTable, db.SpellColumns)
 	}
 	if err := scanPairs(tx, "SELECT k, '' FROM ("+keys+") AS keys", func(k, _ string) { d.stored[k] = struct{}{} }); err != nil || imp.ref == "" {
 		return d, err
@@ -158,14 +159,22 @@ func (d *direct) finish() error {
 		return err
 	}
 	slices.SortFunc(d.spells, func(a, b db.Spell) int { return strings.Compare(a.NIP, b.NIP) })
-	spells := d.s.target(db.SpellTable, db.SpellColumns)
 	for _, sp := range d.spells {
-		if err := spells.add(sp.Values()); err != nil {
+		if err := d.spellRows.add(sp.Values()); err != nil {
 			return err
 		}
 	}
 	d.spells = nil
-	return spells.flush()
+	return d.spellRows.flush()
+}
+
+// close closes the prepared statements of its bulks (SQLite's).
+func (d *direct) close() {
+	for _, b := range slices.Concat([]*bulk{d.rows, d.spellRows}, d.children) {
+		if b != nil {
+			b.close()
+		}
+	}
 }
 
 // count adds what the direct writes wrote to res: created rows, and the

@@ -233,10 +233,14 @@ func (s *stage) growCaches() error {
 	return nil
 }
 
-// drop removes the temporary tables, even when the import was cancelled,
-// and gives SQLite's page caches back their sizes.
+// drop closes the import's prepared statements and removes its temporary
+// tables, even when the import was cancelled, and gives SQLite's page
+// caches back their sizes.
 func (s *stage) drop() {
 	conn := s.conn.WithContext(context.WithoutCancel(s.ctx))
+	if s.direct != nil {
+		s.direct.close()
+	}
 	for i, size := range s.caches {
 		conn.Exec("PRAGMA " + cachedSchemas[i] + ".cache_size = " + strconv.FormatInt(size, 10))
 	}

@@ -86,7 +86,7 @@ for name in MutasiStage MutasiRound MutasiUnit MutasiRoundStatus; do
   for _ in $(seq 1 60); do
     "$cli" operator search-attribute list --address "$address" --namespace default 2>/dev/null | grep -qw "$name" && break
     "$cli" operator search-attribute create --address "$address" --namespace default --name "$name" \
-      --type Keyword >/dev/null 2>&1
+      --type Keyword >/dev/null 2>&1 || true # refused until the namespace has reached every service
     sleep 1
   done
   "$cli" operator search-attribute list --address "$address" --namespace default | grep -qw "$name" ||
