@@ -71,7 +71,7 @@ func (s Spell) Values() []any {
 
 // OpenSpellNIPs selects the NIPs that have an open spell, to which
 // newSpells gives none and which the spellFixes may change.
-const OpenSpellNIPs = `SELECT nip FROM position_histories WHERE "end" IS NULL`
+const OpenSpellNIPs = `SELECT nip FROM ` + SpellTable + ` WHERE "end" IS NULL`
 
 // RecordPosts makes the position history of the employees nips agree with
 // their records: each holding a post has one open spell in it, from

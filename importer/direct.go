@@ -181,9 +181,6 @@ func (d *direct) close() {
 // child rows of each kind whose column a row had.
 func (d *direct) count(res *Result) {
 	res.Created += d.rows.added
-	if d.s.imp.talentDefault {
-		res.DefaultTalent = res.Created
-	}
 	for i, c := range d.s.imp.children {
 		if !d.has[i] {
 			continue

@@ -115,8 +115,8 @@ type chunk struct {
 }
 
 // importLockKey is the first key of the PostgreSQL advisory lock an
-// import holds while it reads and writes a table, "mimp" (mutasi import); the
-// second is the hash of the table's name.
+// import holds while it reads and writes a table, "mimp" (mutasi
+// import); the second is the hash of the table's name.
 const importLockKey = 0x6d696d70
 
 // stageRows is the temporary table of an import's rows; the table of its
@@ -339,6 +339,9 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 	if s.direct != nil {
 		s.direct.count(res)
 	}
+	if s.imp.talentDefault {
+		res.DefaultTalent = res.Created
+	}
 	errs.merge(s.refused)
 	return errs, nil
 }
@@ -509,9 +512,6 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 	}
 	res.Created += c.rows - int(updated)
 	res.Updated += int(updated)
-	if s.imp.talentDefault {
-		res.DefaultTalent = res.Created
-	}
 	for _, mask := range c.masks {
 		has := map[string]bool{}
 		for _, col := range s.imp.optional {
