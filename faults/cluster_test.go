@@ -229,10 +229,11 @@ func startAPIProcess(t *testing.T, hostPort, dsn, addr string) (string, *process
 	}
 }
 
-// mustFreePort is a port free a moment ago, or fails the test.
+// mustFreePort is a port free a moment ago (testkit.FreePort), or fails
+// the test.
 func mustFreePort(t *testing.T) int {
 	t.Helper()
-	port, err := freePort()
+	port, err := testkit.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -217,7 +217,8 @@ func TestWorkerKilledMidRound(t *testing.T) {
 // own.
 func TestTemporalRestartedMidRound(t *testing.T) {
 	testkit.Needs(t, "the Temporal CLI")
-	opts := devtemporal.Options{DBFile: filepath.Join(t.TempDir(), "temporal.db"),
+	out := &testkit.Output{}
+	opts := devtemporal.Options{DBFile: filepath.Join(t.TempDir(), "temporal.db"), Output: out,
 		HostPort: fmt.Sprintf("127.0.0.1:%d", mustFreePort(t)), Logger: quietLogger(), DataConverter: testkit.DataConverter()}
 	srv, err := devtemporal.Start(context.Background(), opts)
 	if err != nil {
@@ -236,7 +237,7 @@ func TestTemporalRestartedMidRound(t *testing.T) {
 		time.Sleep(5 * time.Second)
 		srv, err = devtemporal.Start(context.Background(), opts)
 		if err != nil {
-			t.Errorf("restart the Temporal dev server: %v", err)
+			t.Errorf("restart the Temporal dev server: %v\nits output:\n%s", err, tail(out.String(), 3000))
 			return
 		}
 		logf(t, start, "Temporal dev server restarted")

@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"os/user"
 	"path/filepath"
 	"strconv"
 	"time"
+
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 // PGBinDir finds the PostgreSQL server programs (initdb, pg_ctl):
@@ -71,7 +72,7 @@ func StartPGCluster(ctx context.Context) (*PGCluster, error) {
 			return nil, err
 		}
 	}
-	if c.Port, err = freePort(); err != nil {
+	if c.Port, err = testkit.FreePort(); err != nil {
 		return nil, err
 	}
 	if err := c.run(ctx, "initdb", "-D", c.data(), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync", "--no-instructions"); err != nil {
@@ -138,14 +139,4 @@ func (c *PGCluster) run(ctx context.Context, prog string, args ...string) error 
 		return fmt.Errorf("%s: %w\n%s", prog, err, out)
 	}
 	return nil
-}
-
-// freePort returns a loopback TCP port nobody listens on.
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, err
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
 }

@@ -79,7 +79,7 @@ func startCluster(tb testing.TB, root string) (*ClusterServer, error) {
 	s := &ClusterServer{tb: tb, root: root, env: []string{"TEMPORAL_DB=temporal_" + suffix, "TEMPORAL_VISIBILITY_DB=temporal_visibility_" + suffix}}
 	for _, name := range []string{"FRONTEND", "FRONTEND_HTTP", "HISTORY", "MATCHING", "WORKER", "FRONTEND_MEMBERSHIP",
 		"HISTORY_MEMBERSHIP", "MATCHING_MEMBERSHIP", "WORKER_MEMBERSHIP", "METRICS"} {
-		port, err := freePort()
+		port, err := FreePort()
 		if err != nil {
 			return nil, err
 		}
@@ -280,9 +280,13 @@ func moduleRoot() (string, error) {
 	}
 }
 
-// freePort finds a free loopback port below 32768: Temporal keeps its
-// membership ports in a smallint column.
-func freePort() (int, error) {
+// FreePort finds a free loopback port between 20000 and 32000, below
+// Linux's ephemeral range (32768 and up). Temporal keeps its membership
+// ports in a smallint column; and a server restarted on the same port
+// must find it still free, which a port in the ephemeral range is not
+// sure to be: any outgoing connection meanwhile, even a client's retry
+// to that very port, may take it as its source port.
+func FreePort() (int, error) {
 	for range 100 {
 		port := 20000 + mathrand.IntN(12000)
 		l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(port))

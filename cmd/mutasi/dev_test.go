@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -25,14 +24,13 @@ import (
 	"github.com/bkpsdm/mutasi/testkit"
 )
 
-// freePort returns a loopback port nobody listens on.
+// freePort returns a loopback port nobody listens on (testkit.FreePort).
 func freePort(t *testing.T) string {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	port, err := testkit.FreePort()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
+	return fmt.Sprint(port)
 }
 
 // TestDevStackWalkthrough builds the mutasi command, runs `mutasi dev` as
