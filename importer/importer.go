@@ -184,6 +184,10 @@ type row struct {
 	serialDates bool
 	// refs is what a SIASN import knows of the database (spec.load).
 	refs *siasnRefs
+	// expand, when set, makes the row stand for the rows it reads, which
+	// the checker that takes it reads (a run of a workbook's sheet:
+	// readSheet); its error ends the import.
+	expand func() ([]row, error)
 }
 
 // field is the row's value of the column col ("" when the file lacks the

@@ -26,10 +26,11 @@ const checkBatch = 256
 // batch is a run of rows read one after another, and, once done is
 // closed, what checking them gave.
 type batch struct {
-	rows []row
-	out  []checked
-	err  error // a checker's panic
-	done chan struct{}
+	rows   []row
+	expand func() ([]row, error) // the rows, read by the checker (row.expand)
+	out    []checked
+	err    error // a checker's panic, or expand's error
+	done   chan struct{}
 }
 
 // errStopped ends the reading of a file whose rows are no longer taken.
@@ -73,6 +74,15 @@ func checkInParallel(read func(each func(row) error) error, check func(row) chec
 			return nil
 		}
 		err := read(func(r row) error {
+			if r.expand != nil { // a batch of its own
+				if len(b.rows) > 0 {
+					if err := send(); err != nil {
+						return err
+					}
+				}
+				b.expand = r.expand
+				return send()
+			}
 			if b.rows = append(b.rows, r); len(b.rows) < checkBatch {
 				return nil
 			}
@@ -119,6 +129,11 @@ func (b *batch) check(check func(row) checked) {
 			b.err = fmt.Errorf("import: checking a row: %v", p)
 		}
 	}()
+	if b.expand != nil {
+		if b.rows, b.err = b.expand(); b.err != nil {
+			return
+		}
+	}
 	b.out = make([]checked, len(b.rows))
 	for i, r := range b.rows {
 		b.out[i] = check(r)

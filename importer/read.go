@@ -373,8 +373,14 @@ func readSheet(body io.Reader, imp spec, each func(row) error) error {
 	zr, err := zip.OpenReader(tmp.Name())
 	if err == nil {
 		defer zr.Close()
-		err = sheetRows(&zr.Reader, func(n int, cells []string) error {
-			mk, width, stop = sheetRow(n, cells, imp, mk, width, each)
+		err = sheetRows(&zr.Reader, func(run sheetRun) error {
+			if mk == nil { // the header may be in it: read it here
+				return run(func(n int, cells []string) error {
+					mk, width, stop = sheetRow(n, cells, imp, mk, width, each)
+					return stop
+				})
+			}
+			stop = each(row{expand: expandRun(run, imp, mk, width)})
 			return stop
 		})
 	}
@@ -382,11 +388,36 @@ func readSheet(body io.Reader, imp spec, each func(row) error) error {
 	case stop != nil: // sheetRows stopped at it, and may have wrapped it
 		return stop
 	case err != nil:
-		return apperr.New(apperr.KindMalformed, "", "berkas Excel tidak sah: "+err.Error(), "malformed Excel workbook: "+err.Error())
+		return malformedWorkbook(err)
 	case mk == nil:
 		return emptyFile
 	}
 	return nil
+}
+
+// expandRun is a row standing for the rows of run after the header,
+// which mk makes, width wide: the checker that takes it reads them.
+func expandRun(run sheetRun, imp spec, mk func(n int, rec []string) row, width int) func() ([]row, error) {
+	return func() ([]row, error) {
+		var rows []row
+		var stop error
+		err := run(func(n int, cells []string) error {
+			_, _, stop = sheetRow(n, cells, imp, mk, width, func(r row) error {
+				rows = append(rows, r)
+				return nil
+			})
+			return stop
+		})
+		if err != nil && stop == nil {
+			return rows, malformedWorkbook(err)
+		}
+		return rows, stop
+	}
+}
+
+// malformedWorkbook is the error of a workbook whose form is wrong.
+func malformedWorkbook(err error) error {
+	return apperr.New(apperr.KindMalformed, "", "berkas Excel tidak sah: "+err.Error(), "malformed Excel workbook: "+err.Error())
 }
 
 // sheetRow passes on the row numbered n of a sheet, its cells cells, if

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -24,14 +25,26 @@ const (
 	maxSharedText    = 64 << 20
 )
 
+// rowFunc receives a row of a sheet that has a cell, numbered as in the
+// sheet, with the raw values of its cells: a shared string's text, an
+// inline string's, else the value as written (a date is its serial day
+// number). The cells slice is reused between rows.
+type rowFunc func(n int, cells []string) error
+
+// sheetRun is a run of a sheet's rows, one after another, not read yet:
+// scan reads them, passing each on, and may run on any goroutine, apart
+// from the runs before and after it. Its errors other than each's are of
+// the workbook's form.
+type sheetRun func(each rowFunc) error
+
 // sheetRows reads the first sheet of the workbook in the zip archive zr
 // (the first <sheet> of xl/workbook.xml, found through its relationship),
-// calling each with every row that has a cell, numbered as in the sheet,
-// with the raw values of its cells: a shared string's text, an inline
-// string's, else the value as written (a date is its serial day number).
-// The cells slice is reused between rows. Errors are of the workbook's
+// handing its rows to run in runs, in order. Reading a cell's XML costs
+// more than unpacking it (2.1 s and 0.3 s for 200,000 employees), so the
+// sheet is only cut into runs here, at row ends, and each run can be read
+// on a core of its own (see readSheet). Errors are of the workbook's
 // form, to be reported as malformed.
-func sheetRows(zr *zip.Reader, each func(n int, cells []string) error) error {
+func sheetRows(zr *zip.Reader, run func(sheetRun) error) error {
 	files := make(map[string]*zip.File, len(zr.File))
 	var size uint64
 	for _, f := range zr.File {
@@ -49,7 +62,7 @@ func sheetRows(zr *zip.Reader, each func(n int, cells []string) error) error {
 	if err != nil {
 		return err
 	}
-	return readPart(files[sheet], sheet, func(x *xmlScanner) error { return scanSheet(x, strs, each) })
+	return readPart(files[sheet], sheet, func(x *xmlScanner) error { return splitSheet(x, sheet, strs, run) })
 }
 
 // readPart opens the part f, named name, of a workbook and scans it with
@@ -65,8 +78,11 @@ func readPart(f *zip.File, name string, scan func(*xmlScanner) error) error {
 	defer rc.Close()
 	lr := &io.LimitedReader{R: rc, N: maxSheetUnzipped + 1}
 	if err := scan(&xmlScanner{r: bufio.NewReaderSize(lr, 64<<10)}); err != nil {
-		if lr.N == 0 {
+		switch {
+		case lr.N == 0:
 			return fmt.Errorf("%s: unpacked size over %d MB", name, maxSheetUnzipped>>20)
+		case strings.HasPrefix(err.Error(), name+": "): // a run's (runOf)
+			return err
 		}
 		return fmt.Errorf("%s: %w", name, err)
 	}
@@ -154,8 +170,18 @@ func sharedStrings(f *zip.File) ([]string, error) {
 	return strs, err
 }
 
-// scanSheet reads the rows of a worksheet's <sheetData>.
-func scanSheet(x *xmlScanner, strs []string, each func(n int, cells []string) error) error {
+// runBytes is about how much of a sheet's XML a run holds: some 300
+// rows of 20 cells.
+const runBytes = 256 << 10
+
+// splitSheet cuts the rows of a worksheet's <sheetData> into runs and
+// hands them to run. A run ends at a row's end tag, and each of its rows
+// has its number written (r="7"), so that it can be read apart from the
+// rows before it. Where a run cannot safely be cut (a comment, a CDATA
+// section or a processing instruction among the rows, which could hold
+// what looks like a row's end tag, or a row without its number), the
+// rest of the sheet is read in one run.
+func splitSheet(x *xmlScanner, name string, strs []string, run func(sheetRun) error) error {
 	for {
 		if err := x.next(); err != nil {
 			return noEOF(err)
@@ -167,10 +193,168 @@ func scanSheet(x *xmlScanner, strs []string, each func(n int, cells []string) er
 			break
 		}
 	}
+	var rest []byte // read, and in no run yet
+	last := 0       // the number of the last row in a run
+	for {
+		buf := make([]byte, len(rest), max(runBytes, 2*len(rest)))
+		copy(buf, rest)
+		n, err := io.ReadFull(x.r, buf[len(rest):cap(buf)])
+		buf = buf[:len(rest)+n]
+		if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+			return err
+		}
+		serial := func() error {
+			tail := &xmlScanner{r: bufio.NewReaderSize(io.MultiReader(bytes.NewReader(buf), x.r), 64<<10)}
+			return run(func(each rowFunc) error { return scanRows(tail, strs, each, false, last) })
+		}
+		if bytes.Contains(buf, []byte("<!")) || bytes.Contains(buf, []byte("<?")) {
+			return serial()
+		}
+		cut, ended := -1, false
+		if cut, _ = endTag(buf, "sheetData", false); cut >= 0 {
+			ended = true
+		} else {
+			_, cut = endTag(buf, "row", true)
+		}
+		switch {
+		case cut < 0 && err != nil:
+			return io.ErrUnexpectedEOF
+		case cut < 0 && len(buf) > maxSheetXML:
+			return fmt.Errorf("a row over %d MB", maxSheetXML>>20)
+		case cut < 0:
+			rest = buf // a row longer than a run: read on
+			continue
+		}
+		n, numbered := rowNumbers(buf[:cut])
+		if !numbered {
+			return serial()
+		}
+		last = max(last, n)
+		if err := run(runOf(buf[:cut], name, strs)); err != nil || ended {
+			return err
+		}
+		rest = buf[cut:]
+	}
+}
+
+// runOf is the run of the rows whose XML, from a row's start tag to a
+// row's end tag, is b, in the part name.
+func runOf(b []byte, name string, strs []string) sheetRun {
+	return func(each rowFunc) error {
+		x := &xmlScanner{r: bufio.NewReaderSize(bytes.NewReader(b), 4<<10)}
+		if err := scanRows(x, strs, each, true, 0); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	}
+}
+
+// rowNumbers reads the numbers (r="7") of the rows whose start tags are
+// in the XML b: it returns the last one (0: no row), and whether every
+// row has one.
+func rowNumbers(b []byte) (int, bool) {
+	last := 0
+	for i := 0; ; {
+		k := bytes.Index(b[i:], []byte("row"))
+		if k < 0 {
+			return last, true
+		}
+		k += i
+		i = k + len("row")
+		start := k
+		if start > 0 && b[start-1] == ':' { // a prefix
+			start--
+			for start > 0 && isNameByte(b[start-1]) {
+				start--
+			}
+		}
+		if start == 0 || b[start-1] != '<' || i == len(b) || !isBlank(b[i]) && b[i] != '>' && b[i] != '/' {
+			continue // not a row's start tag
+		}
+		end := closingBracket(b[i:])
+		if end < 0 {
+			return last, false
+		}
+		r, ok := findAttr(b[i:i+end], "r")
+		n, err := strconv.Atoi(string(r))
+		if !ok || err != nil {
+			return last, false
+		}
+		last, i = n, i+end
+	}
+}
+
+// closingBracket is where in b, a tag after its name, the '>' that ends it is
+// (not one in a quoted value), or -1.
+func closingBracket(b []byte) int {
+	var q byte
+	for i, c := range b {
+		switch {
+		case q != 0:
+			if c == q {
+				q = 0
+			}
+		case c == '"' || c == '\'':
+			q = c
+		case c == '>':
+			return i
+		}
+	}
+	return -1
+}
+
+// endTag finds in b an end tag of the element whose local name is name
+// (</row>, </x:row>, </row >): the first, or the last when last is set.
+// It returns where the tag starts and where it ends (after its '>'), or
+// -1, -1.
+func endTag(b []byte, name string, last bool) (int, int) {
+	for from, to := 0, len(b); ; {
+		var i int
+		if last {
+			i = bytes.LastIndex(b[:to], []byte(name))
+			to = i
+		} else if i = bytes.Index(b[from:], []byte(name)); i >= 0 {
+			i += from
+			from = i + 1
+		}
+		if i < 0 {
+			return -1, -1
+		}
+		start := i
+		if start > 0 && b[start-1] == ':' { // a prefix
+			start--
+			for start > 0 && isNameByte(b[start-1]) {
+				start--
+			}
+		}
+		if start < 2 || b[start-1] != '/' || b[start-2] != '<' {
+			continue
+		}
+		end := i + len(name)
+		for end < len(b) && isBlank(b[end]) {
+			end++
+		}
+		if end < len(b) && b[end] == '>' {
+			return start - 2, end + 1
+		}
+	}
+}
+
+// isNameByte says whether c may be in an XML name (of ASCII ones).
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.'
+}
+
+// scanRows reads rows, up to the end of <sheetData>, or, when runEnds is
+// set, up to the end of the XML, which a run has; the row before them is
+// numbered n.
+func scanRows(x *xmlScanner, strs []string, each rowFunc, runEnds bool, n int) error {
 	var cells []string
-	n := 0
 	for {
 		if err := x.next(); err != nil {
+			if err == io.EOF && runEnds {
+				return nil
+			}
 			return noEOF(err)
 		}
 		switch {
@@ -225,10 +409,10 @@ func scanRow(x *xmlScanner, strs []string, cells []string) ([]string, error) {
 			continue
 		}
 		var err error
-		if col, err = cellColumn(x.attr("r"), col); err != nil {
+		if col, err = cellColumn(x.attrBytes("r"), col); err != nil {
 			return nil, err
 		}
-		typ := x.attr("t")
+		typ := string(x.attrBytes("t")) // one of a few short names
 		var v, inline string
 		formula, hasInline := false, false
 		for !x.selfClose {
@@ -276,8 +460,8 @@ func scanRow(x *xmlScanner, strs []string, cells []string) ([]string, error) {
 
 // cellColumn is the column (from 1) of a cell whose r attribute is r
 // ("B7"), the cell before it being in column prev.
-func cellColumn(r string, prev int) (int, error) {
-	if r == "" {
+func cellColumn(r []byte, prev int) (int, error) {
+	if len(r) == 0 {
 		if prev >= maxSheetColumns {
 			return 0, errors.New("too many columns")
 		}
@@ -291,10 +475,30 @@ func cellColumn(r string, prev int) (int, error) {
 		}
 		col = col*26 + int(c-'a'+1)
 	}
-	if i == 0 || col > maxSheetColumns || i == len(r) || strings.Trim(r[i:], "0123456789") != "" {
+	if i == 0 || col > maxSheetColumns || i == len(r) || slices.ContainsFunc(r[i:], func(c byte) bool { return c < '0' || c > '9' }) {
 		return 0, fmt.Errorf("invalid cell reference %q", r)
 	}
 	return col, nil
+}
+
+// isBlank says whether c is XML's white space. (bytes.TrimLeft and
+// IndexAny with a set of characters make the set on every call: a tenth
+// of reading a sheet's cells.)
+func isBlank(c byte) bool {
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n'
+}
+
+// trimBlanks is b without the white space it starts with.
+func trimBlanks(b []byte) []byte {
+	for len(b) > 0 && isBlank(b[0]) {
+		b = b[1:]
+	}
+	return b
+}
+
+// indexBlank is where in b its first white space is, or -1.
+func indexBlank(b []byte) int {
+	return slices.IndexFunc(b, isBlank)
 }
 
 // noEOF turns the end of a part in the middle of it into an error.
@@ -383,7 +587,7 @@ func (x *xmlScanner) next() error {
 	if x.selfClose {
 		tag = tag[:len(tag)-1]
 	}
-	end := bytes.IndexAny(tag, " \t\r\n")
+	end := indexBlank(tag)
 	if end < 0 {
 		end = len(tag)
 	}
@@ -482,31 +686,49 @@ func (x *xmlScanner) through(end string) ([]byte, error) {
 // attr is the value of the last start tag's attribute with the local
 // name name, or "".
 func (x *xmlScanner) attr(name string) string {
-	a := x.attrs
+	return string(x.attrBytes(name))
+}
+
+// attrBytes is attr's value as bytes, valid until the next token; it
+// copies nothing when the value has no reference (a cell's r and t).
+func (x *xmlScanner) attrBytes(name string) []byte {
+	raw, ok := findAttr(x.attrs, name)
+	if !ok || bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
+		return raw
+	}
+	var err error
+	if x.value, err = unescape(x.value[:0], raw); err != nil {
+		return nil
+	}
+	return x.value
+}
+
+// findAttr finds, in a start tag's attributes a as written, the value of
+// the one whose local name is name, as written (not unescaped).
+func findAttr(a []byte, name string) ([]byte, bool) {
 	for {
-		a = bytes.TrimLeft(a, " \t\r\n")
+		a = trimBlanks(a)
 		eq := bytes.IndexByte(a, '=')
 		if eq < 0 {
-			return ""
+			return nil, false
 		}
-		key := bytes.TrimRight(a[:eq], " \t\r\n")
+		key := a[:eq]
+		for len(key) > 0 && isBlank(key[len(key)-1]) {
+			key = key[:len(key)-1]
+		}
 		if i := bytes.LastIndexByte(key, ':'); i >= 0 {
 			key = key[i+1:]
 		}
-		a = bytes.TrimLeft(a[eq+1:], " \t\r\n")
+		a = trimBlanks(a[eq+1:])
 		if len(a) == 0 || a[0] != '"' && a[0] != '\'' {
-			return ""
+			return nil, false
 		}
 		end := bytes.IndexByte(a[1:], a[0])
 		if end < 0 {
-			return ""
+			return nil, false
 		}
 		if string(key) == name {
-			var err error
-			if x.value, err = unescape(x.value[:0], a[1:end+1]); err != nil {
-				return ""
-			}
-			return string(x.value)
+			return a[1 : end+1], true
 		}
 		a = a[end+2:]
 	}
@@ -585,7 +807,7 @@ func (x *xmlScanner) richText(name string) (string, error) {
 // line ends (CR LF, CR) made LF, as encoding/xml reads them.
 func unescape(dst, raw []byte) ([]byte, error) {
 	for len(raw) > 0 {
-		i := bytes.IndexAny(raw, "&\r")
+		i := slices.IndexFunc(raw, func(c byte) bool { return c == '&' || c == '\r' })
 		if i < 0 {
 			return append(dst, raw...), nil
 		}

@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/bkpsdm/mutasi/apperr"
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -61,9 +63,11 @@ func ourRows(name string) ([]numberedRow, error) {
 	}
 	defer zr.Close()
 	var rows []numberedRow
-	err = sheetRows(&zr.Reader, func(n int, cells []string) error {
-		rows = append(rows, numberedRow{n, slices.Clone(cells)})
-		return nil
+	err = sheetRows(&zr.Reader, func(run sheetRun) error {
+		return run(func(n int, cells []string) error {
+			rows = append(rows, numberedRow{n, slices.Clone(cells)})
+			return nil
+		})
 	})
 	return rows, err
 }
@@ -339,7 +343,7 @@ func FuzzSheetRows(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		sheetRows(zr, func(int, []string) error { return nil })
+		sheetRows(zr, func(run sheetRun) error { return run(func(int, []string) error { return nil }) })
 	})
 }
 
@@ -364,4 +368,132 @@ func BenchmarkSheetRows(b *testing.B) {
 		}
 		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "rows/s")
 	})
+}
+
+// TestSheetCutIntoRuns reads sheets of several runs' worth of rows,
+// written by hand: all numbered, with prefixed elements, blanks in end
+// tags, a '>' in a quoted value, empty and self-closing rows, and a row
+// longer than a run; and, from two thirds of the way on, one with a comment
+// that holds a row's end tag, or with rows whose number is not written.
+// The rows are excelize's, and the first sheet is cut into several runs
+// (the others are read in one from where cutting stops being safe).
+func TestSheetCutIntoRuns(t *testing.T) {
+	row := func(n int, numbered bool) string {
+		r := ""
+		if numbered {
+			r = fmt.Sprintf(` r="%d"`, n)
+		}
+		switch {
+		case n%50 == 0:
+			return fmt.Sprintf(`<x:row%s/>`, r)
+		case n == 200:
+			return fmt.Sprintf(`<x:row%s><x:c t="inlineStr"><x:is><x:t>%s</x:t></x:is></x:c></x:row >`, r, strings.Repeat("panjang ", runBytes/4))
+		}
+		return fmt.Sprintf(`<x:row%s spans="1:3"><x:c t="inlineStr" other='a>b'><x:is><x:t>%d &amp; &lt;row&gt;</x:t></x:is></x:c>`+
+			`<x:c t="n"><x:v>%d</x:v></x:c><x:c t="s"><x:v>%d</x:v></x:c></x:row>`, r, n, n*3, n%6)
+	}
+	const rows = 6000 // about 2 MB of XML
+	sheet := func(midway string, numbered bool) string {
+		var b strings.Builder
+		b.WriteString(`<x:worksheet xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>`)
+		for n := 1; n <= rows; n++ {
+			if n == rows*2/3 {
+				b.WriteString(midway)
+			}
+			b.WriteString(row(n, numbered || n < rows*2/3))
+		}
+		b.WriteString(`</x:sheetData ><x:pageMargins left="0.7"/></x:worksheet>`)
+		return b.String()
+	}
+	dir := t.TempDir()
+	for _, c := range []struct {
+		name   string
+		sheet  string
+		atMost int // runs
+	}{
+		{"numbered", sheet("", true), rows},
+		{"a comment", sheet("<!-- </x:row> "+strings.Repeat("x", 2*runBytes)+" -->", true), 6},
+		{"unnumbered", sheet("", false), 6},
+	} {
+		name := filepath.Join(dir, strings.ReplaceAll(c.name, " ", "-")+".xlsx")
+		handWorkbook(t, name, c.sheet)
+		want := excelizeRows(t, name)
+		zr, err := zip.OpenReader(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []numberedRow
+		runs := 0
+		err = sheetRows(&zr.Reader, func(run sheetRun) error {
+			runs++
+			return run(func(n int, cells []string) error {
+				got = append(got, numberedRow{n, slices.Clone(cells)})
+				return nil
+			})
+		})
+		zr.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) || len(want) < rows*9/10 {
+			t.Errorf("%s: %d rows, excelize %d; they differ", c.name, len(got), len(want))
+		}
+		if runs < 3 || runs > c.atMost {
+			t.Errorf("%s: %d runs, want from 3 to %d", c.name, runs, c.atMost)
+		}
+	}
+}
+
+// TestWorkbookReadInRuns imports a workbook of 10,000 units, whose sheet
+// is read in several runs on the checkers: every unit is written. With
+// one bad row far into it, the import is refused naming that row, and
+// writes nothing: a row error (a name missing), and a row with more
+// cells than the header.
+func TestWorkbookReadInRuns(t *testing.T) {
+	const units = 10000
+	workbook := func(bad int, badRow string) string {
+		var b strings.Builder
+		b.WriteString(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>id</t></is></c><c r="B1" t="inlineStr"><is><t>name</t></is></c></row>`)
+		for n := 2; n <= units+1; n++ {
+			if n == bad {
+				b.WriteString(badRow)
+				continue
+			}
+			fmt.Fprintf(&b, `<row r="%d"><c r="A%d" t="inlineStr"><is><t>U%05d</t></is></c><c r="B%d" t="inlineStr"><is><t>Dinas %d</t></is></c></row>`, n, n, n, n, n)
+		}
+		b.WriteString(`</sheetData></worksheet>`)
+		if b.Len() < 3*runBytes {
+			t.Fatalf("the sheet is %d bytes: too small for several runs", b.Len())
+		}
+		return string(handBytes(t, b.String()))
+	}
+	gdb, _ := testkit.New(t)
+	count := func() (n int64) {
+		if err := gdb.Model(&models.Unit{}).Count(&n).Error; err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	const bad = 8765
+	for _, c := range []struct{ name, row, want string }{
+		{"no name", fmt.Sprintf(`<row r="%d"><c r="A%d" t="inlineStr"><is><t>U-BAD</t></is></c></row>`, bad, bad), fmt.Sprintf("[{%d name", bad)},
+		{"a cell too many", fmt.Sprintf(`<row r="%d"><c r="A%d"><v>1</v></c><c r="C%d"><v>2</v></c></row>`, bad, bad, bad), fmt.Sprintf("row %d has more cells", bad)},
+	} {
+		_, err := loadFile(gdb, "units", ContentTypeXLSX, workbook(bad, c.row))
+		e, ok := apperr.As(err)
+		if !ok || !strings.Contains(fmt.Sprint(e.Errors)+e.MessageEN, c.want) {
+			t.Errorf("%s: %v (%+v), want it refused with %q", c.name, err, e, c.want)
+		}
+		if n := count(); n != 0 {
+			t.Errorf("%s: %d units written", c.name, n)
+		}
+	}
+	res, err := loadFile(gdb, "units", ContentTypeXLSX, workbook(0, ""))
+	if err != nil || res.Created != units || count() != units {
+		t.Fatalf("%+v, %v: want %d units created", res, err, units)
+	}
+	var u models.Unit
+	if err := gdb.First(&u, "id = ?", fmt.Sprintf("U%05d", units+1)).Error; err != nil || u.Name != fmt.Sprintf("Dinas %d", units+1) {
+		t.Errorf("the last unit: %+v, %v", u, err)
+	}
 }

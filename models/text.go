@@ -34,6 +34,9 @@ func CheckText(body []byte) error {
 // (\u0000): the six characters of an escaped backslash followed by
 // "u0000" are text, and pass.
 func escapedNUL(body []byte) bool {
+	if bytes.IndexByte(body, '\\') < 0 { // no escape: no copy
+		return false
+	}
 	low := bytes.ToLower(body)
 	for i := 0; ; {
 		k := bytes.Index(low[i:], []byte(`\u0000`))
