@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"io"
 	"math"
@@ -784,11 +785,11 @@ type bulk struct {
 	s       *stage
 	name    string
 	columns []string
-	into    pgx.Identifier // the table it fills
-	rows    [][]any        // the batch being filled
-	added   int            // rows added in all
-	args    []any          // SQLite: the parameters of a batch (the loader's)
-	insert  *sql.Stmt      // SQLite: the INSERT of a full batch (the loader's)
+	into    pgx.Identifier      // the table it fills
+	rows    [][]any             // the batch being filled
+	added   int                 // rows added in all
+	args    []driver.NamedValue // SQLite: the parameters of a batch (the loader's)
+	insert  driver.Stmt         // SQLite: the INSERT of a full batch (the loader's)
 }
 
 // size is how many rows go in a batch.
@@ -838,21 +839,40 @@ func (b *bulk) load(rows [][]any) error {
 			return copyConflict(err)
 		})
 	}
+	return b.s.raw.Raw(func(dc any) error { return b.insertRows(dc.(driver.Conn), rows) })
+}
+
+// insertRows inserts rows into b's table in one statement on SQLite's
+// own connection dc (a full batch's statement is prepared once). Its
+// parameters are made here, in a slice kept from one batch to the next:
+// through database/sql, each statement's 2,048 were converted and copied
+// into a new slice, 0.2 GB for 200,000 employees.
+func (b *bulk) insertRows(dc driver.Conn, rows [][]any) error {
 	b.args = b.args[:0]
 	for _, r := range rows {
-		b.args = append(b.args, r...)
-	}
-	if len(rows) < b.size() {
-		_, err := b.s.raw.ExecContext(b.s.ctx, b.insertSQL(len(rows)), b.args...)
-		return err
-	}
-	if b.insert == nil {
-		var err error
-		if b.insert, err = b.s.raw.PrepareContext(b.s.ctx, b.insertSQL(len(rows))); err != nil {
-			return err
+		for _, v := range r {
+			if !driver.IsValue(v) { // an int, a pointer
+				var err error
+				if v, err = driver.DefaultParameterConverter.ConvertValue(v); err != nil {
+					return err
+				}
+			}
+			b.args = append(b.args, driver.NamedValue{Ordinal: len(b.args) + 1, Value: v})
 		}
 	}
-	_, err := b.insert.ExecContext(b.s.ctx, b.args...)
+	stmt := b.insert
+	if stmt == nil || len(rows) < b.size() {
+		var err error
+		if stmt, err = dc.(driver.ConnPrepareContext).PrepareContext(b.s.ctx, b.insertSQL(len(rows))); err != nil {
+			return err
+		}
+		if len(rows) < b.size() {
+			defer stmt.Close()
+		} else {
+			b.insert = stmt
+		}
+	}
+	_, err := stmt.(driver.StmtExecContext).ExecContext(b.s.ctx, b.args)
 	return err
 }
 
@@ -924,6 +944,6 @@ func (b *bulk) insertSQL(n int) string {
 // close closes the prepared statement.
 func (b *bulk) close() {
 	if b.insert != nil {
-		b.insert.Close()
+		b.s.raw.Raw(func(any) error { return b.insert.Close() })
 	}
 }
