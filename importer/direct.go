@@ -98,39 +98,42 @@ func scanPairs(tx *gorm.DB, query string, each func(a, b string)) error {
 	return rows.Err()
 }
 
-// add writes the row whose output is out, and says so, when it is new
-// and its reference names a row that exists; otherwise it leaves the row
-// to be staged.
-func (d *direct) add(out *output) (bool, error) {
+// add writes the row parsed into v, which has the optional columns of
+// mask, and says so, when it is new and its reference names a row that
+// exists; otherwise it leaves the row to be staged.
+func (d *direct) add(v any, mask uint64) (bool, error) {
 	imp := d.s.imp
-	if _, ok := d.stored[out.values[0].(string)]; ok {
+	values := imp.table.values(v)
+	if _, ok := d.stored[values[0].(string)]; ok {
 		return false, nil
 	}
 	var unit string
 	if d.refAt >= 0 {
-		if ref := out.values[d.refAt].(string); ref != "" {
+		if ref := values[d.refAt].(string); ref != "" {
 			var ok bool
 			if unit, ok = d.refs[ref]; !ok {
 				return false, nil
 			}
 		}
 	}
-	d.rows.put(out.values)
+	d.rows.put(values)
 	full := d.rows.full()
 	for i, c := range imp.children {
-		if out.mask&d.s.bit(c.column) == 0 {
+		if mask&d.s.bit(c.column) == 0 {
 			continue
 		}
 		d.has[i] = true
-		for _, values := range out.children[i] {
-			d.children[i].put(values)
+		for _, child := range c.of(v) {
+			d.children[i].put(c.values(child))
 			full = full || d.children[i].full()
 		}
 	}
-	if imp.spell != nil && out.spell.PositionID != "" {
-		sp := out.spell
-		sp.UnitID = unit
-		d.spells = append(d.spells, sp)
+	if imp.spell != nil {
+		if sp := imp.spell(v); sp.PositionID != "" {
+			// Copies: the parsed values share their row's text.
+			sp.NIP, sp.PositionID, sp.UnitID = strings.Clone(sp.NIP), strings.Clone(sp.PositionID), unit
+			d.spells = append(d.spells, sp)
+		}
 	}
 	if full {
 		return true, d.flush()

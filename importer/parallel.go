@@ -10,14 +10,12 @@ import (
 )
 
 // checked is a row as a checker left it: what it parsed into, its errors,
-// and its key (empty when it has none to compare); for a good row, also
-// what is written of it (out).
+// and its key (empty when it has none to compare).
 type checked struct {
 	r    row
 	v    any
 	errs []apperr.FieldError
 	key  string
-	out  *output
 }
 
 // checkBatch is how many rows a checker takes at a time.

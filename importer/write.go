@@ -302,11 +302,7 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 				key = s.imp.keyOf(v)
 			}
 		}
-		c := checked{r: r, v: v, errs: rowErrs, key: key}
-		if _, omit := v.(omitted); len(rowErrs) == 0 && !omit {
-			c.out = s.output(r, v)
-		}
-		return c
+		return checked{r: r, v: v, errs: rowErrs, key: key}
 	}
 	take := func(c checked) error {
 		s.rows++
@@ -324,7 +320,7 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 		if o, ok := c.v.(omitted); ok {
 			err = s.omit(c.r, o)
 		} else {
-			err = s.add(c.r, c.out)
+			err = s.add(c.r, c.v)
 		}
 		if err != nil || s.parents.added < size {
 			return err
@@ -427,63 +423,35 @@ func (s *stage) writeChunk(tx *gorm.DB, res *Result, c chunk) error {
 
 // add writes a row, parsed into v, as it is read (direct) or stages it,
 // with its child rows (when it has their column).
-func (s *stage) add(r row, out *output) error {
+func (s *stage) add(r row, v any) error {
+	var mask uint64
+	for i, col := range s.imp.optional {
+		if r.has(col) {
+			mask |= 1 << i
+		}
+	}
 	if s.direct != nil {
-		if written, err := s.direct.add(out); written || err != nil {
+		if written, err := s.direct.add(v, mask); written || err != nil {
 			return err
 		}
 	}
-	if !slices.Contains(s.masks, out.mask) {
-		s.masks = append(s.masks, out.mask)
+	if !slices.Contains(s.masks, mask) {
+		s.masks = append(s.masks, mask)
 	}
-	if err := s.parents.add(append([]any{r.n, int64(out.mask)}, out.values...)); err != nil {
+	if err := s.parents.add(append([]any{r.n, int64(mask)}, s.imp.table.values(v)...)); err != nil {
 		return err
 	}
-	for i, rows := range out.children {
-		for _, values := range rows {
-			if err := s.children[i].add(values); err != nil {
+	for i, c := range s.imp.children {
+		if mask&s.bit(c.column) == 0 {
+			continue
+		}
+		for _, child := range c.of(v) {
+			if err := s.children[i].add(c.values(child)); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
-}
-
-// output is what is written of a good row: the values of its table's
-// columns, the optional columns it has (mask), the values of its child
-// rows of each of the import's children (none for a column it lacks),
-// and its spell, if the kind has spells. The checkers work it out, on
-// every core; the rows are then taken one at a time (an import of
-// 200,000 employees spent 0.8 s encoding their lists as JSON there).
-type output struct {
-	values   []any
-	mask     uint64
-	children [][][]any
-	spell    db.Spell
-}
-
-// output works out what is written of the good row r, parsed into v.
-func (s *stage) output(r row, v any) *output {
-	out := &output{values: s.imp.table.values(v), children: make([][][]any, len(s.imp.children))}
-	for i, col := range s.imp.optional {
-		if r.has(col) {
-			out.mask |= 1 << i
-		}
-	}
-	for i, c := range s.imp.children {
-		if out.mask&s.bit(c.column) == 0 {
-			continue
-		}
-		for _, child := range c.of(v) {
-			out.children[i] = append(out.children[i], c.values(child))
-		}
-	}
-	if s.imp.spell != nil {
-		// Copies: the parsed values share their row's text.
-		out.spell = s.imp.spell(v)
-		out.spell.NIP, out.spell.PositionID = strings.Clone(out.spell.NIP), strings.Clone(out.spell.PositionID)
-	}
-	return out
 }
 
 // omitted is a record of a history that a file holds and that is not
