@@ -373,12 +373,13 @@ func readSheet(body io.Reader, imp spec, each func(row) error) error {
 	zr, err := zip.OpenReader(tmp.Name())
 	if err == nil {
 		defer zr.Close()
-		err = sheetRows(&zr.Reader, func(run sheetRun) error {
+		here := func(n int, cells []string) error {
+			mk, width, stop = sheetRow(n, cells, imp, mk, width, each)
+			return stop
+		}
+		err = sheetRows(&zr.Reader, here, func(run sheetRun) error {
 			if mk == nil { // the header may be in it: read it here
-				return run(func(n int, cells []string) error {
-					mk, width, stop = sheetRow(n, cells, imp, mk, width, each)
-					return stop
-				})
+				return run(here)
 			}
 			stop = each(row{expand: expandRun(run, imp, mk, width)})
 			return stop

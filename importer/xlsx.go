@@ -39,12 +39,13 @@ type sheetRun func(each rowFunc) error
 
 // sheetRows reads the first sheet of the workbook in the zip archive zr
 // (the first <sheet> of xl/workbook.xml, found through its relationship),
-// handing its rows to run in runs, in order. Reading a cell's XML costs
-// more than unpacking it (2.1 s and 0.3 s for 200,000 employees), so the
-// sheet is only cut into runs here, at row ends, and each run can be read
-// on a core of its own (see readSheet). Errors are of the workbook's
-// form, to be reported as malformed.
-func sheetRows(zr *zip.Reader, run func(sheetRun) error) error {
+// handing its rows, in order, to run in runs, or, where the sheet cannot
+// be cut into runs, to each one by one. Reading a cell's XML costs more
+// than unpacking it (2.1 s and 0.3 s for 200,000 employees), so the sheet
+// is only cut into runs here, at row ends, and each run can be read on a
+// core of its own (see readSheet). Errors are of the workbook's form, to
+// be reported as malformed.
+func sheetRows(zr *zip.Reader, each rowFunc, run func(sheetRun) error) error {
 	files := make(map[string]*zip.File, len(zr.File))
 	var size uint64
 	for _, f := range zr.File {
@@ -62,7 +63,7 @@ func sheetRows(zr *zip.Reader, run func(sheetRun) error) error {
 	if err != nil {
 		return err
 	}
-	return readPart(files[sheet], sheet, func(x *xmlScanner) error { return splitSheet(x, sheet, strs, run) })
+	return readPart(files[sheet], sheet, func(x *xmlScanner) error { return splitSheet(x, sheet, strs, each, run) })
 }
 
 // readPart opens the part f, named name, of a workbook and scans it with
@@ -180,8 +181,9 @@ const runBytes = 256 << 10
 // rows before it. Where a run cannot safely be cut (a comment, a CDATA
 // section or a processing instruction among the rows, which could hold
 // what looks like a row's end tag, or a row without its number), the
-// rest of the sheet is read in one run.
-func splitSheet(x *xmlScanner, name string, strs []string, run func(sheetRun) error) error {
+// rest of the sheet is read here, its rows passed to each, while the
+// part is open.
+func splitSheet(x *xmlScanner, name string, strs []string, each rowFunc, run func(sheetRun) error) error {
 	for {
 		if err := x.next(); err != nil {
 			return noEOF(err)
@@ -205,7 +207,7 @@ func splitSheet(x *xmlScanner, name string, strs []string, run func(sheetRun) er
 		}
 		serial := func() error {
 			tail := &xmlScanner{r: bufio.NewReaderSize(io.MultiReader(bytes.NewReader(buf), x.r), 64<<10)}
-			return run(func(each rowFunc) error { return scanRows(tail, strs, each, false, last) })
+			return scanRows(tail, strs, each, false, last)
 		}
 		if bytes.Contains(buf, []byte("<!")) || bytes.Contains(buf, []byte("<?")) {
 			return serial()
