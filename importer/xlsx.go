@@ -196,7 +196,7 @@ func splitSheet(x *xmlScanner, name string, strs []string, each rowFunc, run fun
 		}
 	}
 	var rest []byte // read, and in no run yet
-	last := 0       // the number of the last row in a run
+	last := 0       // the number of the last row of the last run
 	for {
 		buf := make([]byte, len(rest), max(runBytes, 2*len(rest)))
 		copy(buf, rest)
@@ -212,10 +212,9 @@ func splitSheet(x *xmlScanner, name string, strs []string, each rowFunc, run fun
 		if bytes.Contains(buf, []byte("<!")) || bytes.Contains(buf, []byte("<?")) {
 			return serial()
 		}
-		cut, ended := -1, false
-		if cut, _ = endTag(buf, "sheetData", false); cut >= 0 {
-			ended = true
-		} else {
+		cut, _ := endTag(buf, "sheetData", false)
+		ended := cut >= 0
+		if !ended {
 			_, cut = endTag(buf, "row", true)
 		}
 		switch {
@@ -231,7 +230,9 @@ func splitSheet(x *xmlScanner, name string, strs []string, each rowFunc, run fun
 		if !numbered {
 			return serial()
 		}
-		last = max(last, n)
+		if n > 0 {
+			last = n
+		}
 		if err := run(runOf(buf[:cut], name, strs)); err != nil || ended {
 			return err
 		}
