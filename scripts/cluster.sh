@@ -53,8 +53,8 @@ tool() {
 }
 for pair in "$TEMPORAL_DB:temporal" "$TEMPORAL_VISIBILITY_DB:visibility"; do
   db=${pair%%:*} dir=${pair##*:}
-  if ! psql "host=$TEMPORAL_DB_HOST port=$TEMPORAL_DB_PORT user=$TEMPORAL_DB_USER dbname=$db" -tAc \
-      "SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'" | grep -q 1; then
+  if [ "$(psql "host=$TEMPORAL_DB_HOST port=$TEMPORAL_DB_PORT user=$TEMPORAL_DB_USER dbname=$db" -tAc \
+      "SELECT 1 FROM information_schema.tables WHERE table_name = 'schema_version'")" != 1 ]; then
     tool "$db" setup-schema -v 0.0
   fi
   tool "$db" update-schema -d "$schema/$dir/versioned"
@@ -82,15 +82,23 @@ done
 # attribute is listed. A create may succeed before the list shows it
 # (a server started on restored databases did so for 8 s), so each try
 # waits a second.
+# listed says whether the search attribute $1 is listed. The list is read
+# whole before it is searched: with pipefail, `list | grep -q` fails when
+# grep, done at the first match, leaves the list's later lines unread
+# (SIGPIPE), which ended this script on restored databases.
+listed() {
+  local out
+  out=$("$cli" operator search-attribute list --address "$address" --namespace default 2>/dev/null) || return 1
+  grep -qw "$1" <<<"$out"
+}
 for name in MutasiStage MutasiRound MutasiUnit MutasiRoundStatus; do
   for _ in $(seq 1 60); do
-    "$cli" operator search-attribute list --address "$address" --namespace default 2>/dev/null | grep -qw "$name" && break
+    listed "$name" && break
     "$cli" operator search-attribute create --address "$address" --namespace default --name "$name" \
       --type Keyword >/dev/null 2>&1 || true # refused until the namespace has reached every service
     sleep 1
   done
-  "$cli" operator search-attribute list --address "$address" --namespace default | grep -qw "$name" ||
-    { echo "could not register the search attribute $name" >&2; exit 1; }
+  listed "$name" || { echo "could not register the search attribute $name" >&2; exit 1; }
 done
 echo "Temporal $VERSION on PostgreSQL is up at $address (databases $TEMPORAL_DB, $TEMPORAL_VISIBILITY_DB, user $TEMPORAL_DB_USER)"
 wait $server
