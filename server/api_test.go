@@ -199,7 +199,13 @@ func TestRoundThroughTheAPI(t *testing.T) {
 		if other.ID == mine.ID {
 			continue
 		}
-		r := s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "formasi ditunda"})
+		// A transfer whose workflow the round has not started yet answers
+		// 409 "still being started", to be sent again (transfers.Apply).
+		var r response
+		testkit.Eventually(t, "the rejection of "+other.ID+" to be taken in", func() bool {
+			r = s.do("POST", "/api/v1/transfers/"+other.ID+"/decisions", models.RoleTPK, map[string]any{"approve": false, "reason": "formasi ditunda"})
+			return r.status != http.StatusConflict || !strings.Contains(string(r.body), "still being started")
+		})
 		if r.status == http.StatusConflict {
 			// Say why, should the blocked stage not come.
 			t.Logf("the rejection of %s answered 409: %s", other.ID, r.body)
