@@ -78,16 +78,31 @@ func readPart(f *zip.File, name string, scan func(*xmlScanner) error) error {
 	}
 	defer rc.Close()
 	lr := &io.LimitedReader{R: rc, N: maxSheetUnzipped + 1}
-	if err := scan(&xmlScanner{r: bufio.NewReaderSize(lr, 64<<10)}); err != nil {
-		switch {
-		case lr.N == 0:
-			return fmt.Errorf("%s: unpacked size over %d MB", name, maxSheetUnzipped>>20)
-		case strings.HasPrefix(err.Error(), name+": "): // a run's (runOf)
-			return err
-		}
-		return fmt.Errorf("%s: %w", name, err)
+	err = scan(&xmlScanner{r: bufio.NewReaderSize(lr, 64<<10)})
+	if err != nil && lr.N == 0 {
+		err = fmt.Errorf("unpacked size over %d MB", maxSheetUnzipped>>20)
 	}
-	return nil
+	return inPart(name, err)
+}
+
+// partError is an error in the part of a workbook named part.
+type partError struct {
+	part string
+	err  error
+}
+
+func (e *partError) Error() string { return e.part + ": " + e.err.Error() }
+func (e *partError) Unwrap() error { return e.err }
+
+// inPart is err (if not nil) as an error in the part named name, unless
+// it names its part already: a run of a sheet names it whether it is read
+// while the part is open or after.
+func inPart(name string, err error) error {
+	var named *partError
+	if err == nil || errors.As(err, &named) {
+		return err
+	}
+	return &partError{part: name, err: err}
 }
 
 // firstSheet is the name in the archive of the workbook's first sheet.
@@ -107,7 +122,7 @@ func firstSheet(files map[string]*zip.File) (string, error) {
 		}
 		return nil
 	})
-	if err == io.EOF {
+	if errors.Is(err, io.EOF) {
 		return "", errors.New("no sheet")
 	}
 	if err != nil {
@@ -125,7 +140,7 @@ func firstSheet(files map[string]*zip.File) (string, error) {
 		}
 		return nil
 	})
-	if err == io.EOF || err == nil && target == "" {
+	if errors.Is(err, io.EOF) || err == nil && target == "" {
 		return "", errors.New("no relationship " + id)
 	}
 	if err != nil {
@@ -245,10 +260,7 @@ func splitSheet(x *xmlScanner, name string, strs []string, each rowFunc, run fun
 func runOf(b []byte, name string, strs []string) sheetRun {
 	return func(each rowFunc) error {
 		x := &xmlScanner{r: bufio.NewReaderSize(bytes.NewReader(b), 4<<10)}
-		if err := scanRows(x, strs, each, true, 0); err != nil {
-			return fmt.Errorf("%s: %w", name, err)
-		}
-		return nil
+		return inPart(name, scanRows(x, strs, each, true, 0))
 	}
 }
 
@@ -264,13 +276,7 @@ func rowNumbers(b []byte) (int, bool) {
 		}
 		k += i
 		i = k + len("row")
-		start := k
-		if start > 0 && b[start-1] == ':' { // a prefix
-			start--
-			for start > 0 && isNameByte(b[start-1]) {
-				start--
-			}
-		}
+		start := prefixStart(b, k)
 		if start == 0 || b[start-1] != '<' || i == len(b) || !isBlank(b[i]) && b[i] != '>' && b[i] != '/' {
 			continue // not a row's start tag
 		}
@@ -287,8 +293,8 @@ func rowNumbers(b []byte) (int, bool) {
 	}
 }
 
-// closingBracket is where in b, a tag after its name, the '>' that ends it is
-// (not one in a quoted value), or -1.
+// closingBracket is where in b, a tag (or its part after its name), the
+// '>' that ends it is: the first not in a quoted value, or -1.
 func closingBracket(b []byte) int {
 	var q byte
 	for i, c := range b {
@@ -323,13 +329,7 @@ func endTag(b []byte, name string, last bool) (int, int) {
 		if i < 0 {
 			return -1, -1
 		}
-		start := i
-		if start > 0 && b[start-1] == ':' { // a prefix
-			start--
-			for start > 0 && isNameByte(b[start-1]) {
-				start--
-			}
-		}
+		start := prefixStart(b, i)
 		if start < 2 || b[start-1] != '/' || b[start-2] != '<' {
 			continue
 		}
@@ -341,6 +341,19 @@ func endTag(b []byte, name string, last bool) (int, int) {
 			return start - 2, end + 1
 		}
 	}
+}
+
+// prefixStart is where in b the name of an element that has its local
+// name at i starts: before its prefix, if it has one (x:row).
+func prefixStart(b []byte, i int) int {
+	if i == 0 || b[i-1] != ':' {
+		return i
+	}
+	i--
+	for i > 0 && isNameByte(b[i-1]) {
+		i--
+	}
+	return i
 }
 
 // isNameByte says whether c may be in an XML name (of ASCII ones).
@@ -629,9 +642,9 @@ func (x *xmlScanner) tag() ([]byte, error) {
 	if err != nil {
 		return nil, noEOF(err)
 	}
-	if quotesOpen(b) { // a '>' in a quoted value: rare, copied
+	if closingBracket(b) < 0 { // its '>' is in a quoted value: rare, copied
 		b = bytes.Clone(b)
-		for quotesOpen(b) {
+		for closingBracket(b) < 0 {
 			more, err := x.until('>')
 			if err != nil {
 				return nil, noEOF(err)
@@ -645,20 +658,6 @@ func (x *xmlScanner) tag() ([]byte, error) {
 		return nil, errors.New("an empty tag")
 	}
 	return b[:len(b)-1], nil
-}
-
-// quotesOpen tells whether a tag read so far ends inside a quoted value.
-func quotesOpen(b []byte) bool {
-	var q byte
-	for _, c := range b {
-		switch {
-		case q == 0 && (c == '"' || c == '\''):
-			q = c
-		case c == q:
-			q = 0
-		}
-	}
-	return q != 0
 }
 
 // skip reads through end.

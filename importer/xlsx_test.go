@@ -298,14 +298,29 @@ func TestSheetMalformed(t *testing.T) {
 		"mismatched end":     sheet(head + `<row><c><v>1</c></row></sheetData></worksheet>`),
 		"no sheet data":      sheet(`<worksheet></worksheet>`),
 		"not UTF-8":          sheet(head + `<row><c t="str"><v>a` + "\xff" + `</v></c></row></sheetData></worksheet>`),
+		// A run read while the part is open (it holds the header), and one
+		// read by a checker once the part is closed, after the header.
+		"bad cell reference in the first run": sheet(head + `<row r="1"><c r="1A"><v>1</v></c></row></sheetData></worksheet>`),
+		"bad cell reference in a later run": sheet(head + `<row r="1"><c r="A1" t="inlineStr"><is><t>nip</t></is></c></row>` +
+			strings.Repeat(`<row r="2"><c r="A2"><v>1</v></c></row>`, 2*runBytes/40) +
+			`<row r="3"><c r="1A"><v>1</v></c></row></sheetData></worksheet>`),
 	}
 	for name, body := range cases {
-		err := readSheet(bytes.NewReader(body), specs["employees"], func(row) error { return nil })
+		err := readSheet(bytes.NewReader(body), specs["employees"], func(r row) error {
+			if r.expand != nil { // as a checker reads a run
+				_, err := r.expand()
+				return err
+			}
+			return nil
+		})
 		if e, ok := apperr.As(err); !ok || e.Kind != apperr.KindMalformed {
 			t.Errorf("%s: %v, want it refused as malformed", name, err)
 		}
 		if msg := fmt.Sprint(err); strings.HasPrefix(name, "too m") && !strings.Contains(msg, "shared strings") {
 			t.Errorf("%s: %.200s, want it refused for its shared strings", name, msg)
+		}
+		if msg := fmt.Sprint(err); strings.HasPrefix(name, "bad cell") && (strings.Count(msg, "xl/worksheets/data.xml") != 1 || !strings.Contains(msg, "data.xml: invalid cell reference")) {
+			t.Errorf("%s: %.200s, want it to name the sheet's part once", name, msg)
 		}
 	}
 }
