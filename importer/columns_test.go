@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -42,5 +43,28 @@ func TestColumnsDocumented(t *testing.T) {
 	}
 	if len(columnDocs) != len(Kinds) || len(specs) != len(Kinds) {
 		t.Errorf("%d kinds explained, %d read, %d listed", len(columnDocs), len(specs), len(Kinds))
+	}
+}
+
+// TestCompetenciesInNameOrder reads lists of competencies into name
+// order, the last level of a name given twice counting, and refuses a
+// level out of range.
+func TestCompetenciesInNameOrder(t *testing.T) {
+	for list, want := range map[string]string{
+		"":                                  "[]",
+		"Teknis:3":                          "[{Teknis 3}]",
+		"b:2; a:1 ;b:3;c:5":                 "[{a 1} {b 3} {c 5}]",
+		"Manajerial:4;Sosial Kultural:2":    "[{Manajerial 4} {Sosial Kultural 2}]",
+		"z:1;z:2;z:3;a:5;z:4":               "[{a 5} {z 4}]",
+		"Pemerintahan:2;Pemerintahan:1;x:1": "[{Pemerintahan 1} {x 1}]",
+	} {
+		r := row{cols: map[string]int{"competencies": 0}, values: []string{list}}
+		if got := fmt.Sprint(r.competencies("competencies")); got != want || len(r.errs) > 0 {
+			t.Errorf("%q: %s %v, want %s", list, got, r.errs, want)
+		}
+	}
+	r := row{cols: map[string]int{"competencies": 0}, values: []string{"a:1;b:6"}}
+	if got := r.competencies("competencies"); len(got) != 1 || len(r.errs) != 1 {
+		t.Errorf("a level of 6: %v %v, want a refused and a kept", got, r.errs)
 	}
 }

@@ -9,7 +9,6 @@ package importer
 import (
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -395,8 +394,10 @@ func (r *row) pairs(field string) [][2]string {
 	return out
 }
 
-func (r *row) competencies(field string) map[string]int {
-	out := map[string]int{}
+// competencies reads "name:level;..." lists of competencies, levels 1 to
+// 5, in name order; of a name given twice, the last level counts.
+func (r *row) competencies(field string) []models.EmployeeCompetency {
+	var out []models.EmployeeCompetency
 	for _, p := range r.pairs(field) {
 		r.checkLength(field, p[0], models.MaxCompetencyName)
 		n, err := strconv.Atoi(p[1])
@@ -404,9 +405,16 @@ func (r *row) competencies(field string) map[string]int {
 			r.fail(field, "level kompetensi "+p[0]+" harus 1 sampai 5", "the level of "+p[0]+" must be 1 to 5")
 			continue
 		}
-		out[p[0]] = n
+		out = append(out, models.EmployeeCompetency{Name: p[0], Level: n})
 	}
-	return out
+	slices.SortStableFunc(out, func(a, b models.EmployeeCompetency) int { return strings.Compare(a.Name, b.Name) })
+	kept := out[:0]
+	for i, c := range out {
+		if i+1 == len(out) || out[i+1].Name != c.Name {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }
 
 var specs = map[string]spec{
@@ -451,8 +459,8 @@ var specs = map[string]spec{
 			if p.MinRank > 0 && p.MaxRank > 0 && p.MaxRank < p.MinRank {
 				r.fail("max_rank", "tidak boleh di bawah min_rank", "must not be below min_rank")
 			}
-			for name, level := range r.competencies("competencies") {
-				p.Competencies = append(p.Competencies, models.PositionCompetency{PositionID: p.ID, Name: name, Level: level})
+			for _, c := range r.competencies("competencies") {
+				p.Competencies = append(p.Competencies, models.PositionCompetency{PositionID: p.ID, Name: c.Name, Level: c.Level})
 			}
 			return p, r.errs
 		},
@@ -624,10 +632,7 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 		e.SKP = append(e.SKP, models.EmployeeSKP{Year: year, Predicate: pred})
 	}
 	slices.SortFunc(e.SKP, func(a, b models.EmployeeSKP) int { return a.Year - b.Year }) // stored in year order
-	held := r.competencies("competencies")
-	for _, name := range slices.Sorted(maps.Keys(held)) { // stored in name order
-		e.Competencies = append(e.Competencies, models.EmployeeCompetency{Name: name, Level: held[name]})
-	}
+	e.Competencies = r.competencies("competencies")                                      // stored in name order
 	for _, n := range strings.Split(r.text("relative_nips", false), ";") {
 		if n = strings.TrimSpace(n); n != "" {
 			e.RelativeNIPs = append(e.RelativeNIPs, n)

@@ -526,3 +526,20 @@ func TestWorkbookReadInRuns(t *testing.T) {
 		t.Errorf("the last unit: %+v, %v", u, err)
 	}
 }
+
+// TestHasMarkup finds comments, CDATA sections and processing
+// instructions, and not a '!' or '?' in a value.
+func TestHasMarkup(t *testing.T) {
+	for xml, want := range map[string]bool{
+		`<row r="1"><c><v>1</v></c></row>`:                      false,
+		`!<row r="1"><c t="str"><v>Ya! Apa? ?! <</v></c></row>`: false,
+		`<row r="1"/><!-- a comment -->`:                        true,
+		`<c t="str"><v><![CDATA[x]]></v></c>`:                   true,
+		`a!b<?pi?>`:                                             true,
+		`?<!`:                                                   true,
+	} {
+		if got := hasMarkup([]byte(xml)); got != want {
+			t.Errorf("hasMarkup(%s) = %v, want %v", xml, got, want)
+		}
+	}
+}

@@ -115,6 +115,9 @@ var predicateLabels = map[string]Predicate{
 // spacing ("Baik", "sangat  baik", "Butuh_Perbaikan"), as forms print it
 // ("Kurang/Misconduct", "Misconduct" are Kurang) or by its number 1-5.
 func ParsePredicate(s string) (Predicate, error) {
+	if p, ok := predicateLabels[strings.ToLower(s)]; ok { // as most files spell it
+		return p, nil
+	}
 	t := strings.ToLower(strings.ReplaceAll(strings.ReplaceAll(s, "_", " "), "/", " / "))
 	t = strings.ReplaceAll(strings.Join(strings.Fields(t), " "), " / ", "/")
 	if p, ok := predicateLabels[t]; ok {
