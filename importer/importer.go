@@ -7,7 +7,6 @@
 package importer
 
 import (
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strconv"
@@ -544,16 +543,6 @@ var employeeColumns = []string{"nip", "name", "email", "phone", "notify", "lang"
 func employeeValues(e models.Employee) []any {
 	return []any{e.NIP, e.Name, e.Email, e.Phone, string(e.Notify), e.Lang, string(e.Status), int64(e.Rank), e.PositionID, e.InPostSince,
 		int64(e.Education), int64(e.Performance), int64(e.Potential), e.LegalProcess, jsonList(e.RelativeNIPs), jsonList(e.SKP), jsonList(e.Competencies)}
-}
-
-// jsonList is a list column's value as GORM's JSON serializer writes it:
-// NULL for none.
-func jsonList[T any](list []T) any {
-	if list == nil {
-		return nil
-	}
-	b, _ := json.Marshal(list)
-	return string(b)
 }
 
 // unit is a parsed row of units: the unit and the SIASN UNOR IDs that
