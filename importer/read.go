@@ -103,7 +103,8 @@ func (t *textReader) readErr(err error, malformed func(error) error) error {
 }
 
 // header checks a file's header and returns a function that makes the
-// row of each record, numbered n, by the header's columns, each with
+// row of each record, numbered n, by the header's columns (a record
+// shorter than the header has its last columns empty), each with
 // values of its own (rows are checked on several goroutines at once). A
 // SIASN file's header is matched loosely, and must have every required
 // column.
@@ -140,7 +141,7 @@ func header(cols []string, imp spec) (func(n int, rec []string) row, error) {
 	}
 	return func(n int, rec []string) row {
 		values := make([]string, len(names))
-		for i, name := range names {
+		for i, name := range names[:min(len(names), len(rec))] { // a sheet's row may end before its last columns
 			if name != "" {
 				values[i] = imp.clean(rec[i])
 			}
@@ -443,7 +444,7 @@ func sheetRow(n int, cells []string, imp spec, mk func(n int, rec []string) row,
 		return mk, width, apperr.New(apperr.KindMalformed, "", fmt.Sprintf("baris %d punya lebih banyak sel daripada judul kolom", n),
 			fmt.Sprintf("row %d has more cells than the header", n))
 	}
-	r := mk(n, append(cells, make([]string, width-len(cells))...))
+	r := mk(n, cells)
 	r.serialDates = true
 	return mk, width, each(r)
 }

@@ -452,15 +452,17 @@ func rowNumber(r string, prev int) (int, error) {
 }
 
 // scanRow reads the cells of a <row> into cells, up to its last cell
-// that has a value or a formula.
+// that has a value or a formula. The texts of a row's cells are parts of
+// one string: a row allocates once for them, not once a cell.
 func scanRow(x *xmlScanner, strs []string, cells []string) ([]string, error) {
+	x.row, x.cells = x.row[:0], x.cells[:0]
 	col := 0
 	for {
 		if err := x.next(); err != nil {
 			return nil, noEOF(err)
 		}
 		if x.kind == tagEnd && string(x.name) == "row" {
-			return cells, nil
+			break
 		}
 		if x.kind != tagStart || string(x.name) != "c" {
 			continue
@@ -471,7 +473,7 @@ func scanRow(x *xmlScanner, strs []string, cells []string) ([]string, error) {
 			return nil, err
 		}
 		typ := string(t) // one of a few short names
-		var v, inline string
+		var v, inline []byte
 		formula, hasInline := false, false
 		for !x.selfClose {
 			if err := x.next(); err != nil {
@@ -487,34 +489,58 @@ func scanRow(x *xmlScanner, strs []string, cells []string) ([]string, error) {
 			case "f":
 				formula = true
 			case "v":
-				if v, err = x.text("v"); err != nil {
+				if x.chars, err = x.appendText(x.chars[:0], "v"); err != nil {
 					return nil, err
 				}
+				v = x.chars
 			case "is":
 				hasInline = true
-				if inline, err = x.richText("is"); err != nil {
+				if x.inline, err = x.appendRichText(x.inline[:0], "is"); err != nil {
 					return nil, err
 				}
+				inline = x.inline
 			}
 		}
+		c := cellText{col: col, shared: -1}
 		switch {
-		case typ == "s" && v != "":
-			i, err := strconv.Atoi(strings.TrimSpace(v))
-			if err != nil || i < 0 || i >= len(strs) {
+		case typ == "s" && len(v) > 0:
+			if c.shared, err = strconv.Atoi(strings.TrimSpace(string(v))); err != nil || c.shared < 0 || c.shared >= len(strs) {
 				return nil, fmt.Errorf("invalid shared string index %q", v)
 			}
-			v = strs[i]
+			if strs[c.shared] == "" && !formula {
+				continue
+			}
 		case typ == "inlineStr" && hasInline:
 			v = inline
-		}
-		if v != "" || formula {
-			for len(cells) < col-1 {
-				cells = append(cells, "")
+			fallthrough
+		default:
+			if len(v) == 0 && !formula {
+				continue
 			}
-			cells = append(cells, v)
+			c.start = len(x.row)
+			x.row = append(x.row, v...)
+			c.end = len(x.row)
+		}
+		x.cells = append(x.cells, c)
+	}
+	text := string(x.row)
+	for _, c := range x.cells {
+		for len(cells) < c.col-1 {
+			cells = append(cells, "")
+		}
+		if c.shared >= 0 {
+			cells = append(cells, strs[c.shared])
+		} else {
+			cells = append(cells, text[c.start:c.end])
 		}
 	}
+	return cells, nil
 }
+
+// cellText is where a cell's value is: in column col, the shared string
+// numbered shared, or, when shared is -1, the text from start to end of
+// its row's texts.
+type cellText struct{ col, shared, start, end int }
 
 // cellColumn is the column (from 1) of a cell whose r attribute is r
 // ("B7"), the cell before it being in column prev.
@@ -588,7 +614,10 @@ type xmlScanner struct {
 	buf       []byte
 	// The texts and the attribute value being put together, kept from one
 	// to the next so that a cell allocates only its value.
-	chars, rich, value, value2 []byte
+	chars, rich, inline, value, value2 []byte
+	// A row's texts, and where each of its cells' is (scanRow).
+	row   []byte
+	cells []cellText
 }
 
 // next reads the next token.
@@ -810,14 +839,6 @@ func nextAttr(a []byte) (key, value, rest []byte, ok bool) {
 	return key, a[1 : end+1], a[end+2:], true
 }
 
-// text is the character data of the element named name just started, up
-// to its end; elements inside it are skipped.
-func (x *xmlScanner) text(name string) (string, error) {
-	var err error
-	x.chars, err = x.appendText(x.chars[:0], name)
-	return string(x.chars), err
-}
-
 // appendText appends the character data of the element named name just
 // started, up to its end, to dst; elements inside it are skipped.
 func (x *xmlScanner) appendText(dst []byte, name string) ([]byte, error) {
@@ -874,20 +895,27 @@ func (x *xmlScanner) plainText(dst []byte, name string) ([]byte, bool) {
 
 // richText is the text of the element named name just started (<si> or
 // <is>): its <t>, then those of its runs (<r><t>), without phonetic
-// runs (<rPh>), with Excel's escapes decoded (unescapeXstring).
+// runs (<rPh>), with Excel's escapes decoded (appendXstring).
 func (x *xmlScanner) richText(name string) (string, error) {
+	var err error
+	x.chars, err = x.appendRichText(x.chars[:0], name)
+	return string(x.chars), err
+}
+
+// appendRichText appends richText's text to dst.
+func (x *xmlScanner) appendRichText(dst []byte, name string) ([]byte, error) {
 	if x.selfClose {
-		return "", nil
+		return dst, nil
 	}
 	x.rich = x.rich[:0]
 	phonetic := 0
 	for {
 		if err := x.next(); err != nil {
-			return "", noEOF(err)
+			return dst, noEOF(err)
 		}
 		switch {
 		case x.kind == tagEnd && string(x.name) == name:
-			return unescapeXstring(string(x.rich)), nil
+			return appendXstring(dst, x.rich), nil
 		case x.kind == tagStart && string(x.name) == "rPh" && !x.selfClose:
 			phonetic++
 		case x.kind == tagEnd && string(x.name) == "rPh":
@@ -895,7 +923,7 @@ func (x *xmlScanner) richText(name string) (string, error) {
 		case x.kind == tagStart && string(x.name) == "t" && phonetic == 0:
 			var err error
 			if x.rich, err = x.appendText(x.rich, "t"); err != nil {
-				return "", err
+				return dst, err
 			}
 		}
 	}
@@ -963,35 +991,34 @@ func charRef(ref string) (rune, bool) {
 	return r, err == nil && utf8.ValidRune(r) && r != 0
 }
 
-// unescapeXstring decodes the escapes Excel writes in a string's text
-// for characters XML 1.0 cannot hold, such as a carriage return
-// (ECMA-376 Part 1, ST_Xstring): _xHHHH_ stands for the UTF-16 code unit
-// HHHH (hexadecimal), and _x005F_ for an underscore, written before text
-// that would otherwise read as an escape. A lone surrogate becomes
-// U+FFFD, which the import's text checks refuse.
-func unescapeXstring(s string) string {
-	if !strings.Contains(s, "_x") {
-		return s
+// appendXstring appends s to dst with the escapes decoded that Excel
+// writes in a string's text for characters XML 1.0 cannot hold, such as
+// a carriage return (ECMA-376 Part 1, ST_Xstring): _xHHHH_ stands for the
+// UTF-16 code unit HHHH (hexadecimal), and _x005F_ for an underscore,
+// written before text that would otherwise read as an escape. A lone
+// surrogate becomes U+FFFD, which the import's text checks refuse.
+func appendXstring(dst, s []byte) []byte {
+	if !bytes.Contains(s, []byte("_x")) {
+		return append(dst, s...)
 	}
-	var b strings.Builder
 	for i := 0; i < len(s); {
 		if r, ok := xstringEscape(s[i:]); ok {
-			b.WriteRune(r)
+			dst = utf8.AppendRune(dst, r)
 			i += len("_xHHHH_")
 			continue
 		}
-		b.WriteByte(s[i])
+		dst = append(dst, s[i])
 		i++
 	}
-	return b.String()
+	return dst
 }
 
 // xstringEscape reads the escape _xHHHH_ at the start of s.
-func xstringEscape(s string) (rune, bool) {
+func xstringEscape(s []byte) (rune, bool) {
 	if len(s) < len("_xHHHH_") || s[0] != '_' || s[1] != 'x' || s[6] != '_' {
 		return 0, false
 	}
-	v, err := strconv.ParseUint(s[2:6], 16, 16)
+	v, err := strconv.ParseUint(string(s[2:6]), 16, 16)
 	if err != nil {
 		return 0, false
 	}

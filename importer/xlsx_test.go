@@ -234,9 +234,9 @@ func TestSheetRowsAsExcelize(t *testing.T) {
 	}
 }
 
-// TestUnescapeXstring decodes Excel's escapes and leaves alone what only
+// TestAppendXstring decodes Excel's escapes and leaves alone what only
 // looks like one.
-func TestUnescapeXstring(t *testing.T) {
+func TestAppendXstring(t *testing.T) {
 	for in, want := range map[string]string{
 		"baris_x000D__x000A_baru": "baris\r\nbaru",
 		"_x005F_x000D_":           "_x000D_",
@@ -246,8 +246,8 @@ func TestUnescapeXstring(t *testing.T) {
 		"x_x0041_":                "xA",
 		"tanpa":                   "tanpa",
 	} {
-		if got := unescapeXstring(in); got != want {
-			t.Errorf("unescapeXstring(%q) = %q, want %q", in, got, want)
+		if got := string(appendXstring([]byte("<"), []byte(in))); got != "<"+want {
+			t.Errorf("appendXstring(%q) = %q, want %q", in, got, "<"+want)
 		}
 	}
 }
