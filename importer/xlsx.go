@@ -474,8 +474,15 @@ func scanRow(x *xmlScanner, strs []string, cells []string) ([]string, error) {
 		}
 		typ := string(t) // one of a few short names
 		var v, inline []byte
-		formula, hasInline := false, false
-		for !x.selfClose {
+		formula, hasInline, plain := false, false, false
+		if !x.selfClose {
+			if x.chars, hasInline, plain = x.plainCell(x.chars[:0]); hasInline {
+				inline = x.chars
+			} else {
+				v = x.chars
+			}
+		}
+		for !x.selfClose && !plain {
 			if err := x.next(); err != nil {
 				return nil, noEOF(err)
 			}
@@ -535,6 +542,53 @@ func scanRow(x *xmlScanner, strs []string, cells []string) ([]string, error) {
 		}
 	}
 	return cells, nil
+}
+
+// Cells as nearly every one is written, after the cell's start tag:
+// the start of its value (a <v>, an inline string's <t>), the end of the
+// cell after the value's text, and whether the value is an inline
+// string.
+var plainCells = []struct {
+	start, end string
+	inline     bool
+}{
+	{"<v>", "</v></c>", false},
+	{"<is><t>", "</t></is></c>", true},
+	{`<is><t xml:space="preserve">`, "</t></is></c>", true},
+}
+
+// plainCell reads the rest of a cell just started, up to its end tag,
+// from what x has buffered, when it is written as one of plainCells,
+// without making tokens of it: it appends the value's text to dst (an
+// inline string's decoded as appendRichText does) and says whether it
+// was an inline string's. Otherwise it reads nothing, and plain is
+// false. Reading a cell token by token took most of the time of reading
+// a sheet.
+func (x *xmlScanner) plainCell(dst []byte) (out []byte, inline, plain bool) {
+	b, _ := x.r.Peek(x.r.Buffered())
+	for _, form := range plainCells {
+		if !bytes.HasPrefix(b, []byte(form.start)) {
+			continue
+		}
+		raw := b[len(form.start):]
+		i := bytes.IndexByte(raw, '<')
+		if i < 0 || !bytes.HasPrefix(raw[i:], []byte(form.end)) {
+			return dst, false, false
+		}
+		text, err := unescape(x.rich[:0], raw[:i])
+		if err != nil { // read again, token by token, to report it
+			return dst, false, false
+		}
+		x.rich = text
+		if form.inline {
+			dst = appendXstring(dst, text)
+		} else {
+			dst = append(dst, text...)
+		}
+		x.r.Discard(len(form.start) + i + len(form.end))
+		return dst, form.inline, true
+	}
+	return dst, false, false
 }
 
 // cellText is where a cell's value is: in column col, the shared string
