@@ -558,35 +558,21 @@ var plainCells = []struct {
 }
 
 // plainCell reads the rest of a cell just started, up to its end tag,
-// from what x has buffered, when it is written as one of plainCells,
-// without making tokens of it: it appends the value's text to dst (an
-// inline string's decoded as appendRichText does) and says whether it
-// was an inline string's. Otherwise it reads nothing, and plain is
-// false. Reading a cell token by token took most of the time of reading
-// a sheet.
+// when it is written as one of plainCells (x.plain): it appends the
+// value's text to dst (an inline string's decoded as appendRichText
+// does) and says whether it was an inline string's. Otherwise it reads
+// nothing, and plain is false. Reading a cell token by token took most of
+// the time of reading a sheet.
 func (x *xmlScanner) plainCell(dst []byte) (out []byte, inline, plain bool) {
-	b, _ := x.r.Peek(x.r.Buffered())
 	for _, form := range plainCells {
-		if !bytes.HasPrefix(b, []byte(form.start)) {
+		var ok bool
+		if x.rich, ok = x.plain(x.rich[:0], form.start, form.end); !ok {
 			continue
 		}
-		raw := b[len(form.start):]
-		i := bytes.IndexByte(raw, '<')
-		if i < 0 || !bytes.HasPrefix(raw[i:], []byte(form.end)) {
-			return dst, false, false
-		}
-		text, err := unescape(x.rich[:0], raw[:i])
-		if err != nil { // read again, token by token, to report it
-			return dst, false, false
-		}
-		x.rich = text
 		if form.inline {
-			dst = appendXstring(dst, text)
-		} else {
-			dst = append(dst, text...)
+			return appendXstring(dst, x.rich), true, true
 		}
-		x.r.Discard(len(form.start) + i + len(form.end))
-		return dst, form.inline, true
+		return append(dst, x.rich...), false, true
 	}
 	return dst, false, false
 }
@@ -819,7 +805,7 @@ func (x *xmlScanner) attr(name string) string {
 // attrBytes is attr's value as bytes, valid until the next token.
 func (x *xmlScanner) attrBytes(name string) []byte {
 	raw, _ := findAttr(x.attrs, name)
-	return x.unescapeValue(raw, &x.value)
+	return unescapeValue(raw, &x.value)
 }
 
 // cellAttrs are the values of the r and t attributes of a cell's start
@@ -830,7 +816,7 @@ func (x *xmlScanner) cellAttrs() (r, t []byte) {
 		key, value, rest, ok := nextAttr(a)
 		switch {
 		case !ok:
-			return x.unescapeValue(r, &x.value), x.unescapeValue(t, &x.value2)
+			return unescapeValue(r, &x.value), unescapeValue(t, &x.value2)
 		case string(key) == "r":
 			r = value
 		case string(key) == "t":
@@ -843,7 +829,7 @@ func (x *xmlScanner) cellAttrs() (r, t []byte) {
 // unescapeValue is an attribute's value as written, raw, unescaped: raw
 // itself when it has no reference or carriage return (a cell's r and t),
 // else a copy in *buf; nil for a bad reference.
-func (x *xmlScanner) unescapeValue(raw []byte, buf *[]byte) []byte {
+func unescapeValue(raw []byte, buf *[]byte) []byte {
 	if bytes.IndexByte(raw, '&') < 0 && bytes.IndexByte(raw, '\r') < 0 {
 		return raw
 	}
@@ -899,7 +885,7 @@ func (x *xmlScanner) appendText(dst []byte, name string) ([]byte, error) {
 	if x.selfClose {
 		return dst, nil
 	}
-	if out, ok := x.plainText(dst, name); ok {
+	if out, ok := x.plain(dst, "", "</"+name+">"); ok { // as nearly every text is written
 		return out, nil
 	}
 	for depth := 0; ; {
@@ -927,23 +913,26 @@ func (x *xmlScanner) appendText(dst []byte, name string) ([]byte, error) {
 	}
 }
 
-// plainText is appendText for an element whose text is character data
-// alone, followed by its end tag without a prefix, all in what x has
-// buffered: <v>12</v>, <t>Dinas</t>, as nearly every cell is written. It
-// reads that from the buffer at once, without making tokens of it;
-// otherwise it reads nothing, and says so.
-func (x *xmlScanner) plainText(dst []byte, name string) ([]byte, bool) {
+// plain reads, from what x has buffered, start, character data alone and
+// end (<v>, 12, </v></c>), without making tokens of them: it appends
+// the character data, unescaped, to dst. Otherwise, or when the data has
+// a bad reference (to be read again, token by token, and reported), it
+// reads nothing, and says so.
+func (x *xmlScanner) plain(dst []byte, start, end string) ([]byte, bool) {
 	b, _ := x.r.Peek(x.r.Buffered())
-	i := bytes.IndexByte(b, '<')
-	end := i + len("</>") + len(name)
-	if i < 0 || end > len(b) || b[i+1] != '/' || b[end-1] != '>' || string(b[i+2:end-1]) != name {
+	if !bytes.HasPrefix(b, []byte(start)) {
 		return dst, false
 	}
-	out, err := unescape(dst, b[:i])
-	if err != nil { // read again, token by token, to report it
+	raw := b[len(start):]
+	i := bytes.IndexByte(raw, '<')
+	if i < 0 || !bytes.HasPrefix(raw[i:], []byte(end)) {
 		return dst, false
 	}
-	x.r.Discard(end)
+	out, err := unescape(dst, raw[:i])
+	if err != nil {
+		return dst, false
+	}
+	x.r.Discard(len(start) + i + len(end))
 	return out, true
 }
 
