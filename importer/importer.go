@@ -378,8 +378,12 @@ func choice[T ~string](r *row, field string, kind, k models.PositionKind, choice
 
 // pairs reads "a:1;b:2" lists.
 func (r *row) pairs(field string) [][2]string {
-	var out [][2]string
-	for _, part := range strings.Split(r.text(field, false), ";") {
+	list := r.text(field, false)
+	if list == "" {
+		return nil
+	}
+	out := make([][2]string, 0, strings.Count(list, ";")+1)
+	for part := range strings.SplitSeq(list, ";") {
 		if part = strings.TrimSpace(part); part == "" {
 			continue
 		}
@@ -396,8 +400,12 @@ func (r *row) pairs(field string) [][2]string {
 // competencies reads "name:level;..." lists of competencies, levels 1 to
 // 5, in name order; of a name given twice, the last level counts.
 func (r *row) competencies(field string) []models.EmployeeCompetency {
-	var out []models.EmployeeCompetency
-	for _, p := range r.pairs(field) {
+	pairs := r.pairs(field)
+	if len(pairs) == 0 {
+		return nil
+	}
+	out := make([]models.EmployeeCompetency, 0, len(pairs))
+	for _, p := range pairs {
 		r.checkLength(field, p[0], models.MaxCompetencyName)
 		n, err := strconv.Atoi(p[1])
 		if err != nil || n < 1 || n > 5 {

@@ -38,6 +38,12 @@ var tingkat = strings.NewReplacer("Tk.", "Tingkat ", "tk.", "Tingkat ", "TK.", "
 // ParseRank reads a golongan code such as "III/b", or its pangkat such as
 // "Penata Muda Tingkat I" or "Penata Muda Tk. I" (case-insensitive).
 func ParseRank(s string) (Rank, error) {
+	code := strings.TrimSpace(s)
+	for i := range rankNames { // as most files give it
+		if strings.EqualFold(rankNames[i], code) {
+			return Rank(i + 1), nil
+		}
+	}
 	words := strings.Fields(tingkat.Replace(s))
 	for i, w := range words {
 		if strings.EqualFold(w, "tk") {
@@ -45,8 +51,8 @@ func ParseRank(s string) (Rank, error) {
 		}
 	}
 	title := strings.Join(words, " ")
-	for i := range rankNames {
-		if strings.EqualFold(rankNames[i], strings.TrimSpace(s)) || strings.EqualFold(rankTitles[i], title) {
+	for i := range rankTitles {
+		if strings.EqualFold(rankTitles[i], title) {
 			return Rank(i + 1), nil
 		}
 	}
