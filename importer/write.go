@@ -285,7 +285,7 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 	}
 	keys := map[string]int{}
 	columns := slices.Concat(s.imp.columns, s.imp.optional)
-	s.loader = startLoader()
+	s.loader = startLoader(s.queued())
 	defer s.loader.wait()
 	check := func(r row) checked {
 		r.refs = refs
@@ -857,9 +857,22 @@ type loader struct {
 	waited bool
 }
 
-// startLoader starts a loader; wait ends it.
-func startLoader() *loader {
-	l := &loader{jobs: make(chan func() error, 1), failed: make(chan struct{}), done: make(chan struct{})}
+// queued is how many jobs the loader of s holds, besides the one it
+// does: some copyRows rows' worth. On SQLite, whose batches are small,
+// the rows read and checked while the loader inserts a batch can wait
+// in the queue instead of stopping the file's reading (two cores, one
+// of them the loader's half the time); a COPY batch into PostgreSQL is
+// copyRows rows already.
+func (s *stage) queued() int {
+	if s.postgres {
+		return 1
+	}
+	return copyRows / s.parents.size()
+}
+
+// startLoader starts a loader that holds up to queued jobs; wait ends it.
+func startLoader(queued int) *loader {
+	l := &loader{jobs: make(chan func() error, queued), failed: make(chan struct{}), done: make(chan struct{})}
 	go func() {
 		defer close(l.done)
 		for job := range l.jobs {
