@@ -629,7 +629,8 @@ func parseEmployee(r row) (any, []apperr.FieldError) {
 		e.SKP = append(e.SKP, models.EmployeeSKP{Year: year, Predicate: pred})
 	}
 	slices.SortFunc(e.SKP, func(a, b models.EmployeeSKP) int { return a.Year - b.Year }) // stored in year order
-	e.Competencies = r.competencies("competencies")                                      // stored in name order
+	// Competencies are stored in name order, as competencies reads them.
+	e.Competencies = r.competencies("competencies")
 	for _, n := range strings.Split(r.text("relative_nips", false), ";") {
 		if n = strings.TrimSpace(n); n != "" {
 			e.RelativeNIPs = append(e.RelativeNIPs, n)
