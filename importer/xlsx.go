@@ -247,11 +247,11 @@ func splitSheet(x *xmlScanner, name string, strs []string, each rowFunc, run fun
 		if n > 0 {
 			last = n
 		}
-		if ended {
-			return run(runOf(buf[:cut], name, strs))
+		var next []byte
+		if !ended {
+			next = runBuffer(buf[cut:]) // before the run is read, and its buffer reused
 		}
-		next := runBuffer(buf[cut:]) // before the run is read, and its buffer reused
-		if err := run(runOf(buf[:cut], name, strs)); err != nil {
+		if err := run(runOf(buf[:cut], name, strs)); err != nil || ended {
 			return err
 		}
 		buf = next
