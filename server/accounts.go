@@ -43,7 +43,7 @@ func (s *Server) listAccounts(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.accounts.List(c, q)
+	items, total, err := s.accounts.List(c.Request.Context(), q)
 	if err != nil {
 		return err
 	}
@@ -53,7 +53,7 @@ func (s *Server) listAccounts(c *gin.Context) error {
 
 // getAccount reads an account with its sessions.
 func (s *Server) getAccount(c *gin.Context) error {
-	d, err := s.accounts.Get(c, c.Param("username"))
+	d, err := s.accounts.Get(c.Request.Context(), c.Param("username"))
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Server) createAccount(c *gin.Context) error {
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	out, err := s.accounts.Create(c, actor(c), r)
+	out, err := s.accounts.Create(c.Request.Context(), actor(c), r)
 	if err != nil {
 		return err
 	}
@@ -80,7 +80,7 @@ func (s *Server) createAccount(c *gin.Context) error {
 // setAccountDisabled disables (disabled) or enables an account.
 func (s *Server) setAccountDisabled(disabled bool) func(c *gin.Context) error {
 	return func(c *gin.Context) error {
-		acc, err := s.accounts.SetDisabled(c, actor(c), c.Param("username"), disabled)
+		acc, err := s.accounts.SetDisabled(c.Request.Context(), actor(c), c.Param("username"), disabled)
 		if err != nil {
 			return err
 		}
@@ -101,7 +101,7 @@ func (s *Server) resetAccountPassword(c *gin.Context) error {
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	pw, err := s.accounts.ResetPassword(c, actor(c), c.Param("username"), r.Password)
+	pw, err := s.accounts.ResetPassword(c.Request.Context(), actor(c), c.Param("username"), r.Password)
 	if err != nil {
 		return err
 	}
@@ -116,7 +116,7 @@ func (s *Server) changeAccountRole(c *gin.Context) error {
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	acc, err := s.accounts.Change(c, actor(c), c.Param("username"), r)
+	acc, err := s.accounts.Change(c.Request.Context(), actor(c), c.Param("username"), r)
 	if err != nil {
 		return err
 	}
@@ -136,7 +136,7 @@ func (s *Server) revokeAccountSessions(c *gin.Context) error {
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	n, err := s.accounts.RevokeSessions(c, actor(c), c.Param("username"), r.ID)
+	n, err := s.accounts.RevokeSessions(c.Request.Context(), actor(c), c.Param("username"), r.ID)
 	if err != nil {
 		return err
 	}
@@ -151,7 +151,7 @@ func (s *Server) accountsPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.accounts.List(c, q)
+	items, total, err := s.accounts.List(c.Request.Context(), q)
 	if err != nil {
 		return err
 	}
@@ -172,7 +172,7 @@ func (s *Server) accountPage(c *gin.Context, v *view) error {
 // showAccount renders the account page of username, with password, if
 // any, shown once.
 func (s *Server) showAccount(c *gin.Context, v *view, username, password string) error {
-	d, err := s.accounts.Get(c, username)
+	d, err := s.accounts.Get(c.Request.Context(), username)
 	if err != nil {
 		return err
 	}
@@ -196,7 +196,7 @@ func formUnits(c *gin.Context) []string {
 func (s *Server) createAccountForm(c *gin.Context, v *view) error {
 	r := accounts.CreateRequest{Username: c.PostForm("username"), Name: c.PostForm("name"), Role: models.Role(c.PostForm("role")),
 		NIP: strings.TrimSpace(c.PostForm("nip")), Units: formUnits(c), Email: c.PostForm("email"), Password: c.PostForm("password")}
-	out, err := s.accounts.Create(c, v.Account.Actor(), r)
+	out, err := s.accounts.Create(c.Request.Context(), v.Account.Actor(), r)
 	if err != nil {
 		return s.formFailed(c, v, "create", err, s.accountsPage)
 	}
@@ -231,26 +231,26 @@ func (s *Server) disableForm(disabled bool) func(*gin.Context, models.Actor, str
 		msg = "account_disabled"
 	}
 	return func(c *gin.Context, by models.Actor, username string) (string, string, error) {
-		_, err := s.accounts.SetDisabled(c, by, username, disabled)
+		_, err := s.accounts.SetDisabled(c.Request.Context(), by, username, disabled)
 		return msg, "", err
 	}
 }
 
 // passwordForm resets an account's password from its page.
 func (s *Server) passwordForm(c *gin.Context, by models.Actor, username string) (string, string, error) {
-	pw, err := s.accounts.ResetPassword(c, by, username, c.PostForm("password"))
+	pw, err := s.accounts.ResetPassword(c.Request.Context(), by, username, c.PostForm("password"))
 	return "password_reset", pw, err
 }
 
 // roleForm changes an account's role and scope from its page.
 func (s *Server) roleForm(c *gin.Context, by models.Actor, username string) (string, string, error) {
 	r := accounts.ChangeRequest{Role: models.Role(c.PostForm("role")), NIP: strings.TrimSpace(c.PostForm("nip")), Units: formUnits(c)}
-	_, err := s.accounts.Change(c, by, username, r)
+	_, err := s.accounts.Change(c.Request.Context(), by, username, r)
 	return "account_changed", "", err
 }
 
 // sessionsForm ends one or all of an account's sessions from its page.
 func (s *Server) sessionsForm(c *gin.Context, by models.Actor, username string) (string, string, error) {
-	_, err := s.accounts.RevokeSessions(c, by, username, c.PostForm("id"))
+	_, err := s.accounts.RevokeSessions(c.Request.Context(), by, username, c.PostForm("id"))
 	return "sessions_revoked", "", err
 }

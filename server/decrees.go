@@ -25,10 +25,10 @@ func (s *Server) listDecrees(c *gin.Context) error {
 	if round == "" {
 		return apperr.Malformed("round", "sebutkan putaran: ?round=", "name the round: ?round=")
 	}
-	if _, err := s.rounds.Find(c, round); err != nil {
+	if _, err := s.rounds.Find(c.Request.Context(), round); err != nil {
 		return err
 	}
-	items, err := s.decrees.List(c, round)
+	items, err := s.decrees.List(c.Request.Context(), round)
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (s *Server) listDecrees(c *gin.Context) error {
 }
 
 func (s *Server) getDecree(c *gin.Context) error {
-	d, err := s.decrees.Get(c, c.Param("id"))
+	d, err := s.decrees.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) getDecree(c *gin.Context) error {
 }
 
 func (s *Server) decreePDF(c *gin.Context) error {
-	d, err := s.decrees.PDF(c, actor(c), c.Param("id"))
+	d, err := s.decrees.PDF(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -59,7 +59,7 @@ func (s *Server) revokeDecree(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	d, err := s.decrees.Revoke(c, actor(c), c.Param("id"), req, time.Now())
+	d, err := s.decrees.Revoke(c.Request.Context(), actor(c), c.Param("id"), req, time.Now())
 	if err != nil {
 		return err
 	}
@@ -68,7 +68,7 @@ func (s *Server) revokeDecree(c *gin.Context) error {
 }
 
 func (s *Server) petikanPDF(c *gin.Context) error {
-	b, d, err := s.decrees.Petikan(c, actor(c), c.Param("id"))
+	b, d, err := s.decrees.Petikan(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

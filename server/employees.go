@@ -9,7 +9,7 @@ import (
 )
 
 func (s *Server) getEmployee(c *gin.Context) error {
-	v, err := employees.Get(c, s.DB, actor(c), c.Param("nip"))
+	v, err := employees.Get(c.Request.Context(), s.DB, actor(c), c.Param("nip"))
 	if err != nil {
 		return err
 	}

@@ -70,7 +70,7 @@ func writeReport(c *gin.Context, v EvaluationView, filename string) error {
 
 // roundReport computes the evaluation of the round in the path.
 func (s *Server) roundReport(c *gin.Context) (EvaluationView, error) {
-	r, err := s.rounds.Find(c, c.Param("id"))
+	r, err := s.rounds.Find(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return EvaluationView{}, err
 	}
@@ -79,7 +79,7 @@ func (s *Server) roundReport(c *gin.Context) (EvaluationView, error) {
 
 // evaluate computes round r's evaluation.
 func (s *Server) evaluate(c *gin.Context, r models.Round) (EvaluationView, error) {
-	d, err := evaluation.ForRound(c, s.DB, r.ID)
+	d, err := evaluation.ForRound(c.Request.Context(), s.DB, r.ID)
 	if err != nil {
 		return EvaluationView{}, err
 	}
@@ -137,7 +137,7 @@ func (s *Server) periodReport(c *gin.Context, from, to string) (EvaluationView, 
 	if !bounds[1].After(bounds[0]) {
 		return EvaluationView{}, apperr.New(apperr.KindMalformed, "to", "to harus setelah from", "to must be after from")
 	}
-	d, err := evaluation.ForPeriod(c, s.DB, bounds[0], bounds[1])
+	d, err := evaluation.ForPeriod(c.Request.Context(), s.DB, bounds[0], bounds[1])
 	if errors.Is(err, evaluation.ErrNoRounds) {
 		return EvaluationView{}, apperr.New(apperr.KindNotFound, "", "tidak ada putaran pada periode ini", "no round in this period")
 	}

@@ -76,7 +76,7 @@ func (s *Server) importTemplate(c *gin.Context) error {
 func (s *Server) listExclusions(c *gin.Context) error {
 	id := c.Param("id")
 	if done, err := table(c, "dikecualikan-"+id, func(lang string) (sheet.Table, error) {
-		return s.exports.Exclusions(c, actor(c), id, lang)
+		return s.exports.Exclusions(c.Request.Context(), actor(c), id, lang)
 	}); done {
 		return err
 	}
@@ -84,7 +84,7 @@ func (s *Server) listExclusions(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.rounds.Exclusions(c, actor(c), id, page)
+	items, total, err := s.rounds.Exclusions(c.Request.Context(), actor(c), id, page)
 	if err != nil {
 		return err
 	}
@@ -98,7 +98,7 @@ func (s *Server) siasnChanges(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	t, err := s.exports.SIASNChanges(c, actor(c), id, lang)
+	t, err := s.exports.SIASNChanges(c.Request.Context(), actor(c), id, lang)
 	if err != nil {
 		return err
 	}

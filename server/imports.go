@@ -19,7 +19,7 @@ const maxImportBody = 256 << 20
 
 // importData loads units, positions or employees from the request body.
 func (s *Server) importData(c *gin.Context) error {
-	res, err := importer.Load(c, s.DB, c.Param("kind"), c.ContentType(), c.Request.Body)
+	res, err := importer.Load(c.Request.Context(), s.DB, c.Param("kind"), c.ContentType(), c.Request.Body)
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		mb := tooLarge.Limit >> 20

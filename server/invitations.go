@@ -27,7 +27,7 @@ func (s *Server) invite(c *gin.Context) error {
 	if err := bind(c, &r); err != nil {
 		return err
 	}
-	out, err := s.accounts.Invite(c, actor(c), r.Accounts)
+	out, err := s.accounts.Invite(c.Request.Context(), actor(c), r.Accounts)
 	if err != nil {
 		return err
 	}
@@ -38,7 +38,7 @@ func (s *Server) invite(c *gin.Context) error {
 // inviteEmployees gives every imported employee in service with an
 // e-mail address and no account one, and mails them an invitation.
 func (s *Server) inviteEmployees(c *gin.Context) error {
-	out, err := s.accounts.InviteEmployees(c, actor(c))
+	out, err := s.accounts.InviteEmployees(c.Request.Context(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -48,7 +48,7 @@ func (s *Server) inviteEmployees(c *gin.Context) error {
 
 // inviteEmployeesForm is inviteEmployees from the accounts page.
 func (s *Server) inviteEmployeesForm(c *gin.Context, v *view) error {
-	if _, err := s.accounts.InviteEmployees(c, v.Account.Actor()); err != nil {
+	if _, err := s.accounts.InviteEmployees(c.Request.Context(), v.Account.Actor()); err != nil {
 		return err
 	}
 	return done(c, "/accounts", "employees_invited")
@@ -73,7 +73,7 @@ func (s *Server) forgotForm(c *gin.Context, v *view) error {
 		return s.formFailed(c, v, "forgot", tooManyGuesses(c, wait, "email",
 			"terlalu banyak permintaan; coba lagi nanti", "too many requests; try again later"), s.forgotPage)
 	}
-	if err := s.accounts.RequestReset(c, email); err != nil {
+	if err := s.accounts.RequestReset(c.Request.Context(), email); err != nil {
 		return s.formFailed(c, v, "forgot", err, s.forgotPage)
 	}
 	return s.render(c, v, "forgot", "title.forgot", gin.H{"Sent": true})
@@ -83,7 +83,7 @@ func (s *Server) forgotForm(c *gin.Context, v *view) error {
 // reset's link; an unknown, used or expired link gets the error page,
 // which says why.
 func (s *Server) linkPage(c *gin.Context, v *view) error {
-	_, acc, err := s.accounts.Link(c, c.Param("token"))
+	_, acc, err := s.accounts.Link(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -97,7 +97,7 @@ func (s *Server) linkForm(c *gin.Context, v *view) error {
 	if password != c.PostForm("password_confirm") {
 		err = apperr.Invalid("password_confirm", "kedua kata sandi tidak sama", "the two passwords differ")
 	} else {
-		_, err = s.accounts.UseLink(c, c.Param("token"), password)
+		_, err = s.accounts.UseLink(c.Request.Context(), c.Param("token"), password)
 	}
 	if e, ok := apperr.As(err); ok && e.Field == "token" {
 		return err // the link itself is refused: the error page says why

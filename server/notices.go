@@ -46,7 +46,7 @@ func (s *Server) listNotices(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.notices.List(c, actor(c), limit, offset)
+	out, err := s.notices.List(c.Request.Context(), actor(c), limit, offset)
 	if err != nil {
 		return err
 	}
@@ -59,14 +59,14 @@ func (s *Server) readNotice(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := s.notices.MarkRead(c, actor(c), id, time.Now()); err != nil {
+	if err := s.notices.MarkRead(c.Request.Context(), actor(c), id, time.Now()); err != nil {
 		return err
 	}
 	return s.unreadJSON(c, gin.H{})
 }
 
 func (s *Server) readAllNotices(c *gin.Context) error {
-	n, err := s.notices.MarkAllRead(c, actor(c), time.Now())
+	n, err := s.notices.MarkAllRead(c.Request.Context(), actor(c), time.Now())
 	if err != nil {
 		return err
 	}
@@ -75,7 +75,7 @@ func (s *Server) readAllNotices(c *gin.Context) error {
 
 // unreadJSON answers out with the caller's count of unread notices.
 func (s *Server) unreadJSON(c *gin.Context, out gin.H) error {
-	n, err := s.notices.Unread(c, actor(c))
+	n, err := s.notices.Unread(c.Request.Context(), actor(c))
 	if err != nil {
 		return err
 	}
@@ -91,7 +91,7 @@ func (s *Server) unread(c *gin.Context, a *models.Account) int64 {
 	if a == nil || !slices.Contains(notices.Receivers, a.Role) {
 		return 0
 	}
-	n, err := s.notices.Unread(c, a.Actor())
+	n, err := s.notices.Unread(c.Request.Context(), a.Actor())
 	if err != nil {
 		s.Log.Warn("count unread notices", "account", a.Username, "error", err)
 	}
@@ -103,7 +103,7 @@ func (s *Server) noticesPage(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	out, err := s.notices.List(c, v.Account.Actor(), limit, offset)
+	out, err := s.notices.List(c.Request.Context(), v.Account.Actor(), limit, offset)
 	if err != nil {
 		return err
 	}
@@ -122,14 +122,14 @@ func (s *Server) readNoticeForm(c *gin.Context, v *view) error {
 	if err != nil {
 		return err
 	}
-	if err := s.notices.MarkRead(c, v.Account.Actor(), id, time.Now()); err != nil {
+	if err := s.notices.MarkRead(c.Request.Context(), v.Account.Actor(), id, time.Now()); err != nil {
 		return err
 	}
 	return done(c, "/notices", "notice_read")
 }
 
 func (s *Server) readAllNoticesForm(c *gin.Context, v *view) error {
-	if _, err := s.notices.MarkAllRead(c, v.Account.Actor(), time.Now()); err != nil {
+	if _, err := s.notices.MarkAllRead(c.Request.Context(), v.Account.Actor(), time.Now()); err != nil {
 		return err
 	}
 	return done(c, "/notices", "notices_read")

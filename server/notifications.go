@@ -11,7 +11,7 @@ import (
 
 func (s *Server) listNotifications(c *gin.Context) error {
 	status := models.OutboxStatus(c.DefaultQuery("status", string(models.OutboxFailed)))
-	items, total, err := outbox.List(c, s.DB, status)
+	items, total, err := outbox.List(c.Request.Context(), s.DB, status)
 	if err != nil {
 		return err
 	}

@@ -17,7 +17,7 @@ import (
 const inboxLimit = 200
 
 func (s *Server) inboxPage(c *gin.Context, v *view) error {
-	rows, total, err := s.transfers.Inbox(c, v.Account.Actor(), inboxLimit)
+	rows, total, err := s.transfers.Inbox(c.Request.Context(), v.Account.Actor(), inboxLimit)
 	if err != nil {
 		return err
 	}
@@ -56,7 +56,7 @@ func (s *Server) bulkDecisionForm(c *gin.Context, v *view) error {
 	var refused []apperr.FieldError
 	var first Problem
 	for _, id := range ids {
-		if _, err := s.transfers.Act(c, a, id, req); err != nil {
+		if _, err := s.transfers.Act(c.Request.Context(), a, id, req); err != nil {
 			p := problemOf(c, s.Log, err)
 			if len(refused) == 0 {
 				first = p
@@ -77,7 +77,7 @@ func (s *Server) bulkDecisionForm(c *gin.Context, v *view) error {
 }
 
 func (s *Server) decisionsPage(c *gin.Context, v *view) error {
-	out, err := s.transfers.DecisionsBy(c, v.Account.Username, inboxLimit)
+	out, err := s.transfers.DecisionsBy(c.Request.Context(), v.Account.Username, inboxLimit)
 	if err != nil {
 		return err
 	}

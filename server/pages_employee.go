@@ -20,13 +20,13 @@ import (
 // survey link opens without signing in.
 
 func (s *Server) myTransferPage(c *gin.Context, v *view) error {
-	out, err := s.transfers.MineOf(c, v.Account.Actor())
+	out, err := s.transfers.MineOf(c.Request.Context(), v.Account.Actor())
 	if err != nil {
 		return err
 	}
 	data := gin.H{"Items": out, "Categories": models.ObjectionCategories}
 	// The record of an account whose NIP names no employee is left out.
-	if rec, err := employees.Get(c, s.DB, v.Account.Actor(), v.Account.NIP); err == nil {
+	if rec, err := employees.Get(c.Request.Context(), s.DB, v.Account.Actor(), v.Account.NIP); err == nil {
 		data["Record"] = rec
 	} else if !apperr.Is(err, apperr.KindNotFound) {
 		return err
@@ -46,7 +46,7 @@ func (s *Server) objectionForm(c *gin.Context, v *view) error {
 }
 
 func (s *Server) myTrainingPage(c *gin.Context, v *view) error {
-	items, err := s.transfers.TrainingOf(c, v.Account.NIP)
+	items, err := s.transfers.TrainingOf(c.Request.Context(), v.Account.NIP)
 	if err != nil {
 		return err
 	}
@@ -61,7 +61,7 @@ type surveyItem struct {
 }
 
 func (s *Server) surveyPage(c *gin.Context, v *view) error {
-	sv, err := s.transfers.OpenSurvey(c, c.Param("token"))
+	sv, err := s.transfers.OpenSurvey(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -83,7 +83,7 @@ func (s *Server) surveyPage(c *gin.Context, v *view) error {
 // surveyForm reads the survey form into answers and submits them as the
 // API does: a number where one was chosen, the text as written.
 func (s *Server) surveyForm(c *gin.Context, v *view) error {
-	sv, err := s.transfers.OpenSurvey(c, c.Param("token"))
+	sv, err := s.transfers.OpenSurvey(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return s.formFailed(c, v, "survey", err, s.surveyPage)
 	}
@@ -99,7 +99,7 @@ func (s *Server) surveyForm(c *gin.Context, v *view) error {
 			answers[it.Code] = raw
 		}
 	}
-	if _, err := s.transfers.AnswerSurvey(c, c.Param("token"), answers); err != nil {
+	if _, err := s.transfers.AnswerSurvey(c.Request.Context(), c.Param("token"), answers); err != nil {
 		return s.formFailed(c, v, "survey", err, s.surveyPage)
 	}
 	v.status = http.StatusOK

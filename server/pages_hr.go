@@ -35,7 +35,7 @@ type roundRow struct {
 }
 
 func (s *Server) dashboardPage(c *gin.Context, v *view) error {
-	rounds, err := s.rounds.Open(c)
+	rounds, err := s.rounds.Open(c.Request.Context())
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) dashboardPage(c *gin.Context, v *view) error {
 		for i, r := range rounds {
 			ids[i] = r.ID
 		}
-		counts, err := s.rounds.StageCounts(c, ids...)
+		counts, err := s.rounds.StageCounts(c.Request.Context(), ids...)
 		if err != nil {
 			return err
 		}
@@ -57,11 +57,11 @@ func (s *Server) dashboardPage(c *gin.Context, v *view) error {
 			}
 		}
 	}
-	overdue, err := s.transfers.Overdue(c, rounds, time.Now())
+	overdue, err := s.transfers.Overdue(c.Request.Context(), rounds, time.Now())
 	if err != nil {
 		return err
 	}
-	failed, failedTotal, err := outbox.List(c, s.DB, models.OutboxFailed)
+	failed, failedTotal, err := outbox.List(c.Request.Context(), s.DB, models.OutboxFailed)
 	if err != nil {
 		return err
 	}
@@ -171,7 +171,7 @@ func (s *Server) startRoundForm(c *gin.Context, v *view) error {
 		return err
 	}
 	req := rounds.Request{ID: strings.TrimSpace(c.PostForm("id")), Name: strings.TrimSpace(c.PostForm("name")), Settings: raw}
-	if _, _, err := s.rounds.Begin(c, v.Account.Actor(), req); err != nil {
+	if _, _, err := s.rounds.Begin(c.Request.Context(), v.Account.Actor(), req); err != nil {
 		return s.formFailed(c, v, "round", err, s.newRoundPage)
 	}
 	return done(c, "/rounds/"+req.ID, "round_started")
@@ -182,21 +182,21 @@ const exclusionsPage = 100
 
 func (s *Server) roundPage(c *gin.Context, v *view) error {
 	id := c.Param("id")
-	round, err := s.rounds.Get(c, id)
+	round, err := s.rounds.Get(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
-	needs, err := s.rounds.Needs(c, id)
+	needs, err := s.rounds.Needs(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
 	offset, _ := strconv.Atoi(c.Query("offset"))
 	offset = max(offset, 0)
-	props, err := s.rounds.Proposals(c, v.Account.Actor(), id, transfers.Page{Limit: exclusionsPage, Offset: offset})
+	props, err := s.rounds.Proposals(c.Request.Context(), v.Account.Actor(), id, transfers.Page{Limit: exclusionsPage, Offset: offset})
 	if err != nil {
 		return err
 	}
-	proposals, err := s.transfers.Describe(c, props.Proposals)
+	proposals, err := s.transfers.Describe(c.Request.Context(), props.Proposals)
 	if err != nil {
 		return err
 	}
@@ -204,11 +204,11 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 	for _, x := range props.Exclusions {
 		nips[x.NIP] = true
 	}
-	names, err := s.transfers.Names(c, slices.Collect(maps.Keys(nips)))
+	names, err := s.transfers.Names(c.Request.Context(), slices.Collect(maps.Keys(nips)))
 	if err != nil {
 		return err
 	}
-	decrees, err := s.decrees.List(c, id)
+	decrees, err := s.decrees.List(c.Request.Context(), id)
 	if err != nil {
 		return err
 	}
@@ -228,7 +228,7 @@ func (s *Server) roundPage(c *gin.Context, v *view) error {
 // the round's page.
 func (s *Server) replanForm(c *gin.Context, v *view) error {
 	id := c.Param("id")
-	if _, err := s.rounds.Replan(c, v.Account.Actor(), id); err != nil {
+	if _, err := s.rounds.Replan(c.Request.Context(), v.Account.Actor(), id); err != nil {
 		return s.formFailed(c, v, "replan", err, s.roundPage)
 	}
 	return done(c, "/rounds/"+id, "replanned")
@@ -238,7 +238,7 @@ func (s *Server) replanForm(c *gin.Context, v *view) error {
 func (s *Server) revokeForm(c *gin.Context, v *view) error {
 	id, dec := c.Param("id"), c.Param("decree")
 	req := decrees.RevokeRequest{Reason: c.PostForm("reason")}
-	if _, err := s.decrees.Revoke(c, v.Account.Actor(), dec, req, time.Now()); err != nil {
+	if _, err := s.decrees.Revoke(c.Request.Context(), v.Account.Actor(), dec, req, time.Now()); err != nil {
 		return s.formFailed(c, v, "revoke-"+dec, err, s.roundPage)
 	}
 	return done(c, "/rounds/"+id, "decree_revoked")
@@ -248,7 +248,7 @@ func (s *Server) revokeForm(c *gin.Context, v *view) error {
 // open: what the decree's first page shows, its hash and whether it
 // stands. It needs no sign-in and shows no one's personal data.
 func (s *Server) verifyPage(c *gin.Context, v *view) error {
-	ver, err := s.decrees.Verify(c, c.Param("token"))
+	ver, err := s.decrees.Verify(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -259,7 +259,7 @@ func (s *Server) verifyPage(c *gin.Context, v *view) error {
 func (s *Server) confirmForm(c *gin.Context, v *view) error {
 	id := c.Param("id")
 	req := rounds.ConfirmRequest{Remove: c.PostFormArray("remove"), Note: strings.TrimSpace(c.PostForm("note"))}
-	if _, err := s.rounds.Confirm(c, v.Account.Actor(), id, req); err != nil {
+	if _, err := s.rounds.Confirm(c.Request.Context(), v.Account.Actor(), id, req); err != nil {
 		return s.formFailed(c, v, "confirm", err, s.roundPage)
 	}
 	return done(c, "/rounds/"+id, "confirmed")
@@ -267,7 +267,7 @@ func (s *Server) confirmForm(c *gin.Context, v *view) error {
 
 // transferPage shows a transfer to whoever may see it (visible).
 func (s *Server) transferPage(c *gin.Context, v *view) error {
-	d, err := s.transfers.Detail(c, v.Account.Actor(), c.Param("id"))
+	d, err := s.transfers.Detail(c.Request.Context(), v.Account.Actor(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -277,7 +277,7 @@ func (s *Server) transferPage(c *gin.Context, v *view) error {
 }
 
 func (s *Server) queuesPage(c *gin.Context, v *view) error {
-	objections, training, err := s.transfers.Queues(c)
+	objections, training, err := s.transfers.Queues(c.Request.Context())
 	if err != nil {
 		return err
 	}
@@ -326,14 +326,14 @@ func (s *Server) trainingForm(c *gin.Context, v *view) error {
 // next to the form, whose ID is the form's name and the transfer's ID.
 func (s *Server) transferForm(c *gin.Context, v *view, form string, req transfers.Action, msg string) error {
 	back, reload := s.backTo(c)
-	if _, err := s.transfers.Act(c, v.Account.Actor(), c.Param("id"), req); err != nil {
+	if _, err := s.transfers.Act(c.Request.Context(), v.Account.Actor(), c.Param("id"), req); err != nil {
 		return s.formFailed(c, v, form+"-"+c.Param("id"), err, reload)
 	}
 	return done(c, back, msg)
 }
 
 func (s *Server) evaluationPage(c *gin.Context, v *view) error {
-	r, err := s.rounds.Find(c, c.Param("id"))
+	r, err := s.rounds.Find(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -421,7 +421,7 @@ func (s *Server) importForm(c *gin.Context, v *view) error {
 	case ".xlsx":
 		ct = importer.ContentTypeXLSX
 	}
-	res, err := importer.Load(c, s.DB, kind, ct, f)
+	res, err := importer.Load(c.Request.Context(), s.DB, kind, ct, f)
 	if err != nil {
 		return s.formFailed(c, v, "import", err, s.importPage)
 	}

@@ -14,7 +14,7 @@ func (s *Server) startRound(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	view, created, err := s.rounds.Begin(c, actor(c), req)
+	view, created, err := s.rounds.Begin(c.Request.Context(), actor(c), req)
 	if err != nil {
 		return err
 	}
@@ -28,7 +28,7 @@ func (s *Server) startRound(c *gin.Context) error {
 }
 
 func (s *Server) listRounds(c *gin.Context) error {
-	items, err := s.rounds.List(c)
+	items, err := s.rounds.List(c.Request.Context())
 	if err != nil {
 		return err
 	}
@@ -37,7 +37,7 @@ func (s *Server) listRounds(c *gin.Context) error {
 }
 
 func (s *Server) getRound(c *gin.Context) error {
-	v, err := s.rounds.Get(c, c.Param("id"))
+	v, err := s.rounds.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) getRound(c *gin.Context) error {
 }
 
 func (s *Server) listNeeds(c *gin.Context) error {
-	needs, err := s.rounds.Needs(c, c.Param("id"))
+	needs, err := s.rounds.Needs(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ func (s *Server) listNeeds(c *gin.Context) error {
 func (s *Server) listProposals(c *gin.Context) error {
 	id := c.Param("id")
 	if done, err := table(c, "usulan-"+id, func(lang string) (sheet.Table, error) {
-		return s.exports.Proposals(c, actor(c), id, lang)
+		return s.exports.Proposals(c.Request.Context(), actor(c), id, lang)
 	}); done {
 		return err
 	}
@@ -65,7 +65,7 @@ func (s *Server) listProposals(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	p, err := s.rounds.Proposals(c, actor(c), c.Param("id"), page)
+	p, err := s.rounds.Proposals(c.Request.Context(), actor(c), c.Param("id"), page)
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func (s *Server) confirm(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	st, err := s.rounds.Confirm(c, actor(c), c.Param("id"), req)
+	st, err := s.rounds.Confirm(c.Request.Context(), actor(c), c.Param("id"), req)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (s *Server) confirm(c *gin.Context) error {
 }
 
 func (s *Server) replan(c *gin.Context) error {
-	st, err := s.rounds.Replan(c, actor(c), c.Param("id"))
+	st, err := s.rounds.Replan(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}

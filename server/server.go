@@ -136,9 +136,6 @@ func (s *Server) Handler() http.Handler {
 	}
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	// Handlers wait on the request's context: a client that goes away, or
-	// a server shutting down, cancels what it waits for.
-	r.ContextWithFallback = true
 	// The client address is the connection's peer unless that is a
 	// trusted proxy.
 	proxies := make([]string, len(s.TrustedProxies))
@@ -257,7 +254,7 @@ func (s *Server) authenticate(c *gin.Context) {
 		writeError(c, s.Log, apperr.New(apperr.KindUnauth, "Authorization", "token Bearer diperlukan", "a Bearer token is required"))
 		return
 	}
-	a, err := apikey.Lookup(s.DB.WithContext(c), strings.TrimSpace(token))
+	a, err := apikey.Lookup(s.DB.WithContext(c.Request.Context()), strings.TrimSpace(token))
 	if errors.Is(err, apikey.ErrInvalid) {
 		err = s.wrongToken(c)
 	}
@@ -323,7 +320,7 @@ func bind(c *gin.Context, v any) error {
 
 // ready checks the database and Temporal.
 func (s *Server) ready(c *gin.Context) error {
-	ctx, cancel := context.WithTimeout(c, 3*time.Second)
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 	defer cancel()
 	checks := gin.H{"database": "ok", "temporal": "ok"}
 	status := http.StatusOK

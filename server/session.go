@@ -87,7 +87,7 @@ func readCookie(c *gin.Context, name string) string {
 // withSession puts the request's live session, if any, on the context.
 func (s *Server) withSession(c *gin.Context) {
 	if token := readCookie(c, sessionCookie); token != "" {
-		acc, err := account.LookupSession(s.DB.WithContext(c), token, time.Now())
+		acc, err := account.LookupSession(s.DB.WithContext(c.Request.Context()), token, time.Now())
 		switch {
 		case err == nil:
 			c.Set(sessionKey, &session{account: acc, token: token})
@@ -118,7 +118,7 @@ func (s *Server) sessionActor(c *gin.Context) (models.Actor, bool) {
 	if token == "" {
 		return models.Actor{}, false
 	}
-	acc, err := account.LookupSession(s.DB.WithContext(c), token, time.Now())
+	acc, err := account.LookupSession(s.DB.WithContext(c.Request.Context()), token, time.Now())
 	if err != nil {
 		return models.Actor{}, false
 	}
@@ -170,7 +170,7 @@ func (s *Server) signIn(c *gin.Context, v *view) error {
 		return s.formFailed(c, v, "signin", tooManyGuesses(c, wait, "password",
 			"terlalu banyak percobaan yang salah; coba lagi nanti", "too many wrong attempts; try again later"), s.signInPage)
 	}
-	acc, err := account.Authenticate(s.DB.WithContext(c), c.PostForm("username"), c.PostForm("password"))
+	acc, err := account.Authenticate(s.DB.WithContext(c.Request.Context()), c.PostForm("username"), c.PostForm("password"))
 	if errors.Is(err, account.ErrInvalid) {
 		err = apperr.New(apperr.KindUnauth, "password", "nama pengguna atau kata sandi salah", "wrong username or password")
 	} else {
@@ -188,11 +188,11 @@ func (s *Server) signIn(c *gin.Context, v *view) error {
 func (s *Server) openSession(c *gin.Context, acc models.Account, next, how string) error {
 	// A session this browser had ends: it no longer holds its cookie.
 	if sess := currentSession(c); sess != nil {
-		if err := account.EndSession(s.DB.WithContext(c), sess.token); err != nil {
+		if err := account.EndSession(s.DB.WithContext(c.Request.Context()), sess.token); err != nil {
 			return err
 		}
 	}
-	token, err := account.StartSession(s.DB.WithContext(c), acc, time.Now())
+	token, err := account.StartSession(s.DB.WithContext(c.Request.Context()), acc, time.Now())
 	if err != nil {
 		return err
 	}
@@ -209,7 +209,7 @@ func (s *Server) openSession(c *gin.Context, acc models.Account, next, how strin
 // signOut ends the session.
 func (s *Server) signOut(c *gin.Context, v *view) error {
 	if sess := currentSession(c); sess != nil {
-		if err := account.EndSession(s.DB.WithContext(c), sess.token); err != nil {
+		if err := account.EndSession(s.DB.WithContext(c.Request.Context()), sess.token); err != nil {
 			return err
 		}
 	}

@@ -49,7 +49,7 @@ func (s *Server) ssoStart(c *gin.Context, v *view) error {
 	if !localPath(next) || len(next) > maxNext {
 		next = ""
 	}
-	state, to, err := s.SSO.Start(c, s.DB, next, time.Now())
+	state, to, err := s.SSO.Start(c.Request.Context(), s.DB, next, time.Now())
 	if err != nil {
 		return err
 	}
@@ -67,7 +67,7 @@ func (s *Server) ssoCallback(c *gin.Context, v *view) error {
 	}
 	kept := readCookie(c, ssoCookie)
 	setCookie(c, ssoCookie, "", -1)
-	acc, next, err := s.SSO.Finish(c, s.DB, sso.Callback{State: c.Query("state"), Kept: kept, Code: c.Query("code"),
+	acc, next, err := s.SSO.Finish(c.Request.Context(), s.DB, sso.Callback{State: c.Query("state"), Kept: kept, Code: c.Query("code"),
 		Error: c.Query("error")}, time.Now())
 	var choose *sso.Choose
 	if errors.As(err, &choose) {
@@ -91,7 +91,7 @@ func (s *Server) ssoChoicePage(c *gin.Context, v *view) error {
 		return errNoSSO
 	}
 	kept := readCookie(c, ssoCookie)
-	list, err := sso.Choices(c, s.DB, kept, time.Now())
+	list, err := sso.Choices(c.Request.Context(), s.DB, kept, time.Now())
 	if err != nil {
 		return err
 	}
@@ -107,7 +107,7 @@ func (s *Server) ssoChoice(c *gin.Context, v *view) error {
 	}
 	kept := readCookie(c, ssoCookie)
 	setCookie(c, ssoCookie, "", -1)
-	acc, next, err := sso.FinishChoice(c, s.DB, c.PostForm("token"), kept, c.PostForm("username"), time.Now())
+	acc, next, err := sso.FinishChoice(c.Request.Context(), s.DB, c.PostForm("token"), kept, c.PostForm("username"), time.Now())
 	if err != nil {
 		return err
 	}

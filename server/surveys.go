@@ -11,7 +11,7 @@ import (
 )
 
 func (s *Server) getSurvey(c *gin.Context) error {
-	sv, err := s.transfers.OpenSurvey(c, c.Param("token"))
+	sv, err := s.transfers.OpenSurvey(c.Request.Context(), c.Param("token"))
 	if err != nil {
 		return err
 	}
@@ -31,7 +31,7 @@ func (s *Server) answerSurvey(c *gin.Context) error {
 	if err := bind(c, &req); err != nil {
 		return err
 	}
-	sv, err := s.transfers.AnswerSurvey(c, c.Param("token"), req.Answers)
+	sv, err := s.transfers.AnswerSurvey(c.Request.Context(), c.Param("token"), req.Answers)
 	if err != nil {
 		return err
 	}

@@ -19,7 +19,7 @@ func (s *Server) listTokens(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	keys, err := apikey.List(s.DB.WithContext(c), p.Limit)
+	keys, err := apikey.List(s.DB.WithContext(c.Request.Context()), p.Limit)
 	if err != nil {
 		return err
 	}
@@ -29,7 +29,7 @@ func (s *Server) listTokens(c *gin.Context) error {
 
 // revokeToken revokes a token by its ID: its next request gets 401.
 func (s *Server) revokeToken(c *gin.Context) error {
-	key, err := apikey.Revoke(s.DB.WithContext(c), c.Param("id"), actor(c))
+	key, err := apikey.Revoke(s.DB.WithContext(c.Request.Context()), c.Param("id"), actor(c))
 	if errors.Is(err, apikey.ErrInvalid) {
 		return apperr.NotFound("token", c.Param("id"))
 	}
@@ -43,7 +43,7 @@ func (s *Server) revokeToken(c *gin.Context) error {
 // tokensPage lists the newest API tokens for the HR office, each active
 // one with a button that revokes it.
 func (s *Server) tokensPage(c *gin.Context, v *view) error {
-	keys, err := apikey.List(s.DB.WithContext(c), tokensShown)
+	keys, err := apikey.List(s.DB.WithContext(c.Request.Context()), tokensShown)
 	if err != nil {
 		return err
 	}
@@ -57,7 +57,7 @@ const tokensShown = 200
 
 // revokeTokenForm revokes a token from the tokens page.
 func (s *Server) revokeTokenForm(c *gin.Context, v *view) error {
-	if _, err := apikey.Revoke(s.DB.WithContext(c), c.Param("id"), v.Account.Actor()); err != nil {
+	if _, err := apikey.Revoke(s.DB.WithContext(c.Request.Context()), c.Param("id"), v.Account.Actor()); err != nil {
 		if errors.Is(err, apikey.ErrInvalid) {
 			err = apperr.NotFound("token", c.Param("id"))
 		}

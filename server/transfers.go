@@ -38,7 +38,7 @@ func (s *Server) listTransfers(c *gin.Context) error {
 		name += "-" + f.Round
 	}
 	if done, err := table(c, name, func(lang string) (sheet.Table, error) {
-		return s.exports.Transfers(c, actor(c), f, lang)
+		return s.exports.Transfers(c.Request.Context(), actor(c), f, lang)
 	}); done {
 		return err
 	}
@@ -46,7 +46,7 @@ func (s *Server) listTransfers(c *gin.Context) error {
 	if err != nil {
 		return err
 	}
-	items, total, err := s.transfers.List(c, actor(c), f, p)
+	items, total, err := s.transfers.List(c.Request.Context(), actor(c), f, p)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *Server) listTransfers(c *gin.Context) error {
 }
 
 func (s *Server) getTransfer(c *gin.Context) error {
-	v, err := s.transfers.Get(c, actor(c), c.Param("id"))
+	v, err := s.transfers.Get(c.Request.Context(), actor(c), c.Param("id"))
 	if err != nil {
 		return err
 	}
@@ -74,7 +74,7 @@ func action[R transfers.Action](s *Server, emptyBody bool) func(*gin.Context) er
 				return err
 			}
 		}
-		receipt, err := s.transfers.Act(c, actor(c), c.Param("id"), req)
+		receipt, err := s.transfers.Act(c.Request.Context(), actor(c), c.Param("id"), req)
 		if err != nil {
 			return err
 		}
