@@ -6,6 +6,7 @@ import (
 	"slices"
 	"testing"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	sdkworker "go.temporal.io/sdk/worker"
 
@@ -24,13 +25,13 @@ import (
 // ChangeOneTransaction; v7: the stage search attribute set at the end,
 // and ChangeOneTransaction the only marker at a transfer's start; v8:
 // the state recorded for reads, LiveInDB; v9: waits cancel their timers,
-// CancelWaits).
+// CancelWaits; v10: a TMT's effect signals sent a group at a time).
 // Record a new folder with the worker's integration test:
-// MUTASI_UPDATE_HISTORIES=v10 go test ./worker/ -run
+// MUTASI_UPDATE_HISTORIES=v11 go test ./worker/ -run
 // 'EndToEnd$'. A change to the workflows that would break runs already under
 // way fails here; guard such a change with workflow.GetVersion.
 func TestReplayRecordedHistories(t *testing.T) {
-	for _, v := range []string{"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9"} {
+	for _, v := range []string{"v1", "v2", "v3", "v4", "v5", "v6", "v7", "v8", "v9", "v10"} {
 		files, err := filepath.Glob(filepath.Join("testdata", v, "*.json"))
 		if err != nil {
 			t.Fatal(err)
@@ -55,6 +56,35 @@ func replay(t *testing.T, files []string) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestEffectsSentInOneTask reads the recorded rounds' signals to their
+// transfers: each signal waited for a workflow task of its own before
+// v10, and from v10 on the TMT's are sent together, in one.
+func TestEffectsSentInOneTask(t *testing.T) {
+	for v, want := range map[string]func(int) bool{
+		"v9":  func(tasks int) bool { return tasks > 1 },
+		"v10": func(tasks int) bool { return tasks == 1 },
+	} {
+		h, err := client.HistoryFromJSON(mustOpen(t, filepath.Join("testdata", v, "round-0.json")), client.HistoryJSONOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tasks, signals, inTask := 0, 0, false
+		for _, e := range h.Events {
+			switch e.EventType {
+			case enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+				inTask = false
+			case enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED:
+				if signals++; !inTask {
+					tasks, inTask = tasks+1, true
+				}
+			}
+		}
+		if signals < 2 || !want(tasks) {
+			t.Errorf("%s: the round's %d signals sent in %d workflow tasks", v, signals, tasks)
+		}
 	}
 }
 
