@@ -12,11 +12,14 @@ import (
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/auditchain"
+	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/testkit"
+	"github.com/bkpsdm/mutasi/workflows"
 )
 
 // clusterTransfers is how many transfers the production-shape round
@@ -120,6 +123,7 @@ func TestProductionShapeUnderFaults(t *testing.T) {
 	}
 	r.check(ctx, gdb, summary)
 	logf(t, start, "checked")
+	historyFits(ctx, t, cluster.Client(), "PRODUKSI", clusterTransfers, start)
 	// No workflow task may fail, by the server's count or in the
 	// histories (which also hold the tasks the server fails itself, such
 	// as ForceCloseCommand when too many signals wait for a busy round),
@@ -311,4 +315,30 @@ func TestRestoreFromBackup(t *testing.T) {
 	r.check(ctx, gdb, summary)
 	logf(t, start, "checked")
 	s.verifyAudit(t, start)
+}
+
+// Temporal's limits of one run's history (limit.historyCount.error and
+// limit.historySize.error, at their defaults).
+const (
+	historyEventsLimit = 51200
+	historyBytesLimit  = 50 << 20
+)
+
+// historyFits reads the history of a round of n transfers and checks
+// that a round of workflows.MaxRoundTransfers, growing at the same rate
+// per transfer, stays within Temporal's limits.
+func historyFits(ctx context.Context, t *testing.T, c client.Client, roundID string, n int, start time.Time) {
+	t.Helper()
+	d, err := c.DescribeWorkflowExecution(ctx, contract.RoundWorkflowID(roundID), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	events, size := d.WorkflowExecutionInfo.HistoryLength, d.WorkflowExecutionInfo.HistorySizeBytes
+	atMost := func(have int64) int64 { return have * workflows.MaxRoundTransfers / int64(n) }
+	logf(t, start, "round history: %d events, %d bytes for %d transfers; %d events, %d bytes at %d",
+		events, size, n, atMost(events), atMost(size), workflows.MaxRoundTransfers)
+	if atMost(events) >= historyEventsLimit || atMost(size) >= historyBytesLimit {
+		t.Errorf("a round of %d transfers would reach Temporal's history limits (%d events, %d bytes)",
+			workflows.MaxRoundTransfers, historyEventsLimit, historyBytesLimit)
+	}
 }

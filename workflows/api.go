@@ -65,7 +65,19 @@ type RoundInput struct {
 	// children at most; 0 means DefaultTransferBatch. Beyond it they start
 	// through TransferBatchWorkflow children.
 	TransferBatch int
+	// MaxTransfers is how many transfers the round carries at most, over
+	// all its plans; 0 means MaxRoundTransfers.
+	MaxTransfers int
 }
+
+// MaxRoundTransfers is how many transfers a round carries at most, so
+// that its history stays within Temporal's. The round's history grows by
+// about five events per transfer (the production-shape test of 3,000
+// transfers counts them: 14,316 events), and the server ends a run whose
+// history reaches 51,200 events (limit.historyCount.error). 8,000
+// transfers leave room for re-plans, blocks, and decisions spread thin
+// over time, which cost the round more workflow tasks.
+const MaxRoundTransfers = 8000
 
 // RoundState is what the round's state query answers.
 type RoundState struct {

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"slices"
@@ -327,6 +328,15 @@ func (r *round) checkConfirm(c Confirm) error {
 				"proposal "+id+" does not exist or is listed twice")
 		}
 		seen[id] = true
+	}
+	carried := len(r.proposals) - len(r.st.Removed) - len(c.Remove)
+	if r.st.Replan != nil {
+		carried += len(r.st.Replan.Proposals)
+	}
+	if limit := cmp.Or(r.in.MaxTransfers, MaxRoundTransfers); carried > limit {
+		return refuse(apperr.KindInvalid, "remove",
+			fmt.Sprintf("satu putaran paling banyak membawa %d mutasi: hapus %d usulan lagi, atau bagi menjadi beberapa putaran", limit, carried-limit),
+			fmt.Sprintf("a round carries at most %d transfers: remove %d more proposals, or split it into several rounds", limit, carried-limit))
 	}
 	return nil
 }

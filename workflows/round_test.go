@@ -131,3 +131,58 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 		t.Errorf("round row %+v", r)
 	}
 }
+
+// TestRoundCarriesAtMostItsLimit confirms a round over its limit of
+// transfers: refused, naming the removals, until enough proposals are
+// removed.
+func TestRoundCarriesAtMostItsLimit(t *testing.T) {
+	gdb, _ := testkit.New(t)
+	if err := seed.Load(gdb, seed.Generate(40, start, 3)); err != nil {
+		t.Fatal(err)
+	}
+	var s testsuite.WorkflowTestSuite
+	s.SetLogger(quietLogger())
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	const limit = 2
+	roundID := "R-2027-2"
+	outcomes := map[string]error{}
+	var proposals int
+	env.RegisterDelayedCallback(func() {
+		all := testworker.Proposals(t, gdb, roundID)
+		proposals = len(all)
+		var extra []string
+		for _, p := range all[limit:] {
+			extra = append(extra, p.TransferID)
+		}
+		for _, c := range []struct {
+			label  string
+			remove []string
+		}{{"all", nil}, {"one over", extra[1:]}, {"at the limit", extra}} {
+			err := env.UpdateWorkflowByID(contract.RoundWorkflowID(roundID), workflows.UpdateConfirm, c.label, &testsuite.TestUpdateCallback{
+				OnAccept:   func() {},
+				OnReject:   func(err error) { outcomes[c.label] = err },
+				OnComplete: func(_ any, err error) { outcomes[c.label] = err },
+			}, workflows.Confirm{Actor: hr, Remove: c.remove})
+			if err != nil {
+				outcomes[c.label] = err
+			}
+		}
+	}, h)
+	env.RegisterDelayedCallback(env.CancelWorkflow, 2*h)
+	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: contract.RoundWorkflowID(roundID)})
+	env.ExecuteWorkflow(workflows.RoundWorkflow, workflows.RoundInput{RoundID: roundID, Name: "Mutasi Februari 2027",
+		Settings: models.DefaultSettings(), By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}, MaxTransfers: limit})
+	if proposals <= limit+1 {
+		t.Fatalf("only %d proposals", proposals)
+	}
+	for _, label := range []string{"all", "one over"} {
+		if r, ok := workflows.AsRefusal(outcomes[label]); !ok || r.Field != "remove" {
+			t.Errorf("confirming %s: %v, want a refusal naming remove", label, outcomes[label])
+		}
+	}
+	if err := outcomes["at the limit"]; err != nil {
+		t.Errorf("confirming %d of %d: %v", limit, proposals, err)
+	}
+}
