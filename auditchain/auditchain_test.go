@@ -485,3 +485,31 @@ func BenchmarkSeal(b *testing.B) {
 		})
 	}
 }
+
+// TestLinesSealedOutOfIDOrder verifies a chain whose numbers do not
+// follow the lines' IDs, as when a transaction commits its line after
+// later ones were sealed, across the pages Verify reads: every line is
+// walked, in the chain's order.
+func TestLinesSealedOutOfIDOrder(t *testing.T) {
+	for _, b := range testkit.Backends() {
+		t.Run(b.Name, func(t *testing.T) {
+			gdb, _ := b.New(t)
+			const n = 1001 // past one page of Verify
+			late := entry(0)
+			late.ID = n + 100
+			if _, err := auditchain.Append(gdb, &late); err != nil {
+				t.Fatal(err)
+			}
+			seal(t, gdb) // line 1 of the chain, with the highest ID
+			for i := 1; i < n; i++ {
+				e := entry(i)
+				e.ID = uint(i)
+				if _, err := auditchain.Append(gdb, &e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			seal(t, gdb)
+			verify(t, gdb, n, nil)
+		})
+	}
+}

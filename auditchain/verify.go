@@ -50,9 +50,11 @@ type Report struct {
 func Verify(gdb *gorm.DB, now time.Time, cp *Checkpoint) (Report, error) {
 	rep := Report{Checkpoint: cp}
 	var prev *models.AuditEntry
-	var batch []models.AuditEntry
 	atCheckpoint := ""
-	err := gdb.Where("seq IS NOT NULL").Order("seq").FindInBatches(&batch, 1000, func(tx *gorm.DB, _ int) error {
+	// Pages follow the chain's numbers, not the lines' IDs: a line that
+	// committed late has a higher number than lines with higher IDs.
+	// (gorm's FindInBatches pages by ID and would skip or reorder them.)
+	check := func(batch []models.AuditEntry) error {
 		for i := range batch {
 			e := batch[i]
 			want := Head{Seq: 1}
@@ -83,9 +85,19 @@ func Verify(gdb *gorm.DB, now time.Time, cp *Checkpoint) (Report, error) {
 			prev = &e
 		}
 		return nil
-	}).Error
-	if err != nil {
-		return rep, err
+	}
+	for after := int64(0); ; {
+		var batch []models.AuditEntry
+		if err := gdb.Where("seq > ?", after).Order("seq").Limit(verifyBatch).Find(&batch).Error; err != nil {
+			return rep, err
+		}
+		if err := check(batch); err != nil {
+			return rep, err
+		}
+		if len(batch) < verifyBatch {
+			break
+		}
+		after = *batch[len(batch)-1].Seq
 	}
 	if prev != nil {
 		rep.Head = Head{Seq: *prev.Seq, Hash: prev.Hash}
@@ -95,9 +107,13 @@ func Verify(gdb *gorm.DB, now time.Time, cp *Checkpoint) (Report, error) {
 			"the chain ends at line %d, but the checkpoint signed at %s saw %d lines: lines were removed from its end",
 			rep.Head.Seq, cp.At.Format(time.RFC3339), cp.Seq)}
 	}
-	rep.Waiting, err = checkWaiting(gdb, now)
+	waiting, err := checkWaiting(gdb, now)
+	rep.Waiting = waiting
 	return rep, err
 }
+
+// verifyBatch is how many lines Verify reads at a time.
+const verifyBatch = 1000
 
 // checkWaiting counts the lines waiting for their seal and refuses any
 // that carries a hash (a seal taken off its number) or has waited longer
