@@ -8,14 +8,13 @@ import (
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/workflow"
+	"gorm.io/gorm"
 
-	"github.com/bkpsdm/mutasi/activities"
 	"github.com/bkpsdm/mutasi/contract"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/seed"
 	"github.com/bkpsdm/mutasi/testkit"
 	"github.com/bkpsdm/mutasi/testkit/testworker"
-	"github.com/bkpsdm/mutasi/worker"
 	"github.com/bkpsdm/mutasi/workflows"
 )
 
@@ -30,16 +29,18 @@ func TestRoundFromAnalysisToEvaluation(t *testing.T) {
 	}
 }
 
-func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
+// seededRoundEnv is roundEnv on a fresh database holding a generated
+// government of 40 units.
+func seededRoundEnv(t *testing.T) (*gorm.DB, *testsuite.TestWorkflowEnvironment) {
 	gdb, _ := testkit.New(t)
 	if err := seed.Load(gdb, seed.Generate(40, start, 3)); err != nil {
 		t.Fatal(err)
 	}
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(quietLogger())
-	env := s.NewTestWorkflowEnvironment()
-	env.SetStartTime(start)
-	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	return gdb, roundEnv(gdb)
+}
+
+func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
+	gdb, env := seededRoundEnv(t)
 
 	outcomes := map[string]error{}
 	send := func(workflowID, label, name string, arg any) {
@@ -136,15 +137,7 @@ func roundFromAnalysisToEvaluation(t *testing.T, batch int) {
 // transfers: refused, naming the removals, until enough proposals are
 // removed.
 func TestRoundCarriesAtMostItsLimit(t *testing.T) {
-	gdb, _ := testkit.New(t)
-	if err := seed.Load(gdb, seed.Generate(40, start, 3)); err != nil {
-		t.Fatal(err)
-	}
-	var s testsuite.WorkflowTestSuite
-	s.SetLogger(quietLogger())
-	env := s.NewTestWorkflowEnvironment()
-	env.SetStartTime(start)
-	worker.Register(env, &activities.Activities{DB: gdb, BaseURL: "http://mutasi.test", LinkSecret: []byte("k")})
+	gdb, env := seededRoundEnv(t)
 	const limit = 2
 	roundID := "R-2027-2"
 	outcomes := map[string]error{}
