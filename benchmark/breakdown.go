@@ -82,8 +82,8 @@ var sdkTimers = map[string]func(tags map[string]string) string{
 		}
 		return ""
 	},
-	"temporal_workflow_task_schedule_to_start_latency": func(map[string]string) string {
-		return "2. its workflow task waiting for a worker (schedule to start)"
+	"temporal_workflow_task_schedule_to_start_latency": func(tags map[string]string) string {
+		return "2. its workflow task waiting for a worker (schedule to start, " + tags["workflow_type"] + ")"
 	},
 	"temporal_workflow_task_execution_latency": func(tags map[string]string) string {
 		return "3. the workflow task's execution, local activities included (" + tags["workflow_type"] + ")"

@@ -130,6 +130,8 @@ type side struct {
 	client *http.Client
 	m      vegeta.Metrics
 	cpu    cpuSpent
+	// goRuntime is the bench process's runtime over the side's slices.
+	goRuntime goSpent
 }
 
 // decisions measures the API's TPK decisions (target) and BareDecider's
@@ -164,9 +166,10 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 	for i := range max(1, int(b.duration()/slice)) {
 		for _, s := range [2][2]*side{{api, engine}, {engine, api}}[i%2] {
 			b.times.label(s.label)
-			before := b.cpuNow()
+			before, goBefore := b.cpuNow(), readGo()
 			b.attack(vegeta.NewAttacker(vegeta.Client(s.client)), s.name, s.target, slice, &s.m)
 			s.cpu.add(before, b.cpuNow())
+			s.goRuntime.add(goBefore, readGo())
 		}
 	}
 	stopProbe()
@@ -181,6 +184,7 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 	b.add("decision p99 / bare decision p99", fmt.Sprintf("%.2f", ratio), fmt.Sprintf("<= %.0f", decisionRatio), ptr(ratio <= decisionRatio))
 	for _, s := range []*side{api, engine} {
 		b.report.Rows = append(b.report.Rows, s.cpu.rows("… "+s.label+"CPU per decision", succeeded(s.m))...)
+		b.report.Rows = append(b.report.Rows, s.goRuntime.row("… "+s.label+"the bench process's Go runtime in the side's seconds"))
 	}
 	for _, name := range b.times.names() {
 		b.add("… "+name, b.times.describe(name), "", nil)

@@ -1,0 +1,92 @@
+package benchmark
+
+import (
+	"fmt"
+	"math"
+	"runtime/metrics"
+	"time"
+)
+
+// The Go runtime's metrics a side's seconds are charged with: the bench
+// process's garbage collections and how long its goroutines waited to
+// run. The bench process hosts the API, both workers and the load
+// generator, so a collection that falls in one side's second slows that
+// side's decisions: on two busy CPUs, with one of the process's two Ps
+// given to marking, a collection took 240-400 ms (BENCHMARKS.md).
+const (
+	metricGCCycles = "/gc/cycles/total:gc-cycles"
+	metricGCCPU    = "/cpu/classes/gc/total:cpu-seconds"
+	metricWaits    = "/sched/latencies:seconds"
+)
+
+// goReading is the runtime's cumulative counts at one moment.
+type goReading struct {
+	cycles uint64
+	gcCPU  float64
+	// waits counts the goroutines' waits to run, by bucket of bounds.
+	waits  []uint64
+	bounds []float64
+}
+
+// readGo reads the runtime's cumulative counts.
+func readGo() goReading {
+	s := []metrics.Sample{{Name: metricGCCycles}, {Name: metricGCCPU}, {Name: metricWaits}}
+	metrics.Read(s)
+	r := goReading{cycles: s[0].Value.Uint64(), gcCPU: s[1].Value.Float64()}
+	h := s[2].Value.Float64Histogram()
+	r.waits, r.bounds = append([]uint64(nil), h.Counts...), h.Buckets
+	return r
+}
+
+// goSpent is what the runtime counted over the readings added.
+type goSpent struct {
+	cycles uint64
+	gcCPU  float64
+	waits  []uint64
+	bounds []float64
+}
+
+// add adds what the runtime counted between two readings.
+func (g *goSpent) add(before, after goReading) {
+	g.cycles += after.cycles - before.cycles
+	g.gcCPU += after.gcCPU - before.gcCPU
+	if g.waits == nil {
+		g.waits, g.bounds = make([]uint64, len(after.waits)), after.bounds
+	}
+	for i := range min(len(g.waits), len(after.waits), len(before.waits)) {
+		g.waits[i] += after.waits[i] - before.waits[i]
+	}
+}
+
+// quantile is the upper bound of the bucket holding the q-quantile of
+// the waits added (the runtime's buckets are a few percent wide), 0 when
+// none were.
+func (g *goSpent) quantile(q float64) time.Duration {
+	var total uint64
+	for _, n := range g.waits {
+		total += n
+	}
+	if total == 0 {
+		return 0
+	}
+	rank := uint64(math.Ceil(q * float64(total)))
+	var seen uint64
+	for i, n := range g.waits {
+		seen += n
+		if seen >= rank {
+			// Bucket i spans bounds[i] to bounds[i+1]; the last is open.
+			upper := g.bounds[min(i+1, len(g.bounds)-1)]
+			if math.IsInf(upper, 1) {
+				upper = g.bounds[i]
+			}
+			return time.Duration(upper * float64(time.Second))
+		}
+	}
+	return 0
+}
+
+// row is the report's line for a side.
+func (g *goSpent) row(label string) Row {
+	return Row{Measure: label, Value: fmt.Sprintf("%d garbage collections (%.0f ms of their CPU); goroutines waiting to run p99 %.1f ms, p99.9 %.1f ms",
+		g.cycles, 1000*g.gcCPU, ms(g.quantile(0.99)), ms(g.quantile(0.999)))}
+}

@@ -1,0 +1,63 @@
+package benchmark
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// A collection between two readings is counted, with its CPU; the
+// goroutines' waits are read from the runtime's histogram.
+func TestGoRuntimeBetweenReadings(t *testing.T) {
+	var g goSpent
+	before := readGo()
+	runtime.GC()
+	runtime.GC()
+	// Goroutines that wait to run: more of them than CPUs, each yielding.
+	done := make(chan struct{})
+	for range 4 * runtime.GOMAXPROCS(0) {
+		go func() {
+			for i := 0; i < 1000; i++ {
+				runtime.Gosched()
+			}
+			done <- struct{}{}
+		}()
+	}
+	for range 4 * runtime.GOMAXPROCS(0) {
+		<-done
+	}
+	g.add(before, readGo())
+	if g.cycles < 2 {
+		t.Errorf("%d collections counted, want 2 or more", g.cycles)
+	}
+	if g.gcCPU <= 0 {
+		t.Errorf("collections' CPU %v s", g.gcCPU)
+	}
+	if q := g.quantile(0.99); q <= 0 {
+		t.Errorf("p99 wait %v, want some", q)
+	}
+	if row := g.row("go"); !strings.Contains(row.Value, "garbage collections") {
+		t.Errorf("row %+v", row)
+	}
+	// A second stretch with nothing in it adds no collection.
+	r := readGo()
+	g2 := goSpent{}
+	g2.add(r, r)
+	if g2.cycles != 0 || g2.quantile(0.99) != 0 {
+		t.Errorf("empty stretch: %d collections, p99 %v", g2.cycles, g2.quantile(0.99))
+	}
+}
+
+// The quantile is the upper bound of the bucket where the rank falls.
+func TestGoWaitQuantile(t *testing.T) {
+	g := goSpent{bounds: []float64{0, 0.001, 0.01, 0.1}, waits: []uint64{90, 9, 1}}
+	for _, c := range []struct {
+		q    float64
+		want time.Duration
+	}{{0.5, time.Millisecond}, {0.9, time.Millisecond}, {0.95, 10 * time.Millisecond}, {0.999, 100 * time.Millisecond}} {
+		if got := g.quantile(c.q); got != c.want {
+			t.Errorf("q %v: %v, want %v", c.q, got, c.want)
+		}
+	}
+}
