@@ -11,8 +11,8 @@ import (
 // process's garbage collections and how long its goroutines waited to
 // run. The bench process hosts the API, both workers and the load
 // generator, so a collection that falls in one side's second slows that
-// side's decisions: on two busy CPUs, with one of the process's two Ps
-// given to marking, a collection took 240-400 ms (BENCHMARKS.md).
+// side's decisions: on two busy CPUs a collection's marking took
+// 240-400 ms (BENCHMARKS.md).
 const (
 	metricGCCycles = "/gc/cycles/total:gc-cycles"
 	metricGCCPU    = "/cpu/classes/gc/total:cpu-seconds"
