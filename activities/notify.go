@@ -186,7 +186,7 @@ var employeePageNotices = []contract.NoticeKind{contract.NoticeSocialization, co
 // (under base), where they answer and the petikan downloads.
 func load(gdb *gorm.DB, base string, in contract.NotifyInput) (t notice, d notify.Data, lang string, err error) {
 	// Scanned into one struct, not a slice: GORM makes a slice room for
-	// twenty rows of this wide struct, a quarter of a decision's memory.
+	// twenty rows of this wide struct, a fifth of Apply's memory.
 	res := gdb.Raw(noticeQuery, in.TransferID).Scan(&t)
 	if res.Error != nil {
 		return t, d, "", res.Error

@@ -19,8 +19,9 @@ const (
 	metricWaits    = "/sched/latencies:seconds"
 )
 
-// goReading is the runtime's cumulative counts at one moment.
-type goReading struct {
+// goCounts are the runtime's counts: cumulative at one moment (readGo),
+// or added up over stretches of time (add).
+type goCounts struct {
 	cycles uint64
 	gcCPU  float64
 	// waits counts the goroutines' waits to run, by bucket of bounds.
@@ -29,25 +30,17 @@ type goReading struct {
 }
 
 // readGo reads the runtime's cumulative counts.
-func readGo() goReading {
+func readGo() goCounts {
 	s := []metrics.Sample{{Name: metricGCCycles}, {Name: metricGCCPU}, {Name: metricWaits}}
 	metrics.Read(s)
-	r := goReading{cycles: s[0].Value.Uint64(), gcCPU: s[1].Value.Float64()}
+	r := goCounts{cycles: s[0].Value.Uint64(), gcCPU: s[1].Value.Float64()}
 	h := s[2].Value.Float64Histogram()
 	r.waits, r.bounds = append([]uint64(nil), h.Counts...), h.Buckets
 	return r
 }
 
-// goSpent is what the runtime counted over the readings added.
-type goSpent struct {
-	cycles uint64
-	gcCPU  float64
-	waits  []uint64
-	bounds []float64
-}
-
 // add adds what the runtime counted between two readings.
-func (g *goSpent) add(before, after goReading) {
+func (g *goCounts) add(before, after goCounts) {
 	g.cycles += after.cycles - before.cycles
 	g.gcCPU += after.gcCPU - before.gcCPU
 	if g.waits == nil {
@@ -61,7 +54,7 @@ func (g *goSpent) add(before, after goReading) {
 // quantile is the upper bound of the bucket holding the q-quantile of
 // the waits added (the runtime's buckets are a few percent wide), 0 when
 // none were.
-func (g *goSpent) quantile(q float64) time.Duration {
+func (g *goCounts) quantile(q float64) time.Duration {
 	var total uint64
 	for _, n := range g.waits {
 		total += n
@@ -86,7 +79,7 @@ func (g *goSpent) quantile(q float64) time.Duration {
 }
 
 // row is the report's line for a side.
-func (g *goSpent) row(label string) Row {
+func (g *goCounts) row(label string) Row {
 	return Row{Measure: label, Value: fmt.Sprintf("%d garbage collections (%.0f ms of their CPU); goroutines waiting to run p99 %.1f ms, p99.9 %.1f ms",
 		g.cycles, 1000*g.gcCPU, ms(g.quantile(0.99)), ms(g.quantile(0.999)))}
 }

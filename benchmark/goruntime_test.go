@@ -10,7 +10,7 @@ import (
 // A collection between two readings is counted, with its CPU; the
 // goroutines' waits are read from the runtime's histogram.
 func TestGoRuntimeBetweenReadings(t *testing.T) {
-	var g goSpent
+	var g goCounts
 	before := readGo()
 	runtime.GC()
 	runtime.GC()
@@ -42,7 +42,7 @@ func TestGoRuntimeBetweenReadings(t *testing.T) {
 	}
 	// A second stretch with nothing in it adds no collection.
 	r := readGo()
-	g2 := goSpent{}
+	g2 := goCounts{}
 	g2.add(r, r)
 	if g2.cycles != 0 || g2.quantile(0.99) != 0 {
 		t.Errorf("empty stretch: %d collections, p99 %v", g2.cycles, g2.quantile(0.99))
@@ -51,7 +51,7 @@ func TestGoRuntimeBetweenReadings(t *testing.T) {
 
 // The quantile is the upper bound of the bucket where the rank falls.
 func TestGoWaitQuantile(t *testing.T) {
-	g := goSpent{bounds: []float64{0, 0.001, 0.01, 0.1}, waits: []uint64{90, 9, 1}}
+	g := goCounts{bounds: []float64{0, 0.001, 0.01, 0.1}, waits: []uint64{90, 9, 1}}
 	for _, c := range []struct {
 		q    float64
 		want time.Duration

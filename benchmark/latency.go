@@ -131,7 +131,7 @@ type side struct {
 	m      vegeta.Metrics
 	cpu    cpuSpent
 	// goRuntime is the bench process's runtime over the side's slices.
-	goRuntime goSpent
+	goRuntime goCounts
 }
 
 // decisions measures the API's TPK decisions (target) and BareDecider's
