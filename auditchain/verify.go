@@ -51,9 +51,6 @@ func Verify(gdb *gorm.DB, now time.Time, cp *Checkpoint) (Report, error) {
 	rep := Report{Checkpoint: cp}
 	var prev *models.AuditEntry
 	atCheckpoint := ""
-	// Pages follow the chain's numbers, not the lines' IDs: a line that
-	// committed late has a higher number than lines with higher IDs.
-	// (gorm's FindInBatches pages by ID and would skip or reorder them.)
 	check := func(batch []models.AuditEntry) error {
 		for i := range batch {
 			e := batch[i]
@@ -86,6 +83,9 @@ func Verify(gdb *gorm.DB, now time.Time, cp *Checkpoint) (Report, error) {
 		}
 		return nil
 	}
+	// Pages follow the chain's numbers, not the lines' IDs: a line that
+	// committed late has a higher number than lines with higher IDs.
+	// (gorm's FindInBatches pages by ID and would skip or reorder them.)
 	for after := int64(0); ; {
 		var batch []models.AuditEntry
 		if err := gdb.Where("seq > ?", after).Order("seq").Limit(verifyBatch).Find(&batch).Error; err != nil {
