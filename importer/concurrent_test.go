@@ -13,7 +13,8 @@ import (
 // new employees at once both succeed, one creating them and the other
 // finding them there: new rows are inserted as such, so without turns
 // the second would fail on a key the first had just written, or count
-// them as created too.
+// them as created too. The second finds them as its file gives them:
+// unchanged.
 func TestConcurrentImportsTakeTurns(t *testing.T) {
 	gdb, _ := testkit.New(t)
 	loadUnitsAndPositions(t, gdb)
@@ -37,7 +38,8 @@ func TestConcurrentImportsTakeTurns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if created, updated := results[0].Created+results[1].Created, results[0].Updated+results[1].Updated; created != 3000 || updated != 3000 {
-		t.Errorf("created %d and updated %d, want 3,000 each: %+v", created, updated, results)
+	created, unchanged := results[0].Created+results[1].Created, results[0].Unchanged+results[1].Unchanged
+	if updated := results[0].Updated + results[1].Updated; created != 3000 || unchanged != 3000 || updated != 0 {
+		t.Errorf("created %d, found unchanged %d and updated %d; want 3,000, 3,000 and none: %+v", created, unchanged, updated, results)
 	}
 }

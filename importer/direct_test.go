@@ -54,7 +54,7 @@ func TestNewRowsWrittenAsRead(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				want := Result{Kind: "employees", Rows: 5, Created: 3, Updated: 2, Children: map[string]ChildCount{"sanctions": {Removed: 1, Written: 2}}}
+				want := Result{Kind: "employees", Rows: 5, Created: 3, Updated: 1, Unchanged: 1, Children: map[string]ChildCount{"sanctions": {Removed: 1, Written: 2}}}
 				if fmt.Sprint(res) != fmt.Sprint(want) {
 					t.Errorf("mixed file: %+v, want %+v", res, want)
 				}

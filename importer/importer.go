@@ -143,18 +143,22 @@ func childrenOf[P, C any](column, name string, columns []string, of func(P) []C,
 		}}
 }
 
-// Result says what an import wrote: how many rows it created and updated
+// Result says what an import wrote: how many rows it created, how many
+// stored ones it changed (updated) and left as they were (unchanged)
 // and, for each kind of child row whose column the file has (an
 // employee's sanctions, a position's competencies), how many it removed
 // and wrote. A kind whose column the file lacks was left as it was and is
 // not listed. (An employee's SKP and competencies are kept in their row,
 // and written with it.)
 type Result struct {
-	Kind     string                `json:"kind"`
-	Rows     int                   `json:"rows"`
-	Created  int                   `json:"created"`
-	Updated  int                   `json:"updated"`
-	Children map[string]ChildCount `json:"children,omitempty"`
+	Kind    string `json:"kind"`
+	Rows    int    `json:"rows"`
+	Created int    `json:"created"`
+	Updated int    `json:"updated"`
+	// Unchanged counts the stored rows the file gives as they are, with
+	// the same child rows: the import left them untouched.
+	Unchanged int                   `json:"unchanged"`
+	Children  map[string]ChildCount `json:"children,omitempty"`
 	// DefaultTalent counts the employees a SIASN import created with the
 	// middle performance and potential, which SIASN does not carry: HR
 	// loads the talent data for them.

@@ -357,7 +357,7 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 		if err != nil {
 			t.Fatalf("%s again: %v", f.kind, err)
 		}
-		if f.kind == "siasn-asn" && (res.Created != 0 || res.Updated != 5 || res.DefaultTalent != 0) {
+		if f.kind == "siasn-asn" && (res.Created != 0 || res.Updated != 0 || res.Unchanged != 5 || res.DefaultTalent != 0) {
 			t.Errorf("siasn-asn again: %+v", res)
 		}
 	}

@@ -107,12 +107,11 @@ type stage struct {
 // make small.)
 var chunkRows = 25000
 
-// chunk is what one write of staged rows covers: the rows and child rows
-// of each kind staged for it, and the sets of optional columns they have.
+// chunk is what one write of staged rows covers: the rows staged for it,
+// and the sets of optional columns they have.
 type chunk struct {
-	rows     int
-	children []int
-	masks    []uint64
+	rows  int
+	masks []uint64
 }
 
 // importLockKey is the first key of the PostgreSQL advisory lock an
@@ -364,9 +363,6 @@ func (s *stage) seal(tx *gorm.DB, res *Result) error {
 	c := chunk{rows: s.parents.added, masks: s.masks}
 	s.masks = nil
 	for _, b := range append([]*bulk{s.parents}, s.children...) {
-		if b != s.parents {
-			c.children = append(c.children, b.added)
-		}
 		if err := b.flush(); err != nil {
 			return err
 		}
@@ -505,36 +501,32 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 	if s.imp.replace != "" {
 		return s.replace(tx, res)
 	}
-	var updated int64
-	err := tx.Raw("SELECT COUNT(*) FROM " + rows + " s WHERE EXISTS (SELECT 1 FROM " + t.name + " t WHERE t." + key + " = s." + key + ")").
-		Scan(&updated).Error
+	// Counted before the writes: the stored rows whose child rows alone
+	// change and, on SQLite, whose upsert counts the rows it inserts and
+	// those it updates together, the stored rows.
+	childOnly, err := s.childChanges(tx, c)
 	if err != nil {
 		return err
 	}
-	res.Created += c.rows - int(updated)
-	res.Updated += int(updated)
-	for _, mask := range c.masks {
-		has := map[string]bool{}
-		for _, col := range s.imp.optional {
-			has[col] = mask&s.bit(col) != 0
+	stored := 0
+	if !s.postgres {
+		err := tx.Raw("SELECT COUNT(*) FROM " + rows + " s WHERE EXISTS (SELECT 1 FROM " + t.name + " t WHERE t." + key + " = s." + key + ")").
+			Scan(&stored).Error
+		if err != nil {
+			return err
 		}
-		keep := s.imp.keep(has)
+	}
+	var written [2]int // the rows each statement wrote: the upsert, or the UPDATE and the INSERT
+	for _, mask := range c.masks {
 		// A row that would be written as it is stays untouched: no new row
 		// version, no index entries.
 		src := "excluded" // the row an upsert would insert
 		if s.postgres {
 			src = "s" // the staged row
 		}
-		var set, changed []string
-		for _, col := range t.columns[1:] {
-			if !slices.Contains(keep, col) {
-				q := quote([]string{col})
-				set = append(set, q+" = "+src+"."+q)
-				changed = append(changed, t.name+"."+q+" IS DISTINCT FROM "+src+"."+q)
-			}
-		}
+		set, differs := s.assignments(mask, src)
 		insert := "INSERT INTO " + t.name + " (" + quote(t.columns) + ") SELECT " + quote(t.columns) + " FROM " + rows + " s WHERE s.cols = ?"
-		statements := []string{insert + " ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(changed, " OR ")}
+		statements := []string{insert + " ON CONFLICT (" + key + ") DO UPDATE SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(differs, " OR ")}
 		if s.postgres {
 			// The stored rows, then the new ones, inserted as such: an
 			// upsert (ON CONFLICT) of 200,000 new employees took
@@ -543,22 +535,33 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 			// lock already has imports take turns.)
 			statements = []string{
 				"UPDATE " + t.name + " SET " + strings.Join(set, ", ") + " FROM " + rows + " s WHERE s.cols = ? AND " +
-					t.name + "." + key + " = s." + key + " AND (" + strings.Join(changed, " OR ") + ")",
+					t.name + "." + key + " = s." + key + " AND (" + strings.Join(differs, " OR ") + ")",
 				insert + " AND NOT EXISTS (SELECT 1 FROM " + t.name + " WHERE " + t.name + "." + key + " = s." + key + ")",
 			}
 		}
-		for _, stmt := range statements {
-			if err := tx.Exec(stmt, mask).Error; err != nil {
-				return err
+		for i, stmt := range statements {
+			w := tx.Exec(stmt, mask)
+			if w.Error != nil {
+				return w.Error
 			}
+			written[i] += int(w.RowsAffected)
 		}
 	}
+	updated := written[0]
+	if s.postgres {
+		stored = c.rows - written[1] // the INSERT wrote the rows not stored
+	} else {
+		updated -= c.rows - stored // the upsert counts the rows it inserted too
+	}
+	res.Created += c.rows - stored
+	res.Updated += updated + childOnly
+	res.Unchanged += stored - updated - childOnly
 	for i, ch := range s.imp.children {
-		bit := s.bit(ch.column)
-		if !slices.ContainsFunc(c.masks, func(m uint64) bool { return m&bit != 0 }) {
+		bit, has := s.replaces(c, ch)
+		if !has {
 			continue
 		}
-		count, err := s.replaceChildren(tx, i, c.children[i], "SELECT "+key+" FROM "+rows+" WHERE (cols & "+strconv.FormatUint(bit, 10)+") <> 0")
+		count, err := s.replaceChildren(tx, i, "SELECT "+key+" FROM "+rows+" WHERE (cols & "+bit+") <> 0")
 		if err != nil {
 			return err
 		}
@@ -574,23 +577,95 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 	return nil
 }
 
-// replaceChildren replaces the child rows of the i-th kind of the
-// parents that parents (a SELECT of their keys) selects with the staged
-// ones (of which staged were staged), writing only the difference: it removes the stored rows that are
-// not staged as they are, then writes the staged rows that are not
-// stored. (A child table's columns are all written, so a row that is
-// stored as staged is the row the import would write.) It counts, as a
-// removal of every stored row and a write of every staged one, the rows
-// it replaced.
-func (s *stage) replaceChildren(tx *gorm.DB, i, staged int, parents string) (ChildCount, error) {
-	c, table := s.imp.children[i], s.temp(s.children[i].name)
+// assignments are, for the staged rows with the optional columns of
+// mask, the SET list that writes a row's columns from src (the staged
+// row "s", or SQLite's "excluded"), and the conditions of which one
+// holds when the stored row differs from it in a column it sets.
+func (s *stage) assignments(mask uint64, src string) (set, differs []string) {
+	t := s.imp.table
+	has := map[string]bool{}
+	for _, col := range s.imp.optional {
+		has[col] = mask&s.bit(col) != 0
+	}
+	keep := s.imp.keep(has)
+	for _, col := range t.columns[1:] {
+		if !slices.Contains(keep, col) {
+			q := quote([]string{col})
+			set = append(set, q+" = "+src+"."+q)
+			differs = append(differs, t.name+"."+q+" IS DISTINCT FROM "+src+"."+q)
+		}
+	}
+	return set, differs
+}
+
+// replaces says whether a row of chunk c has the column of the child
+// rows ch, whose rows the write then replaces, and gives the column's
+// bit in a row's mask, as SQL.
+func (s *stage) replaces(c chunk, ch children) (bit string, has bool) {
+	b := s.bit(ch.column)
+	return strconv.FormatUint(b, 10), slices.ContainsFunc(c.masks, func(m uint64) bool { return m&b != 0 })
+}
+
+// sameChild is the condition of which one holds when a stored child row
+// of the i-th kind (named by its table) is the staged child row s.
+func (s *stage) sameChild(i int) string {
+	c := s.imp.children[i]
 	same := make([]string, len(c.columns))
 	for j, col := range c.columns {
 		q := quote([]string{col})
 		same[j] = c.name + "." + q + " IS NOT DISTINCT FROM s." + q
 	}
 	same[0] = c.name + "." + c.columns[0] + " = s." + c.columns[0] // the parent's key, never NULL: a hash join
-	match := strings.Join(same, " AND ")
+	return strings.Join(same, " AND ")
+}
+
+// childChanges counts, before the staged rows of chunk c are written,
+// the stored ones whose columns the write leaves as they are but whose
+// child rows it changes: the row has the column of a kind of child rows,
+// and the stored ones differ from its own. (The write's statements count
+// the rows whose columns change.)
+func (s *stage) childChanges(tx *gorm.DB, c chunk) (int, error) {
+	t, key, rows := s.imp.table, s.imp.table.columns[0], s.temp(stageRows)
+	var keys []string
+	for i, ch := range s.imp.children {
+		bit, has := s.replaces(c, ch)
+		if !has {
+			continue
+		}
+		staged, parent, same := s.temp(s.children[i].name), ch.columns[0], s.sameChild(i)
+		keys = append(keys,
+			// a stored child row the file does not give
+			"SELECT r."+key+" AS k FROM "+ch.name+" JOIN "+rows+" r ON r."+key+" = "+ch.name+"."+parent+" AND (r.cols & "+bit+") <> 0"+
+				" WHERE NOT EXISTS (SELECT 1 FROM "+staged+" s WHERE "+same+")",
+			// a child row the file gives that is not stored
+			"SELECT s."+parent+" AS k FROM "+staged+" s WHERE NOT EXISTS (SELECT 1 FROM "+ch.name+" WHERE "+same+")")
+	}
+	if len(keys) == 0 {
+		return 0, nil
+	}
+	var differs []string
+	for _, mask := range c.masks {
+		if _, d := s.assignments(mask, "s"); len(d) > 0 {
+			differs = append(differs, "(s.cols = "+strconv.FormatUint(mask, 10)+" AND ("+strings.Join(d, " OR ")+"))")
+		}
+	}
+	// The keys are few (the rows whose child rows change): a staged row
+	// is checked against them before its stored row is looked up (SQLite
+	// looked up every one first, joining them).
+	var n int
+	err := tx.Raw("SELECT COUNT(*) FROM " + rows + " s JOIN " + t.name + " ON " + t.name + "." + key + " = s." + key +
+		" WHERE s." + key + " IN (" + strings.Join(keys, " UNION ") + ") AND NOT (" + cmp.Or(strings.Join(differs, " OR "), "1 = 0") + ")").Scan(&n).Error
+	return n, err
+}
+
+// replaceChildren replaces the child rows of the i-th kind of the
+// parents that parents (a SELECT of their keys) selects with the staged
+// ones, writing only the difference: it removes the stored rows that are
+// not staged as they are, then writes the staged rows that are not
+// stored, and counts both. (A child table's columns are all written, so
+// a row that is stored as staged is the row the import would write.)
+func (s *stage) replaceChildren(tx *gorm.DB, i int, parents string) (ChildCount, error) {
+	c, table, match := s.imp.children[i], s.temp(s.children[i].name), s.sameChild(i)
 	del := tx.Exec("DELETE FROM " + c.name + " WHERE " + c.columns[0] + " IN (" + parents + ") AND NOT EXISTS (SELECT 1 FROM " +
 		table + " s WHERE " + match + ")")
 	if del.Error != nil {
@@ -604,8 +679,7 @@ func (s *stage) replaceChildren(tx *gorm.DB, i, staged int, parents string) (Chi
 	if ins.Error != nil {
 		return ChildCount{}, ins.Error
 	}
-	kept := staged - int(ins.RowsAffected)
-	return ChildCount{Removed: int(del.RowsAffected) + kept, Written: staged}, nil
+	return ChildCount{Removed: int(del.RowsAffected), Written: int(ins.RowsAffected)}, nil
 }
 
 // replace writes the staged records of a history kind (spec.replace):

@@ -1,0 +1,66 @@
+package importer
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/bkpsdm/mutasi/models"
+	"github.com/bkpsdm/mutasi/testkit"
+)
+
+// TestImportCountsWhatChanged: importing stored employees again counts as
+// updated only those whose row or child rows change, and the others as
+// unchanged, with the child rows really removed and written; on
+// PostgreSQL and on SQLite, and with every row staged as well as with new
+// rows written as they are read.
+func TestImportCountsWhatChanged(t *testing.T) {
+	const header = "nip,name,status,rank,position_id,in_post_since,education,performance,potential"
+	employee := func(i int, name, rest string) string {
+		return fmt.Sprintf("19850312201001100%d,%s,pns,III/b,DINSOS-ADM-1,2020-01-01,S1,tinggi,rendah%s\n", i, name, rest)
+	}
+	first := header + ",email,sanctions\n" +
+		employee(1, "Satu", ",satu@bkpsdm.go.id,ringan:2025-01-01..2025-07-01") +
+		employee(2, "Dua", ",dua@bkpsdm.go.id,") +
+		employee(3, "Tiga", ",,ringan:2024-01-01..2024-07-01") +
+		employee(4, "Empat", ",,")
+	second := header + ",sanctions\n" +
+		employee(1, "Satu", ",ringan:2025-01-01..2025-07-01") + // as stored; the email, not in the file, is left
+		employee(2, "Dua", ",sedang:2025-02-01..2026-02-01") + // a sanction more
+		employee(3, "Tiga", ",") + // a sanction less
+		employee(4, "Empat Baru", ",") + // a new name
+		employee(5, "Lima", ",") // new
+	defer func() { directWrites = true }()
+	for _, b := range testkit.Backends() {
+		for _, direct := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/direct=%t", b.Name, direct), func(t *testing.T) {
+				directWrites = direct
+				gdb, _ := b.New(t)
+				loadUnitsAndPositions(t, gdb)
+				if _, err := loadFile(gdb, "employees", "text/csv", first); err != nil {
+					t.Fatal(err)
+				}
+				for _, c := range []struct {
+					name, file string
+					want       Result
+				}{
+					{"changes", second, Result{Kind: "employees", Rows: 5, Created: 1, Updated: 3, Unchanged: 1,
+						Children: map[string]ChildCount{"sanctions": {Removed: 1, Written: 1}}}},
+					{"the same file again", second, Result{Kind: "employees", Rows: 5, Unchanged: 5,
+						Children: map[string]ChildCount{"sanctions": {}}}},
+					{"without the sanctions", header + "\n" + employee(2, "Dua", "") + employee(3, "Tiga Baru", ""),
+						Result{Kind: "employees", Rows: 2, Updated: 1, Unchanged: 1}},
+				} {
+					res, err := loadFile(gdb, "employees", "text/csv", c.file)
+					if err != nil || fmt.Sprint(res) != fmt.Sprint(c.want) {
+						t.Errorf("%s: %+v, %v; want %+v", c.name, res, err, c.want)
+					}
+				}
+				var e models.Employee
+				if err := gdb.Preload("Sanctions").First(&e, "nip = ?", "198503122010011001").Error; err != nil ||
+					e.Email != "satu@bkpsdm.go.id" || len(e.Sanctions) != 1 {
+					t.Errorf("employee 1 is %+v (%v), want the email and the sanction kept", e, err)
+				}
+			})
+		}
+	}
+}
