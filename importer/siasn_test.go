@@ -340,11 +340,22 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 	if !slices.Equal(got, wantTrainings) {
 		t.Errorf("training history\n %s\nwant\n %s", strings.Join(got, "\n "), strings.Join(wantTrainings, "\n "))
 	}
-	// Loading rw-diklat again replaces its own record of Agus's, and
-	// leaves his course of rw-kursus.
-	if res, err := loadFile(gdb, "siasn-rw-diklat", "application/json", fixture(t, "rw_diklat.json")); err != nil ||
-		res.Children["training"] != (ChildCount{Removed: 1, Written: 1}) {
-		t.Errorf("rw-diklat again: %+v, %v", res, err)
+	// Loading rw-diklat again with other hours replaces its own record of
+	// Agus's, and leaves his course of rw-kursus; loading it as it was
+	// puts the record back.
+	for _, file := range []string{strings.Replace(fixture(t, "rw_diklat.json"), `"285"`, `"300"`, 1), fixture(t, "rw_diklat.json")} {
+		if res, err := loadFile(gdb, "siasn-rw-diklat", "application/json", file); err != nil ||
+			res.Children["training"] != (ChildCount{Removed: 1, Written: 1}) {
+			t.Errorf("rw-diklat again: %+v, %v", res, err)
+		}
+		var x models.SIASNTraining
+		if err := gdb.First(&x, "record_id = ?", "TEST-RWDIK-0001").Error; err != nil || !strings.Contains(file, fmt.Sprintf(`"%d"`, x.Hours)) {
+			t.Errorf("the record holds %d hours (%v)", x.Hours, err)
+		}
+	}
+	var n int64
+	if err := gdb.Model(&models.SIASNTraining{}).Count(&n).Error; err != nil || n != int64(len(wantTrainings)) {
+		t.Errorf("%d training records (%v), want %d", n, err, len(wantTrainings))
 	}
 
 	// Loading every file again changes nothing.
@@ -359,6 +370,11 @@ func testSIASNImport(t *testing.T, gdb *gorm.DB) {
 		}
 		if f.kind == "siasn-asn" && (res.Created != 0 || res.Updated != 0 || res.Unchanged != 5 || res.DefaultTalent != 0) {
 			t.Errorf("siasn-asn again: %+v", res)
+		}
+		for name, c := range res.Children { // every record is stored as given: none removed or written
+			if c != (ChildCount{}) {
+				t.Errorf("%s again: %s %+v", f.kind, name, c)
+			}
 		}
 	}
 	if after := siasnState(t, gdb); after != before {

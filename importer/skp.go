@@ -15,7 +15,8 @@ import (
 // (models.Employee.SKP): for each NIP among them, the SKP SIASN gave
 // before for the history's years go, a staged record takes the place of
 // the office's own of its year, and the others stay. Result.Children
-// counts under skp the SIASN records removed and the records written.
+// counts under skp the SIASN records removed and the records written; one
+// given as it was stored is neither.
 func (s *stage) mergeSKP(tx *gorm.DB, res *Result) error {
 	rows, years := s.temp(stageRows), *s.imp.skpYears
 	var staged []struct {
@@ -44,14 +45,19 @@ func (s *stage) mergeSKP(tx *gorm.DB, res *Result) error {
 			return err
 		}
 	}
-	count := ChildCount{Written: len(staged)}
+	var count ChildCount
 	var args []any
 	for i, e := range held {
 		list := given[e.NIP]
+		count.Written += len(list)
 		for _, old := range e.SKP {
 			switch {
 			case old.Source == models.SourceSIASN && old.Year >= years[0] && old.Year <= years[1]:
-				count.Removed++
+				if slices.Contains(list, old) { // given as it is: neither removed nor written
+					count.Written--
+				} else {
+					count.Removed++
+				}
 			case !slices.ContainsFunc(list, func(r models.EmployeeSKP) bool { return r.Year == old.Year }):
 				list = append(list, old)
 			}

@@ -140,6 +140,13 @@ func newStage(ctx context.Context, conn *gorm.DB, imp spec) (*stage, error) {
 	if s.parents, err = s.table(stageRows, imp.table, "0 AS line, 0 AS cols, ", imp.stageTypes); err != nil {
 		return s, err
 	}
+	// SQLite joins by nested loops: a history's stored records are looked
+	// up among the staged ones by their key (see replace).
+	if !s.postgres && imp.replace != "" {
+		if err := conn.Exec("CREATE INDEX " + s.temp(stageRows+"_key") + " ON " + stageRows + " (" + imp.table.columns[0] + ")").Error; err != nil {
+			return s, err
+		}
+	}
 	for _, c := range imp.children {
 		b, err := s.table("import_"+c.column, c.table, "", nil)
 		if err != nil {
@@ -606,16 +613,16 @@ func (s *stage) replaces(c chunk, ch children) (bit string, has bool) {
 	return strconv.FormatUint(b, 10), slices.ContainsFunc(c.masks, func(m uint64) bool { return m&b != 0 })
 }
 
-// sameChild is the condition of which one holds when a stored child row
-// of the i-th kind (named by its table) is the staged child row s.
-func (s *stage) sameChild(i int) string {
-	c := s.imp.children[i]
-	same := make([]string, len(c.columns))
-	for j, col := range c.columns {
+// sameRow is the condition of which one holds when a stored row of t
+// (named by its table) is the staged row s: the same key (never NULL: a
+// hash join) and the same values.
+func sameRow(t table) string {
+	same := make([]string, len(t.columns))
+	for j, col := range t.columns {
 		q := quote([]string{col})
-		same[j] = c.name + "." + q + " IS NOT DISTINCT FROM s." + q
+		same[j] = t.name + "." + q + " IS NOT DISTINCT FROM s." + q
 	}
-	same[0] = c.name + "." + c.columns[0] + " = s." + c.columns[0] // the parent's key, never NULL: a hash join
+	same[0] = t.name + "." + t.columns[0] + " = s." + t.columns[0]
 	return strings.Join(same, " AND ")
 }
 
@@ -632,7 +639,7 @@ func (s *stage) childChanges(tx *gorm.DB, c chunk) (int, error) {
 		if !has {
 			continue
 		}
-		staged, parent, same := s.temp(s.children[i].name), ch.columns[0], s.sameChild(i)
+		staged, parent, same := s.temp(s.children[i].name), ch.columns[0], sameRow(ch.table)
 		keys = append(keys,
 			// a stored child row the file does not give
 			"SELECT r."+key+" AS k FROM "+ch.name+" JOIN "+rows+" r ON r."+key+" = "+ch.name+"."+parent+" AND (r.cols & "+bit+") <> 0"+
@@ -665,7 +672,8 @@ func (s *stage) childChanges(tx *gorm.DB, c chunk) (int, error) {
 // stored, and counts both. (A child table's columns are all written, so
 // a row that is stored as staged is the row the import would write.)
 func (s *stage) replaceChildren(tx *gorm.DB, i int, parents string) (ChildCount, error) {
-	c, table, match := s.imp.children[i], s.temp(s.children[i].name), s.sameChild(i)
+	c, table := s.imp.children[i], s.temp(s.children[i].name)
+	match := sameRow(c.table)
 	del := tx.Exec("DELETE FROM " + c.name + " WHERE " + c.columns[0] + " IN (" + parents + ") AND NOT EXISTS (SELECT 1 FROM " +
 		table + " s WHERE " + match + ")")
 	if del.Error != nil {
@@ -685,9 +693,10 @@ func (s *stage) replaceChildren(tx *gorm.DB, i int, parents string) (ChildCount,
 // replace writes the staged records of a history kind (spec.replace):
 // for each key (NIP) among them, it removes the records of table that
 // came from the kind's source (spec.source; all, when it is empty) and
-// writes the staged ones, each taking the place of a record of another
-// source with the same primary key (spec.conflict); it counts both in
-// res.
+// that the file does not give as they are, and writes the staged ones
+// that are not stored as they are, each taking the place of a record of
+// another source with the same primary key (spec.conflict); it counts
+// both in res. A record stored as the file gives it stays untouched.
 func (s *stage) replace(tx *gorm.DB, res *Result) error {
 	t, key, rows := s.imp.table, s.imp.table.columns[0], s.temp(stageRows)
 	if s.imp.check != nil {
@@ -711,11 +720,14 @@ func (s *stage) replace(tx *gorm.DB, res *Result) error {
 		// belongs to the INSERT, not to a join of the SELECT.
 		upsert = " ON CONFLICT (" + quote(s.imp.conflict) + ") DO UPDATE SET " + strings.Join(set, ", ")
 	}
-	del := tx.Exec("DELETE FROM "+t.name+" WHERE "+where+key+" IN (SELECT "+key+" FROM "+rows+")", args...)
+	same := sameRow(t)
+	del := tx.Exec("DELETE FROM "+t.name+" WHERE "+where+key+" IN (SELECT "+key+" FROM "+rows+") AND NOT EXISTS (SELECT 1 FROM "+
+		rows+" s WHERE s.cols <> ? AND "+same+")", append(args, omitLine)...)
 	if del.Error != nil {
 		return del.Error
 	}
-	ins := tx.Exec("INSERT INTO "+t.name+" ("+quote(t.columns)+") SELECT "+quote(t.columns)+" FROM "+rows+" WHERE cols <> ?"+upsert, omitLine)
+	ins := tx.Exec("INSERT INTO "+t.name+" ("+quote(t.columns)+") SELECT "+quote(t.columns)+" FROM "+rows+
+		" s WHERE s.cols <> ? AND NOT EXISTS (SELECT 1 FROM "+t.name+" WHERE "+same+")"+upsert, omitLine)
 	if ins.Error != nil {
 		return ins.Error
 	}
