@@ -114,9 +114,9 @@ type chunk struct {
 	masks []uint64
 }
 
-// importLockKey is the first key of the PostgreSQL advisory lock an
-// import holds while it reads and writes a table, "mimp" (mutasi
-// import); the second is the hash of the table's name.
+// importLockKey is the first key of the PostgreSQL advisory locks an
+// import holds while it reads and writes its tables, "mimp" (mutasi
+// import); the second is the hash of a table's name.
 const importLockKey = 0x6d696d70
 
 // stageRows is the temporary table of an import's rows; the table of its
@@ -271,14 +271,24 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 			return errs, err
 		}
 	}
-	if s.postgres && s.keyed() {
-		// Imports of the same table take turns: new rows are inserted as
-		// such (as they are read, when they are not stored: direct),
-		// which another import writing the same keys at once would make
-		// fail, or both count as created; and two imports' rows, in two
-		// orders, could deadlock.
-		if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", importLockKey, s.imp.table.name).Error; err != nil {
-			return errs, err
+	if s.postgres {
+		// Imports that write the same table take turns: new rows are
+		// inserted as such (as they are read, when they are not stored:
+		// direct; a history's records not stored as they are), which
+		// another import writing the same keys at once would make fail
+		// (the same file sent twice at once), or both count as created;
+		// and two imports' rows, in two orders, could deadlock. The
+		// tables are locked in the order of their names, so that two
+		// imports never wait for each other.
+		tables := []string{s.imp.table.name}
+		for _, c := range s.imp.children {
+			tables = append(tables, c.name)
+		}
+		slices.Sort(tables)
+		for _, name := range slices.Compact(tables) {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", importLockKey, name).Error; err != nil {
+				return errs, err
+			}
 		}
 	}
 	var err error
