@@ -279,7 +279,7 @@ func (s *stage) read(tx *gorm.DB, read rowReader, body io.Reader, res *Result) (
 		// (the same file sent twice at once), or both count as created;
 		// and two imports' rows, in two orders, could deadlock. The
 		// tables are locked in the order of their names, so that two
-		// imports never wait for each other.
+		// imports never wait for each other in a circle.
 		tables := []string{s.imp.table.name}
 		for _, c := range s.imp.children {
 			tables = append(tables, c.name)
@@ -519,8 +519,8 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 		return s.replace(tx, res)
 	}
 	// Counted before the writes: the stored rows whose child rows alone
-	// change and, on SQLite, whose upsert counts the rows it inserts and
-	// those it updates together, the stored rows.
+	// change, and, on SQLite, the stored rows (its upsert counts the rows
+	// it inserts and those it updates together).
 	childOnly, err := s.childChanges(tx, c)
 	if err != nil {
 		return err
