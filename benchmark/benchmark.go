@@ -187,7 +187,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	if cfg.TemporalAddress != "" {
 		b.logf("measuring on the Temporal server at %s", cfg.TemporalAddress)
 		c, err := client.Dial(client.Options{HostPort: cfg.TemporalAddress, Logger: quiet, MetricsHandler: b.times.metrics(),
-			DataConverter: cd.DataConverter()})
+			DataConverter: cd.DataConverter(), ConnectionOptions: codec.Connection()})
 		if err != nil {
 			return rep, err
 		}
@@ -196,7 +196,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	} else {
 		b.logf("starting the Temporal dev server (state on disk, as mutasi dev)")
 		srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(dir, "temporal.db"), Logger: quiet,
-			Metrics: b.times.metrics(), DataConverter: cd.DataConverter()})
+			Metrics: b.times.metrics(), DataConverter: cd.DataConverter(), Connection: codec.Connection()})
 		if err != nil {
 			return rep, err
 		}

@@ -22,6 +22,7 @@ import (
 	"strings"
 
 	commonpb "go.temporal.io/api/common/v1"
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"google.golang.org/protobuf/proto"
 )
@@ -96,6 +97,16 @@ func NewKey(id string) (string, error) {
 // what it produces.
 func (c *Codec) DataConverter() converter.DataConverter {
 	return converter.NewCodecDataConverter(converter.GetDefaultDataConverter(), c)
+}
+
+// Connection is how a client whose payloads a Codec encrypts connects to
+// Temporal: without the gzip the SDK applies to every request by default.
+// Encrypted payloads, the bulk of what a worker and the API send, do not
+// compress, so gzip only spent CPU, the client's to deflate and the
+// server's to inflate: a tenth of the benchmark process's CPU during
+// decisions (BENCHMARKS.md, 2026-12-07).
+func Connection() client.ConnectionOptions {
+	return client.ConnectionOptions{GrpcCompression: &client.GrpcCompressionNone{}}
 }
 
 // Encode encrypts each payload with the current key; the key's ID is

@@ -99,6 +99,9 @@ type Options struct {
 	Metrics client.MetricsHandler
 	// DataConverter is the client's; nil keeps the SDK's default.
 	DataConverter converter.DataConverter
+	// Connection is how the client connects (codec.Connection); the zero
+	// value keeps the SDK's defaults.
+	Connection client.ConnectionOptions
 }
 
 // Start starts a dev server and returns it once it accepts clients.
@@ -110,9 +113,11 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 	if o.Output == nil {
 		o.Output = io.Discard
 	}
+	co := &client.Options{HostPort: o.HostPort, Logger: o.Logger, MetricsHandler: o.Metrics, DataConverter: o.DataConverter,
+		ConnectionOptions: o.Connection}
 	opts := testsuite.DevServerOptions{
 		ExistingPath:     cli,
-		ClientOptions:    &client.Options{HostPort: o.HostPort, Logger: o.Logger, MetricsHandler: o.Metrics, DataConverter: o.DataConverter},
+		ClientOptions:    co,
 		DBFilename:       o.DBFile,
 		EnableUI:         o.UIPort != "",
 		UIPort:           o.UIPort,

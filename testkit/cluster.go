@@ -22,6 +22,7 @@ import (
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/db"
 )
 
@@ -100,7 +101,8 @@ func startCluster(tb testing.TB, root string) (*ClusterServer, error) {
 	if err := s.Start(); err != nil {
 		return nil, err
 	}
-	c, err := client.Dial(client.Options{HostPort: s.hostPort, Logger: Logger(), DataConverter: DataConverter()})
+	c, err := client.Dial(client.Options{HostPort: s.hostPort, Logger: Logger(), DataConverter: DataConverter(),
+		ConnectionOptions: codec.Connection()})
 	if err != nil {
 		return nil, err
 	}

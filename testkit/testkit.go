@@ -56,7 +56,7 @@ func Temporal(tb testing.TB, o devtemporal.Options) *testsuite.DevServer {
 		o.Logger = Logger()
 	}
 	if o.DataConverter == nil {
-		o.DataConverter = DataConverter()
+		o.DataConverter, o.Connection = DataConverter(), codec.Connection()
 	}
 	srv, err := devtemporal.Start(context.Background(), o)
 	if err != nil {

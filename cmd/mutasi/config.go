@@ -234,7 +234,8 @@ func serveMetrics(ctx context.Context, reg *metrics.Registry, ln net.Listener, l
 // metrics into reg, and encrypting every payload with cd.
 func (c *config) dial(log *slog.Logger, reg *metrics.Registry, cd *codec.Codec) (client.Client, error) {
 	return client.Dial(client.Options{HostPort: c.temporal, Namespace: c.namespace,
-		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal(), DataConverter: cd.DataConverter()})
+		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal(), DataConverter: cd.DataConverter(),
+		ConnectionOptions: codec.Connection()})
 }
 
 // codec is the payload codec of the configured keys, which are required:

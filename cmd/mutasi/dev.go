@@ -98,7 +98,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 	srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(c.dir, "temporal.db"),
 		HostPort: c.temporal, UIPort: *uiPort, Output: logFile(c.dir), Logger: tlog.NewStructuredLogger(log),
-		Metrics: reg.Temporal(), DataConverter: cd.DataConverter()})
+		Metrics: reg.Temporal(), DataConverter: cd.DataConverter(), Connection: codec.Connection()})
 	if err != nil {
 		return err
 	}
