@@ -5,6 +5,7 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"math/rand/v2"
 	"net"
 	"net/http"
 	"os"
@@ -129,7 +130,9 @@ type side struct {
 	// attacker ends with its attack).
 	client *http.Client
 	m      vegeta.Metrics
-	cpu    cpuSpent
+	// latencies are its requests', for ratioInterval.
+	latencies []time.Duration
+	cpu       cpuSpent
 	// goRuntime is the bench process's runtime over the side's slices.
 	goRuntime goCounts
 }
@@ -167,7 +170,7 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 		for _, s := range [2][2]*side{{api, engine}, {engine, api}}[i%2] {
 			b.times.label(s.label)
 			before, goBefore := b.cpuNow(), readGo()
-			b.attack(vegeta.NewAttacker(vegeta.Client(s.client)), s.name, s.target, slice, &s.m)
+			s.latencies = append(s.latencies, b.attack(vegeta.NewAttacker(vegeta.Client(s.client)), s.name, s.target, slice, &s.m)...)
 			s.cpu.add(before, b.cpuNow())
 			s.goRuntime.add(goBefore, readGo())
 		}
@@ -181,7 +184,9 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 	b.add(fmt.Sprintf("bare workflow: the same decision with no-op steps at %d/s (the engine's share), in alternation with the API's", b.cfg.Rate),
 		describe(engine.m), "no errors", ptr(engine.m.Success == 1))
 	ratio := ms(api.m.Latencies.P99) / ms(engine.m.Latencies.P99)
-	b.add("decision p99 / bare decision p99", fmt.Sprintf("%.2f", ratio), fmt.Sprintf("<= %.0f", decisionRatio), ptr(ratio <= decisionRatio))
+	lo, hi := ratioInterval(api.latencies, engine.latencies, rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 0)))
+	b.add("decision p99 / bare decision p99", fmt.Sprintf("%.2f (bootstrap 90%% interval %.2f-%.2f)", ratio, lo, hi),
+		fmt.Sprintf("<= %.0f", decisionRatio), ptr(ratio <= decisionRatio))
 	for _, s := range []*side{api, engine} {
 		b.report.Rows = append(b.report.Rows, s.cpu.rows("… "+s.label+"CPU per decision", succeeded(s.m))...)
 		b.report.Rows = append(b.report.Rows, s.goRuntime.row("… "+s.label+"the bench process's Go runtime in the side's seconds"))
@@ -258,12 +263,15 @@ func (b *bench) profile() (func(), error) {
 // requestTimeout is how long a request of the attacks may take.
 const requestTimeout = 30 * time.Second
 
-// attack sends the target's requests at the configured rate for d and
-// adds their results to m.
-func (b *bench) attack(a *vegeta.Attacker, name string, target vegeta.Targeter, d time.Duration, m *vegeta.Metrics) {
+// attack sends the target's requests at the configured rate for d, adds
+// their results to m and returns their latencies.
+func (b *bench) attack(a *vegeta.Attacker, name string, target vegeta.Targeter, d time.Duration, m *vegeta.Metrics) []time.Duration {
+	var latencies []time.Duration
 	for res := range a.Attack(target, vegeta.Rate{Freq: b.cfg.Rate, Per: time.Second}, d, name) {
 		m.Add(res)
+		latencies = append(latencies, res.Latency)
 	}
+	return latencies
 }
 
 // close computes an attack's metrics from its results, and logs its
