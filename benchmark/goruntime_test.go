@@ -7,11 +7,16 @@ import (
 	"time"
 )
 
-// A collection between two readings is counted, with its CPU; the
-// goroutines' waits are read from the runtime's histogram.
+// sink keeps an allocation on the heap.
+var sink []byte
+
+// A collection between two readings is counted, with its CPU, and the
+// bytes allocated between them; the goroutines' waits are read from the
+// runtime's histogram.
 func TestGoRuntimeBetweenReadings(t *testing.T) {
 	var g goCounts
 	before := readGo()
+	sink = make([]byte, 1<<20)
 	runtime.GC()
 	runtime.GC()
 	// Goroutines that wait to run: more of them than CPUs, each yielding.
@@ -37,15 +42,18 @@ func TestGoRuntimeBetweenReadings(t *testing.T) {
 	if q := g.quantile(0.99); q <= 0 {
 		t.Errorf("p99 wait %v, want some", q)
 	}
-	if row := g.row("go"); !strings.Contains(row.Value, "garbage collections") {
+	if g.allocated < 1<<20 {
+		t.Errorf("%d bytes allocated, want at least the MiB allocated", g.allocated)
+	}
+	if row := g.row("go", 1); !strings.Contains(row.Value, "garbage collections") || !strings.Contains(row.Value, "KB allocated per decision") {
 		t.Errorf("row %+v", row)
 	}
 	// A second stretch with nothing in it adds no collection.
 	r := readGo()
 	g2 := goCounts{}
 	g2.add(r, r)
-	if g2.cycles != 0 || g2.quantile(0.99) != 0 {
-		t.Errorf("empty stretch: %d collections, p99 %v", g2.cycles, g2.quantile(0.99))
+	if g2.cycles != 0 || g2.quantile(0.99) != 0 || g2.allocated != 0 {
+		t.Errorf("empty stretch: %d collections, %d bytes, p99 %v", g2.cycles, g2.allocated, g2.quantile(0.99))
 	}
 }
 

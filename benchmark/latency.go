@@ -189,7 +189,7 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 		fmt.Sprintf("<= %.0f", decisionRatio), ptr(ratio <= decisionRatio))
 	for _, s := range []*side{api, engine} {
 		b.report.Rows = append(b.report.Rows, s.cpu.rows("… "+s.label+"CPU per decision", succeeded(s.m))...)
-		b.report.Rows = append(b.report.Rows, s.goRuntime.row("… "+s.label+"the bench process's Go runtime in the side's seconds"))
+		b.report.Rows = append(b.report.Rows, s.goRuntime.row("… "+s.label+"the bench process's Go runtime in the side's seconds", succeeded(s.m)))
 	}
 	for _, name := range b.times.names() {
 		b.add("… "+name, b.times.describe(name), "", nil)
