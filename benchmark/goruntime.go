@@ -9,10 +9,11 @@ import (
 
 // The Go runtime's metrics a side's seconds are charged with: the bench
 // process's garbage collections, the bytes it allocated (which bring the
-// next collection nearer), and how long its goroutines waited to run. The bench process hosts the API, both workers and the load
-// generator, so a collection that falls in one side's second slows that
-// side's decisions: on two busy CPUs a collection's marking took
-// 240-400 ms (BENCHMARKS.md).
+// next collection nearer), and how long its goroutines waited to run.
+// The bench process hosts the API, both workers and the load generator,
+// so a collection that falls in one side's second slows that side's
+// decisions: on two busy CPUs a collection's marking took 240-400 ms
+// (BENCHMARKS.md).
 const (
 	metricGCCycles = "/gc/cycles/total:gc-cycles"
 	metricGCCPU    = "/cpu/classes/gc/total:cpu-seconds"
