@@ -93,9 +93,20 @@ func (a *Activities) SetRoundStatus(ctx context.Context, roundID string, status 
 
 // SetStage records the stage a transfer has reached.
 func (a *Activities) SetStage(ctx context.Context, transferID string, stage models.Stage) error {
-	return setStage(a.DB.WithContext(ctx), transferID, stage)
+	return setStage(a.DB.WithContext(ctx), transferID, stage, nil)
 }
 
-func setStage(tx *gorm.DB, transferID string, stage models.Stage) error {
-	return tx.Model(&models.Transfer{}).Where("id = ?", transferID).Update("stage", stage).Error
+// setStage records the stage a transfer has reached and, when live is
+// given, the state it brings, in one UPDATE of the transfer's row (Apply
+// pairs them: pairLive).
+func setStage(tx *gorm.DB, transferID string, stage models.Stage, live *contract.LiveState) error {
+	q := tx.Model(&models.Transfer{}).Where("id = ?", transferID)
+	if live == nil {
+		return q.Update("stage", stage).Error
+	}
+	res := q.Updates(map[string]any{"stage": stage, "live": string(live.State)})
+	if res.Error == nil && res.RowsAffected == 0 {
+		return notFound(gorm.ErrRecordNotFound, "transfer "+transferID)
+	}
+	return res.Error
 }

@@ -485,6 +485,58 @@ func testApplyWritesOnceInOneTransaction(t *testing.T, b testkit.Backend) {
 	}
 }
 
+func TestApplyWritesStageAndStateInOneUpdate(t *testing.T) {
+	eachBackend(t, testApplyWritesStageAndStateInOneUpdate)
+}
+
+// testApplyWritesStageAndStateInOneUpdate: a batch's state goes into the
+// UPDATE of its transfer's last change of stage before it; a state with
+// no change of stage of its transfer before it has an UPDATE of its own.
+func testApplyWritesStageAndStateInOneUpdate(t *testing.T, b testkit.Backend) {
+	a, gdb, proposals := started(t, b)
+	one, two := proposals[0].TransferID, proposals[1].TransferID
+	var updates []string
+	if err := gdb.Callback().Update().After("gorm:update").Register("test:updates", func(tx *gorm.DB) {
+		updates = append(updates, tx.Statement.SQL.String())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var before models.Transfer
+	gdb.First(&before, "id = ?", one)
+	state := func(id, stage string) *contract.LiveState {
+		return &contract.LiveState{TransferID: id, State: []byte(`{"transfer_id":"` + id + `","stage":"` + stage + `"}`)}
+	}
+	steps := []contract.Step{
+		{Stage: &contract.StageChange{TransferID: one, Stage: models.StageAwaitingTPK}},
+		{Live: state(two, "awaiting_tpk")}, // its transfer's stage is not in the batch
+		{Stage: &contract.StageChange{TransferID: one, Stage: models.StageAwaitingPPK}},
+		{Decision: &contract.DecisionInput{TransferID: one, Step: models.RoleTPK, Approve: true, By: tpk, At: asOf.Add(time.Hour)}},
+		{Live: state(one, "awaiting_ppk")},
+		{Stage: &contract.StageChange{TransferID: two, Stage: models.StageAwaitingTPK}}, // after its state
+	}
+	if err := a.Apply(ctx, steps); err != nil {
+		t.Fatal(err)
+	}
+	if len(updates) != 4 {
+		t.Errorf("%d UPDATEs, want 4 (two stages of one, the second with its state; two's state; two's stage):\n%s",
+			len(updates), strings.Join(updates, "\n"))
+	}
+	var got1, got2 models.Transfer
+	gdb.First(&got1, "id = ?", one)
+	gdb.First(&got2, "id = ?", two)
+	if got1.Stage != models.StageAwaitingPPK || got1.Live != string(state(one, "awaiting_ppk").State) || got1.UpdatedAt.Equal(before.UpdatedAt) {
+		t.Errorf("one: stage %s, state %q, entered its stage at %v (was %v)", got1.Stage, got1.Live, got1.UpdatedAt, before.UpdatedAt)
+	}
+	if got2.Stage != models.StageAwaitingTPK || got2.Live != string(state(two, "awaiting_tpk").State) {
+		t.Errorf("two: stage %s, state %q", got2.Stage, got2.Live)
+	}
+	// A transfer that is not there: nothing written, and said so.
+	lost := []contract.Step{{Stage: &contract.StageChange{TransferID: "nope", Stage: models.StageAwaitingPPK}}, {Live: state("nope", "x")}}
+	if err := a.Apply(ctx, lost); err == nil || !strings.Contains(err.Error(), "not found") {
+		t.Errorf("the stage and state of an unknown transfer: %v", err)
+	}
+}
+
 // With CommitWithTemporal, Apply's transaction on PostgreSQL does not wait
 // for its own log flush; without it, it does (a trigger in the
 // transaction records the setting it ran with).

@@ -109,9 +109,10 @@ func BenchmarkDecree3000(b *testing.B) {
 
 // BenchmarkApplyDecision applies what a TPK approval writes, as the
 // transfer workflow's local activity does: the decision with its audit
-// line, the next stage and the PPK's notice, in one transaction, on
-// PostgreSQL. It reports the statements each Apply sends (besides BEGIN
-// and COMMIT): on a busy machine each is a wait of its own.
+// line, the next stage, the PPK's notice and the state it brings, in one
+// transaction, on PostgreSQL. It reports the statements each Apply sends
+// (besides BEGIN and COMMIT): on a busy machine each is a wait of its
+// own.
 func BenchmarkApplyDecision(b *testing.B) {
 	gdb, _ := testkit.New(b)
 	if err := seed.Load(gdb, seed.Generate(2000, asOf, 1)); err != nil {
@@ -143,6 +144,9 @@ func BenchmarkApplyDecision(b *testing.B) {
 	}
 	statements = 0
 	at := asOf.Add(time.Hour)
+	// The state a transfer awaiting the PPK records (workflows.LiveInDB).
+	live := []byte(`{"stage":"awaiting_ppk","awaiting":"ppk","training":false,` +
+		`"decisions":[{"actor":{"id":"tpk1","role":"tpk"},"approve":true,"reason":"ok","at":"2027-01-04T09:00:00Z"}]}`)
 	for i := 0; b.Loop(); i++ {
 		id := proposals[i%len(proposals)].TransferID
 		steps := []contract.Step{
@@ -150,6 +154,7 @@ func BenchmarkApplyDecision(b *testing.B) {
 			{Stage: &contract.StageChange{TransferID: id, Stage: models.StageAwaitingPPK}},
 			{Notice: &contract.NotifyInput{Key: "apply:" + id, Kind: contract.NoticeDecisionRequested, TransferID: id,
 				To: models.RolePPK, Step: "PPK", Deadline: at.AddDate(0, 0, 7)}},
+			{Live: &contract.LiveState{TransferID: id, State: live}},
 		}
 		if err := a.Apply(ctx, steps); err != nil {
 			b.Fatal(err)
