@@ -58,6 +58,8 @@ type config struct {
 	auditCheckpoints string
 	// payloadKeys encrypt what goes to Temporal (package codec).
 	payloadKeys string
+	// temporalTLS is the connection to Temporal's TLS (temporalTLS.config).
+	temporalTLS temporalTLS
 }
 
 func env(name, def string) string {
@@ -90,6 +92,7 @@ func (c *config) flags(fs *flag.FlagSet) {
 	fs.StringVar(&c.databaseURL, "database-url", env("MUTASI_DATABASE_URL", env("DATABASE_URL", defaultDatabaseURL)),
 		"PostgreSQL DSN, or sqlite:<file> (MUTASI_DATABASE_URL or DATABASE_URL)")
 	fs.StringVar(&c.temporal, "temporal", env("MUTASI_TEMPORAL_ADDRESS", "127.0.0.1:7233"), "Temporal frontend host:port (MUTASI_TEMPORAL_ADDRESS)")
+	c.temporalTLS.flags(fs)
 	fs.StringVar(&c.namespace, "namespace", env("MUTASI_TEMPORAL_NAMESPACE", "default"), "Temporal namespace (MUTASI_TEMPORAL_NAMESPACE)")
 	fs.StringVar(&c.smtpAddr, "smtp", env("MUTASI_SMTP_ADDR", ""), "SMTP server host:port; empty keeps mail in the outbox table (MUTASI_SMTP_ADDR)")
 	fs.StringVar(&c.smtpFrom, "smtp-from", env("MUTASI_SMTP_FROM", "bkpsdm@mutasi.local"), "sender address (MUTASI_SMTP_FROM)")
@@ -232,10 +235,16 @@ func serveMetrics(ctx context.Context, reg *metrics.Registry, ln net.Listener, l
 
 // dial connects to Temporal, logging through log, counting the SDK's
 // metrics into reg, and encrypting every payload with cd.
+// The connection is TLS when the temporal-tls flags ask for it.
 func (c *config) dial(log *slog.Logger, reg *metrics.Registry, cd *codec.Codec) (client.Client, error) {
+	conn := codec.Connection()
+	var err error
+	if conn.TLS, err = c.temporalTLS.config(); err != nil {
+		return nil, err
+	}
 	return client.Dial(client.Options{HostPort: c.temporal, Namespace: c.namespace,
 		Logger: tlog.NewStructuredLogger(log), MetricsHandler: reg.Temporal(), DataConverter: cd.DataConverter(),
-		ConnectionOptions: codec.Connection()})
+		ConnectionOptions: conn})
 }
 
 // codec is the payload codec of the configured keys, which are required:
