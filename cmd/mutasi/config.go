@@ -267,6 +267,11 @@ func (c *config) needSecrets() (*codec.Codec, error) {
 	if err := c.needLinkSecret(); err != nil {
 		return nil, err
 	}
+	// The TLS files of the connection to Temporal (a client key among
+	// them) are checked here too, before anything starts.
+	if _, err := c.temporalTLS.config(); err != nil {
+		return nil, err
+	}
 	return c.codec()
 }
 

@@ -14,9 +14,11 @@ import (
 // for a client certificate (mutual TLS). The dev stack's own server, on
 // this host, needs none.
 type temporalTLS struct {
-	// on asks for TLS checked against the system's CAs ("true"/"false");
-	// any of the other settings asks for it too.
-	on string
+	// on asks for TLS checked against the system's CAs; any of the other
+	// settings asks for it too. badEnv is MUTASI_TEMPORAL_TLS when it is
+	// not a boolean.
+	on     bool
+	badEnv string
 	// ca is a PEM file of the CA(s) that signed the frontend's
 	// certificate, instead of the system's.
 	ca string
@@ -30,8 +32,13 @@ type temporalTLS struct {
 
 // flags registers the settings' flags on fs.
 func (t *temporalTLS) flags(fs *flag.FlagSet) {
-	fs.StringVar(&t.on, "temporal-tls", env("MUTASI_TEMPORAL_TLS", "false"),
-		"true connects to Temporal with TLS, the frontend's certificate checked against the system's CAs; the other temporal-tls flags imply it (MUTASI_TEMPORAL_TLS)")
+	v := env("MUTASI_TEMPORAL_TLS", "false")
+	on, err := strconv.ParseBool(v)
+	if err != nil {
+		t.badEnv = v
+	}
+	fs.BoolVar(&t.on, "temporal-tls", on,
+		"connect to Temporal with TLS, the frontend's certificate checked against the system's CAs; the other temporal-tls flags imply it (MUTASI_TEMPORAL_TLS)")
 	fs.StringVar(&t.ca, "temporal-tls-ca", env("MUTASI_TEMPORAL_TLS_CA", ""),
 		"PEM file of the CA that signed the Temporal frontend's certificate, instead of the system's CAs (MUTASI_TEMPORAL_TLS_CA)")
 	fs.StringVar(&t.cert, "temporal-tls-cert", env("MUTASI_TEMPORAL_TLS_CERT", ""),
@@ -46,11 +53,10 @@ func (t *temporalTLS) flags(fs *flag.FlagSet) {
 // for a plain one. A setting that cannot be used is an error naming its
 // flag, before anything is sent.
 func (t temporalTLS) config() (*tls.Config, error) {
-	on, err := strconv.ParseBool(t.on)
-	if err != nil {
-		return nil, fmt.Errorf("--temporal-tls %q: want true or false", t.on)
+	if t.badEnv != "" {
+		return nil, fmt.Errorf("MUTASI_TEMPORAL_TLS %q: want true or false", t.badEnv)
 	}
-	if !on && t.ca == "" && t.cert == "" && t.key == "" && t.serverName == "" {
+	if !t.on && t.ca == "" && t.cert == "" && t.key == "" && t.serverName == "" {
 		return nil, nil
 	}
 	cfg := &tls.Config{MinVersion: tls.VersionTLS12, ServerName: t.serverName}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"crypto/ecdsa"
 	"crypto/elliptic"
@@ -113,17 +114,17 @@ func TestTemporalTLSSettings(t *testing.T) {
 		certs   int
 		wantErr string
 	}{
-		{name: "none", set: temporalTLS{on: "false"}},
-		{name: "system CAs", set: temporalTLS{on: "true"}, tls: true},
-		{name: "a server name alone", set: temporalTLS{on: "false", serverName: "temporal.internal"}, tls: true},
-		{name: "own CA", set: temporalTLS{on: "false", ca: ca.pem}, tls: true, roots: true},
-		{name: "mutual", set: temporalTLS{on: "false", ca: ca.pem, cert: cert, key: key}, tls: true, roots: true, certs: 1},
-		{name: "not a boolean", set: temporalTLS{on: "ya"}, wantErr: "--temporal-tls \"ya\""},
-		{name: "no CA file", set: temporalTLS{on: "false", ca: filepath.Join(dir, "missing.pem")}, wantErr: "--temporal-tls-ca"},
-		{name: "CA file without a certificate", set: temporalTLS{on: "false", ca: notPEM}, wantErr: "no PEM certificate"},
-		{name: "certificate without key", set: temporalTLS{on: "false", cert: cert}, wantErr: "go together"},
-		{name: "key without certificate", set: temporalTLS{on: "false", key: key}, wantErr: "go together"},
-		{name: "certificate with the wrong key", set: temporalTLS{on: "false", cert: cert, key: notPEM}, wantErr: "--temporal-tls-key"},
+		{name: "none", set: temporalTLS{}},
+		{name: "system CAs", set: temporalTLS{on: true}, tls: true},
+		{name: "a server name alone", set: temporalTLS{serverName: "temporal.internal"}, tls: true},
+		{name: "own CA", set: temporalTLS{ca: ca.pem}, tls: true, roots: true},
+		{name: "mutual", set: temporalTLS{ca: ca.pem, cert: cert, key: key}, tls: true, roots: true, certs: 1},
+		{name: "not a boolean", set: temporalTLS{badEnv: "ya"}, wantErr: "MUTASI_TEMPORAL_TLS \"ya\""},
+		{name: "no CA file", set: temporalTLS{ca: filepath.Join(dir, "missing.pem")}, wantErr: "--temporal-tls-ca"},
+		{name: "CA file without a certificate", set: temporalTLS{ca: notPEM}, wantErr: "no PEM certificate"},
+		{name: "certificate without key", set: temporalTLS{cert: cert}, wantErr: "go together"},
+		{name: "key without certificate", set: temporalTLS{key: key}, wantErr: "go together"},
+		{name: "certificate with the wrong key", set: temporalTLS{cert: cert, key: notPEM}, wantErr: "--temporal-tls-key"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			cfg, err := c.set.config()
@@ -224,7 +225,7 @@ func TestTemporalOverMutualTLS(t *testing.T) {
 		_, err = tc.WorkflowService().DescribeNamespace(ctx, &workflowservice.DescribeNamespaceRequest{Namespace: "default"})
 		return err
 	}
-	if err := dial(temporalTLS{on: "false", ca: ca.pem, cert: clientCert, key: clientKey}); err != nil {
+	if err := dial(temporalTLS{ca: ca.pem, cert: clientCert, key: clientKey}); err != nil {
 		t.Fatalf("over mutual TLS: %v", err)
 	}
 	mu.Lock()
@@ -232,13 +233,44 @@ func TestTemporalOverMutualTLS(t *testing.T) {
 		t.Errorf("the frontend saw client certificates %v, want mutasi-worker's", seen)
 	}
 	mu.Unlock()
-	if err := dial(temporalTLS{on: "false", ca: ca.pem}); err == nil {
+	if err := dial(temporalTLS{ca: ca.pem}); err == nil {
 		t.Error("connected without a client certificate")
 	}
-	if err := dial(temporalTLS{on: "false", ca: other.pem, cert: clientCert, key: clientKey}); err == nil {
+	if err := dial(temporalTLS{ca: other.pem, cert: clientCert, key: clientKey}); err == nil {
 		t.Error("connected trusting another CA")
 	}
-	if err := dial(temporalTLS{on: "false"}); err == nil {
+	if err := dial(temporalTLS{}); err == nil {
 		t.Error("connected in plain text to a TLS frontend")
+	}
+}
+
+// TestCommandsRefuseBadTemporalTLS checks that the server and the worker
+// take the temporal-tls settings from the environment and, given one
+// that cannot be used, stop at start naming it, before they look for
+// their database (which is not there: that would be the error otherwise).
+func TestCommandsRefuseBadTemporalTLS(t *testing.T) {
+	dir := t.TempDir()
+	key, err := codec.NewKey("t")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("MUTASI_LINK_SECRET", "a-secret-long-enough-for-the-test-0123")
+	t.Setenv("MUTASI_PAYLOAD_KEYS", key)
+	missing := filepath.Join(dir, "missing.pem")
+	for _, c := range []struct{ env, value, says string }{
+		{"MUTASI_TEMPORAL_TLS", "ya", `MUTASI_TEMPORAL_TLS "ya"`},
+		{"MUTASI_TEMPORAL_TLS_CA", missing, "--temporal-tls-ca"},
+		{"MUTASI_TEMPORAL_TLS_CERT", missing, "go together"},
+	} {
+		t.Setenv(c.env, c.value)
+		for _, cmd := range []string{"server", "worker"} {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), []string{cmd, "--database-url", "sqlite:" + filepath.Join(dir, "m.db"),
+				"--temporal", "127.0.0.1:1"}, &stdout, &stderr)
+			if code == 0 || !strings.Contains(stderr.String(), c.says) {
+				t.Errorf("mutasi %s with %s=%s: exit %d, %q; want an error saying %s", cmd, c.env, c.value, code, stderr.String(), c.says)
+			}
+		}
+		t.Setenv(c.env, "")
 	}
 }
