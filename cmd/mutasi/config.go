@@ -153,7 +153,12 @@ func (c *config) createDB() (*gorm.DB, error) {
 // metricsFlag registers --metrics-addr: where the process serves its
 // Prometheus metrics, apart from the API's public port.
 func metricsFlag(fs *flag.FlagSet, def string) *string {
-	return fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", def),
+	// An empty MUTASI_METRICS_ADDR serves none, as an empty flag does (env
+	// takes an empty variable for one not set).
+	if v, set := os.LookupEnv("MUTASI_METRICS_ADDR"); set {
+		def = v
+	}
+	return fs.String("metrics-addr", def,
 		"where /metrics is served, never on the API's port; empty serves none (MUTASI_METRICS_ADDR)")
 }
 

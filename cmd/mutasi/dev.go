@@ -37,7 +37,7 @@ func runDev(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	employees := fs.Int("employees", 2000, "size of the demo government loaded into an empty database")
 	uiPort := fs.String("ui-port", "8233", "port of the Temporal Web UI")
 	addr := fs.String("http-addr", env("MUTASI_HTTP_ADDR", "127.0.0.1:8080"), "address the API listens on")
-	metricsAddr := fs.String("metrics-addr", env("MUTASI_METRICS_ADDR", "127.0.0.1:9090"), "where the API's and the worker's /metrics are served (MUTASI_METRICS_ADDR)")
+	metricsAddr := metricsFlag(fs, "127.0.0.1:9090") // the API's and the worker's
 	hf := addHTTPFlags(fs)
 	evaluation := evaluationFlags(fs, hf.zone)
 	if err := fs.Parse(args); err != nil {

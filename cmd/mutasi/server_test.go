@@ -118,3 +118,29 @@ func TestListenNamesTheFlag(t *testing.T) {
 	}
 	again.Close()
 }
+
+// TestMetricsAddressFromTheEnvironment checks --metrics-addr's default:
+// the command's own when MUTASI_METRICS_ADDR is not set, the variable's
+// when it is, and none when it is set empty, as README says.
+func TestMetricsAddressFromTheEnvironment(t *testing.T) {
+	parse := func() string {
+		fs := flag.NewFlagSet("worker", flag.ContinueOnError)
+		addr := metricsFlag(fs, ":9090")
+		if err := fs.Parse(nil); err != nil {
+			t.Fatal(err)
+		}
+		return *addr
+	}
+	t.Setenv("MUTASI_METRICS_ADDR", "127.0.0.1:9999")
+	if got := parse(); got != "127.0.0.1:9999" {
+		t.Errorf("set: %q, want 127.0.0.1:9999", got)
+	}
+	t.Setenv("MUTASI_METRICS_ADDR", "")
+	if got := parse(); got != "" {
+		t.Errorf("set empty: %q, want none", got)
+	}
+	os.Unsetenv("MUTASI_METRICS_ADDR") // t.Setenv restores it after the test
+	if got := parse(); got != ":9090" {
+		t.Errorf("not set: %q, want the command's :9090", got)
+	}
+}
