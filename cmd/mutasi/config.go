@@ -238,9 +238,9 @@ func serveMetrics(ctx context.Context, reg *metrics.Registry, ln net.Listener, l
 	}()
 }
 
-// dial connects to Temporal, logging through log, counting the SDK's
-// metrics into reg, and encrypting every payload with cd.
-// The connection is TLS when the temporal-tls flags ask for it.
+// dial connects to Temporal, over TLS when the temporal-tls flags ask
+// for it, logging through log, counting the SDK's metrics into reg, and
+// encrypting every payload with cd.
 func (c *config) dial(log *slog.Logger, reg *metrics.Registry, cd *codec.Codec) (client.Client, error) {
 	conn := codec.Connection()
 	var err error
