@@ -59,9 +59,10 @@ func notFound(err error, what string) error {
 }
 
 // insertOnce inserts rows, skipping any that already exist by their
-// primary key or a unique index.
-func insertOnce(tx *gorm.DB, rows any) error {
-	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(rows).Error
+// primary key or a unique index. On a dry-run session (db.Writes) it
+// builds the statement without running it.
+func insertOnce(tx *gorm.DB, rows any) *gorm.DB {
+	return tx.Clauses(clause.OnConflict{DoNothing: true}).Create(rows)
 }
 
 // audit appends one line to the audit trail, once per key, in the
@@ -78,7 +79,7 @@ func (a *Activities) StartRound(ctx context.Context, r contract.RoundStart) erro
 	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		row := models.Round{ID: r.RoundID, Name: r.Name, Status: models.RoundAnalysis, Settings: r.Settings,
 			WorkflowID: r.WorkflowID, CreatedBy: r.By.ID, CreatedAt: r.At, UpdatedAt: r.At}
-		if err := insertOnce(tx, &row); err != nil {
+		if err := insertOnce(tx, &row).Error; err != nil {
 			return err
 		}
 		return audit(tx, "round:"+r.RoundID+":start", models.AuditEntry{RoundID: r.RoundID,
@@ -93,20 +94,5 @@ func (a *Activities) SetRoundStatus(ctx context.Context, roundID string, status 
 
 // SetStage records the stage a transfer has reached.
 func (a *Activities) SetStage(ctx context.Context, transferID string, stage models.Stage) error {
-	return setStage(a.DB.WithContext(ctx), transferID, stage, nil)
-}
-
-// setStage records the stage a transfer has reached and, when live is
-// given, the state it brings, in one UPDATE of the transfer's row (Apply
-// pairs them: pairLive).
-func setStage(tx *gorm.DB, transferID string, stage models.Stage, live *contract.LiveState) error {
-	q := tx.Model(&models.Transfer{}).Where("id = ?", transferID)
-	if live == nil {
-		return q.Update("stage", stage).Error
-	}
-	res := q.Updates(map[string]any{"stage": stage, "live": string(live.State)})
-	if res.Error == nil && res.RowsAffected == 0 {
-		return notFound(gorm.ErrRecordNotFound, "transfer "+transferID)
-	}
-	return res.Error
+	return a.Apply(ctx, []contract.Step{{Stage: &contract.StageChange{TransferID: transferID, Stage: stage}}})
 }

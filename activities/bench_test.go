@@ -110,9 +110,9 @@ func BenchmarkDecree3000(b *testing.B) {
 // BenchmarkApplyDecision applies what a TPK approval writes, as the
 // transfer workflow's local activity does: the decision with its audit
 // line, the next stage, the PPK's notice and the state it brings, in one
-// transaction, on PostgreSQL. It reports the statements each Apply sends
-// (besides BEGIN and COMMIT): on a busy machine each is a wait of its
-// own.
+// transaction, on PostgreSQL. It reports the statements each Apply runs
+// (besides BEGIN and COMMIT): the notice's read, then the writes, sent
+// to the server together (db.Writes).
 func BenchmarkApplyDecision(b *testing.B) {
 	gdb, _ := testkit.New(b)
 	if err := seed.Load(gdb, seed.Generate(2000, asOf, 1)); err != nil {

@@ -11,6 +11,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/bkpsdm/mutasi/contract"
+	"github.com/bkpsdm/mutasi/db"
 	"github.com/bkpsdm/mutasi/models"
 	"github.com/bkpsdm/mutasi/notify"
 )
@@ -20,16 +21,16 @@ import (
 // the outbox relay sends it. It only writes to the database, so the
 // transfer runs it as a local activity.
 func (a *Activities) Notify(ctx context.Context, in contract.NotifyInput) error {
-	return a.DB.WithContext(ctx).Transaction(func(tx *gorm.DB) error { return a.recordNotice(tx, in) })
+	return a.Apply(ctx, []contract.Step{{Notice: &in}})
 }
 
-// recordNotice renders the notification and records it in the outbox,
-// once, on each channel it goes by (channels): the first under the
-// notification's key, whose delivery the workflow waits for, a second
-// under the key and ":webhook". Under the same key it records the notice
-// shown in the application (inApp). gdb should be a transaction, so that
-// all are recorded or none.
-func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
+// noticeWrites reads what the notification tells (from gdb) and renders
+// it, then adds its writes to w: the outbox message, once, on each
+// channel it goes by (channels), the first under the notification's key,
+// whose delivery the workflow waits for, a second under the key and
+// ":webhook"; and, under the same key, the notice shown in the
+// application (inApp).
+func (a *Activities) noticeWrites(gdb *gorm.DB, w *db.Writes, in contract.NotifyInput) error {
 	t, d, lang, err := load(gdb, a.BaseURL, in)
 	if err != nil {
 		return err
@@ -51,7 +52,7 @@ func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
 			// to see, rather than retried for ever.
 			msg.Status, msg.LastError = models.OutboxFailed, fmt.Sprintf("no valid %s for the %s: %q", c, in.To, msg.To)
 		}
-		if err := insertOnce(gdb, msg); err != nil {
+		if err := w.Add(insertOnce(w.Build(), msg), ""); err != nil {
 			return err
 		}
 		key = in.Key + ":" + string(models.ChannelWebhook)
@@ -60,7 +61,7 @@ func (a *Activities) recordNotice(gdb *gorm.DB, in contract.NotifyInput) error {
 	if err != nil {
 		return err
 	}
-	return insertOnce(gdb, n)
+	return w.Add(insertOnce(w.Build(), n), "")
 }
 
 // inApp is the notice shown in the application for a notification: to

@@ -66,7 +66,7 @@ func (a *Activities) SendPeriodReport(ctx context.Context, in contract.PeriodRep
 			rows[i].AttachmentName = "evaluasi-mutasi-" + in.Label + ".xlsx"
 		}
 	}
-	return len(rows), insertOnce(gdb, &rows)
+	return len(rows), insertOnce(gdb, &rows).Error
 }
 
 // reportRecipients are the addresses given, or else the PPK and HR

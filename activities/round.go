@@ -60,7 +60,7 @@ func (a *Activities) AnalyzeNeeds(ctx context.Context, in contract.RoundAsOf) (c
 	}
 	err := gdb.Transaction(func(tx *gorm.DB) error {
 		if len(needs) > 0 {
-			if err := insertOnce(tx.Session(&gorm.Session{CreateBatchSize: 500}), &needs); err != nil {
+			if err := insertOnce(tx.Session(&gorm.Session{CreateBatchSize: 500}), &needs).Error; err != nil {
 				return err
 			}
 		}
@@ -267,12 +267,12 @@ func (a *Activities) planRound(gdb *gorm.DB, round models.Round, asOf time.Time,
 	return gdb.Transaction(func(tx *gorm.DB) error {
 		batched := tx.Session(&gorm.Session{CreateBatchSize: 500})
 		if len(transfers) > 0 {
-			if err := insertOnce(batched, &transfers); err != nil {
+			if err := insertOnce(batched, &transfers).Error; err != nil {
 				return err
 			}
 		}
 		if len(exclusions) > 0 {
-			if err := insertOnce(batched, &exclusions); err != nil {
+			if err := insertOnce(batched, &exclusions).Error; err != nil {
 				return err
 			}
 		}

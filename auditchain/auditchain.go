@@ -67,11 +67,18 @@ func writeString(h hash.Hash, s string) {
 // Call it inside the transaction that makes the change it records, so
 // the line commits or rolls back with the change. It takes no lock.
 func Append(tx *gorm.DB, e *models.AuditEntry) (added bool, err error) {
+	res := Insert(tx, e)
+	return res.RowsAffected == 1, res.Error
+}
+
+// Insert is Append's statement, as GORM returns it: on a dry-run session
+// (db.Writes) it is built and not run, to be sent with the change's
+// other writes.
+func Insert(tx *gorm.DB, e *models.AuditEntry) *gorm.DB {
 	e.At = e.At.Truncate(time.Microsecond)
 	now := time.Now()
 	e.Seq, e.PrevHash, e.Hash, e.RecordedAt = nil, "", "", &now
-	res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(e)
-	return res.RowsAffected == 1, res.Error
+	return tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "key"}}, DoNothing: true}).Create(e)
 }
 
 // Head is where the sealed chain ends: how many lines it holds and the
