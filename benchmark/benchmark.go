@@ -127,6 +127,9 @@ type bench struct {
 	temporalPID int
 	// load is the busy processes' IDs.
 	load []int
+	// dir is the run's temporary directory, which holds the dev server's
+	// state.
+	dir string
 }
 
 // duration is how long each endpoint is attacked.
@@ -174,6 +177,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		return rep, err
 	}
 	defer os.RemoveAll(dir)
+	b.dir = dir
 	quiet := tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	// Payloads are encrypted, as in production.
 	if b.payloadKeys, err = codec.NewKey("bench"); err != nil {

@@ -1,11 +1,18 @@
 package benchmark
 
 import (
+	"context"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"go.temporal.io/sdk/testsuite"
+
+	"github.com/bkpsdm/mutasi/testkit"
 )
 
 func TestTable(t *testing.T) {
@@ -48,5 +55,30 @@ func TestBareWorkflow(t *testing.T) {
 	}
 	if n := noops.Load(); n != 5 {
 		t.Errorf("%d children counted, want 5", n)
+	}
+}
+
+// A probe acts on its beat and records each act under the side being
+// measured, and acts no more once stopped.
+func TestProbeRecordsEachActUnderTheSide(t *testing.T) {
+	b := &bench{}
+	b.times.start()
+	b.times.label("bare: ")
+	var acts atomic.Int64
+	stop := b.probe("flush", func() error { acts.Add(1); return nil })
+	ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
+	defer cancel()
+	if err := testkit.Poll(ctx, probeEvery, "three acts", func() bool { return acts.Load() >= 3 }); err != nil {
+		stop()
+		t.Fatal(err)
+	}
+	stop()
+	n := acts.Load()
+	b.times.stop()
+	if names := b.times.names(); !slices.Equal(names, []string{"bare: flush"}) {
+		t.Fatalf("parts %q, want the probe's under the side", names)
+	}
+	if got, want := b.times.describe("bare: flush"), fmt.Sprintf("(%d)", n); !strings.HasSuffix(got, want) {
+		t.Errorf("the probe's row %q does not count its %d acts", got, n)
 	}
 }

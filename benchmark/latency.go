@@ -9,8 +9,10 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"runtime/pprof"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	vegeta "github.com/tsenart/vegeta/v12/lib"
@@ -162,7 +164,7 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 		return err
 	}
 	b.times.start()
-	stopProbe, err := b.probeCommits()
+	stopProbes, err := b.probes()
 	if err != nil {
 		return err
 	}
@@ -175,7 +177,7 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 			s.goRuntime.add(goBefore, readGo())
 		}
 	}
-	stopProbe()
+	stopProbes()
 	b.times.stop()
 	stopProfile()
 	b.close(api.name, &api.m)
@@ -197,19 +199,45 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 	return nil
 }
 
-// probeEvery is how often probeCommits commits.
+// probeEvery is how often each probe beside the decisions acts.
 const probeEvery = 20 * time.Millisecond
 
-// probeCommits commits a one-row insert in the run's database every
-// probeEvery, and records how long each took in the breakdown, under the
-// side being measured, until the function it returns is called. A commit
-// waits for PostgreSQL to flush its write-ahead log to disk, shared with
-// every other writer of the cluster: the probe shows what a decision's
-// own commit meets, apart from the decision's work.
-func (b *bench) probeCommits() (func(), error) {
+// probes starts what runs beside the decisions, apart from them, and
+// records in the breakdown, under the side being measured, what the
+// machine gives any writer in those seconds: a one-row insert committed
+// in the run's database, which waits for PostgreSQL to flush its
+// write-ahead log to disk, shared with every other writer of the
+// cluster; and a page written and flushed to a file of the run's
+// directory, which is the disk alone, with no PostgreSQL in the way. The
+// function it returns stops them.
+func (b *bench) probes() (func(), error) {
 	if err := b.gdb.Exec("CREATE TABLE IF NOT EXISTS bench_commit_probes (id bigserial PRIMARY KEY, at timestamptz NOT NULL)").Error; err != nil {
 		return nil, err
 	}
+	// O_DSYNC makes each write return once its data is on the disk, as
+	// PostgreSQL's write-ahead log is flushed (wal_sync_method).
+	f, err := os.OpenFile(filepath.Join(b.dir, "flush-probe"), os.O_WRONLY|os.O_CREATE|syscall.O_DSYNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	page := make([]byte, 8<<10)
+	stopCommits := b.probe(commitProbe, func() error {
+		return b.gdb.Exec("INSERT INTO bench_commit_probes (at) VALUES (now())").Error
+	})
+	stopFlushes := b.probe(flushProbe, func() error {
+		_, err := f.WriteAt(page, 0)
+		return err
+	})
+	return func() {
+		stopCommits()
+		stopFlushes()
+		f.Close()
+	}, nil
+}
+
+// probe calls act every probeEvery and records how long each call took
+// in the breakdown as part, until the function it returns is called.
+func (b *bench) probe(part string, act func() error) func() {
 	done, stopped := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(stopped)
@@ -222,21 +250,24 @@ func (b *bench) probeCommits() (func(), error) {
 			case <-tick.C:
 			}
 			t0 := time.Now()
-			if err := b.gdb.Exec("INSERT INTO bench_commit_probes (at) VALUES (now())").Error; err != nil {
-				b.logf("commit probe: %v", err)
+			if err := act(); err != nil {
+				b.logf("%s: %v", part, err)
 				continue
 			}
-			b.times.observe(probePart, time.Since(t0))
+			b.times.observe(part, time.Since(t0))
 		}
 	}()
 	return func() {
 		close(done)
 		<-stopped
-	}, nil
+	}
 }
 
-// probePart names the probe's commits in the breakdown.
-var probePart = fmt.Sprintf("0. beside it: a one-row insert committed in Mutasi's database (its write-ahead log flushed), every %v", probeEvery)
+// commitProbe and flushProbe name the probes in the breakdown.
+var (
+	commitProbe = fmt.Sprintf("0. beside it: a one-row insert committed in Mutasi's database (its write-ahead log flushed), every %v", probeEvery)
+	flushProbe  = fmt.Sprintf("0. beside it: 8 KiB written to a file of the bench's directory and flushed to its disk, every %v", probeEvery)
+)
 
 func ptr[T any](v T) *T { return &v }
 
