@@ -274,6 +274,9 @@ func sync1(f func()) func() {
 // linkSecret signs the benchmark's survey links.
 const linkSecret = "bench-secret"
 
+// benchPool is how many PostgreSQL connections the bench process keeps.
+const benchPool = 40
+
 // freshDatabase creates and migrates a database for the run; the function
 // it returns drops it.
 func (b *bench) freshDatabase() (func(), error) {
@@ -291,8 +294,12 @@ func (b *bench) freshDatabase() (func(), error) {
 	if b.gdb, err = db.Open(b.dsn); err != nil {
 		return nil, err
 	}
+	// The bench process serves the API, runs the worker and probes the
+	// database at once: a larger pool than one process's, all of it kept,
+	// so that a burst does not open and close connections.
 	if sqlDB, err := b.gdb.DB(); err == nil {
-		sqlDB.SetMaxOpenConns(40)
+		sqlDB.SetMaxOpenConns(benchPool)
+		sqlDB.SetMaxIdleConns(benchPool)
 	}
 	if err := db.Migrate(b.gdb); err != nil {
 		return nil, err

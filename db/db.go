@@ -70,7 +70,7 @@ func Open(dsn string) (*gorm.DB, error) {
 		// connection per statement.
 		sqlDB.SetMaxOpenConns(PoolSize)
 		sqlDB.SetMaxIdleConns(PoolSize)
-		sqlDB.SetConnMaxIdleTime(time.Minute)
+		sqlDB.SetConnMaxIdleTime(IdleTimeout)
 		return gdb, nil
 	}
 	if path == "" {
@@ -104,6 +104,16 @@ func Open(dsn string) (*gorm.DB, error) {
 // reached the limit, and a request that needed a new connection then was
 // answered 503.
 const PoolSize = 10
+
+// IdleTimeout is how long a pooled PostgreSQL connection may stay unused
+// before it is closed. With a minute, the pool was nearly empty after a
+// lull of one, and the first second of the next burst of decisions
+// reopened it: on a loaded machine each new connection (a PostgreSQL
+// fork) took long enough that those decisions waited up to 0.4 s for
+// their reads (BENCHMARKS.md, 2026-12-07 15:24-15:35). Half an hour
+// covers the pauses of a working day; a process keeps PoolSize
+// connections at most.
+const IdleTimeout = 30 * time.Minute
 
 // IsSQLite reports whether gdb is an SQLite database (as opposed to
 // PostgreSQL).
