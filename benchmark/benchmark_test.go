@@ -58,8 +58,8 @@ func TestBareWorkflow(t *testing.T) {
 	}
 }
 
-// A probe acts on its beat and records each act under the side being
-// measured, and acts no more once stopped.
+// A probe acts on its beat and records each of its acts under the side
+// being measured.
 func TestProbeRecordsEachActUnderTheSide(t *testing.T) {
 	b := &bench{}
 	b.times.start()
