@@ -203,11 +203,13 @@ func roundEndToEnd(t *testing.T, s *stack) {
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}
 	// The round starts its transfers through batches of 4, so that its
 	// recorded history covers that branch (the workflow tests cover both).
-	// The windows script must act in (acknowledge or object, train) are
-	// wider than testkit.Compressed's: the script polls a real server, and
-	// on a busy machine a 2-second window closed before it saw it open.
+	// The windows script must act in (acknowledge or object, train, answer
+	// the survey) are wider than testkit.Compressed's: the script polls a
+	// real server, and on a busy machine a 2-second window closed before it
+	// saw it open (and, once, the survey's 8 seconds, during CI).
 	settings := testkit.Compressed()
 	settings.AcknowledgeDeadline, settings.TrainingDeadline = testkit.Seconds(10), testkit.Seconds(10)
+	settings.SurveyWindow = testkit.Seconds(20)
 	in := workflows.RoundInput{RoundID: roundID, Name: "Uji integrasi", Settings: settings,
 		By: contract.ActorRef{ID: "hr1", Role: models.RoleHR}, TransferBatch: 4}
 	run, err := s.c.ExecuteWorkflow(ctx, opts, workflows.RoundWorkflow, in)
