@@ -153,7 +153,8 @@ func auditTransfer(tx *gorm.DB, roundID, transferID, step string, by contract.Ac
 	if err != nil {
 		return err
 	}
-	return audit(tx, line.Key, line)
+	_, err = auditchain.Append(tx, &line)
+	return err
 }
 
 // RecordAcknowledgement records that the employee acknowledged.
