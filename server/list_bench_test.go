@@ -25,8 +25,9 @@ import (
 // as `mutasi bench` does: through the handler, with its bearer token. It
 // reports how many transfers the round has, the statements a request
 // sends to the database (each a round trip, which a busy machine makes
-// slow) and the CPU a request takes in the test's process (cpu-ms) and
-// in PostgreSQL's (pg-cpu-ms).
+// slow) and the CPU a request takes in the test's process (cpu-ms: the
+// handler's, and the check of the answer's JSON) and in PostgreSQL's
+// (pg-cpu-ms).
 func BenchmarkListTransfers(b *testing.B) {
 	gdb, _ := testkit.New(b)
 	asOf := time.Date(2027, 1, 4, 8, 0, 0, 0, time.UTC)
