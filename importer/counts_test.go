@@ -64,3 +64,46 @@ func TestImportCountsWhatChanged(t *testing.T) {
 		}
 	}
 }
+
+// TestImportTakesAnEmptyListForNone: an employee whose lists GORM stored
+// empty ([], as a record saved with empty lists has them) is unchanged by
+// a file that gives them none (NULL), and updated by one that gives one;
+// on PostgreSQL and on SQLite, staged and written as read.
+func TestImportTakesAnEmptyListForNone(t *testing.T) {
+	const nip = "198503122010011001"
+	const header = "nip,name,status,rank,position_id,in_post_since,education,performance,potential,skp,competencies,relative_nips\n"
+	row := nip + ",Satu,pns,III/b,DINSOS-ADM-1,2020-01-01,S1,tinggi,rendah,"
+	defer func() { directWrites = true }()
+	for _, b := range testkit.Backends() {
+		for _, direct := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%s/direct=%t", b.Name, direct), func(t *testing.T) {
+				directWrites = direct
+				gdb, _ := b.New(t)
+				loadUnitsAndPositions(t, gdb)
+				if _, err := loadFile(gdb, "employees", "text/csv", header+row+",,\n"); err != nil {
+					t.Fatal(err)
+				}
+				empty := models.Employee{SKP: []models.EmployeeSKP{}, Competencies: []models.EmployeeCompetency{}, RelativeNIPs: []string{}}
+				if err := gdb.Model(&models.Employee{NIP: nip}).Select("skp", "competencies", "relative_nips").Updates(&empty).Error; err != nil {
+					t.Fatal(err)
+				}
+				var stored string
+				if err := gdb.Raw("SELECT skp || competencies || relative_nips FROM employees WHERE nip = ?", nip).Scan(&stored).Error; err != nil || stored != "[][][]" {
+					t.Fatalf("the lists are stored as %q (%v), want [][][]", stored, err)
+				}
+				for _, c := range []struct {
+					name, file string
+					want       Result
+				}{
+					{"no lists", header + row + ",,\n", Result{Kind: "employees", Rows: 1, Unchanged: 1}},
+					{"an SKP", header + row + "2025:Baik,,\n", Result{Kind: "employees", Rows: 1, Updated: 1}},
+				} {
+					res, err := loadFile(gdb, "employees", "text/csv", c.file)
+					if err != nil || fmt.Sprint(res) != fmt.Sprint(c.want) {
+						t.Errorf("%s: %+v, %v; want %+v", c.name, res, err, c.want)
+					}
+				}
+			})
+		}
+	}
+}

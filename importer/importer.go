@@ -64,6 +64,10 @@ type spec struct {
 	// unchanged lists database columns the upsert of an existing row
 	// never changes (values the file does not carry).
 	unchanged []string
+	// lists are the columns of table that hold JSON lists, where no list
+	// is stored as NULL (an import's) or as [] (GORM's serializer, for
+	// an empty list): a row is not changed from one to the other.
+	lists []string
 	// talentDefault: a new row gets the middle performance and potential,
 	// and Result.DefaultTalent counts them.
 	talentDefault bool
@@ -499,6 +503,7 @@ var specs = map[string]spec{
 		limits: map[string]int{"name": models.MaxName, "position_id": models.MaxPositionID},
 		parse:  parseEmployee,
 		table:  table{"employees", employeeColumns, func(v any) []any { return employeeValues(v.(models.Employee)) }},
+		lists:  []string{"relative_nips", "skp", "competencies"},
 		ref:    "position_id", refTable: "positions",
 		children: []children{
 			childrenOf("sanctions", "sanctions", []string{"nip", "type", "start", "end", "source"},

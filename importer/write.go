@@ -597,7 +597,8 @@ func (s *stage) write(tx *gorm.DB, res *Result, c chunk) error {
 // assignments are, for the staged rows with the optional columns of
 // mask, the SET list that writes a row's columns from src (the staged
 // row "s", or SQLite's "excluded"), and the conditions of which one
-// holds when the stored row differs from it in a column it sets.
+// holds when the stored row differs from it in a column it sets (a
+// list column's NULL and [] being the same: no list).
 func (s *stage) assignments(mask uint64, src string) (set, differs []string) {
 	t := s.imp.table
 	has := map[string]bool{}
@@ -609,7 +610,11 @@ func (s *stage) assignments(mask uint64, src string) (set, differs []string) {
 		if !slices.Contains(keep, col) {
 			q := quote([]string{col})
 			set = append(set, q+" = "+src+"."+q)
-			differs = append(differs, t.name+"."+q+" IS DISTINCT FROM "+src+"."+q)
+			stored, given := t.name+"."+q, src+"."+q
+			if slices.Contains(s.imp.lists, col) {
+				stored, given = "COALESCE("+stored+", '[]')", "COALESCE("+given+", '[]')"
+			}
+			differs = append(differs, stored+" IS DISTINCT FROM "+given)
 		}
 	}
 	return set, differs
