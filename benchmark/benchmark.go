@@ -237,6 +237,11 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 	}
 	b.stopWorker = sync1(w.Stop)
 	defer b.stopWorker()
+	checkAudit, stopSealer, err := b.sealAudit()
+	if err != nil {
+		return rep, err
+	}
+	defer stopSealer()
 
 	var rounds []string
 	for _, n := range cfg.Sizes {
@@ -257,6 +262,7 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 			return rep, err
 		}
 	}
+	checkAudit()
 	return rep, nil
 }
 
