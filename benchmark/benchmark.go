@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -68,6 +69,11 @@ type Config struct {
 	// activities.Activities.CommitWithTemporal: only on a cluster whose
 	// state is on the run's PostgreSQL server.
 	CommitWithTemporal bool
+	// ServerMetrics, when set, is the host:port of the Temporal server's
+	// Prometheus metrics, read around each side's slices of decisions to
+	// split the server's time by side; the dev server the run starts
+	// serves them on its port.
+	ServerMetrics string
 	// Log receives progress.
 	Log io.Writer
 }
@@ -199,8 +205,14 @@ func Run(ctx context.Context, cfg Config) (Report, error) {
 		b.c, b.hostPort = c, cfg.TemporalAddress
 	} else {
 		b.logf("starting the Temporal dev server (state on disk, as mutasi dev)")
-		srv, err := devtemporal.Start(ctx, devtemporal.Options{DBFile: filepath.Join(dir, "temporal.db"), Logger: quiet,
-			Metrics: b.times.metrics(), DataConverter: cd.DataConverter(), Connection: codec.Connection()})
+		o := devtemporal.Options{DBFile: filepath.Join(dir, "temporal.db"), Logger: quiet,
+			Metrics: b.times.metrics(), DataConverter: cd.DataConverter(), Connection: codec.Connection()}
+		if cfg.ServerMetrics != "" {
+			if _, o.MetricsPort, err = net.SplitHostPort(cfg.ServerMetrics); err != nil {
+				return rep, fmt.Errorf("server metrics: %w", err)
+			}
+		}
+		srv, err := devtemporal.Start(ctx, o)
 		if err != nil {
 			return rep, err
 		}

@@ -137,6 +137,9 @@ type side struct {
 	cpu       cpuSpent
 	// goRuntime is the bench process's runtime over the side's slices.
 	goRuntime goCounts
+	// server is the Temporal server's time over the side's slices
+	// (Config.ServerMetrics).
+	server serverSpent
 }
 
 // decisions measures the API's TPK decisions (target) and BareDecider's
@@ -154,7 +157,7 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 	}
 	defer stopBare()
 	newSide := func(label, name string, target vegeta.Targeter) *side {
-		return &side{label: label, name: name, target: target, cpu: cpuSpent{},
+		return &side{label: label, name: name, target: target, cpu: cpuSpent{}, server: serverSpent{time: serverTime{}},
 			client: &http.Client{Timeout: requestTimeout, Transport: &http.Transport{MaxIdleConnsPerHost: 1000}}}
 	}
 	api := newSide("", "POST /transfers/{id}/decisions", target)
@@ -171,10 +174,12 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 	for i := range max(1, int(b.duration()/slice)) {
 		for _, s := range [2][2]*side{{api, engine}, {engine, api}}[i%2] {
 			b.times.label(s.label)
+			serverBefore := b.serverTime()
 			before, goBefore := b.cpuNow(), readGo()
 			s.latencies = append(s.latencies, b.attack(vegeta.NewAttacker(vegeta.Client(s.client)), s.name, s.target, slice, &s.m)...)
 			s.cpu.add(before, b.cpuNow())
 			s.goRuntime.add(goBefore, readGo())
+			s.server.add(serverBefore, b.serverTime())
 		}
 	}
 	stopProbes()
@@ -192,6 +197,9 @@ func (b *bench) decisions(target vegeta.Targeter) error {
 	for _, s := range []*side{api, engine} {
 		b.report.Rows = append(b.report.Rows, s.cpu.rows("… "+s.label+"CPU per decision", succeeded(s.m))...)
 		b.report.Rows = append(b.report.Rows, s.goRuntime.row("… "+s.label+"the bench process's Go runtime in the side's seconds", succeeded(s.m)))
+	}
+	if !api.server.lost && !engine.server.lost {
+		b.report.Rows = append(b.report.Rows, serverTimeRows(api.server.time, engine.server.time, succeeded(api.m), succeeded(engine.m))...)
 	}
 	for _, name := range b.times.names() {
 		b.add("… "+name, b.times.describe(name), "", nil)

@@ -91,6 +91,9 @@ type Options struct {
 	HostPort string
 	// UIPort enables the Web UI on that port; empty disables it.
 	UIPort string
+	// MetricsPort serves the server's Prometheus metrics on that port;
+	// empty serves none.
+	MetricsPort string
 	// Output receives the server's logs; nil discards them.
 	Output io.Writer
 	// Logger is the client's logger; nil keeps the SDK's default.
@@ -130,6 +133,9 @@ func Start(ctx context.Context, o Options) (*testsuite.DevServer, error) {
 	// cluster (cluster/config/dynamicconfig/cluster.yaml says why).
 	opts.ExtraArgs = []string{"--dynamic-config-value", fmt.Sprintf("history.maximumBufferedEventsBatch=%d", bufferedEventsBatch),
 		"--dynamic-config-value", fmt.Sprintf("history.maximumBufferedEventsSizeInBytes=%d", bufferedEventsBytes)}
+	if o.MetricsPort != "" {
+		opts.ExtraArgs = append(opts.ExtraArgs, "--metrics-port", o.MetricsPort)
+	}
 	if o.DBFile != "" {
 		// WAL and relaxed syncs make the SQLite store about 2.5x faster.
 		opts.ExtraArgs = append(opts.ExtraArgs, "--sqlite-pragma", "journal_mode=wal", "--sqlite-pragma", "synchronous=normal")

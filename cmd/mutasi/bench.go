@@ -33,11 +33,14 @@ func runBench(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	cluster := fs.String("cluster", "", "measure on the Temporal frontend at host:port (scripts/cluster.sh) instead of a dev server it starts")
 	withTemporal := fs.Bool("commit-with-temporal", false,
 		"run the worker with --commit-with-temporal: only with --cluster on the PostgreSQL server of --admin-database-url")
+	serverMetrics := fs.String("server-metrics", "",
+		"host:port of the Temporal server's Prometheus metrics, to split its time per decision by side (the dev server the bench starts serves them there; scripts/cluster.sh's at 127.0.0.1:7300)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	cfg := benchmark.Config{AdminDSN: *admin, Rate: *rate, Duration: *duration, MemoryTransfers: *open, Log: stderr,
-		TemporalAddress: *cluster, Load: *load, CPUProfile: *profile, CommitWithTemporal: *withTemporal}
+		TemporalAddress: *cluster, Load: *load, CPUProfile: *profile, CommitWithTemporal: *withTemporal,
+		ServerMetrics: *serverMetrics}
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 {
