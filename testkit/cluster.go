@@ -24,6 +24,8 @@ import (
 
 	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/db"
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 )
 
 // ClusterServer is the production shape of Temporal started for a test
@@ -140,28 +142,22 @@ func (s *ClusterServer) FailedWorkflowTasks() (map[string]float64, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
+	parser := expfmt.NewTextParser(model.UTF8Validation)
+	families, err := parser.TextToMetricFamilies(resp.Body)
+	if err != nil {
+		return nil, err
+	}
 	counts := map[string]float64{}
-	lines := bufio.NewScanner(resp.Body)
-	lines.Buffer(make([]byte, 64<<10), 1<<20)
-	for lines.Scan() {
-		labels, ok := strings.CutPrefix(lines.Text(), "failed_workflow_tasks{")
-		if !ok {
-			continue
-		}
-		labels, value, _ := strings.Cut(labels, "} ")
-		n, err := strconv.ParseFloat(value, 64)
-		if err != nil {
-			return nil, fmt.Errorf("failed_workflow_tasks: %q: %w", lines.Text(), err)
-		}
+	for _, m := range families["failed_workflow_tasks"].GetMetric() {
 		cause := "unknown"
-		for l := range strings.SplitSeq(labels, ",") {
-			if v, ok := strings.CutPrefix(l, `failure="`); ok {
-				cause = strings.TrimSuffix(v, `"`)
+		for _, l := range m.GetLabel() {
+			if l.GetName() == "failure" {
+				cause = l.GetValue()
 			}
 		}
-		counts[cause] += n
+		counts[cause] += m.GetCounter().GetValue()
 	}
-	return counts, lines.Err()
+	return counts, nil
 }
 
 // Stop stops the server (SIGTERM) and waits for it to exit.
