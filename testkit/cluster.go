@@ -20,12 +20,12 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/common/expfmt"
+	"github.com/prometheus/common/model"
 	"go.temporal.io/sdk/client"
 
 	"github.com/bkpsdm/mutasi/codec"
 	"github.com/bkpsdm/mutasi/db"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 )
 
 // ClusterServer is the production shape of Temporal started for a test
